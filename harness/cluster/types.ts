@@ -1,0 +1,104 @@
+/**
+ * The cluster interface. Everything above it (scenarios, traffic, waiting, reports) talks only to
+ * this; the kind/existing backend (harness/cluster/kube.ts) and the self-test model implement it.
+ */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  uid?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  ownerReferences?: unknown[];
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  spec?: any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  status?: any;
+  [key: string]: unknown;
+}
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+export interface PodRef {
+  namespace: string;
+  name: string;
+  container?: string;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+}
+
+/** A request made from outside the cluster (ingress), answered as the traffic engine's records. */
+export interface OutsideRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+}
+
+export interface OutsideResponse {
+  exitCode: number; // curl-compatible: 0 ok, 7 refused, 28 timeout, 56 reset
+  httpCode: number;
+  timeSec: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Cluster {
+  /** Short human description for logs and reports ("kind cluster wpt", "context prod"). */
+  readonly description: string;
+  serverVersion(): Promise<string>;
+  /** Server-side apply with the suite's field manager. Returns the object as stored. */
+  apply(obj: KubeObject): Promise<KubeObject>;
+  get(ref: ObjectRef): Promise<KubeObject | undefined>;
+  list(apiVersion: string, kind: string, opts?: ListOptions): Promise<KubeObject[]>;
+  /** Deletes the object; resolves false if it was already gone. */
+  delete(ref: ObjectRef): Promise<boolean>;
+  /** Merge-patches labels; a null value removes the label. */
+  setLabels(ref: ObjectRef, labels: Record<string, string | null>): Promise<void>;
+  exec(pod: PodRef, command: string[], timeoutMs: number): Promise<ExecResult>;
+  logs(pod: PodRef, tailLines: number): Promise<string>;
+  /** HTTP from a client outside the cluster that can reach LoadBalancer addresses. */
+  requestFromOutside(req: OutsideRequest): Promise<OutsideResponse>;
+  close(): Promise<void>;
+}
+
+export function refOf(obj: KubeObject): ObjectRef {
+  return { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace };
+}
+
+export function refKey(ref: ObjectRef): string {
+  return `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+export function conditionOf(obj: KubeObject | undefined, type: string): Condition | undefined {
+  const conditions: Condition[] = obj?.status?.conditions ?? [];
+  return conditions.find((c) => c.type === type);
+}

@@ -1,0 +1,57 @@
+/** What a failed scenario leaves behind for a person to read, bounded in size. */
+import type { Scenario } from '../scenario/types.ts';
+import type { ScenarioScope } from './env.ts';
+import type { KubeObject } from '../cluster/types.ts';
+
+const MAX_TEXT = 16_000;
+const LOG_LINES = 200;
+
+export interface Diagnostics {
+  error?: string;
+  curl?: { where: string; command: string; stdout: string; stderr: string; exitCode: number }[];
+  applied?: KubeObject[];
+  status?: Record<string, unknown>;
+  events?: string[];
+  logs?: Record<string, string>;
+}
+
+const STATUS_KINDS: [string, string][] = [
+  ['gateway.networking.k8s.io/v1', 'Gateway'],
+  ['v1', 'Service'],
+  ['gateway.networking.k8s.io/v1', 'HTTPRoute'],
+  ['security.istio.io/v1', 'AuthorizationPolicy'],
+  ['networking.istio.io/v1', 'VirtualService'],
+];
+
+function clip(s: string): string {
+  return s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}\n… (${s.length - MAX_TEXT} more characters)` : s;
+}
+
+export async function collectDiagnostics(scope: ScenarioScope, s: Scenario): Promise<Diagnostics> {
+  const { cluster } = scope.env;
+  const d: Diagnostics = {
+    curl: scope.evidence.batches.map((b) => ({ ...b, stdout: clip(b.stdout), stderr: clip(b.stderr) })),
+    applied: scope.evidence.applied,
+    status: {},
+    events: [],
+    logs: {},
+  };
+  for (const ns of Object.values(scope.namespaces)) {
+    for (const [apiVersion, kind] of STATUS_KINDS) {
+      const items = await cluster.list(apiVersion, kind, { namespace: ns }).catch(() => []);
+      for (const o of items) d.status![`${kind} ${ns}/${o.metadata.name}`] = { labels: o.metadata.labels, status: o.status };
+    }
+    const events = await cluster.list('v1', 'Event', { namespace: ns }).catch(() => []);
+    d.events!.push(...events.slice(-50).map((e) => `${ns} ${String(e.reason)} ${String((e.involvedObject as { name?: string })?.name)}: ${String(e.message)}`));
+    const waypoints = await cluster.list('v1', 'Pod', { namespace: ns, labelSelector: 'gateway.networking.k8s.io/gateway-name' }).catch(() => []);
+    for (const p of waypoints) {
+      d.logs![`${ns}/${p.metadata.name}`] = clip(await cluster.logs({ namespace: ns, name: p.metadata.name }, LOG_LINES).catch((e) => String(e)));
+    }
+  }
+  const ztunnels = await cluster.list('v1', 'Pod', { namespace: 'istio-system', labelSelector: 'app=ztunnel' }).catch(() => []);
+  for (const p of ztunnels) {
+    d.logs![`istio-system/${p.metadata.name}`] = clip(await cluster.logs({ namespace: 'istio-system', name: p.metadata.name }, LOG_LINES).catch((e) => String(e)));
+  }
+  void s;
+  return d;
+}

@@ -1,0 +1,42 @@
+import type { Cluster } from '../cluster/types.ts';
+import type { SplitTestConfig } from '../stats/split-test.ts';
+import type { Feature, NsRole } from '../scenario/types.ts';
+import type { Timing } from '../wait.ts';
+import type { Batch } from '../traffic/engine.ts';
+import type { TrafficEngine } from '../traffic/engine.ts';
+import type { KubeObject } from '../cluster/types.ts';
+
+/** What a run shares across scenarios. */
+export interface RunEnv {
+  cluster: Cluster;
+  timing: Timing;
+  runId: string;
+  clientNamespace: string;
+  gatewayClass: string;
+  splitConfig: SplitTestConfig;
+  /** Requests per convergence attempt. */
+  batchSize: number;
+  /** curl --max-time per request. */
+  maxTimeSec: number;
+  supported: ReadonlySet<Feature>;
+  log: (line: string) => void;
+}
+
+/** What one scenario owns: its namespaces, its traffic, the evidence kept for diagnostics. */
+export interface ScenarioScope {
+  env: RunEnv;
+  namespaces: Record<NsRole, string>;
+  traffic: TrafficEngine;
+  evidence: Evidence;
+  /** Fixture variables (namespace names etc.), also used in label values and expected messages. */
+  vars: Record<string, string>;
+}
+
+export class Evidence {
+  readonly batches: Batch['raw'][] = [];
+  readonly applied: KubeObject[] = [];
+  keep(batch: Batch): void {
+    this.batches.push(batch.raw);
+    if (this.batches.length > 6) this.batches.shift();
+  }
+}

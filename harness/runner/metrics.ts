@@ -1,0 +1,37 @@
+/** Reads a waypoint's own Prometheus counters (pilot-agent inside the distroless proxy image). */
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import type { Cluster } from '../cluster/types.ts';
+
+// istio.io docs ambient/usage/egress-gateway reads waypoint stats this way; the ambient profile's
+// images have no shell or curl (istio pilot/cmd/pilot-agent "request" command).
+export const WAYPOINT_STATS_COMMAND = ['pilot-agent', 'request', 'GET', 'stats/prometheus'];
+
+interface Family {
+  name: string;
+  type: string;
+  metrics: { value?: string; labels?: Record<string, string> }[];
+}
+
+/** Sum of a counter's series whose labels include `labels`, from Prometheus exposition text. */
+export function sumCounter(text: string, metric: string, labels: Record<string, string>): number {
+  const families = parsePrometheusTextFormat(text) as Family[];
+  const family = families.find((f) => f.name === metric);
+  if (!family) return 0;
+  return family.metrics
+    .filter((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))
+    .reduce((s, m) => s + Number(m.value ?? 0), 0);
+}
+
+export async function readCounter(
+  cluster: Cluster, namespace: string, waypoint: string, metric: string, labels: Record<string, string>,
+): Promise<number> {
+  const pods = await cluster.list('v1', 'Pod', { namespace, labelSelector: `gateway.networking.k8s.io/gateway-name=${waypoint}` });
+  if (pods.length === 0) throw new Error(`no pods for waypoint ${namespace}/${waypoint}`);
+  let total = 0;
+  for (const p of pods) {
+    const res = await cluster.exec({ namespace, name: p.metadata.name, container: 'istio-proxy' }, WAYPOINT_STATS_COMMAND, 30_000);
+    if (res.exitCode !== 0) throw new Error(`reading stats from ${p.metadata.name} failed (exit ${res.exitCode}): ${res.stderr.slice(0, 200)}`);
+    total += sumCounter(res.stdout, metric, labels);
+  }
+  return total;
+}

@@ -1,0 +1,39 @@
+/** Waits for what must be true before traffic is sent: workloads available, waypoints Programmed. */
+import { conditionOf, type Cluster, type KubeObject } from '../cluster/types.ts';
+import { waitFor, type Timing } from '../wait.ts';
+
+export async function waitDeploymentsAvailable(cluster: Cluster, namespace: string, timing: Timing): Promise<void> {
+  let pending: string[] = [];
+  await waitFor(`Deployments in ${namespace} available`, async () => {
+    const deps = await cluster.list('apps/v1', 'Deployment', { namespace });
+    pending = deps.filter((d) => !isAvailable(d)).map((d) => d.metadata.name);
+    return pending.length === 0 ? true : undefined;
+  }, timing, () => `not available: ${pending.join(', ')}`);
+}
+
+function isAvailable(d: KubeObject): boolean {
+  const want = d.spec?.replicas ?? 1;
+  return (d.status?.availableReplicas ?? 0) >= want && conditionOf(d, 'Available')?.status === 'True';
+}
+
+/** Gateways of the waypoint class in the namespace report Programmed=True (istio.io docs wait on it). */
+export async function waitWaypointsProgrammed(cluster: Cluster, namespace: string, gatewayClass: string, timing: Timing): Promise<void> {
+  let pending: string[] = [];
+  await waitFor(`waypoints in ${namespace} Programmed`, async () => {
+    const gws = await cluster.list('gateway.networking.k8s.io/v1', 'Gateway', { namespace });
+    pending = gws
+      .filter((g) => g.spec?.gatewayClassName === gatewayClass && conditionOf(g, 'Programmed')?.status !== 'True')
+      .map((g) => `${g.metadata.name} (${JSON.stringify(conditionOf(g, 'Programmed') ?? 'no Programmed condition')})`);
+    return pending.length === 0 ? true : undefined;
+  }, timing, () => `not Programmed: ${pending.join(', ')}`);
+}
+
+/** Ambient enrollment as istio-cni reports it on each pod (istio.io docs ambient/usage/add-workloads). */
+export async function waitPodsEnrolled(cluster: Cluster, namespace: string, labelSelector: string, timing: Timing): Promise<void> {
+  let pending: string[] = [];
+  await waitFor(`pods ${labelSelector} in ${namespace} enrolled in ambient`, async () => {
+    const pods = await cluster.list('v1', 'Pod', { namespace, labelSelector });
+    pending = pods.filter((p) => p.metadata.annotations?.['ambient.istio.io/redirection'] !== 'enabled').map((p) => p.metadata.name);
+    return pods.length > 0 && pending.length === 0 ? true : undefined;
+  }, timing, () => `without ambient.istio.io/redirection=enabled: ${pending.join(', ') || 'no pods yet'}`);
+}

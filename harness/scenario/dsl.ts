@@ -1,0 +1,103 @@
+/** Small verbs that keep a scenario readable as a table. */
+import type {
+  Action, BackendMarker, Client, ConditionExpectation, Destination, GoneExpectation, LabelTarget, MetricExpectation,
+  NsRole, RequestOptions, Scenario, SplitExpectation, Step, TrafficExpectation, Expectation,
+} from './types.ts';
+import type { Verdict } from '../traffic/verdict.ts';
+
+export const ECHO_PORT = 8080;
+export const BOOKINFO_PORT = 9080;
+
+export function defineScenario(s: Omit<Scenario, 'namespaces'> & { namespaces?: NsRole[] }): Scenario {
+  return { namespaces: ['app'], ...s };
+}
+
+export const svc = (name: string, opts: { ns?: NsRole; port?: number; path?: string } = {}): Destination => ({
+  kind: 'service', ns: opts.ns ?? 'app', name, port: opts.port ?? ECHO_PORT, path: opts.path ?? '/',
+});
+export const podIP = (deployment: string, opts: { ns?: NsRole; port?: number; path?: string } = {}): Destination => ({
+  kind: 'pod', ns: opts.ns ?? 'app', deployment, port: opts.port ?? ECHO_PORT, path: opts.path ?? '/',
+});
+export const ingress = (gateway: string, path: string, port = 80): Destination => ({
+  kind: 'ingress', ns: 'app', gateway, port, path,
+});
+export const productpage = (): Destination => svc('productpage', { port: BOOKINFO_PORT, path: '/productpage' });
+
+export const namespace = (ns: NsRole = 'app'): LabelTarget => ({ kind: 'namespace', ns });
+export const service = (name: string, ns: NsRole = 'app'): LabelTarget => ({ kind: 'service', ns, name });
+export const pods = (deployment: string, ns: NsRole = 'app'): LabelTarget => ({ kind: 'pods', ns, deployment });
+
+export const apply = (fixture: string): Action => ({ do: 'apply', fixture });
+export const remove = (fixture: string): Action => ({ do: 'remove', fixture });
+export const label = (target: LabelTarget, labels: Record<string, string | null>): Action => ({ do: 'label', target, labels });
+export const useWaypoint = (target: LabelTarget, waypoint: string | null): Action =>
+  label(target, { 'istio.io/use-waypoint': waypoint });
+
+export function step(name: string, actions: Action[], expect: Expectation[]): Step {
+  return { name, actions, expect };
+}
+
+type TrafficExtra = RequestOptions & Partial<Pick<TrafficExpectation, 'via' | 'routeMarker' | 'minTimeSec' | 'feature'>>;
+
+export function traffic(from: Client, to: Destination, verdict: Verdict, extra: TrafficExtra = {}): TrafficExpectation {
+  return { type: 'traffic', from, to, verdict, ...extra };
+}
+export const viaWaypoint = (from: Client, to: Destination, extra: TrafficExtra = {}) =>
+  traffic(from, to, 'allowed', { via: 'waypoint', ...extra });
+export const direct = (from: Client, to: Destination, extra: TrafficExtra = {}) =>
+  traffic(from, to, 'allowed', { via: 'direct', ...extra });
+
+export const REVIEWS_BACKEND: BackendMarker = { pattern: 'reviews-v[0-9]-', normalize: 'reviews-v[0-9]' };
+export const ECHO_BACKEND: BackendMarker = { pattern: '"hostname": ?"echo-v[0-9]-', normalize: 'echo-v[0-9]' };
+
+export function split(
+  from: Client, to: Destination, weights: Record<string, number>, backend: BackendMarker,
+  extra: RequestOptions & { feature?: SplitExpectation['feature'] } = {},
+): SplitExpectation {
+  return { type: 'split', from, to, weights, backend, ...extra };
+}
+
+export function waypointBound(
+  serviceName: string, status: 'True' | 'False', reason: string, messagePrefix?: string, ns: NsRole = 'app',
+): ConditionExpectation {
+  return {
+    type: 'condition',
+    object: { apiVersion: 'v1', kind: 'Service', ns, name: serviceName },
+    condition: 'istio.io/WaypointBound', status, reason, messagePrefix, feature: 'WaypointBoundStatus',
+  };
+}
+
+export function programmed(gateway: string, status: 'True' | 'False', ns: NsRole = 'app'): ConditionExpectation {
+  return {
+    type: 'condition',
+    object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', ns, name: gateway },
+    condition: 'Programmed', status,
+  };
+}
+
+export function gone(objects: GoneExpectation['objects']): GoneExpectation {
+  return { type: 'gone', objects };
+}
+
+/** What istiod creates for a waypoint Gateway: Deployment, Service and ServiceAccount of its name. */
+export function waypointResourcesGone(name: string, ns: NsRole = 'app'): GoneExpectation {
+  return gone([
+    { apiVersion: 'apps/v1', kind: 'Deployment', ns, name },
+    { apiVersion: 'v1', kind: 'Service', ns, name },
+    { apiVersion: 'v1', kind: 'ServiceAccount', ns, name },
+    { apiVersion: 'v1', kind: 'Pod', ns, labelSelector: `gateway.networking.k8s.io/gateway-name=${name}` },
+  ]);
+}
+
+export function waypointRequests(
+  waypoint: string, destinationService: string, send: MetricExpectation['send'],
+): MetricExpectation {
+  return {
+    type: 'metric',
+    waypoint: { ns: 'app', name: waypoint },
+    metric: 'istio_requests_total',
+    labels: { reporter: 'waypoint', destination_service_name: destinationService },
+    send,
+    feature: 'WaypointMetrics',
+  };
+}

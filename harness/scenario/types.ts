@@ -1,0 +1,148 @@
+/**
+ * A scenario is one declarative record: who calls what, expecting which verdict, after which
+ * changes, and where upstream defines that behaviour. The runner (harness/runner) executes it.
+ */
+import type { Verdict } from '../traffic/verdict.ts';
+
+export const AREAS = [
+  'enrollment', 'routing', 'authorization', 'resilience', 'observability', 'ingress', 'interop', 'cleanup',
+] as const;
+export type Area = (typeof AREAS)[number];
+
+/** Features decide what runs: a scenario needing an unsupported feature is skipped with the reason. */
+export const FEATURES = {
+  Waypoint: 'waypoint Gateway, istio.io/use-waypoint on namespaces and services (core)',
+  WaypointForWorkload: 'istio.io/waypoint-for workload/all and pod-scope use-waypoint',
+  WaypointOptOut: 'istio.io/use-waypoint=none',
+  CrossNamespaceWaypoint: 'istio.io/use-waypoint-namespace with allowedRoutes',
+  WaypointBoundStatus: 'istio.io/WaypointBound condition on Services (Istio 1.24+)',
+  HTTPRouteWeights: 'HTTPRoute backendRefs weights with a Service parent',
+  HTTPRouteMatching: 'HTTPRoute header and path matches',
+  HTTPRouteHeaderModifier: 'HTTPRoute RequestHeaderModifier filter',
+  HTTPRouteTimeout: 'HTTPRoute timeouts.request',
+  IstioVirtualService: 'VirtualService and DestinationRule bound to a waypoint',
+  IstioFaultInjection: 'VirtualService fault abort and delay',
+  L7AuthorizationPolicy: 'AuthorizationPolicy with targetRefs enforced by the waypoint',
+  L4AuthorizationPolicy: 'AuthorizationPolicy with selector enforced by ztunnel',
+  WaypointMetrics: 'istio_requests_total with reporter="waypoint" from the waypoint',
+  LoadBalancerIngress: 'ingress Gateway with a LoadBalancer address reachable from outside',
+  IngressUseWaypoint: 'istio.io/ingress-use-waypoint on a Service',
+  SidecarInterop: 'sidecar-injected clients calling services behind a waypoint',
+} as const;
+export type Feature = keyof typeof FEATURES;
+export type Tier = 'core' | 'extended';
+
+/** Clients live in the shared client namespace; each has its own ServiceAccount. */
+export type Client = 'sleep' | 'notsleep' | 'sidecar-sleep';
+
+/** Namespace roles; each scenario gets fresh namespaces with a unique suffix per role. */
+export type NsRole = 'app' | 'infra';
+
+export type WorkloadSet = 'echo' | 'bookinfo';
+
+export type Destination =
+  | { kind: 'service'; ns: NsRole; name: string; port: number; path: string }
+  | { kind: 'pod'; ns: NsRole; deployment: string; port: number; path: string }
+  | { kind: 'ingress'; ns: NsRole; gateway: string; port: number; path: string };
+
+export type LabelTarget =
+  | { kind: 'namespace'; ns: NsRole }
+  | { kind: 'service'; ns: NsRole; name: string }
+  | { kind: 'pods'; ns: NsRole; deployment: string };
+
+export type Action =
+  | { do: 'apply'; fixture: string }
+  | { do: 'remove'; fixture: string }
+  | { do: 'label'; target: LabelTarget; labels: Record<string, string | null> };
+
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TrafficExpectation extends RequestOptions {
+  type: 'traffic';
+  from: Client;
+  to: Destination;
+  verdict: Verdict;
+  /** waypoint: the request was processed at L7 (X-Request-Id seen by the echo backend);
+   *  direct: it was not. Needs the echo backend as destination. */
+  via?: 'waypoint' | 'direct';
+  /** The x-wpt-via request header the scenario's HTTPRoute adds, as the backend saw it; null: absent. */
+  routeMarker?: string | null;
+  /** The request takes at least this long (fault delay). */
+  minTimeSec?: number;
+  feature?: Feature;
+}
+
+export interface SplitExpectation extends RequestOptions {
+  type: 'split';
+  from: Client;
+  to: Destination;
+  /** Backend name -> weight; a backend with weight 0 must receive nothing. */
+  weights: Record<string, number>;
+  /** What identifies the backend that served a request (a body marker). */
+  backend: BackendMarker;
+  feature?: Feature;
+}
+
+export interface BackendMarker {
+  pattern: string; // ERE grepped in the body; its first match
+  normalize: string; // JS regex whose first match names the backend
+}
+
+export interface ConditionExpectation {
+  type: 'condition';
+  object: { apiVersion: string; kind: string; ns: NsRole; name: string };
+  condition: string;
+  status: 'True' | 'False';
+  reason?: string;
+  messagePrefix?: string;
+  feature?: Feature;
+}
+
+export interface GoneExpectation {
+  type: 'gone';
+  objects: { apiVersion: string; kind: string; ns: NsRole; name?: string; labelSelector?: string }[];
+  feature?: Feature;
+}
+
+export interface MetricExpectation {
+  type: 'metric';
+  waypoint: { ns: NsRole; name: string };
+  metric: string;
+  labels: Record<string, string>;
+  /** Send this many allowed requests; the counter must grow by exactly that many. */
+  send: { from: Client; to: Destination; count: number };
+  feature?: Feature;
+}
+
+export type Expectation =
+  | TrafficExpectation
+  | SplitExpectation
+  | ConditionExpectation
+  | GoneExpectation
+  | MetricExpectation;
+
+export interface Step {
+  name: string;
+  actions: Action[];
+  expect: Expectation[];
+}
+
+export interface Scenario {
+  id: string;
+  area: Area;
+  description: string;
+  features: Feature[];
+  tier: Tier;
+  /** Upstream sources of the expectations: repository paths in istio/istio or istio/istio.io. */
+  source: string[];
+  /** Changes cluster-wide or scarce state (LoadBalancer addresses): never run beside others. */
+  serial?: boolean;
+  namespaces: NsRole[];
+  workloads: Partial<Record<NsRole, WorkloadSet[]>>;
+  /** Fixtures applied before the first step, under fixtures/. */
+  manifests: string[];
+  steps: Step[];
+}

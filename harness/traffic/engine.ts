@@ -1,0 +1,69 @@
+/**
+ * Sends batches of requests from inside a client pod (Kubernetes exec) or from outside the
+ * cluster, and returns one record per request. Every batch is bounded: curl --max-time per
+ * request and a deadline on the exec itself. Raw outputs are kept for diagnostics.
+ */
+import type { Cluster, PodRef } from '../cluster/types.ts';
+import { batchScript, parseBatch, type Marker, type RequestRecord, type RequestSpec } from './curl.ts';
+
+export interface Batch {
+  records: RequestRecord[];
+  /** What was run and what came back, for diagnostics. */
+  raw: { where: string; command: string; stdout: string; stderr: string; exitCode: number };
+}
+
+export class TrafficEngine {
+  private readonly pods = new Map<string, PodRef>();
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly clientNamespace: string,
+  ) {}
+
+  async clientPod(client: string): Promise<PodRef> {
+    const cached = this.pods.get(client);
+    if (cached) return cached;
+    const candidates = await this.cluster.list('v1', 'Pod', { namespace: this.clientNamespace, labelSelector: `app=${client}` });
+    const running = candidates.find((p) => p.status?.phase === 'Running' && !p.metadata.annotations?.['deletionTimestamp']);
+    if (!running) {
+      throw new Error(`no running pod for client "${client}" in namespace ${this.clientNamespace} (found ${candidates.length})`);
+    }
+    const ref = { namespace: this.clientNamespace, name: running.metadata.name, container: client };
+    this.pods.set(client, ref);
+    return ref;
+  }
+
+  async fromPod(client: string, spec: RequestSpec, count: number): Promise<Batch> {
+    const pod = await this.clientPod(client);
+    const script = batchScript(spec, count);
+    const deadlineMs = count * (spec.maxTimeSec + 2) * 1000 + 15_000;
+    const res = await this.cluster.exec(pod, ['sh', '-c', script], deadlineMs);
+    return {
+      records: parseBatch(res.stdout),
+      raw: { where: `${pod.namespace}/${pod.name}`, command: script, stdout: res.stdout, stderr: res.stderr, exitCode: res.exitCode },
+    };
+  }
+
+  async fromOutside(spec: RequestSpec, count: number): Promise<Batch> {
+    const records: RequestRecord[] = [];
+    const lines: string[] = [];
+    for (let seq = 1; seq <= count; seq++) {
+      const res = await this.cluster.requestFromOutside({
+        url: spec.url, method: spec.method ?? 'GET', headers: spec.headers ?? {}, timeoutMs: spec.maxTimeSec * 1000,
+      });
+      const headerText = Object.entries(res.headers).map(([k, v]) => `${k}: ${v}`).join('\n');
+      const markers = Object.fromEntries(
+        spec.markers.map((m: Marker) => [m.name, firstMatch(m.pattern, m.in === 'body' ? res.body : headerText)]),
+      );
+      const rec = { seq, exitCode: res.exitCode, httpCode: res.httpCode, timeSec: res.timeSec, stderr: '', markers };
+      records.push(rec);
+      lines.push(JSON.stringify(rec));
+    }
+    return { records, raw: { where: 'outside the cluster', command: `${spec.method ?? 'GET'} ${spec.url} x${count}`, stdout: lines.join('\n'), stderr: '', exitCode: 0 } };
+  }
+}
+
+/** grep -o -E semantics for the patterns the suite uses (ERE without back-references). */
+export function firstMatch(pattern: string, text: string): string {
+  return new RegExp(pattern).exec(text)?.[0] ?? '';
+}

@@ -1,0 +1,168 @@
+/**
+ * L7 policies at the waypoint (targetRefs), L4 policies at ztunnel (selector), and what each
+ * denial looks like to curl: 403 "RBAC: access denied" at L7, a reset (exit 56) at L4, and 503
+ * when a waypoint's own connection is refused at L4 (istio tests/integration/ambient/baseline_test.go).
+ */
+import {
+  apply, defineScenario, direct, namespace, productpage, remove, step, svc, traffic, useWaypoint, viaWaypoint,
+} from '../harness/scenario/dsl.ts';
+import { SRC } from './sources.ts';
+
+const enrolled = [useWaypoint(namespace(), 'waypoint')];
+
+export default [
+  defineScenario({
+    id: 'authorization/l7-productpage',
+    area: 'authorization',
+    description: 'The getting-started L7 policy: sleep may GET productpage; notsleep and DELETE get RBAC: access denied',
+    features: ['Waypoint', 'L7AuthorizationPolicy'],
+    tier: 'core',
+    source: [SRC.enforceAuth, SRC.authzTest],
+    workloads: { app: ['bookinfo'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step('before the policy everyone may call', enrolled, [
+        traffic('notsleep', productpage(), 'allowed'),
+      ]),
+      step('apply the policy', [apply('authorization/productpage-waypoint-policy.yaml')], [
+        traffic('sleep', productpage(), 'allowed'),
+        traffic('notsleep', productpage(), 'denied-l7'),
+        traffic('sleep', productpage(), 'denied-l7', { method: 'DELETE' }),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'authorization/l7-gateway-target',
+    area: 'authorization',
+    description: 'A policy attached to the waypoint Gateway applies to every service behind it',
+    features: ['Waypoint', 'L7AuthorizationPolicy'],
+    tier: 'core',
+    source: [SRC.waypointDocs, SRC.authzTest],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml', 'authorization/gateway-policy.yaml'],
+    steps: [
+      step('policy on the Gateway', enrolled, [
+        viaWaypoint('sleep', svc('echo')),
+        traffic('notsleep', svc('echo'), 'denied-l7'),
+        traffic('notsleep', svc('echo-v3'), 'denied-l7'),
+        traffic('sleep', svc('echo-v1'), 'denied-l7', { method: 'DELETE' }),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'authorization/l7-service-target',
+    area: 'authorization',
+    description: 'A policy attached to one Service applies to that service only',
+    features: ['Waypoint', 'L7AuthorizationPolicy'],
+    tier: 'core',
+    source: [SRC.waypointDocs, SRC.policyStatus],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml', 'authorization/echo-service-policy.yaml'],
+    steps: [
+      step('policy on the echo Service', enrolled, [
+        viaWaypoint('sleep', svc('echo')),
+        traffic('notsleep', svc('echo'), 'denied-l7'),
+        viaWaypoint('notsleep', svc('echo-v2')),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'authorization/l7-deny-path',
+    area: 'authorization',
+    description: 'A DENY policy on the waypoint matches a path and leaves other paths alone',
+    features: ['Waypoint', 'L7AuthorizationPolicy'],
+    tier: 'core',
+    source: [SRC.authzTest],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml', 'authorization/echo-deny-admin.yaml'],
+    steps: [
+      step('deny /admin', enrolled, [
+        traffic('sleep', svc('echo', { path: '/admin/users' }), 'denied-l7'),
+        viaWaypoint('sleep', svc('echo', { path: '/public' })),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'authorization/l7-policy-removed',
+    area: 'authorization',
+    description: 'Removing an L7 policy restores access',
+    features: ['Waypoint', 'L7AuthorizationPolicy'],
+    tier: 'core',
+    source: [SRC.enforceAuth, SRC.cleanup],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step('policy denies notsleep', [...enrolled, apply('authorization/echo-service-policy.yaml')], [
+        traffic('notsleep', svc('echo'), 'denied-l7'),
+      ]),
+      step('remove the policy', [remove('authorization/echo-service-policy.yaml')], [
+        viaWaypoint('notsleep', svc('echo')),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'authorization/l4-ztunnel',
+    area: 'authorization',
+    description: 'Without a waypoint a selector policy is enforced by ztunnel: a denied client\'s connection is reset',
+    features: ['L4AuthorizationPolicy'],
+    tier: 'core',
+    source: [SRC.enforceAuth, SRC.l4Policy, SRC.baselineTest],
+    workloads: { app: ['echo'] },
+    manifests: ['authorization/echo-l4-sleep-only.yaml'],
+    steps: [
+      step('only sleep may connect', [], [
+        direct('sleep', svc('echo')),
+        traffic('notsleep', svc('echo'), 'denied-l4'),
+        traffic('notsleep', svc('echo-v1'), 'denied-l4'),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'authorization/l4-must-allow-waypoint',
+    area: 'authorization',
+    description: 'Behind a waypoint the destination ztunnel sees the waypoint\'s identity, so an L4 policy must admit it',
+    features: ['Waypoint', 'L4AuthorizationPolicy'],
+    tier: 'core',
+    source: [SRC.enforceAuth, SRC.baselineTest],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml', 'authorization/echo-l4-sleep-only.yaml'],
+    steps: [
+      step('the waypoint is refused at L4', enrolled, [
+        traffic('sleep', svc('echo'), 'unavailable'),
+      ]),
+      step('admit the waypoint identity', [apply('authorization/echo-l4-sleep-and-waypoint.yaml')], [
+        viaWaypoint('sleep', svc('echo')),
+        viaWaypoint('notsleep', svc('echo')),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'authorization/l4-http-rules-fail-closed',
+    area: 'authorization',
+    description: 'An ALLOW selector policy with HTTP attributes loses those rules at ztunnel and denies everything',
+    features: ['L4AuthorizationPolicy'],
+    tier: 'core',
+    source: [SRC.l4Policy, SRC.ztunnelAuthz],
+    workloads: { app: ['echo'] },
+    manifests: ['authorization/echo-selector-with-methods.yaml'],
+    steps: [
+      step('even the allowed client is reset', [], [
+        traffic('sleep', svc('echo'), 'denied-l4'),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'authorization/targetref-unbound',
+    area: 'authorization',
+    description: 'A Service-targeted policy enforces nothing while the Service has no waypoint, and applies once it has',
+    features: ['Waypoint', 'L7AuthorizationPolicy'],
+    tier: 'core',
+    source: [SRC.policyStatus],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml', 'authorization/echo-deny-all-service.yaml'],
+    steps: [
+      step('no waypoint: not enforced', [], [direct('notsleep', svc('echo'))]),
+      step('bind the waypoint: enforced', enrolled, [traffic('notsleep', svc('echo'), 'denied-l7')]),
+    ],
+  }),
+];

@@ -1,0 +1,255 @@
+/**
+ * Which traffic a waypoint takes: the use-waypoint label on a namespace, service or pod, the
+ * waypoint-for traffic type, opting out with "none", and waypoints in another namespace.
+ * Binding rules: istio pilot/pkg/serviceregistry/ambient/waypoints.go (fetchWaypointForService /
+ * fetchWaypointForWorkload): a missing, denied or wrong-type waypoint means no waypoint, so traffic
+ * goes direct; service-addressed traffic uses the service's waypoint, pod-IP traffic the pod's.
+ */
+import {
+  apply, defineScenario, direct, label, namespace, podIP, pods, service, step, svc, traffic, useWaypoint, viaWaypoint, waypointBound,
+} from '../harness/scenario/dsl.ts';
+import { SRC } from './sources.ts';
+
+const BOUND = 'Successfully attached to waypoint';
+
+export default [
+  defineScenario({
+    id: 'enrollment/namespace-scope',
+    area: 'enrollment',
+    description: 'A namespace labelled use-waypoint sends its services\' traffic through the waypoint; pod IPs bypass a service waypoint',
+    features: ['Waypoint', 'HTTPRouteHeaderModifier'],
+    tier: 'core',
+    source: [SRC.waypointDocs, SRC.waypointBinding, SRC.baselineTest],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml', 'common/echo-route-marker.yaml'],
+    steps: [
+      step('before the label traffic bypasses the waypoint', [], [
+        direct('sleep', svc('echo')),
+        direct('notsleep', svc('echo-v1')),
+      ]),
+      step('label the namespace', [useWaypoint(namespace(), 'waypoint')], [
+        viaWaypoint('sleep', svc('echo'), { routeMarker: 'echo-route' }),
+        viaWaypoint('notsleep', svc('echo-v2')),
+        direct('sleep', podIP('echo-v1')),
+        waypointBound('echo', 'True', 'WaypointAccepted', BOUND),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/service-scope',
+    area: 'enrollment',
+    description: 'A service labelled use-waypoint goes through the waypoint; other services in the namespace do not',
+    features: ['Waypoint'],
+    tier: 'core',
+    source: [SRC.waypointDocs, SRC.waypointBinding],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml', 'common/echo-route-marker.yaml'],
+    steps: [
+      step('label only the echo service', [useWaypoint(service('echo'), 'waypoint')], [
+        viaWaypoint('sleep', svc('echo'), { routeMarker: 'echo-route' }),
+        direct('sleep', svc('echo-v2')),
+        waypointBound('echo', 'True', 'WaypointAccepted', BOUND),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/workload-scope',
+    area: 'enrollment',
+    description: 'A pod labelled with a workload waypoint is reached through it by pod IP; its siblings are not',
+    features: ['Waypoint', 'WaypointForWorkload'],
+    tier: 'core',
+    source: [SRC.waypointDocs, SRC.waypointBinding, SRC.ztunnelOutbound],
+    workloads: { app: ['echo'] },
+    manifests: ['common/pod-waypoint.yaml'],
+    steps: [
+      step('before the label', [], [direct('sleep', podIP('echo-v1'))]),
+      step('label the echo-v1 pods', [useWaypoint(pods('echo-v1'), 'pod-waypoint')], [
+        viaWaypoint('sleep', podIP('echo-v1')),
+        direct('sleep', podIP('echo-v2')),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/waypoint-for-service',
+    area: 'enrollment',
+    description: 'waypoint-for=service takes service traffic and leaves pod-IP traffic alone',
+    features: ['Waypoint'],
+    tier: 'core',
+    source: [SRC.waypointDocs, SRC.waypointBinding],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint-for-service.yaml'],
+    steps: [
+      step('label the namespace', [useWaypoint(namespace(), 'waypoint')], [
+        viaWaypoint('sleep', svc('echo')),
+        direct('sleep', podIP('echo-v2')),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/waypoint-for-workload',
+    area: 'enrollment',
+    description: 'waypoint-for=workload takes pod-IP traffic; a Service cannot bind to it',
+    features: ['Waypoint', 'WaypointForWorkload'],
+    tier: 'core',
+    source: [SRC.waypointDocs, SRC.waypointBinding, SRC.waypointStatus],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint-for-workload.yaml'],
+    steps: [
+      step('label the namespace', [useWaypoint(namespace(), 'waypoint')], [
+        viaWaypoint('sleep', podIP('echo-v1')),
+        waypointBound('echo', 'False', 'UnsupportedTrafficType', 'attempting to bind to traffic type "service"'),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/waypoint-for-all',
+    area: 'enrollment',
+    description: 'waypoint-for=all takes both service and pod-IP traffic',
+    features: ['Waypoint', 'WaypointForWorkload', 'HTTPRouteHeaderModifier'],
+    tier: 'core',
+    source: [SRC.waypointDocs, SRC.waypointBinding],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint-for-all.yaml', 'common/echo-route-marker.yaml'],
+    steps: [
+      step('label the namespace', [useWaypoint(namespace(), 'waypoint')], [
+        viaWaypoint('sleep', svc('echo'), { routeMarker: 'echo-route' }),
+        viaWaypoint('notsleep', podIP('echo-v3')),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/waypoint-for-none',
+    area: 'enrollment',
+    description: 'waypoint-for=none takes no traffic at all',
+    features: ['Waypoint', 'WaypointForWorkload'],
+    tier: 'core',
+    source: [SRC.waypointDocs, SRC.waypointBinding],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint-for-none.yaml'],
+    steps: [
+      step('label the namespace', [useWaypoint(namespace(), 'waypoint')], [
+        direct('sleep', svc('echo')),
+        direct('sleep', podIP('echo-v1')),
+        waypointBound('echo', 'False', 'UnsupportedTrafficType'),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/opt-out-service',
+    area: 'enrollment',
+    description: 'use-waypoint=none on a service opts it out of its namespace\'s waypoint',
+    features: ['Waypoint', 'WaypointOptOut'],
+    tier: 'core',
+    source: [SRC.addWorkloads, SRC.waypointBinding],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step('namespace labelled, echo-v2 opted out', [useWaypoint(namespace(), 'waypoint'), useWaypoint(service('echo-v2'), 'none')], [
+        viaWaypoint('sleep', svc('echo')),
+        direct('sleep', svc('echo-v2')),
+      ]),
+      step('removing the opt-out brings it back', [useWaypoint(service('echo-v2'), null)], [
+        viaWaypoint('sleep', svc('echo-v2')),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/opt-out-pod',
+    area: 'enrollment',
+    description: 'use-waypoint=none on a pod opts its pod-IP traffic out of an all-traffic namespace waypoint',
+    features: ['Waypoint', 'WaypointForWorkload', 'WaypointOptOut'],
+    tier: 'core',
+    source: [SRC.addWorkloads, SRC.waypointBinding],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint-for-all.yaml'],
+    steps: [
+      step('namespace labelled, echo-v2 pods opted out', [useWaypoint(namespace(), 'waypoint'), useWaypoint(pods('echo-v2'), 'none')], [
+        viaWaypoint('sleep', podIP('echo-v1')),
+        direct('sleep', podIP('echo-v2')),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/cross-namespace-allowed',
+    area: 'enrollment',
+    description: 'A service uses a waypoint in another namespace whose allowedRoutes admits it',
+    features: ['Waypoint', 'CrossNamespaceWaypoint'],
+    tier: 'core',
+    source: [SRC.waypointDocs, SRC.waypointBinding],
+    namespaces: ['app', 'infra'],
+    workloads: { app: ['echo'] },
+    manifests: ['enrollment/infra-waypoint-allowed.yaml'],
+    steps: [
+      step('label the service with the other namespace', [label(service('echo'), { 'istio.io/use-waypoint': 'waypoint', 'istio.io/use-waypoint-namespace': '${INFRA_NS}' })], [
+        viaWaypoint('sleep', svc('echo')),
+        direct('sleep', svc('echo-v1')),
+        waypointBound('echo', 'True', 'WaypointAccepted', `${BOUND} \${INFRA_NS}/waypoint`),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/cross-namespace-denied',
+    area: 'enrollment',
+    description: 'A waypoint whose allowedRoutes admits only its own namespace is not used from another',
+    features: ['Waypoint', 'CrossNamespaceWaypoint'],
+    tier: 'core',
+    source: [SRC.waypointBinding, SRC.waypointStatus],
+    namespaces: ['app', 'infra'],
+    workloads: { app: ['echo'] },
+    manifests: ['enrollment/infra-waypoint-denied.yaml'],
+    steps: [
+      step('label the service with the other namespace', [label(service('echo'), { 'istio.io/use-waypoint': 'waypoint', 'istio.io/use-waypoint-namespace': '${INFRA_NS}' })], [
+        direct('sleep', svc('echo')),
+        waypointBound('echo', 'False', 'AttachmentDenied', 'we are not permitted to attach to waypoint'),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/missing-waypoint',
+    area: 'enrollment',
+    description: 'A label naming a waypoint that does not exist binds nothing and reports it',
+    features: ['Waypoint'],
+    tier: 'core',
+    source: [SRC.waypointBinding, SRC.waypointStatus],
+    workloads: { app: ['echo'] },
+    manifests: [],
+    steps: [
+      step('label the service with a missing waypoint', [useWaypoint(service('echo'), 'no-such-waypoint')], [
+        direct('sleep', svc('echo')),
+        waypointBound('echo', 'False', 'WaypointIsNotReady', 'waypoint "${APP_NS}/no-such-waypoint" is not ready'),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/wrong-traffic-type',
+    area: 'enrollment',
+    description: 'A service labelled with a workload-only waypoint is not bound to it',
+    features: ['Waypoint', 'WaypointForWorkload'],
+    tier: 'core',
+    source: [SRC.waypointBinding, SRC.waypointStatus],
+    workloads: { app: ['echo'] },
+    manifests: ['common/pod-waypoint.yaml'],
+    steps: [
+      step('label the service with the workload waypoint', [useWaypoint(service('echo'), 'pod-waypoint')], [
+        direct('sleep', svc('echo')),
+        waypointBound('echo', 'False', 'UnsupportedTrafficType', 'attempting to bind to traffic type "service"'),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/service-overrides-namespace',
+    area: 'enrollment',
+    description: 'A service\'s own use-waypoint label wins over its namespace\'s',
+    features: ['Waypoint', 'L7AuthorizationPolicy'],
+    tier: 'core',
+    source: [SRC.waypointDocs, SRC.waypointBinding],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml', 'common/special-waypoint.yaml', 'enrollment/deny-all-on-waypoint.yaml'],
+    steps: [
+      step('namespace on "waypoint" (denies all), echo on "special"', [useWaypoint(namespace(), 'waypoint'), useWaypoint(service('echo'), 'special')], [
+        viaWaypoint('sleep', svc('echo')),
+        traffic('sleep', svc('echo-v2'), 'denied-l7'),
+      ]),
+    ],
+  }),
+];

@@ -1,0 +1,49 @@
+/**
+ * Traffic from outside the cluster through an ingress Gateway with a LoadBalancer address.
+ * By default ingress bypasses the destination's waypoint; istio.io/ingress-use-waypoint=true on the
+ * Service sends it through (istio pilot/pkg/serviceregistry/ambient/services.go, WaypointBound message
+ * "Ingress traffic will traverse the waypoint").
+ */
+import { apply, defineScenario, label, namespace, productpage, service, step, traffic, useWaypoint, ingress, waypointBound } from '../harness/scenario/dsl.ts';
+import { SRC } from './sources.ts';
+
+const setup = [useWaypoint(namespace(), 'waypoint'), apply('authorization/productpage-waypoint-policy.yaml')];
+
+export default [
+  defineScenario({
+    id: 'ingress/bypasses-waypoint',
+    area: 'ingress',
+    description: 'Without ingress-use-waypoint, ingress traffic skips the waypoint and its L7 policy',
+    features: ['Waypoint', 'L7AuthorizationPolicy', 'LoadBalancerIngress'],
+    tier: 'core',
+    serial: true,
+    source: [SRC.ambientIngress, SRC.ingressUseWaypoint],
+    workloads: { app: ['bookinfo'] },
+    manifests: ['common/waypoint.yaml', 'ingress/bookinfo-gateway.yaml'],
+    steps: [
+      step('policy on productpage, ingress not through the waypoint', setup, [
+        traffic('notsleep', productpage(), 'denied-l7'),
+        traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'allowed'),
+        waypointBound('productpage', 'True', 'WaypointAccepted', 'Successfully attached to waypoint ${APP_NS}/waypoint. Ingress traffic is not using the waypoint'),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'ingress/use-waypoint',
+    area: 'ingress',
+    description: 'With ingress-use-waypoint=true, ingress traffic goes through the waypoint and its policy applies',
+    features: ['Waypoint', 'L7AuthorizationPolicy', 'LoadBalancerIngress', 'IngressUseWaypoint'],
+    tier: 'extended',
+    serial: true,
+    source: [SRC.ambientIngress, SRC.ingressUseWaypoint],
+    workloads: { app: ['bookinfo'] },
+    manifests: ['common/waypoint.yaml', 'ingress/bookinfo-gateway.yaml'],
+    steps: [
+      step('label productpage for ingress', [...setup, label(service('productpage'), { 'istio.io/ingress-use-waypoint': 'true' })], [
+        traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'denied-l7'),
+        traffic('sleep', productpage(), 'allowed'),
+        waypointBound('productpage', 'True', 'WaypointAccepted', 'Successfully attached to waypoint ${APP_NS}/waypoint. Ingress traffic will traverse the waypoint'),
+      ]),
+    ],
+  }),
+];

@@ -1,0 +1,22 @@
+/** What the waypoint reports about the requests it handled. */
+import { defineScenario, namespace, step, svc, useWaypoint, viaWaypoint, waypointRequests } from '../harness/scenario/dsl.ts';
+import { SRC } from './sources.ts';
+
+export default [
+  defineScenario({
+    id: 'observability/waypoint-request-metrics',
+    area: 'observability',
+    description: 'istio_requests_total{reporter="waypoint"} counts exactly the requests sent through the waypoint',
+    features: ['Waypoint', 'WaypointMetrics'],
+    tier: 'extended',
+    source: [SRC.waypointMetrics, SRC.waypointDocs],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step('send 20 requests', [useWaypoint(namespace(), 'waypoint')], [
+        viaWaypoint('sleep', svc('echo')),
+        waypointRequests('waypoint', 'echo', { from: 'sleep', to: svc('echo'), count: 20 }),
+      ]),
+    ],
+  }),
+];

@@ -1,0 +1,124 @@
+/**
+ * Traffic splits and matches applied by the waypoint. A split is a sequential test over requests
+ * (harness/stats/split-test.ts); a backend with weight 0 must receive nothing.
+ */
+import {
+  ECHO_BACKEND, REVIEWS_BACKEND, apply, defineScenario, namespace, productpage, remove, split, step, svc, useWaypoint,
+} from '../harness/scenario/dsl.ts';
+import { SRC } from './sources.ts';
+
+const enrolled = [useWaypoint(namespace(), 'waypoint')];
+const EVEN = { 'echo-v1': 1, 'echo-v2': 1, 'echo-v3': 1 };
+
+export default [
+  defineScenario({
+    id: 'routing/httproute-90-10',
+    area: 'routing',
+    description: 'The getting-started split: reviews 90% v1, 10% v2, nothing to v3, seen through productpage',
+    features: ['Waypoint', 'HTTPRouteWeights'],
+    tier: 'core',
+    source: [SRC.manageTraffic, SRC.gettingStartedTest],
+    workloads: { app: ['bookinfo'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step('split reviews 90/10', [...enrolled, apply('routing/reviews-90-10.yaml')], [
+        split('sleep', productpage(), { 'reviews-v1': 90, 'reviews-v2': 10, 'reviews-v3': 0 }, REVIEWS_BACKEND),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'routing/virtualservice-90-10',
+    area: 'routing',
+    description: 'The same 90/10 split with a VirtualService and DestinationRule subsets',
+    features: ['Waypoint', 'IstioVirtualService'],
+    tier: 'extended',
+    source: [SRC.manageTraffic, SRC.l7Features],
+    workloads: { app: ['bookinfo'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step('split reviews 90/10', [...enrolled, apply('routing/reviews-vs-90-10.yaml')], [
+        split('sleep', productpage(), { 'reviews-v1': 90, 'reviews-v2': 10, 'reviews-v3': 0 }, REVIEWS_BACKEND),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'routing/weight-100-0',
+    area: 'routing',
+    description: 'A 100/0 split sends nothing to the weight-0 backend',
+    features: ['Waypoint', 'HTTPRouteWeights'],
+    tier: 'core',
+    source: [SRC.manageTraffic],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step('route everything to v1', [...enrolled, apply('routing/echo-100-0.yaml')], [
+        split('sleep', svc('echo'), { 'echo-v1': 100, 'echo-v2': 0, 'echo-v3': 0 }, ECHO_BACKEND),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'routing/route-removed-restores-spread',
+    area: 'routing',
+    description: 'Deleting the route restores the default even spread over all versions',
+    features: ['Waypoint', 'HTTPRouteWeights'],
+    tier: 'core',
+    source: [SRC.manageTraffic, SRC.cleanup],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step('without a route the service spreads evenly', enrolled, [split('sleep', svc('echo'), EVEN, ECHO_BACKEND)]),
+      step('route everything to v1', [apply('routing/echo-100-0.yaml')], [
+        split('sleep', svc('echo'), { 'echo-v1': 100, 'echo-v2': 0, 'echo-v3': 0 }, ECHO_BACKEND),
+      ]),
+      step('delete the route', [remove('routing/echo-100-0.yaml')], [split('sleep', svc('echo'), EVEN, ECHO_BACKEND)]),
+    ],
+  }),
+  defineScenario({
+    id: 'routing/header-match',
+    area: 'routing',
+    description: 'An HTTPRoute header match sends matching requests to v2 and the rest to v1',
+    features: ['Waypoint', 'HTTPRouteMatching'],
+    tier: 'core',
+    source: [SRC.l7Features],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step('match x-wpt-user: jason', [...enrolled, apply('routing/echo-header-match.yaml')], [
+        split('sleep', svc('echo'), { 'echo-v2': 1, 'echo-v1': 0, 'echo-v3': 0 }, ECHO_BACKEND, { headers: { 'x-wpt-user': 'jason' } }),
+        split('sleep', svc('echo'), { 'echo-v1': 1, 'echo-v2': 0, 'echo-v3': 0 }, ECHO_BACKEND),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'routing/path-match',
+    area: 'routing',
+    description: 'An HTTPRoute path prefix match sends /v3 to v3 and the rest to v1',
+    features: ['Waypoint', 'HTTPRouteMatching'],
+    tier: 'core',
+    source: [SRC.l7Features],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step('match /v3', [...enrolled, apply('routing/echo-path-match.yaml')], [
+        split('sleep', svc('echo', { path: '/v3/item' }), { 'echo-v3': 1, 'echo-v1': 0, 'echo-v2': 0 }, ECHO_BACKEND),
+        split('sleep', svc('echo', { path: '/other' }), { 'echo-v1': 1, 'echo-v2': 0, 'echo-v3': 0 }, ECHO_BACKEND),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'routing/virtualservice-header-match',
+    area: 'routing',
+    description: 'A VirtualService header match with DestinationRule subsets',
+    features: ['Waypoint', 'IstioVirtualService'],
+    tier: 'extended',
+    source: [SRC.l7Features],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step('match x-wpt-user: jason', [...enrolled, apply('routing/echo-vs-header-match.yaml')], [
+        split('sleep', svc('echo'), { 'echo-v3': 1, 'echo-v1': 0, 'echo-v2': 0 }, ECHO_BACKEND, { headers: { 'x-wpt-user': 'jason' } }),
+        split('notsleep', svc('echo'), { 'echo-v2': 1, 'echo-v1': 0, 'echo-v3': 0 }, ECHO_BACKEND),
+      ]),
+    ],
+  }),
+];
