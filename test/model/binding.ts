@@ -1,0 +1,114 @@
+/**
+ * Which waypoint serves a Service or a Pod, after istio pilot/pkg/serviceregistry/ambient/waypoints.go:
+ * the object's own istio.io/use-waypoint label (value "none" opts out), else its namespace's; the
+ * waypoint's namespace from istio.io/use-waypoint-namespace; a waypoint that is not ready
+ * (no address yet, or absent) is reported WaypointIsNotReady; allowedRoutes must admit the
+ * namespace; istio.io/waypoint-for (default "service") must include the traffic type. For a pod
+ * that only inherits a service waypoint from its namespace, that is no error and no waypoint.
+ */
+import type { KubeObject } from '../../harness/cluster/types.ts';
+import type { MutantName } from './mutations.ts';
+import { keyOf, type Objects } from './store.ts';
+
+export const WAYPOINT_CLASS = 'istio-waypoint';
+
+export interface Binding {
+  waypoint?: KubeObject;
+  error?: { reason: string; message: string };
+}
+
+function labels(o: KubeObject | undefined): Record<string, string> {
+  return o?.metadata.labels ?? {};
+}
+
+function nsObject(objs: Objects, ns: string): KubeObject | undefined {
+  return objs.get(keyOf({ kind: 'Namespace', name: ns }));
+}
+
+function allowsAttachment(gw: KubeObject, fromNs: string, objs: Objects, mut: ReadonlySet<MutantName>): boolean {
+  if (mut.has('allowed-routes-ignored') || gw.metadata.namespace === fromNs) return true;
+  const from = gw.spec?.listeners?.[0]?.allowedRoutes?.namespaces?.from ?? 'Same';
+  if (from === 'All') return true;
+  if (from === 'Selector') {
+    const want: Record<string, string> = gw.spec.listeners[0].allowedRoutes.namespaces.selector?.matchLabels ?? {};
+    const have: Record<string, string> = { ...labels(nsObject(objs, fromNs)), 'kubernetes.io/metadata.name': fromNs };
+    return Object.entries(want).every(([k, v]) => have[k] === v);
+  }
+  return false;
+}
+
+export function trafficType(gw: KubeObject, mut: ReadonlySet<MutantName>): string {
+  if (mut.has('waypoint-for-ignored')) return 'all';
+  return labels(gw)['istio.io/waypoint-for'] ?? 'service';
+}
+
+interface UseWaypoint {
+  name: string;
+  namespace: string;
+}
+
+function useWaypointOf(o: KubeObject, fallbackNs: string, mut: ReadonlySet<MutantName>): UseWaypoint | 'none' | undefined {
+  const l = labels(o);
+  const value = l['istio.io/use-waypoint'];
+  if (value === undefined) return undefined;
+  if (value === 'none') return mut.has('opt-out-ignored') ? undefined : 'none';
+  const nsOverride = mut.has('cross-namespace-ignored') ? undefined : l['istio.io/use-waypoint-namespace'];
+  return { name: value, namespace: nsOverride ?? fallbackNs };
+}
+
+function resolve(objs: Objects, use: UseWaypoint, fromNs: string, mut: ReadonlySet<MutantName>): Binding {
+  const gw = objs.get(keyOf({ kind: 'Gateway', namespace: use.namespace, name: use.name }));
+  const ready = gw && gw.spec?.gatewayClassName === WAYPOINT_CLASS && (gw.status?.addresses?.length ?? 0) > 0;
+  if (!ready) {
+    return { error: { reason: 'WaypointIsNotReady', message: `waypoint "${use.namespace}/${use.name}" is not ready` } };
+  }
+  if (!allowsAttachment(gw, fromNs, objs, mut)) {
+    return { error: { reason: 'AttachmentDenied', message: `we are not permitted to attach to waypoint "${use.namespace}/${use.name}" (missing allowedRoutes?)` } };
+  }
+  return { waypoint: gw };
+}
+
+function target(objs: Objects, o: KubeObject, ownLabelIgnored: boolean, mut: ReadonlySet<MutantName>): Binding & { own: boolean } {
+  const ns = o.metadata.namespace!;
+  const own = ownLabelIgnored ? undefined : useWaypointOf(o, ns, mut);
+  if (own === 'none') return { own: true };
+  if (own) return { ...resolve(objs, own, ns, mut), own: true };
+  const namespace = nsObject(objs, ns);
+  const inherited = namespace ? useWaypointOf(namespace, ns, mut) : undefined;
+  if (!inherited || inherited === 'none') return { own: false };
+  return { ...resolve(objs, inherited, ns, mut), own: false };
+}
+
+export function serviceBinding(objs: Objects, svc: KubeObject, mut: ReadonlySet<MutantName>): Binding {
+  if (labels(svc)['gateway.istio.io/managed'] === 'istio.io-mesh-controller') return {};
+  const b = target(objs, svc, mut.has('service-label-ignored'), mut);
+  if (!b.waypoint) return { error: b.error };
+  const tt = trafficType(b.waypoint, mut);
+  if (tt === 'service' || tt === 'all') return { waypoint: b.waypoint };
+  const wp = `${b.waypoint.metadata.namespace}/${b.waypoint.metadata.name}`;
+  return { error: { reason: 'UnsupportedTrafficType', message: `attempting to bind to traffic type "service" which the waypoint "${wp}" does not support` } };
+}
+
+export function workloadBinding(objs: Objects, pod: KubeObject, mut: ReadonlySet<MutantName>): Binding {
+  const b = target(objs, pod, mut.has('pod-label-ignored'), mut);
+  if (!b.waypoint) return { error: b.error };
+  const tt = trafficType(b.waypoint, mut);
+  if (tt === 'workload' || tt === 'all') return { waypoint: b.waypoint };
+  if (!b.own) return {};
+  const wp = `${b.waypoint.metadata.namespace}/${b.waypoint.metadata.name}`;
+  return { error: { reason: 'UnsupportedTrafficType', message: `attempting to bind to traffic type "workload" which the waypoint "${wp}" does not support` } };
+}
+
+/** The condition istiod writes on a Service (istio pilot/pkg/serviceregistry/ambient/status.go). */
+export function waypointBoundCondition(objs: Objects, svc: KubeObject, mut: ReadonlySet<MutantName>) {
+  const b = serviceBinding(objs, svc, mut);
+  if (b.waypoint) {
+    const wp = `${b.waypoint.metadata.namespace}/${b.waypoint.metadata.name}`;
+    const ingress = labels(svc)['istio.io/ingress-use-waypoint'] === 'true'
+      ? '. Ingress traffic will traverse the waypoint'
+      : '. Ingress traffic is not using the waypoint, set the istio.io/ingress-use-waypoint label to true if desired.';
+    return { type: 'istio.io/WaypointBound', status: 'True', reason: 'WaypointAccepted', message: `Successfully attached to waypoint ${wp}${ingress}` };
+  }
+  if (b.error) return { type: 'istio.io/WaypointBound', status: 'False', reason: b.error.reason, message: b.error.message };
+  return undefined;
+}

@@ -1,0 +1,336 @@
+/**
+ * The model's data plane: what ztunnel, waypoints and the ingress gateway do with one HTTP request.
+ * Sources of each rule are cited where applied.
+ */
+import type { KubeObject } from '../../harness/cluster/types.ts';
+import type { Rng } from '../../harness/stats/random.ts';
+import { serve, type AppRequest, type AppResponse } from './apps.ts';
+import { serviceBinding, workloadBinding } from './binding.ts';
+import type { MutantName } from './mutations.ts';
+import { evaluate } from './policy.ts';
+import { keyOf, type Objects } from './store.ts';
+
+export interface Reply {
+  exitCode: number;
+  httpCode: number;
+  timeSec: number;
+  headers: Record<string, string>;
+  body: string;
+  stderr: string;
+}
+
+export interface Caller {
+  identity: string;
+  namespace: string;
+  /** Traffic leaves through ztunnel (an ambient pod) or a sidecar; false: plain. */
+  captured: boolean;
+  ingressGateway?: boolean;
+}
+
+export interface Metrics {
+  count(waypoint: KubeObject, labels: Record<string, string>, by: number): void;
+}
+
+const RBAC_DENIED = 'RBAC: access denied';
+const UPSTREAM_RESET = 'upstream connect error or disconnect/reset before headers. reset reason: connection termination';
+
+export function identityOf(pod: KubeObject): string {
+  return `cluster.local/ns/${pod.metadata.namespace}/sa/${pod.spec?.serviceAccountName ?? 'default'}`;
+}
+
+export function isAmbient(objs: Objects, pod: KubeObject): boolean {
+  const podMode = pod.metadata.labels?.['istio.io/dataplane-mode'];
+  if (pod.metadata.labels?.['sidecar.istio.io/inject'] === 'true') return false;
+  if (podMode) return podMode === 'ambient';
+  return objs.get(keyOf({ kind: 'Namespace', name: pod.metadata.namespace! }))?.metadata.labels?.['istio.io/dataplane-mode'] === 'ambient';
+}
+
+function matchesSelector(labels: Record<string, string> | undefined, sel: Record<string, string> | undefined): boolean {
+  if (!sel) return false;
+  return Object.entries(sel).every(([k, v]) => labels?.[k] === v);
+}
+
+export class Dataplane {
+  /** For the waypoint-outlives-label and unenroll-ignored mutants: bindings that should have ended. */
+  private readonly sticky = new Map<string, KubeObject>();
+  private readonly everAmbient = new Set<string>();
+
+  constructor(
+    private readonly objs: Objects,
+    private readonly rng: Rng,
+    private readonly mut: ReadonlySet<MutantName>,
+    private readonly metrics: Metrics,
+    stickyState: { sticky: Map<string, KubeObject>; everAmbient: Set<string> },
+  ) {
+    this.sticky = stickyState.sticky;
+    this.everAmbient = stickyState.everAmbient;
+  }
+
+  private readyPods(ns: string, selector: Record<string, string>): KubeObject[] {
+    return [...this.objs.values()].filter((o) =>
+      o.kind === 'Pod' && o.metadata.namespace === ns && o.status?.phase === 'Running' && matchesSelector(o.metadata.labels, selector));
+  }
+
+  private ambient(pod: KubeObject): boolean {
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    if (isAmbient(this.objs, pod)) {
+      this.everAmbient.add(key);
+      return true;
+    }
+    return this.mut.has('unenroll-ignored') && this.everAmbient.has(key);
+  }
+
+  private service(name: string, ns: string): KubeObject | undefined {
+    return this.objs.get(keyOf({ kind: 'Service', namespace: ns, name }));
+  }
+
+  private serviceWaypoint(svc: KubeObject): KubeObject | undefined {
+    const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
+    const w = serviceBinding(this.objs, svc, this.mut).waypoint;
+    if (w) this.sticky.set(key, w);
+    if (!w && this.mut.has('waypoint-outlives-label')) {
+      const old = this.sticky.get(key);
+      if (old && this.objs.get(keyOf({ kind: 'Gateway', namespace: old.metadata.namespace, name: old.metadata.name }))) return old;
+    }
+    return w;
+  }
+
+  /** One request from a caller to a URL inside the cluster. */
+  request(caller: Caller, url: string, method: string, headers: Record<string, string>, maxTimeSec: number): Reply {
+    const u = new URL(url);
+    const port = Number(u.port || 80);
+    const req: AppRequest = { method, path: u.pathname + u.search, headers: lower(headers), host: `${u.hostname}:${port}` };
+    const base = 0.001 + this.rng.next() * 0.004;
+    let resp: Reply;
+    const podByIp = [...this.objs.values()].find((o) => o.kind === 'Pod' && o.status?.podIP === u.hostname);
+    if (podByIp) {
+      resp = this.toPod(caller, podByIp, port, req, undefined);
+    } else {
+      const [name, ns = caller.namespace] = u.hostname.split('.');
+      const svc = this.service(name, ns);
+      if (!svc) return curlError(6, `curl: (6) Could not resolve host: ${u.hostname}`, base);
+      if (!(svc.spec?.ports ?? []).some((p: { port: number }) => p.port === port)) {
+        return curlError(7, `curl: (7) Failed to connect to ${u.hostname} port ${port}: Connection refused`, base);
+      }
+      resp = this.toService(caller, svc, port, req);
+    }
+    resp.timeSec += base;
+    if (resp.timeSec > maxTimeSec) {
+      return curlError(28, `curl: (28) Operation timed out after ${Math.round(maxTimeSec * 1000)} milliseconds with 0 bytes received`, maxTimeSec);
+    }
+    return resp;
+  }
+
+  private toService(caller: Caller, svc: KubeObject, port: number, req: AppRequest): Reply {
+    const captured = caller.captured && (!caller.ingressGateway || this.ingressUsesWaypoint(svc));
+    const wp = captured ? this.serviceWaypoint(svc) : undefined;
+    if (wp) return this.throughWaypoint(caller, wp, { svc, port }, req);
+    const endpoints = this.readyPods(svc.metadata.namespace!, svc.spec?.selector);
+    if (endpoints.length === 0) return curlError(56, 'curl: (56) Recv failure: Connection reset by peer', 0.001);
+    const pod = this.rng.pick(endpoints);
+    return this.toPod(caller, pod, port, req, svc);
+  }
+
+  private ingressUsesWaypoint(svc: KubeObject): boolean {
+    // istio.io/ingress-use-waypoint=true sends ingress-gateway traffic through the service's waypoint.
+    if (this.mut.has('ingress-label-ignored')) return false;
+    return svc.metadata.labels?.['istio.io/ingress-use-waypoint'] === 'true';
+  }
+
+  private toPod(caller: Caller, pod: KubeObject, port: number, req: AppRequest, viaService: KubeObject | undefined): Reply {
+    // Service-addressed traffic with no service waypoint still honours the chosen endpoint's own
+    // workload waypoint (istio/ztunnel src/proxy/outbound.rs, fetch_waypoint after load_balance).
+    if (caller.captured && !caller.ingressGateway) {
+      const w = workloadBinding(this.objs, pod, this.mut).waypoint;
+      if (w) return this.throughWaypoint(caller, w, { pod, port, svc: viaService }, req);
+    }
+    return this.deliver(caller.identity, pod, req, 'ztunnel');
+  }
+
+  /** Destination ztunnel (inbound L4 policy, if the pod is in ambient), then the application. */
+  private deliver(identity: string, pod: KubeObject, req: AppRequest, hop: 'ztunnel' | 'waypoint', extraDelay = 0, timeoutSec?: number): Reply {
+    if (this.ambient(pod)) {
+      const policies = this.objs.size ? this.l4Policies(pod) : [];
+      const allowed = evaluate(policies, { principal: identity, method: req.method, path: req.path }, 'l4', this.mut.has('l4-http-rules-kept'));
+      if (!allowed) {
+        if (hop === 'waypoint') return http(503, UPSTREAM_RESET, 0.002);
+        if (this.mut.has('l4-deny-as-403')) return http(403, RBAC_DENIED, 0.001);
+        // ztunnel resets the connection: curl exits 56 (istio.io getting-started/enforce-auth-policies).
+        return curlError(56, 'curl: (56) Recv failure: Connection reset by peer', 0.001);
+      }
+    }
+    const app = serve(pod, req, (url) => this.nested(pod, url));
+    const took = app.delaySec + extraDelay;
+    if (timeoutSec !== undefined && app.delaySec > timeoutSec && !this.mut.has('timeout-ignored')) {
+      return http(504, 'upstream request timeout', timeoutSec + extraDelay);
+    }
+    return http(app.status, app.body, took);
+  }
+
+  private nested(from: KubeObject, url: string): AppResponse {
+    const caller: Caller = { identity: identityOf(from), namespace: from.metadata.namespace!, captured: this.ambient(from) };
+    const r = this.request(caller, url, 'GET', {}, 30);
+    return { status: r.exitCode === 0 ? r.httpCode : 0, body: r.body, delaySec: r.timeSec };
+  }
+
+  private l4Policies(pod: KubeObject): KubeObject[] {
+    return [...this.objs.values()].filter((p) => p.kind === 'AuthorizationPolicy' && p.metadata.namespace === pod.metadata.namespace &&
+      !p.spec?.targetRefs && !p.spec?.targetRef &&
+      (!p.spec?.selector || matchesSelector(pod.metadata.labels, p.spec.selector.matchLabels)));
+  }
+
+  private l7Policies(wp: KubeObject, svc: KubeObject | undefined): KubeObject[] {
+    return [...this.objs.values()].filter((p) => {
+      if (p.kind !== 'AuthorizationPolicy') return false;
+      const refs: { kind: string; name: string }[] = p.spec?.targetRefs ?? (p.spec?.targetRef ? [p.spec.targetRef] : []);
+      return refs.some((r) =>
+        (r.kind === 'Gateway' && r.name === wp.metadata.name && p.metadata.namespace === wp.metadata.namespace) ||
+        (r.kind === 'Service' && svc && r.name === svc.metadata.name && p.metadata.namespace === svc.metadata.namespace));
+    });
+  }
+
+  private throughWaypoint(
+    caller: Caller, wp: KubeObject, target: { svc?: KubeObject; pod?: KubeObject; port: number }, req: AppRequest,
+  ): Reply {
+    const wpIdentity = `cluster.local/ns/${wp.metadata.namespace}/sa/${wp.metadata.name}`;
+    const headers = { ...req.headers };
+    // Envoy generates x-request-id; Istio's tests take it as the sign of L7 processing.
+    headers['x-request-id'] ??= `${this.rng.int(0, 0xffffffff).toString(16)}-model`;
+    const finish = (r: Reply) => {
+      this.metrics.count(wp, {
+        reporter: 'waypoint',
+        destination_service_name: target.svc?.metadata.name ?? 'unknown',
+        response_code: String(r.httpCode),
+      }, this.mut.has('metrics-double-counted') ? 2 : 1);
+      return r;
+    };
+    if (!this.mut.has('waypoint-ignores-authz')) {
+      const ok = evaluate(this.l7Policies(wp, target.svc), { principal: caller.identity, method: req.method, path: req.path }, 'l7');
+      if (!ok) return finish(http(403, RBAC_DENIED, 0.001));
+    }
+    const fwdIdentity = this.mut.has('waypoint-identity-hidden') ? caller.identity : wpIdentity;
+    if (target.pod && !target.svc) return finish(this.deliver(fwdIdentity, target.pod, { ...req, headers }, 'waypoint'));
+    const svc = target.svc!;
+    const routed = this.route(svc, { ...req, headers });
+    if ('reply' in routed) return finish(routed.reply);
+    const endpoints = target.pod && !routed.changed ? [target.pod] : this.readyPods(routed.backend.metadata.namespace!, routed.selector);
+    if (endpoints.length === 0) return finish(http(503, 'no healthy upstream', 0.001));
+    const pod = this.rng.pick(endpoints);
+    return finish(this.deliver(fwdIdentity, pod, { ...req, headers: routed.headers }, 'waypoint', routed.delaySec, routed.timeoutSec));
+  }
+
+  /** HTTPRoute with a Service parent first, else VirtualService, else the Service itself. */
+  private route(svc: KubeObject, req: AppRequest):
+    | { reply: Reply }
+    | { backend: KubeObject; selector: Record<string, string>; headers: Record<string, string>; delaySec: number; timeoutSec?: number; changed: boolean } {
+    const ns = svc.metadata.namespace!;
+    const routes = [...this.objs.values()].filter((r) => r.kind === 'HTTPRoute' && r.metadata.namespace === ns &&
+      (r.spec?.parentRefs ?? []).some((p: { kind?: string; group?: string; name: string }) => p.kind === 'Service' && p.name === svc.metadata.name));
+    if (routes.length > 0) {
+      const rules = routes.flatMap((r) => r.spec?.rules ?? []);
+      const rule = this.mut.has('header-match-ignored') ? rules[0] : rules.find((r) => httpRouteMatches(r, req));
+      if (!rule) return { reply: http(404, 'route not found', 0.001) };
+      const headers = { ...req.headers };
+      for (const f of rule.filters ?? []) {
+        if (f.type === 'RequestHeaderModifier') {
+          for (const h of [...(f.requestHeaderModifier?.add ?? []), ...(f.requestHeaderModifier?.set ?? [])]) headers[h.name.toLowerCase()] = h.value;
+        }
+      }
+      const refs: { name: string; weight?: number }[] = rule.backendRefs ?? [];
+      const chosen = this.pickWeighted(refs.map((b) => [b.name, b.weight ?? 1] as const));
+      const backend = this.service(chosen, ns);
+      if (!backend) return { reply: http(500, 'backend not found', 0.001) };
+      return { backend, selector: backend.spec.selector, headers, delaySec: 0, timeoutSec: parseDuration(rule.timeouts?.request), changed: true };
+    }
+    const vs = [...this.objs.values()].find((v) => v.kind === 'VirtualService' && v.metadata.namespace === ns &&
+      (v.spec?.hosts ?? []).some((h: string) => h === svc.metadata.name || h.startsWith(`${svc.metadata.name}.${ns}`)));
+    if (vs) {
+      const rules: VsRule[] = vs.spec?.http ?? [];
+      const rule = this.mut.has('header-match-ignored') ? rules[0] : rules.find((r) => vsMatches(r, req));
+      if (!rule) return { reply: http(404, 'route not found', 0.001) };
+      let delaySec = 0;
+      if (rule.fault && !this.mut.has('fault-ignored')) {
+        if (rule.fault.abort && this.rng.next() * 100 < (rule.fault.abort.percentage?.value ?? 100)) {
+          return { reply: http(rule.fault.abort.httpStatus, 'fault filter abort', 0.001) };
+        }
+        if (rule.fault.delay && this.rng.next() * 100 < (rule.fault.delay.percentage?.value ?? 100)) {
+          delaySec = parseDuration(rule.fault.delay.fixedDelay) ?? 0;
+        }
+      }
+      const dests = rule.route ?? [];
+      const i = this.pickWeighted(dests.map((d, idx) => [idx, d.weight ?? (dests.length === 1 ? 100 : 0)] as const));
+      const dest = dests[i].destination;
+      const backend = this.service(dest.host.split('.')[0], ns);
+      if (!backend) return { reply: http(503, 'no healthy upstream', 0.001) };
+      const dr = [...this.objs.values()].find((d) => d.kind === 'DestinationRule' && d.metadata.namespace === ns && d.spec?.host?.split('.')[0] === backend.metadata.name);
+      const subset = dest.subset ? (dr?.spec?.subsets ?? []).find((s: { name: string }) => s.name === dest.subset) : undefined;
+      if (dest.subset && !subset) return { reply: http(503, 'no healthy upstream', 0.001) };
+      return { backend, selector: { ...backend.spec.selector, ...(subset?.labels ?? {}) }, headers: req.headers, delaySec, timeoutSec: undefined, changed: true };
+    }
+    return { backend: svc, selector: svc.spec.selector, headers: req.headers, delaySec: 0, changed: false };
+  }
+
+  private pickWeighted<T>(entries: readonly (readonly [T, number])[]): T {
+    if (this.mut.has('weights-ignored')) return this.rng.pick(entries.map(([t]) => t));
+    const zero = entries.filter(([, w]) => w === 0);
+    if (this.mut.has('weight-zero-leak') && zero.length > 0 && this.rng.next() < 0.05) return this.rng.pick(zero)[0];
+    return this.rng.weighted(entries);
+  }
+
+  /** A request arriving at an ingress gateway from outside (LoadBalancer address). */
+  ingress(gw: KubeObject, url: string, method: string, headers: Record<string, string>, maxTimeSec: number): Reply {
+    const u = new URL(url);
+    const ns = gw.metadata.namespace!;
+    const routes = [...this.objs.values()].filter((r) => r.kind === 'HTTPRoute' && r.metadata.namespace === ns &&
+      (r.spec?.parentRefs ?? []).some((p: { kind?: string; name: string }) => (p.kind ?? 'Gateway') === 'Gateway' && p.name === gw.metadata.name));
+    const req: AppRequest = { method, path: u.pathname, headers: lower(headers), host: u.host };
+    const rule = routes.flatMap((r) => r.spec?.rules ?? []).find((r) => httpRouteMatches(r, req));
+    if (!rule) return http(404, '', 0.001);
+    const backendRef = rule.backendRefs[0];
+    const caller: Caller = { identity: `cluster.local/ns/${ns}/sa/${gw.metadata.name}-istio`, namespace: ns, captured: true, ingressGateway: true };
+    return this.request(caller, `http://${backendRef.name}.${ns}:${backendRef.port}${u.pathname}`, method, { ...headers, 'x-request-id': 'ingress' }, maxTimeSec);
+  }
+}
+
+interface VsRule {
+  match?: { headers?: Record<string, { exact?: string }>; uri?: { prefix?: string; exact?: string } }[];
+  fault?: { abort?: { httpStatus: number; percentage?: { value: number } }; delay?: { fixedDelay: string; percentage?: { value: number } } };
+  route?: { destination: { host: string; subset?: string }; weight?: number }[];
+}
+
+function vsMatches(rule: VsRule, req: AppRequest): boolean {
+  if (!rule.match || rule.match.length === 0) return true;
+  return rule.match.some((m) =>
+    Object.entries(m.headers ?? {}).every(([k, v]) => v.exact === undefined || req.headers[k.toLowerCase()] === v.exact) &&
+    (!m.uri?.prefix || req.path.startsWith(m.uri.prefix)) && (!m.uri?.exact || req.path === m.uri.exact));
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function httpRouteMatches(rule: any, req: AppRequest): boolean {
+  const matches = rule.matches ?? [];
+  if (matches.length === 0) return true;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return matches.some((m: any) =>
+    (m.headers ?? []).every((h: { name: string; value: string }) => req.headers[h.name.toLowerCase()] === h.value) &&
+    (!m.path || (m.path.type === 'Exact' ? req.path === m.path.value : req.path.startsWith(m.path.value))));
+}
+
+function parseDuration(d: string | undefined): number | undefined {
+  if (!d) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(d);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : n;
+}
+
+function lower(h: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function http(status: number, body: string, timeSec: number): Reply {
+  return { exitCode: 0, httpCode: status, timeSec, headers: { 'content-type': 'text/plain' }, body, stderr: '' };
+}
+
+function curlError(exitCode: number, stderr: string, timeSec: number): Reply {
+  return { exitCode, httpCode: 0, timeSec, headers: {}, body: '', stderr };
+}

@@ -1,0 +1,372 @@
+/**
+ * An in-process model of a Kubernetes cluster running Istio ambient, behind the harness's Cluster
+ * interface. Test equipment: it lets the whole catalogue run where no cluster can.
+ *
+ * Controllers modelled (each a timer with a random bounded delay, so the suite's waiting is exercised):
+ * - Deployments create Pods, which become Running with an IP, then the Deployment Available.
+ * - istiod's gateway controller creates, for a Gateway of class istio-waypoint, a Deployment,
+ *   Service and ServiceAccount named like the Gateway, pods labelled
+ *   gateway.networking.k8s.io/gateway-name, then sets Programmed=True and the address
+ *   (istio pilot/pkg/config/kube/gateway/deploymentcontroller.go; istio.io docs ambient/usage/waypoint).
+ *   For class istio (ingress) the resources are named <gateway>-istio, with a LoadBalancer address.
+ * - istio-cni marks ambient pods ambient.istio.io/redirection=enabled.
+ * - istiod writes istio.io/WaypointBound on Services (istio pilot/pkg/serviceregistry/ambient/status.go).
+ * - Namespace deletion removes everything in it.
+ */
+import type {
+  Cluster, ExecResult, KubeObject, ListOptions, ObjectRef, OutsideRequest, OutsideResponse, PodRef,
+} from '../../harness/cluster/types.ts';
+import { Rng } from '../../harness/stats/random.ts';
+import { runScript } from './curl-emulator.ts';
+import { Dataplane, identityOf, isAmbient, type Reply } from './dataplane.ts';
+import { WAYPOINT_CLASS, waypointBoundCondition } from './binding.ts';
+import type { MutantName } from './mutations.ts';
+import { CLUSTER_SCOPED, keyOf, Store } from './store.ts';
+import { WAYPOINT_STATS_COMMAND } from '../../harness/runner/metrics.ts';
+
+export interface ModelOptions {
+  seed: number;
+  mutants?: MutantName[];
+  /** Upper bound of the random delay of every controller and of config propagation. */
+  maxDelayMs?: number;
+}
+
+interface Timer {
+  at: number;
+  run: () => void;
+}
+
+const MANAGED_WAYPOINT = 'istio.io-mesh-controller';
+
+export class ModelCluster implements Cluster {
+  readonly description: string;
+  private readonly rng: Rng;
+  private readonly store: Store;
+  private readonly mut: ReadonlySet<MutantName>;
+  private readonly maxDelayMs: number;
+  private timers: Timer[] = [];
+  private nextIp = 10;
+  private nextLb = 200;
+  private uid = 0;
+  private readonly counters = new Map<string, Map<string, number>>();
+  private readonly stickyState = { sticky: new Map<string, KubeObject>(), everAmbient: new Set<string>() };
+
+  constructor(opts: ModelOptions) {
+    this.rng = new Rng(opts.seed);
+    this.maxDelayMs = opts.maxDelayMs ?? 60;
+    this.store = new Store(this.rng, this.maxDelayMs);
+    this.mut = new Set(opts.mutants ?? []);
+    this.description = `ambient model (seed ${opts.seed}${opts.mutants?.length ? `, mutants ${opts.mutants.join(',')}` : ''})`;
+    for (const name of ['default', 'kube-system', 'istio-system']) {
+      this.store.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, uid: this.newUid() }, status: { phase: 'Active' } });
+    }
+    this.store.put({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: WAYPOINT_CLASS }, spec: { controllerName: 'istio.io/mesh-controller' } });
+    this.store.publish(0);
+  }
+
+  private newUid(): string {
+    return `uid-${++this.uid}`;
+  }
+
+  private delay(): number {
+    return this.rng.int(1, this.maxDelayMs);
+  }
+
+  private later(fn: () => void): void {
+    this.timers.push({ at: Date.now() + this.delay(), run: fn });
+  }
+
+  /** Runs due controller work, then refreshes derived status. */
+  private tick(): void {
+    const now = Date.now();
+    let ran = false;
+    for (;;) {
+      const due = this.timers.filter((t) => t.at <= now).sort((a, b) => a.at - b.at);
+      if (due.length === 0) break;
+      this.timers = this.timers.filter((t) => !due.includes(t));
+      for (const t of due) t.run();
+      ran = true;
+    }
+    if (this.refreshDerived() || ran) this.store.publish(now);
+  }
+
+  private refreshDerived(): boolean {
+    let changed = false;
+    for (const pod of this.store.list('Pod')) {
+      const want = isAmbient(this.store.objects, pod) ? 'enabled' : undefined;
+      const ann = pod.metadata.annotations ?? {};
+      if (ann['ambient.istio.io/redirection'] !== want) {
+        const next = { ...ann };
+        if (want) next['ambient.istio.io/redirection'] = want;
+        else delete next['ambient.istio.io/redirection'];
+        pod.metadata.annotations = next;
+        changed = true;
+      }
+    }
+    for (const svc of this.store.list('Service')) {
+      const cond = waypointBoundCondition(this.store.objects, svc, this.mut);
+      const others = (svc.status?.conditions ?? []).filter((c: { type: string }) => c.type !== 'istio.io/WaypointBound');
+      const next = cond ? [...others, cond] : others;
+      if (JSON.stringify(next) !== JSON.stringify(svc.status?.conditions ?? [])) {
+        svc.status = { ...svc.status, conditions: next };
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  async serverVersion(): Promise<string> {
+    return 'v1.34.0';
+  }
+
+  async apply(obj: KubeObject): Promise<KubeObject> {
+    this.tick();
+    const ns = obj.metadata.namespace;
+    if (!CLUSTER_SCOPED.has(obj.kind)) {
+      if (!ns) throw new Error(`model: ${obj.kind} ${obj.metadata.name} has no namespace`);
+      const nsObj = this.store.get({ apiVersion: 'v1', kind: 'Namespace', name: ns });
+      if (!nsObj) throw new Error(`model: namespaces "${ns}" not found`);
+      if (nsObj.status?.phase === 'Terminating') throw new Error(`model: namespace ${ns} is being terminated`);
+    }
+    const old = this.store.get({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: ns, name: obj.metadata.name });
+    const next: KubeObject = structuredClone({
+      ...obj,
+      metadata: { ...obj.metadata, uid: old?.metadata.uid ?? this.newUid(), generation: (old?.metadata.generation ?? 0) + 1 },
+      status: old?.status ?? obj.status ?? {},
+    });
+    this.store.put(next);
+    this.onApplied(next, old);
+    this.store.publish(Date.now());
+    return structuredClone(next);
+  }
+
+  private onApplied(o: KubeObject, old: KubeObject | undefined): void {
+    if (o.kind === 'Namespace') o.status = { phase: 'Active' };
+    if (o.kind === 'Deployment' && !old) this.startDeployment(o);
+    if (o.kind === 'Service' && !o.spec.clusterIP) o.spec.clusterIP = `10.96.0.${this.nextIp++ % 250}`;
+    if (o.kind === 'Gateway' && !old) this.later(() => this.reconcileGateway(o.metadata.namespace!, o.metadata.name));
+  }
+
+  private startDeployment(dep: KubeObject): void {
+    dep.status = { replicas: 0, availableReplicas: 0, conditions: [{ type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable' }] };
+    const replicas = dep.spec?.replicas ?? 1;
+    const hash = this.rng.int(0x1000000, 0xfffffff).toString(16);
+    for (let i = 0; i < replicas; i++) {
+      const pod: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: `${dep.metadata.name}-${hash}-${this.rng.int(0x10000, 0xfffff).toString(36)}`,
+          namespace: dep.metadata.namespace,
+          labels: { ...dep.spec.template.metadata.labels },
+          uid: this.newUid(),
+          ownerReferences: [{ kind: 'Deployment', name: dep.metadata.name }],
+        },
+        spec: structuredClone(dep.spec.template.spec),
+        status: { phase: 'Pending' },
+      };
+      this.store.put(pod);
+      this.later(() => {
+        const live = this.store.get(refOfObj(pod));
+        if (!live) return;
+        live.status = { phase: 'Running', podIP: `10.244.${Math.floor(this.nextIp / 250) + 1}.${this.nextIp++ % 250}`, conditions: [{ type: 'Ready', status: 'True' }] };
+        this.later(() => this.refreshDeployment(dep.metadata.namespace!, dep.metadata.name));
+      });
+    }
+  }
+
+  private refreshDeployment(ns: string, name: string): void {
+    const dep = this.store.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name });
+    if (!dep) return;
+    const ready = this.ownedPods(dep).filter((p) => p.status?.phase === 'Running').length;
+    const want = dep.spec?.replicas ?? 1;
+    dep.status = { replicas: want, availableReplicas: ready, conditions: [{ type: 'Available', status: ready >= want ? 'True' : 'False' }] };
+    if (dep.metadata.labels?.['gateway.networking.k8s.io/gateway-name'] && ready >= want) {
+      this.later(() => this.programGateway(ns, dep.metadata.labels!['gateway.networking.k8s.io/gateway-name']));
+    }
+  }
+
+  private ownedPods(dep: KubeObject): KubeObject[] {
+    return this.store.list('Pod', dep.metadata.namespace).filter((p) =>
+      (p.metadata.ownerReferences as { name: string }[] | undefined)?.some((r) => r.name === dep.metadata.name));
+  }
+
+  /** istiod's gateway deployment controller. */
+  private reconcileGateway(ns: string, name: string): void {
+    const gw = this.store.get({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: ns, name });
+    if (!gw) return;
+    const waypoint = gw.spec?.gatewayClassName === WAYPOINT_CLASS;
+    const resName = waypoint ? name : `${name}-istio`;
+    const labels = {
+      'gateway.networking.k8s.io/gateway-name': name,
+      'gateway.istio.io/managed': waypoint ? MANAGED_WAYPOINT : 'istio.io-gateway-controller',
+    };
+    gw.status = { conditions: [
+      { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted' },
+      { type: 'Programmed', status: 'False', reason: 'AddressNotUsable', message: 'Failed to assign to any requested addresses' },
+    ] };
+    const meta = (kind: string) => ({ name: resName, namespace: ns, labels: { ...labels }, uid: this.newUid(), ownerReferences: [{ kind: 'Gateway', name }] });
+    this.store.put({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('ServiceAccount') });
+    const svc: KubeObject = {
+      apiVersion: 'v1', kind: 'Service', metadata: meta('Service'),
+      spec: { type: waypoint ? 'ClusterIP' : 'LoadBalancer', clusterIP: `10.96.1.${this.nextIp++ % 250}`, selector: { 'gateway.networking.k8s.io/gateway-name': name },
+        ports: waypoint ? [{ name: 'mesh', port: 15008 }] : [{ name: 'http', port: 80 }] },
+      status: waypoint ? {} : { loadBalancer: { ingress: [{ ip: `172.18.255.${this.nextLb++}` }] } },
+    };
+    this.store.put(svc);
+    const dep: KubeObject = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('Deployment'),
+      spec: { replicas: 1, selector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': name } },
+        template: { metadata: { labels: { ...labels } }, spec: { serviceAccountName: resName, containers: [{ name: 'istio-proxy', image: 'istio/proxyv2' }] } } },
+    };
+    this.store.put(dep);
+    this.startDeployment(dep);
+  }
+
+  private programGateway(ns: string, name: string): void {
+    const gw = this.store.get({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: ns, name });
+    if (!gw) return;
+    const waypoint = gw.spec?.gatewayClassName === WAYPOINT_CLASS;
+    const svc = this.store.get({ apiVersion: 'v1', kind: 'Service', namespace: ns, name: waypoint ? name : `${name}-istio` });
+    if (!svc) return;
+    if (waypoint && this.mut.has('programmed-never-set')) return;
+    const address = waypoint ? svc.spec.clusterIP : svc.status.loadBalancer.ingress[0].ip;
+    gw.status = {
+      addresses: [{ type: 'IPAddress', value: address }],
+      conditions: [
+        { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted' },
+        { type: 'Programmed', status: 'True', reason: 'Programmed', message: `Resource programmed, assigned to service(s) ${svc.metadata.name}.${ns}.svc.cluster.local:${svc.spec.ports[0].port}` },
+      ],
+    };
+  }
+
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    this.tick();
+    const o = this.store.get(ref);
+    return o ? structuredClone(o) : undefined;
+  }
+
+  async list(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<KubeObject[]> {
+    this.tick();
+    const match = selectorMatcher(opts.labelSelector);
+    return this.store.list(kind, CLUSTER_SCOPED.has(kind) ? undefined : opts.namespace)
+      .filter((o) => match(o.metadata.labels ?? {}))
+      .map((o) => structuredClone(o));
+  }
+
+  async delete(ref: ObjectRef): Promise<boolean> {
+    this.tick();
+    const o = this.store.get(ref);
+    if (!o) return false;
+    if (o.kind === 'Namespace') {
+      o.status = { phase: 'Terminating' };
+      this.later(() => this.finalizeNamespace(o.metadata.name));
+      return true;
+    }
+    this.store.remove(keyOf({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name }));
+    if (o.kind === 'Deployment') for (const p of this.ownedPods(o)) this.store.remove(keyOf({ kind: 'Pod', namespace: p.metadata.namespace, name: p.metadata.name }));
+    if (o.kind === 'Gateway' && !this.mut.has('leftover-waypoint-resources')) this.later(() => this.removeGatewayResources(o));
+    this.store.publish(Date.now());
+    return true;
+  }
+
+  private removeGatewayResources(gw: KubeObject): void {
+    for (const o of [...this.store.objects.values()]) {
+      const owners = o.metadata.ownerReferences as { kind: string; name: string }[] | undefined;
+      if (o.metadata.namespace !== gw.metadata.namespace) continue;
+      const ownedByGw = owners?.some((r) => r.kind === 'Gateway' && r.name === gw.metadata.name);
+      const podOfGw = o.kind === 'Pod' && o.metadata.labels?.['gateway.networking.k8s.io/gateway-name'] === gw.metadata.name;
+      if (ownedByGw || podOfGw) this.store.remove(keyOf({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name }));
+    }
+  }
+
+  private finalizeNamespace(name: string): void {
+    for (const o of [...this.store.objects.values()]) {
+      if (o.metadata.namespace === name) this.store.remove(keyOf({ kind: o.kind, namespace: name, name: o.metadata.name }));
+    }
+    this.store.remove(keyOf({ kind: 'Namespace', name }));
+  }
+
+  async setLabels(ref: ObjectRef, labels: Record<string, string | null>): Promise<void> {
+    this.tick();
+    const o = this.store.get(ref);
+    if (!o) throw new Error(`model: ${ref.kind} ${ref.namespace ?? ''}/${ref.name} not found`);
+    const next = { ...o.metadata.labels };
+    for (const [k, v] of Object.entries(labels)) {
+      if (v === null) delete next[k];
+      else next[k] = v;
+    }
+    o.metadata.labels = next;
+    this.store.publish(Date.now());
+  }
+
+  private dataplane(): Dataplane {
+    return new Dataplane(this.store.dataplane(Date.now()), this.rng, this.mut, { count: (w, l, by) => this.count(w, l, by) }, this.stickyState);
+  }
+
+  private count(waypoint: KubeObject, labels: Record<string, string>, by: number): void {
+    const key = `${waypoint.metadata.namespace}/${waypoint.metadata.name}`;
+    const series = this.counters.get(key) ?? new Map<string, number>();
+    const id = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',');
+    series.set(id, (series.get(id) ?? 0) + by);
+    this.counters.set(key, series);
+  }
+
+  async exec(ref: PodRef, command: string[], timeoutMs: number): Promise<ExecResult> {
+    this.tick();
+    void timeoutMs;
+    const pod = this.store.get({ apiVersion: 'v1', kind: 'Pod', namespace: ref.namespace, name: ref.name });
+    if (!pod || pod.status?.phase !== 'Running') return { stdout: '', stderr: `pods "${ref.name}" not found`, exitCode: 1 };
+    if (command.join(' ') === WAYPOINT_STATS_COMMAND.join(' ')) return this.stats(pod);
+    if (command[0] === 'sh' && command[1] === '-c') {
+      const dp = this.dataplane();
+      const caller = {
+        identity: identityOf(pod),
+        namespace: pod.metadata.namespace!,
+        captured: isAmbient(this.store.objects, pod) || (pod.metadata.labels?.['sidecar.istio.io/inject'] === 'true' && !this.mut.has('sidecar-bypasses-waypoint')),
+      };
+      const stdout = runScript(command[2], (c) => dp.request(caller, c.url, c.method, c.headers, c.maxTimeSec));
+      return { stdout, stderr: '', exitCode: 0 };
+    }
+    return { stdout: '', stderr: `exec: "${command[0]}": executable file not found in $PATH`, exitCode: 127 };
+  }
+
+  private stats(pod: KubeObject): ExecResult {
+    const name = pod.metadata.labels?.['gateway.networking.k8s.io/gateway-name'];
+    const series = this.counters.get(`${pod.metadata.namespace}/${name}`) ?? new Map();
+    const lines = ['# TYPE istio_requests_total counter', ...[...series].map(([labels, v]) => `istio_requests_total{${labels}} ${v}`)];
+    return { stdout: `${lines.join('\n')}\n`, stderr: '', exitCode: 0 };
+  }
+
+  async logs(ref: PodRef, tailLines: number): Promise<string> {
+    return `model: no log for ${ref.namespace}/${ref.name} (last ${tailLines} lines requested)`;
+  }
+
+  async requestFromOutside(req: OutsideRequest): Promise<OutsideResponse> {
+    this.tick();
+    const host = new URL(req.url).hostname;
+    const svc = this.store.list('Service').find((s) => s.status?.loadBalancer?.ingress?.some((i: { ip: string }) => i.ip === host));
+    const gwName = svc?.metadata.labels?.['gateway.networking.k8s.io/gateway-name'];
+    const gw = gwName ? this.store.get({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: svc!.metadata.namespace, name: gwName }) : undefined;
+    const r: Reply = gw
+      ? this.dataplane().ingress(gw, req.url, req.method, req.headers, req.timeoutMs / 1000)
+      : { exitCode: 7, httpCode: 0, timeSec: 0.001, headers: {}, body: '', stderr: '' };
+    return { exitCode: r.exitCode, httpCode: r.httpCode, timeSec: r.timeSec, headers: r.headers, body: r.body };
+  }
+
+  async close(): Promise<void> {}
+}
+
+function refOfObj(o: KubeObject): ObjectRef {
+  return { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name };
+}
+
+/** Equality (a=b) and existence (a) terms, comma-separated, as the harness uses them. */
+export function selectorMatcher(selector: string | undefined): (labels: Record<string, string>) => boolean {
+  if (!selector) return () => true;
+  const terms = selector.split(',').map((t) => t.trim()).filter(Boolean);
+  return (labels) => terms.every((t) => {
+    const eq = t.indexOf('=');
+    return eq < 0 ? t in labels : labels[t.slice(0, eq)] === t.slice(eq + 1);
+  });
+}

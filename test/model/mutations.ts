@@ -1,0 +1,32 @@
+/**
+ * Deliberately broken variants of the model. Each breaks one documented behaviour; the self-test
+ * requires that a scenario of the named area fails against it.
+ */
+import type { Area } from '../../harness/scenario/types.ts';
+
+export const MUTANTS = {
+  'weights-ignored': { area: 'routing', breaks: 'HTTPRoute/VirtualService weights: backends chosen evenly' },
+  'weight-zero-leak': { area: 'routing', breaks: 'a weight-0 backend still receives about 5% of requests' },
+  'header-match-ignored': { area: 'routing', breaks: 'route matches ignored: the first rule always applies' },
+  'waypoint-ignores-authz': { area: 'authorization', breaks: 'the waypoint enforces no AuthorizationPolicy' },
+  'l4-deny-as-403': { area: 'authorization', breaks: 'ztunnel answers an L4 denial with HTTP 403 instead of a reset' },
+  'l4-http-rules-kept': { area: 'authorization', breaks: 'ztunnel keeps HTTP rules of a selector policy instead of dropping them' },
+  'waypoint-identity-hidden': { area: 'authorization', breaks: 'behind a waypoint the destination ztunnel sees the client identity' },
+  'service-label-ignored': { area: 'enrollment', breaks: 'use-waypoint on a Service is ignored' },
+  'pod-label-ignored': { area: 'enrollment', breaks: 'use-waypoint on a Pod is ignored' },
+  'waypoint-for-ignored': { area: 'enrollment', breaks: 'istio.io/waypoint-for is ignored: every waypoint takes all traffic' },
+  'opt-out-ignored': { area: 'enrollment', breaks: 'use-waypoint=none is ignored: the namespace waypoint applies' },
+  'cross-namespace-ignored': { area: 'enrollment', breaks: 'use-waypoint-namespace is ignored' },
+  'allowed-routes-ignored': { area: 'enrollment', breaks: 'a waypoint admits every namespace whatever its allowedRoutes' },
+  'programmed-never-set': { area: 'enrollment', breaks: 'waypoint Gateways never report Programmed=True' },
+  'waypoint-outlives-label': { area: 'cleanup', breaks: 'traffic still passes a waypoint after its use-waypoint label is removed' },
+  'leftover-waypoint-resources': { area: 'cleanup', breaks: 'deleting a waypoint Gateway leaves its Deployment, Service and ServiceAccount' },
+  'unenroll-ignored': { area: 'cleanup', breaks: 'removing istio.io/dataplane-mode does not take pods out of ambient' },
+  'fault-ignored': { area: 'resilience', breaks: 'VirtualService faults are not injected' },
+  'timeout-ignored': { area: 'resilience', breaks: 'HTTPRoute request timeouts are not applied' },
+  'metrics-double-counted': { area: 'observability', breaks: 'the waypoint counts each request twice' },
+  'ingress-label-ignored': { area: 'ingress', breaks: 'istio.io/ingress-use-waypoint is ignored' },
+  'sidecar-bypasses-waypoint': { area: 'interop', breaks: 'sidecar clients skip the destination waypoint' },
+} as const satisfies Record<string, { area: Area; breaks: string }>;
+
+export type MutantName = keyof typeof MUTANTS;
