@@ -83,5 +83,3 @@ export default [
     ],
   }),
 ];
-void label;
-void apply;

@@ -6,7 +6,7 @@
  * goes direct; service-addressed traffic uses the service's waypoint, pod-IP traffic the pod's.
  */
 import {
-  apply, defineScenario, direct, label, namespace, podIP, pods, service, step, svc, traffic, useWaypoint, viaWaypoint, waypointBound,
+  defineScenario, direct, label, namespace, podIP, pods, service, step, svc, traffic, useWaypoint, viaWaypoint, waypointBound,
 } from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 

@@ -37,7 +37,8 @@ export function describe(e: Expectation): string {
     case 'traffic': {
       const how = [e.method && e.method !== 'GET' ? e.method : '', e.headers ? JSON.stringify(e.headers) : ''].filter(Boolean).join(' ');
       const via = e.via ? ` via ${e.via}` : '';
-      return `${e.from} → ${destName(e.to)}${how ? ` (${how})` : ''} expects ${e.verdict}${via}`;
+      const verdict = typeof e.verdict === 'string' ? e.verdict : e.verdict.join('|');
+      return `${e.from} → ${destName(e.to)}${how ? ` (${how})` : ''} expects ${verdict}${via}`;
     }
     case 'split':
       return `${e.from} → ${destName(e.to)} splits ${Object.entries(e.weights).map(([b, w]) => `${b}=${w}`).join('/')}`;
@@ -112,7 +113,8 @@ function specFor(scope: ScenarioScope, url: string, e: { method?: string; header
 /** Why one request does not meet the expectation, or undefined if it does. */
 export function mismatch(e: TrafficExpectation, r: RequestRecord): string | undefined {
   const verdict = classify(r);
-  if (verdict !== e.verdict) return `verdict ${verdict}, expected ${e.verdict}`;
+  const accepted: readonly string[] = typeof e.verdict === 'string' ? [e.verdict] : e.verdict;
+  if (!accepted.includes(verdict)) return `verdict ${verdict}, expected ${accepted.join(' or ')}`;
   if (e.via === 'waypoint' && !r.markers.reqid) return 'no X-Request-Id at the backend: the request did not pass an L7 proxy';
   if (e.via === 'direct' && (r.markers.reqid || r.markers.via)) return 'the backend saw L7 proxy headers: the request passed a waypoint';
   if (e.routeMarker === null && r.markers.via) return `the route's header is still applied: ${r.markers.via}`;

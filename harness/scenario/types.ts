@@ -64,7 +64,8 @@ export interface TrafficExpectation extends RequestOptions {
   type: 'traffic';
   from: Client;
   to: Destination;
-  verdict: Verdict;
+  /** The verdict every request must get; a list accepts any of several documented signals. */
+  verdict: Verdict | readonly Verdict[];
   /** waypoint: the request was processed at L7 (X-Request-Id seen by the echo backend);
    *  direct: it was not. Needs the echo backend as destination. */
   via?: 'waypoint' | 'direct';

@@ -205,17 +205,17 @@ export class ModelCluster implements Cluster {
       { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted' },
       { type: 'Programmed', status: 'False', reason: 'AddressNotUsable', message: 'Failed to assign to any requested addresses' },
     ] };
-    const meta = (kind: string) => ({ name: resName, namespace: ns, labels: { ...labels }, uid: this.newUid(), ownerReferences: [{ kind: 'Gateway', name }] });
-    this.store.put({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('ServiceAccount') });
+    const meta = () => ({ name: resName, namespace: ns, labels: { ...labels }, uid: this.newUid(), ownerReferences: [{ kind: 'Gateway', name }] });
+    this.store.put({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta() });
     const svc: KubeObject = {
-      apiVersion: 'v1', kind: 'Service', metadata: meta('Service'),
+      apiVersion: 'v1', kind: 'Service', metadata: meta(),
       spec: { type: waypoint ? 'ClusterIP' : 'LoadBalancer', clusterIP: `10.96.1.${this.nextIp++ % 250}`, selector: { 'gateway.networking.k8s.io/gateway-name': name },
         ports: waypoint ? [{ name: 'mesh', port: 15008 }] : [{ name: 'http', port: 80 }] },
       status: waypoint ? {} : { loadBalancer: { ingress: [{ ip: `172.18.255.${this.nextLb++}` }] } },
     };
     this.store.put(svc);
     const dep: KubeObject = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('Deployment'),
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta(),
       spec: { replicas: 1, selector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': name } },
         template: { metadata: { labels: { ...labels } }, spec: { serviceAccountName: resName, containers: [{ name: 'istio-proxy', image: 'istio/proxyv2' }] } } },
     };

@@ -1,0 +1,35 @@
+/** The self-test itself, and a test of the self-test: a weakened assertion lets a mutant live. */
+import { expect } from 'chai';
+import { CATALOGUE } from '../../suites/index.ts';
+import { selfTest, survivors } from './selftest.ts';
+import { MUTANTS } from '../model/mutations.ts';
+import type { Expectation, Scenario } from '../../harness/scenario/types.ts';
+
+describe('self-test against the ambient model', function () {
+  this.timeout(240_000);
+
+  it('passes every scenario on the faithful model and catches every mutant in its area', async () => {
+    const seed = Number(process.env.WPT_SEED ?? 1);
+    console.log(`      seed ${seed}`);
+    const r = await selfTest(CATALOGUE, seed);
+    expect(CATALOGUE.length).to.be.at.least(30);
+    expect(r.faithful.results.filter((x) => x.status !== 'passed').map((x) => `${x.id}: ${x.failure}`)).to.deep.equal([]);
+    expect(r.mutants.length).to.equal(Object.keys(MUTANTS).length).and.to.be.at.least(10);
+    expect(survivors(r).map((m) => m.name)).to.deep.equal([]);
+    for (const m of r.mutants) {
+      const areas = m.killedBy.map((id) => CATALOGUE.find((s) => s.id === id)!.area);
+      expect(areas, m.name).to.include(m.area);
+    }
+  });
+
+  it('a deny check weakened to accept any denial lets the L4-deny-as-403 mutant survive', async () => {
+    const weaken = (e: Expectation): Expectation =>
+      e.type === 'traffic' && e.verdict === 'denied-l4' ? { ...e, verdict: ['denied-l4', 'denied-l7'] } : e;
+    const weakened: Scenario[] = CATALOGUE.map((s) => ({ ...s, steps: s.steps.map((st) => ({ ...st, expect: st.expect.map(weaken) })) }));
+    const honest = await selfTest(CATALOGUE.filter((s) => s.area === 'authorization'), 5, ['l4-deny-as-403']);
+    expect(honest.mutants[0].killedBy).to.not.be.empty;
+    const weak = await selfTest(weakened.filter((s) => s.area === 'authorization'), 5, ['l4-deny-as-403']);
+    expect(weak.faithful.failed).to.equal(0);
+    expect(weak.mutants[0].killedBy).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * The self-test: the catalogue against the faithful model (every scenario must pass) and against
+ * every mutant (each must be failed by a scenario of the area it breaks).
+ */
+import type { Scenario } from '../../harness/scenario/types.ts';
+import { ISTIO_FEATURES } from '../../harness/runner/features.ts';
+import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
+import type { ScenarioResult } from '../../harness/runner/scenario-runner.ts';
+import { ModelCluster } from '../model/model-cluster.ts';
+import { MUTANTS, type MutantName } from '../model/mutations.ts';
+import { MODEL_TIMING } from '../model/timing.ts';
+
+export interface MutantOutcome {
+  name: MutantName;
+  area: string;
+  killedBy: string[];
+}
+
+export interface SelfTestReport {
+  seed: number;
+  faithful: { passed: number; failed: number; results: ScenarioResult[] };
+  mutants: MutantOutcome[];
+}
+
+const PARALLEL = 8;
+
+export async function runOnModel(scenarios: Scenario[], seed: number, mutants: MutantName[] = [], log: (l: string) => void = () => {}): Promise<ScenarioResult[]> {
+  const cluster = new ModelCluster({ seed, mutants });
+  const env = makeEnv(cluster, { timing: MODEL_TIMING, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', parallel: PARALLEL, log });
+  return runCatalogue(env, scenarios, PARALLEL);
+}
+
+export async function selfTest(catalogue: Scenario[], seed: number, onlyMutants?: MutantName[]): Promise<SelfTestReport> {
+  const results = await runOnModel(catalogue, seed);
+  const faithful = {
+    passed: results.filter((r) => r.status === 'passed').length,
+    failed: results.filter((r) => r.status === 'failed').length,
+    results,
+  };
+  const names = onlyMutants ?? (Object.keys(MUTANTS) as MutantName[]);
+  const mutants = await Promise.all(names.map(async (name, i) => {
+    const area = MUTANTS[name].area;
+    const scenarios = catalogue.filter((s) => s.area === area);
+    const outcome = await runOnModel(scenarios, seed + i + 1, [name]);
+    return { name, area, killedBy: outcome.filter((r) => r.status === 'failed').map((r) => r.id) };
+  }));
+  return { seed, faithful, mutants };
+}
+
+export function survivors(r: SelfTestReport): MutantOutcome[] {
+  return r.mutants.filter((m) => m.killedBy.length === 0);
+}
