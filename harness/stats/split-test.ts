@@ -82,7 +82,8 @@ export class SplitTest {
 
   /** The configured upper bound on the probability that a correct split fails this check. */
   get falseFailureBound(): number {
-    return this.sprts.length === 0 ? 0 : this.sprts.length * Math.exp(-this.logA);
+    // A = m / falseFailureRate by construction, so m * (1/A) is the configured rate.
+    return this.sprts.length === 0 ? 0 : this.config.falseFailureRate;
   }
 
   observe(backend: string): SplitDecision {
@@ -107,7 +108,14 @@ export class SplitTest {
       }
       if (s.llr <= this.logB) s.done = 'accepted';
     }
-    return this.state().decision;
+    return this.decision();
+  }
+
+  private decision(): SplitDecision {
+    if (this.failure) return 'fail';
+    const open = this.sprts.some((s) => s.done === 'open');
+    if (!open && this.n >= Math.max(this.minRequestsForZero, 1)) return 'pass';
+    return this.n >= this.config.maxRequests ? 'pass' : 'continue';
   }
 
   state(): SplitState {

@@ -1,0 +1,131 @@
+/**
+ * The real backend: a Kubernetes API reached through a kubeconfig context, with
+ * @kubernetes/client-node (server-side apply, merge patch, exec, logs).
+ */
+import { PassThrough } from 'node:stream';
+import * as k8s from '@kubernetes/client-node';
+import type { Cluster, ExecResult, KubeObject, ListOptions, ObjectRef, OutsideRequest, OutsideResponse, PodRef } from './types.ts';
+
+export const FIELD_MANAGER = 'waypoint-conformance';
+
+export class KubeContextError extends Error {}
+
+/** Loads a kubeconfig and selects a context, failing with the list of contexts it has. */
+export function loadKubeConfig(file: string | undefined, context: string | undefined): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  if (file) kc.loadFromFile(file);
+  else kc.loadFromDefault();
+  if (context) {
+    const names = kc.getContexts().map((c) => c.name);
+    if (!names.includes(context)) {
+      throw new KubeContextError(
+        `the kubeconfig${file ? ` ${file}` : ''} has no context named "${context}" (it has: ${names.join(', ') || 'none'}). ` +
+          'Pass --context with one of those, or --kubeconfig with the file that has it.',
+      );
+    }
+    kc.setCurrentContext(context);
+  }
+  return kc;
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { code?: number; statusCode?: number; body?: unknown };
+  return e.code === 404 || e.statusCode === 404;
+}
+
+export class KubeCluster implements Cluster {
+  readonly description: string;
+  private readonly objects: k8s.KubernetesObjectApi;
+  private readonly core: k8s.CoreV1Api;
+
+  constructor(
+    private readonly kc: k8s.KubeConfig,
+    private readonly outside: (req: OutsideRequest) => Promise<OutsideResponse>,
+  ) {
+    this.description = `context ${kc.getCurrentContext()}`;
+    this.objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+    this.core = kc.makeApiClient(k8s.CoreV1Api);
+  }
+
+  async serverVersion(): Promise<string> {
+    const v = await this.kc.makeApiClient(k8s.VersionApi).getCode();
+    return v.gitVersion;
+  }
+
+  async apply(obj: KubeObject): Promise<KubeObject> {
+    const res = await this.objects.patch(obj as k8s.KubernetesObject, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);
+    return res as KubeObject;
+  }
+
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    try {
+      return (await this.objects.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } })) as KubeObject;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async list(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<KubeObject[]> {
+    try {
+      const res = await this.objects.list(apiVersion, kind, opts.namespace, undefined, undefined, undefined, undefined, opts.labelSelector);
+      return res.items.map((i) => ({ apiVersion, kind, ...i }) as KubeObject);
+    } catch (err) {
+      if (isNotFound(err)) return []; // the kind is not installed (e.g. no VirtualService CRD)
+      throw err;
+    }
+  }
+
+  async delete(ref: ObjectRef): Promise<boolean> {
+    try {
+      await this.objects.delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } }, undefined, undefined, undefined, undefined, 'Background');
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  async setLabels(ref: ObjectRef, labels: Record<string, string | null>): Promise<void> {
+    await this.objects.patch(
+      { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace, labels: labels as Record<string, string> } },
+      undefined, undefined, FIELD_MANAGER, undefined, k8s.PatchStrategy.MergePatch,
+    );
+  }
+
+  async exec(pod: PodRef, command: string[], timeoutMs: number): Promise<ExecResult> {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let stdout = '';
+    let stderr = '';
+    out.on('data', (d) => (stdout += d));
+    err.on('data', (d) => (stderr += d));
+    const exec = new k8s.Exec(this.kc);
+    return new Promise<ExecResult>((resolve, reject) => {
+      let ws: { close(): void } | undefined;
+      const timer = setTimeout(() => {
+        ws?.close();
+        resolve({ stdout, stderr: `${stderr}\nexec deadline of ${timeoutMs}ms passed`, exitCode: 124 });
+      }, timeoutMs);
+      exec.exec(pod.namespace, pod.name, pod.container ?? '', command, out, err, null, false, (status) => {
+        clearTimeout(timer);
+        // exit code: status Success, or Failure with details.causes[ExitCode] ("command terminated with exit code N")
+        const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
+        resolve({ stdout, stderr, exitCode: status.status === 'Success' ? 0 : Number(cause?.message ?? 1) });
+      }).then((w) => (ws = w), (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+    });
+  }
+
+  async logs(pod: PodRef, tailLines: number): Promise<string> {
+    return this.core.readNamespacedPodLog({ name: pod.name, namespace: pod.namespace, container: pod.container, tailLines });
+  }
+
+  requestFromOutside(req: OutsideRequest): Promise<OutsideResponse> {
+    return this.outside(req);
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,59 @@
+/**
+ * Clients outside the cluster for ingress scenarios. On Linux the host routes to the docker
+ * network "kind", so undici calls the LoadBalancer address directly; on macOS and Windows it does
+ * not (kind docs, "LoadBalancer"), so a curl container attached to that network makes the call.
+ */
+import { request } from 'undici';
+import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import type { OutsideRequest, OutsideResponse } from './types.ts';
+import { batchScript, parseBatch } from '../traffic/curl.ts';
+import { IMAGES } from '../platform/versions.ts';
+
+export async function fromHost(req: OutsideRequest): Promise<OutsideResponse> {
+  const start = performance.now();
+  try {
+    const res = await request(req.url, {
+      method: req.method as 'GET',
+      headers: req.headers,
+      headersTimeout: req.timeoutMs,
+      bodyTimeout: req.timeoutMs,
+    });
+    const body = await res.body.text();
+    const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
+    return { exitCode: 0, httpCode: res.statusCode, timeSec: (performance.now() - start) / 1000, headers, body };
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const exitCode = code === 'ECONNRESET' ? 56 : code === 'ECONNREFUSED' ? 7 : code?.includes('TIMEOUT') ? 28 : 1;
+    return { exitCode, httpCode: 0, timeSec: (performance.now() - start) / 1000, headers: {}, body: '' };
+  }
+}
+
+/** A curl container on the kind network, started once and reused. */
+export class ContainerClient {
+  private started: Promise<StartedTestContainer> | undefined;
+
+  constructor(private readonly network = 'kind') {}
+
+  private container(): Promise<StartedTestContainer> {
+    this.started ??= new GenericContainer(IMAGES.curl).withNetworkMode(this.network).withCommand(['sleep', 'infinity']).start();
+    return this.started;
+  }
+
+  async request(req: OutsideRequest): Promise<OutsideResponse> {
+    const c = await this.container();
+    const markers = [{ name: 'body', pattern: '.*', in: 'body' as const }];
+    const script = batchScript({ url: req.url, method: req.method, headers: req.headers, maxTimeSec: Math.ceil(req.timeoutMs / 1000), markers }, 1);
+    const res = await c.exec(['sh', '-c', script]);
+    const [r] = parseBatch(res.output);
+    if (!r) return { exitCode: 1, httpCode: 0, timeSec: 0, headers: {}, body: res.output };
+    return { exitCode: r.exitCode, httpCode: r.httpCode, timeSec: r.timeSec, headers: {}, body: r.markers.body ?? '' };
+  }
+
+  async stop(): Promise<void> {
+    if (this.started) await (await this.started).stop();
+  }
+}
+
+export function hostRoutesToKind(platform = process.platform): boolean {
+  return platform === 'linux';
+}

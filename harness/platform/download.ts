@@ -1,0 +1,87 @@
+/**
+ * Downloads into a per-user cache and verifies sha256 before use: against a pinned digest, or the
+ * checksum file published beside a release asset (kind: <asset>.sha256sum, Istio: <asset>.sha256).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { request } from 'undici';
+
+export class DownloadError extends Error {}
+
+export function cacheDir(): string {
+  return process.env.WPT_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'waypoint-conformance');
+}
+
+async function fetchBytes(url: string, timeoutMs: number): Promise<Buffer> {
+  let res;
+  try {
+    res = await request(url, { maxRedirections: 5, headersTimeout: timeoutMs, bodyTimeout: timeoutMs } as Parameters<typeof request>[1]);
+  } catch (err) {
+    throw new DownloadError(`cannot download ${url}: ${(err as Error).message}. Check the network or proxy settings and retry.`);
+  }
+  if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
+    await res.body.dump();
+    return fetchBytes(new URL(String(res.headers.location), url).toString(), timeoutMs);
+  }
+  if (res.statusCode !== 200) {
+    await res.body.dump();
+    throw new DownloadError(`cannot download ${url}: HTTP ${res.statusCode}. Is the pinned version published?`);
+  }
+  return Buffer.from(await res.body.arrayBuffer());
+}
+
+/** The first 64-hex token of a checksum file ("<hex>  <name>" or "<hex>"). */
+export function parseChecksumFile(text: string): string {
+  const m = /\b([a-f0-9]{64})\b/i.exec(text);
+  if (!m) throw new DownloadError('the published checksum file holds no sha256 digest');
+  return m[1].toLowerCase();
+}
+
+export interface Artifact {
+  url: string;
+  /** Pinned sha256, or the URL of the checksum file published beside the asset. */
+  sha256?: string;
+  checksumUrl?: string;
+  /** No digest is published (MetalLB manifest, Gateway API bundle): the first download's digest is
+   *  recorded in the cache and every later download must match it. */
+  trustOnFirstUse?: boolean;
+}
+
+function tofuFile(dir: string): string {
+  return path.join(dir, 'first-use-digests.json');
+}
+
+async function expectedDigest(a: Artifact, timeoutMs: number, dir: string): Promise<{ digest: string; data?: Buffer }> {
+  if (a.sha256) return { digest: a.sha256 };
+  if (a.checksumUrl) return { digest: parseChecksumFile((await fetchBytes(a.checksumUrl, timeoutMs)).toString('utf8')) };
+  if (!a.trustOnFirstUse) throw new DownloadError(`${a.url}: no checksum to verify against`);
+  const known: Record<string, string> = existsSync(tofuFile(dir)) ? JSON.parse(readFileSync(tofuFile(dir), 'utf8')) : {};
+  if (known[a.url]) return { digest: known[a.url] };
+  const data = await fetchBytes(a.url, timeoutMs);
+  known[a.url] = sha256Hex(data);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(tofuFile(dir), JSON.stringify(known, null, 2));
+  return { digest: known[a.url], data };
+}
+
+export function sha256Hex(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Returns the path of the verified file in the cache, downloading it if needed. */
+export async function fetchVerified(a: Artifact, timeoutMs = 120_000, dir = cacheDir()): Promise<string> {
+  const { digest: expected, data: first } = await expectedDigest(a, timeoutMs, dir);
+  const file = path.join(dir, expected.slice(0, 16), path.basename(new URL(a.url).pathname));
+  if (existsSync(file) && sha256Hex(readFileSync(file)) === expected) return file;
+  const data = first ?? (await fetchBytes(a.url, timeoutMs));
+  const actual = sha256Hex(data);
+  if (actual !== expected) {
+    throw new DownloadError(`checksum mismatch for ${a.url}: expected ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was used.`);
+  }
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(`${file}.part`, data);
+  renameSync(`${file}.part`, file);
+  return file;
+}

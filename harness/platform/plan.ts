@@ -1,0 +1,41 @@
+/** Every step a run would take, in order, with versions and manifests. Touches nothing. */
+import type { Scenario } from '../scenario/types.ts';
+import { gatewayApiFor, IMAGES, ISTIO, KIND, METALLB, metallbManifestUrl, istioArchiveUrl, kindBinaryUrl } from './versions.ts';
+
+export interface PlanOptions {
+  cluster: 'kind' | 'existing';
+  context?: string;
+  istioVersion: string;
+  reuseCluster: boolean;
+  keepCluster: boolean;
+  skipInstall: boolean;
+  gatewayClass: string;
+  reportDir: string;
+}
+
+export function plan(o: PlanOptions, scenarios: Scenario[]): string[] {
+  const gw = gatewayApiFor(o.istioVersion);
+  const steps: string[] = [];
+  const add = (s: string) => steps.push(`${steps.length + 1}. ${s}`);
+  add(o.cluster === 'kind' ? 'preflight: Docker reachable, 4 CPUs / 8 GiB for kind, Istio version supported' : `preflight: context ${o.context ?? '(current)'} exists and answers, Istio version supported`);
+  if (o.cluster === 'kind') {
+    add(`tools: kind ${KIND.version} (PATH or ${kindBinaryUrl()}, sha256 from .sha256sum)`);
+    add(`cluster: kind ${o.reuseCluster ? 'reuse or create' : 'create'} "${KIND.clusterName}" (1 control plane, 2 workers, image ${KIND.nodeImage}, --wait 180s, up to 3 attempts)`);
+  } else {
+    add(`cluster: use existing context ${o.context ?? '(current)'}; nothing of the user's is deleted`);
+  }
+  if (o.skipInstall) {
+    add('install: skipped (--skip-install); check that the Gateway API CRDs, istiod, istio-cni and ztunnel are present');
+  } else {
+    if (o.cluster === 'kind') add(`MetalLB ${METALLB.version}: apply ${metallbManifestUrl()}, wait for metallb-system pods, IPAddressPool from the docker network "kind" IPv4 subnet + L2Advertisement`);
+    add(`Gateway API CRDs ${gw.version} (${gw.channel} channel): server-side apply ${gw.url}, wait Established`);
+    add(`tools: istioctl ${o.istioVersion} (PATH or ${istioArchiveUrl(o.istioVersion)}, sha256 from .sha256)`);
+    add(`Istio ${o.istioVersion} ambient: istioctl install --set profile=ambient --set meshConfig.accessLogFile=/dev/stdout --skip-confirmation; wait for istiod, istio-cni-node, ztunnel`);
+  }
+  add(`workloads: clients sleep and notsleep (own ServiceAccounts, ${IMAGES.curl}) in an ambient namespace; per scenario: echo ${IMAGES.echo} or bookinfo ${IMAGES.bookinfoTag}`);
+  add(`scenarios: ${scenarios.length} with gateway class ${o.gatewayClass}: ${scenarios.map((s) => s.id).join(', ')}`);
+  add(`report: ${o.reportDir}/report.yaml, junit.xml, summary.md, diagnostics/, evidence.json`);
+  add(`teardown: scenario namespaces and clients${o.cluster === 'kind' && !o.keepCluster && !o.reuseCluster ? `, then the kind cluster "${KIND.clusterName}"` : o.skipInstall ? '' : '; installed components stay on a kept or existing cluster'}`);
+  steps.push(`(supported Istio: ${ISTIO.supportedMinors.join(', ')}; default ${ISTIO.defaultVersion})`);
+  return steps;
+}

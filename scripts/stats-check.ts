@@ -1,0 +1,39 @@
+/** npm run stats:check [-- --json] [--runs N] [--seed N]: Monte Carlo check of the split test (90/10). */
+import { Command, Option } from 'commander';
+import { monteCarlo90_10 } from '../harness/stats/monte-carlo.ts';
+import { exitWithUsageError } from '../harness/cli/errors.ts';
+
+const int = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${v}"`);
+  return n;
+};
+
+const program = new Command('stats:check')
+  .option('--json', 'print the result as JSON')
+  .addOption(new Option('--runs <n>', 'simulated runs per hypothesis').argParser(int('--runs', 10_000)).default(10_000))
+  .addOption(new Option('--seed <n>', 'random seed').argParser(int('--seed', 0)).default(20261122))
+  .exitOverride()
+  .configureOutput({ writeErr: () => {} });
+
+function main(): number {
+  let o;
+  try {
+    o = program.parse(process.argv).opts<{ json?: boolean; runs: number; seed: number }>();
+  } catch (err) {
+    return exitWithUsageError(err, 'npm run stats:check -- --help');
+  }
+  const r = monteCarlo90_10(o.runs, o.seed);
+  const ok = r.falseFailureBound <= 1e-6 && r.simulatedFalseFailures === 0 && r.power >= 0.999 && r.meanRequests <= 400;
+  if (o.json) console.log(JSON.stringify(r, null, 2));
+  else {
+    console.log(`false-failure bound ${r.falseFailureBound.toExponential(2)} (<= 1e-6)`);
+    console.log(`false failures ${r.simulatedFalseFailures} in ${r.simulatedRuns} correct 90/10 runs (0 required)`);
+    console.log(`power ${r.power.toFixed(5)} against a 10-point deviation (>= 0.999)`);
+    console.log(`mean requests ${r.meanRequests.toFixed(1)} (<= 400), seed ${r.seed}`);
+    console.log(ok ? 'stats check passed' : 'stats check FAILED');
+  }
+  return ok ? 0 : 1;
+}
+
+process.exitCode = main();
