@@ -14,16 +14,16 @@ export function cacheDir(): string {
   return process.env.WPT_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'waypoint-conformance');
 }
 
-async function fetchBytes(url: string, timeoutMs: number): Promise<Buffer> {
+async function fetchBytes(url: string, timeoutMs: number, redirects = 5): Promise<Buffer> {
   let res;
   try {
-    res = await request(url, { maxRedirections: 5, headersTimeout: timeoutMs, bodyTimeout: timeoutMs } as Parameters<typeof request>[1]);
+    res = await request(url, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   } catch (err) {
     throw new DownloadError(`cannot download ${url}: ${(err as Error).message}. Check the network or proxy settings and retry.`);
   }
-  if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
+  if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location && redirects > 0) {
     await res.body.dump();
-    return fetchBytes(new URL(String(res.headers.location), url).toString(), timeoutMs);
+    return fetchBytes(new URL(String(res.headers.location), url).toString(), timeoutMs, redirects - 1);
   }
   if (res.statusCode !== 200) {
     await res.body.dump();
