@@ -108,7 +108,6 @@ async function run(o: E2eOptions): Promise<number> {
       kubeconfigPath = path.join(mkdtempSync(path.join(os.tmpdir(), 'wpt-kc-')), 'kubeconfig');
       writeFileSync(kubeconfigPath, await kind.kubeconfigFor(kindBin, KIND.clusterName));
       kc = loadKubeConfig(kubeconfigPath, `kind-${KIND.clusterName}`);
-      process.on('exit', () => void 0);
       teardown.add('export kind logs on failure', async () => {
         if (exitCode !== 0) await kind.exportLogs(kindBin, KIND.clusterName, path.join(o.reportDir, 'kind-logs'));
       });

@@ -52,7 +52,7 @@ export function markdownSummary(report: ConformanceReport): string {
   return lines.join('\n');
 }
 
-function listFiles(dir: string, base = dir): string[] {
+export function listFiles(dir: string, base = dir): string[] {
   return readdirSync(dir).flatMap((f) => {
     const full = path.join(dir, f);
     return statSync(full).isDirectory() ? listFiles(full, base) : [path.relative(base, full)];

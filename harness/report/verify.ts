@@ -1,20 +1,13 @@
 /** Checks a report bundle: schema, every hash, certification rules, versions consistent across files. */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { EVIDENCE_FILE, sha256 } from './bundle.ts';
+import { EVIDENCE_FILE, listFiles, sha256 } from './bundle.ts';
 import type { ConformanceReport } from './model.ts';
 
 const SCHEMA = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'report.schema.json'), 'utf8'));
-
-function listFiles(dir: string, base = dir): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const full = path.join(dir, f);
-    return statSync(full).isDirectory() ? listFiles(full, base) : [path.relative(base, full)];
-  });
-}
 
 export function verifyBundle(dir: string): string[] {
   const problems: string[] = [];

@@ -10,6 +10,7 @@ import { converge, waitFor, type Observation } from '../wait.ts';
 import type { ScenarioScope } from './env.ts';
 import type { Batch } from '../traffic/engine.ts';
 import { readCounter } from './metrics.ts';
+import { podsOfDeployment } from './readiness.ts';
 import { substitute } from './fixtures.ts';
 
 export interface CheckOutcome {
@@ -75,11 +76,7 @@ async function resolveUrl(scope: ScenarioScope, d: Destination): Promise<string>
   if (d.kind === 'service') return `http://${d.name}.${ns}.svc.cluster.local:${d.port}${d.path}`;
   if (d.kind === 'pod') {
     const ip = await waitFor(`a ready pod IP for ${d.deployment} in ${ns}`, async () => {
-      const dep = await cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: d.deployment });
-      const sel = dep?.spec?.selector?.matchLabels as Record<string, string> | undefined;
-      if (!sel) return undefined;
-      const selector = Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',');
-      const pods = await cluster.list('v1', 'Pod', { namespace: ns, labelSelector: selector });
+      const pods = (await podsOfDeployment(cluster, ns, d.deployment)) ?? [];
       return pods.find((p) => p.status?.phase === 'Running' && p.status?.podIP)?.status.podIP as string | undefined;
     }, timing);
     return `http://${ip}:${d.port}${d.path}`;

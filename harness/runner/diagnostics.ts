@@ -1,5 +1,4 @@
 /** What a failed scenario leaves behind for a person to read, bounded in size. */
-import type { Scenario } from '../scenario/types.ts';
 import type { ScenarioScope } from './env.ts';
 import type { KubeObject } from '../cluster/types.ts';
 
@@ -27,7 +26,7 @@ function clip(s: string): string {
   return s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}\n… (${s.length - MAX_TEXT} more characters)` : s;
 }
 
-export async function collectDiagnostics(scope: ScenarioScope, s: Scenario): Promise<Diagnostics> {
+export async function collectDiagnostics(scope: ScenarioScope): Promise<Diagnostics> {
   const { cluster } = scope.env;
   const d: Diagnostics = {
     curl: scope.evidence.batches.map((b) => ({ ...b, stdout: clip(b.stdout), stderr: clip(b.stderr) })),
@@ -52,6 +51,5 @@ export async function collectDiagnostics(scope: ScenarioScope, s: Scenario): Pro
   for (const p of ztunnels) {
     d.logs![`istio-system/${p.metadata.name}`] = clip(await cluster.logs({ namespace: 'istio-system', name: p.metadata.name }, LOG_LINES).catch((e) => String(e)));
   }
-  void s;
   return d;
 }

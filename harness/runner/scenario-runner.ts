@@ -8,7 +8,7 @@ import { waitFor } from '../wait.ts';
 import { CheckFailed, describe, runExpectation } from './checks.ts';
 import { Evidence, type RunEnv, type ScenarioScope } from './env.ts';
 import { loadFixture, markOwned, substitute, type Vars } from './fixtures.ts';
-import { waitDeploymentsAvailable, waitWaypointsProgrammed } from './readiness.ts';
+import { podsOfDeployment, waitDeploymentsAvailable, waitWaypointsProgrammed } from './readiness.ts';
 import { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
 import { IMAGES } from '../platform/versions.ts';
 
@@ -72,7 +72,7 @@ export async function runScenario(env: RunEnv, s: Scenario): Promise<ScenarioRes
   } catch (err) {
     failure = (err as Error).message;
     env.log(`  ✗ ${s.id}: ${failure}`);
-    diagnostics = await collectDiagnostics(scope, s).catch((e) => ({ error: `diagnostics failed: ${(e as Error).message}` }) as Diagnostics);
+    diagnostics = await collectDiagnostics(scope).catch((e) => ({ error: `diagnostics failed: ${(e as Error).message}` }) as Diagnostics);
   } finally {
     const leftover = await tearDown(scope).catch((e) => `teardown failed: ${(e as Error).message}`);
     if (leftover && !failure) failure = leftover;
@@ -157,11 +157,8 @@ async function labelRefs(scope: ScenarioScope, t: LabelTarget): Promise<ObjectRe
   if (t.kind === 'namespace') return [{ apiVersion: 'v1', kind: 'Namespace', name: ns }];
   if (t.kind === 'service') return [{ apiVersion: 'v1', kind: 'Service', namespace: ns, name: t.name }];
   return waitFor(`pods of ${t.deployment} in ${ns}`, async () => {
-    const dep = await cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: t.deployment });
-    const sel = dep?.spec?.selector?.matchLabels as Record<string, string> | undefined;
-    if (!sel) return undefined;
-    const pods = await cluster.list('v1', 'Pod', { namespace: ns, labelSelector: Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',') });
-    return pods.length > 0 ? pods.map(refOf) : undefined;
+    const pods = await podsOfDeployment(cluster, ns, t.deployment);
+    return pods && pods.length > 0 ? pods.map(refOf) : undefined;
   }, timing);
 }
 

@@ -51,20 +51,14 @@ function matchesSelector(labels: Record<string, string> | undefined, sel: Record
 }
 
 export class Dataplane {
-  /** For the waypoint-outlives-label and unenroll-ignored mutants: bindings that should have ended. */
-  private readonly sticky = new Map<string, KubeObject>();
-  private readonly everAmbient = new Set<string>();
-
   constructor(
     private readonly objs: Objects,
     private readonly rng: Rng,
     private readonly mut: ReadonlySet<MutantName>,
     private readonly metrics: Metrics,
-    stickyState: { sticky: Map<string, KubeObject>; everAmbient: Set<string> },
-  ) {
-    this.sticky = stickyState.sticky;
-    this.everAmbient = stickyState.everAmbient;
-  }
+    /** Kept across requests for the waypoint-outlives-label and unenroll-ignored mutants. */
+    private readonly memory: { sticky: Map<string, KubeObject>; everAmbient: Set<string> },
+  ) {}
 
   private readyPods(ns: string, selector: Record<string, string>): KubeObject[] {
     return [...this.objs.values()].filter((o) =>
@@ -74,10 +68,10 @@ export class Dataplane {
   private ambient(pod: KubeObject): boolean {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
     if (isAmbient(this.objs, pod)) {
-      this.everAmbient.add(key);
+      this.memory.everAmbient.add(key);
       return true;
     }
-    return this.mut.has('unenroll-ignored') && this.everAmbient.has(key);
+    return this.mut.has('unenroll-ignored') && this.memory.everAmbient.has(key);
   }
 
   private service(name: string, ns: string): KubeObject | undefined {
@@ -87,9 +81,9 @@ export class Dataplane {
   private serviceWaypoint(svc: KubeObject): KubeObject | undefined {
     const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
     const w = serviceBinding(this.objs, svc, this.mut).waypoint;
-    if (w) this.sticky.set(key, w);
+    if (w) this.memory.sticky.set(key, w);
     if (!w && this.mut.has('waypoint-outlives-label')) {
-      const old = this.sticky.get(key);
+      const old = this.memory.sticky.get(key);
       if (old && this.objs.get(keyOf({ kind: 'Gateway', namespace: old.metadata.namespace, name: old.metadata.name }))) return old;
     }
     return w;
@@ -150,8 +144,7 @@ export class Dataplane {
   /** Destination ztunnel (inbound L4 policy, if the pod is in ambient), then the application. */
   private deliver(identity: string, pod: KubeObject, req: AppRequest, hop: 'ztunnel' | 'waypoint', extraDelay = 0, timeoutSec?: number): Reply {
     if (this.ambient(pod)) {
-      const policies = this.objs.size ? this.l4Policies(pod) : [];
-      const allowed = evaluate(policies, { principal: identity, method: req.method, path: req.path }, 'l4', this.mut.has('l4-http-rules-kept'));
+      const allowed = evaluate(this.l4Policies(pod), { principal: identity, method: req.method, path: req.path }, 'l4', this.mut.has('l4-http-rules-kept'));
       if (!allowed) {
         if (hop === 'waypoint') return http(503, UPSTREAM_RESET, 0.002);
         if (this.mut.has('l4-deny-as-403')) return http(403, RBAC_DENIED, 0.001);
