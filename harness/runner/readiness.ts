@@ -45,3 +45,42 @@ export async function waitPodsEnrolled(cluster: Cluster, namespace: string, labe
     return pods.length > 0 && pending.length === 0 ? true : undefined;
   }, timing, () => `without ambient.istio.io/redirection=enabled: ${pending.join(', ') || 'no pods yet'}`);
 }
+
+/** The waypoint a Service's labels (or else its namespace's) ask for, as "<ns>/<name>"; undefined when none. */
+export function requestedWaypoint(svc: KubeObject, namespace: KubeObject | undefined): string | undefined {
+  const labels = svc.metadata.labels ?? {};
+  // Gateway Services (waypoints, ingress) are never bound to a waypoint themselves.
+  if (labels['gateway.istio.io/managed'] || labels['gateway.networking.k8s.io/gateway-name']) return undefined;
+  const from = labels['istio.io/use-waypoint'] !== undefined ? labels : (namespace?.metadata.labels ?? {});
+  const name = from['istio.io/use-waypoint'];
+  if (!name || name === 'none') return undefined;
+  return `${from['istio.io/use-waypoint-namespace'] ?? svc.metadata.namespace}/${name}`;
+}
+
+/**
+ * Services that ask for a waypoint carry istio.io/WaypointBound naming that waypoint, whether
+ * bound (True) or refused (False: not ready, attachment denied, wrong traffic type). Waiting for
+ * it means istiod has processed the latest labels (istio pilot/pkg/serviceregistry/ambient/status.go).
+ */
+export async function waitWaypointBoundReported(cluster: Cluster, namespace: string, timing: Timing): Promise<void> {
+  let pending: string[] = [];
+  await waitFor(`Services in ${namespace} report istio.io/WaypointBound`, async () => {
+    const ns = await cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
+    const services = await cluster.list('v1', 'Service', { namespace });
+    pending = [];
+    for (const svc of services) {
+      const want = requestedWaypoint(svc, ns);
+      if (!want) continue;
+      const cond = conditionOf(svc, 'istio.io/WaypointBound');
+      if (!namesWaypoint(cond?.message, want)) pending.push(`${svc.metadata.name} (wants ${want}; ${cond ? `says "${cond.message}"` : 'no condition'})`);
+    }
+    return pending.length === 0 ? true : undefined;
+  }, timing, () => `not reported: ${pending.join(', ')}`);
+}
+
+/** "ns/waypoint" appears in the message as a whole name (not as the start of "ns/waypoint-2"). */
+function namesWaypoint(message: string | undefined, want: string): boolean {
+  if (!message) return false;
+  const at = message.indexOf(want);
+  return at >= 0 && !/[a-z0-9-]/.test(message.charAt(at + want.length));
+}

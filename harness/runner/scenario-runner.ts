@@ -8,7 +8,7 @@ import { waitFor } from '../wait.ts';
 import { CheckFailed, describe, runExpectation } from './checks.ts';
 import { Evidence, type RunEnv, type ScenarioScope } from './env.ts';
 import { loadFixture, markOwned, substitute, type Vars } from './fixtures.ts';
-import { podsOfDeployment, waitDeploymentsAvailable, waitWaypointsProgrammed } from './readiness.ts';
+import { podsOfDeployment, waitDeploymentsAvailable, waitWaypointBoundReported, waitWaypointsProgrammed } from './readiness.ts';
 import { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
 import { IMAGES } from '../platform/versions.ts';
 
@@ -162,10 +162,13 @@ async function labelRefs(scope: ScenarioScope, t: LabelTarget): Promise<ObjectRe
   }, timing);
 }
 
+/** Before traffic: workloads available, waypoints Programmed, and (where reported) Services bound. */
 async function settle(scope: ScenarioScope): Promise<void> {
+  const { cluster, timing, gatewayClass, supported } = scope.env;
   for (const ns of Object.values(scope.namespaces)) {
-    await waitDeploymentsAvailable(scope.env.cluster, ns, scope.env.timing);
-    await waitWaypointsProgrammed(scope.env.cluster, ns, scope.env.gatewayClass, scope.env.timing);
+    await waitDeploymentsAvailable(cluster, ns, timing);
+    await waitWaypointsProgrammed(cluster, ns, gatewayClass, timing);
+    if (supported.has('WaypointBoundStatus')) await waitWaypointBoundReported(cluster, ns, timing);
   }
 }
 

@@ -10,7 +10,8 @@
  *   (istio pilot/pkg/config/kube/gateway/deploymentcontroller.go; istio.io docs ambient/usage/waypoint).
  *   For class istio (ingress) the resources are named <gateway>-istio, with a LoadBalancer address.
  * - istio-cni marks ambient pods ambient.istio.io/redirection=enabled.
- * - istiod writes istio.io/WaypointBound on Services (istio pilot/pkg/serviceregistry/ambient/status.go).
+ * - istiod writes istio.io/WaypointBound on Services (istio pilot/pkg/serviceregistry/ambient/status.go),
+ *   from the configuration it has pushed, so it lags label changes.
  * - Namespace deletion removes everything in it.
  */
 import type {
@@ -87,10 +88,10 @@ export class ModelCluster implements Cluster {
       for (const t of due) t.run();
       ran = true;
     }
-    if (this.refreshDerived() || ran) this.store.publish(now);
+    if (this.refreshDerived(now) || ran) this.store.publish(now);
   }
 
-  private refreshDerived(): boolean {
+  private refreshDerived(now: number): boolean {
     let changed = false;
     for (const pod of this.store.list('Pod')) {
       const want = isAmbient(this.store.objects, pod) ? 'enabled' : undefined;
@@ -103,8 +104,11 @@ export class ModelCluster implements Cluster {
         changed = true;
       }
     }
+    // istiod reports what it has computed, so the condition lags label changes like the data plane does.
+    const pushed = this.store.dataplane(now);
     for (const svc of this.store.list('Service')) {
-      const cond = waypointBoundCondition(this.store.objects, svc, this.mut);
+      const seen = pushed.get(keyOf({ kind: 'Service', namespace: svc.metadata.namespace, name: svc.metadata.name }));
+      const cond = seen && !this.mut.has('waypoint-bound-never-set') ? waypointBoundCondition(pushed, seen, this.mut) : undefined;
       const others = (svc.status?.conditions ?? []).filter((c: { type: string }) => c.type !== 'istio.io/WaypointBound');
       const next = cond ? [...others, cond] : others;
       if (JSON.stringify(next) !== JSON.stringify(svc.status?.conditions ?? [])) {

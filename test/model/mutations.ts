@@ -18,6 +18,7 @@ export const MUTANTS = {
   'opt-out-ignored': { area: 'enrollment', breaks: 'use-waypoint=none is ignored: the namespace waypoint applies' },
   'cross-namespace-ignored': { area: 'enrollment', breaks: 'use-waypoint-namespace is ignored' },
   'allowed-routes-ignored': { area: 'enrollment', breaks: 'a waypoint admits every namespace whatever its allowedRoutes' },
+  'waypoint-bound-never-set': { area: 'enrollment', breaks: 'istiod never reports istio.io/WaypointBound on Services' },
   'programmed-never-set': { area: 'enrollment', breaks: 'waypoint Gateways never report Programmed=True' },
   'waypoint-outlives-label': { area: 'cleanup', breaks: 'traffic still passes a waypoint after its use-waypoint label is removed' },
   'leftover-waypoint-resources': { area: 'cleanup', breaks: 'deleting a waypoint Gateway leaves its Deployment, Service and ServiceAccount' },
