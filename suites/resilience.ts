@@ -1,9 +1,10 @@
 /** Faults and timeouts applied by the waypoint. */
-import { apply, defineScenario, namespace, step, svc, traffic, useWaypoint, viaWaypoint } from '../harness/scenario/dsl.ts';
+import { apply, attempts, defineScenario, namespace, step, svc, traffic, useWaypoint, viaWaypoint } from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 
 const enrolled = [useWaypoint(namespace(), 'waypoint')];
 const SLOW = { 'x-set-response-delay-ms': '3000' };
+const answer = (status: number) => ({ 'x-set-response-status-code': String(status) });
 
 export default [
   defineScenario({
@@ -51,6 +52,22 @@ export default [
         traffic('sleep', svc('echo'), 'gateway-timeout', { headers: SLOW }),
         viaWaypoint('sleep', svc('echo')),
         viaWaypoint('sleep', svc('echo-v2'), { headers: SLOW, minTimeSec: 3 }),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'resilience/httproute-retry',
+    area: 'resilience',
+    description: 'An HTTPRoute retry repeats a request answered with a listed code, up to its attempts, and no other',
+    features: ['Waypoint', 'HTTPRouteRetry'],
+    tier: 'extended',
+    source: [SRC.httpRouteRetry, SRC.retryPolicy, SRC.retryGep],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step('retry 500 twice; 502 only on echo-v2', [...enrolled, apply('resilience/echo-route-retry.yaml')], [
+        attempts('sleep', svc('echo'), 'echo-v1', { status: 500, perRequest: 3 }, { headers: answer(500) }),
+        attempts('sleep', svc('echo-v2'), 'echo-v2', { status: 500, perRequest: 1 }, { headers: answer(500) }),
       ]),
     ],
   }),

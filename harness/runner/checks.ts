@@ -1,17 +1,19 @@
 /** Runs one expectation against the cluster and says what was measured. */
+import { randomBytes } from 'node:crypto';
 import { conditionOf, type KubeObject } from '../cluster/types.ts';
 import type {
-  ConditionExpectation, Destination, Expectation, GoneExpectation, MetricExpectation, SplitExpectation, TrafficExpectation,
+  AttemptsExpectation, ConditionExpectation, Destination, Expectation, GoneExpectation, MetricExpectation, SplitExpectation, TrafficExpectation,
 } from '../scenario/types.ts';
 import type { Marker, RequestRecord, RequestSpec } from '../traffic/curl.ts';
 import { classify, describeRecord, VERDICT_MARKERS } from '../traffic/verdict.ts';
 import { SplitTest } from '../stats/split-test.ts';
-import { converge, waitFor, type Observation } from '../wait.ts';
+import { converge, waitFor, WaitTimeout, type Observation } from '../wait.ts';
 import type { ScenarioScope } from './env.ts';
 import type { Batch } from '../traffic/engine.ts';
 import { readCounter } from './metrics.ts';
 import { podsOfDeployment } from './readiness.ts';
 import { substitute } from './fixtures.ts';
+import { judgeAttempts, parseRequestLog, type LoggedRequest } from '../traffic/backend-log.ts';
 
 export interface CheckOutcome {
   convergedMs?: number;
@@ -41,6 +43,8 @@ export function describe(e: Expectation): string {
       const verdict = typeof e.verdict === 'string' ? e.verdict : e.verdict.join('|');
       return `${e.from} → ${destName(e.to)}${how ? ` (${how})` : ''} expects ${verdict}${via}`;
     }
+    case 'attempts':
+      return `${e.from} → ${destName(e.to)} (${JSON.stringify(e.headers ?? {})}) gets ${e.status}; ${e.backend.deployment} sees each request ${e.perRequest}x`;
     case 'split':
       return `${e.from} → ${destName(e.to)} splits ${Object.entries(e.weights).map(([b, w]) => `${b}=${w}`).join('/')}`;
     case 'condition':
@@ -63,6 +67,7 @@ export function destName(d: Destination): string {
 export async function runExpectation(scope: ScenarioScope, e: Expectation): Promise<CheckOutcome> {
   switch (e.type) {
     case 'traffic': return checkTraffic(scope, e);
+    case 'attempts': return checkAttempts(scope, e);
     case 'split': return checkSplit(scope, e);
     case 'condition': return checkCondition(scope, e);
     case 'gone': return checkGone(scope, e);
@@ -139,6 +144,53 @@ async function checkTraffic(scope: ScenarioScope, e: TrafficExpectation): Promis
   } catch (err) {
     throw new CheckFailed((err as Error).message, requests);
   }
+}
+
+/**
+ * Each observation uses a fresh path, so the backend's log lines for it belong to this batch only.
+ * Every client request must get the expected status, and the backend must log it perRequest times.
+ */
+async function checkAttempts(scope: ScenarioScope, e: AttemptsExpectation): Promise<CheckOutcome> {
+  let requests = 0;
+  const observe = async (): Promise<Observation> => {
+    const path = `${e.to.path.replace(/\/$/, '')}/wpt-attempts-${randomBytes(4).toString('hex')}`;
+    const url = await resolveUrl(scope, { ...e.to, path });
+    const batch = await send(scope, e.from, e.to, specFor(scope, url, e, []), scope.env.batchSize);
+    requests += batch.records.length;
+    const wrong = batch.records.find((r) => r.exitCode !== 0 || r.httpCode !== e.status);
+    if (wrong) return { ok: false, detail: `expected HTTP ${e.status}: ${describeRecord(wrong)}` };
+    const logged = await backendLog(scope, e, path, batch.records.length * e.perRequest);
+    return judgeAttempts(logged, batch.records.length, e.perRequest);
+  };
+  try {
+    const c = await converge(describe(e), observe, scope.env.timing);
+    return { ...c, requests, detail: `${requests} requests, converged after ${c.attempts} attempts` };
+  } catch (err) {
+    throw new CheckFailed((err as Error).message, requests);
+  }
+}
+
+/** The backend's log lines for `path`, read until `want` are there or a short deadline passes. */
+async function backendLog(scope: ScenarioScope, e: AttemptsExpectation, path: string, want: number): Promise<LoggedRequest[]> {
+  const { cluster, timing } = scope.env;
+  const ns = scope.namespaces[e.backend.ns];
+  let logged: LoggedRequest[] = [];
+  const read = async () => {
+    const pods = (await podsOfDeployment(cluster, ns, e.backend.deployment)) ?? [];
+    logged = [];
+    for (const p of pods) {
+      const text = await cluster.logs({ namespace: ns, name: p.metadata.name }, want * 2 + 500);
+      logged.push(...parseRequestLog(text).filter((r) => r.path === path));
+    }
+    return logged.length >= want ? true : undefined;
+  };
+  // The last attempt is logged just after it is answered: give the log a moment (a few poll
+  // intervals), then judge what is there; a batch that went elsewhere must not use up the deadline.
+  await waitFor(`request log of ${e.backend.deployment}`, read, timing, undefined, timing.maxIntervalMs * 5)
+    .catch((err: unknown) => {
+      if (!(err instanceof WaitTimeout)) throw err;
+    });
+  return logged;
 }
 
 function backendOf(r: RequestRecord, normalize: RegExp): string | undefined {

@@ -1,6 +1,6 @@
 /** Small verbs that keep a scenario readable as a table. */
 import type {
-  Action, BackendMarker, Client, ConditionExpectation, Destination, GoneExpectation, LabelTarget, MetricExpectation,
+  Action, AttemptsExpectation, BackendMarker, Client, ConditionExpectation, Destination, GoneExpectation, LabelTarget, MetricExpectation,
   NsRole, RequestOptions, Scenario, SplitExpectation, Step, TrafficExpectation, Expectation,
 } from './types.ts';
 import type { Verdict } from '../traffic/verdict.ts';
@@ -100,4 +100,12 @@ export function waypointRequests(
     send,
     feature: 'WaypointMetrics',
   };
+}
+
+/** The backend (a Deployment in the app namespace) must see each request `perRequest` times. */
+export function attempts(
+  from: Client, to: Destination, backend: string, expect: { status: number; perRequest: number },
+  extra: RequestOptions & { feature?: AttemptsExpectation['feature'] } = {},
+): AttemptsExpectation {
+  return { type: 'attempts', from, to, backend: { ns: to.ns, deployment: backend }, ...expect, ...extra };
 }

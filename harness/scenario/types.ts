@@ -20,6 +20,7 @@ export const FEATURES = {
   HTTPRouteMatching: 'HTTPRoute header and path matches',
   HTTPRouteHeaderModifier: 'HTTPRoute RequestHeaderModifier filter',
   HTTPRouteTimeout: 'HTTPRoute timeouts.request',
+  HTTPRouteRetry: 'HTTPRoute retry attempts and codes (GEP-1731, experimental channel)',
   IstioVirtualService: 'VirtualService and DestinationRule bound to a waypoint',
   IstioFaultInjection: 'VirtualService fault abort and delay',
   L7AuthorizationPolicy: 'AuthorizationPolicy with targetRefs enforced by the waypoint',
@@ -118,8 +119,27 @@ export interface MetricExpectation {
   feature?: Feature;
 }
 
+/**
+ * How often the backend received each request. A retry repeats the request with its X-Request-Id
+ * (Envoy keeps it across attempts), so the backend's own request log (one JSON line per request)
+ * counts the attempts per client request.
+ */
+export interface AttemptsExpectation extends RequestOptions {
+  type: 'attempts';
+  from: Client;
+  to: Destination;
+  /** The Deployment whose request log is read. */
+  backend: { ns: NsRole; deployment: string };
+  /** The HTTP status the client must get (the last attempt's answer). */
+  status: number;
+  /** Requests the backend must see per client request: 1 + retries. */
+  perRequest: number;
+  feature?: Feature;
+}
+
 export type Expectation =
   | TrafficExpectation
+  | AttemptsExpectation
   | SplitExpectation
   | ConditionExpectation
   | GoneExpectation

@@ -1,6 +1,7 @@
 /**
  * What the workloads answer. echo: mendhak/http-https-echo returns the request as JSON with the
- * headers it saw and os.hostname. bookinfo: productpage prints "Reviews served by: <pod>" once per
+ * headers it saw and os.hostname, answers with the status in x-set-response-status-code, and logs
+ * each request. bookinfo: productpage prints "Reviews served by: <pod>" once per
  * review, twice a page on 1.20.x images (istio samples/bookinfo/src/productpage/templates/productpage.html),
  * and "Sorry, product reviews are currently unavailable for this book." when reviews fail.
  */
@@ -21,6 +22,19 @@ export interface AppResponse {
 
 export type MeshCall = (url: string) => AppResponse;
 
+/**
+ * The line the echo backend prints for a request it answered: one line with LOG_WITHOUT_NEWLINE,
+ * else indented over several; none for LOG_IGNORE_PATH (mendhak/http-https-echo index.js).
+ */
+export function echoLogLines(pod: KubeObject, req: AppRequest, resp: AppResponse): string[] {
+  const env: { name: string; value?: string }[] = pod.spec?.containers?.[0]?.env ?? [];
+  const setting = (n: string) => env.find((e) => e.name === n)?.value;
+  const path = req.path.split('?')[0];
+  if (setting('LOG_IGNORE_PATH') === path) return [];
+  const echo = JSON.parse(resp.body) as unknown;
+  return JSON.stringify(echo, null, setting('LOG_WITHOUT_NEWLINE') ? undefined : 4).split('\n');
+}
+
 export function appOf(pod: KubeObject): string {
   const image: string = pod.spec?.containers?.[0]?.image ?? '';
   if (image.includes('http-https-echo')) return 'echo';
@@ -32,8 +46,9 @@ export function serve(pod: KubeObject, req: AppRequest, call: MeshCall): AppResp
   switch (appOf(pod)) {
     case 'echo': {
       const delayMs = Number(req.headers['x-set-response-delay-ms'] ?? 0);
-      const body = JSON.stringify({ path: req.path, headers: { host: req.host, ...req.headers }, method: req.method, os: { hostname: name } });
-      return { status: 200, body, delaySec: delayMs / 1000 };
+      const asked = Number.parseInt(req.headers['x-set-response-status-code'] ?? '', 10);
+      const echo = { path: req.path.split('?')[0], headers: { host: req.host, ...req.headers }, method: req.method, os: { hostname: name } };
+      return { status: asked >= 100 && asked < 600 ? asked : 200, body: JSON.stringify(echo), delaySec: delayMs / 1000 };
     }
     case 'productpage': {
       if (!req.path.startsWith('/productpage')) return { status: 404, body: 'Not Found', delaySec: 0 };

@@ -4,7 +4,7 @@
  */
 import type { KubeObject } from '../../harness/cluster/types.ts';
 import type { Rng } from '../../harness/stats/random.ts';
-import { serve, type AppRequest, type AppResponse } from './apps.ts';
+import { appOf, echoLogLines, serve, type AppRequest, type AppResponse } from './apps.ts';
 import { serviceBinding, workloadBinding } from './binding.ts';
 import type { MutantName } from './mutations.ts';
 import { evaluate } from './policy.ts';
@@ -50,14 +50,30 @@ function matchesSelector(labels: Record<string, string> | undefined, sel: Record
   return Object.entries(sel).every(([k, v]) => labels?.[k] === v);
 }
 
+export interface DataplaneMemory {
+  sticky: Map<string, KubeObject>;
+  everAmbient: Set<string>;
+  /** Container log lines per pod ("ns/name"). */
+  logs: Map<string, string[]>;
+}
+
+/** How a waypoint retries (istio pilot/pkg/networking/core/route/retry/retry.go). */
+interface RetryPolicy {
+  attempts: number;
+  codes: number[];
+}
+
+/** No retry configured: 2 retries, on 503 among others (retry.go defaultPolicy). */
+const DEFAULT_RETRY: RetryPolicy = { attempts: 2, codes: [503] };
+
 export class Dataplane {
   constructor(
     private readonly objs: Objects,
     private readonly rng: Rng,
     private readonly mut: ReadonlySet<MutantName>,
     private readonly metrics: Metrics,
-    /** Kept across requests for the waypoint-outlives-label and unenroll-ignored mutants. */
-    private readonly memory: { sticky: Map<string, KubeObject>; everAmbient: Set<string> },
+    /** Kept across requests: for the waypoint-outlives-label and unenroll-ignored mutants, and each pod's log. */
+    private readonly memory: DataplaneMemory,
   ) {}
 
   private readyPods(ns: string, selector: Record<string, string>): KubeObject[] {
@@ -153,11 +169,20 @@ export class Dataplane {
       }
     }
     const app = serve(pod, req, (url) => this.nested(pod, url));
+    if (appOf(pod) === 'echo') this.log(pod, echoLogLines(pod, req, app));
     const took = app.delaySec + extraDelay;
     if (timeoutSec !== undefined && app.delaySec > timeoutSec && !this.mut.has('timeout-ignored')) {
       return http(504, 'upstream request timeout', timeoutSec + extraDelay);
     }
     return http(app.status, app.body, took);
+  }
+
+  private log(pod: KubeObject, lines: string[]): void {
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    const buf = this.memory.logs.get(key) ?? [];
+    buf.push(...lines);
+    if (buf.length > 20_000) buf.splice(0, buf.length - 20_000);
+    this.memory.logs.set(key, buf);
   }
 
   private nested(from: KubeObject, url: string): AppResponse {
@@ -208,14 +233,19 @@ export class Dataplane {
     if ('reply' in routed) return finish(routed.reply);
     const endpoints = target.pod && !routed.changed ? [target.pod] : this.readyPods(routed.backend.metadata.namespace!, routed.selector);
     if (endpoints.length === 0) return finish(http(503, 'no healthy upstream', 0.001));
-    const pod = this.rng.pick(endpoints);
-    return finish(this.deliver(fwdIdentity, pod, { ...req, headers: routed.headers }, 'waypoint', routed.delaySec, routed.timeoutSec));
+    const attempt = () => this.deliver(fwdIdentity, this.rng.pick(endpoints), { ...req, headers: routed.headers }, 'waypoint', routed.delaySec, routed.timeoutSec);
+    let reply = attempt();
+    for (let retries = 0; retries < routed.retry.attempts && reply.exitCode === 0 && routed.retry.codes.includes(reply.httpCode); retries++) {
+      const again = attempt();
+      reply = { ...again, timeSec: reply.timeSec + again.timeSec };
+    }
+    return finish(reply);
   }
 
   /** HTTPRoute with a Service parent first, else VirtualService, else the Service itself. */
   private route(svc: KubeObject, req: AppRequest):
     | { reply: Reply }
-    | { backend: KubeObject; selector: Record<string, string>; headers: Record<string, string>; delaySec: number; timeoutSec?: number; changed: boolean } {
+    | { backend: KubeObject; selector: Record<string, string>; headers: Record<string, string>; delaySec: number; timeoutSec?: number; changed: boolean; retry: RetryPolicy } {
     const ns = svc.metadata.namespace!;
     const routes = [...this.objs.values()].filter((r) => r.kind === 'HTTPRoute' && r.metadata.namespace === ns &&
       (r.spec?.parentRefs ?? []).some((p: { kind?: string; group?: string; name: string }) => p.kind === 'Service' && p.name === svc.metadata.name));
@@ -233,7 +263,8 @@ export class Dataplane {
       const chosen = this.pickWeighted(refs.map((b) => [b.name, b.weight ?? 1] as const));
       const backend = this.service(chosen, ns);
       if (!backend) return { reply: http(500, 'backend not found', 0.001) };
-      return { backend, selector: backend.spec.selector, headers, delaySec: 0, timeoutSec: parseDuration(rule.timeouts?.request), changed: true };
+      const retry = this.mut.has('retries-ignored') ? DEFAULT_RETRY : httpRouteRetry(rule.retry);
+      return { backend, selector: backend.spec.selector, headers, delaySec: 0, timeoutSec: parseDuration(rule.timeouts?.request), changed: true, retry };
     }
     const vs = [...this.objs.values()].find((v) => v.kind === 'VirtualService' && v.metadata.namespace === ns &&
       (v.spec?.hosts ?? []).some((h: string) => h === svc.metadata.name || h.startsWith(`${svc.metadata.name}.${ns}`)));
@@ -258,9 +289,9 @@ export class Dataplane {
       const dr = [...this.objs.values()].find((d) => d.kind === 'DestinationRule' && d.metadata.namespace === ns && d.spec?.host?.split('.')[0] === backend.metadata.name);
       const subset = dest.subset ? (dr?.spec?.subsets ?? []).find((s: { name: string }) => s.name === dest.subset) : undefined;
       if (dest.subset && !subset) return { reply: http(503, 'no healthy upstream', 0.001) };
-      return { backend, selector: { ...backend.spec.selector, ...(subset?.labels ?? {}) }, headers: req.headers, delaySec, timeoutSec: undefined, changed: true };
+      return { backend, selector: { ...backend.spec.selector, ...(subset?.labels ?? {}) }, headers: req.headers, delaySec, timeoutSec: undefined, changed: true, retry: DEFAULT_RETRY };
     }
-    return { backend: svc, selector: svc.spec.selector, headers: req.headers, delaySec: 0, changed: false };
+    return { backend: svc, selector: svc.spec.selector, headers: req.headers, delaySec: 0, changed: false, retry: DEFAULT_RETRY };
   }
 
   private pickWeighted<T>(entries: readonly (readonly [T, number])[]): T {
@@ -306,6 +337,16 @@ function httpRouteMatches(rule: any, req: AppRequest): boolean {
   return matches.some((m: any) =>
     (m.headers ?? []).every((h: { name: string; value: string }) => req.headers[h.name.toLowerCase()] === h.value) &&
     (!m.path || (m.path.type === 'Exact' ? req.path === m.path.value : req.path.startsWith(m.path.value))));
+}
+
+/**
+ * HTTPRoute retry as istiod converts it (istio pilot/pkg/config/kube/gateway/testdata/http.yaml.golden):
+ * absent → the default policy; {} → 2 retries on connection errors only; attempts 0 → none;
+ * codes → those statuses (besides connection errors).
+ */
+function httpRouteRetry(retry: { attempts?: number; codes?: number[] } | undefined): RetryPolicy {
+  if (!retry) return DEFAULT_RETRY;
+  return { attempts: retry.attempts ?? 2, codes: retry.codes ?? [] };
 }
 
 function parseDuration(d: string | undefined): number | undefined {

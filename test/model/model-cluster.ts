@@ -18,8 +18,9 @@ import type {
   Cluster, ExecResult, KubeObject, ListOptions, ObjectRef, OutsideRequest, OutsideResponse, PodRef,
 } from '../../harness/cluster/types.ts';
 import { Rng } from '../../harness/stats/random.ts';
+import { appOf } from './apps.ts';
 import { runScript } from './curl-emulator.ts';
-import { Dataplane, identityOf, isAmbient, type Reply } from './dataplane.ts';
+import { Dataplane, identityOf, isAmbient, type DataplaneMemory, type Reply } from './dataplane.ts';
 import { WAYPOINT_CLASS, waypointBoundCondition } from './binding.ts';
 import type { MutantName } from './mutations.ts';
 import { CLUSTER_SCOPED, keyOf, Store } from './store.ts';
@@ -50,7 +51,7 @@ export class ModelCluster implements Cluster {
   private nextLb = 200;
   private uid = 0;
   private readonly counters = new Map<string, Map<string, number>>();
-  private readonly stickyState = { sticky: new Map<string, KubeObject>(), everAmbient: new Set<string>() };
+  private readonly memory: DataplaneMemory = { sticky: new Map(), everAmbient: new Set(), logs: new Map() };
 
   constructor(opts: ModelOptions) {
     this.rng = new Rng(opts.seed);
@@ -305,7 +306,7 @@ export class ModelCluster implements Cluster {
   }
 
   private dataplane(): Dataplane {
-    return new Dataplane(this.store.dataplane(Date.now()), this.rng, this.mut, { count: (w, l, by) => this.count(w, l, by) }, this.stickyState);
+    return new Dataplane(this.store.dataplane(Date.now()), this.rng, this.mut, { count: (w, l, by) => this.count(w, l, by) }, this.memory);
   }
 
   private count(waypoint: KubeObject, labels: Record<string, string>, by: number): void {
@@ -343,7 +344,12 @@ export class ModelCluster implements Cluster {
   }
 
   async logs(ref: PodRef, tailLines: number): Promise<string> {
-    return `model: no log for ${ref.namespace}/${ref.name} (last ${tailLines} lines requested)`;
+    this.tick();
+    const pod = this.store.get({ apiVersion: 'v1', kind: 'Pod', namespace: ref.namespace, name: ref.name });
+    if (!pod) throw new Error(`model: pods "${ref.name}" not found`);
+    const banner = appOf(pod) === 'echo' ? ['Listening on ports 8080 and 8443'] : [];
+    const lines = [...banner, ...(this.memory.logs.get(`${ref.namespace}/${ref.name}`) ?? [])];
+    return `${lines.slice(-tailLines).join('\n')}\n`;
   }
 
   async requestFromOutside(req: OutsideRequest): Promise<OutsideResponse> {

@@ -24,6 +24,7 @@ export const MUTANTS = {
   'leftover-waypoint-resources': { area: 'cleanup', breaks: 'deleting a waypoint Gateway leaves its Deployment, Service and ServiceAccount' },
   'unenroll-ignored': { area: 'cleanup', breaks: 'removing istio.io/dataplane-mode does not take pods out of ambient' },
   'fault-ignored': { area: 'resilience', breaks: 'VirtualService faults are not injected' },
+  'retries-ignored': { area: 'resilience', breaks: 'HTTPRoute retry is ignored: the default retry policy applies' },
   'timeout-ignored': { area: 'resilience', breaks: 'HTTPRoute request timeouts are not applied' },
   'metrics-double-counted': { area: 'observability', breaks: 'the waypoint counts each request twice' },
   'ingress-label-ignored': { area: 'ingress', breaks: 'istio.io/ingress-use-waypoint is ignored' },
