@@ -41,29 +41,15 @@ export function parseChecksumFile(text: string): string {
 
 export interface Artifact {
   url: string;
-  /** Pinned sha256, or the URL of the checksum file published beside the asset. */
+  /** Pinned sha256 (pins.ts), or the URL of the checksum file published beside the asset. */
   sha256?: string;
   checksumUrl?: string;
-  /** No digest is published (MetalLB manifest, Gateway API bundle): the first download's digest is
-   *  recorded in the cache and every later download must match it. */
-  trustOnFirstUse?: boolean;
 }
 
-function tofuFile(dir: string): string {
-  return path.join(dir, 'first-use-digests.json');
-}
-
-async function expectedDigest(a: Artifact, timeoutMs: number, dir: string): Promise<{ digest: string; data?: Buffer }> {
-  if (a.sha256) return { digest: a.sha256 };
-  if (a.checksumUrl) return { digest: parseChecksumFile((await fetchBytes(a.checksumUrl, timeoutMs)).toString('utf8')) };
-  if (!a.trustOnFirstUse) throw new DownloadError(`${a.url}: no checksum to verify against`);
-  const known: Record<string, string> = existsSync(tofuFile(dir)) ? JSON.parse(readFileSync(tofuFile(dir), 'utf8')) : {};
-  if (known[a.url]) return { digest: known[a.url] };
-  const data = await fetchBytes(a.url, timeoutMs);
-  known[a.url] = sha256Hex(data);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(tofuFile(dir), JSON.stringify(known, null, 2));
-  return { digest: known[a.url], data };
+async function expectedDigest(a: Artifact, timeoutMs: number): Promise<string> {
+  if (a.sha256) return a.sha256;
+  if (a.checksumUrl) return parseChecksumFile((await fetchBytes(a.checksumUrl, timeoutMs)).toString('utf8'));
+  throw new DownloadError(`${a.url}: no checksum to verify against`);
 }
 
 export function sha256Hex(data: Buffer): string {
@@ -72,10 +58,10 @@ export function sha256Hex(data: Buffer): string {
 
 /** Returns the path of the verified file in the cache, downloading it if needed. */
 export async function fetchVerified(a: Artifact, timeoutMs = 120_000, dir = cacheDir()): Promise<string> {
-  const { digest: expected, data: first } = await expectedDigest(a, timeoutMs, dir);
+  const expected = await expectedDigest(a, timeoutMs);
   const file = path.join(dir, expected.slice(0, 16), path.basename(new URL(a.url).pathname));
   if (existsSync(file) && sha256Hex(readFileSync(file)) === expected) return file;
-  const data = first ?? (await fetchBytes(a.url, timeoutMs));
+  const data = await fetchBytes(a.url, timeoutMs);
   const actual = sha256Hex(data);
   if (actual !== expected) {
     throw new DownloadError(`checksum mismatch for ${a.url}: expected ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was used.`);

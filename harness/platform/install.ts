@@ -12,7 +12,7 @@ import { waitFor, type Timing } from '../wait.ts';
 import { fetchVerified } from './download.ts';
 import { ipv4Subnet, poolObjects, poolRange } from './metallb.ts';
 import type { Teardown } from './teardown.ts';
-import { gatewayApiFor, metallbManifestUrl } from './versions.ts';
+import { gatewayApiFor, metallbManifest } from './versions.ts';
 import { resolveIstioctl } from './tools.ts';
 
 export interface InstallContext {
@@ -43,7 +43,7 @@ export async function installMetallb(c: InstallContext): Promise<void> {
     c.log('MetalLB already installed: kept as is');
     return;
   }
-  const file = await fetchVerified({ url: metallbManifestUrl(), trustOnFirstUse: true });
+  const file = await fetchVerified(metallbManifest());
   const objs = parseManifests(readFileSync(file, 'utf8'), 'metallb-native.yaml');
   await applyAll(c.cluster, objs);
   c.teardown.add('delete MetalLB', async () => {
@@ -64,8 +64,8 @@ export async function installGatewayApi(c: InstallContext): Promise<{ version: s
     return { version: a['gateway.networking.k8s.io/bundle-version'] ?? 'unknown', channel: a['gateway.networking.k8s.io/channel'] ?? 'unknown' };
   }
   const pin = gatewayApiFor(c.istioVersion);
-  const file = await fetchVerified({ url: pin.url, trustOnFirstUse: true });
-  const crds = parseManifests(readFileSync(file, 'utf8'), pin.url);
+  const crds: KubeObject[] = [];
+  for (const f of pin.files) crds.push(...parseManifests(readFileSync(await fetchVerified(f), 'utf8'), f.url));
   await applyAll(c.cluster, crds);
   c.teardown.add('delete the Gateway API CRDs', async () => {
     for (const o of crds) await c.cluster.delete({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace });
@@ -103,7 +103,10 @@ export async function installIstio(c: InstallContext): Promise<string> {
   return found ?? c.istioVersion;
 }
 
-/** istiod, istio-cni and ztunnel Ready: what ambient needs before any workload is enrolled. */
+/**
+ * istiod, istio-cni and ztunnel Ready: what ambient needs before any workload is enrolled.
+ * istio-cni pods carry k8s-app=istio-cni-node (istio manifests/charts/istio-cni/templates/daemonset.yaml).
+ */
 export async function checkIstioReady(c: InstallContext): Promise<void> {
   await waitPodsReady(c, 'istio-system', 'app=istiod', 'istiod Ready');
   await waitPodsReady(c, 'istio-system', 'k8s-app=istio-cni-node', 'istio-cni Ready');

@@ -1,6 +1,6 @@
 /** Every step a run would take, in order, with versions and manifests. Touches nothing. */
 import type { Scenario } from '../scenario/types.ts';
-import { gatewayApiFor, IMAGES, ISTIO, KIND, METALLB, metallbManifestUrl, istioArchiveUrl, kindBinaryUrl } from './versions.ts';
+import { gatewayApiFor, IMAGES, ISTIO, KIND, METALLB, metallbManifest, istioArchiveUrl, kindBinaryUrl } from './versions.ts';
 
 export interface PlanOptions {
   cluster: 'kind' | 'existing';
@@ -27,8 +27,8 @@ export function plan(o: PlanOptions, scenarios: Scenario[]): string[] {
   if (o.skipInstall) {
     add('install: skipped (--skip-install); check that the Gateway API CRDs, istiod, istio-cni and ztunnel are present');
   } else {
-    if (o.cluster === 'kind') add(`MetalLB ${METALLB.version}: apply ${metallbManifestUrl()}, wait for metallb-system pods, IPAddressPool from the docker network "kind" IPv4 subnet + L2Advertisement`);
-    add(`Gateway API CRDs ${gw.version} (${gw.channel} channel): server-side apply ${gw.url}, wait Established`);
+    if (o.cluster === 'kind') add(`MetalLB ${METALLB.version}: apply ${metallbManifest().url} (sha256 ${metallbManifest().sha256.slice(0, 12)}…), wait for metallb-system pods, IPAddressPool from the docker network "kind" IPv4 subnet + L2Advertisement`);
+    add(`Gateway API CRDs ${gw.version} (${gw.channel} channel): server-side apply the ${gw.files.length} sha256-pinned files of ${gw.source}, wait Established`);
     add(`tools: istioctl ${o.istioVersion} (PATH or ${istioArchiveUrl(o.istioVersion)}, sha256 from .sha256)`);
     add(`Istio ${o.istioVersion} ambient: istioctl install --set profile=ambient --set meshConfig.accessLogFile=/dev/stdout --skip-confirmation; wait for istiod, istio-cni-node, ztunnel`);
   }

@@ -2,7 +2,10 @@
  * Every pinned version the suite installs or runs, in one place.
  * Sources: istio/istio common/scripts/kind_provisioner.sh (kind topology, MetalLB procedure),
  * istio/istio go.mod per release branch (Gateway API version), kubernetes-sigs/kind releases.
+ * Istio patch releases: tags of istio.io/client-go, which Istio's release tags with each release.
+ * Digests of manifests without a published checksum are in pins.ts (npm run pins).
  */
+import { GATEWAY_API_EXPERIMENTAL_CRDS, METALLB_MANIFEST_SHA256 } from './pins.ts';
 export const SUITE_VERSION = '0.1.0';
 
 export const KIND = {
@@ -15,20 +18,26 @@ export const METALLB = { version: 'v0.15.2' };
 
 export type GatewayApiChannel = 'standard' | 'experimental';
 
-/** Gateway API release Istio is built against, per Istio minor (istio go.mod). */
+/**
+ * Gateway API release Istio is built against, per Istio minor (istio go.mod on each release branch;
+ * release-1.30: v1.5.1, release-1.31: v1.6.0, read from the branch's go.mod on the Go module proxy).
+ */
 const GATEWAY_API_BY_ISTIO_MINOR: Record<string, string> = {
   '1.26': 'v1.3.0',
   '1.27': 'v1.3.0',
   '1.28': 'v1.4.0',
   '1.29': 'v1.4.0',
   '1.30': 'v1.5.1',
+  '1.31': 'v1.6.0',
 };
 
+export const GATEWAY_API_VERSIONS = [...new Set(Object.values(GATEWAY_API_BY_ISTIO_MINOR))];
+
 export const ISTIO = {
-  defaultVersion: '1.30.5',
+  defaultVersion: '1.31.1',
   supportedMinors: Object.keys(GATEWAY_API_BY_ISTIO_MINOR),
-  /** One patch release per minor, for the nightly matrix. */
-  nightly: ['1.26.0', '1.27.0', '1.28.2', '1.29.0', '1.30.5'],
+  /** The newest patch release per minor known when pinned, for the nightly matrix. */
+  nightly: ['1.26.4', '1.27.3', '1.28.3', '1.29.6', '1.30.4', '1.31.1'],
 };
 
 export const IMAGES = {
@@ -66,20 +75,34 @@ export function checkIstioVersion(v: string): void {
   }
 }
 
+export interface PinnedFile {
+  url: string;
+  sha256: string;
+}
+
 export interface GatewayApiPin {
   version: string;
   channel: GatewayApiChannel;
-  url: string;
+  /** The kustomize directory Istio's docs install from (kubectl kustomize ...?ref=<version>). */
+  source: string;
+  files: PinnedFile[];
 }
 
-/** Experimental channel: Istio's own tests use it, and HTTPRoute retry/TCPRoute need it. */
-export function gatewayApiFor(istioVersion: string, channel: GatewayApiChannel = 'experimental'): GatewayApiPin {
+/**
+ * Experimental channel: Istio's own tests use it, and HTTPRoute retry needs it. The files are those
+ * config/crd/experimental/kustomization.yaml lists, which is what Istio's docs apply.
+ */
+export function gatewayApiFor(istioVersion: string): GatewayApiPin {
   checkIstioVersion(istioVersion);
   const version = GATEWAY_API_BY_ISTIO_MINOR[minorOf(istioVersion)];
+  const pins = GATEWAY_API_EXPERIMENTAL_CRDS[version];
+  if (!pins) throw new Error(`no sha256 pins for Gateway API ${version}: run npm run pins`);
+  const base = `https://raw.githubusercontent.com/kubernetes-sigs/gateway-api/${version}/config/crd/experimental`;
   return {
     version,
-    channel,
-    url: `https://github.com/kubernetes-sigs/gateway-api/releases/download/${version}/${channel}-install.yaml`,
+    channel: 'experimental',
+    source: `github.com/kubernetes-sigs/gateway-api/config/crd/experimental?ref=${version}`,
+    files: pins.map(([file, sha256]) => ({ url: `${base}/${file}`, sha256 })),
   };
 }
 
@@ -92,6 +115,6 @@ export function kindBinaryUrl(os = 'linux', arch = 'amd64'): string {
   return `https://github.com/kubernetes-sigs/kind/releases/download/${KIND.version}/kind-${os}-${arch}`;
 }
 
-export function metallbManifestUrl(): string {
-  return `https://raw.githubusercontent.com/metallb/metallb/${METALLB.version}/config/manifests/metallb-native.yaml`;
+export function metallbManifest(): PinnedFile {
+  return { url: `https://raw.githubusercontent.com/metallb/metallb/${METALLB.version}/config/manifests/metallb-native.yaml`, sha256: METALLB_MANIFEST_SHA256 };
 }

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { fetchVerified, DownloadError } from '../../harness/platform/download.ts';
 import { kindConfig, createArgs } from '../../harness/platform/kind.ts';
 import { ipv4Subnet, poolRange, poolObjects } from '../../harness/platform/metallb.ts';
-import { gatewayApiFor, checkIstioVersion, ISTIO, KIND } from '../../harness/platform/versions.ts';
+import { gatewayApiFor, checkIstioVersion, ISTIO, KIND, METALLB, metallbManifest } from '../../harness/platform/versions.ts';
 import { plan } from '../../harness/platform/plan.ts';
 import { Teardown } from '../../harness/platform/teardown.ts';
 import { parseE2eArgs } from '../../harness/cli/args.ts';
@@ -53,11 +53,10 @@ describe('download and verify (local HTTP server)', () => {
     await fetchVerified({ url: 'http://127.0.0.1:1/kind', sha256: digest }, 2000, dir()).then(() => expect.fail(), (e) => expect((e as Error).message).to.match(/cannot download http:\/\/127.0.0.1:1\/kind/));
     await fetchVerified({ url: `${base}/nope`, sha256: digest }, 2000, dir()).then(() => expect.fail(), (e) => expect((e as Error).message).to.match(/HTTP 404/));
   });
-  it('remembers the first digest when none is published, and refuses a later change', async () => {
-    const d = dir();
-    await fetchVerified({ url: `${base}/kind`, trustOnFirstUse: true }, 5000, d);
-    const known = JSON.parse(readFileSync(path.join(d, 'first-use-digests.json'), 'utf8'));
-    expect(known[`${base}/kind`]).to.equal(digest);
+  it('accepts a pinned digest, and refuses an artifact with nothing to verify against', async () => {
+    const f = await fetchVerified({ url: `${base}/kind`, sha256: digest }, 5000, dir());
+    expect(readFileSync(f).equals(body)).to.equal(true);
+    await fetchVerified({ url: `${base}/kind` }, 5000, dir()).then(() => expect.fail(), (e) => expect((e as Error).message).to.match(/no checksum to verify against/));
   });
 });
 
@@ -80,11 +79,24 @@ describe('kind, MetalLB and versions', () => {
   it('chooses the Gateway API release Istio is built against, experimental channel', () => {
     expect(gatewayApiFor('1.26.3').version).to.equal('v1.3.0');
     expect(gatewayApiFor('1.28.2').version).to.equal('v1.4.0');
-    expect(gatewayApiFor('1.30.5')).to.deep.include({ version: 'v1.5.1', channel: 'experimental' });
-    expect(gatewayApiFor('1.30.5').url).to.match(/gateway-api\/releases\/download\/v1.5.1\/experimental-install.yaml$/);
+    expect(gatewayApiFor('1.30.4')).to.deep.include({ version: 'v1.5.1', channel: 'experimental' });
+    expect(gatewayApiFor('1.31.1').version).to.equal('v1.6.0');
     expect(() => checkIstioVersion('1.25.0')).to.throw(/not supported/);
     expect(() => checkIstioVersion('latest')).to.throw(/not a version/);
     expect(ISTIO.nightly.map((v) => v.split('.').slice(0, 2).join('.'))).to.deep.equal(ISTIO.supportedMinors);
+  });
+  it('pins a sha256 for every manifest without a published checksum', () => {
+    for (const minor of ISTIO.supportedMinors) {
+      const gw = gatewayApiFor(`${minor}.0`);
+      const names = gw.files.map((f) => path.basename(f.url));
+      expect(names, `Gateway API ${gw.version}`).to.include.members(['gateway.networking.k8s.io_gateways.yaml', 'gateway.networking.k8s.io_httproutes.yaml']);
+      for (const f of gw.files) {
+        expect(f.url).to.match(new RegExp(`^https://raw.githubusercontent.com/kubernetes-sigs/gateway-api/${gw.version}/config/crd/experimental/`));
+        expect(f.sha256).to.match(/^[0-9a-f]{64}$/);
+      }
+    }
+    expect(metallbManifest().url).to.include(`/metallb/${METALLB.version}/config/manifests/metallb-native.yaml`);
+    expect(metallbManifest().sha256).to.match(/^[0-9a-f]{64}$/);
   });
   it('plans every step in order with versions, touching nothing', () => {
     const p = plan({ cluster: 'kind', istioVersion: '1.30.5', reuseCluster: false, keepCluster: false, skipInstall: false, gatewayClass: 'istio-waypoint', reportDir: 'r' }, CATALOGUE).join('\n');
