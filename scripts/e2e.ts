@@ -2,19 +2,21 @@
  * npm run e2e: create (or use) a cluster, install MetalLB, the Gateway API CRDs and Istio ambient,
  * run the waypoint scenarios with real traffic, write the report, tear down what the run created.
  */
-import { mkdirSync, mkdtempSync, writeFileSync, appendFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CommanderError } from 'commander';
 import { parseE2eArgs, type E2eOptions } from '../harness/cli/args.ts';
 import { formatUserError, UserError } from '../harness/cli/errors.ts';
+import { Progress, resultLine } from '../harness/cli/progress.ts';
 import { loadKubeConfig, KubeCluster, KubeContextError } from '../harness/cluster/kube.ts';
 import { ContainerClient, fromHost, hostRoutesToKind } from '../harness/cluster/outside.ts';
 import { plan } from '../harness/platform/plan.ts';
 import { checkResources, dockerResources } from '../harness/platform/preflight.ts';
 import { Teardown } from '../harness/platform/teardown.ts';
 import * as kind from '../harness/platform/kind.ts';
-import { resolveKind } from '../harness/platform/tools.ts';
+import { resolveIstioctl, resolveKind } from '../harness/platform/tools.ts';
+import { istioctlDumper } from '../harness/platform/istioctl-dumps.ts';
 import { checkIstioReady, detectIstio, installGatewayApi, installIstio, installMetallb, type InstallContext } from '../harness/platform/install.ts';
 import { KIND } from '../harness/platform/versions.ts';
 import { ISTIO_FEATURES, parseFeatures } from '../harness/runner/features.ts';
@@ -29,35 +31,6 @@ function listing(json: boolean): string {
   const rows = CATALOGUE.map((s) => ({ id: s.id, area: s.area, description: s.description, features: s.features, tier: s.tier, source: s.source }));
   if (json) return JSON.stringify(rows, null, 2);
   return rows.map((r) => `${r.id.padEnd(46)} ${r.tier.padEnd(9)} ${r.description}`).join('\n');
-}
-
-class Progress {
-  private readonly logFile: string;
-  constructor(dir: string) {
-    mkdirSync(dir, { recursive: true });
-    this.logFile = path.join(dir, 'run.log');
-  }
-  line = (s: string) => {
-    const stamped = `${new Date().toISOString()} ${s}`;
-    appendFileSync(this.logFile, `${stamped}\n`);
-    console.log(s);
-  };
-  async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const t0 = Date.now();
-    const spinner = process.stdout.isTTY ? setInterval(() => process.stdout.write(`\r… ${name} ${((Date.now() - t0) / 1000).toFixed(0)}s`), 1000) : undefined;
-    try {
-      const v = await fn();
-      if (spinner) process.stdout.write('\r');
-      this.line(`✓ ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
-      return v;
-    } catch (err) {
-      if (spinner) process.stdout.write('\r');
-      this.line(`✗ ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s): ${(err as Error).message}`);
-      throw err;
-    } finally {
-      if (spinner) clearInterval(spinner);
-    }
-  }
 }
 
 async function run(o: E2eOptions): Promise<number> {
@@ -140,8 +113,11 @@ async function run(o: E2eOptions): Promise<number> {
       gatewayApi = await progress.step('Gateway API CRDs', () => installGatewayApi(ictx));
       istioVersion = await progress.step(`Istio ${o.istioVersion} ambient`, () => installIstio(ictx));
     }
-    const results = await progress.step(`${scenarios.length} scenarios`, () => runCatalogue(env, scenarios, o.parallel, (r) =>
-      progress.line(`${r.status === 'passed' ? '✓' : r.status === 'skipped' ? '-' : '✗'} ${r.id} (${(r.durationMs / 1000).toFixed(1)}s${r.skipReason ? `, ${r.skipReason}` : ''})`)));
+    if (istioVersion) {
+      const istioctl = await progress.step(`istioctl ${istioVersion} for diagnostics`, () => resolveIstioctl(istioVersion!)).catch(() => undefined);
+      if (istioctl) env.dumpers.push(istioctlDumper(istioctl, ictx.kubeconfig, ictx.context));
+    }
+    const results = await progress.step(`${scenarios.length} scenarios`, () => runCatalogue(env, scenarios, o.parallel, (r) => progress.line(resultLine(r))));
     await writeReportBundle(o.reportDir, {
       results, scenarios,
       implementation: claim?.implementation ?? { organization: 'istio', project: 'istio', version: istioVersion ?? 'unknown', url: 'https://istio.io', contact: [], gatewayClassName: env.gatewayClass },

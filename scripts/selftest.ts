@@ -8,6 +8,7 @@ import { selfTest, survivors } from '../test/selftest/selftest.ts';
 import { MUTANTS, type MutantName } from '../test/model/mutations.ts';
 import { writeReportBundle } from '../harness/report/bundle.ts';
 import { exitWithUsageError } from '../harness/cli/errors.ts';
+import { Progress } from '../harness/cli/progress.ts';
 
 const program = new Command('selftest')
   .description('Run the scenario catalogue against the ambient model and its mutants')
@@ -33,8 +34,11 @@ async function main(): Promise<number> {
   if (unknown.length > 0) return exitWithUsageError(new Error(`unknown mutant(s): ${unknown.join(', ')}; known: ${Object.keys(MUTANTS).join(', ')}`), 'npm run selftest -- --help');
   const seed = opts.seed ?? Number(process.env.WPT_SEED ?? 1);
   const started = Date.now();
-  const report = await selfTest(CATALOGUE, seed, opts.mutant as MutantName[] | undefined);
+  const runLog = opts.reportDir ? new Progress(opts.reportDir, false) : undefined;
+  runLog?.line(`self-test seed ${seed}: ${CATALOGUE.length} scenarios on the ambient model`);
+  const report = await selfTest(CATALOGUE, seed, opts.mutant as MutantName[] | undefined, runLog?.line);
   const alive = survivors(report);
+  for (const m of report.mutants) runLog?.line(`mutant ${m.name} (${m.area}): ${m.killedBy.length ? `caught by ${m.killedBy.join(', ')}` : 'SURVIVED'}`);
   if (opts.reportDir) {
     await writeReportBundle(opts.reportDir, {
       results: report.faithful.results,

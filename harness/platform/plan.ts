@@ -34,7 +34,7 @@ export function plan(o: PlanOptions, scenarios: Scenario[]): string[] {
   }
   add(`workloads: clients sleep and notsleep (own ServiceAccounts, ${IMAGES.curl}) in an ambient namespace; per scenario: echo ${IMAGES.echo} or bookinfo ${IMAGES.bookinfoTag}`);
   add(`scenarios: ${scenarios.length} with gateway class ${o.gatewayClass}: ${scenarios.map((s) => s.id).join(', ')}`);
-  add(`report: ${o.reportDir}/report.yaml, junit.xml, summary.md, diagnostics/, evidence.json`);
+  add(`report: ${o.reportDir}/report.yaml, junit.xml, summary.md, run.log, evidence.json; diagnostics/ per failed scenario (curl output, status, events, waypoint and ztunnel logs, istioctl ztunnel-config all, proxy-status, waypoint list)`);
   add(`teardown: scenario namespaces and clients${o.cluster === 'kind' && !o.keepCluster && !o.reuseCluster ? `, then the kind cluster "${KIND.clusterName}"` : o.skipInstall ? '' : '; installed components stay on a kept or existing cluster'}`);
   steps.push(`(supported Istio: ${ISTIO.supportedMinors.join(', ')}; default ${ISTIO.defaultVersion})`);
   return steps;

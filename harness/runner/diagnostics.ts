@@ -12,6 +12,8 @@ export interface Diagnostics {
   status?: Record<string, unknown>;
   events?: string[];
   logs?: Record<string, string>;
+  /** istioctl and other dumpers' output, by command. */
+  dumps?: Record<string, string>;
 }
 
 const STATUS_KINDS: [string, string][] = [
@@ -22,7 +24,7 @@ const STATUS_KINDS: [string, string][] = [
   ['networking.istio.io/v1', 'VirtualService'],
 ];
 
-function clip(s: string): string {
+export function clip(s: string): string {
   return s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}\n… (${s.length - MAX_TEXT} more characters)` : s;
 }
 
@@ -50,6 +52,10 @@ export async function collectDiagnostics(scope: ScenarioScope): Promise<Diagnost
   const ztunnels = await cluster.list('v1', 'Pod', { namespace: 'istio-system', labelSelector: 'app=ztunnel' }).catch(() => []);
   for (const p of ztunnels) {
     d.logs![`istio-system/${p.metadata.name}`] = clip(await cluster.logs({ namespace: 'istio-system', name: p.metadata.name }, LOG_LINES).catch((e) => String(e)));
+  }
+  for (const dumper of scope.env.dumpers) {
+    const out = await dumper.dump(Object.values(scope.namespaces)).catch((e): Record<string, string> => ({ [dumper.name]: `failed: ${(e as Error).message}` }));
+    d.dumps = { ...d.dumps, ...Object.fromEntries(Object.entries(out).map(([k, v]) => [k, clip(v)])) };
   }
   return d;
 }

@@ -20,6 +20,14 @@ export interface RunEnv {
   maxTimeSec: number;
   supported: ReadonlySet<Feature>;
   log: (line: string) => void;
+  /** Extra views of the mesh for a failed scenario's diagnostics (istioctl, when available). */
+  dumpers: Dumper[];
+}
+
+/** Produces named text dumps about the given namespaces; never throws for a failed command. */
+export interface Dumper {
+  name: string;
+  dump(namespaces: string[]): Promise<Record<string, string>>;
 }
 
 /** What one scenario owns: its namespaces, its traffic, the evidence kept for diagnostics. */

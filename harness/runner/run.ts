@@ -4,7 +4,7 @@ import type { Cluster } from '../cluster/types.ts';
 import type { Feature, Scenario } from '../scenario/types.ts';
 import { DEFAULT_SPLIT_CONFIG } from '../stats/split-test.ts';
 import type { Timing } from '../wait.ts';
-import type { RunEnv } from './env.ts';
+import type { Dumper, RunEnv } from './env.ts';
 import type { ScenarioResult } from './scenario-runner.ts';
 import { deployClients, removeClients, runSuite } from './suite-runner.ts';
 
@@ -17,6 +17,7 @@ export interface RunOptions {
   batchSize?: number;
   maxTimeSec?: number;
   runId?: string;
+  dumpers?: Dumper[];
 }
 
 export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
@@ -32,6 +33,7 @@ export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
     maxTimeSec: o.maxTimeSec ?? 6,
     supported: o.supported,
     log: o.log,
+    dumpers: o.dumpers ?? [],
   };
 }
 

@@ -1,7 +1,7 @@
 /** The self-test itself, and a test of the self-test: a weakened assertion lets a mutant live. */
 import { expect } from 'chai';
 import { CATALOGUE } from '../../suites/index.ts';
-import { selfTest, survivors } from './selftest.ts';
+import { runOnModel, selfTest, survivors } from './selftest.ts';
 import { MUTANTS } from '../model/mutations.ts';
 import type { Expectation, Scenario } from '../../harness/scenario/types.ts';
 
@@ -31,5 +31,16 @@ describe('self-test against the ambient model', function () {
     const weak = await selfTest(weakened.filter((s) => s.area === 'authorization'), 5, ['l4-deny-as-403']);
     expect(weak.faithful.failed).to.equal(0);
     expect(weak.mutants[0].killedBy).to.deep.equal([]);
+  });
+
+  it('a failed scenario\'s diagnostics hold the dumpers\' output for its namespaces', async () => {
+    const asked: string[][] = [];
+    const dumper = { name: 'recorder', dump: async (ns: string[]) => (asked.push(ns), { 'recorder view': `namespaces ${ns.join(',')}` }) };
+    const abort = CATALOGUE.filter((s) => s.id === 'resilience/fault-abort');
+    const [r] = await runOnModel(abort, 3, { mutants: ['fault-ignored'], dumpers: [dumper] });
+    expect(r.status).to.equal('failed');
+    expect(asked).to.have.length(1);
+    expect(asked[0][0]).to.match(/^wpt-resilience-fault-abort-app-[0-9a-f]{6}$/);
+    expect(r.diagnostics?.dumps).to.deep.equal({ 'recorder view': `namespaces ${asked[0][0]}` });
   });
 });

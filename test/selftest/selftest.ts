@@ -7,6 +7,8 @@ import { ISTIO_FEATURES } from '../../harness/runner/features.ts';
 import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
 import type { ScenarioResult } from '../../harness/runner/scenario-runner.ts';
 import { ModelCluster } from '../model/model-cluster.ts';
+import type { Dumper } from '../../harness/runner/env.ts';
+import { resultLine } from '../../harness/cli/progress.ts';
 import { MUTANTS, type MutantName } from '../model/mutations.ts';
 import { MODEL_TIMING } from '../model/timing.ts';
 
@@ -24,14 +26,24 @@ export interface SelfTestReport {
 
 const PARALLEL = 8;
 
-export async function runOnModel(scenarios: Scenario[], seed: number, mutants: MutantName[] = [], log: (l: string) => void = () => {}): Promise<ScenarioResult[]> {
-  const cluster = new ModelCluster({ seed, mutants });
-  const env = makeEnv(cluster, { timing: MODEL_TIMING, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', parallel: PARALLEL, log });
-  return runCatalogue(env, scenarios, PARALLEL);
+export interface ModelRunOptions {
+  mutants?: MutantName[];
+  log?: (line: string) => void;
+  onResult?: (r: ScenarioResult) => void;
+  dumpers?: Dumper[];
 }
 
-export async function selfTest(catalogue: Scenario[], seed: number, onlyMutants?: MutantName[]): Promise<SelfTestReport> {
-  const results = await runOnModel(catalogue, seed);
+export async function runOnModel(scenarios: Scenario[], seed: number, o: ModelRunOptions = {}): Promise<ScenarioResult[]> {
+  const cluster = new ModelCluster({ seed, mutants: o.mutants });
+  const env = makeEnv(cluster, {
+    timing: MODEL_TIMING, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', parallel: PARALLEL, log: o.log ?? (() => {}), dumpers: o.dumpers,
+  });
+  return runCatalogue(env, scenarios, PARALLEL, o.onResult);
+}
+
+/** The faithful run's progress goes to `log` (the bundle's run.log), one line per scenario. */
+export async function selfTest(catalogue: Scenario[], seed: number, onlyMutants?: MutantName[], log?: (line: string) => void): Promise<SelfTestReport> {
+  const results = await runOnModel(catalogue, seed, { log, onResult: log && ((r) => log(resultLine(r))) });
   const faithful = {
     passed: results.filter((r) => r.status === 'passed').length,
     failed: results.filter((r) => r.status === 'failed').length,
@@ -41,7 +53,7 @@ export async function selfTest(catalogue: Scenario[], seed: number, onlyMutants?
   const mutants = await Promise.all(names.map(async (name, i) => {
     const area = MUTANTS[name].area;
     const scenarios = catalogue.filter((s) => s.area === area);
-    const outcome = await runOnModel(scenarios, seed + i + 1, [name]);
+    const outcome = await runOnModel(scenarios, seed + i + 1, { mutants: [name] });
     return { name, area, killedBy: outcome.filter((r) => r.status === 'failed').map((r) => r.id) };
   }));
   return { seed, faithful, mutants };

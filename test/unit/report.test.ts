@@ -59,3 +59,20 @@ describe('report bundle', () => {
     expect(verifyBundle(dir).join('\n')).to.match(/unclaimed features/);
   });
 });
+
+describe('npm run selftest -- --report-dir', function () {
+  this.timeout(120_000);
+  it('writes a bundle with run.log that report:verify accepts, and rejects once run.log is edited', async () => {
+    const { execa } = await import('execa');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wpt-selftest-'));
+    await execa('npx', ['tsx', 'scripts/selftest.ts', '--report-dir', dir, '--mutant', 'fault-ignored']);
+    const log = readFileSync(path.join(dir, 'run.log'), 'utf8');
+    expect(log).to.match(/self-test seed 1: \d+ scenarios/);
+    expect(log).to.match(/✓ enrollment\/namespace-scope \(/);
+    expect(log).to.include('mutant fault-ignored (resilience): caught by resilience/fault-abort');
+    expect(JSON.parse(readFileSync(path.join(dir, 'evidence.json'), 'utf8')).files).to.include.keys('run.log', 'report.yaml', 'junit.xml', 'summary.md');
+    expect(verifyBundle(dir)).to.deep.equal([]);
+    appendFileSync(path.join(dir, 'run.log'), 'edited\n');
+    expect(verifyBundle(dir).join('\n')).to.include('run.log');
+  });
+});

@@ -1,0 +1,39 @@
+/** Progress of a run: each step with its duration, a spinner only on a TTY, every line in run.log. */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { ScenarioResult } from '../runner/scenario-runner.ts';
+
+export class Progress {
+  private readonly logFile: string;
+  /** echo: also print each line (the e2e run); the self-test prints its own summary. */
+  constructor(dir: string, private readonly echo = true) {
+    mkdirSync(dir, { recursive: true });
+    this.logFile = path.join(dir, 'run.log');
+  }
+  line = (s: string) => {
+    appendFileSync(this.logFile, `${new Date().toISOString()} ${s}\n`);
+    if (this.echo) console.log(s);
+  };
+  async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const t0 = Date.now();
+    const spinner = process.stdout.isTTY ? setInterval(() => process.stdout.write(`\r… ${name} ${((Date.now() - t0) / 1000).toFixed(0)}s`), 1000) : undefined;
+    try {
+      const v = await fn();
+      if (spinner) process.stdout.write('\r');
+      this.line(`✓ ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+      return v;
+    } catch (err) {
+      if (spinner) process.stdout.write('\r');
+      this.line(`✗ ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s): ${(err as Error).message}`);
+      throw err;
+    } finally {
+      if (spinner) clearInterval(spinner);
+    }
+  }
+}
+
+/** One line per finished scenario, as the run log and the console show it. */
+export function resultLine(r: ScenarioResult): string {
+  const mark = r.status === 'passed' ? '✓' : r.status === 'skipped' ? '-' : '✗';
+  return `${mark} ${r.id} (${(r.durationMs / 1000).toFixed(1)}s${r.skipReason ? `, ${r.skipReason}` : ''})`;
+}
