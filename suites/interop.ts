@@ -9,7 +9,7 @@ export default [
     description: 'A sidecar client reaches a waypoint-bound service through the waypoint, which enforces its L7 policy',
     features: ['Waypoint', 'SidecarInterop', 'L7AuthorizationPolicy'],
     tier: 'extended',
-    source: [SRC.sidecarInterop, SRC.baselineTest],
+    source: [SRC.sidecarInterop, SRC.sidecarToWaypoint, SRC.baselineTest],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml'],
     steps: [

@@ -23,6 +23,7 @@ export const SRC = {
   cleanup: 'istio/istio.io content/en/docs/ambient/getting-started/cleanup/index.md',
   waypointMetrics: 'istio/istio.io content/en/docs/ambient/usage/egress-gateway/index.md',
   gatewayDeployment: 'istio/istio pilot/pkg/config/kube/gateway/deploymentcontroller.go',
-  sidecarInterop: 'istio/istio.io content/en/docs/ambient/usage/waypoint/index.md',
+  sidecarInterop: 'istio/istio.io content/en/docs/ambient/usage/add-workloads/index.md (pods inside the mesh in sidecar mode)',
+  sidecarToWaypoint: 'istio/istio pilot/pkg/xds/endpoints/endpoint_builder.go (sidecars and ingress tunnel to the destination waypoint)',
   ambientIngress: 'istio/istio.io content/en/docs/ambient/getting-started/deploy-sample-app/index.md',
 } as const;

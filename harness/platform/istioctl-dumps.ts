@@ -1,8 +1,8 @@
 /**
  * istioctl's views of the mesh, for a failed scenario's diagnostics: what ztunnel knows (workloads,
  * services with their WAYPOINT, policies), whether proxies are in sync with istiod, and the
- * waypoints of the scenario's namespaces (istio.io docs ambient/usage/troubleshoot-ztunnel and
- * troubleshoot-waypoint).
+ * waypoints of the scenario's namespaces: the commands of the debugging section of istio/istio.io
+ * content/en/docs/ambient/usage/waypoint/index.md.
  */
 import { execa } from 'execa';
 import type { Dumper } from '../runner/env.ts';
