@@ -1,10 +1,13 @@
 /**
  * Traffic from outside the cluster through an ingress Gateway with a LoadBalancer address.
  * By default ingress bypasses the destination's waypoint; istio.io/ingress-use-waypoint=true on the
- * Service sends it through (istio pilot/pkg/serviceregistry/ambient/services.go, WaypointBound message
- * "Ingress traffic will traverse the waypoint").
+ * Service sends it through. istiod adds an ingress hint to the WaypointBound message only when the
+ * label is present: "will traverse the waypoint" for true, "is not using the waypoint" otherwise
+ * (istio pilot/pkg/model/service.go; pilot/pkg/serviceregistry/ambient/services_test.go).
  */
-import { apply, defineScenario, label, namespace, productpage, service, step, traffic, useWaypoint, ingress, waypointBound } from '../harness/scenario/dsl.ts';
+import {
+  apply, defineScenario, label, namespace, productpage, service, step, traffic, useWaypoint, ingress, waypointBound, waypointBoundExactly,
+} from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 
 const setup = [useWaypoint(namespace(), 'waypoint'), apply('authorization/productpage-waypoint-policy.yaml')];
@@ -17,12 +20,16 @@ export default [
     features: ['Waypoint', 'L7AuthorizationPolicy', 'LoadBalancerIngress'],
     tier: 'core',
     serial: true,
-    source: [SRC.ambientIngress, SRC.ingressUseWaypoint],
+    source: [SRC.ambientIngress, SRC.ingressUseWaypoint, SRC.ingressHint],
     workloads: { app: ['bookinfo'] },
     manifests: ['common/waypoint.yaml', 'ingress/bookinfo-gateway.yaml'],
     steps: [
       step('policy on productpage, ingress not through the waypoint', setup, [
         traffic('notsleep', productpage(), 'denied-l7'),
+        traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'allowed'),
+        waypointBoundExactly('productpage', 'Successfully attached to waypoint ${APP_NS}/waypoint'),
+      ]),
+      step('ingress-use-waypoint=false keeps ingress off the waypoint, with a hint', [label(service('productpage'), { 'istio.io/ingress-use-waypoint': 'false' })], [
         traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'allowed'),
         waypointBound('productpage', 'True', 'WaypointAccepted', 'Successfully attached to waypoint ${APP_NS}/waypoint. Ingress traffic is not using the waypoint'),
       ]),
@@ -35,7 +42,7 @@ export default [
     features: ['Waypoint', 'L7AuthorizationPolicy', 'LoadBalancerIngress', 'IngressUseWaypoint'],
     tier: 'extended',
     serial: true,
-    source: [SRC.ambientIngress, SRC.ingressUseWaypoint],
+    source: [SRC.ambientIngress, SRC.ingressUseWaypoint, SRC.ingressHint],
     workloads: { app: ['bookinfo'] },
     manifests: ['common/waypoint.yaml', 'ingress/bookinfo-gateway.yaml'],
     steps: [

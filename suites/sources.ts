@@ -20,6 +20,7 @@ export const SRC = {
   retryGep: 'kubernetes-sigs/gateway-api geps/gep-1731/index.md',
   requestTimeouts: 'istio/istio.io content/en/docs/tasks/traffic-management/request-timeouts/index.md',
   ingressUseWaypoint: 'istio/istio pilot/pkg/serviceregistry/ambient/services.go',
+  ingressHint: 'istio/istio pilot/pkg/model/service.go (WaypointBound message) and pilot/pkg/serviceregistry/ambient/services_test.go',
   cleanup: 'istio/istio.io content/en/docs/ambient/getting-started/cleanup/index.md',
   waypointMetrics: 'istio/istio.io content/en/docs/ambient/usage/egress-gateway/index.md',
   gatewayDeployment: 'istio/istio pilot/pkg/config/kube/gateway/deploymentcontroller.go',

@@ -261,7 +261,8 @@ async function checkCondition(scope: ScenarioScope, e: ConditionExpectation): Pr
   const matches = (obj: KubeObject | undefined) => {
     const c = conditionOf(obj, e.condition);
     return c !== undefined && c.status === e.status && (!e.reason || c.reason === e.reason) &&
-      (!e.messagePrefix || (c.message ?? '').startsWith(substitute(e.messagePrefix, scope.vars, 'messagePrefix')));
+      (!e.messagePrefix || (c.message ?? '').startsWith(substitute(e.messagePrefix, scope.vars, 'messagePrefix'))) &&
+      (e.message === undefined || c.message === substitute(e.message, scope.vars, 'message'));
   };
   try {
     await waitFor(describe(e), async () => {

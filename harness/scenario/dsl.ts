@@ -67,6 +67,11 @@ export function waypointBound(
   };
 }
 
+/** Bound, with exactly this message (no ingress hint appended). */
+export function waypointBoundExactly(serviceName: string, message: string, ns: NsRole = 'app'): ConditionExpectation {
+  return { ...waypointBound(serviceName, 'True', 'WaypointAccepted', undefined, ns), message };
+}
+
 export function programmed(gateway: string, status: 'True' | 'False', ns: NsRole = 'app'): ConditionExpectation {
   return {
     type: 'condition',

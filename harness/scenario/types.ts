@@ -100,6 +100,8 @@ export interface ConditionExpectation {
   status: 'True' | 'False';
   reason?: string;
   messagePrefix?: string;
+  /** The whole message, where a longer one would mean something else. */
+  message?: string;
   feature?: Feature;
 }
 

@@ -104,9 +104,11 @@ export function waypointBoundCondition(objs: Objects, svc: KubeObject, mut: Read
   const b = serviceBinding(objs, svc, mut);
   if (b.waypoint) {
     const wp = `${b.waypoint.metadata.namespace}/${b.waypoint.metadata.name}`;
-    const ingress = labels(svc)['istio.io/ingress-use-waypoint'] === 'true'
-      ? '. Ingress traffic will traverse the waypoint'
-      : '. Ingress traffic is not using the waypoint, set the istio.io/ingress-use-waypoint label to true if desired.';
+    // The ingress hint appears only when the label is there (istio pilot/pkg/model/service.go).
+    const ingressLabel = labels(svc)['istio.io/ingress-use-waypoint'];
+    const ingress = ingressLabel === 'true' ? '. Ingress traffic will traverse the waypoint'
+      : ingressLabel !== undefined || mut.has('ingress-hint-always') ? '. Ingress traffic is not using the waypoint, set the istio.io/ingress-use-waypoint label to true if desired.'
+      : '';
     return { type: 'istio.io/WaypointBound', status: 'True', reason: 'WaypointAccepted', message: `Successfully attached to waypoint ${wp}${ingress}` };
   }
   if (b.error) return { type: 'istio.io/WaypointBound', status: 'False', reason: b.error.reason, message: b.error.message };

@@ -27,6 +27,7 @@ export const MUTANTS = {
   'retries-ignored': { area: 'resilience', breaks: 'HTTPRoute retry is ignored: the default retry policy applies' },
   'timeout-ignored': { area: 'resilience', breaks: 'HTTPRoute request timeouts are not applied' },
   'metrics-double-counted': { area: 'observability', breaks: 'the waypoint counts each request twice' },
+  'ingress-hint-always': { area: 'ingress', breaks: 'WaypointBound carries the ingress hint even without the ingress-use-waypoint label' },
   'ingress-label-ignored': { area: 'ingress', breaks: 'istio.io/ingress-use-waypoint is ignored' },
   'sidecar-bypasses-waypoint': { area: 'interop', breaks: 'sidecar clients skip the destination waypoint' },
 } as const satisfies Record<string, { area: Area; breaks: string }>;
