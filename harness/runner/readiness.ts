@@ -60,7 +60,8 @@ export function requestedWaypoint(svc: KubeObject, namespace: KubeObject | undef
 /**
  * Services that ask for a waypoint carry istio.io/WaypointBound naming that waypoint, whether
  * bound (True) or refused (False: not ready, attachment denied, wrong traffic type). Waiting for
- * it means istiod has processed the latest labels (istio pilot/pkg/serviceregistry/ambient/status.go).
+ * it means istiod has processed the latest labels (istio pilot/pkg/serviceregistry/ambient/status.go;
+ * written by default, AMBIENT_ENABLE_STATUS in pilot/pkg/features/ambient.go).
  */
 export async function waitWaypointBoundReported(cluster: Cluster, namespace: string, timing: Timing): Promise<void> {
   let pending: string[] = [];
@@ -75,7 +76,8 @@ export async function waitWaypointBoundReported(cluster: Cluster, namespace: str
       if (!namesWaypoint(cond?.message, want)) pending.push(`${svc.metadata.name} (wants ${want}; ${cond ? `says "${cond.message}"` : 'no condition'})`);
     }
     return pending.length === 0 ? true : undefined;
-  }, timing, () => `not reported: ${pending.join(', ')}`);
+  }, timing, () => `not reported: ${pending.join(', ')} (an istiod with AMBIENT_ENABLE_STATUS=false writes none: ` +
+    'leave WaypointBoundStatus out of --features)');
 }
 
 /** "ns/waypoint" appears in the message as a whole name (not as the start of "ns/waypoint-2"). */
