@@ -8,12 +8,12 @@
  *
  *   npm run pins            # after changing METALLB or the Gateway API versions in versions.ts
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parse } from 'yaml';
+import { sha256File } from '../harness/digest.ts';
 import { GATEWAY_API_VERSIONS, METALLB } from '../harness/platform/versions.ts';
 
 const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../harness/platform/pins.ts');
@@ -26,18 +26,14 @@ async function moduleDir(module: string, version: string): Promise<string> {
   return info.Dir;
 }
 
-function sha256(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
-
 async function gatewayApiPins(version: string): Promise<[string, string][]> {
   const dir = await moduleDir('sigs.k8s.io/gateway-api', version);
   const kustomization = parse(readFileSync(path.join(dir, CRD_DIR, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
-  return kustomization.resources.map((f) => [f, sha256(path.join(dir, CRD_DIR, f))]);
+  return kustomization.resources.map((f) => [f, sha256File(path.join(dir, CRD_DIR, f))]);
 }
 
 async function main(): Promise<void> {
-  const metallb = sha256(path.join(await moduleDir('go.universe.tf/metallb', METALLB.version), 'config/manifests/metallb-native.yaml'));
+  const metallb = sha256File(path.join(await moduleDir('go.universe.tf/metallb', METALLB.version), 'config/manifests/metallb-native.yaml'));
   const gw: string[] = [];
   for (const v of GATEWAY_API_VERSIONS) {
     const files = await gatewayApiPins(v);

@@ -2,11 +2,11 @@
  * Downloads into a per-user cache and verifies sha256 before use: against a pinned digest, or the
  * checksum file published beside a release asset (kind: <asset>.sha256sum, Istio: <asset>.sha256).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
+import { sha256File, sha256Hex } from '../digest.ts';
 
 export class DownloadError extends Error {}
 
@@ -52,15 +52,11 @@ async function expectedDigest(a: Artifact, timeoutMs: number): Promise<string> {
   throw new DownloadError(`${a.url}: no checksum to verify against`);
 }
 
-export function sha256Hex(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
 /** Returns the path of the verified file in the cache, downloading it if needed. */
 export async function fetchVerified(a: Artifact, timeoutMs = 120_000, dir = cacheDir()): Promise<string> {
   const expected = await expectedDigest(a, timeoutMs);
   const file = path.join(dir, expected.slice(0, 16), path.basename(new URL(a.url).pathname));
-  if (existsSync(file) && sha256Hex(readFileSync(file)) === expected) return file;
+  if (existsSync(file) && sha256File(file) === expected) return file;
   const data = await fetchBytes(a.url, timeoutMs);
   const actual = sha256Hex(data);
   if (actual !== expected) {

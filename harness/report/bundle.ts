@@ -2,21 +2,17 @@
  * Writes a run's artefacts: report.yaml, junit.xml, summary.md, diagnostics/ for failures, and
  * evidence.json holding the sha256 of every artefact (report:verify checks it).
  */
-import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import junitModule, { type Builder } from 'junit-report-builder';
+import { sha256File } from '../digest.ts';
 import { buildReport, type ConformanceReport, type ReportInput } from './model.ts';
 
 export const EVIDENCE_FILE = 'evidence.json';
 
 // The package is CommonJS; under NodeNext its default export arrives wrapped.
 const junit = ((junitModule as unknown as { default?: Builder }).default ?? junitModule) as unknown as Builder;
-
-export function sha256(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
 
 export function junitXml(report: ConformanceReport): string {
   const builder = junit.newBuilder();
@@ -73,7 +69,7 @@ export async function writeReportBundle(dir: string, input: ReportInput): Promis
     writeFileSync(path.join(dd, `${r.id.replace('/', '__')}.yaml`), stringify({ id: r.id, failure: r.failure, checks: r.checks, ...r.diagnostics }));
   }
   const files = listFiles(dir).filter((f) => f !== EVIDENCE_FILE).sort();
-  const evidence = { apiVersion: report.apiVersion, kind: 'EvidenceManifest', files: Object.fromEntries(files.map((f) => [f, sha256(path.join(dir, f))])) };
+  const evidence = { apiVersion: report.apiVersion, kind: 'EvidenceManifest', files: Object.fromEntries(files.map((f) => [f, sha256File(path.join(dir, f))])) };
   writeFileSync(path.join(dir, EVIDENCE_FILE), `${JSON.stringify(evidence, null, 2)}\n`);
   return report;
 }

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { EVIDENCE_FILE, listFiles, sha256 } from './bundle.ts';
+import { EVIDENCE_FILE, listFiles } from './bundle.ts';
+import { sha256File } from '../digest.ts';
 import type { ConformanceReport } from './model.ts';
 
 const SCHEMA = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'report.schema.json'), 'utf8'));
@@ -17,7 +18,7 @@ export function verifyBundle(dir: string): string[] {
   for (const [file, digest] of Object.entries(evidence.files)) {
     const full = path.join(dir, file);
     if (!existsSync(full)) problems.push(`${file}: listed in ${EVIDENCE_FILE} but missing`);
-    else if (sha256(full) !== digest) problems.push(`${file}: sha256 differs from ${EVIDENCE_FILE} (the file was changed)`);
+    else if (sha256File(full) !== digest) problems.push(`${file}: sha256 differs from ${EVIDENCE_FILE} (the file was changed)`);
   }
   for (const file of listFiles(dir)) {
     if (file !== EVIDENCE_FILE && file !== 'run.log' && !(file in evidence.files)) problems.push(`${file}: not listed in ${EVIDENCE_FILE}`);

@@ -24,7 +24,7 @@ const STATUS_KINDS: [string, string][] = [
   ['networking.istio.io/v1', 'VirtualService'],
 ];
 
-export function clip(s: string): string {
+function clip(s: string): string {
   return s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}\n… (${s.length - MAX_TEXT} more characters)` : s;
 }
 

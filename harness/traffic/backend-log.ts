@@ -31,13 +31,18 @@ export interface AttemptsVerdict {
   detail: string;
 }
 
+const NO_ID = '(no x-request-id)';
+
 /** Each of `sent` client requests must appear exactly `perRequest` times, under one X-Request-Id. */
 export function judgeAttempts(logged: LoggedRequest[], sent: number, perRequest: number): AttemptsVerdict {
   const counts = new Map<string, number>();
-  for (const r of logged) counts.set(r.requestId ?? '(no x-request-id)', (counts.get(r.requestId ?? '(no x-request-id)') ?? 0) + 1);
+  for (const r of logged) {
+    const id = r.requestId ?? NO_ID;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
   const perId = [...counts.values()];
   const summary = `backend saw ${logged.length} requests for ${sent} sent; attempts per request: ${perId.join(',') || 'none'}`;
-  if (counts.has('(no x-request-id)')) return { ok: false, detail: `${summary}; some carried no X-Request-Id, so they did not pass an L7 proxy` };
+  if (counts.has(NO_ID)) return { ok: false, detail: `${summary}; some carried no X-Request-Id, so they did not pass an L7 proxy` };
   const ok = counts.size === sent && perId.every((c) => c === perRequest);
   return { ok, detail: ok ? summary : `${summary}; expected ${perRequest} each` };
 }
