@@ -10,7 +10,7 @@ import { parseE2eArgs, type E2eOptions } from '../harness/cli/args.ts';
 import { formatUserError, UserError } from '../harness/cli/errors.ts';
 import { Progress, resultLine } from '../harness/cli/progress.ts';
 import { loadKubeConfig, KubeCluster, KubeContextError } from '../harness/cluster/kube.ts';
-import { ContainerClient, fromHost, hostRoutesToKind } from '../harness/cluster/outside.ts';
+import { ContainerClient, fromHost, hostRoutesToKind } from '../harness/traffic/outside.ts';
 import { plan } from '../harness/platform/plan.ts';
 import { checkResources, dockerResources } from '../harness/platform/preflight.ts';
 import { Teardown } from '../harness/platform/teardown.ts';
@@ -22,6 +22,7 @@ import { KIND } from '../harness/platform/versions.ts';
 import { ISTIO_FEATURES, parseFeatures } from '../harness/runner/features.ts';
 import { makeEnv, runCatalogue } from '../harness/runner/run.ts';
 import { select } from '../harness/runner/suite-runner.ts';
+import { countOutcomes } from '../harness/runner/results.ts';
 import { writeReportBundle } from '../harness/report/bundle.ts';
 import { loadImplementation } from '../harness/report/implementation.ts';
 import { CATALOGUE } from '../suites/index.ts';
@@ -88,12 +89,12 @@ async function run(o: E2eOptions): Promise<number> {
     const outsideContainer = new ContainerClient();
     const outside = o.cluster === 'kind' && !hostRoutesToKind() ? (r: Parameters<typeof fromHost>[0]) => outsideContainer.request(r) : fromHost;
     teardown.add('stop the outside client', () => outsideContainer.stop());
-    const cluster = new KubeCluster(kc!, outside);
+    const cluster = new KubeCluster(kc!);
     const k8sVersion = await progress.step(`cluster answers (${cluster.description})`, () => cluster.serverVersion()).catch((err) => {
       throw new UserError(`the cluster (${cluster.description}) does not answer: ${(err as Error).message}`, 'check the context with `kubectl --context <name> get nodes`');
     });
     const env = makeEnv(cluster, {
-      timing: o.timing, supported, gatewayClass: claim?.implementation.gatewayClassName ?? o.gatewayClass, parallel: o.parallel, log: progress.line,
+      timing: o.timing, supported, gatewayClass: claim?.implementation.gatewayClassName ?? o.gatewayClass, outside, log: progress.line,
     });
     const ictx: InstallContext = {
       cluster, kubeconfig: kubeconfigPath || path.join(os.homedir(), '.kube', 'config'), context: kc!.getCurrentContext(),
@@ -117,18 +118,18 @@ async function run(o: E2eOptions): Promise<number> {
       const istioctl = await progress.step(`istioctl ${istioVersion} for diagnostics`, () => resolveIstioctl(istioVersion!)).catch(() => undefined);
       if (istioctl) env.dumpers.push(istioctlDumper(istioctl, ictx.kubeconfig, ictx.context));
     }
-    const results = await progress.step(`${scenarios.length} scenarios`, () => runCatalogue(env, scenarios, o.parallel, (r) => progress.line(resultLine(r))));
+    const { results, setup } = await progress.step(`${scenarios.length} scenarios`, () => runCatalogue(env, scenarios, o.parallel, (r) => progress.line(resultLine(r))));
     await writeReportBundle(o.reportDir, {
-      results, scenarios,
+      results, scenarios, setup,
       implementation: claim?.implementation ?? { organization: 'istio', project: 'istio', version: istioVersion ?? 'unknown', url: 'https://istio.io', contact: [], gatewayClassName: env.gatewayClass },
       environment: { kubernetesVersion: k8sVersion, istioVersion, gatewayApi, kindNodeImage: o.cluster === 'kind' ? KIND.nodeImage : undefined, commandLine: `npm run e2e -- ${process.argv.slice(2).join(' ')}`.trim() },
       mode: claim ? 'certification' : 'e2e',
       claimedFeatures: claim ? [...claim.features] : undefined,
       claimedProfiles: claim?.profiles,
     });
-    const failed = results.filter((r) => r.status === 'failed').length;
-    progress.line(`${results.filter((r) => r.status === 'passed').length} passed, ${failed} failed, ${results.filter((r) => r.status === 'skipped').length} skipped; report in ${o.reportDir}`);
-    exitCode = failed === 0 ? 0 : 1;
+    const n = countOutcomes(results);
+    progress.line(`${n.passed} passed, ${n.failed} failed, ${n.error} errors, ${n['not-run']} not run, ${n['not-supported']} not supported; report in ${o.reportDir}`);
+    exitCode = setup || n.error > 0 ? 3 : n.failed > 0 ? 1 : 0;
   } finally {
     for (const f of await teardown.runAll(progress.line)) progress.line(`teardown failed: ${f}`);
     removeSignals();

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import type { Cluster, KubeObject } from '../cluster/types.ts';
 import { conditionOf } from '../cluster/types.ts';
-import { markOwned, parseManifests } from '../runner/fixtures.ts';
+import { markOwned, parseManifests } from '../manifests/manifests.ts';
 import { waitFor, type Timing } from '../wait.ts';
 import { fetchVerified } from './download.ts';
 import { ipv4Subnet, poolObjects, poolRange } from './metallb.ts';

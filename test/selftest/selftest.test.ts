@@ -13,7 +13,7 @@ describe('self-test against the ambient model', function () {
     console.log(`      seed ${seed}`);
     const r = await selfTest(CATALOGUE, seed);
     expect(CATALOGUE.length).to.be.at.least(30);
-    expect(r.faithful.results.filter((x) => x.status !== 'passed').map((x) => `${x.id}: ${x.failure}`)).to.deep.equal([]);
+    expect(r.faithful.results.filter((x) => x.outcome !== 'passed').map((x) => `${x.id}: ${x.outcome}: ${x.reason}`)).to.deep.equal([]);
     expect(r.mutants.length).to.equal(Object.keys(MUTANTS).length).and.to.be.at.least(10);
     expect(survivors(r).map((m) => m.name)).to.deep.equal([]);
     for (const m of r.mutants) {
@@ -38,7 +38,7 @@ describe('self-test against the ambient model', function () {
     const dumper = { name: 'recorder', dump: async (ns: string[]) => (asked.push(ns), { 'recorder view': `namespaces ${ns.join(',')}` }) };
     const abort = CATALOGUE.filter((s) => s.id === 'resilience/fault-abort');
     const [r] = await runOnModel(abort, 3, { mutants: ['fault-ignored'], dumpers: [dumper] });
-    expect(r.status).to.equal('failed');
+    expect(r.outcome).to.equal('failed');
     expect(asked).to.have.length(1);
     expect(asked[0][0]).to.match(/^wpt-resilience-fault-abort-app-[0-9a-f]{6}$/);
     expect(r.diagnostics?.dumps).to.deep.equal({ 'recorder view': `namespaces ${asked[0][0]}` });
