@@ -33,6 +33,12 @@ describe('self-test against the ambient model', function () {
     expect(weak.mutants[0].killedBy).to.deep.equal([]);
   });
 
+  it('is deterministic: the same seed gives the same outcomes, virtual durations and request counts', async () => {
+    const subset = CATALOGUE.filter((s) => s.area === 'routing' || s.area === 'cleanup');
+    const fingerprint = async () => (await runOnModel(subset, 11)).map((r) => [r.id, r.outcome, r.durationMs, r.checks.map((c) => c.requests)]);
+    expect(await fingerprint()).to.deep.equal(await fingerprint());
+  });
+
   it('a failed scenario\'s diagnostics hold the dumpers\' output for its namespaces', async () => {
     const asked: string[][] = [];
     const dumper = { name: 'recorder', dump: async (ns: string[]) => (asked.push(ns), { 'recorder view': `namespaces ${ns.join(',')}` }) };
