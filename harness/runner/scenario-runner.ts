@@ -113,7 +113,7 @@ async function runStep(scope: ScenarioScope, st: Step, checks: CheckResult[]): P
 function checkContext(scope: ScenarioScope): CheckContext {
   const { env } = scope;
   return {
-    cluster: env.cluster, traffic: scope.traffic, timing: env.timing, namespaces: scope.namespaces, vars: scope.vars,
+    cluster: env.cluster, traffic: scope.traffic, timing: env.timing, namespaces: scope.namespaces, vars: scope.vars, runId: env.runId,
     batchSize: env.batchSize, maxTimeSec: env.maxTimeSec, splitConfig: env.splitConfig, keep: (b) => scope.evidence.keep(b),
   };
 }
