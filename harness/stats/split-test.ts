@@ -7,11 +7,13 @@
  * >= 20% (80/20 and beyond) or v2 at 0% (100/0); v1 moves the other way by the same amount.
  *
  * Ratios. For each backend b with 0 < p_b < 1 and each direction, S_i(n) = log L_i(n) is the log
- * likelihood ratio of b's hit/miss sequence, share r_i = clip(p_b ± d) against p_b (a mixture would
- * need no point alternative, but the power is required exactly at p_b ± d, where the ratio for r_i
- * itself needs the fewest requests to accept: Wald-Wolfowitz). With exactly two positive weights,
- * the second backend's hits are the first one's misses, so its ratios are the first one's with the
- * directions swapped: only the backend with the smaller share is tested (m = 2 ratios, not 4).
+ * likelihood ratio of b's hit/miss sequence, share r_i = clip(p_b ± d) against p_b. The alternative is
+ * the nearest share that must be caught: among tests with its error rates at r_i, the SPRT against r_i
+ * needs the fewest requests under p_b (Wald-Wolfowitz); a farther one would accept sooner but lose
+ * power at r_i, a nearer one would spend requests on deviations smaller than d. With exactly two
+ * positive weights, the second backend's hits are the first one's misses, so its ratios are the first
+ * one's with the directions swapped: only the backend with the smaller share is tested (m = 2, not 4).
+ * (In the average W the duplicates would cancel out anyway; testing one backend halves the work.)
  * Ratio i is accepted, and frozen, at τ_i, the first n with S_i(n) <= log B.
  *
  * Verdict. Fail as soon as W(n) = (1/m) Σ_i L_i(n ∧ τ_i) >= 1/α (α = falseFailureRate), or at the
@@ -25,8 +27,9 @@
  * acceptance or truncation only end the test without a failure. (The average is never worse than a
  * union bound over m separate tests: max_i L_i >= m/α implies W >= 1/α.)
  *
- * Power >= 1 - B - T_i, exactly, against any truth in which the tested backend's share is r_i or
- * farther from p_b (the other shares are free). The test passes with ratio i either accepted or open
+ * Power >= 1 - B - T_i, exactly, against any truth in which the share of ratio i's backend is r_i or
+ * farther from p_b on r_i's side (the other shares are free; with two backends, a deviation of the
+ * untested one is its partner's in the other direction). The test passes with ratio i either accepted or open
  * at maxRequests = N. (a) Accepted: then S_i fell to log B before S_i reached log(m/α) (W >= L_i / m,
  * so that would have failed the test). Call that event E, and σ the first n <= N at which S_i leaves
  * (log B, log(m/α)); on E, L_i(σ) <= B. As σ <= N is bounded, P_r(E) = E_p[L_i(σ); E] <= B (change of
@@ -249,7 +252,8 @@ function truncationMiss(r: Ratio, logThreshold: number, n: number): number {
 function stepsDownTo(r: Ratio, logB: number): number {
   const step = Math.min(r.hit, r.miss);
   if (step === -Infinity) return 1;
-  return Math.max(1, Math.ceil((r.llr - logB) / -step));
+  // The epsilon keeps float noise from turning k into k + 1: an estimate one too low costs an exec, one too high a wasted request.
+  return Math.max(1, Math.ceil((r.llr - logB) / -step - 1e-9));
 }
 
 function logSumExp(xs: number[]): number {
