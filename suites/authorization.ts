@@ -4,7 +4,8 @@
  * when a waypoint's own connection is refused at L4 (istio tests/integration/ambient/baseline_test.go).
  */
 import {
-  apply, defineScenario, direct, namespace, productpage, remove, step, svc, traffic, useWaypoint, viaWaypoint,
+  apply, defineScenario, direct, namespace, policyBound, policyNotBound, productpage, remove, step, svc, traffic, useWaypoint, viaWaypoint,
+  waypointProvisioned, ztunnelAccepted,
 } from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 
@@ -22,9 +23,11 @@ export default [
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('before the policy everyone may call', enrolled, [
+        ...waypointProvisioned('waypoint'),
         traffic('notsleep', productpage(), 'allowed'),
       ]),
       step('apply the policy', [apply('authorization/productpage-waypoint-policy.yaml')], [
+        policyBound('productpage-waypoint', 'waypoint'),
         traffic('sleep', productpage(), 'allowed'),
         traffic('notsleep', productpage(), 'denied-l7'),
         traffic('sleep', productpage(), 'denied-l7', { method: 'DELETE' }),
@@ -37,11 +40,12 @@ export default [
     description: 'A policy attached to the waypoint Gateway applies to every service behind it',
     features: ['Waypoint', 'L7AuthorizationPolicy'],
     tier: 'core',
-    source: [SRC.waypointDocs, SRC.authzTest],
+    source: [SRC.waypointDocs, SRC.authzTest, SRC.policyBinding],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml', 'authorization/gateway-policy.yaml'],
     steps: [
       step('policy on the Gateway', enrolled, [
+        policyBound('waypoint-viewer', 'waypoint'),
         viaWaypoint('sleep', svc('echo')),
         traffic('notsleep', svc('echo'), 'denied-l7'),
         traffic('notsleep', svc('echo-v3'), 'denied-l7'),
@@ -55,11 +59,12 @@ export default [
     description: 'A policy attached to one Service applies to that service only',
     features: ['Waypoint', 'L7AuthorizationPolicy'],
     tier: 'core',
-    source: [SRC.waypointDocs, SRC.policyStatus],
+    source: [SRC.waypointDocs, SRC.policyStatus, SRC.policyBinding],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml', 'authorization/echo-service-policy.yaml'],
     steps: [
       step('policy on the echo Service', enrolled, [
+        policyBound('echo-viewer', 'waypoint'),
         viaWaypoint('sleep', svc('echo')),
         traffic('notsleep', svc('echo'), 'denied-l7'),
         viaWaypoint('notsleep', svc('echo-v2')),
@@ -72,11 +77,12 @@ export default [
     description: 'A DENY policy on the waypoint matches a path and leaves other paths alone',
     features: ['Waypoint', 'L7AuthorizationPolicy'],
     tier: 'core',
-    source: [SRC.authzTest],
+    source: [SRC.authzTest, SRC.policyBinding],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml', 'authorization/echo-deny-admin.yaml'],
     steps: [
       step('deny /admin', enrolled, [
+        policyBound('echo-deny-admin', 'waypoint'),
         traffic('sleep', svc('echo', { path: '/admin/users' }), 'denied-l7'),
         viaWaypoint('sleep', svc('echo', { path: '/public' })),
       ]),
@@ -93,6 +99,7 @@ export default [
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('policy denies notsleep', [...enrolled, apply('authorization/echo-service-policy.yaml')], [
+        policyBound('echo-viewer', 'waypoint'),
         traffic('notsleep', svc('echo'), 'denied-l7'),
       ]),
       step('remove the policy', [remove('authorization/echo-service-policy.yaml')], [
@@ -106,11 +113,12 @@ export default [
     description: 'Without a waypoint a selector policy is enforced by ztunnel: a denied client\'s connection is reset',
     features: ['L4AuthorizationPolicy'],
     tier: 'core',
-    source: [SRC.enforceAuth, SRC.l4Policy, SRC.baselineTest],
+    source: [SRC.enforceAuth, SRC.l4Policy, SRC.baselineTest, SRC.ztunnelAuthz],
     workloads: { app: ['echo'] },
     manifests: ['authorization/echo-l4-sleep-only.yaml'],
     steps: [
       step('only sleep may connect', [], [
+        ztunnelAccepted('echo-ztunnel'),
         direct('sleep', svc('echo')),
         traffic('notsleep', svc('echo'), 'denied-l4'),
         traffic('notsleep', svc('echo-v1'), 'denied-l4'),
@@ -128,6 +136,8 @@ export default [
     manifests: ['common/waypoint.yaml', 'authorization/echo-l4-sleep-only.yaml'],
     steps: [
       step('the waypoint is refused at L4', enrolled, [
+        ...waypointProvisioned('waypoint'),
+        ztunnelAccepted('echo-ztunnel'),
         traffic('sleep', svc('echo'), 'unavailable'),
       ]),
       step('admit the waypoint identity', [apply('authorization/echo-l4-sleep-and-waypoint.yaml')], [
@@ -147,6 +157,7 @@ export default [
     manifests: ['authorization/echo-selector-with-methods.yaml'],
     steps: [
       step('even the allowed client is reset', [], [
+        ztunnelAccepted('echo-get-only', { found: ['methods'], action: 'ALLOW' }),
         traffic('sleep', svc('echo'), 'denied-l4'),
       ]),
     ],
@@ -161,8 +172,8 @@ export default [
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml', 'authorization/echo-deny-all-service.yaml'],
     steps: [
-      step('no waypoint: not enforced', [], [direct('notsleep', svc('echo'))]),
-      step('bind the waypoint: enforced', enrolled, [traffic('notsleep', svc('echo'), 'denied-l7')]),
+      step('no waypoint: not enforced', [], [policyNotBound('echo-deny-all', 'echo'), direct('notsleep', svc('echo'))]),
+      step('bind the waypoint: enforced', enrolled, [policyBound('echo-deny-all', 'waypoint'), traffic('notsleep', svc('echo'), 'denied-l7')]),
     ],
   }),
 ];

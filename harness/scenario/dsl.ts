@@ -1,7 +1,7 @@
 /** Small verbs that keep a scenario readable as a table. */
 import type {
   Action, AttemptsExpectation, BackendMarker, Client, ConditionExpectation, Destination, GoneExpectation, LabelTarget, MetricExpectation,
-  NsRole, RequestOptions, Scenario, SplitExpectation, Step, TrafficExpectation, Expectation,
+  NsRole, RejectedExpectation, RequestOptions, Scenario, SplitExpectation, Step, TrafficExpectation, Expectation,
 } from './types.ts';
 import type { Verdict } from '../traffic/verdict.ts';
 
@@ -113,4 +113,69 @@ export function attempts(
   extra: RequestOptions & { feature?: AttemptsExpectation['feature'] } = {},
 ): AttemptsExpectation {
   return { type: 'attempts', from, to, backend: { ns: to.ns, deployment: backend }, ...expect, ...extra };
+}
+
+/**
+ * What istiod creates for a waypoint and writes on it: Accepted, an address, and a Deployment,
+ * Service (status-port 15021, HBONE 15008) and ServiceAccount named after the Gateway
+ * (istio pilot/pkg/config/kube/gateway/deploymentcontroller.go and testdata/deployment/waypoint.yaml).
+ */
+export function waypointProvisioned(name: string, ns: NsRole = 'app'): Expectation[] {
+  return [
+    { type: 'condition', object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', ns, name }, condition: 'Accepted', status: 'True' },
+    {
+      type: 'present',
+      objects: [
+        { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', ns, name, fields: [{ path: ['status', 'addresses', 0, 'value'], nonEmpty: true }] },
+        { apiVersion: 'apps/v1', kind: 'Deployment', ns, name },
+        { apiVersion: 'v1', kind: 'ServiceAccount', ns, name },
+        { apiVersion: 'v1', kind: 'Service', ns, name, fields: [{ path: ['spec', 'ports'], includes: { port: 15008 } }, { path: ['spec', 'ports'], includes: { port: 15021 } }] },
+      ],
+    },
+  ];
+}
+
+const AUTHZ = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy' };
+
+/** A targetRefs policy bound to the waypoint that will enforce it (istio .../ambient/policies.go). */
+export function policyBound(policy: string, waypoint: string, ns: NsRole = 'app'): ConditionExpectation {
+  return {
+    type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status: 'True', reason: 'Accepted',
+    message: `bound to \${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}/${waypoint}`, feature: 'PolicyStatus',
+  };
+}
+
+/** A targetRefs policy whose Service has no waypoint: nothing will enforce it, and istiod says so. */
+export function policyNotBound(policy: string, serviceName: string, ns: NsRole = 'app'): ConditionExpectation {
+  return {
+    type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status: 'False', reason: 'AncestorNotBound',
+    message: `Service \${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}/${serviceName} is not bound to a waypoint`, feature: 'PolicyStatus',
+  };
+}
+
+/** A selector policy as ztunnel takes it: whole, or without the HTTP attributes it cannot see (istio .../ambient/authorization.go). */
+export function ztunnelAccepted(policy: string, httpAttributes?: { found: string[]; action: 'ALLOW' | 'DENY' }, ns: NsRole = 'app'): ConditionExpectation {
+  if (!httpAttributes) {
+    return { type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'ZtunnelAccepted', status: 'True', reason: 'Accepted', message: 'attached to ztunnel', feature: 'PolicyStatus' };
+  }
+  const tail = httpAttributes.action === 'DENY'
+    ? 'DENY policy with HTTP attributes is enforced without the HTTP rules. This will be more restrictive than requested.'
+    : 'Within an ALLOW policy, rules matching HTTP attributes are omitted. This will be more restrictive than requested.';
+  return {
+    type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'ZtunnelAccepted', status: 'True', reason: 'UnsupportedValue',
+    message: `ztunnel does not support HTTP attributes (found: ${httpAttributes.found.join(', ')}). In ambient mode you must use a waypoint proxy to enforce HTTP rules. ${tail}`,
+    feature: 'PolicyStatus',
+  };
+}
+
+/** A mesh route attached to its Service parent (Gateway API GEP-1426: the parent's controller writes Accepted). */
+export function routeAccepted(route: string, parentService: string, ns: NsRole = 'app'): ConditionExpectation {
+  return {
+    type: 'condition', object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns, name: route },
+    parent: { kind: 'Service', name: parentService }, condition: 'Accepted', status: 'True', reason: 'Accepted',
+  };
+}
+
+export function rejected(fixture: string, message: string, feature?: RejectedExpectation['feature']): RejectedExpectation {
+  return { type: 'rejected', fixture, message, ...(feature ? { feature } : {}) };
 }
