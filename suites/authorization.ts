@@ -152,6 +152,39 @@ export default [
     ],
   }),
   defineScenario({
+    id: 'authorization/l4-deny-http-only-no-effect',
+    area: 'authorization',
+    description: 'A DENY selector policy with only HTTP attributes has no enforceable rule at ztunnel and denies nothing',
+    features: ['L4AuthorizationPolicy'],
+    tier: 'core',
+    source: [SRC.l4RuleConversion, SRC.ztunnelRbac, SRC.l4Policy],
+    workloads: { app: ['echo'] },
+    manifests: ['authorization/echo-l4-deny-delete.yaml'],
+    steps: [
+      step('DELETE is not denied at ztunnel', [], [
+        direct('sleep', svc('echo'), { method: 'DELETE' }),
+        direct('notsleep', svc('echo')),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'authorization/l4-deny-mixed-keeps-l4',
+    area: 'authorization',
+    description: 'A DENY selector rule mixing a principal and a port with a method keeps its L4 part at ztunnel: that principal is reset on that port whatever the method',
+    features: ['L4AuthorizationPolicy'],
+    tier: 'core',
+    source: [SRC.l4RuleConversion, SRC.ztunnelRbac, SRC.l4Policy],
+    workloads: { app: ['echo'] },
+    manifests: ['authorization/echo-l4-deny-mixed.yaml'],
+    steps: [
+      step('notsleep is reset on 8080 even for GET; sleep is untouched', [], [
+        traffic('notsleep', svc('echo'), 'denied-l4'),
+        traffic('notsleep', svc('echo-v2'), 'denied-l4', { method: 'DELETE' }),
+        direct('sleep', svc('echo'), { method: 'DELETE' }),
+      ]),
+    ],
+  }),
+  defineScenario({
     id: 'authorization/targetref-unbound',
     area: 'authorization',
     description: 'A Service-targeted policy enforces nothing while the Service has no waypoint, and applies once it has',

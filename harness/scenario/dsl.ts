@@ -114,3 +114,10 @@ export function attempts(
 ): AttemptsExpectation {
   return { type: 'attempts', from, to, backend: { ns: to.ns, deployment: backend }, ...expect, ...extra };
 }
+
+/** WaypointBound with this status, reason and whole message (istio pilot/pkg/serviceregistry/ambient/status.go). */
+export function waypointBoundMessage(
+  serviceName: string, status: 'True' | 'False', reason: string, message: string, ns: NsRole = 'app',
+): ConditionExpectation {
+  return { ...waypointBound(serviceName, status, reason, undefined, ns), message };
+}

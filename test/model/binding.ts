@@ -81,22 +81,43 @@ function target(objs: Objects, o: KubeObject, ownLabelIgnored: boolean, mut: Rea
 
 export function serviceBinding(objs: Objects, svc: KubeObject, mut: ReadonlySet<MutantName>): Binding {
   if (labels(svc)['gateway.istio.io/managed'] === 'istio.io-mesh-controller') return {};
-  const b = target(objs, svc, mut.has('service-label-ignored'), mut);
-  if (!b.waypoint) return { error: b.error };
+  return withoutFallback(mut, (ignoreOwn) => serviceTyped(target(objs, svc, ignoreOwn || mut.has('service-label-ignored'), mut), mut));
+}
+
+function serviceTyped(b: Binding & { own: boolean }, mut: ReadonlySet<MutantName>): Binding & { own: boolean } {
+  if (!b.waypoint) return { error: b.error, own: b.own };
   const tt = trafficType(b.waypoint, mut);
-  if (tt === 'service' || tt === 'all') return { waypoint: b.waypoint };
+  if (tt === 'service' || tt === 'all') return b;
   const wp = `${b.waypoint.metadata.namespace}/${b.waypoint.metadata.name}`;
-  return { error: { reason: 'UnsupportedTrafficType', message: `attempting to bind to traffic type "service" which the waypoint "${wp}" does not support` } };
+  return { own: b.own, error: { reason: 'UnsupportedTrafficType', message: `attempting to bind to traffic type "service" which the waypoint "${wp}" does not support` } };
 }
 
 export function workloadBinding(objs: Objects, pod: KubeObject, mut: ReadonlySet<MutantName>): Binding {
-  const b = target(objs, pod, mut.has('pod-label-ignored'), mut);
-  if (!b.waypoint) return { error: b.error };
+  return withoutFallback(mut, (ignoreOwn) => workloadTyped(target(objs, pod, ignoreOwn || mut.has('pod-label-ignored'), mut), mut));
+}
+
+function workloadTyped(b: Binding & { own: boolean }, mut: ReadonlySet<MutantName>): Binding & { own: boolean } {
+  if (!b.waypoint) return { error: b.error, own: b.own };
   const tt = trafficType(b.waypoint, mut);
-  if (tt === 'workload' || tt === 'all') return { waypoint: b.waypoint };
-  if (!b.own) return {};
+  if (tt === 'workload' || tt === 'all') return b;
+  if (!b.own) return { own: false };
   const wp = `${b.waypoint.metadata.namespace}/${b.waypoint.metadata.name}`;
-  return { error: { reason: 'UnsupportedTrafficType', message: `attempting to bind to traffic type "workload" which the waypoint "${wp}" does not support` } };
+  return { own: true, error: { reason: 'UnsupportedTrafficType', message: `attempting to bind to traffic type "workload" which the waypoint "${wp}" does not support` } };
+}
+
+/**
+ * An object's own use-waypoint that cannot be used (missing, not permitted, wrong traffic type)
+ * leaves it without a waypoint: istiod never falls back to the namespace's label
+ * (fetchWaypointForTarget returns on the object's own label). The mutant falls back.
+ */
+function withoutFallback(mut: ReadonlySet<MutantName>, bind: (ignoreOwn: boolean) => Binding & { own: boolean }): Binding {
+  const b = bind(false);
+  if (b.own && b.error && mut.has('namespace-waypoint-fallback')) return strip(bind(true));
+  return strip(b);
+}
+
+function strip(b: Binding & { own: boolean }): Binding {
+  return b.waypoint ? { waypoint: b.waypoint } : b.error ? { error: b.error } : {};
 }
 
 /** The condition istiod writes on a Service (istio pilot/pkg/serviceregistry/ambient/status.go). */
