@@ -98,6 +98,7 @@ export default [
     steps: [
       step('label the namespace', [useWaypoint(namespace(), 'waypoint')], [
         viaWaypoint('sleep', podIP('echo-v1')),
+        direct('sleep', svc('echo')),
         waypointBound('echo', 'False', 'UnsupportedTrafficType', 'attempting to bind to traffic type "service"'),
       ]),
     ],

@@ -11,6 +11,7 @@ export const SRC = {
   waypointBoundMessages: 'istio/istio pilot/pkg/serviceregistry/ambient/status.go (ReportWaypointIsNotReady, ReportWaypointAttachmentDenied, ReportWaypointUnsupportedTrafficType)',
   ztunnelRbac: 'istio/ztunnel src/rbac.rs (an empty match matches nothing; all clauses of a rule must match)',
   l4RuleConversion: 'istio/istio pilot/pkg/serviceregistry/ambient/authorization.go (handleRule: ports and principals kept, HTTP fields dropped; ALLOW rules with HTTP fields omitted; httpDenyNoEffectBoilerplate)',
+  policyConditions: 'istio/istio pilot/pkg/model/service.go (WorkloadAuthorization.GetConditions: ZtunnelAccepted) and pilot/pkg/serviceregistry/ambient/authorization_test.go',
   baselineTest: 'istio/istio tests/integration/ambient/baseline_test.go',
   enforceAuth: 'istio/istio.io content/en/docs/ambient/getting-started/enforce-auth-policies/snips.sh',
   manageTraffic: 'istio/istio.io content/en/docs/ambient/getting-started/manage-traffic/index.md',

@@ -121,3 +121,14 @@ export function waypointBoundMessage(
 ): ConditionExpectation {
   return { ...waypointBound(serviceName, status, reason, undefined, ns), message };
 }
+
+/** The ZtunnelAccepted condition istiod writes on a selector AuthorizationPolicy (istio pilot/pkg/model/service.go). */
+export function ztunnelAccepted(
+  policy: string, reason: string, text: { message: string } | { messagePrefix: string }, ns: NsRole = 'app',
+): ConditionExpectation {
+  return {
+    type: 'condition',
+    object: { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', ns, name: policy },
+    condition: 'ZtunnelAccepted', status: 'True', reason, ...text, feature: 'ZtunnelAcceptedStatus',
+  };
+}

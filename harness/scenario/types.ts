@@ -16,6 +16,7 @@ export const FEATURES = {
   WaypointOptOut: 'istio.io/use-waypoint=none',
   CrossNamespaceWaypoint: 'istio.io/use-waypoint-namespace with allowedRoutes',
   WaypointBoundStatus: 'istio.io/WaypointBound condition on Services (Istio 1.24+)',
+  ZtunnelAcceptedStatus: 'ZtunnelAccepted condition on selector AuthorizationPolicies, with the HTTP-attribute warning (Istio)',
   HTTPRouteWeights: 'HTTPRoute backendRefs weights with a Service parent',
   HTTPRouteMatching: 'HTTPRoute header and path matches',
   HTTPRouteHeaderModifier: 'HTTPRoute RequestHeaderModifier filter',

@@ -23,6 +23,7 @@ import { runScript } from './curl-emulator.ts';
 import { Dataplane, identityOf, isAmbient, type DataplaneMemory, type Reply } from './dataplane.ts';
 import { WAYPOINT_CLASS, waypointBoundCondition } from './binding.ts';
 import type { MutantName } from './mutations.ts';
+import { ztunnelAcceptedCondition } from './policy.ts';
 import { CLUSTER_SCOPED, keyOf, Store } from './store.ts';
 import { WAYPOINT_STATS_COMMAND } from '../../harness/runner/metrics.ts';
 
@@ -114,6 +115,19 @@ export class ModelCluster implements Cluster {
       const next = cond ? [...others, cond] : others;
       if (JSON.stringify(next) !== JSON.stringify(svc.status?.conditions ?? [])) {
         svc.status = { ...svc.status, conditions: next };
+        changed = true;
+      }
+    }
+    return this.refreshPolicyStatus() || changed;
+  }
+
+  private refreshPolicyStatus(): boolean {
+    let changed = false;
+    for (const pol of this.store.list('AuthorizationPolicy')) {
+      const cond = this.mut.has('ztunnel-accepted-never-set') ? undefined : ztunnelAcceptedCondition(pol);
+      const next = [...(pol.status?.conditions ?? []).filter((c: { type: string }) => c.type !== 'ZtunnelAccepted'), ...(cond ? [cond] : [])];
+      if (JSON.stringify(next) !== JSON.stringify(pol.status?.conditions ?? [])) {
+        pol.status = { ...pol.status, conditions: next };
         changed = true;
       }
     }

@@ -114,3 +114,45 @@ export function evaluate(policies: KubeObject[], req: RequestAttrs, layer: 'l4' 
   const allows = policies.filter((p) => (p.spec?.action ?? 'ALLOW') === 'ALLOW');
   return allows.length === 0 || allows.some((p) => matches(p, 'ALLOW'));
 }
+
+const L4_WHEN = new Set(['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port']);
+
+/** The HTTP attribute names istiod reports for a rule (authorization.go httpOperations, httpSources, when keys). */
+function httpAttributeNames(rule: Rule & { when?: { key: string }[] }): string[] {
+  const ops = (rule.to ?? []).flatMap((t) => HTTP_OPERATION.filter((k) => nonEmpty(t.operation, [k])));
+  const srcs = (rule.from ?? []).flatMap((f) => HTTP_SOURCE.filter((k) => nonEmpty(f.source, [k])));
+  const when = (rule.when ?? []).map((w) => w.key).filter((k) => !L4_WHEN.has(k));
+  return [...ops, ...srcs, ...when];
+}
+
+/** A DENY rule that can still fire at ztunnel: each clause it has keeps an L4 field (authorization.go hasEffectiveRules). */
+function effectiveAtL4(rule: Rule): boolean {
+  return clause(rule.from?.map((f) => f.source ?? {}), L4_SOURCE, 'l4', () => true) &&
+    clause(rule.to?.map((t) => t.operation ?? {}), L4_OPERATION, 'l4', () => true);
+}
+
+/**
+ * The ZtunnelAccepted condition istiod writes on a selector or namespace-wide policy
+ * (istio pilot/pkg/model/service.go WorkloadAuthorization.GetConditions; messages from
+ * pilot/pkg/serviceregistry/ambient/authorization.go as of master).
+ */
+export function ztunnelAcceptedCondition(p: KubeObject): { type: string; status: string; reason: string; message: string } | undefined {
+  if (p.spec?.targetRefs || p.spec?.targetRef) return undefined;
+  const action: string = p.spec?.action ?? 'ALLOW';
+  if (action !== 'ALLOW' && action !== 'DENY') {
+    return { type: 'ZtunnelAccepted', status: 'False', reason: 'UnsupportedValue', message: `ztunnel does not support the ${action} action` };
+  }
+  const rules = (p.spec?.rules ?? []) as Rule[];
+  const found = [...new Set(rules.flatMap(httpAttributeNames))].sort();
+  if (found.length === 0) return { type: 'ZtunnelAccepted', status: 'True', reason: 'Accepted', message: 'attached to ztunnel' };
+  const tail = action === 'ALLOW'
+    ? 'Within an ALLOW policy, rules matching HTTP attributes are omitted. This will be more restrictive than requested.'
+    : rules.some(effectiveAtL4)
+      ? 'DENY policy with HTTP attributes is enforced without the HTTP rules. This will be more restrictive than requested.'
+      : 'After omitting unsupported HTTP attributes, this DENY policy has no enforceable rules at ztunnel and will have no effect. ' +
+        'Deploy a waypoint proxy and use a targetRef to enforce this policy.';
+  return {
+    type: 'ZtunnelAccepted', status: 'True', reason: 'UnsupportedValue',
+    message: `ztunnel does not support HTTP attributes (found: ${found.join(', ')}). In ambient mode you must use a waypoint proxy to enforce HTTP rules. ${tail}`,
+  };
+}
