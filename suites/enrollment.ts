@@ -216,7 +216,7 @@ export default [
     description: 'A service label naming a missing waypoint binds nothing, reports it, and does not fall back to the namespace\'s working waypoint',
     features: ['Waypoint'],
     tier: 'core',
-    source: [SRC.waypointNoFallback, SRC.waypointBoundMessages, SRC.waypointStatus],
+    source: [SRC.waypointNoFallback, SRC.waypointRequire, SRC.waypointBoundMessages, SRC.waypointStatus],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
@@ -238,7 +238,7 @@ export default [
     description: 'A service labelled with a workload-only waypoint is not bound to it, nor to its namespace\'s working waypoint',
     features: ['Waypoint', 'WaypointForWorkload'],
     tier: 'core',
-    source: [SRC.waypointNoFallback, SRC.waypointBoundMessages, SRC.waypointStatus],
+    source: [SRC.waypointNoFallback, SRC.waypointRequire, SRC.waypointBoundMessages, SRC.waypointStatus],
     workloads: { app: ['echo'] },
     manifests: ['common/pod-waypoint.yaml', 'common/waypoint.yaml'],
     steps: [
@@ -255,7 +255,7 @@ export default [
     description: 'Pods whose own use-waypoint names a missing or service-only waypoint are reached directly by pod IP, not through the namespace\'s all-traffic waypoint',
     features: ['Waypoint', 'WaypointForWorkload'],
     tier: 'core',
-    source: [SRC.waypointNoFallback, SRC.ztunnelOutbound],
+    source: [SRC.waypointNoFallback, SRC.waypointRequire, SRC.ztunnelOutbound],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint-for-all.yaml', 'common/special-waypoint.yaml'],
     steps: [

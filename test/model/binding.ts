@@ -79,9 +79,12 @@ function target(objs: Objects, o: KubeObject, ownLabelIgnored: boolean, mut: Rea
   return { ...resolve(objs, inherited, ns, mut), own: false };
 }
 
-export function serviceBinding(objs: Objects, svc: KubeObject, mut: ReadonlySet<MutantName>): Binding {
+/** `traffic`: the binding the data plane uses; `status`: the one istiod reports. They differ only in mutants. */
+export type BindingUse = 'traffic' | 'status';
+
+export function serviceBinding(objs: Objects, svc: KubeObject, mut: ReadonlySet<MutantName>, use: BindingUse = 'status'): Binding {
   if (labels(svc)['gateway.istio.io/managed'] === 'istio.io-mesh-controller') return {};
-  return withoutFallback(mut, (ignoreOwn) => serviceTyped(target(objs, svc, ignoreOwn || mut.has('service-label-ignored'), mut), mut));
+  return withoutFallback(mut, use, (ignoreOwn) => serviceTyped(target(objs, svc, ignoreOwn || mut.has('service-label-ignored'), mut), mut));
 }
 
 function serviceTyped(b: Binding & { own: boolean }, mut: ReadonlySet<MutantName>): Binding & { own: boolean } {
@@ -92,8 +95,8 @@ function serviceTyped(b: Binding & { own: boolean }, mut: ReadonlySet<MutantName
   return { own: b.own, error: { reason: 'UnsupportedTrafficType', message: `attempting to bind to traffic type "service" which the waypoint "${wp}" does not support` } };
 }
 
-export function workloadBinding(objs: Objects, pod: KubeObject, mut: ReadonlySet<MutantName>): Binding {
-  return withoutFallback(mut, (ignoreOwn) => workloadTyped(target(objs, pod, ignoreOwn || mut.has('pod-label-ignored'), mut), mut));
+export function workloadBinding(objs: Objects, pod: KubeObject, mut: ReadonlySet<MutantName>, use: BindingUse = 'status'): Binding {
+  return withoutFallback(mut, use, (ignoreOwn) => workloadTyped(target(objs, pod, ignoreOwn || mut.has('pod-label-ignored'), mut), mut));
 }
 
 function workloadTyped(b: Binding & { own: boolean }, mut: ReadonlySet<MutantName>): Binding & { own: boolean } {
@@ -108,11 +111,12 @@ function workloadTyped(b: Binding & { own: boolean }, mut: ReadonlySet<MutantNam
 /**
  * An object's own use-waypoint that cannot be used (missing, not permitted, wrong traffic type)
  * leaves it without a waypoint: istiod never falls back to the namespace's label
- * (fetchWaypointForTarget returns on the object's own label). The mutant falls back.
+ * (fetchWaypointForTarget returns on the object's own label). The mutant's data plane falls back
+ * while istiod still reports the error, which only traffic checks can catch.
  */
-function withoutFallback(mut: ReadonlySet<MutantName>, bind: (ignoreOwn: boolean) => Binding & { own: boolean }): Binding {
+function withoutFallback(mut: ReadonlySet<MutantName>, use: BindingUse, bind: (ignoreOwn: boolean) => Binding & { own: boolean }): Binding {
   const b = bind(false);
-  if (b.own && b.error && mut.has('namespace-waypoint-fallback')) return strip(bind(true));
+  if (use === 'traffic' && b.own && b.error && mut.has('namespace-waypoint-fallback')) return strip(bind(true));
   return strip(b);
 }
 

@@ -96,7 +96,7 @@ export class Dataplane {
 
   private serviceWaypoint(svc: KubeObject): KubeObject | undefined {
     const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
-    const w = serviceBinding(this.objs, svc, this.mut).waypoint;
+    const w = serviceBinding(this.objs, svc, this.mut, 'traffic').waypoint;
     if (w) this.memory.sticky.set(key, w);
     if (!w && this.mut.has('waypoint-outlives-label')) {
       const old = this.memory.sticky.get(key);
@@ -153,7 +153,7 @@ export class Dataplane {
     // `!from_waypoint && service.is_none()` before fetch_workload_waypoint; istio/ztunnel#855).
     const podAddressed = !viaService || this.mut.has('service-uses-workload-waypoint');
     if (caller.captured && !caller.ingressGateway && podAddressed) {
-      const w = workloadBinding(this.objs, pod, this.mut).waypoint;
+      const w = workloadBinding(this.objs, pod, this.mut, 'traffic').waypoint;
       if (w) return this.throughWaypoint(caller, w, { pod, port, svc: viaService }, req);
     }
     return this.deliver(caller.identity, pod, req, 'ztunnel');
@@ -251,7 +251,7 @@ export class Dataplane {
 
   /** The mutant's second hop: the endpoint's own workload waypoint, which ztunnel skips for traffic from a waypoint. */
   private secondWaypoint(wp: KubeObject, pod: KubeObject): KubeObject | undefined {
-    const w = workloadBinding(this.objs, pod, this.mut).waypoint;
+    const w = workloadBinding(this.objs, pod, this.mut, 'traffic').waypoint;
     return w && w.metadata.name !== wp.metadata.name ? w : undefined;
   }
 
