@@ -9,6 +9,7 @@ import {
 import { SRC } from './sources.ts';
 
 const enrolled = [useWaypoint(namespace(), 'waypoint')];
+const HTTP_AT_ZTUNNEL = 'ztunnel does not support HTTP attributes (found: methods). In ambient mode you must use a waypoint proxy to enforce HTTP rules.';
 
 export default [
   defineScenario({
@@ -150,7 +151,7 @@ export default [
       step('even the allowed client is reset', [], [
         traffic('sleep', svc('echo'), 'denied-l4'),
         ztunnelAccepted('echo-get-only', 'UnsupportedValue', {
-          message: 'ztunnel does not support HTTP attributes (found: methods). In ambient mode you must use a waypoint proxy to enforce HTTP rules. ' +
+          message: `${HTTP_AT_ZTUNNEL} ` +
             'Within an ALLOW policy, rules matching HTTP attributes are omitted. This will be more restrictive than requested.',
         }),
       ]),
@@ -159,18 +160,20 @@ export default [
   defineScenario({
     id: 'authorization/l4-deny-http-only-no-effect',
     area: 'authorization',
-    description: 'A DENY selector policy with only HTTP attributes has no enforceable rule at ztunnel and denies nothing',
+    description: 'DENY selector rules whose operations are only HTTP attributes have no enforceable rule at ztunnel, even beside an L4 principal, and deny nothing',
     features: ['L4AuthorizationPolicy'],
     tier: 'core',
     source: [SRC.l4RuleConversion, SRC.ztunnelRbac, SRC.l4Policy, SRC.policyConditions],
     workloads: { app: ['echo'] },
-    manifests: ['authorization/echo-l4-deny-delete.yaml'],
+    manifests: ['authorization/echo-l4-deny-delete.yaml', 'authorization/echo-l4-deny-notsleep-delete.yaml'],
     steps: [
-      step('DELETE is not denied at ztunnel', [], [
+      step('DELETE is not denied at ztunnel, nor is notsleep', [], [
         direct('sleep', svc('echo'), { method: 'DELETE' }),
-        direct('notsleep', svc('echo')),
-        // Istio up to 1.31 words the rest of this message as if the rule were enforced; later ones say it has no effect.
-        ztunnelAccepted('echo-deny-delete', 'UnsupportedValue', { messagePrefix: 'ztunnel does not support HTTP attributes (found: methods). In ambient mode you must use a waypoint proxy to enforce HTTP rules.' }),
+        direct('notsleep', svc('echo'), { method: 'DELETE' }),
+        direct('notsleep', svc('echo-v1')),
+        // Istio up to 1.31 words the rest of these messages as if the rules were enforced; later ones say they have no effect.
+        ztunnelAccepted('echo-deny-delete', 'UnsupportedValue', { messagePrefix: HTTP_AT_ZTUNNEL }),
+        ztunnelAccepted('echo-deny-notsleep-methods', 'UnsupportedValue', { messagePrefix: HTTP_AT_ZTUNNEL }),
       ]),
     ],
   }),
@@ -189,7 +192,7 @@ export default [
         traffic('notsleep', svc('echo-v2'), 'denied-l4', { method: 'DELETE' }),
         direct('sleep', svc('echo'), { method: 'DELETE' }),
         ztunnelAccepted('echo-deny-notsleep-delete', 'UnsupportedValue', {
-          message: 'ztunnel does not support HTTP attributes (found: methods). In ambient mode you must use a waypoint proxy to enforce HTTP rules. ' +
+          message: `${HTTP_AT_ZTUNNEL} ` +
             'DENY policy with HTTP attributes is enforced without the HTTP rules. This will be more restrictive than requested.',
         }),
       ]),

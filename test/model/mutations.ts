@@ -12,7 +12,7 @@ export const MUTANTS = {
   'l4-deny-as-403': { area: 'authorization', breaks: 'ztunnel answers an L4 denial with HTTP 403 instead of a reset' },
   'l4-http-rules-kept': { area: 'authorization', breaks: 'ztunnel keeps HTTP rules of a selector policy instead of dropping them' },
   'l4-deny-mixed-dropped': { area: 'authorization', breaks: 'ztunnel drops a whole DENY rule with HTTP attributes instead of keeping its L4 part' },
-  'l4-deny-http-fails-closed': { area: 'authorization', breaks: 'ztunnel reads a DENY rule\'s HTTP-only operation as matching every request' },
+  'l4-deny-http-fails-closed': { area: 'authorization', breaks: 'ztunnel reads a DENY rule\'s HTTP-only operation as matching every request, keeping the rule\'s L4 source' },
   'ztunnel-accepted-never-set': { area: 'authorization', breaks: 'istiod never reports ZtunnelAccepted on selector AuthorizationPolicies' },
   'waypoint-identity-hidden': { area: 'authorization', breaks: 'behind a waypoint the destination ztunnel sees the client identity' },
   'service-label-ignored': { area: 'enrollment', breaks: 'use-waypoint on a Service is ignored' },
