@@ -274,7 +274,7 @@ export default [
     description: 'Traffic addressed to a Service never takes its pods\' workload waypoint; traffic addressed to the pod IP does, and a service waypoint\'s traffic does not pass it again',
     features: ['Waypoint', 'WaypointForWorkload', 'L7AuthorizationPolicy'],
     tier: 'core',
-    source: [SRC.ztunnelServiceAddressed, SRC.waypointAddressing, SRC.waypointBinding],
+    source: [SRC.ztunnelServiceAddressed, SRC.waypointAddressing, SRC.waypointEndpoints, SRC.waypointBinding],
     workloads: { app: ['echo'] },
     manifests: ['common/pod-waypoint.yaml', 'common/waypoint.yaml'],
     steps: [

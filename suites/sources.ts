@@ -7,6 +7,7 @@ export const SRC = {
   ztunnelOutbound: 'istio/ztunnel src/proxy/outbound.rs',
   ztunnelServiceAddressed: 'istio/ztunnel src/proxy/outbound.rs (fetch_workload_waypoint only when !from_waypoint && service.is_none(); istio/ztunnel#855)',
   waypointAddressing: 'istio/istio.io content/en/docs/ambient/usage/waypoint/index.md (tip: the original destination type decides between service and workload waypoint, so traffic never transits two waypoints)',
+  waypointEndpoints: 'istio/istio pilot/pkg/xds/endpoints/endpoint_builder.go (only non-waypoint proxies tunnel to an endpoint\'s waypoint: !IsWaypointProxy())',
   waypointRequire: 'istio/istio.io content/en/docs/ambient/usage/waypoint/index.md#require-waypoint (a missing waypoint or a traffic type it does not handle: ztunnel routes directly)',
   waypointNoFallback: 'istio/istio pilot/pkg/serviceregistry/ambient/waypoints.go (fetchWaypointForTarget returns on the object\'s own use-waypoint; fetchWaypointForService/ForWorkload report the traffic type)',
   waypointBoundMessages: 'istio/istio pilot/pkg/serviceregistry/ambient/status.go (ReportWaypointIsNotReady, ReportWaypointAttachmentDenied, ReportWaypointUnsupportedTrafficType)',
