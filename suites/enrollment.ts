@@ -3,7 +3,9 @@
  * waypoint-for traffic type, opting out with "none", and waypoints in another namespace.
  * Binding rules: istio pilot/pkg/serviceregistry/ambient/waypoints.go (fetchWaypointForService /
  * fetchWaypointForWorkload): a missing, denied or wrong-type waypoint means no waypoint, so traffic
- * goes direct; service-addressed traffic uses the service's waypoint, pod-IP traffic the pod's.
+ * goes direct, never to the namespace's waypoint; service-addressed traffic uses the service's waypoint
+ * only, pod-IP traffic the pod's (istio/ztunnel src/proxy/outbound.rs). Scenarios that prove a
+ * waypoint is not used give the traffic a working waypoint it could wrongly take.
  */
 import {
   apply, defineScenario, direct, label, namespace, podIP, pods, service, step, svc, traffic, useWaypoint, viaWaypoint, waypointBound,
