@@ -153,21 +153,6 @@ export function policyNotBound(policy: string, serviceName: string, ns: NsRole =
   };
 }
 
-/** A selector policy as ztunnel takes it: whole, or without the HTTP attributes it cannot see (istio .../ambient/authorization.go). */
-export function ztunnelAccepted(policy: string, httpAttributes?: { found: string[]; action: 'ALLOW' | 'DENY' }, ns: NsRole = 'app'): ConditionExpectation {
-  if (!httpAttributes) {
-    return { type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'ZtunnelAccepted', status: 'True', reason: 'Accepted', message: 'attached to ztunnel', feature: 'PolicyStatus' };
-  }
-  const tail = httpAttributes.action === 'DENY'
-    ? 'DENY policy with HTTP attributes is enforced without the HTTP rules. This will be more restrictive than requested.'
-    : 'Within an ALLOW policy, rules matching HTTP attributes are omitted. This will be more restrictive than requested.';
-  return {
-    type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'ZtunnelAccepted', status: 'True', reason: 'UnsupportedValue',
-    message: `ztunnel does not support HTTP attributes (found: ${httpAttributes.found.join(', ')}). In ambient mode you must use a waypoint proxy to enforce HTTP rules. ${tail}`,
-    feature: 'PolicyStatus',
-  };
-}
-
 /** A mesh route attached to its Service parent (Gateway API GEP-1426: the parent's controller writes Accepted). */
 export function routeAccepted(route: string, parentService: string, ns: NsRole = 'app'): ConditionExpectation {
   return {
@@ -178,4 +163,22 @@ export function routeAccepted(route: string, parentService: string, ns: NsRole =
 
 export function rejected(fixture: string, message: string, feature?: RejectedExpectation['feature']): RejectedExpectation {
   return { type: 'rejected', fixture, message, ...(feature ? { feature } : {}) };
+}
+
+/** WaypointBound with this status, reason and whole message (istio pilot/pkg/serviceregistry/ambient/status.go). */
+export function waypointBoundMessage(
+  serviceName: string, status: 'True' | 'False', reason: string, message: string, ns: NsRole = 'app',
+): ConditionExpectation {
+  return { ...waypointBound(serviceName, status, reason, undefined, ns), message };
+}
+
+/** The ZtunnelAccepted condition istiod writes on a selector AuthorizationPolicy (istio pilot/pkg/model/service.go). */
+export function ztunnelAccepted(
+  policy: string, reason: string, text: { message: string } | { messagePrefix: string }, ns: NsRole = 'app',
+): ConditionExpectation {
+  return {
+    type: 'condition',
+    object: { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', ns, name: policy },
+    condition: 'ZtunnelAccepted', status: 'True', reason, ...text, feature: 'PolicyStatus',
+  };
 }

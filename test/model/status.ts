@@ -4,15 +4,15 @@
  *   target is a waypoint Gateway or a Service bound to one, else False AncestorNotBound /
  *   TargetNotFound (istio pilot/pkg/serviceregistry/kube/controller/ambient/policies.go,
  *   WaypointPolicyStatusCollection).
- * - AuthorizationPolicy with a selector (or namespace-wide): ZtunnelAccepted, True "attached to
- *   ztunnel", or True UnsupportedValue naming the HTTP attributes ztunnel drops
- *   (istio .../ambient/authorization.go, httpRuleFmt and its two boilerplates).
+ * - AuthorizationPolicy with a selector (or namespace-wide): ZtunnelAccepted, from policy.ts
+ *   (istio .../ambient/authorization.go).
  * - HTTPRoute with a Service parent: a status.parents entry per parent with Accepted and
  *   ResolvedRefs (istio pilot/pkg/config/kube/gateway; Gateway API GEP-1426 route status).
  */
 import type { Condition, KubeObject } from '../../harness/cluster/types.ts';
 import { serviceBinding, WAYPOINT_CLASS } from './binding.ts';
 import type { MutantName } from './mutations.ts';
+import { ztunnelAcceptedCondition } from './policy.ts';
 import { keyOf, type Objects } from './store.ts';
 
 interface TargetRef {
@@ -38,36 +38,13 @@ function waypointAccepted(objs: Objects, policy: KubeObject, ref: TargetRef, mut
   return cond(false, 'AncestorNotBound', `${ref.kind} ${key} is not bound to a waypoint`);
 }
 
-const HTTP_OPERATIONS = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'];
-const HTTP_SOURCES = ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks'];
-
-/** The HTTP attributes of a policy's rules, as istiod names them in the ZtunnelAccepted message. */
-export function httpAttributes(policy: KubeObject): string[] {
-  const found = new Set<string>();
-  for (const rule of policy.spec?.rules ?? []) {
-    for (const t of rule.to ?? []) for (const k of HTTP_OPERATIONS) if (t.operation?.[k]) found.add(k);
-    for (const f of rule.from ?? []) for (const k of HTTP_SOURCES) if (f.source?.[k]) found.add(k);
-    for (const w of rule.when ?? []) if (String(w.key).startsWith('request.')) found.add(w.key);
-  }
-  return [...found].sort();
-}
-
-function ztunnelAccepted(policy: KubeObject): Condition {
-  const found = httpAttributes(policy);
-  if (found.length === 0) return { type: 'ZtunnelAccepted', status: 'True', reason: 'Accepted', message: 'attached to ztunnel' };
-  const tail = (policy.spec?.action ?? 'ALLOW') === 'DENY'
-    ? 'DENY policy with HTTP attributes is enforced without the HTTP rules. This will be more restrictive than requested.'
-    : 'Within an ALLOW policy, rules matching HTTP attributes are omitted. This will be more restrictive than requested.';
-  return {
-    type: 'ZtunnelAccepted', status: 'True', reason: 'UnsupportedValue',
-    message: `ztunnel does not support HTTP attributes (found: ${found.join(', ')}). In ambient mode you must use a waypoint proxy to enforce HTTP rules. ${tail}`,
-  };
-}
-
 export function policyConditions(objs: Objects, policy: KubeObject, mut: ReadonlySet<MutantName>): Condition[] {
-  if (mut.has('policy-status-never-set')) return [];
   const refs: TargetRef[] = policy.spec?.targetRefs ?? (policy.spec?.targetRef ? [policy.spec.targetRef] : []);
-  if (refs.length === 0) return [ztunnelAccepted(policy)];
+  if (refs.length === 0) {
+    const z = mut.has('ztunnel-accepted-never-set') ? undefined : ztunnelAcceptedCondition(policy);
+    return z ? [z] : [];
+  }
+  if (mut.has('policy-status-never-set')) return [];
   const each = refs.map((r) => waypointAccepted(objs, policy, r, mut));
   return [each.find((c) => c.status === 'False') ?? each[0]];
 }
