@@ -5,7 +5,7 @@
  */
 import {
   apply, defineScenario, direct, namespace, policyBound, policyNotBound, productpage, remove, step, svc, traffic, useWaypoint, viaWaypoint,
-  waypointProvisioned, ztunnelAccepted,
+  policyTargetNotFound, rejected, waypointProvisioned, ztunnelAccepted,
 } from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 
@@ -220,6 +220,25 @@ export default [
     steps: [
       step('no waypoint: not enforced', [], [policyNotBound('echo-deny-all', 'echo'), direct('notsleep', svc('echo'))]),
       step('bind the waypoint: enforced', enrolled, [policyBound('echo-deny-all', 'waypoint'), traffic('notsleep', svc('echo'), 'denied-l7')]),
+    ],
+  }),
+  defineScenario({
+    id: 'authorization/invalid-policy-rejected',
+    area: 'authorization',
+    description: 'Policies the API refuses (selector with targetRefs, a cross-namespace targetRef), and one whose target is missing',
+    features: ['L7AuthorizationPolicy'],
+    tier: 'core',
+    source: [SRC.authzCrdRules, SRC.policyBinding],
+    workloads: { app: ['echo'] },
+    manifests: [],
+    steps: [
+      step('refused when applied', [], [
+        rejected('authorization/invalid-selector-and-targetrefs.yaml', 'only one of targetRefs or selector can be set'),
+        rejected('authorization/invalid-cross-namespace-targetref.yaml', 'cross namespace referencing is not currently supported'),
+      ]),
+      step('accepted, but its target does not exist', [apply('authorization/echo-policy-missing-target.yaml')], [
+        policyTargetNotFound('ghost-deny-all', 'ghost'),
+      ]),
     ],
   }),
 ];

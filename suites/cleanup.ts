@@ -1,6 +1,6 @@
 /** Undoing each step of the user journey brings traffic back to the documented state and leaves nothing. */
 import {
-  apply, defineScenario, direct, label, namespace, remove, step, svc, traffic, useWaypoint, viaWaypoint, waypointResourcesGone, routeAccepted, waypointProvisioned
+  apply, defineScenario, direct, label, namespace, remove, step, svc, traffic, useWaypoint, viaWaypoint, waypointResourcesGone, routeAccepted, waypointProvisioned, routeWaypoint
 } from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 
@@ -62,6 +62,7 @@ export default [
     steps: [
       step('route applied', [useWaypoint(namespace(), 'waypoint'), apply('common/echo-route-marker.yaml')], [
         routeAccepted('echo-marker', 'echo'),
+        routeWaypoint('echo-marker', 'echo', true),
         viaWaypoint('sleep', svc('echo'), { routeMarker: 'echo-route' }),
       ]),
       step('route deleted', [remove('common/echo-route-marker.yaml')], [

@@ -1,5 +1,5 @@
 /** Faults and timeouts applied by the waypoint. */
-import { apply, attempts, defineScenario, namespace, step, svc, traffic, useWaypoint, viaWaypoint, routeAccepted } from '../harness/scenario/dsl.ts';
+import { apply, attempts, defineScenario, namespace, step, svc, traffic, useWaypoint, viaWaypoint, routeAccepted, routeWaypoint } from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 
 const enrolled = [useWaypoint(namespace(), 'waypoint')];
@@ -50,6 +50,7 @@ export default [
     steps: [
       step('1s timeout', [...enrolled, apply('resilience/echo-route-timeout.yaml')], [
         routeAccepted('echo-timeout', 'echo'),
+        routeWaypoint('echo-timeout', 'echo', true),
         traffic('sleep', svc('echo'), 'gateway-timeout', { headers: SLOW }),
         viaWaypoint('sleep', svc('echo')),
         viaWaypoint('sleep', svc('echo-v2'), { headers: SLOW, minTimeSec: 3 }),
@@ -68,7 +69,9 @@ export default [
     steps: [
       step('retry 500 twice; 502 only on echo-v2', [...enrolled, apply('resilience/echo-route-retry.yaml')], [
         routeAccepted('echo-retry', 'echo'),
+        routeWaypoint('echo-retry', 'echo', true),
         routeAccepted('echo-v2-retry', 'echo-v2'),
+        routeWaypoint('echo-v2-retry', 'echo-v2', true),
         attempts('sleep', svc('echo'), 'echo-v1', { status: 500, perRequest: 3 }, { headers: answer(500) }),
         attempts('sleep', svc('echo-v2'), 'echo-v2', { status: 500, perRequest: 1 }, { headers: answer(500) }),
       ]),

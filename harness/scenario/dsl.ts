@@ -182,3 +182,21 @@ export function ztunnelAccepted(
     condition: 'ZtunnelAccepted', status: 'True', reason, ...text, feature: 'PolicyStatus',
   };
 }
+
+/** Where an Istio mesh route's waypoint stands: ResolvedWaypoints stays True, its message says whether one serves the parent (istio pilot/pkg/config/kube/gateway/conditions.go, createRouteStatus). */
+export function routeWaypoint(route: string, parentService: string, resolved: boolean, ns: NsRole = 'app'): ConditionExpectation {
+  return {
+    type: 'condition', object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns, name: route },
+    parent: { kind: 'Service', name: parentService }, condition: 'ResolvedWaypoints', status: 'True', reason: 'ResolvedWaypoints',
+    message: resolved ? 'All waypoints resolved' : 'istio.io/use-waypoint label missing from parent and parent namespace; in ambient mode, route will not be respected',
+    feature: 'RouteWaypointStatus',
+  };
+}
+
+/** A targetRefs policy whose target does not exist (istio .../ambient/policies.go: TargetNotFound). */
+export function policyTargetNotFound(policy: string, serviceName: string, ns: NsRole = 'app'): ConditionExpectation {
+  return {
+    type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status: 'False', reason: 'TargetNotFound',
+    message: `Service \${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}/${serviceName} was not found`, feature: 'PolicyStatus',
+  };
+}

@@ -16,6 +16,8 @@ export const FEATURES = {
   WaypointOptOut: 'istio.io/use-waypoint=none',
   CrossNamespaceWaypoint: 'istio.io/use-waypoint-namespace with allowedRoutes',
   WaypointBoundStatus: 'istio.io/WaypointBound condition on Services (Istio 1.24+)',
+  RouteWaypointStatus: 'ResolvedWaypoints condition on mesh routes (istio pilot/pkg/config/kube/gateway/conditions.go)',
+  IstioConfigValidation: 'istiod\'s validating webhook refuses invalid Istio configuration, failing closed',
   PolicyStatus: 'WaypointAccepted / ZtunnelAccepted conditions on AuthorizationPolicies (istio pilot/pkg/serviceregistry/kube/controller/ambient/policies.go)',
   HTTPRouteWeights: 'HTTPRoute backendRefs weights with a Service parent',
   HTTPRouteMatching: 'HTTPRoute header and path matches',

@@ -22,6 +22,7 @@ import { runScript } from './curl-emulator.ts';
 import { Dataplane, identityOf, isAmbient, type DataplaneMemory, type Reply } from './dataplane.ts';
 import { WAYPOINT_CLASS, waypointBoundCondition } from './binding.ts';
 import { policyConditions, routeParents } from './status.ts';
+import { refusal } from './validation.ts';
 import type { MutantName } from './mutations.ts';
 import { CLUSTER_SCOPED, keyOf, Store } from './store.ts';
 import { WAYPOINT_STATS_COMMAND } from '../../harness/checks/waypoint-stats.ts';
@@ -138,6 +139,8 @@ export class ModelCluster implements Cluster {
       if (!nsObj) throw new Error(`model: namespaces "${ns}" not found`);
       if (nsObj.status?.phase === 'Terminating') throw new Error(`model: namespace ${ns} is being terminated`);
     }
+    const refused = this.mut.has('validation-accepts-all') ? undefined : refusal(obj);
+    if (refused) throw new Error(refused);
     const old = this.store.get({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: ns, name: obj.metadata.name });
     const next: KubeObject = structuredClone({
       ...obj,
@@ -242,7 +245,9 @@ export class ModelCluster implements Cluster {
     if (waypoint && this.mut.has('programmed-never-set')) return;
     const address = waypoint ? svc.spec.clusterIP : svc.status.loadBalancer.ingress[0].ip;
     gw.status = {
-      addresses: [{ type: 'IPAddress', value: address }],
+      addresses: waypoint
+        ? [{ type: 'IPAddress', value: address }, { type: 'Hostname', value: `${name}.${ns}.svc.cluster.local` }]
+        : [{ type: 'IPAddress', value: address }],
       conditions: [
         { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted' },
         { type: 'Programmed', status: 'True', reason: 'Programmed', message: `Resource programmed, assigned to service(s) ${svc.metadata.name}.${ns}.svc.cluster.local:${(svc.spec.ports.find((x: { name: string }) => x.name === 'mesh') ?? svc.spec.ports[0]).port}` },
@@ -371,10 +376,10 @@ export class ModelCluster implements Cluster {
   };
 }
 
-/** The waypoint Service's ports (istio pilot/pkg/config/kube/gateway/testdata/deployment/waypoint.yaml). */
+/** The waypoint Service's ports, as real istiod 1.31 creates them (appProtocol hbone on 15008). */
 function waypointPorts(mut: ReadonlySet<MutantName>) {
   const status = { name: 'status-port', port: 15021, protocol: 'TCP', appProtocol: 'tcp' };
-  const mesh = { name: 'mesh', port: 15008, protocol: 'TCP', appProtocol: 'all' };
+  const mesh = { name: 'mesh', port: 15008, protocol: 'TCP', appProtocol: 'hbone' };
   return mut.has('waypoint-service-without-hbone') ? [status] : [status, mesh];
 }
 

@@ -7,11 +7,13 @@ import type { Area } from '../../harness/scenario/types.ts';
 export const MUTANTS = {
   'weights-ignored': { area: 'routing', breaks: 'HTTPRoute/VirtualService weights: backends chosen evenly' },
   'weight-zero-leak': { area: 'routing', breaks: 'a weight-0 backend still receives about 5% of requests' },
+  'route-waypoint-always-resolved': { area: 'routing', breaks: 'a mesh route reports its waypoint resolved though its parent Service has none' },
   'route-status-never-set': { area: 'routing', breaks: 'HTTPRoutes with a Service parent get no status.parents entry' },
   'header-match-ignored': { area: 'routing', breaks: 'route matches ignored: the first rule always applies' },
   'waypoint-ignores-authz': { area: 'authorization', breaks: 'the waypoint enforces no AuthorizationPolicy' },
   'l4-deny-as-403': { area: 'authorization', breaks: 'ztunnel answers an L4 denial with HTTP 403 instead of a reset' },
   'l4-http-rules-kept': { area: 'authorization', breaks: 'ztunnel keeps HTTP rules of a selector policy instead of dropping them' },
+  'validation-accepts-all': { area: 'authorization', breaks: 'invalid AuthorizationPolicies and VirtualServices are stored instead of refused' },
   'policy-status-never-set': { area: 'authorization', breaks: 'istiod writes no WaypointAccepted status on targetRefs AuthorizationPolicies' },
   'policy-bound-without-waypoint': { area: 'authorization', breaks: 'a policy targeting a Service without a waypoint reports WaypointAccepted=True' },
   'l4-deny-mixed-dropped': { area: 'authorization', breaks: 'ztunnel drops a whole DENY rule with HTTP attributes instead of keeping its L4 part' },

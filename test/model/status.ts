@@ -6,8 +6,9 @@
  *   WaypointPolicyStatusCollection).
  * - AuthorizationPolicy with a selector (or namespace-wide): ZtunnelAccepted, from policy.ts
  *   (istio .../ambient/authorization.go).
- * - HTTPRoute with a Service parent: a status.parents entry per parent with Accepted and
- *   ResolvedRefs (istio pilot/pkg/config/kube/gateway; Gateway API GEP-1426 route status).
+ * - HTTPRoute with a Service parent: a status.parents entry per parent with Accepted, ResolvedRefs
+ *   and ResolvedWaypoints, whose message says whether a waypoint serves the parent
+ *   (istio pilot/pkg/config/kube/gateway/conditions.go createRouteStatus; seen on real istiod 1.31).
  */
 import type { Condition, KubeObject } from '../../harness/cluster/types.ts';
 import { serviceBinding, WAYPOINT_CLASS } from './binding.ts';
@@ -59,10 +60,15 @@ export function routeParents(objs: Objects, route: KubeObject, mut: ReadonlySet<
     const accepted: Condition = svc
       ? { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Route was valid' }
       : { type: 'Accepted', status: 'False', reason: 'BackendNotFound', message: `parent service: ${p.name} not found` };
+    const bound = svc && (serviceBinding(objs, svc, mut).waypoint || mut.has('route-waypoint-always-resolved'));
+    const waypoints: Condition = {
+      type: 'ResolvedWaypoints', status: 'True', reason: 'ResolvedWaypoints',
+      message: bound ? 'All waypoints resolved' : 'istio.io/use-waypoint label missing from parent and parent namespace; in ambient mode, route will not be respected',
+    };
     return {
       parentRef: { group: '', kind: 'Service', name: p.name, ...(p.port ? { port: p.port } : {}) },
       controllerName: 'istio.io/gateway-controller',
-      conditions: [accepted, { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: 'All references resolved' }],
+      conditions: [accepted, { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: 'All references resolved' }, waypoints],
     };
   });
 }
