@@ -120,7 +120,7 @@ async function run(o: E2eOptions): Promise<number> {
     }
     const { results, setup } = await progress.step(`${scenarios.length} scenarios`, () => runCatalogue(env, scenarios, o.parallel, (r) => progress.line(resultLine(r))));
     await writeReportBundle(o.reportDir, {
-      results, scenarios, setup,
+      results, scenarios, setup, planes: [...env.planes],
       implementation: claim?.implementation ?? { organization: 'istio', project: 'istio', version: istioVersion ?? 'unknown', url: 'https://istio.io', contact: [], gatewayClassName: env.gatewayClass },
       environment: { kubernetesVersion: k8sVersion, istioVersion, gatewayApi, kindNodeImage: o.cluster === 'kind' ? KIND.nodeImage : undefined, commandLine: `npm run e2e -- ${process.argv.slice(2).join(' ')}`.trim() },
       mode: claim ? 'certification' : 'e2e',

@@ -17,7 +17,7 @@ const results: ScenarioResult[] = CATALOGUE.slice(0, 3).map((s, i) => ({
 async function bundle(mode: 'e2e' | 'certification' = 'e2e') {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wpt-report-'));
   await writeReportBundle(dir, {
-    results, scenarios: CATALOGUE, mode,
+    results, scenarios: CATALOGUE, mode, planes: ['control', 'data'],
     implementation: { organization: 'o', project: 'p', version: '1', url: 'u', contact: [], gatewayClassName: 'istio-waypoint' },
     environment: { kubernetesVersion: 'v1.34.0', istioVersion: '1.30.5', gatewayApi: { version: 'v1.5.1', channel: 'experimental' }, commandLine: 'npm run e2e' },
     claimedFeatures: mode === 'certification' ? ['Waypoint'] : undefined,
