@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { KubeObject, ObjectRef } from '../cluster/types.ts';
 import { refOf } from '../cluster/types.ts';
 import { podsOfDeployment } from '../cluster/workloads.ts';
+import { changesOf } from '../cluster/watch.ts';
 import type { Action, Expectation, Feature, LabelTarget, NsRole, Scenario, Step } from '../scenario/types.ts';
 import { TrafficEngine } from '../traffic/engine.ts';
 import { clockOf, waitFor, WaitTimeout } from '../wait.ts';
@@ -247,7 +248,7 @@ export async function namespacesGone(env: RunEnv, names: string[]): Promise<stri
       left = [];
       for (const name of names) if (await cluster.get({ apiVersion: 'v1', kind: 'Namespace', name })) left.push(name);
       return left.length === 0 ? true : undefined;
-    }, timing, () => `still present: ${left.join(', ')}`);
+    }, timing, () => `still present: ${left.join(', ')}`, timing.readyTimeoutMs, changesOf(cluster, 'v1', 'Namespace'));
   } catch (err) {
     return `leftovers after teardown: ${(err as Error).message}`;
   }
