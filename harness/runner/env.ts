@@ -29,6 +29,7 @@ export interface RunEnv {
   dumpers: Dumper[];
   /** Namespaces deleted by finished scenarios, verified gone before the run ends. */
   cleanup: { id: string; namespaces: string[] }[];
+  deferCleanup: boolean;
 }
 
 /** Produces named text dumps about the given namespaces; never throws for a failed command. */

@@ -21,6 +21,8 @@ export interface RunOptions {
   maxTimeSec?: number;
   runId?: string;
   dumpers?: Dumper[];
+  /** false: every scenario waits for its own cleanup (the behaviour before deferred cleanup; for npm run bench). */
+  deferCleanup?: boolean;
 }
 
 export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
@@ -40,6 +42,7 @@ export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
     log: o.log,
     dumpers: o.dumpers ?? [],
     cleanup: [],
+    deferCleanup: o.deferCleanup ?? true,
   };
 }
 

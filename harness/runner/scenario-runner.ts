@@ -232,7 +232,7 @@ async function tearDown(scope: ScenarioScope, s: Scenario): Promise<string | und
   const { cluster } = scope.env;
   const names = Object.values(scope.namespaces);
   for (const name of names) await cluster.delete({ apiVersion: 'v1', kind: 'Namespace', name });
-  if (!s.serial) {
+  if (!s.serial && scope.env.deferCleanup) {
     scope.env.cleanup.push({ id: s.id, namespaces: names });
     return undefined;
   }
