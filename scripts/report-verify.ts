@@ -1,4 +1,5 @@
 /** npm run report:verify DIR: checks a report bundle; names every problem and exits 1 if any. */
+import '../harness/cli/require-node.ts';
 import { existsSync } from 'node:fs';
 import { verifyBundle } from '../harness/report/verify.ts';
 

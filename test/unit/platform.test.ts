@@ -118,7 +118,7 @@ describe('command line', () => {
   it('rejects unknown flags and bad values, naming them', () => {
     bad(['--bogus'], /unknown option '--bogus'/);
     bad(['--cluster', 'minikube'], /minikube/);
-    bad(['--parallel', '0'], /--parallel takes a positive integer/);
+    bad(['--parallel', '0'], /--parallel takes an integer from 1 to 64/);
     bad(['--timeout-overrides', 'soon=5'], /unknown timing "soon"/);
     bad(['--istio-version', '1.20.1'], /not supported/);
     bad(['--context', 'x'], /name an existing cluster/);
