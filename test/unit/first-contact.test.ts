@@ -1,0 +1,251 @@
+/**
+ * Issue 15 "first contact": each defect a new user met, as a test that failed before its fix.
+ * Real processes where the behaviour is the process's (exit codes, no stack trace, deadlines), on
+ * loopback only: a port nobody listens on, a server that accepts connections and never answers.
+ */
+import { expect } from 'chai';
+import { EventEmitter } from 'node:events';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { execa } from 'execa';
+import { parseE2eArgs } from '../../harness/cli/args.ts';
+import { EXIT, InfraError, reportError, UserError } from '../../harness/cli/errors.ts';
+import { nodeVersionProblem } from '../../harness/cli/node-version.ts';
+import { prepareReportDir } from '../../harness/cli/report-dir.ts';
+import { selectScenarios } from '../../harness/cli/select.ts';
+import { bringUpKind } from '../../harness/platform/bringup.ts';
+import { cachePathFor, DownloadError, fetchVerified } from '../../harness/platform/download.ts';
+import { installIstio, type InstallContext } from '../../harness/platform/install.ts';
+import { loadUserKubeconfig, writePrivateKubeconfig } from '../../harness/platform/kubeconfig.ts';
+import { Teardown } from '../../harness/platform/teardown.ts';
+import { parseIstioctlVersion, parseKindVersion, resolveIstioctl } from '../../harness/platform/tools.ts';
+import { loadImplementation } from '../../harness/report/implementation.ts';
+import type { Cluster } from '../../harness/cluster/types.ts';
+import { CLUSTER_TIMING } from '../../harness/wait.ts';
+import { CATALOGUE } from '../../suites/index.ts';
+import { tempDirs } from './tmp.ts';
+
+const tmp = tempDirs('wpt-fc-');
+
+function kubeconfig(server: string): string {
+  const file = path.join(tmp(), 'kubeconfig');
+  writeFileSync(file, [
+    'apiVersion: v1', 'kind: Config', 'current-context: x',
+    'clusters: [{name: c, cluster: {server: "' + server + '", insecure-skip-tls-verify: true}}]',
+    'users: [{name: u, user: {token: t}}]', 'contexts: [{name: x, context: {cluster: c, user: u}}]',
+  ].join('\n'));
+  return file;
+}
+
+function e2e(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return execa('node', ['--import', 'tsx', 'scripts/e2e.ts', ...args], { reject: false, env, timeout: 90_000 });
+}
+
+const STACK = /^\s+at .+\(.+:\d+:\d+\)$/m;
+
+function userError(fn: () => unknown, re: RegExp): void {
+  try {
+    fn();
+  } catch (e) {
+    expect(e, (e as Error).stack).to.be.instanceOf(UserError);
+    expect((e as Error).message).to.match(re);
+    return;
+  }
+  expect.fail(`accepted: expected ${re}`);
+}
+
+describe('first contact: exit codes of npm run e2e (real processes, loopback only)', function () {
+  this.timeout(120_000);
+  let hanging: net.Server;
+  let hangingPort = 0;
+  const open = new Set<net.Socket>();
+  before(async () => {
+    hanging = net.createServer((s) => open.add(s)); // accepts, never answers
+    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
+    hangingPort = (hanging.address() as AddressInfo).port;
+  });
+  after(() => {
+    for (const s of open) s.destroy();
+    hanging.close();
+  });
+
+  it('bad input exits 2 without a stack trace; an unreachable or silent cluster exits 3 with what it waited for', async () => {
+    const empty = path.join(tmp(), 'empty');
+    writeFileSync(empty, '');
+    const [flag, grep, emptyKc, unreachable, silent] = await Promise.all([
+      e2e(['--bogus']),
+      e2e(['--grep', 'no-such-scenario', '--list']),
+      e2e(['--cluster', 'existing', '--kubeconfig', empty, '--report-dir', tmp()]),
+      e2e(['--cluster', 'existing', '--kubeconfig', kubeconfig('https://127.0.0.1:1'), '--report-dir', path.join(tmp(), 'r')]),
+      e2e(['--cluster', 'existing', '--kubeconfig', kubeconfig(`https://127.0.0.1:${hangingPort}`), '--report-dir', tmp(), '--connect-timeout', '2']),
+    ]);
+    for (const r of [flag, grep, emptyKc, unreachable, silent]) expect(r.stderr, r.stderr).not.to.match(STACK);
+    expect(flag.exitCode).to.equal(EXIT.usage);
+    expect(flag.stderr).to.include("unknown option '--bogus'");
+    expect(grep.exitCode).to.equal(EXIT.usage);
+    expect(grep.stderr).to.include('^routing/').and.include('^authorization/');
+    expect(emptyKc.exitCode).to.equal(EXIT.usage);
+    expect(emptyKc.stderr).to.include('is empty');
+    expect(unreachable.exitCode).to.equal(EXIT.infrastructure);
+    expect(unreachable.stderr).to.match(/does not answer: .*ECONNREFUSED/);
+    expect(silent.exitCode).to.equal(EXIT.infrastructure);
+    expect(silent.stderr).to.include(`127.0.0.1:${hangingPort}`).and.include('answering /version: no answer within 2s');
+  });
+
+  it('Node.js older than 22 is refused with the fix, before any other module loads', () => {
+    expect(nodeVersionProblem('20.20.2')).to.match(/Node\.js 20\.20\.2 is too old/).and.match(/nvm install/);
+    expect(nodeVersionProblem('22.0.0')).to.equal(undefined);
+    expect(readFileSync('.nvmrc', 'utf8').trim()).to.equal('24');
+    expect(readFileSync('scripts/e2e.ts', 'utf8')).to.match(/^(?:\/\*[\s\S]*?\*\/\n)?import '\.\.\/harness\/cli\/require-node\.ts';/);
+  });
+
+  it('--debug shows the stack of an expected failure; without it, none', () => {
+    const lines: string[] = [];
+    expect(reportError(new InfraError('cluster broke', 'fix it'), false, (s) => lines.push(s))).to.equal(EXIT.infrastructure);
+    expect(lines.join('\n')).not.to.match(STACK);
+    lines.length = 0;
+    reportError(new UserError('bad flag'), true, (s) => lines.push(s));
+    expect(lines.join('\n')).to.match(STACK);
+  });
+});
+
+describe('first contact: bad input', () => {
+  it('names every bad value with exit 2 (UserError), before any cluster is touched', () => {
+    userError(() => parseE2eArgs(['--features', 'Bogus']), /unknown feature\(s\): Bogus/);
+    userError(() => parseE2eArgs(['--report-dir', '--plan']), /--report-dir needs a value, got the flag --plan/);
+    userError(() => parseE2eArgs(['--parallel', '99999999999999999999']), /--parallel takes an integer from 1 to 64/);
+    userError(() => parseE2eArgs(['--istio-version', '1.31.999']), /not a release this suite knows: the newest 1\.31 release pinned is 1\.31\.1/);
+    userError(() => parseE2eArgs(['--implementation', 'f.yaml', '--features', 'Waypoint']), /names the features already/);
+    userError(() => parseE2eArgs(['--implementation', 'f.yaml', '--gateway-class', 'x']), /names the GatewayClass already/);
+    userError(() => selectScenarios(CATALOGUE, 'no-such-thing'), /matches no scenario/);
+    expect(parseE2eArgs(['--implementation', 'f.yaml'])).to.deep.include({ implementation: 'f.yaml', certify: false });
+  });
+  it('an unwritable --report-dir', () => {
+    const file = path.join(tmp(), 'a-file');
+    writeFileSync(file, '');
+    userError(() => prepareReportDir(path.join(file, 'report')), /cannot write there \(ENOTDIR\)/);
+  });
+  it('an implementation file whose fields have the wrong types', () => {
+    const file = path.join(tmp(), 'impl.yaml');
+    const good = 'organization: o\nproject: p\nversion: "1"\nurl: u\ngatewayClassName: g\nfeatures: [Waypoint]\n';
+    writeFileSync(file, `${good}contact: me\nprofiles: core\n`);
+    userError(() => loadImplementation(file), /\/contact must be array.*\/profiles must be array/);
+    writeFileSync(file, `${good}contact: [me]\nprofiles: [core]\ncontrollerName: example.com/waypoint\n`);
+    expect(loadImplementation(file)).to.deep.include({ controllerName: 'example.com/waypoint', profiles: ['core'] });
+  });
+  it('a missing, empty or context-less kubeconfig', () => {
+    const t = new Teardown();
+    const dir = tmp();
+    const empty = path.join(dir, 'empty');
+    writeFileSync(empty, '\n');
+    userError(() => loadUserKubeconfig(path.join(dir, 'nope'), undefined, t), /does not exist/);
+    userError(() => loadUserKubeconfig(empty, undefined, t), /is empty/);
+    userError(() => loadUserKubeconfig(undefined, undefined, t, {}, dir), /\.kube\/config \(the default, as neither --kubeconfig nor \$KUBECONFIG is set\) does not exist/);
+    writeFileSync(empty, 'apiVersion: v1\nkind: Config\n');
+    userError(() => loadUserKubeconfig(empty, undefined, t), /has no contexts/);
+    userError(() => loadUserKubeconfig(kubeconfig('https://127.0.0.1:1'), 'other', t), /no context named "other"/);
+  });
+});
+
+describe('first contact: tools already present are used, the cache before the network', function () {
+  this.timeout(30_000);
+  it('reads istioctl and kind versions from their real output', () => {
+    expect(parseIstioctlVersion('{"clientVersion":{"version":"1.31.1","revision":"eed52ebb66ad","golang_version":"go1.25.1","status":"Clean","tag":"1.31.1"}}')).to.equal('1.31.1');
+    expect(parseIstioctlVersion('client version: 1.31.1')).to.equal(undefined);
+    expect(parseKindVersion('kind v0.30.0 go1.24.6 linux/amd64')).to.equal('v0.30.0');
+  });
+  it('an istioctl of the right version on PATH is used without any download', async () => {
+    const bin = tmp();
+    writeFileSync(path.join(bin, 'istioctl'), [
+      '#!/bin/sh',
+      'if [ "$*" = "version --remote=false -o json" ]; then echo \'{"clientVersion":{"version":"1.31.1"}}\'; exit 0; fi',
+      'if [ "$*" = "version --remote=false --short" ]; then echo "client version: 1.31.1"; exit 0; fi',
+      'exit 1',
+    ].join('\n'));
+    chmodSync(path.join(bin, 'istioctl'), 0o755);
+    const saved = { PATH: process.env.PATH, WPT_CACHE_DIR: process.env.WPT_CACHE_DIR };
+    const cache = tmp();
+    process.env.PATH = `${bin}${path.delimiter}${process.env.PATH}`;
+    process.env.WPT_CACHE_DIR = cache;
+    try {
+      expect(await resolveIstioctl('1.31.1')).to.deep.include({ path: 'istioctl', origin: 'PATH' });
+      expect(existsSync(path.join(cache, 'downloads'))).to.equal(false);
+    } finally {
+      Object.assign(process.env, saved);
+    }
+  });
+  it('a checksum and a file already in the cache need no network; a missing one names the URL and the cache path', async () => {
+    const cache = tmp();
+    const url = 'http://127.0.0.1:1/kind-linux-amd64';
+    const body = Buffer.from('kind');
+    mkdirSync(path.dirname(cachePathFor(url, cache)), { recursive: true });
+    writeFileSync(cachePathFor(url, cache), body);
+    const { sha256Hex } = await import('../../harness/digest.ts');
+    writeFileSync(cachePathFor(`${url}.sha256sum`, cache), `${sha256Hex(body)}  kind-linux-amd64\n`);
+    expect(await fetchVerified({ url, checksumUrl: `${url}.sha256sum` }, 2000, cache)).to.equal(cachePathFor(url, cache));
+    const err = await fetchVerified({ url: 'http://127.0.0.1:1/other', checksumUrl: 'http://127.0.0.1:1/other.sha256' }, 2000, cache).catch((e) => e);
+    expect(err).to.be.instanceOf(DownloadError).and.instanceOf(InfraError);
+    expect(err.message).to.include('cannot download http://127.0.0.1:1/other.sha256');
+    expect(err.fix).to.include(cachePathFor('http://127.0.0.1:1/other.sha256', cache));
+  });
+});
+
+describe('first contact: nothing leaks', function () {
+  this.timeout(60_000);
+  it('SIGINT while kind creates the cluster stops kind and deletes the cluster (teardown registered before the step)', async () => {
+    const dir = tmp();
+    const calls = path.join(dir, 'calls');
+    const kind = path.join(dir, 'kind');
+    writeFileSync(kind, [
+      '#!/bin/sh',
+      `echo "$*" >> ${calls}`,
+      'case "$1" in',
+      '  version) echo "kind v0.30.0 go1.24.6 linux/amd64" ;;',
+      '  get) ;;',
+      '  create) exec sleep 60 ;;',
+      'esac',
+    ].join('\n'));
+    chmodSync(kind, 0o755);
+    const t = new Teardown();
+    const signals = new EventEmitter();
+    const exited = new Promise<number>((resolve) => t.onSignals(() => {}, resolve, signals));
+    const up = bringUpKind({ reuseCluster: false, keepCluster: false, kind }, {
+      teardown: t, step: (_n, f) => f(), log: () => {}, failed: () => true, reportDir: dir,
+    }).catch((e) => e);
+    const started = Date.now();
+    while (!readFileSync(calls, { flag: 'a+' }).toString().includes('create cluster')) {
+      if (Date.now() - started > 20_000) expect.fail('kind create never started');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    signals.emit('SIGINT');
+    expect(await exited).to.equal(EXIT.interrupted);
+    expect(await up).to.be.instanceOf(Error);
+    const log = readFileSync(calls, 'utf8');
+    expect(log).to.include('delete cluster --name wpt');
+    expect(log.indexOf('create cluster')).to.be.lessThan(log.indexOf('delete cluster'));
+    expect(Date.now() - started).to.be.lessThan(30_000); // the 60 s "create" was stopped, not waited for
+  });
+  it('a failed istioctl install is undone: its uninstall was registered before it started', async () => {
+    const dir = tmp();
+    const istioctl = path.join(dir, 'istioctl');
+    writeFileSync(istioctl, `#!/bin/sh\necho "$1" >> ${dir}/calls\n[ "$1" = uninstall ]`);
+    chmodSync(istioctl, 0o755);
+    const t = new Teardown();
+    const cluster = { get: async () => undefined, delete: async () => true } as unknown as Cluster;
+    const c = { cluster, kubeconfig: 'kc', context: 'x', istioVersion: '1.31.1', kindNetwork: false, teardown: t, timing: CLUSTER_TIMING, runId: 'r', log: () => {} } as InstallContext;
+    const err = await installIstio(c, async () => ({ path: istioctl, version: '1.31.1', origin: 'forced' })).catch((e) => e);
+    expect(err).to.be.instanceOf(Error);
+    expect(await t.runAll()).to.deep.equal([]);
+    expect(readFileSync(path.join(dir, 'calls'), 'utf8').split('\n').filter(Boolean)).to.deep.equal(['install', 'uninstall']);
+  });
+  it('the kubeconfig with credentials is private and removed at teardown', async () => {
+    const t = new Teardown();
+    const file = writePrivateKubeconfig('token: secret', t);
+    expect(statSync(file).mode & 0o077).to.equal(0);
+    await t.runAll();
+    expect(existsSync(file)).to.equal(false);
+    expect(existsSync(path.dirname(file))).to.equal(false);
+  });
+});
