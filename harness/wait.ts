@@ -2,7 +2,15 @@
  * The one place for waiting. Nothing in the suite sleeps for a fixed time: it polls a condition
  * with a bounded deadline, and a timing-dependent check converges (N consecutive successes).
  */
-import { setTimeout as delay } from 'node:timers/promises';
+import { setTimeout as realDelay } from 'node:timers/promises';
+
+/** Where waits read the time and sleep. The real clock by default; test equipment may bring a virtual one. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const REAL_CLOCK: Clock = { now: () => Date.now(), sleep: (ms) => realDelay(ms) };
 
 export interface Timing {
   /** First poll interval; doubles up to maxIntervalMs. */
@@ -14,6 +22,12 @@ export interface Timing {
   convergeTimeoutMs: number;
   /** Consecutive successes required before a traffic expectation counts as converged. */
   consecutive: number;
+  /** The clock waits use; the real one when absent. */
+  clock?: Clock;
+}
+
+export function clockOf(timing: Timing): Clock {
+  return timing.clock ?? REAL_CLOCK;
 }
 
 export const CLUSTER_TIMING: Timing = {
@@ -58,7 +72,8 @@ export async function converge(
 ): Promise<Converged> {
   const needed = opts.consecutive ?? timing.consecutive;
   const timeoutMs = opts.timeoutMs ?? timing.convergeTimeoutMs;
-  const start = Date.now();
+  const clock = clockOf(timing);
+  const start = clock.now();
   let streak = 0;
   let attempts = 0;
   let interval = timing.intervalMs;
@@ -69,14 +84,14 @@ export async function converge(
     last = obs.detail;
     if (obs.ok) {
       streak++;
-      if (streak >= needed) return { elapsedMs: Date.now() - start, attempts };
+      if (streak >= needed) return { elapsedMs: clock.now() - start, attempts };
       interval = timing.intervalMs; // a streak is confirmed quickly, without backing off
     } else {
       streak = 0;
     }
-    const elapsed = Date.now() - start;
+    const elapsed = clock.now() - start;
     if (elapsed >= timeoutMs) throw new WaitTimeout(what, elapsed, attempts, last);
-    await delay(Math.min(interval, Math.max(0, timeoutMs - elapsed)));
+    await clock.sleep(Math.min(interval, Math.max(0, timeoutMs - elapsed)));
     if (!obs.ok) interval = nextInterval(interval, timing);
   }
 }
@@ -89,16 +104,17 @@ export async function waitFor<T>(
   describe: () => string = () => 'condition not met',
   timeoutMs = timing.readyTimeoutMs,
 ): Promise<T> {
-  const start = Date.now();
+  const clock = clockOf(timing);
+  const start = clock.now();
   let attempts = 0;
   let interval = timing.intervalMs;
   for (;;) {
     attempts++;
     const value = await probe();
     if (value !== undefined) return value;
-    const elapsed = Date.now() - start;
+    const elapsed = clock.now() - start;
     if (elapsed >= timeoutMs) throw new WaitTimeout(what, elapsed, attempts, describe());
-    await delay(Math.min(interval, Math.max(0, timeoutMs - elapsed)));
+    await clock.sleep(Math.min(interval, Math.max(0, timeoutMs - elapsed)));
     interval = nextInterval(interval, timing);
   }
 }

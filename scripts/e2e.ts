@@ -10,7 +10,7 @@ import { Progress, resultLine } from '../harness/cli/progress.ts';
 import { prepareReportDir } from '../harness/cli/report-dir.ts';
 import { selectScenarios } from '../harness/cli/select.ts';
 import { KubeCluster } from '../harness/cluster/kube.ts';
-import { ContainerClient, fromHost, hostRoutesToKind } from '../harness/cluster/outside.ts';
+import { ContainerClient, fromHost, hostRoutesToKind } from '../harness/traffic/outside.ts';
 import { bringUpKind, checkReachable, kindPreflight, useExisting, type ClusterAccess } from '../harness/platform/bringup.ts';
 import { checkGatewayClass, expectedController } from '../harness/platform/gateway-class.ts';
 import { checkInstalled, installGatewayApi, installIstio, installMetallb, readInstalled, type InstallContext } from '../harness/platform/install.ts';
@@ -21,6 +21,8 @@ import { resolveIstioctl, type Tool } from '../harness/platform/tools.ts';
 import { KIND } from '../harness/platform/versions.ts';
 import { ISTIO_FEATURES, parseFeatures } from '../harness/runner/features.ts';
 import { makeEnv, runCatalogue } from '../harness/runner/run.ts';
+import { countOutcomes, type RunResult } from '../harness/runner/results.ts';
+import { unrunSuite } from '../harness/runner/suite-runner.ts';
 import { writeReportBundle } from '../harness/report/bundle.ts';
 import { loadImplementation, type ImplementationClaim } from '../harness/report/implementation.ts';
 import { CATALOGUE } from '../suites/index.ts';
@@ -62,6 +64,42 @@ async function install(o: E2eOptions, ictx: InstallContext, progress: Progress, 
   await progress.step(`Istio ${o.istioVersion} ambient`, () => installIstio(ictx, istioctl));
 }
 
+/** What the run learnt about the cluster so far: the report of a failed setup says as much as is known. */
+interface Facts {
+  kubernetesVersion: string;
+  istioVersion?: string;
+  gatewayApi: { version: string; channel: string };
+  gatewayClass?: { name: string; controllerName: string };
+}
+
+async function report(o: E2eOptions, sel: Selection, facts: Facts, run: RunResult): Promise<void> {
+  await writeReportBundle(o.reportDir, {
+    results: run.results, scenarios: sel.scenarios, setup: run.setup,
+    implementation: sel.claim?.implementation ?? { organization: 'istio', project: 'istio', version: facts.istioVersion ?? 'unknown', url: 'https://istio.io', contact: [], gatewayClassName: sel.gatewayClass },
+    environment: { ...facts, kindNodeImage: o.cluster === 'kind' ? KIND.nodeImage : undefined, commandLine: `npm run e2e -- ${process.argv.slice(2).join(' ')}`.trim() },
+    mode: o.certify ? 'certification' : 'e2e',
+    claimedFeatures: o.certify && sel.claim ? [...sel.claim.features] : undefined,
+    claimedProfiles: o.certify ? sel.claim?.profiles : undefined,
+  });
+}
+
+/** A setup step broke: the bundle records the step, what broke and the fix; every scenario is not run. */
+async function reportSetupFailure(o: E2eOptions, sel: Selection, facts: Facts, step: string, err: unknown, log: (l: string) => void): Promise<void> {
+  const setup = { step, message: (err as Error).message, fix: (err as { fix?: string }).fix };
+  try {
+    await report(o, sel, facts, { results: unrunSuite(sel.scenarios, `setup failed: ${step}`), setup });
+  } catch (e) {
+    log(`could not write the report of the failed setup: ${(e as Error).message}`);
+  }
+}
+
+/** Checked before any download or change: the kubeconfig and its context, or Docker for kind. */
+async function bringUp(o: E2eOptions, progress: Progress, teardown: Teardown, failed: () => boolean): Promise<ClusterAccess> {
+  if (o.cluster === 'existing') return progress.step('kubeconfig and context', async () => useExisting(o, teardown));
+  await progress.step('Docker reachable, with the resources kind needs', kindPreflight);
+  return bringUpKind(o, { teardown, step: (n, f) => progress.step(n, f), log: progress.line, failed, reportDir: o.reportDir });
+}
+
 async function run(o: E2eOptions): Promise<number> {
   const sel = decide(o);
   if (o.list) {
@@ -73,23 +111,20 @@ async function run(o: E2eOptions): Promise<number> {
     return EXIT.ok;
   }
   prepareReportDir(o.reportDir);
-  const teardown = new Teardown();
-  // Checked before any download or change: the kubeconfig and its context, or Docker for kind.
-  let access: ClusterAccess | undefined = o.cluster === 'existing' ? useExisting(o, teardown) : undefined;
-  if (o.cluster === 'kind') await kindPreflight();
-
   const progress = new Progress(o.reportDir);
+  const teardown = new Teardown();
   const removeSignals = teardown.onSignals(progress.line);
+  const facts: Facts = { kubernetesVersion: 'unknown', gatewayApi: { version: 'unknown', channel: 'unknown' } };
   let exitCode: number = EXIT.infrastructure;
   try {
-    access ??= await bringUpKind(o, { teardown, step: (n, f) => progress.step(n, f), log: progress.line, failed: () => exitCode !== EXIT.ok, reportDir: o.reportDir });
+    const access = await bringUp(o, progress, teardown, () => exitCode !== EXIT.ok);
+    const cluster = new KubeCluster(access.kc);
+    const server = access.kc.getCurrentCluster()?.server ?? 'unknown server';
+    facts.kubernetesVersion = await progress.step(`cluster answers (${cluster.description}, ${server})`, () => checkReachable(cluster, server, o.connectTimeoutMs));
     const outsideContainer = new ContainerClient();
     teardown.add('stop the outside client', () => outsideContainer.stop());
     const outside = o.cluster === 'kind' && !hostRoutesToKind() ? (r: Parameters<typeof fromHost>[0]) => outsideContainer.request(r) : fromHost;
-    const cluster = new KubeCluster(access.kc, outside);
-    const server = access.kc.getCurrentCluster()?.server ?? 'unknown server';
-    const k8sVersion = await progress.step(`cluster answers (${cluster.description}, ${server})`, () => checkReachable(cluster, server, o.connectTimeoutMs));
-    const env = makeEnv(cluster, { timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, parallel: o.parallel, log: progress.line });
+    const env = makeEnv(cluster, { timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, outside, log: progress.line });
     const ictx: InstallContext = {
       cluster, kubeconfig: access.kubeconfig, context: access.context, istioVersion: o.istioVersion,
       kindNetwork: o.cluster === 'kind', teardown, timing: o.timing, runId: env.runId, log: progress.line,
@@ -97,29 +132,22 @@ async function run(o: E2eOptions): Promise<number> {
     let istioctl: Promise<Tool> | undefined;
     const getIstioctl = (version: string) => (istioctl ??= progress.step(`istioctl ${version}`, () => resolveIstioctl(version, o.istioctl)));
     await install(o, ictx, progress, () => getIstioctl(o.istioVersion));
-    const installed = await readInstalled(cluster);
-    const gatewayClass = await progress.step(`GatewayClass ${sel.gatewayClass} Accepted`, () =>
+    Object.assign(facts, await readInstalled(cluster));
+    facts.gatewayClass = await progress.step(`GatewayClass ${sel.gatewayClass} Accepted`, () =>
       checkGatewayClass(cluster, sel.gatewayClass, expectedController(sel.gatewayClass, sel.claim?.controllerName), o.timing));
-    const dumper = await getIstioctl(installed.istioVersion).then((t) => istioctlDumper(t.path, ictx.kubeconfig, ictx.context), (err) => {
+    const dumper = await getIstioctl(facts.istioVersion!).then((t) => istioctlDumper(t.path, ictx.kubeconfig, ictx.context), (err) => {
       progress.line(`istioctl unavailable, diagnostics without it: ${(err as Error).message}`);
       return undefined;
     });
     if (dumper) env.dumpers.push(dumper);
-    const results = await progress.step(`${sel.scenarios.length} scenarios`, () => runCatalogue(env, sel.scenarios, o.parallel, (r) => progress.line(resultLine(r))));
-    await writeReportBundle(o.reportDir, {
-      results, scenarios: sel.scenarios,
-      implementation: sel.claim?.implementation ?? { organization: 'istio', project: 'istio', version: installed.istioVersion, url: 'https://istio.io', contact: [], gatewayClassName: sel.gatewayClass },
-      environment: {
-        kubernetesVersion: k8sVersion, istioVersion: installed.istioVersion, gatewayApi: installed.gatewayApi, gatewayClass,
-        kindNodeImage: o.cluster === 'kind' ? KIND.nodeImage : undefined, commandLine: `npm run e2e -- ${process.argv.slice(2).join(' ')}`.trim(),
-      },
-      mode: o.certify ? 'certification' : 'e2e',
-      claimedFeatures: o.certify && sel.claim ? [...sel.claim.features] : undefined,
-      claimedProfiles: o.certify ? sel.claim?.profiles : undefined,
-    });
-    const failed = results.filter((r) => r.status === 'failed').length;
-    progress.line(`${results.filter((r) => r.status === 'passed').length} passed, ${failed} failed, ${results.filter((r) => r.status === 'skipped').length} skipped; report in ${o.reportDir}`);
-    exitCode = failed === 0 ? EXIT.ok : EXIT.scenarioFailed;
+    const result = await progress.step(`${sel.scenarios.length} scenarios`, () => runCatalogue(env, sel.scenarios, o.parallel, (r) => progress.line(resultLine(r))));
+    await report(o, sel, facts, result);
+    const n = countOutcomes(result.results);
+    progress.line(`${n.passed} passed, ${n.failed} failed, ${n.error} errors, ${n['not-run']} not run, ${n['not-supported']} not supported; report in ${o.reportDir}`);
+    exitCode = result.setup || n.error > 0 ? EXIT.infrastructure : n.failed > 0 ? EXIT.scenarioFailed : EXIT.ok;
+  } catch (err) {
+    if (!teardown.interrupted) await reportSetupFailure(o, sel, facts, progress.failedStep ?? 'setup', err, progress.line);
+    throw err;
   } finally {
     for (const f of await teardown.runAll(progress.line)) progress.line(`teardown failed: ${f}`);
     removeSignals();

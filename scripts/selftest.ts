@@ -58,7 +58,7 @@ async function main(): Promise<number> {
     }, null, 2));
   } else {
     console.log(`seed ${seed}`);
-    for (const r of report.faithful.results) if (r.status !== 'passed') console.log(`  FAILED on the faithful model: ${r.id}: ${r.failure}`);
+    for (const r of report.faithful.results) if (r.outcome !== 'passed') console.log(`  ${r.outcome.toUpperCase()} on the faithful model: ${r.id}: ${r.reason}`);
     console.log(`faithful model: ${report.faithful.passed} passed, ${report.faithful.failed} failed`);
     console.log('\nmutant                        area            caught by');
     for (const m of report.mutants) {

@@ -1,7 +1,7 @@
 /** Progress of a run: each step with its duration, a spinner only on a TTY, every line in run.log. */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { ScenarioResult } from '../runner/scenario-runner.ts';
+import type { Outcome, ScenarioResult } from '../runner/results.ts';
 
 export class Progress {
   private readonly logFile: string;
@@ -36,7 +36,9 @@ export class Progress {
 }
 
 /** One line per finished scenario, as the run log and the console show it. */
+const MARK: Record<Outcome, string> = { passed: '✓', failed: '✗', error: '!', 'not-run': '-', 'not-supported': '-' };
+
 export function resultLine(r: ScenarioResult): string {
-  const mark = r.status === 'passed' ? '✓' : r.status === 'skipped' ? '-' : '✗';
-  return `${mark} ${r.id} (${(r.durationMs / 1000).toFixed(1)}s${r.skipReason ? `, ${r.skipReason}` : ''})`;
+  const why = r.outcome === 'not-run' || r.outcome === 'not-supported' ? `, ${r.outcome}: ${r.reason}` : '';
+  return `${MARK[r.outcome]} ${r.id} (${(r.durationMs / 1000).toFixed(1)}s${why})`;
 }

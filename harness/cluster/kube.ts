@@ -4,7 +4,7 @@
  */
 import { PassThrough } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
-import type { Cluster, ExecResult, KubeObject, ListOptions, ObjectRef, OutsideRequest, OutsideResponse, PodRef } from './types.ts';
+import type { Cluster, ExecResult, KubeObject, ListOptions, ObjectRef, PodRef } from './types.ts';
 
 export const FIELD_MANAGER = 'waypoint-conformance';
 
@@ -38,10 +38,7 @@ export class KubeCluster implements Cluster {
   private readonly objects: k8s.KubernetesObjectApi;
   private readonly core: k8s.CoreV1Api;
 
-  constructor(
-    private readonly kc: k8s.KubeConfig,
-    private readonly outside: (req: OutsideRequest) => Promise<OutsideResponse>,
-  ) {
+  constructor(private readonly kc: k8s.KubeConfig) {
     this.description = `context ${kc.getCurrentContext()}`;
     this.objects = k8s.KubernetesObjectApi.makeApiClient(kc);
     this.core = kc.makeApiClient(k8s.CoreV1Api);
@@ -122,10 +119,4 @@ export class KubeCluster implements Cluster {
   async logs(pod: PodRef, tailLines: number): Promise<string> {
     return this.core.readNamespacedPodLog({ name: pod.name, namespace: pod.namespace, container: pod.container, tailLines });
   }
-
-  requestFromOutside(req: OutsideRequest): Promise<OutsideResponse> {
-    return this.outside(req);
-  }
-
-  async close(): Promise<void> {}
 }

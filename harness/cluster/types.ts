@@ -1,6 +1,7 @@
 /**
- * The cluster interface. Everything above it (scenarios, traffic, waiting, reports) talks only to
- * this; the kind/existing backend (harness/cluster/kube.ts) and the self-test model implement it.
+ * The cluster interface: the Kubernetes API and nothing else. Everything above it (scenarios,
+ * traffic, waiting, reports) talks only to this; the real backend (harness/cluster/kube.ts) and the
+ * self-test model implement it. Requests from outside the cluster go through harness/traffic/outside.ts.
  */
 export interface ObjectMeta {
   name: string;
@@ -10,6 +11,7 @@ export interface ObjectMeta {
   uid?: string;
   generation?: number;
   creationTimestamp?: string;
+  deletionTimestamp?: string;
   ownerReferences?: unknown[];
 }
 
@@ -48,22 +50,6 @@ export interface ListOptions {
   labelSelector?: string;
 }
 
-/** A request made from outside the cluster (ingress), answered as the traffic engine's records. */
-export interface OutsideRequest {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  timeoutMs: number;
-}
-
-export interface OutsideResponse {
-  exitCode: number; // curl-compatible: 0 ok, 7 refused, 28 timeout, 56 reset
-  httpCode: number;
-  timeSec: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
 export interface Cluster {
   /** Short human description for logs and reports ("kind cluster wpt", "context prod"). */
   readonly description: string;
@@ -78,17 +64,10 @@ export interface Cluster {
   setLabels(ref: ObjectRef, labels: Record<string, string | null>): Promise<void>;
   exec(pod: PodRef, command: string[], timeoutMs: number): Promise<ExecResult>;
   logs(pod: PodRef, tailLines: number): Promise<string>;
-  /** HTTP from a client outside the cluster that can reach LoadBalancer addresses. */
-  requestFromOutside(req: OutsideRequest): Promise<OutsideResponse>;
-  close(): Promise<void>;
 }
 
 export function refOf(obj: KubeObject): ObjectRef {
   return { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace };
-}
-
-export function refKey(ref: ObjectRef): string {
-  return `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
 }
 
 export interface Condition {

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import type { Cluster, KubeObject } from '../cluster/types.ts';
 import { conditionOf } from '../cluster/types.ts';
 import { UserError } from '../cli/errors.ts';
-import { markOwned, parseManifests } from '../runner/fixtures.ts';
+import { markOwned, parseManifests } from '../manifests/manifests.ts';
 import { waitFor, type Timing } from '../wait.ts';
 import { fetchVerified } from './download.ts';
 import { installedGatewayApi, installedIstio, type GatewayApiInstalled } from './installed.ts';

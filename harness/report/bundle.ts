@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import junitModule, { type Builder } from 'junit-report-builder';
 import { sha256File } from '../digest.ts';
 import { buildReport, type ConformanceReport, type ReportInput } from './model.ts';
+import { countOutcomes, OUTCOMES } from '../runner/results.ts';
 
 export const EVIDENCE_FILE = 'evidence.json';
 
@@ -20,29 +21,51 @@ export function junitXml(report: ConformanceReport): string {
   suite.property('suiteVersion', report.environment.suiteVersion);
   suite.property('istioVersion', report.environment.istioVersion ?? 'none');
   suite.property('kubernetesVersion', report.environment.kubernetesVersion);
+  if (report.setup) suite.testCase().className('setup').name(report.setup.step).error(report.setup.message, 'SetupFailed');
   for (const s of report.scenarios) {
     const tc = suite.testCase().className(s.area).name(s.id).time(s.durationMs / 1000);
-    if (s.result === 'failed') tc.failure(s.failure ?? 'failed');
-    if (s.result === 'skipped') tc.skipped();
-    tc.standardOutput(s.checks.map((c) => `[${c.result}] ${c.step}: ${c.check} — ${c.detail}`).join('\n'));
+    if (s.outcome === 'failed') tc.failure(s.reason ?? 'failed');
+    if (s.outcome === 'error') tc.error(s.reason ?? 'error', 'HarnessOrClusterError');
+    if (s.outcome === 'not-run' || s.outcome === 'not-supported') tc.skipped();
+    tc.standardOutput([
+      ...(s.reason && (s.outcome === 'not-run' || s.outcome === 'not-supported') ? [`${s.outcome}: ${s.reason}`] : []),
+      ...s.checks.map((c) => `[${c.outcome}] (${c.plane}) ${c.step}: ${c.check} — ${c.detail}`),
+    ].join('\n'));
   }
   return builder.build();
 }
 
+/** The summary's first line: what broke and what to do, or that everything selected passed. */
+export function headline(report: ConformanceReport): string {
+  if (report.setup) {
+    return `**Setup failed** at "${report.setup.step}": ${report.setup.message}${report.setup.fix ? ` — fix: ${report.setup.fix}` : ''}. No scenario ran; this report records a failed run, not conformance.`;
+  }
+  const n = countOutcomes(report.scenarios);
+  const broken = report.scenarios.filter((s) => s.outcome === 'failed' || s.outcome === 'error');
+  if (broken.length > 0) {
+    return `**${n.failed} failed, ${n.error} errors** of ${report.scenarios.length} scenarios (first: ${broken[0].id}: ${broken[0].reason ?? ''}). ` +
+      'See diagnostics/ for each failure; an error means the harness or the cluster broke, not the implementation.';
+  }
+  return `**${n.passed} passed** of ${report.scenarios.length} scenarios (${n['not-run']} not run, ${n['not-supported']} not supported).`;
+}
+
 export function markdownSummary(report: ConformanceReport): string {
+  const cell = (t: string) => t.replace(/\|/g, '\\|').slice(0, 200);
   const lines = [
+    headline(report),
+    '',
     `# Waypoint conformance: ${report.implementation.project} ${report.implementation.version}`,
     '',
     `Suite ${report.environment.suiteVersion}, Istio ${report.environment.istioVersion ?? 'none'}, Kubernetes ${report.environment.kubernetesVersion}, ` +
       `Gateway API ${report.environment.gatewayApi.version} (${report.environment.gatewayApi.channel}), mode ${report.mode}.`,
     '',
-    '| profile | result | passed | failed | skipped |',
-    '| --- | --- | --- | --- | --- |',
-    ...report.profiles.map((p) => `| ${p.name} | ${p.result} | ${p.summary.passed} | ${p.summary.failed} | ${p.summary.skipped} |`),
+    `| profile | result | ${OUTCOMES.join(' | ')} |`,
+    `| --- | --- |${OUTCOMES.map(() => ' --- |').join('')}`,
+    ...report.profiles.map((p) => `| ${p.name} | ${p.result} | ${OUTCOMES.map((o) => p.summary[o]).join(' | ')} |`),
     '',
-    '| scenario | result | duration | convergence | note |',
+    '| scenario | outcome | duration | convergence | note |',
     '| --- | --- | --- | --- | --- |',
-    ...report.scenarios.map((s) => `| ${s.id} | ${s.result} | ${(s.durationMs / 1000).toFixed(1)}s | ${(s.convergenceMs / 1000).toFixed(1)}s | ${(s.failure ?? s.skipReason ?? '').replace(/\|/g, '\\|').slice(0, 200)} |`),
+    ...report.scenarios.map((s) => `| ${s.id} | ${s.outcome} | ${(s.durationMs / 1000).toFixed(1)}s | ${(s.convergenceMs / 1000).toFixed(1)}s | ${cell(s.reason ?? '')} |`),
     '',
   ];
   return lines.join('\n');
@@ -66,7 +89,7 @@ export async function writeReportBundle(dir: string, input: ReportInput): Promis
   for (const r of input.results.filter((x) => x.diagnostics)) {
     const dd = path.join(dir, 'diagnostics');
     mkdirSync(dd, { recursive: true });
-    writeFileSync(path.join(dd, `${r.id.replace('/', '__')}.yaml`), stringify({ id: r.id, failure: r.failure, checks: r.checks, ...r.diagnostics }));
+    writeFileSync(path.join(dd, `${r.id.replace('/', '__')}.yaml`), stringify({ id: r.id, outcome: r.outcome, reason: r.reason, checks: r.checks, ...r.diagnostics }));
   }
   const files = listFiles(dir).filter((f) => f !== EVIDENCE_FILE).sort();
   const evidence = { apiVersion: report.apiVersion, kind: 'EvidenceManifest', files: Object.fromEntries(files.map((f) => [f, sha256File(path.join(dir, f))])) };

@@ -1,6 +1,6 @@
 /** The conformance report: its own apiVersion/kind, a document a machine can check. */
 import type { Feature, Scenario, Tier } from '../scenario/types.ts';
-import type { ScenarioResult } from '../runner/scenario-runner.ts';
+import { countOutcomes, type Outcome, type ScenarioResult, type SetupFailure } from '../runner/results.ts';
 import { SUITE_VERSION } from '../platform/versions.ts';
 
 export const REPORT_API_VERSION = 'waypoint-conformance.dev/v1alpha1';
@@ -34,29 +34,35 @@ export interface ReportInput {
   /** Features the implementation claims (certification); undefined: not claimed. */
   claimedFeatures: Feature[] | undefined;
   claimedProfiles?: Tier[];
+  /** The run's own setup failed (install, clients): the report records the step, never conformance. */
+  setup?: SetupFailure;
 }
 
 export interface ProfileReport {
   name: Tier;
   result: 'success' | 'partial' | 'failure';
-  summary: { passed: number; failed: number; skipped: number };
+  summary: Record<Outcome, number>;
   supportedFeatures: string[];
   unsupportedFeatures: string[];
+}
+
+/** success: every scenario passed; failure: one failed or broke; partial: some were not run or not supported. */
+function profileResult(summary: Record<Outcome, number>): ProfileReport['result'] {
+  if (summary.failed > 0 || summary.error > 0) return 'failure';
+  return summary['not-run'] > 0 || summary['not-supported'] > 0 || summary.passed === 0 ? 'partial' : 'success';
 }
 
 export function buildReport(input: ReportInput, date = new Date()) {
   const byId = new Map(input.scenarios.map((s) => [s.id, s]));
   const profiles: ProfileReport[] = (['core', 'extended'] as Tier[]).map((tier) => {
     const rs = input.results.filter((r) => byId.get(r.id)?.tier === tier);
-    const summary = {
-      passed: rs.filter((r) => r.status === 'passed').length,
-      failed: rs.filter((r) => r.status === 'failed').length,
-      skipped: rs.filter((r) => r.status === 'skipped').length,
-    };
+    const summary = countOutcomes(rs);
     const features = new Set(rs.flatMap((r) => byId.get(r.id)!.features));
-    const unsupported = new Set(rs.filter((r) => r.status === 'skipped').flatMap((r) => /unsupported features: (.*)/.exec(r.skipReason ?? '')?.[1]?.split(', ') ?? []));
-    const result = summary.failed > 0 ? 'failure' : summary.skipped > 0 || summary.passed === 0 ? 'partial' : 'success';
-    return { name: tier, result, summary, supportedFeatures: [...features].filter((f) => !unsupported.has(f)).sort(), unsupportedFeatures: [...unsupported].sort() };
+    const unsupported = new Set(rs.flatMap((r) => [...(r.unsupportedFeatures ?? []), ...r.checks.flatMap((c) => c.unsupportedFeatures ?? [])]));
+    return {
+      name: tier, result: profileResult(summary), summary,
+      supportedFeatures: [...features].filter((f) => !unsupported.has(f)).sort(), unsupportedFeatures: [...unsupported].sort(),
+    };
   });
   return {
     apiVersion: REPORT_API_VERSION,
@@ -67,6 +73,7 @@ export function buildReport(input: ReportInput, date = new Date()) {
     environment: { ...input.environment, suiteVersion: SUITE_VERSION },
     ...(input.claimedFeatures ? { claimedFeatures: [...input.claimedFeatures].sort() } : {}),
     ...(input.claimedProfiles ? { claimedProfiles: input.claimedProfiles } : {}),
+    ...(input.setup ? { setup: { outcome: 'error' as const, ...input.setup } } : {}),
     profiles,
     scenarios: input.results.map((r) => ({
       id: r.id,
@@ -74,12 +81,15 @@ export function buildReport(input: ReportInput, date = new Date()) {
       tier: byId.get(r.id)!.tier,
       features: byId.get(r.id)!.features,
       source: byId.get(r.id)!.source,
-      result: r.status,
+      outcome: r.outcome,
       durationMs: r.durationMs,
       convergenceMs: r.convergenceMs,
-      ...(r.skipReason ? { skipReason: r.skipReason } : {}),
-      ...(r.failure ? { failure: r.failure } : {}),
-      checks: r.checks.map((c) => ({ step: c.step, check: c.check, result: c.status, requests: c.requests, detail: c.detail })),
+      ...(r.reason ? { reason: r.reason } : {}),
+      ...(r.unsupportedFeatures ? { unsupportedFeatures: r.unsupportedFeatures } : {}),
+      checks: r.checks.map((c) => ({
+        step: c.step, check: c.check, plane: c.plane, outcome: c.outcome, requests: c.requests, detail: c.detail,
+        ...(c.unsupportedFeatures ? { unsupportedFeatures: c.unsupportedFeatures } : {}),
+      })),
     })),
   };
 }

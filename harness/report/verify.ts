@@ -33,13 +33,13 @@ export function verifyBundle(dir: string): string[] {
   }
   if (report.mode === 'certification') {
     for (const s of report.scenarios) {
-      if (s.tier === 'core' && s.result === 'skipped') problems.push(`report.yaml: core scenario ${s.id} skipped in a certification report`);
+      if (s.tier === 'core' && s.outcome === 'not-supported') problems.push(`report.yaml: core scenario ${s.id} not supported in a certification report`);
     }
     const claimed = new Set(report.claimedFeatures ?? []);
     for (const s of report.scenarios) {
       const coveredByClaim = s.features.every((f) => claimed.has(f));
-      if (coveredByClaim && s.result === 'skipped') problems.push(`report.yaml: ${s.id} skipped although its features are all claimed`);
-      if (!coveredByClaim && s.result !== 'skipped') problems.push(`report.yaml: ${s.id} ran although it needs unclaimed features`);
+      if (coveredByClaim && s.outcome === 'not-supported') problems.push(`report.yaml: ${s.id} not supported although its features are all claimed`);
+      if (!coveredByClaim && s.outcome !== 'not-supported') problems.push(`report.yaml: ${s.id} ran although it needs unclaimed features`);
     }
   }
   const junitPath = path.join(dir, 'junit.xml');
@@ -49,7 +49,8 @@ export function verifyBundle(dir: string): string[] {
     if (prop('suiteVersion') !== report.environment.suiteVersion) problems.push('junit.xml: suiteVersion differs from report.yaml');
     if (prop('istioVersion') !== (report.environment.istioVersion ?? 'none')) problems.push('junit.xml: istioVersion differs from report.yaml');
     const cases = (junit.match(/<testcase /g) ?? []).length;
-    if (cases !== report.scenarios.length) problems.push(`junit.xml: ${cases} test cases, report.yaml has ${report.scenarios.length} scenarios`);
+    const expected = report.scenarios.length + (report.setup ? 1 : 0);
+    if (cases !== expected) problems.push(`junit.xml: ${cases} test cases, report.yaml has ${report.scenarios.length} scenarios${report.setup ? ' and a setup failure' : ''}`);
   } else problems.push('junit.xml: missing');
   const summaryPath = path.join(dir, 'summary.md');
   if (existsSync(summaryPath)) {

@@ -1,10 +1,10 @@
-import type { Cluster } from '../cluster/types.ts';
+import type { Cluster, KubeObject } from '../cluster/types.ts';
+import type { Plane } from '../checks/check.ts';
 import type { SplitTestConfig } from '../stats/split-test.ts';
 import type { Feature, NsRole } from '../scenario/types.ts';
 import type { Timing } from '../wait.ts';
-import type { Batch } from '../traffic/engine.ts';
-import type { TrafficEngine } from '../traffic/engine.ts';
-import type { KubeObject } from '../cluster/types.ts';
+import type { Batch, TrafficEngine } from '../traffic/engine.ts';
+import type { OutsideClient } from '../traffic/outside.ts';
 
 /** What a run shares across scenarios. */
 export interface RunEnv {
@@ -19,6 +19,10 @@ export interface RunEnv {
   /** curl --max-time per request. */
   maxTimeSec: number;
   supported: ReadonlySet<Feature>;
+  /** The planes whose checks run; the others' checks are reported as not run. */
+  planes: ReadonlySet<Plane>;
+  /** Sends requests from outside the cluster (ingress scenarios). */
+  outside: OutsideClient;
   log: (line: string) => void;
   /** Extra views of the mesh for a failed scenario's diagnostics (istioctl, when available). */
   dumpers: Dumper[];

@@ -1,4 +1,4 @@
-import { FEATURES, type Feature, type Scenario, type Tier } from '../scenario/types.ts';
+import { FEATURES, type Feature } from '../scenario/types.ts';
 
 export const ALL_FEATURES = Object.keys(FEATURES) as Feature[];
 
@@ -11,8 +11,4 @@ export function parseFeatures(names: string[]): Set<Feature> {
     throw new Error(`unknown feature(s): ${unknown.join(', ')}. Known features: ${ALL_FEATURES.join(', ')}`);
   }
   return new Set(names as Feature[]);
-}
-
-export function byTier(scenarios: Scenario[], tier: Tier): Scenario[] {
-  return scenarios.filter((s) => s.tier === tier);
 }

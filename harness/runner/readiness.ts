@@ -2,14 +2,6 @@
 import { conditionOf, type Cluster, type KubeObject } from '../cluster/types.ts';
 import { waitFor, type Timing } from '../wait.ts';
 
-/** The pods a Deployment selects (by its spec.selector.matchLabels); undefined while it does not exist. */
-export async function podsOfDeployment(cluster: Cluster, namespace: string, deployment: string): Promise<KubeObject[] | undefined> {
-  const dep = await cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: deployment });
-  const sel = dep?.spec?.selector?.matchLabels as Record<string, string> | undefined;
-  if (!sel) return undefined;
-  return cluster.list('v1', 'Pod', { namespace, labelSelector: Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',') });
-}
-
 export async function waitDeploymentsAvailable(cluster: Cluster, namespace: string, timing: Timing): Promise<void> {
   let pending: string[] = [];
   await waitFor(`Deployments in ${namespace} available`, async () => {

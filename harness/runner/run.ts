@@ -1,19 +1,22 @@
 /** One run of the catalogue on a cluster: clients up, scenarios, clients down. */
 import { randomBytes } from 'node:crypto';
 import type { Cluster } from '../cluster/types.ts';
+import { PLANES, type Plane } from '../checks/check.ts';
 import type { Feature, Scenario } from '../scenario/types.ts';
 import { DEFAULT_SPLIT_CONFIG } from '../stats/split-test.ts';
+import type { OutsideClient } from '../traffic/outside.ts';
 import type { Timing } from '../wait.ts';
 import type { Dumper, RunEnv } from './env.ts';
-import type { ScenarioResult } from './scenario-runner.ts';
-import { deployClients, removeClients, runSuite } from './suite-runner.ts';
+import type { RunResult, ScenarioResult } from './results.ts';
+import { deployClients, removeClients, runSuite, unrunSuite } from './suite-runner.ts';
 
 export interface RunOptions {
   timing: Timing;
   supported: ReadonlySet<Feature>;
   gatewayClass: string;
-  parallel: number;
+  outside: OutsideClient;
   log: (line: string) => void;
+  planes?: ReadonlySet<Plane>;
   batchSize?: number;
   maxTimeSec?: number;
   runId?: string;
@@ -32,17 +35,26 @@ export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
     batchSize: o.batchSize ?? 5,
     maxTimeSec: o.maxTimeSec ?? 6,
     supported: o.supported,
+    planes: o.planes ?? new Set(PLANES),
+    outside: o.outside,
     log: o.log,
     dumpers: o.dumpers ?? [],
   };
 }
 
+/** Clients that never come up are a setup failure of the run: every scenario is reported as not run. */
 export async function runCatalogue(
   env: RunEnv, scenarios: Scenario[], parallel: number, onResult?: (r: ScenarioResult) => void,
-): Promise<ScenarioResult[]> {
-  await deployClients(env);
+): Promise<RunResult> {
   try {
-    return await runSuite(env, scenarios, parallel, onResult);
+    await deployClients(env);
+  } catch (err) {
+    const setup = { step: 'deploy the clients sleep and notsleep', message: (err as Error).message };
+    await removeClients(env).catch(() => undefined);
+    return { results: unrunSuite(scenarios, `setup failed: ${setup.step}`), setup };
+  }
+  try {
+    return { results: await runSuite(env, scenarios, parallel, onResult) };
   } finally {
     await removeClients(env);
   }

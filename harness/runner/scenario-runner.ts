@@ -2,37 +2,23 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeObject, ObjectRef } from '../cluster/types.ts';
 import { refOf } from '../cluster/types.ts';
-import type { Action, Expectation, Feature, LabelTarget, NsRole, Scenario } from '../scenario/types.ts';
+import { podsOfDeployment } from '../cluster/workloads.ts';
+import type { Action, Expectation, Feature, LabelTarget, NsRole, Scenario, Step } from '../scenario/types.ts';
 import { TrafficEngine } from '../traffic/engine.ts';
-import { waitFor } from '../wait.ts';
-import { CheckFailed, describe, runExpectation } from './checks.ts';
+import { clockOf, waitFor, WaitTimeout } from '../wait.ts';
+import { CheckFailed, type CheckContext } from '../checks/check.ts';
+import { checkKind } from '../checks/registry.ts';
 import { Evidence, type RunEnv, type ScenarioScope } from './env.ts';
-import { loadFixture, markOwned, substitute, type Vars } from './fixtures.ts';
-import { podsOfDeployment, waitDeploymentsAvailable, waitWaypointBoundReported, waitWaypointsProgrammed } from './readiness.ts';
+import { applyAll as applyObjects, loadFixture, markOwned, substitute, type Vars } from '../manifests/manifests.ts';
+import { waitDeploymentsAvailable, waitWaypointBoundReported, waitWaypointsProgrammed } from './readiness.ts';
 import { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
+import { scenarioOutcome, type CheckResult, type ScenarioResult } from './results.ts';
 import { IMAGES } from '../platform/versions.ts';
 
-export type Status = 'passed' | 'failed' | 'skipped';
-
-export interface CheckResult {
-  step: string;
-  check: string;
-  status: Status;
-  detail: string;
-  requests: number;
-  convergedMs?: number;
-}
-
-export interface ScenarioResult {
-  id: string;
-  status: Status;
-  durationMs: number;
-  /** Longest time any check took to converge. */
-  convergenceMs: number;
-  skipReason?: string;
-  failure?: string;
-  checks: CheckResult[];
-  diagnostics?: Diagnostics;
+/** Why the rest of a scenario does not run. */
+interface Stop {
+  outcome: 'failed' | 'error';
+  reason: string;
 }
 
 export function unsupportedFeatures(s: Scenario, supported: ReadonlySet<Feature>): Feature[] {
@@ -44,54 +30,109 @@ export function namespaceName(scenarioId: string, role: NsRole, suffix: string):
   return `wpt-${slug}`.slice(0, 63 - role.length - suffix.length - 2) + `-${role}-${suffix}`;
 }
 
-export async function runScenario(env: RunEnv, s: Scenario): Promise<ScenarioResult> {
-  const start = Date.now();
-  const missing = unsupportedFeatures(s, env.supported);
-  if (missing.length > 0) {
-    return { id: s.id, status: 'skipped', durationMs: 0, convergenceMs: 0, skipReason: `unsupported features: ${missing.join(', ')}`, checks: [] };
-  }
-  const suffix = randomBytes(3).toString('hex');
-  const namespaces = Object.fromEntries(s.namespaces.map((r) => [r, namespaceName(s.id, r, suffix)])) as Record<NsRole, string>;
-  const scope: ScenarioScope = {
-    env, namespaces, traffic: new TrafficEngine(env.cluster, env.clientNamespace), evidence: new Evidence(), vars: fixtureVars(env, namespaces),
-  };
-  const checks: CheckResult[] = [];
-  let failure: string | undefined;
-  let diagnostics: Diagnostics | undefined;
-  try {
-    await setUp(scope, s);
-    for (const st of s.steps) {
-      for (const a of st.actions) await perform(scope, a);
-      await settle(scope);
-      for (const e of st.expect) {
-        const r = await check(scope, st.name, e);
-        checks.push(r);
-        if (r.status === 'failed') throw new CheckFailed(`${st.name}: ${r.check}: ${r.detail}`, r.requests);
-      }
-    }
-  } catch (err) {
-    failure = (err as Error).message;
-    env.log(`  ✗ ${s.id}: ${failure}`);
-    diagnostics = await collectDiagnostics(scope).catch((e) => ({ error: `diagnostics failed: ${(e as Error).message}` }) as Diagnostics);
-  } finally {
-    const leftover = await tearDown(scope).catch((e) => `teardown failed: ${(e as Error).message}`);
-    if (leftover && !failure) failure = leftover;
-  }
-  const convergenceMs = Math.max(0, ...checks.map((c) => c.convergedMs ?? 0));
-  return { id: s.id, status: failure ? 'failed' : 'passed', durationMs: Date.now() - start, convergenceMs, failure, checks, diagnostics };
+/** Every check of the scenario in the state `outcome`, for scenarios and steps that do not run. */
+export function unrun(steps: Step[], outcome: 'not-run' | 'not-supported', detail: string, unsupported?: Feature[]): CheckResult[] {
+  return steps.flatMap((st) => st.expect.map((e) => ({
+    step: st.name, check: checkKind(e).title(e), plane: checkKind(e).plane, outcome, detail, requests: 0,
+    ...(unsupported ? { unsupportedFeatures: unsupported } : {}),
+  })));
 }
 
-async function check(scope: ScenarioScope, stepName: string, e: Expectation): Promise<CheckResult> {
-  const name = describe(e);
+/** A deadline passing while waiting for a state is the implementation's failure; anything else broke the run. */
+function stopFor(what: string, err: unknown): Stop {
+  const message = `${what}: ${(err as Error).message}`;
+  return err instanceof WaitTimeout || err instanceof CheckFailed ? { outcome: 'failed', reason: message } : { outcome: 'error', reason: message };
+}
+
+export async function runScenario(env: RunEnv, s: Scenario): Promise<ScenarioResult> {
+  const clock = clockOf(env.timing);
+  const start = clock.now();
+  const missing = unsupportedFeatures(s, env.supported);
+  if (missing.length > 0) {
+    const reason = `unsupported features: ${missing.join(', ')}`;
+    return { id: s.id, outcome: 'not-supported', durationMs: 0, convergenceMs: 0, reason, unsupportedFeatures: missing, checks: unrun(s.steps, 'not-supported', reason, missing) };
+  }
+  const scope = newScope(env, s);
+  const checks: CheckResult[] = [];
+  let stop: Stop | undefined;
+  try {
+    await setUp(scope, s);
+  } catch (err) {
+    stop = stopFor('setup', err);
+  }
+  for (const st of s.steps) {
+    if (stop) {
+      checks.push(...unrun([st], 'not-run', `not run: ${stop.reason}`));
+      continue;
+    }
+    stop = await runStep(scope, st, checks);
+  }
+  let diagnostics: Diagnostics | undefined;
+  if (stop) {
+    env.log(`  ✗ ${s.id}: ${stop.reason}`);
+    diagnostics = await collectDiagnostics(scope).catch((e) => ({ error: `diagnostics failed: ${(e as Error).message}` }) as Diagnostics);
+  }
+  const leftover = await tearDown(scope).catch((e) => `teardown failed: ${(e as Error).message}`);
+  if (leftover && !stop) stop = { outcome: 'error', reason: leftover };
+  const convergenceMs = Math.max(0, ...checks.map((c) => c.convergedMs ?? 0));
+  const end = scenarioOutcome(checks, stop);
+  return { id: s.id, ...end, durationMs: clock.now() - start, convergenceMs, checks, ...(diagnostics ? { diagnostics } : {}) };
+}
+
+function newScope(env: RunEnv, s: Scenario): ScenarioScope {
+  const suffix = randomBytes(3).toString('hex');
+  const namespaces = Object.fromEntries(s.namespaces.map((r) => [r, namespaceName(s.id, r, suffix)])) as Record<NsRole, string>;
+  return {
+    env, namespaces, traffic: new TrafficEngine(env.cluster, env.clientNamespace, env.outside), evidence: new Evidence(), vars: fixtureVars(env, namespaces),
+  };
+}
+
+/** The step's actions, the readiness waits, then its checks in order; the first that fails stops the scenario. */
+async function runStep(scope: ScenarioScope, st: Step, checks: CheckResult[]): Promise<Stop | undefined> {
+  try {
+    for (const a of st.actions) await perform(scope, a);
+    await settle(scope);
+  } catch (err) {
+    const stop = stopFor(st.name, err);
+    checks.push(...unrun([st], 'not-run', `not run: ${stop.reason}`));
+    return stop;
+  }
+  let stop: Stop | undefined;
+  for (const e of st.expect) {
+    if (stop) {
+      checks.push(...unrun([{ ...st, expect: [e] }], 'not-run', `not run: ${stop.reason}`));
+      continue;
+    }
+    const r = await runCheck(scope, st.name, e);
+    checks.push(r);
+    if (r.outcome === 'failed' || r.outcome === 'error') stop = { outcome: r.outcome, reason: `${st.name}: ${r.check}: ${r.detail}` };
+  }
+  return stop;
+}
+
+function checkContext(scope: ScenarioScope): CheckContext {
+  const { env } = scope;
+  return {
+    cluster: env.cluster, traffic: scope.traffic, timing: env.timing, namespaces: scope.namespaces, vars: scope.vars,
+    batchSize: env.batchSize, maxTimeSec: env.maxTimeSec, splitConfig: env.splitConfig, keep: (b) => scope.evidence.keep(b),
+  };
+}
+
+async function runCheck(scope: ScenarioScope, step: string, e: Expectation): Promise<CheckResult> {
+  const kind = checkKind(e);
+  const base = { step, check: kind.title(e), plane: kind.plane };
   if (e.feature && !scope.env.supported.has(e.feature)) {
-    return { step: stepName, check: name, status: 'skipped', detail: `feature ${e.feature} not supported`, requests: 0 };
+    return { ...base, outcome: 'not-supported', detail: `needs ${e.feature}, which the implementation does not claim`, requests: 0, unsupportedFeatures: [e.feature] };
+  }
+  if (!scope.env.planes.has(kind.plane)) {
+    return { ...base, outcome: 'not-run', detail: `${kind.plane}-plane check, and this run checks only the ${[...scope.env.planes].join(' and ')} plane`, requests: 0 };
   }
   try {
-    const out = await runExpectation(scope, e);
-    return { step: stepName, check: name, status: 'passed', detail: out.detail, requests: out.requests, convergedMs: out.convergedMs };
+    const m = await kind.run(checkContext(scope), e);
+    return { ...base, outcome: 'passed', detail: m.detail, requests: m.requests, ...(m.convergedMs !== undefined ? { convergedMs: m.convergedMs } : {}) };
   } catch (err) {
-    const requests = err instanceof CheckFailed ? err.requests : 0;
-    return { step: stepName, check: name, status: 'failed', detail: (err as Error).message, requests };
+    if (err instanceof CheckFailed) return { ...base, outcome: 'failed', detail: err.message, requests: err.requests };
+    return { ...base, outcome: 'error', detail: (err as Error).message, requests: 0 };
   }
 }
 
@@ -112,11 +153,10 @@ function fixtureObjects(scope: ScenarioScope, fixture: string): KubeObject[] {
 }
 
 async function setUp(scope: ScenarioScope, s: Scenario): Promise<void> {
-  const { cluster, runId } = scope.env;
-  for (const name of Object.values(scope.namespaces)) {
-    const ns = markOwned({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'istio.io/dataplane-mode': 'ambient' } } }, runId);
-    scope.evidence.applied.push(await cluster.apply(ns));
-  }
+  const { runId } = scope.env;
+  const namespaces = Object.values(scope.namespaces).map((name) =>
+    markOwned({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'istio.io/dataplane-mode': 'ambient' } } }, runId));
+  await applyAll(scope, namespaces);
   for (const [role, sets] of Object.entries(s.workloads) as [NsRole, string[]][]) {
     if (!scope.namespaces[role]) throw new Error(`${s.id}: workloads for namespace role "${role}", which the scenario does not declare`);
     for (const set of sets) await applyAll(scope, fixtureObjects(scope, `workloads/${set}.yaml`).map((o) => inNamespace(o, scope.namespaces[role])));
@@ -130,7 +170,7 @@ function inNamespace(o: KubeObject, ns: string): KubeObject {
 }
 
 async function applyAll(scope: ScenarioScope, objs: KubeObject[]): Promise<void> {
-  for (const o of objs) scope.evidence.applied.push(await scope.env.cluster.apply(o));
+  scope.evidence.applied.push(...await applyObjects(scope.env.cluster, objs));
 }
 
 async function perform(scope: ScenarioScope, a: Action): Promise<void> {

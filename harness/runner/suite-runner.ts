@@ -1,25 +1,17 @@
 /** Selects scenarios, runs them with bounded parallelism (serial ones alone), and collects results. */
-import type { Scenario } from '../scenario/types.ts';
+import { AREAS, type Scenario } from '../scenario/types.ts';
 import type { RunEnv } from './env.ts';
-import { runScenario, type ScenarioResult } from './scenario-runner.ts';
-import { loadFixture, markOwned } from './fixtures.ts';
+import { fixtureVars, runScenario, unrun } from './scenario-runner.ts';
+import type { ScenarioResult } from './results.ts';
+import { applyAll, loadFixture, markOwned } from '../manifests/manifests.ts';
 import { waitDeploymentsAvailable, waitPodsEnrolled } from './readiness.ts';
-import { fixtureVars } from './scenario-runner.ts';
 import { waitFor } from '../wait.ts';
 
 export class UnknownScenarioError extends Error {}
 
-/** Scenarios whose id matches `grep` (a regular expression), or exactly the named ids. */
-export function select(catalogue: Scenario[], opts: { grep?: string; ids?: string[] }): Scenario[] {
+/** Scenarios whose id matches `grep` (a regular expression). */
+export function select(catalogue: Scenario[], opts: { grep?: string }): Scenario[] {
   let chosen = catalogue;
-  if (opts.ids && opts.ids.length > 0) {
-    const known = new Set(catalogue.map((s) => s.id));
-    const unknown = opts.ids.filter((id) => !known.has(id));
-    if (unknown.length > 0) {
-      throw new UnknownScenarioError(`unknown scenario id(s): ${unknown.join(', ')}. List them with: npm run e2e -- --list`);
-    }
-    chosen = chosen.filter((s) => opts.ids!.includes(s.id));
-  }
   if (opts.grep) {
     let re: RegExp;
     try {
@@ -28,7 +20,7 @@ export function select(catalogue: Scenario[], opts: { grep?: string; ids?: strin
       throw new UnknownScenarioError(`--grep ${JSON.stringify(opts.grep)} is not a valid regular expression: ${(err as Error).message}`);
     }
     chosen = chosen.filter((s) => re.test(s.id));
-    if (chosen.length === 0) throw new UnknownScenarioError(`--grep ${JSON.stringify(opts.grep)} matches no scenario. List them with: npm run e2e -- --list`);
+    if (chosen.length === 0) throw new UnknownScenarioError(`--grep ${JSON.stringify(opts.grep)} matches no scenario (areas: ${AREAS.join(', ')}). List them with: npm run e2e -- --list`);
   }
   return chosen;
 }
@@ -49,6 +41,11 @@ export async function runSuite(
   return scenarios.map((s) => results.get(s.id)!);
 }
 
+/** Every scenario as not run, with the reason (the run's setup failed). */
+export function unrunSuite(scenarios: Scenario[], reason: string): ScenarioResult[] {
+  return scenarios.map((s) => ({ id: s.id, outcome: 'not-run', durationMs: 0, convergenceMs: 0, reason, checks: unrun(s.steps, 'not-run', reason) }));
+}
+
 async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
@@ -63,9 +60,8 @@ export async function deployClients(env: RunEnv): Promise<void> {
   await cluster.apply(markOwned({
     apiVersion: 'v1', kind: 'Namespace', metadata: { name: clientNamespace, labels: { 'istio.io/dataplane-mode': 'ambient' } },
   }, runId));
-  for (const o of loadFixture('workloads/clients.yaml', fixtureVars(env, { app: clientNamespace } as never), runId)) {
-    await cluster.apply({ ...o, metadata: { ...o.metadata, namespace: clientNamespace } });
-  }
+  await applyAll(cluster, loadFixture('workloads/clients.yaml', fixtureVars(env, { app: clientNamespace } as never), runId)
+    .map((o) => ({ ...o, metadata: { ...o.metadata, namespace: clientNamespace } })));
   await waitDeploymentsAvailable(cluster, clientNamespace, timing);
   for (const app of ['sleep', 'notsleep']) await waitPodsEnrolled(cluster, clientNamespace, `app=${app}`, timing);
 }

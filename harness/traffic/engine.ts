@@ -5,6 +5,7 @@
  */
 import type { Cluster, PodRef } from '../cluster/types.ts';
 import { batchScript, parseBatch, type Marker, type RequestRecord, type RequestSpec } from './curl.ts';
+import type { OutsideClient } from './outside.ts';
 
 export interface Batch {
   records: RequestRecord[];
@@ -18,13 +19,14 @@ export class TrafficEngine {
   constructor(
     private readonly cluster: Cluster,
     private readonly clientNamespace: string,
+    private readonly outside: OutsideClient,
   ) {}
 
   async clientPod(client: string): Promise<PodRef> {
     const cached = this.pods.get(client);
     if (cached) return cached;
     const candidates = await this.cluster.list('v1', 'Pod', { namespace: this.clientNamespace, labelSelector: `app=${client}` });
-    const running = candidates.find((p) => p.status?.phase === 'Running' && !p.metadata.annotations?.['deletionTimestamp']);
+    const running = candidates.find((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
     if (!running) {
       throw new Error(`no running pod for client "${client}" in namespace ${this.clientNamespace} (found ${candidates.length})`);
     }
@@ -48,7 +50,7 @@ export class TrafficEngine {
     const records: RequestRecord[] = [];
     const lines: string[] = [];
     for (let seq = 1; seq <= count; seq++) {
-      const res = await this.cluster.requestFromOutside({
+      const res = await this.outside({
         url: spec.url, method: spec.method ?? 'GET', headers: spec.headers ?? {}, timeoutMs: spec.maxTimeSec * 1000,
       });
       const headerText = Object.entries(res.headers).map(([k, v]) => `${k}: ${v}`).join('\n');

@@ -21,10 +21,6 @@ export type Verdict =
   | 'timeout'
   | 'other';
 
-export const VERDICTS: readonly Verdict[] = [
-  'allowed', 'denied-l7', 'denied-l4', 'unavailable', 'fault-abort', 'gateway-timeout', 'timeout', 'other',
-];
-
 /** Markers every request carries so that verdicts can be classified. */
 export const VERDICT_MARKERS: Marker[] = [
   { name: 'rbac', pattern: 'RBAC: access denied', in: 'body' },

@@ -14,9 +14,8 @@
  *   from the configuration it has pushed, so it lags label changes.
  * - Namespace deletion removes everything in it.
  */
-import type {
-  Cluster, ExecResult, KubeObject, ListOptions, ObjectRef, OutsideRequest, OutsideResponse, PodRef,
-} from '../../harness/cluster/types.ts';
+import type { Cluster, ExecResult, KubeObject, ListOptions, ObjectRef, PodRef } from '../../harness/cluster/types.ts';
+import type { OutsideRequest, OutsideResponse } from '../../harness/traffic/outside.ts';
 import { Rng } from '../../harness/stats/random.ts';
 import { appOf } from './apps.ts';
 import { runScript } from './curl-emulator.ts';
@@ -24,7 +23,8 @@ import { Dataplane, identityOf, isAmbient, type DataplaneMemory, type Reply } fr
 import { WAYPOINT_CLASS, waypointBoundCondition } from './binding.ts';
 import type { MutantName } from './mutations.ts';
 import { CLUSTER_SCOPED, keyOf, Store } from './store.ts';
-import { WAYPOINT_STATS_COMMAND } from '../../harness/runner/metrics.ts';
+import { WAYPOINT_STATS_COMMAND } from '../../harness/checks/waypoint-stats.ts';
+import { VirtualClock } from './virtual-clock.ts';
 
 export interface ModelOptions {
   seed: number;
@@ -42,6 +42,8 @@ const MANAGED_WAYPOINT = 'istio.io-mesh-controller';
 
 export class ModelCluster implements Cluster {
   readonly description: string;
+  /** Model time: controllers, config propagation and the harness's waits all run on it. */
+  readonly clock = new VirtualClock();
   private readonly rng: Rng;
   private readonly store: Store;
   private readonly mut: ReadonlySet<MutantName>;
@@ -75,12 +77,12 @@ export class ModelCluster implements Cluster {
   }
 
   private later(fn: () => void): void {
-    this.timers.push({ at: Date.now() + this.delay(), run: fn });
+    this.timers.push({ at: this.clock.now() + this.delay(), run: fn });
   }
 
   /** Runs due controller work, then refreshes derived status. */
   private tick(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     let ran = false;
     for (;;) {
       const due = this.timers.filter((t) => t.at <= now).sort((a, b) => a.at - b.at);
@@ -141,7 +143,7 @@ export class ModelCluster implements Cluster {
     });
     this.store.put(next);
     this.onApplied(next, old);
-    this.store.publish(Date.now());
+    this.store.publish(this.clock.now());
     return structuredClone(next);
   }
 
@@ -271,7 +273,7 @@ export class ModelCluster implements Cluster {
     this.store.remove(keyOf({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name }));
     if (o.kind === 'Deployment') for (const p of this.ownedPods(o)) this.store.remove(keyOf({ kind: 'Pod', namespace: p.metadata.namespace, name: p.metadata.name }));
     if (o.kind === 'Gateway' && !this.mut.has('leftover-waypoint-resources')) this.later(() => this.removeGatewayResources(o));
-    this.store.publish(Date.now());
+    this.store.publish(this.clock.now());
     return true;
   }
 
@@ -302,11 +304,11 @@ export class ModelCluster implements Cluster {
       else next[k] = v;
     }
     o.metadata.labels = next;
-    this.store.publish(Date.now());
+    this.store.publish(this.clock.now());
   }
 
   private dataplane(): Dataplane {
-    return new Dataplane(this.store.dataplane(Date.now()), this.rng, this.mut, { count: (w, l, by) => this.count(w, l, by) }, this.memory);
+    return new Dataplane(this.store.dataplane(this.clock.now()), this.rng, this.mut, { count: (w, l, by) => this.count(w, l, by) }, this.memory);
   }
 
   private count(waypoint: KubeObject, labels: Record<string, string>, by: number): void {
@@ -352,7 +354,8 @@ export class ModelCluster implements Cluster {
     return `${lines.slice(-tailLines).join('\n')}\n`;
   }
 
-  async requestFromOutside(req: OutsideRequest): Promise<OutsideResponse> {
+  /** A client outside the model cluster that reaches LoadBalancer addresses (the harness's OutsideClient). */
+  readonly outside = async (req: OutsideRequest): Promise<OutsideResponse> => {
     this.tick();
     const host = new URL(req.url).hostname;
     const svc = this.store.list('Service').find((s) => s.status?.loadBalancer?.ingress?.some((i: { ip: string }) => i.ip === host));
@@ -362,9 +365,7 @@ export class ModelCluster implements Cluster {
       ? this.dataplane().ingress(gw, req.url, req.method, req.headers, req.timeoutMs / 1000)
       : { exitCode: 7, httpCode: 0, timeSec: 0.001, headers: {}, body: '', stderr: '' };
     return { exitCode: r.exitCode, httpCode: r.httpCode, timeSec: r.timeSec, headers: r.headers, body: r.body };
-  }
-
-  async close(): Promise<void> {}
+  };
 }
 
 function refOfObj(o: KubeObject): ObjectRef {

@@ -5,7 +5,7 @@
 import type { Scenario } from '../../harness/scenario/types.ts';
 import { ISTIO_FEATURES } from '../../harness/runner/features.ts';
 import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
-import type { ScenarioResult } from '../../harness/runner/scenario-runner.ts';
+import type { ScenarioResult } from '../../harness/runner/results.ts';
 import { ModelCluster } from '../model/model-cluster.ts';
 import type { Dumper } from '../../harness/runner/env.ts';
 import { resultLine } from '../../harness/cli/progress.ts';
@@ -36,17 +36,19 @@ export interface ModelRunOptions {
 export async function runOnModel(scenarios: Scenario[], seed: number, o: ModelRunOptions = {}): Promise<ScenarioResult[]> {
   const cluster = new ModelCluster({ seed, mutants: o.mutants });
   const env = makeEnv(cluster, {
-    timing: MODEL_TIMING, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', parallel: PARALLEL, log: o.log ?? (() => {}), dumpers: o.dumpers,
+    timing: { ...MODEL_TIMING, clock: cluster.clock }, outside: cluster.outside, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', log: o.log ?? (() => {}), dumpers: o.dumpers,
   });
-  return runCatalogue(env, scenarios, PARALLEL, o.onResult);
+  const run = await runCatalogue(env, scenarios, PARALLEL, o.onResult);
+  if (run.setup) throw new Error(`self-test setup failed: ${run.setup.step}: ${run.setup.message}`);
+  return run.results;
 }
 
 /** The faithful run's progress goes to `log` (the bundle's run.log), one line per scenario. */
 export async function selfTest(catalogue: Scenario[], seed: number, onlyMutants?: MutantName[], log?: (line: string) => void): Promise<SelfTestReport> {
   const results = await runOnModel(catalogue, seed, { log, onResult: log && ((r) => log(resultLine(r))) });
   const faithful = {
-    passed: results.filter((r) => r.status === 'passed').length,
-    failed: results.filter((r) => r.status === 'failed').length,
+    passed: results.filter((r) => r.outcome === 'passed').length,
+    failed: results.filter((r) => r.outcome !== 'passed').length,
     results,
   };
   const names = onlyMutants ?? (Object.keys(MUTANTS) as MutantName[]);
@@ -54,7 +56,7 @@ export async function selfTest(catalogue: Scenario[], seed: number, onlyMutants?
     const area = MUTANTS[name].area;
     const scenarios = catalogue.filter((s) => s.area === area);
     const outcome = await runOnModel(scenarios, seed + i + 1, { mutants: [name] });
-    return { name, area, killedBy: outcome.filter((r) => r.status === 'failed').map((r) => r.id) };
+    return { name, area, killedBy: outcome.filter((r) => r.outcome === 'failed').map((r) => r.id) };
   }));
   return { seed, faithful, mutants };
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../cluster/types.ts';
+import type { Cluster, KubeObject } from '../cluster/types.ts';
 
 export const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 
@@ -52,4 +52,11 @@ export function markOwned(obj: KubeObject, runId: string): KubeObject {
     ...obj,
     metadata: { ...obj.metadata, labels: { ...obj.metadata.labels, [MANAGED_BY.key]: MANAGED_BY.value, [RUN_LABEL]: runId } },
   };
+}
+
+/** Applies objects in order (namespaces and CRDs before what lives in them); returns them as stored. */
+export async function applyAll(cluster: Cluster, objs: KubeObject[]): Promise<KubeObject[]> {
+  const stored: KubeObject[] = [];
+  for (const o of objs) stored.push(await cluster.apply(o));
+  return stored;
 }

@@ -5,9 +5,27 @@
  */
 import { request } from 'undici';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
-import type { OutsideRequest, OutsideResponse } from './types.ts';
-import { batchScript, parseBatch } from '../traffic/curl.ts';
+import { batchScript, parseBatch } from './curl.ts';
+import { CURL_EXIT } from './verdict.ts';
 import { IMAGES } from '../platform/versions.ts';
+
+/** A request made from outside the cluster (ingress), answered in curl's terms. */
+export interface OutsideRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+}
+
+export interface OutsideResponse {
+  exitCode: number; // curl's exit code (CURL_EXIT)
+  httpCode: number;
+  timeSec: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type OutsideClient = (req: OutsideRequest) => Promise<OutsideResponse>;
 
 export async function fromHost(req: OutsideRequest): Promise<OutsideResponse> {
   const start = performance.now();
@@ -23,7 +41,7 @@ export async function fromHost(req: OutsideRequest): Promise<OutsideResponse> {
     return { exitCode: 0, httpCode: res.statusCode, timeSec: (performance.now() - start) / 1000, headers, body };
   } catch (err) {
     const code = (err as { code?: string }).code;
-    const exitCode = code === 'ECONNRESET' ? 56 : code === 'ECONNREFUSED' ? 7 : code?.includes('TIMEOUT') ? 28 : 1;
+    const exitCode = code === 'ECONNRESET' ? CURL_EXIT.reset : code === 'ECONNREFUSED' ? CURL_EXIT.refused : code?.includes('TIMEOUT') ? CURL_EXIT.timeout : 1;
     return { exitCode, httpCode: 0, timeSec: (performance.now() - start) / 1000, headers: {}, body: '' };
   }
 }

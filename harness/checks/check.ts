@@ -1,0 +1,58 @@
+/**
+ * What every check kind implements, and the narrow context it runs in. A check measures one
+ * expectation and either returns what it measured or throws CheckFailed (the implementation did not
+ * do what upstream documents). Any other error means the harness or the cluster broke.
+ */
+import type { Cluster } from '../cluster/types.ts';
+import type { Expectation, NsRole } from '../scenario/types.ts';
+import type { SplitTestConfig } from '../stats/split-test.ts';
+import type { Batch, TrafficEngine } from '../traffic/engine.ts';
+import { WaitTimeout, type Timing } from '../wait.ts';
+
+/** Control-plane checks read what controllers write; data-plane checks send traffic. */
+export type Plane = 'control' | 'data';
+export const PLANES: readonly Plane[] = ['control', 'data'];
+
+export interface CheckContext {
+  cluster: Cluster;
+  traffic: TrafficEngine;
+  timing: Timing;
+  namespaces: Record<NsRole, string>;
+  /** Fixture variables (namespace names, …) for expected messages. */
+  vars: Record<string, string>;
+  /** Requests per convergence attempt, and curl --max-time per request. */
+  batchSize: number;
+  maxTimeSec: number;
+  splitConfig: SplitTestConfig;
+  /** Keeps raw batches for a failed scenario's diagnostics. */
+  keep(batch: Batch): void;
+}
+
+export interface Measured {
+  requests: number;
+  convergedMs?: number;
+  attempts?: number;
+  detail: string;
+}
+
+export interface CheckKind<E extends Expectation> {
+  plane: Plane;
+  title(e: E): string;
+  run(ctx: CheckContext, e: E): Promise<Measured>;
+}
+
+export class CheckFailed extends Error {
+  constructor(message: string, readonly requests: number) {
+    super(message);
+  }
+}
+
+/** A deadline passed while waiting for the expected state: that is the implementation's failure. */
+export async function failOnTimeout<T>(requests: () => number, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof WaitTimeout) throw new CheckFailed(err.message, requests());
+    throw err;
+  }
+}

@@ -1,0 +1,33 @@
+/** Objects (by name or label selector) no longer exist. */
+import type { GoneExpectation } from '../scenario/types.ts';
+import { clockOf, waitFor } from '../wait.ts';
+import { failOnTimeout, type CheckContext, type CheckKind } from './check.ts';
+
+async function remaining(ctx: CheckContext, e: GoneExpectation): Promise<string[]> {
+  const left: string[] = [];
+  for (const o of e.objects) {
+    const namespace = ctx.namespaces[o.ns];
+    if (o.name) {
+      if (await ctx.cluster.get({ apiVersion: o.apiVersion, kind: o.kind, namespace, name: o.name })) left.push(`${o.kind} ${namespace}/${o.name}`);
+    } else {
+      const found = await ctx.cluster.list(o.apiVersion, o.kind, { namespace, labelSelector: o.labelSelector });
+      left.push(...found.map((f) => `${o.kind} ${namespace}/${f.metadata.name}`));
+    }
+  }
+  return left;
+}
+
+export const goneCheck: CheckKind<GoneExpectation> = {
+  plane: 'control',
+  title: (e) => `gone: ${e.objects.map((o) => `${o.kind} ${o.name ?? o.labelSelector}`).join(', ')}`,
+  async run(ctx, e) {
+    const clock = clockOf(ctx.timing);
+    const start = clock.now();
+    let left: string[] = [];
+    await failOnTimeout(() => 0, () => waitFor(goneCheck.title(e), async () => {
+      left = await remaining(ctx, e);
+      return left.length === 0 ? true : undefined;
+    }, ctx.timing, () => `still present: ${left.join(', ')}`));
+    return { convergedMs: clock.now() - start, requests: 0, detail: 'nothing left' };
+  },
+};

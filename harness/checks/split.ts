@@ -1,0 +1,77 @@
+/**
+ * A weighted split, decided by the sequential test in harness/stats over single requests, after a
+ * warm-up that waits for the configuration to be in effect.
+ */
+import type { SplitExpectation } from '../scenario/types.ts';
+import type { RequestRecord, RequestSpec } from '../traffic/curl.ts';
+import { classify, describeRecord } from '../traffic/verdict.ts';
+import { SplitTest } from '../stats/split-test.ts';
+import { converge, type Converged, type Observation } from '../wait.ts';
+import { CheckFailed, failOnTimeout, type CheckContext, type CheckKind, type Measured } from './check.ts';
+import { destName, resolveUrl, send, specFor } from './requests.ts';
+
+function backendOf(r: RequestRecord, normalize: RegExp): string | undefined {
+  return normalize.exec(r.markers.backend ?? '')?.[0];
+}
+
+interface SplitRun {
+  ctx: CheckContext;
+  e: SplitExpectation;
+  spec: RequestSpec;
+  normalize: RegExp;
+  batchSize: number;
+  requests: number;
+}
+
+/** The new configuration is in effect once no zero-weight backend answers and every weighted backend has. */
+async function warmUp(run: SplitRun): Promise<Converged> {
+  const { ctx, e } = run;
+  const positive = Object.keys(e.weights).filter((b) => e.weights[b] > 0);
+  let seen = new Set<string>();
+  const warm = async (): Promise<Observation> => {
+    const batch = await send(ctx, e.from, e.to, run.spec, run.batchSize);
+    run.requests += batch.records.length;
+    const names = batch.records.map((r) => backendOf(r, run.normalize) ?? `unidentified(${classify(r)})`);
+    const leaked = names.filter((n) => !positive.includes(n));
+    if (leaked.length > 0) {
+      seen = new Set();
+      return { ok: false, detail: `answered by ${[...new Set(leaked)].join(', ')}` };
+    }
+    names.forEach((n) => seen.add(n));
+    const missing = positive.filter((b) => !seen.has(b));
+    return missing.length === 0 ? { ok: true, detail: 'all weighted backends answered' } : { ok: false, detail: `not yet answered: ${missing.join(', ')}` };
+  };
+  return failOnTimeout(() => run.requests, () => converge(`${splitCheck.title(e)} (configuration in effect)`, warm, ctx.timing, { consecutive: 1 }));
+}
+
+/** Fresh samples, one decision per request, until the sequential test decides. */
+async function decide(run: SplitRun): Promise<string> {
+  const { ctx, e } = run;
+  const test = new SplitTest(e.weights, ctx.splitConfig);
+  for (;;) {
+    const batch = await send(ctx, e.from, e.to, run.spec, run.batchSize);
+    for (const r of batch.records) {
+      run.requests++;
+      const b = backendOf(r, run.normalize);
+      if (b === undefined) throw new CheckFailed(`request not served by an identifiable backend: ${describeRecord(r)}`, run.requests);
+      const decision = test.observe(b);
+      if (decision === 'continue') continue;
+      const st = test.state();
+      const counts = Object.entries(st.counts).map(([k, v]) => `${k}=${v}`).join(' ');
+      if (decision === 'fail') throw new CheckFailed(`${st.reason} [${counts}]`, run.requests);
+      return `${st.reason} [${counts}]; false-failure bound ${test.falseFailureBound.toExponential(1)}`;
+    }
+  }
+}
+
+export const splitCheck: CheckKind<SplitExpectation> = {
+  plane: 'data',
+  title: (e) => `${e.from} → ${destName(e.to)} splits ${Object.entries(e.weights).map(([b, w]) => `${b}=${w}`).join('/')}`,
+  async run(ctx, e): Promise<Measured> {
+    const spec = specFor(ctx, await resolveUrl(ctx, e.to), e, [{ name: 'backend', pattern: e.backend.pattern, in: 'body' }]);
+    const run: SplitRun = { ctx, e, spec, normalize: new RegExp(e.backend.normalize), batchSize: Math.max(ctx.batchSize, 10), requests: 0 };
+    const warm = await warmUp(run);
+    const detail = await decide(run);
+    return { convergedMs: warm.elapsedMs, attempts: warm.attempts, requests: run.requests, detail };
+  },
+};

@@ -1,0 +1,44 @@
+/** Every request gets the expected verdict, through (or around) the waypoint, N batches in a row. */
+import type { TrafficExpectation } from '../scenario/types.ts';
+import type { RequestRecord } from '../traffic/curl.ts';
+import { classify, describeRecord } from '../traffic/verdict.ts';
+import { converge, type Observation } from '../wait.ts';
+import { failOnTimeout, type CheckKind } from './check.ts';
+import { destName, requestTitle, resolveUrl, send, specFor } from './requests.ts';
+
+/** Why one request does not meet the expectation, or undefined if it does. */
+export function mismatch(e: TrafficExpectation, r: RequestRecord): string | undefined {
+  const verdict = classify(r);
+  const accepted: readonly string[] = typeof e.verdict === 'string' ? [e.verdict] : e.verdict;
+  if (!accepted.includes(verdict)) return `verdict ${verdict}, expected ${accepted.join(' or ')}`;
+  if (e.via === 'waypoint' && !r.markers.reqid) return 'no X-Request-Id at the backend: the request did not pass an L7 proxy';
+  if (e.via === 'direct' && (r.markers.reqid || r.markers.via)) return 'the backend saw L7 proxy headers: the request passed a waypoint';
+  if (e.routeMarker === null && r.markers.via) return `the route's header is still applied: ${r.markers.via}`;
+  if (typeof e.routeMarker === 'string' && !r.markers.via?.includes(`"${e.routeMarker}"`)) {
+    return `x-wpt-via should be "${e.routeMarker}", saw ${r.markers.via ? r.markers.via : 'none'}`;
+  }
+  if (e.minTimeSec !== undefined && r.timeSec < e.minTimeSec) return `took ${r.timeSec}s, expected at least ${e.minTimeSec}s`;
+  return undefined;
+}
+
+export const trafficCheck: CheckKind<TrafficExpectation> = {
+  plane: 'data',
+  title(e) {
+    const how = requestTitle(e);
+    const verdict = typeof e.verdict === 'string' ? e.verdict : e.verdict.join('|');
+    return `${e.from} → ${destName(e.to)}${how ? ` (${how})` : ''} expects ${verdict}${e.via ? ` via ${e.via}` : ''}`;
+  },
+  async run(ctx, e) {
+    const spec = specFor(ctx, await resolveUrl(ctx, e.to), e);
+    let requests = 0;
+    const observe = async (): Promise<Observation> => {
+      const batch = await send(ctx, e.from, e.to, spec, ctx.batchSize);
+      requests += batch.records.length;
+      const bad = batch.records.map((r) => [r, mismatch(e, r)] as const).filter(([, why]) => why);
+      if (bad.length === 0) return { ok: true, detail: `${batch.records.length} requests as expected` };
+      return { ok: false, detail: bad.map(([r, why]) => `${why}: ${describeRecord(r)}`).join('; ') };
+    };
+    const c = await failOnTimeout(() => requests, () => converge(trafficCheck.title(e), observe, ctx.timing));
+    return { convergedMs: c.elapsedMs, attempts: c.attempts, requests, detail: `${requests} requests, converged after ${c.attempts} attempts` };
+  },
+};

@@ -1,0 +1,65 @@
+/**
+ * How a check, a scenario and a run end. The words are the report's: passed, failed (the
+ * implementation did not do what upstream documents), not-run (with the reason: control-plane mode,
+ * a setup step or an earlier check failed), not-supported (features the implementation does not
+ * claim, as data), error (the harness or the cluster broke, not the implementation).
+ */
+import type { Plane } from '../checks/check.ts';
+import type { Feature } from '../scenario/types.ts';
+import type { Diagnostics } from './diagnostics.ts';
+
+export type Outcome = 'passed' | 'failed' | 'not-run' | 'not-supported' | 'error';
+export const OUTCOMES: readonly Outcome[] = ['passed', 'failed', 'not-run', 'not-supported', 'error'];
+
+export interface CheckResult {
+  step: string;
+  check: string;
+  plane: Plane;
+  outcome: Outcome;
+  /** What was measured (passed), or why not. */
+  detail: string;
+  requests: number;
+  convergedMs?: number;
+  unsupportedFeatures?: Feature[];
+}
+
+export interface ScenarioResult {
+  id: string;
+  outcome: Outcome;
+  durationMs: number;
+  /** Longest time any check took to converge. */
+  convergenceMs: number;
+  /** Why the scenario did not pass; absent when it passed. */
+  reason?: string;
+  unsupportedFeatures?: Feature[];
+  checks: CheckResult[];
+  diagnostics?: Diagnostics;
+}
+
+/** A step of the run itself (install, clients) that failed before or instead of the scenarios. */
+export interface SetupFailure {
+  step: string;
+  message: string;
+  fix?: string;
+}
+
+export interface RunResult {
+  results: ScenarioResult[];
+  setup?: SetupFailure;
+}
+
+export function countOutcomes(results: { outcome: Outcome }[]): Record<Outcome, number> {
+  const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
+  for (const r of results) counts[r.outcome]++;
+  return counts;
+}
+
+/** A scenario passed when a check passed and nothing failed or broke; when nothing ran, it says why. */
+export function scenarioOutcome(checks: CheckResult[], stop?: { outcome: 'failed' | 'error'; reason: string }): { outcome: Outcome; reason?: string } {
+  if (stop) return stop;
+  if (checks.some((c) => c.outcome === 'passed')) return { outcome: 'passed' };
+  if (checks.length > 0 && checks.every((c) => c.outcome === 'not-supported')) {
+    return { outcome: 'not-supported', reason: 'every check needs a feature the implementation does not claim' };
+  }
+  return { outcome: 'not-run', reason: checks.find((c) => c.outcome === 'not-run')?.detail ?? 'the scenario has no checks' };
+}
