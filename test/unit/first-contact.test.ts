@@ -10,6 +10,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { execa } from 'execa';
+import { parse as parseYaml } from 'yaml';
 import { parseE2eArgs } from '../../harness/cli/args.ts';
 import { EXIT, InfraError, reportError, UserError } from '../../harness/cli/errors.ts';
 import { nodeVersionProblem } from '../../harness/cli/node-version.ts';
@@ -22,6 +23,8 @@ import { loadUserKubeconfig, writePrivateKubeconfig } from '../../harness/platfo
 import { Teardown } from '../../harness/platform/teardown.ts';
 import { parseIstioctlVersion, parseKindVersion, resolveIstioctl } from '../../harness/platform/tools.ts';
 import { loadImplementation } from '../../harness/report/implementation.ts';
+import { verifyBundle } from '../../harness/report/verify.ts';
+import { checkGatewayClass, expectedController } from '../../harness/platform/gateway-class.ts';
 import type { Cluster } from '../../harness/cluster/types.ts';
 import { CLUSTER_TIMING } from '../../harness/wait.ts';
 import { CATALOGUE } from '../../suites/index.ts';
@@ -247,5 +250,67 @@ describe('first contact: nothing leaks', function () {
     await t.runAll();
     expect(existsSync(file)).to.equal(false);
     expect(existsSync(path.dirname(file))).to.equal(false);
+  });
+});
+
+describe('first contact: setup failures are reported', function () {
+  this.timeout(120_000);
+  it('an unreachable cluster: exit 3 with report.yaml, junit.xml naming the step and summary.md saying what broke; report:verify accepts it', async () => {
+    const dir = path.join(tmp(), 'report');
+    const r = await e2e(['--cluster', 'existing', '--kubeconfig', kubeconfig('https://127.0.0.1:1'), '--report-dir', dir, '--grep', '^routing/']);
+    expect(r.exitCode, r.stderr).to.equal(EXIT.infrastructure);
+    const report = parseYaml(readFileSync(path.join(dir, 'report.yaml'), 'utf8'));
+    expect(report.setup).to.deep.include({ outcome: 'error', step: 'cluster answers (context x, https://127.0.0.1:1)' });
+    expect(report.scenarios.every((s: { outcome: string }) => s.outcome === 'not-run')).to.equal(true);
+    const junit = readFileSync(path.join(dir, 'junit.xml'), 'utf8');
+    expect(junit.match(/<error /g)).to.have.length(1);
+    expect(junit).to.include('name="cluster answers (context x, https://127.0.0.1:1)"');
+    expect(readFileSync(path.join(dir, 'summary.md'), 'utf8').split('\n')[0]).to.match(/^\*\*Setup failed\*\* at "cluster answers.*ECONNREFUSED.* — fix: check that/);
+    expect(verifyBundle(dir)).to.deep.equal([]);
+  });
+  it('report:verify: a malformed evidence.json or report.yaml is a usage error (exit 2) naming the file, without a stack trace', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'evidence.json'), '{ not json');
+    const bad = await execa('node', ['--import', 'tsx', 'scripts/report-verify.ts', dir], { reject: false });
+    expect(bad.exitCode).to.equal(EXIT.usage);
+    expect(bad.stderr).to.include(`${path.join(dir, 'evidence.json')} cannot be parsed`).and.not.match(STACK);
+    writeFileSync(path.join(dir, 'evidence.json'), '{"files": {}}');
+    writeFileSync(path.join(dir, 'report.yaml'), 'a: [unclosed');
+    expect(() => verifyBundle(dir)).to.throw(UserError, /report\.yaml cannot be parsed/);
+  });
+});
+
+describe('the GatewayClass gate', () => {
+  const timing = { ...CLUSTER_TIMING, intervalMs: 5, maxIntervalMs: 10 };
+  const gc = (name: string, controllerName: string, accepted?: string) => ({
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name }, spec: { controllerName },
+    status: accepted ? { conditions: [{ type: 'Accepted', status: accepted, reason: accepted === 'True' ? 'Accepted' : 'InvalidParameters', message: 'm' }] } : undefined,
+  });
+  const clusterWith = (...classes: ReturnType<typeof gc>[]) => ({
+    get: async (ref: { name: string }) => classes.find((c) => c.metadata.name === ref.name),
+    list: async () => classes,
+  }) as unknown as Cluster;
+  it('knows the controllers istiod registers for its waypoint classes', () => {
+    expect(expectedController('istio-waypoint')).to.equal('istio.io/mesh-controller');
+    expect(expectedController('istio-agentgateway-waypoint')).to.equal('istio.io/agentgateway-waypoint-controller');
+    expect(expectedController('vendor-waypoint')).to.equal(undefined);
+    expect(expectedController('vendor-waypoint', 'example.com/waypoint')).to.equal('example.com/waypoint');
+  });
+  it('passes an Accepted class of the expected controller, and returns what the report records', async () => {
+    const c = clusterWith(gc('istio-waypoint', 'istio.io/mesh-controller', 'True'));
+    expect(await checkGatewayClass(c, 'istio-waypoint', 'istio.io/mesh-controller', timing)).to.deep.equal({ name: 'istio-waypoint', controllerName: 'istio.io/mesh-controller' });
+  });
+  it('one configuration error for a missing class (listing those present), a wrong controller, or a class never Accepted', async () => {
+    const c = clusterWith(gc('istio-waypoint', 'istio.io/mesh-controller', 'True'), gc('other', 'example.com/x', 'False'));
+    const missing = await checkGatewayClass(c, 'nope', undefined, timing, 50).catch((e) => e);
+    expect(missing).to.be.instanceOf(UserError);
+    expect(missing.message).to.match(/GatewayClass nope does not exist/);
+    expect(missing.fix).to.include('istio-waypoint (istio.io/mesh-controller)');
+    const wrong = await checkGatewayClass(c, 'istio-waypoint', 'istio.io/agentgateway-waypoint-controller', timing, 60_000).catch((e) => e);
+    expect(wrong).to.be.instanceOf(UserError);
+    expect(wrong.message).to.match(/handled by controller istio.io\/mesh-controller, not istio.io\/agentgateway-waypoint-controller/);
+    const notAccepted = await checkGatewayClass(c, 'other', undefined, timing, 50).catch((e) => e);
+    expect(notAccepted).to.be.instanceOf(UserError);
+    expect(notAccepted.message).to.match(/is not Accepted \(False\/InvalidParameters: m\)/);
   });
 });
