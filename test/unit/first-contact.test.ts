@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -242,6 +242,14 @@ describe('first contact: nothing leaks', function () {
     expect(err).to.be.instanceOf(Error);
     expect(await t.runAll()).to.deep.equal([]);
     expect(readFileSync(path.join(dir, 'calls'), 'utf8').split('\n').filter(Boolean)).to.deep.equal(['install', 'uninstall']);
+  });
+  it('the unit tests that make temp dirs leave none behind (wpt-dl-*, wpt-istioctl-*, wpt-report-*)', async () => {
+    const dir = tmp();
+    const r = await execa('npx', ['mocha', '--no-config', '--node-option', 'import=tsx', '--timeout', '60000', '--grep', 'npm run selftest', '--invert',
+      'test/unit/platform.test.ts', 'test/unit/istioctl-dumps.test.ts', 'test/unit/report.test.ts'], { reject: false, env: { TMPDIR: dir } });
+    expect(r.exitCode, r.stdout).to.equal(0);
+    expect(r.stdout).to.match(/\d+ passing/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('wpt-'))).to.deep.equal([]); // node's and tsx's own caches aside
   });
   it('the kubeconfig with credentials is private and removed at teardown', async () => {
     const t = new Teardown();
