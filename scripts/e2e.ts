@@ -5,13 +5,14 @@
 import '../harness/cli/require-node.ts';
 import { CommanderError } from 'commander';
 import { parseE2eArgs, type E2eOptions } from '../harness/cli/args.ts';
-import { EXIT, reportError } from '../harness/cli/errors.ts';
+import { EXIT, Interrupted, reportError } from '../harness/cli/errors.ts';
 import { Progress, resultLine } from '../harness/cli/progress.ts';
 import { prepareReportDir } from '../harness/cli/report-dir.ts';
 import { selectScenarios } from '../harness/cli/select.ts';
 import { KubeCluster } from '../harness/cluster/kube.ts';
 import { ContainerClient, fromHost, hostRoutesToKind } from '../harness/traffic/outside.ts';
 import { bringUpKind, checkReachable, kindPreflight, useExisting, type ClusterAccess } from '../harness/platform/bringup.ts';
+import { withDeadline } from '../harness/platform/deadline.ts';
 import { checkGatewayClass, expectedController } from '../harness/platform/gateway-class.ts';
 import { checkInstalled, installGatewayApi, installIstio, installMetallb, readInstalled, type InstallContext } from '../harness/platform/install.ts';
 import { istioctlDumper } from '../harness/platform/istioctl-dumps.ts';
@@ -54,14 +55,18 @@ function decide(o: E2eOptions): Selection {
   };
 }
 
+/** Each install step is bounded as a whole: a request the API server never answers cannot hang the run. */
+const INSTALL_DEADLINE_MS = 20 * 60_000;
+
 async function install(o: E2eOptions, ictx: InstallContext, progress: Progress, istioctl: () => Promise<Tool>): Promise<void> {
+  const step = (name: string, fn: () => Promise<void>) => progress.step(name, () => withDeadline(name, INSTALL_DEADLINE_MS, fn));
   if (o.skipInstall) {
-    await progress.step('Gateway API CRDs, istiod, istio-cni and ztunnel present and ready', () => checkInstalled(ictx));
+    await step('Gateway API CRDs, istiod, istio-cni and ztunnel present and ready', () => checkInstalled(ictx));
     return;
   }
-  if (o.cluster === 'kind') await progress.step('MetalLB', () => installMetallb(ictx));
-  await progress.step('Gateway API CRDs', () => installGatewayApi(ictx));
-  await progress.step(`Istio ${o.istioVersion} ambient`, () => installIstio(ictx, istioctl));
+  if (o.cluster === 'kind') await step('MetalLB', () => installMetallb(ictx));
+  await step('Gateway API CRDs', () => installGatewayApi(ictx));
+  await step(`Istio ${o.istioVersion} ambient`, () => installIstio(ictx, istioctl));
 }
 
 /** What the run learnt about the cluster so far: the report of a failed setup says as much as is known. */
@@ -146,7 +151,9 @@ async function run(o: E2eOptions): Promise<number> {
     progress.line(`${n.passed} passed, ${n.failed} failed, ${n.error} errors, ${n['not-run']} not run, ${n['not-supported']} not supported; report in ${o.reportDir}`);
     exitCode = result.setup || n.error > 0 ? EXIT.infrastructure : n.failed > 0 ? EXIT.scenarioFailed : EXIT.ok;
   } catch (err) {
-    if (!teardown.interrupted) await reportSetupFailure(o, sel, facts, progress.failedStep ?? 'setup', err, progress.line);
+    // A step stopped by SIGINT/SIGTERM fails too: that is the interruption, not a setup failure.
+    if (teardown.interrupted) throw new Interrupted('interrupted: what this run created was torn down', undefined, { cause: err });
+    await reportSetupFailure(o, sel, facts, progress.failedStep ?? 'setup', err, progress.line);
     throw err;
   } finally {
     for (const f of await teardown.runAll(progress.line)) progress.line(`teardown failed: ${f}`);

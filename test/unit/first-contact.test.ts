@@ -97,6 +97,23 @@ describe('first contact: exit codes of npm run e2e (real processes, loopback onl
     expect(silent.stderr).to.include(`127.0.0.1:${hangingPort}`).and.include('answering /version: no answer within 2s');
   });
 
+  it('SIGTERM sent to npm alone reaches the e2e process: it tears down and exits 130, leaving no orphan', async () => {
+    const dir = path.join(tmp(), 'r');
+    const npm = execa('npm', ['run', '--silent', 'e2e', '--', '--cluster', 'existing', '--kubeconfig', kubeconfig(`https://127.0.0.1:${hangingPort}`), '--report-dir', dir, '--connect-timeout', '60'], { reject: false });
+    const started = Date.now();
+    while (!(existsSync(path.join(dir, 'run.log')) && readFileSync(path.join(dir, 'run.log'), 'utf8').includes('kubeconfig and context'))) {
+      if (Date.now() - started > 60_000) expect.fail('the run never started');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const children = (await execa('ps', ['-o', 'pid=', '--ppid', String(npm.pid)])).stdout.split('\n').map(Number).filter(Boolean);
+    expect(children).to.have.length.above(0);
+    npm.kill('SIGTERM');
+    const r = await npm;
+    expect(r.exitCode, r.stderr).to.equal(EXIT.interrupted);
+    expect(readFileSync(path.join(dir, 'run.log'), 'utf8')).to.include('SIGTERM received: tearing down');
+    for (const pid of children) expect(() => process.kill(pid, 0), `process ${pid} survived`).to.throw(/ESRCH/);
+  });
+
   it('Node.js older than 22 is refused with the fix, before any other module loads', () => {
     expect(nodeVersionProblem('20.20.2')).to.match(/Node\.js 20\.20\.2 is too old/).and.match(/nvm install/);
     expect(nodeVersionProblem('22.0.0')).to.equal(undefined);
