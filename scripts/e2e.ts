@@ -3,7 +3,10 @@
  * Exit codes: harness/cli/errors.ts EXIT (README "Exit codes").
  */
 import '../harness/cli/require-node.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { CommanderError } from 'commander';
+import { stringify } from 'yaml';
 import { parseE2eArgs, type E2eOptions } from '../harness/cli/args.ts';
 import { EXIT, Interrupted, reportError } from '../harness/cli/errors.ts';
 import { Progress, resultLine } from '../harness/cli/progress.ts';
@@ -17,6 +20,7 @@ import { checkGatewayClass, expectedController } from '../harness/platform/gatew
 import { checkInstalled, installGatewayApi, installIstio, installMetallb, readInstalled, type InstallContext } from '../harness/platform/install.ts';
 import { istioctlDumper } from '../harness/platform/istioctl-dumps.ts';
 import { plan } from '../harness/platform/plan.ts';
+import { setupDiagnostics } from '../harness/platform/setup-diagnostics.ts';
 import { Teardown } from '../harness/platform/teardown.ts';
 import { resolveIstioctl, type Tool } from '../harness/platform/tools.ts';
 import { KIND } from '../harness/platform/versions.ts';
@@ -27,6 +31,7 @@ import { unrunSuite } from '../harness/runner/suite-runner.ts';
 import { writeReportBundle } from '../harness/report/bundle.ts';
 import { loadImplementation, type ImplementationClaim } from '../harness/report/implementation.ts';
 import { CATALOGUE } from '../suites/index.ts';
+import type { Cluster } from '../harness/cluster/types.ts';
 import type { Feature, Scenario } from '../harness/scenario/types.ts';
 
 function listing(json: boolean): string {
@@ -89,20 +94,27 @@ async function report(o: E2eOptions, sel: Selection, facts: Facts, run: RunResul
 }
 
 /** A setup step broke: the bundle records the step, what broke and the fix; every scenario is not run. */
-async function reportSetupFailure(o: E2eOptions, sel: Selection, facts: Facts, step: string, err: unknown, log: (l: string) => void): Promise<void> {
+async function reportSetupFailure(o: E2eOptions, sel: Selection, facts: Facts, step: string, err: unknown): Promise<void> {
   const setup = { step, message: (err as Error).message, fix: (err as { fix?: string }).fix };
-  try {
-    await report(o, sel, facts, { results: unrunSuite(sel.scenarios, `setup failed: ${step}`), setup });
-  } catch (e) {
-    log(`could not write the report of the failed setup: ${(e as Error).message}`);
-  }
+  await report(o, sel, facts, { results: unrunSuite(sel.scenarios, `setup failed: ${step}`), setup }).catch((e) => {
+    console.error(`could not write the report of the failed setup: ${(e as Error).message}`);
+  });
 }
 
 /** Checked before any download or change: the kubeconfig and its context, or Docker for kind. */
-async function bringUp(o: E2eOptions, progress: Progress, teardown: Teardown, failed: () => boolean): Promise<ClusterAccess> {
+async function bringUp(o: E2eOptions, progress: Progress, teardown: Teardown): Promise<ClusterAccess> {
   if (o.cluster === 'existing') return progress.step('kubeconfig and context', async () => useExisting(o, teardown));
   await progress.step('Docker reachable, with the resources kind needs', kindPreflight);
-  return bringUpKind(o, { teardown, step: (n, f) => progress.step(n, f), log: progress.line, failed, reportDir: o.reportDir });
+  return bringUpKind(o, { teardown, step: (n, f) => progress.step(n, f), log: progress.line });
+}
+
+/** What a failed run leaves to look at, written before the bundle seals the directory with evidence.json. */
+async function failureEvidence(o: E2eOptions, access: ClusterAccess | undefined, cluster: Cluster | undefined, setupFailed: boolean): Promise<void> {
+  if (cluster && setupFailed) {
+    mkdirSync(path.join(o.reportDir, 'diagnostics'), { recursive: true });
+    writeFileSync(path.join(o.reportDir, 'diagnostics', 'setup.yaml'), stringify(await setupDiagnostics(cluster)));
+  }
+  await access?.collectLogs?.(path.join(o.reportDir, 'kind-logs'));
 }
 
 async function run(o: E2eOptions): Promise<number> {
@@ -120,45 +132,57 @@ async function run(o: E2eOptions): Promise<number> {
   const teardown = new Teardown();
   const removeSignals = teardown.onSignals(progress.line);
   const facts: Facts = { kubernetesVersion: 'unknown', gatewayApi: { version: 'unknown', channel: 'unknown' } };
+  let access: ClusterAccess | undefined;
+  let cluster: KubeCluster | undefined;
   let exitCode: number = EXIT.infrastructure;
+  let writeReport: () => Promise<void> = async () => {};
+  let failure: unknown;
   try {
-    const access = await bringUp(o, progress, teardown, () => exitCode !== EXIT.ok);
-    const cluster = new KubeCluster(access.kc);
+    access = await bringUp(o, progress, teardown);
+    const kube = new KubeCluster(access.kc);
+    cluster = kube;
     const server = access.kc.getCurrentCluster()?.server ?? 'unknown server';
-    facts.kubernetesVersion = await progress.step(`cluster answers (${cluster.description}, ${server})`, () => checkReachable(cluster, server, o.connectTimeoutMs));
+    facts.kubernetesVersion = await progress.step(`cluster answers (${kube.description}, ${server})`, () => checkReachable(kube, server, o.connectTimeoutMs));
     const outsideContainer = new ContainerClient();
     teardown.add('stop the outside client', () => outsideContainer.stop());
     const outside = o.cluster === 'kind' && !hostRoutesToKind() ? (r: Parameters<typeof fromHost>[0]) => outsideContainer.request(r) : fromHost;
-    const env = makeEnv(cluster, { timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, outside, log: progress.line });
+    const env = makeEnv(kube, { timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, outside, log: progress.line });
     const ictx: InstallContext = {
-      cluster, kubeconfig: access.kubeconfig, context: access.context, istioVersion: o.istioVersion,
+      cluster: kube, kubeconfig: access.kubeconfig, context: access.context, istioVersion: o.istioVersion,
       kindNetwork: o.cluster === 'kind', teardown, timing: o.timing, runId: env.runId, log: progress.line,
     };
     let istioctl: Promise<Tool> | undefined;
     const getIstioctl = (version: string) => (istioctl ??= progress.step(`istioctl ${version}`, () => resolveIstioctl(version, o.istioctl)));
     await install(o, ictx, progress, () => getIstioctl(o.istioVersion));
-    Object.assign(facts, await readInstalled(cluster));
+    Object.assign(facts, await readInstalled(kube));
     facts.gatewayClass = await progress.step(`GatewayClass ${sel.gatewayClass} Accepted`, () =>
-      checkGatewayClass(cluster, sel.gatewayClass, expectedController(sel.gatewayClass, sel.claim?.controllerName), o.timing));
+      checkGatewayClass(kube, sel.gatewayClass, expectedController(sel.gatewayClass, sel.claim?.controllerName), o.timing));
     const dumper = await getIstioctl(facts.istioVersion!).then((t) => istioctlDumper(t.path, ictx.kubeconfig, ictx.context), (err) => {
       progress.line(`istioctl unavailable, diagnostics without it: ${(err as Error).message}`);
       return undefined;
     });
     if (dumper) env.dumpers.push(dumper);
     const result = await progress.step(`${sel.scenarios.length} scenarios`, () => runCatalogue(env, sel.scenarios, o.parallel, (r) => progress.line(resultLine(r))));
-    await report(o, sel, facts, result);
     const n = countOutcomes(result.results);
-    progress.line(`${n.passed} passed, ${n.failed} failed, ${n.error} errors, ${n['not-run']} not run, ${n['not-supported']} not supported; report in ${o.reportDir}`);
     exitCode = result.setup || n.error > 0 ? EXIT.infrastructure : n.failed > 0 ? EXIT.scenarioFailed : EXIT.ok;
+    if (exitCode !== EXIT.ok) await failureEvidence(o, access, kube, Boolean(result.setup)).catch((e) => progress.line(`failure evidence incomplete: ${(e as Error).message}`));
+    progress.line(`${n.passed} passed, ${n.failed} failed, ${n.error} errors, ${n['not-run']} not run, ${n['not-supported']} not supported`);
+    writeReport = () => report(o, sel, facts, result);
   } catch (err) {
     // A step stopped by SIGINT/SIGTERM fails too: that is the interruption, not a setup failure.
     if (teardown.interrupted) throw new Interrupted('interrupted: what this run created was torn down', undefined, { cause: err });
-    await reportSetupFailure(o, sel, facts, progress.failedStep ?? 'setup', err, progress.line);
-    throw err;
+    const reached = facts.kubernetesVersion !== 'unknown' ? cluster : undefined;
+    await failureEvidence(o, access, reached, true).catch((e) => progress.line(`failure evidence incomplete: ${(e as Error).message}`));
+    failure = err;
+    writeReport = () => reportSetupFailure(o, sel, facts, progress.failedStep ?? 'setup', err);
   } finally {
     for (const f of await teardown.runAll(progress.line)) progress.line(`teardown failed: ${f}`);
     removeSignals();
   }
+  // Written last: evidence.json seals every file, run.log with the teardown included.
+  await writeReport();
+  console.log(`report in ${o.reportDir}`);
+  if (failure) throw failure;
   return exitCode;
 }
 

@@ -22,15 +22,14 @@ export interface ClusterAccess {
   /** One kubeconfig file for istioctl. */
   kubeconfig: string;
   context: string;
+  /** kind's node logs, for a failed run's report (before the bundle is sealed by evidence.json). */
+  collectLogs?: (dir: string) => Promise<void>;
 }
 
 export interface BringUpContext {
   teardown: Teardown;
   step: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
   log: (line: string) => void;
-  /** Read at teardown time: kind logs are exported only when the run failed. */
-  failed: () => boolean;
-  reportDir: string;
 }
 
 export interface KindOptions {
@@ -53,9 +52,6 @@ export async function bringUpKind(o: KindOptions, c: BringUpContext): Promise<Cl
   }
   if (!exists) {
     if (!o.keepCluster) c.teardown.add(`delete kind cluster ${KIND.clusterName}`, () => kind.deleteCluster(bin, KIND.clusterName));
-    c.teardown.add('export kind logs on failure', async () => {
-      if (c.failed()) await kind.exportLogs(bin, KIND.clusterName, path.join(c.reportDir, 'kind-logs'));
-    });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'wpt-kind-'));
     c.teardown.add('remove the kind config', async () => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(path.join(dir, 'kind.yaml'), kind.kindConfig());
@@ -63,7 +59,7 @@ export async function bringUpKind(o: KindOptions, c: BringUpContext): Promise<Cl
   }
   const kubeconfig = writePrivateKubeconfig(await kind.kubeconfigFor(bin, KIND.clusterName, c.teardown.signal), c.teardown);
   const context = `kind-${KIND.clusterName}`;
-  return { kc: loadKubeConfig(kubeconfig, context), kubeconfig, context };
+  return { kc: loadKubeConfig(kubeconfig, context), kubeconfig, context, collectLogs: (dir) => kind.exportLogs(bin, KIND.clusterName, dir) };
 }
 
 export function useExisting(o: { kubeconfig?: string; context?: string }, teardown: Teardown): ClusterAccess {

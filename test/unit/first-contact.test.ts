@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -232,7 +233,7 @@ describe('first contact: nothing leaks', function () {
     const signals = new EventEmitter();
     const exited = new Promise<number>((resolve) => t.onSignals(() => {}, resolve, signals));
     const up = bringUpKind({ reuseCluster: false, keepCluster: false, kind }, {
-      teardown: t, step: (_n, f) => f(), log: () => {}, failed: () => true, reportDir: dir,
+      teardown: t, step: (_n, f) => f(), log: () => {},
     }).catch((e) => e);
     const started = Date.now();
     while (!readFileSync(calls, { flag: 'a+' }).toString().includes('create cluster')) {
@@ -292,6 +293,30 @@ describe('first contact: setup failures are reported', function () {
     expect(junit).to.include('name="cluster answers (context x, https://127.0.0.1:1)"');
     expect(readFileSync(path.join(dir, 'summary.md'), 'utf8').split('\n')[0]).to.match(/^\*\*Setup failed\*\* at "cluster answers.*ECONNREFUSED.* — fix: check that/);
     expect(verifyBundle(dir)).to.deep.equal([]);
+  });
+  it('a cluster that answers /version and then fails every request: exit 3, the state of the install namespaces in diagnostics/setup.yaml, run.log sealed with the teardown', async () => {
+    const broken = http.createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/version') return res.end(JSON.stringify({ major: '1', minor: '34', gitVersion: 'v1.34.0' }));
+      res.statusCode = 500;
+      res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'etcdserver: request timed out', code: 500 }));
+    });
+    await new Promise<void>((r) => broken.listen(0, '127.0.0.1', r));
+    try {
+      const dir = path.join(tmp(), 'report');
+      const server = `http://127.0.0.1:${(broken.address() as AddressInfo).port}`;
+      const r = await e2e(['--cluster', 'existing', '--kubeconfig', kubeconfig(server), '--report-dir', dir, '--skip-install', '--grep', '^routing/']);
+      expect(r.exitCode, r.stderr).to.equal(EXIT.infrastructure);
+      expect(r.stderr).not.to.match(STACK);
+      const report = parseYaml(readFileSync(path.join(dir, 'report.yaml'), 'utf8'));
+      expect(report.environment.kubernetesVersion).to.equal('v1.34.0');
+      expect(report.setup.step).to.match(/present and ready/);
+      expect(readFileSync(path.join(dir, 'diagnostics', 'setup.yaml'), 'utf8')).to.include('istio-system').and.include('etcdserver: request timed out');
+      expect(readFileSync(path.join(dir, 'run.log'), 'utf8')).to.include('teardown: ');
+      expect(verifyBundle(dir)).to.deep.equal([]);
+    } finally {
+      broken.close();
+    }
   });
   it('report:verify: a malformed evidence.json or report.yaml is a usage error (exit 2) naming the file, without a stack trace', async () => {
     const dir = tmp();
