@@ -11,7 +11,7 @@ import { parseE2eArgs, type E2eOptions } from '../harness/cli/args.ts';
 import { EXIT, Interrupted, reportError } from '../harness/cli/errors.ts';
 import { Progress, resultLine } from '../harness/cli/progress.ts';
 import { prepareReportDir } from '../harness/cli/report-dir.ts';
-import { selectScenarios } from '../harness/cli/select.ts';
+import { decide, type Selection } from '../harness/cli/select.ts';
 import { KubeCluster } from '../harness/cluster/kube.ts';
 import { ContainerClient, fromHost, hostRoutesToKind } from '../harness/traffic/outside.ts';
 import { bringUpKind, checkReachable, kindPreflight, useExisting, type ClusterAccess } from '../harness/platform/bringup.ts';
@@ -24,40 +24,17 @@ import { setupDiagnostics } from '../harness/platform/setup-diagnostics.ts';
 import { Teardown } from '../harness/platform/teardown.ts';
 import { resolveIstioctl, type Tool } from '../harness/platform/tools.ts';
 import { KIND } from '../harness/platform/versions.ts';
-import { ISTIO_FEATURES, parseFeatures } from '../harness/runner/features.ts';
 import { makeEnv, runCatalogue } from '../harness/runner/run.ts';
 import { countOutcomes, type RunResult } from '../harness/runner/results.ts';
 import { unrunSuite } from '../harness/runner/suite-runner.ts';
 import { writeReportBundle } from '../harness/report/bundle.ts';
-import { loadImplementation, type ImplementationClaim } from '../harness/report/implementation.ts';
 import { CATALOGUE } from '../suites/index.ts';
 import type { Cluster } from '../harness/cluster/types.ts';
-import type { Feature, Scenario } from '../harness/scenario/types.ts';
 
 function listing(json: boolean): string {
   const rows = CATALOGUE.map((s) => ({ id: s.id, area: s.area, description: s.description, features: s.features, tier: s.tier, source: s.source }));
   if (json) return JSON.stringify(rows, null, 2);
   return rows.map((r) => `${r.id.padEnd(46)} ${r.tier.padEnd(9)} ${r.description}`).join('\n');
-}
-
-/** What the command line and the implementation file decide before anything is touched. */
-interface Selection {
-  claim?: ImplementationClaim;
-  supported: ReadonlySet<Feature>;
-  gatewayClass: string;
-  scenarios: Scenario[];
-}
-
-function decide(o: E2eOptions): Selection {
-  const claim = o.implementation ? loadImplementation(o.implementation) : undefined;
-  let scenarios = selectScenarios(CATALOGUE, o.grep);
-  if (claim && o.certify) scenarios = scenarios.filter((s) => claim.profiles.includes(s.tier));
-  return {
-    claim,
-    supported: claim?.features ?? (o.features ? parseFeatures(o.features) : ISTIO_FEATURES),
-    gatewayClass: claim?.implementation.gatewayClassName ?? o.gatewayClass,
-    scenarios,
-  };
 }
 
 /** Each install step is bounded as a whole: a request the API server never answers cannot hang the run. */
@@ -118,7 +95,7 @@ async function failureEvidence(o: E2eOptions, access: ClusterAccess | undefined,
 }
 
 async function run(o: E2eOptions): Promise<number> {
-  const sel = decide(o);
+  const sel = decide(o, CATALOGUE);
   if (o.list) {
     console.log(listing(o.json));
     return EXIT.ok;

@@ -16,7 +16,7 @@ import { parseE2eArgs } from '../../harness/cli/args.ts';
 import { EXIT, InfraError, reportError, UserError } from '../../harness/cli/errors.ts';
 import { nodeVersionProblem } from '../../harness/cli/node-version.ts';
 import { prepareReportDir } from '../../harness/cli/report-dir.ts';
-import { selectScenarios } from '../../harness/cli/select.ts';
+import { decide, selectScenarios } from '../../harness/cli/select.ts';
 import { bringUpKind } from '../../harness/platform/bringup.ts';
 import { cachePathFor, DownloadError, fetchVerified } from '../../harness/platform/download.ts';
 import { installIstio, type InstallContext } from '../../harness/platform/install.ts';
@@ -155,6 +155,14 @@ describe('first contact: bad input', () => {
     userError(() => loadImplementation(file), /\/contact must be array.*\/profiles must be array/);
     writeFileSync(file, `${good}contact: [me]\nprofiles: [core]\ncontrollerName: example.com/waypoint\n`);
     expect(loadImplementation(file)).to.deep.include({ controllerName: 'example.com/waypoint', profiles: ['core'] });
+  });
+  it('--implementation without --certify selects the GatewayClass and the features, and keeps --grep (it was silently ignored)', () => {
+    const file = path.join(tmp(), 'impl.yaml');
+    writeFileSync(file, 'organization: o\nproject: p\nversion: "1"\nurl: u\ngatewayClassName: vendor-waypoint\ncontact: []\nprofiles: [core]\nfeatures: [Waypoint]\n');
+    const sel = decide(parseE2eArgs(['--implementation', file, '--grep', '^routing/']), CATALOGUE);
+    expect(sel.gatewayClass).to.equal('vendor-waypoint');
+    expect([...sel.supported]).to.deep.equal(['Waypoint']);
+    expect(sel.scenarios.map((s) => s.area)).to.satisfy((a: string[]) => a.length > 0 && a.every((x) => x === 'routing'));
   });
   it('a missing, empty or context-less kubeconfig', () => {
     const t = new Teardown();
