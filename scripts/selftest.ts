@@ -5,7 +5,8 @@
 import '../harness/cli/require-node.ts';
 import { Command, Option } from 'commander';
 import { CATALOGUE } from '../suites/index.ts';
-import { selfTest, survivors } from '../test/selftest/selftest.ts';
+import { SELFTEST_PARALLEL, selfTest, survivors } from '../test/selftest/selftest.ts';
+import { profileLines } from '../harness/report/profile.ts';
 import { MUTANTS, type MutantName } from '../test/model/mutations.ts';
 import { writeReportBundle } from '../harness/report/bundle.ts';
 import { exitWithUsageError } from '../harness/cli/errors.ts';
@@ -21,13 +22,14 @@ const program = new Command('selftest')
   .option('--json', 'print {faithful, mutants} as JSON')
   .option('--report-dir <dir>', 'write the conformance report bundle of the faithful run here')
   .option('--mutant <names...>', `run only these mutants (${Object.keys(MUTANTS).join(', ')})`)
+  .option('--profile', 'print where the faithful run\'s (virtual) time went')
   .exitOverride()
   .configureOutput({ writeErr: () => {} });
 
 async function main(): Promise<number> {
   let opts;
   try {
-    opts = program.parse(process.argv).opts<{ seed?: number; json?: boolean; reportDir?: string; mutant?: string[] }>();
+    opts = program.parse(process.argv).opts<{ seed?: number; json?: boolean; reportDir?: string; mutant?: string[]; profile?: boolean }>();
   } catch (err) {
     return exitWithUsageError(err, 'npm run selftest -- --help');
   }
@@ -49,6 +51,10 @@ async function main(): Promise<number> {
       mode: 'selftest',
       claimedFeatures: undefined,
     });
+  }
+  if (opts.profile) {
+    const serial = new Set(CATALOGUE.filter((s) => s.serial).map((s) => s.id));
+    console.log(profileLines(report.faithful.results, serial, SELFTEST_PARALLEL).join('\n'));
   }
   if (opts.json) {
     console.log(JSON.stringify({

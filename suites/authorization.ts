@@ -4,11 +4,13 @@
  * when a waypoint's own connection is refused at L4 (istio tests/integration/ambient/baseline_test.go).
  */
 import {
-  apply, defineScenario, direct, namespace, productpage, remove, step, svc, traffic, useWaypoint, viaWaypoint,
+  apply, defineScenario, direct, namespace, policyBound, policyNotBound, productpage, remove, step, svc, traffic, useWaypoint, viaWaypoint,
+  policyTargetNotFound, rejected, waypointProvisioned, ztunnelAccepted,
 } from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 
 const enrolled = [useWaypoint(namespace(), 'waypoint')];
+const HTTP_AT_ZTUNNEL = 'ztunnel does not support HTTP attributes (found: methods). In ambient mode you must use a waypoint proxy to enforce HTTP rules.';
 
 export default [
   defineScenario({
@@ -22,9 +24,11 @@ export default [
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('before the policy everyone may call', enrolled, [
+        ...waypointProvisioned('waypoint'),
         traffic('notsleep', productpage(), 'allowed'),
       ]),
       step('apply the policy', [apply('authorization/productpage-waypoint-policy.yaml')], [
+        policyBound('productpage-waypoint', 'waypoint'),
         traffic('sleep', productpage(), 'allowed'),
         traffic('notsleep', productpage(), 'denied-l7'),
         traffic('sleep', productpage(), 'denied-l7', { method: 'DELETE' }),
@@ -37,11 +41,12 @@ export default [
     description: 'A policy attached to the waypoint Gateway applies to every service behind it',
     features: ['Waypoint', 'L7AuthorizationPolicy'],
     tier: 'core',
-    source: [SRC.waypointDocs, SRC.authzTest],
+    source: [SRC.waypointDocs, SRC.authzTest, SRC.policyBinding],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml', 'authorization/gateway-policy.yaml'],
     steps: [
       step('policy on the Gateway', enrolled, [
+        policyBound('waypoint-viewer', 'waypoint'),
         viaWaypoint('sleep', svc('echo')),
         traffic('notsleep', svc('echo'), 'denied-l7'),
         traffic('notsleep', svc('echo-v3'), 'denied-l7'),
@@ -55,11 +60,12 @@ export default [
     description: 'A policy attached to one Service applies to that service only',
     features: ['Waypoint', 'L7AuthorizationPolicy'],
     tier: 'core',
-    source: [SRC.waypointDocs, SRC.policyStatus],
+    source: [SRC.waypointDocs, SRC.policyStatus, SRC.policyBinding],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml', 'authorization/echo-service-policy.yaml'],
     steps: [
       step('policy on the echo Service', enrolled, [
+        policyBound('echo-viewer', 'waypoint'),
         viaWaypoint('sleep', svc('echo')),
         traffic('notsleep', svc('echo'), 'denied-l7'),
         viaWaypoint('notsleep', svc('echo-v2')),
@@ -72,11 +78,12 @@ export default [
     description: 'A DENY policy on the waypoint matches a path and leaves other paths alone',
     features: ['Waypoint', 'L7AuthorizationPolicy'],
     tier: 'core',
-    source: [SRC.authzTest],
+    source: [SRC.authzTest, SRC.policyBinding],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml', 'authorization/echo-deny-admin.yaml'],
     steps: [
       step('deny /admin', enrolled, [
+        policyBound('echo-deny-admin', 'waypoint'),
         traffic('sleep', svc('echo', { path: '/admin/users' }), 'denied-l7'),
         viaWaypoint('sleep', svc('echo', { path: '/public' })),
       ]),
@@ -93,6 +100,7 @@ export default [
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('policy denies notsleep', [...enrolled, apply('authorization/echo-service-policy.yaml')], [
+        policyBound('echo-viewer', 'waypoint'),
         traffic('notsleep', svc('echo'), 'denied-l7'),
       ]),
       step('remove the policy', [remove('authorization/echo-service-policy.yaml')], [
@@ -106,14 +114,16 @@ export default [
     description: 'Without a waypoint a selector policy is enforced by ztunnel: a denied client\'s connection is reset',
     features: ['L4AuthorizationPolicy'],
     tier: 'core',
-    source: [SRC.enforceAuth, SRC.l4Policy, SRC.baselineTest],
+    source: [SRC.enforceAuth, SRC.l4Policy, SRC.baselineTest, SRC.policyConditions],
     workloads: { app: ['echo'] },
     manifests: ['authorization/echo-l4-sleep-only.yaml'],
     steps: [
       step('only sleep may connect', [], [
+        ztunnelAccepted('echo-ztunnel', 'Accepted', { message: 'attached to ztunnel' }),
         direct('sleep', svc('echo')),
         traffic('notsleep', svc('echo'), 'denied-l4'),
         traffic('notsleep', svc('echo-v1'), 'denied-l4'),
+        ztunnelAccepted('echo-ztunnel', 'Accepted', { message: 'attached to ztunnel' }),
       ]),
     ],
   }),
@@ -128,6 +138,8 @@ export default [
     manifests: ['common/waypoint.yaml', 'authorization/echo-l4-sleep-only.yaml'],
     steps: [
       step('the waypoint is refused at L4', enrolled, [
+        ...waypointProvisioned('waypoint'),
+        ztunnelAccepted('echo-ztunnel', 'Accepted', { message: 'attached to ztunnel' }),
         traffic('sleep', svc('echo'), 'unavailable'),
       ]),
       step('admit the waypoint identity', [apply('authorization/echo-l4-sleep-and-waypoint.yaml')], [
@@ -142,12 +154,57 @@ export default [
     description: 'An ALLOW selector policy with HTTP attributes loses those rules at ztunnel and denies everything',
     features: ['L4AuthorizationPolicy'],
     tier: 'core',
-    source: [SRC.l4Policy, SRC.ztunnelAuthz],
+    source: [SRC.l4Policy, SRC.ztunnelAuthz, SRC.policyConditions],
     workloads: { app: ['echo'] },
     manifests: ['authorization/echo-selector-with-methods.yaml'],
     steps: [
       step('even the allowed client is reset', [], [
         traffic('sleep', svc('echo'), 'denied-l4'),
+        ztunnelAccepted('echo-get-only', 'UnsupportedValue', {
+          message: `${HTTP_AT_ZTUNNEL} ` +
+            'Within an ALLOW policy, rules matching HTTP attributes are omitted. This will be more restrictive than requested.',
+        }),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'authorization/l4-deny-http-only-no-effect',
+    area: 'authorization',
+    description: 'DENY selector rules whose operations are only HTTP attributes have no enforceable rule at ztunnel, even beside an L4 principal, and deny nothing',
+    features: ['L4AuthorizationPolicy'],
+    tier: 'core',
+    source: [SRC.l4RuleConversion, SRC.ztunnelRbac, SRC.l4Policy, SRC.policyConditions],
+    workloads: { app: ['echo'] },
+    manifests: ['authorization/echo-l4-deny-delete.yaml', 'authorization/echo-l4-deny-notsleep-delete.yaml'],
+    steps: [
+      step('DELETE is not denied at ztunnel, nor is notsleep', [], [
+        direct('sleep', svc('echo'), { method: 'DELETE' }),
+        direct('notsleep', svc('echo'), { method: 'DELETE' }),
+        direct('notsleep', svc('echo-v1')),
+        // Istio up to 1.31 words the rest of these messages as if the rules were enforced; later ones say they have no effect.
+        ztunnelAccepted('echo-deny-delete', 'UnsupportedValue', { messagePrefix: HTTP_AT_ZTUNNEL }),
+        ztunnelAccepted('echo-deny-notsleep-methods', 'UnsupportedValue', { messagePrefix: HTTP_AT_ZTUNNEL }),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'authorization/l4-deny-mixed-keeps-l4',
+    area: 'authorization',
+    description: 'A DENY selector rule mixing a principal and a port with a method keeps its L4 part at ztunnel: that principal is reset on that port whatever the method',
+    features: ['L4AuthorizationPolicy'],
+    tier: 'core',
+    source: [SRC.l4RuleConversion, SRC.ztunnelRbac, SRC.l4Policy, SRC.policyConditions],
+    workloads: { app: ['echo'] },
+    manifests: ['authorization/echo-l4-deny-mixed.yaml'],
+    steps: [
+      step('notsleep is reset on 8080 even for GET; sleep is untouched', [], [
+        traffic('notsleep', svc('echo'), 'denied-l4'),
+        traffic('notsleep', svc('echo-v2'), 'denied-l4', { method: 'DELETE' }),
+        direct('sleep', svc('echo'), { method: 'DELETE' }),
+        ztunnelAccepted('echo-deny-notsleep-delete', 'UnsupportedValue', {
+          message: `${HTTP_AT_ZTUNNEL} ` +
+            'DENY policy with HTTP attributes is enforced without the HTTP rules. This will be more restrictive than requested.',
+        }),
       ]),
     ],
   }),
@@ -161,8 +218,27 @@ export default [
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml', 'authorization/echo-deny-all-service.yaml'],
     steps: [
-      step('no waypoint: not enforced', [], [direct('notsleep', svc('echo'))]),
-      step('bind the waypoint: enforced', enrolled, [traffic('notsleep', svc('echo'), 'denied-l7')]),
+      step('no waypoint: not enforced', [], [policyNotBound('echo-deny-all', 'echo'), direct('notsleep', svc('echo'))]),
+      step('bind the waypoint: enforced', enrolled, [policyBound('echo-deny-all', 'waypoint'), traffic('notsleep', svc('echo'), 'denied-l7')]),
+    ],
+  }),
+  defineScenario({
+    id: 'authorization/invalid-policy-rejected',
+    area: 'authorization',
+    description: 'Policies the API refuses (selector with targetRefs, a cross-namespace targetRef), and one whose target is missing',
+    features: ['L7AuthorizationPolicy'],
+    tier: 'core',
+    source: [SRC.authzCrdRules, SRC.policyBinding],
+    workloads: { app: ['echo'] },
+    manifests: [],
+    steps: [
+      step('refused when applied', [], [
+        rejected('authorization/invalid-selector-and-targetrefs.yaml', 'only one of targetRefs or selector can be set'),
+        rejected('authorization/invalid-cross-namespace-targetref.yaml', 'cross namespace referencing is not currently supported'),
+      ]),
+      step('accepted, but its target does not exist', [apply('authorization/echo-policy-missing-target.yaml')], [
+        policyTargetNotFound('ghost-deny-all', 'ghost'),
+      ]),
     ],
   }),
 ];

@@ -1,6 +1,6 @@
 /** Undoing each step of the user journey brings traffic back to the documented state and leaves nothing. */
 import {
-  apply, defineScenario, direct, label, namespace, remove, step, svc, traffic, useWaypoint, viaWaypoint, waypointResourcesGone,
+  apply, defineScenario, direct, label, namespace, remove, step, svc, traffic, useWaypoint, viaWaypoint, waypointResourcesGone, routeAccepted, waypointProvisioned, routeWaypoint
 } from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 
@@ -25,11 +25,11 @@ export default [
     description: 'Deleting the waypoint removes its Deployment, Service, ServiceAccount and pods; traffic goes direct',
     features: ['Waypoint'],
     tier: 'core',
-    source: [SRC.cleanup, SRC.gatewayDeployment],
+    source: [SRC.cleanup, SRC.gatewayDeployment, SRC.waypointResources],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
-      step('enrolled', [useWaypoint(namespace(), 'waypoint')], [viaWaypoint('sleep', svc('echo'))]),
+      step('enrolled', [useWaypoint(namespace(), 'waypoint')], [...waypointProvisioned('waypoint'), viaWaypoint('sleep', svc('echo'))]),
       step('label removed and waypoint deleted', [useWaypoint(namespace(), null), remove('common/waypoint.yaml')], [
         waypointResourcesGone('waypoint'),
         direct('sleep', svc('echo')),
@@ -56,11 +56,13 @@ export default [
     description: 'Deleting an HTTPRoute stops its filter while traffic keeps passing the waypoint',
     features: ['Waypoint', 'HTTPRouteHeaderModifier'],
     tier: 'core',
-    source: [SRC.cleanup, SRC.waypointDocs],
+    source: [SRC.cleanup, SRC.waypointDocs, SRC.meshRouteStatus],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('route applied', [useWaypoint(namespace(), 'waypoint'), apply('common/echo-route-marker.yaml')], [
+        routeAccepted('echo-marker', 'echo'),
+        routeWaypoint('echo-marker', 'echo', true),
         viaWaypoint('sleep', svc('echo'), { routeMarker: 'echo-route' }),
       ]),
       step('route deleted', [remove('common/echo-route-marker.yaml')], [

@@ -3,10 +3,13 @@
  * waypoint-for traffic type, opting out with "none", and waypoints in another namespace.
  * Binding rules: istio pilot/pkg/serviceregistry/ambient/waypoints.go (fetchWaypointForService /
  * fetchWaypointForWorkload): a missing, denied or wrong-type waypoint means no waypoint, so traffic
- * goes direct; service-addressed traffic uses the service's waypoint, pod-IP traffic the pod's.
+ * goes direct, never to the namespace's waypoint; service-addressed traffic uses the service's waypoint
+ * only, pod-IP traffic the pod's (istio/ztunnel src/proxy/outbound.rs). Scenarios that prove a
+ * waypoint is not used give the traffic a working waypoint it could wrongly take.
  */
 import {
-  defineScenario, direct, label, namespace, podIP, pods, service, step, svc, traffic, useWaypoint, viaWaypoint, waypointBound,
+  apply, defineScenario, direct, label, namespace, podIP, pods, service, step, svc, traffic, useWaypoint, viaWaypoint, waypointBound,
+  waypointBoundMessage, waypointProvisioned
 } from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 
@@ -19,11 +22,12 @@ export default [
     description: 'A namespace labelled use-waypoint sends its services\' traffic through the waypoint; pod IPs bypass a service waypoint',
     features: ['Waypoint', 'HTTPRouteHeaderModifier'],
     tier: 'core',
-    source: [SRC.waypointDocs, SRC.waypointBinding, SRC.baselineTest],
+    source: [SRC.waypointDocs, SRC.waypointBinding, SRC.baselineTest, SRC.waypointResources],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml', 'common/echo-route-marker.yaml'],
     steps: [
       step('before the label traffic bypasses the waypoint', [], [
+        ...waypointProvisioned('waypoint'),
         direct('sleep', svc('echo')),
         direct('notsleep', svc('echo-v1')),
       ]),
@@ -97,6 +101,7 @@ export default [
     steps: [
       step('label the namespace', [useWaypoint(namespace(), 'waypoint')], [
         viaWaypoint('sleep', podIP('echo-v1')),
+        direct('sleep', svc('echo')),
         waypointBound('echo', 'False', 'UnsupportedTrafficType', 'attempting to bind to traffic type "service"'),
       ]),
     ],
@@ -190,49 +195,102 @@ export default [
   defineScenario({
     id: 'enrollment/cross-namespace-denied',
     area: 'enrollment',
-    description: 'A waypoint whose allowedRoutes admits only its own namespace is not used from another',
+    description: 'A waypoint whose allowedRoutes admits only its own namespace is not used from another, nor replaced by the namespace\'s own waypoint',
     features: ['Waypoint', 'CrossNamespaceWaypoint'],
     tier: 'core',
-    source: [SRC.waypointBinding, SRC.waypointStatus],
+    source: [SRC.waypointBinding, SRC.waypointNoFallback, SRC.waypointBoundMessages],
     namespaces: ['app', 'infra'],
     workloads: { app: ['echo'] },
-    manifests: ['enrollment/infra-waypoint-denied.yaml'],
+    manifests: ['enrollment/infra-waypoint-denied.yaml', 'common/waypoint.yaml'],
     steps: [
-      step('label the service with the other namespace', [label(service('echo'), { 'istio.io/use-waypoint': 'waypoint', 'istio.io/use-waypoint-namespace': '${INFRA_NS}' })], [
+      step('namespace on its own waypoint, echo on the other namespace\'s', [
+        useWaypoint(namespace(), 'waypoint'),
+        label(service('echo'), { 'istio.io/use-waypoint': 'waypoint', 'istio.io/use-waypoint-namespace': '${INFRA_NS}' }),
+      ], [
+        viaWaypoint('sleep', svc('echo-v1')),
         direct('sleep', svc('echo')),
-        waypointBound('echo', 'False', 'AttachmentDenied', 'we are not permitted to attach to waypoint'),
+        waypointBoundMessage('echo', 'False', 'AttachmentDenied', 'we are not permitted to attach to waypoint "${INFRA_NS}/waypoint" (missing allowedRoutes?)'),
       ]),
     ],
   }),
   defineScenario({
     id: 'enrollment/missing-waypoint',
     area: 'enrollment',
-    description: 'A label naming a waypoint that does not exist binds nothing and reports it',
+    description: 'A service label naming a missing waypoint binds nothing, reports it, and does not fall back to the namespace\'s working waypoint',
     features: ['Waypoint'],
     tier: 'core',
-    source: [SRC.waypointBinding, SRC.waypointStatus],
+    source: [SRC.waypointNoFallback, SRC.waypointRequire, SRC.waypointBoundMessages, SRC.waypointStatus],
     workloads: { app: ['echo'] },
-    manifests: [],
+    manifests: ['common/waypoint.yaml'],
     steps: [
       step('label the service with a missing waypoint', [useWaypoint(service('echo'), 'no-such-waypoint')], [
         direct('sleep', svc('echo')),
-        waypointBound('echo', 'False', 'WaypointIsNotReady', 'waypoint "${APP_NS}/no-such-waypoint" is not ready'),
+        waypointBoundMessage('echo', 'False', 'WaypointIsNotReady', 'waypoint "${APP_NS}/no-such-waypoint" is not ready'),
+      ]),
+      step('the namespace gets a working waypoint: echo still goes direct', [useWaypoint(namespace(), 'waypoint')], [
+        viaWaypoint('sleep', svc('echo-v2')),
+        waypointBoundMessage('echo-v2', 'True', 'WaypointAccepted', `${BOUND} \${APP_NS}/waypoint`),
+        direct('sleep', svc('echo')),
+        waypointBoundMessage('echo', 'False', 'WaypointIsNotReady', 'waypoint "${APP_NS}/no-such-waypoint" is not ready'),
       ]),
     ],
   }),
   defineScenario({
     id: 'enrollment/wrong-traffic-type',
     area: 'enrollment',
-    description: 'A service labelled with a workload-only waypoint is not bound to it',
+    description: 'A service labelled with a workload-only waypoint is not bound to it, nor to its namespace\'s working waypoint',
     features: ['Waypoint', 'WaypointForWorkload'],
     tier: 'core',
-    source: [SRC.waypointBinding, SRC.waypointStatus],
+    source: [SRC.waypointNoFallback, SRC.waypointRequire, SRC.waypointBoundMessages, SRC.waypointStatus],
     workloads: { app: ['echo'] },
-    manifests: ['common/pod-waypoint.yaml'],
+    manifests: ['common/pod-waypoint.yaml', 'common/waypoint.yaml'],
     steps: [
-      step('label the service with the workload waypoint', [useWaypoint(service('echo'), 'pod-waypoint')], [
+      step('namespace on a working waypoint, echo on the workload waypoint', [useWaypoint(namespace(), 'waypoint'), useWaypoint(service('echo'), 'pod-waypoint')], [
+        viaWaypoint('sleep', svc('echo-v2')),
         direct('sleep', svc('echo')),
-        waypointBound('echo', 'False', 'UnsupportedTrafficType', 'attempting to bind to traffic type "service"'),
+        waypointBoundMessage('echo', 'False', 'UnsupportedTrafficType', 'attempting to bind to traffic type "service" which the waypoint "${APP_NS}/pod-waypoint" does not support'),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/pod-label-no-fallback',
+    area: 'enrollment',
+    description: 'Pods whose own use-waypoint names a missing or service-only waypoint are reached directly by pod IP, not through the namespace\'s all-traffic waypoint',
+    features: ['Waypoint', 'WaypointForWorkload'],
+    tier: 'core',
+    source: [SRC.waypointNoFallback, SRC.waypointRequire, SRC.ztunnelOutbound],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint-for-all.yaml', 'common/special-waypoint.yaml'],
+    steps: [
+      step('namespace on an all-traffic waypoint; echo-v1 pods on a service-only one, echo-v2 pods on a missing one', [
+        useWaypoint(namespace(), 'waypoint'), useWaypoint(pods('echo-v1'), 'special'), useWaypoint(pods('echo-v2'), 'no-such-waypoint'),
+      ], [
+        viaWaypoint('sleep', podIP('echo-v3')),
+        direct('sleep', podIP('echo-v1')),
+        direct('sleep', podIP('echo-v2')),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/service-addressed-skips-workload-waypoint',
+    area: 'enrollment',
+    description: 'Traffic addressed to a Service never takes its pods\' workload waypoint; traffic addressed to the pod IP does, and a service waypoint\'s traffic does not pass it again',
+    features: ['Waypoint', 'WaypointForWorkload', 'L7AuthorizationPolicy'],
+    tier: 'core',
+    source: [SRC.ztunnelServiceAddressed, SRC.waypointAddressing, SRC.waypointEndpoints, SRC.waypointBinding],
+    workloads: { app: ['echo'] },
+    manifests: ['common/pod-waypoint.yaml', 'common/waypoint.yaml'],
+    steps: [
+      step('label the echo-v1 pods with the workload waypoint', [useWaypoint(pods('echo-v1'), 'pod-waypoint')], [
+        viaWaypoint('sleep', podIP('echo-v1')),
+        direct('sleep', svc('echo-v1')),
+        direct('notsleep', svc('echo')),
+      ]),
+      step('the workload waypoint denies all; echo-v1 also gets a service waypoint', [
+        apply('enrollment/deny-all-on-pod-waypoint.yaml'), useWaypoint(service('echo-v1'), 'waypoint'),
+      ], [
+        traffic('sleep', podIP('echo-v1'), 'denied-l7'),
+        viaWaypoint('sleep', svc('echo-v1')),
       ]),
     ],
   }),

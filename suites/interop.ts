@@ -1,5 +1,5 @@
 /** A sidecar-injected client calling a service behind a waypoint: the waypoint's policy still applies. */
-import { apply, defineScenario, namespace, step, svc, traffic, useWaypoint } from '../harness/scenario/dsl.ts';
+import { apply, defineScenario, namespace, step, svc, traffic, useWaypoint, waypointProvisioned } from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 
 export default [
@@ -9,11 +9,12 @@ export default [
     description: 'A sidecar client reaches a waypoint-bound service through the waypoint, which enforces its L7 policy',
     features: ['Waypoint', 'SidecarInterop', 'L7AuthorizationPolicy'],
     tier: 'extended',
-    source: [SRC.sidecarInterop, SRC.sidecarToWaypoint, SRC.baselineTest],
+    source: [SRC.sidecarInterop, SRC.sidecarToWaypoint, SRC.baselineTest, SRC.waypointResources],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('through the waypoint', [useWaypoint(namespace(), 'waypoint')], [
+        ...waypointProvisioned('waypoint'),
         traffic('sidecar-sleep', svc('echo'), 'allowed'),
       ]),
       step('the waypoint policy applies to the sidecar client', [apply('authorization/echo-service-policy.yaml')], [

@@ -1,5 +1,5 @@
 /** What the waypoint reports about the requests it handled. */
-import { defineScenario, namespace, step, svc, useWaypoint, viaWaypoint, waypointRequests } from '../harness/scenario/dsl.ts';
+import { defineScenario, namespace, step, svc, useWaypoint, viaWaypoint, waypointRequests, waypointProvisioned } from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 
 export default [
@@ -9,11 +9,12 @@ export default [
     description: 'istio_requests_total{reporter="waypoint"} counts exactly the requests sent through the waypoint',
     features: ['Waypoint', 'WaypointMetrics'],
     tier: 'extended',
-    source: [SRC.waypointMetrics, SRC.waypointDocs],
+    source: [SRC.waypointMetrics, SRC.waypointDocs, SRC.waypointResources],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('send 20 requests', [useWaypoint(namespace(), 'waypoint')], [
+        ...waypointProvisioned('waypoint'),
         viaWaypoint('sleep', svc('echo')),
         waypointRequests('waypoint', 'echo', { from: 'sleep', to: svc('echo'), count: 20 }),
       ]),

@@ -1,5 +1,5 @@
 /** Faults and timeouts applied by the waypoint. */
-import { apply, attempts, defineScenario, namespace, step, svc, traffic, useWaypoint, viaWaypoint } from '../harness/scenario/dsl.ts';
+import { apply, attempts, defineScenario, namespace, step, svc, traffic, useWaypoint, viaWaypoint, routeAccepted, routeWaypoint } from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 
 const enrolled = [useWaypoint(namespace(), 'waypoint')];
@@ -44,11 +44,13 @@ export default [
     description: 'An HTTPRoute request timeout cuts a slow backend off with 504',
     features: ['Waypoint', 'HTTPRouteTimeout'],
     tier: 'core',
-    source: [SRC.requestTimeouts, SRC.l7Features],
+    source: [SRC.requestTimeouts, SRC.l7Features, SRC.meshRouteStatus],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('1s timeout', [...enrolled, apply('resilience/echo-route-timeout.yaml')], [
+        routeAccepted('echo-timeout', 'echo'),
+        routeWaypoint('echo-timeout', 'echo', true),
         traffic('sleep', svc('echo'), 'gateway-timeout', { headers: SLOW }),
         viaWaypoint('sleep', svc('echo')),
         viaWaypoint('sleep', svc('echo-v2'), { headers: SLOW, minTimeSec: 3 }),
@@ -61,11 +63,15 @@ export default [
     description: 'An HTTPRoute retry repeats a request answered with a listed code, up to its attempts, and no other',
     features: ['Waypoint', 'HTTPRouteRetry'],
     tier: 'extended',
-    source: [SRC.httpRouteRetry, SRC.retryPolicy, SRC.retryGep],
+    source: [SRC.httpRouteRetry, SRC.retryPolicy, SRC.retryGep, SRC.meshRouteStatus],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('retry 500 twice; 502 only on echo-v2', [...enrolled, apply('resilience/echo-route-retry.yaml')], [
+        routeAccepted('echo-retry', 'echo'),
+        routeWaypoint('echo-retry', 'echo', true),
+        routeAccepted('echo-v2-retry', 'echo-v2'),
+        routeWaypoint('echo-v2-retry', 'echo-v2', true),
         attempts('sleep', svc('echo'), 'echo-v1', { status: 500, perRequest: 3 }, { headers: answer(500) }),
         attempts('sleep', svc('echo-v2'), 'echo-v2', { status: 500, perRequest: 1 }, { headers: answer(500) }),
       ]),

@@ -3,7 +3,7 @@
  * (harness/stats/split-test.ts); a backend with weight 0 must receive nothing.
  */
 import {
-  ECHO_BACKEND, REVIEWS_BACKEND, apply, defineScenario, namespace, productpage, remove, split, step, svc, useWaypoint,
+  ECHO_BACKEND, REVIEWS_BACKEND, apply, defineScenario, namespace, productpage, remove, split, step, svc, useWaypoint, routeAccepted, routeWaypoint, direct, rejected, service, viaWaypoint
 } from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 
@@ -17,11 +17,13 @@ export default [
     description: 'The getting-started split: reviews 90% v1, 10% v2, nothing to v3, seen through productpage',
     features: ['Waypoint', 'HTTPRouteWeights'],
     tier: 'core',
-    source: [SRC.manageTraffic, SRC.gettingStartedTest],
+    source: [SRC.manageTraffic, SRC.gettingStartedTest, SRC.meshRouteStatus],
     workloads: { app: ['bookinfo'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('split reviews 90/10', [...enrolled, apply('routing/reviews-90-10.yaml')], [
+        routeAccepted('reviews', 'reviews'),
+        routeWaypoint('reviews', 'reviews', true),
         split('sleep', productpage(), { 'reviews-v1': 90, 'reviews-v2': 10, 'reviews-v3': 0 }, REVIEWS_BACKEND),
       ]),
     ],
@@ -47,11 +49,13 @@ export default [
     description: 'A 100/0 split sends nothing to the weight-0 backend',
     features: ['Waypoint', 'HTTPRouteWeights'],
     tier: 'core',
-    source: [SRC.manageTraffic],
+    source: [SRC.manageTraffic, SRC.meshRouteStatus],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('route everything to v1', [...enrolled, apply('routing/echo-100-0.yaml')], [
+        routeAccepted('echo-split', 'echo'),
+        routeWaypoint('echo-split', 'echo', true),
         split('sleep', svc('echo'), { 'echo-v1': 100, 'echo-v2': 0, 'echo-v3': 0 }, ECHO_BACKEND),
       ]),
     ],
@@ -62,12 +66,14 @@ export default [
     description: 'Deleting the route restores the default even spread over all versions',
     features: ['Waypoint', 'HTTPRouteWeights'],
     tier: 'core',
-    source: [SRC.manageTraffic, SRC.cleanup],
+    source: [SRC.manageTraffic, SRC.cleanup, SRC.meshRouteStatus],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('without a route the service spreads evenly', enrolled, [split('sleep', svc('echo'), EVEN, ECHO_BACKEND)]),
       step('route everything to v1', [apply('routing/echo-100-0.yaml')], [
+        routeAccepted('echo-split', 'echo'),
+        routeWaypoint('echo-split', 'echo', true),
         split('sleep', svc('echo'), { 'echo-v1': 100, 'echo-v2': 0, 'echo-v3': 0 }, ECHO_BACKEND),
       ]),
       step('delete the route', [remove('routing/echo-100-0.yaml')], [split('sleep', svc('echo'), EVEN, ECHO_BACKEND)]),
@@ -79,11 +85,13 @@ export default [
     description: 'An HTTPRoute header match sends matching requests to v2 and the rest to v1',
     features: ['Waypoint', 'HTTPRouteMatching'],
     tier: 'core',
-    source: [SRC.l7Features],
+    source: [SRC.l7Features, SRC.meshRouteStatus],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('match x-wpt-user: jason', [...enrolled, apply('routing/echo-header-match.yaml')], [
+        routeAccepted('echo-by-header', 'echo'),
+        routeWaypoint('echo-by-header', 'echo', true),
         split('sleep', svc('echo'), { 'echo-v2': 1, 'echo-v1': 0, 'echo-v3': 0 }, ECHO_BACKEND, { headers: { 'x-wpt-user': 'jason' } }),
         split('sleep', svc('echo'), { 'echo-v1': 1, 'echo-v2': 0, 'echo-v3': 0 }, ECHO_BACKEND),
       ]),
@@ -95,11 +103,13 @@ export default [
     description: 'An HTTPRoute path prefix match sends /v3 to v3 and the rest to v1',
     features: ['Waypoint', 'HTTPRouteMatching'],
     tier: 'core',
-    source: [SRC.l7Features],
+    source: [SRC.l7Features, SRC.meshRouteStatus],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('match /v3', [...enrolled, apply('routing/echo-path-match.yaml')], [
+        routeAccepted('echo-by-path', 'echo'),
+        routeWaypoint('echo-by-path', 'echo', true),
         split('sleep', svc('echo', { path: '/v3/item' }), { 'echo-v3': 1, 'echo-v1': 0, 'echo-v2': 0 }, ECHO_BACKEND),
         split('sleep', svc('echo', { path: '/other' }), { 'echo-v1': 1, 'echo-v2': 0, 'echo-v3': 0 }, ECHO_BACKEND),
       ]),
@@ -119,6 +129,40 @@ export default [
         split('sleep', svc('echo'), { 'echo-v3': 1, 'echo-v1': 0, 'echo-v2': 0 }, ECHO_BACKEND, { headers: { 'x-wpt-user': 'jason' } }),
         split('notsleep', svc('echo'), { 'echo-v2': 1, 'echo-v1': 0, 'echo-v3': 0 }, ECHO_BACKEND),
       ]),
+    ],
+  }),
+  defineScenario({
+    id: 'routing/route-without-waypoint',
+    area: 'routing',
+    description: 'A mesh route whose Service has no waypoint is accepted but not respected, and istiod says so; once bound it applies',
+    features: ['Waypoint', 'HTTPRouteHeaderModifier'],
+    tier: 'core',
+    source: [SRC.routeConditions, SRC.waypointDocs, SRC.meshRouteStatus],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml', 'common/echo-route-marker.yaml'],
+    steps: [
+      step('no waypoint: the route is not respected', [], [
+        routeAccepted('echo-marker', 'echo'),
+        routeWaypoint('echo-marker', 'echo', false),
+        direct('sleep', svc('echo'), { routeMarker: null }),
+      ]),
+      step('bind the Service to the waypoint: the route applies', [useWaypoint(service('echo'), 'waypoint')], [
+        routeWaypoint('echo-marker', 'echo', true),
+        viaWaypoint('sleep', svc('echo'), { routeMarker: 'echo-route' }),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'routing/invalid-virtualservice-rejected',
+    area: 'routing',
+    description: 'istiod\'s validating webhook refuses a VirtualService route without a destination host',
+    features: ['IstioVirtualService', 'IstioConfigValidation'],
+    tier: 'extended',
+    source: [SRC.configValidation],
+    workloads: { app: ['echo'] },
+    manifests: [],
+    steps: [
+      step('apply a route with an empty host', [], [rejected('routing/invalid-virtualservice-empty-host.yaml', 'empty domain name not allowed')]),
     ],
   }),
 ];

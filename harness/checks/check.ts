@@ -18,8 +18,10 @@ export interface CheckContext {
   traffic: TrafficEngine;
   timing: Timing;
   namespaces: Record<NsRole, string>;
-  /** Fixture variables (namespace names, …) for expected messages. */
+  /** Fixture variables (namespace names, …) for expected messages and fixtures. */
   vars: Record<string, string>;
+  /** Marks objects a check applies as this run's. */
+  runId: string;
   /** Requests per convergence attempt, and curl --max-time per request. */
   batchSize: number;
   maxTimeSec: number;

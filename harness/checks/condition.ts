@@ -1,12 +1,20 @@
 /** An object reports a status condition with the expected status, reason and message. */
-import { conditionOf, type KubeObject } from '../cluster/types.ts';
+import { conditionOf, type Condition, type KubeObject } from '../cluster/types.ts';
 import type { ConditionExpectation } from '../scenario/types.ts';
 import { substitute } from '../manifests/manifests.ts';
 import { clockOf, waitFor } from '../wait.ts';
 import { failOnTimeout, type CheckContext, type CheckKind } from './check.ts';
 
+/** The condition in status.conditions, or in a route's status.parents entry for the named parent. */
+export function conditionIn(obj: KubeObject | undefined, e: Pick<ConditionExpectation, 'condition' | 'parent'>): Condition | undefined {
+  if (!e.parent) return conditionOf(obj, e.condition);
+  const parents: { parentRef?: { kind?: string; name?: string }; conditions?: Condition[] }[] = obj?.status?.parents ?? [];
+  const entry = parents.find((p) => (p.parentRef?.kind ?? 'Gateway') === e.parent!.kind && p.parentRef?.name === e.parent!.name);
+  return entry?.conditions?.find((c) => c.type === e.condition);
+}
+
 function matches(ctx: CheckContext, e: ConditionExpectation, obj: KubeObject | undefined): boolean {
-  const c = conditionOf(obj, e.condition);
+  const c = conditionIn(obj, e);
   return c !== undefined && c.status === e.status && (!e.reason || c.reason === e.reason) &&
     (!e.messagePrefix || (c.message ?? '').startsWith(substitute(e.messagePrefix, ctx.vars, 'messagePrefix'))) &&
     (e.message === undefined || c.message === substitute(e.message, ctx.vars, 'message'));
@@ -14,7 +22,7 @@ function matches(ctx: CheckContext, e: ConditionExpectation, obj: KubeObject | u
 
 export const conditionCheck: CheckKind<ConditionExpectation> = {
   plane: 'control',
-  title: (e) => `${e.object.kind} ${e.object.name} has ${e.condition}=${e.status}${e.reason ? ` (${e.reason})` : ''}`,
+  title: (e) => `${e.object.kind} ${e.object.name}${e.parent ? ` (parent ${e.parent.kind} ${e.parent.name})` : ''} has ${e.condition}=${e.status}${e.reason ? ` (${e.reason})` : ''}`,
   async run(ctx, e) {
     const ref = { apiVersion: e.object.apiVersion, kind: e.object.kind, namespace: ctx.namespaces[e.object.ns], name: e.object.name };
     const clock = clockOf(ctx.timing);
@@ -23,7 +31,7 @@ export const conditionCheck: CheckKind<ConditionExpectation> = {
     await failOnTimeout(() => 0, () => waitFor(conditionCheck.title(e), async () => {
       last = await ctx.cluster.get(ref);
       return matches(ctx, e, last) ? true : undefined;
-    }, ctx.timing, () => `condition is ${JSON.stringify(conditionOf(last, e.condition) ?? 'absent')}`));
-    return { convergedMs: clock.now() - start, requests: 0, detail: JSON.stringify(conditionOf(last, e.condition)) };
+    }, ctx.timing, () => `condition is ${JSON.stringify(conditionIn(last, e) ?? 'absent')}`));
+    return { convergedMs: clock.now() - start, requests: 0, detail: JSON.stringify(conditionIn(last, e)) };
   },
 };

@@ -9,6 +9,8 @@ import { attemptsCheck } from './attempts.ts';
 import { conditionCheck } from './condition.ts';
 import { goneCheck } from './gone.ts';
 import { metricCheck } from './metric.ts';
+import { presentCheck } from './present.ts';
+import { rejectedCheck } from './rejected.ts';
 import { splitCheck } from './split.ts';
 import { trafficCheck } from './traffic.ts';
 
@@ -20,6 +22,8 @@ const CHECKS: Registry = {
   split: splitCheck,
   condition: conditionCheck,
   gone: goneCheck,
+  present: presentCheck,
+  rejected: rejectedCheck,
   metric: metricCheck,
 };
 

@@ -49,7 +49,8 @@ async function decide(run: SplitRun): Promise<string> {
   const { ctx, e } = run;
   const test = new SplitTest(e.weights, ctx.splitConfig);
   for (;;) {
-    const batch = await send(ctx, e.from, e.to, run.spec, run.batchSize);
+    // As many as the test needs before it could pass (none wasted on a correct split), at least the floor.
+    const batch = await send(ctx, e.from, e.to, run.spec, test.nextBatchSize(run.batchSize));
     for (const r of batch.records) {
       run.requests++;
       const b = backendOf(r, run.normalize);

@@ -9,6 +9,7 @@ import junitModule, { type Builder } from 'junit-report-builder';
 import { sha256File } from '../digest.ts';
 import { buildReport, type ConformanceReport, type ReportInput } from './model.ts';
 import { countOutcomes, OUTCOMES } from '../runner/results.ts';
+import { slowestLaps } from './profile.ts';
 
 export const EVIDENCE_FILE = 'evidence.json';
 
@@ -66,6 +67,12 @@ export function markdownSummary(report: ConformanceReport): string {
     '| scenario | outcome | duration | convergence | note |',
     '| --- | --- | --- | --- | --- |',
     ...report.scenarios.map((s) => `| ${s.id} | ${s.outcome} | ${(s.durationMs / 1000).toFixed(1)}s | ${(s.convergenceMs / 1000).toFixed(1)}s | ${cell(s.reason ?? '')} |`),
+    '',
+    '## Slowest steps',
+    '',
+    '| time | phase | scenario | step | what |',
+    '| --- | --- | --- | --- | --- |',
+    ...slowestLaps(report.scenarios, 10).map((l) => `| ${(l.ms / 1000).toFixed(1)}s | ${l.phase} | ${l.id} | ${cell(l.step)} | ${cell(l.name)} |`),
     '',
   ];
   return lines.join('\n');

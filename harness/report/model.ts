@@ -90,6 +90,7 @@ export function buildReport(input: ReportInput, date = new Date()) {
         step: c.step, check: c.check, plane: c.plane, outcome: c.outcome, requests: c.requests, detail: c.detail,
         ...(c.unsupportedFeatures ? { unsupportedFeatures: c.unsupportedFeatures } : {}),
       })),
+      timings: r.timings,
     })),
   };
 }

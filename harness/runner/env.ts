@@ -5,6 +5,7 @@ import type { Feature, NsRole } from '../scenario/types.ts';
 import type { Timing } from '../wait.ts';
 import type { Batch, TrafficEngine } from '../traffic/engine.ts';
 import type { OutsideClient } from '../traffic/outside.ts';
+import type { Stopwatch } from './stopwatch.ts';
 
 /** What a run shares across scenarios. */
 export interface RunEnv {
@@ -42,6 +43,7 @@ export interface ScenarioScope {
   evidence: Evidence;
   /** Fixture variables (namespace names etc.), also used in label values and expected messages. */
   vars: Record<string, string>;
+  stopwatch: Stopwatch;
 }
 
 export class Evidence {

@@ -7,6 +7,7 @@
 import type { Plane } from '../checks/check.ts';
 import type { Feature } from '../scenario/types.ts';
 import type { Diagnostics } from './diagnostics.ts';
+import type { Lap } from './stopwatch.ts';
 
 export type Outcome = 'passed' | 'failed' | 'not-run' | 'not-supported' | 'error';
 export const OUTCOMES: readonly Outcome[] = ['passed', 'failed', 'not-run', 'not-supported', 'error'];
@@ -33,6 +34,8 @@ export interface ScenarioResult {
   reason?: string;
   unsupportedFeatures?: Feature[];
   checks: CheckResult[];
+  /** Where the time went, step by step and phase by phase. */
+  timings: Lap[];
   diagnostics?: Diagnostics;
 }
 

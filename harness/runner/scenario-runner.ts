@@ -13,6 +13,7 @@ import { applyAll as applyObjects, loadFixture, markOwned, substitute, type Vars
 import { waitDeploymentsAvailable, waitWaypointBoundReported, waitWaypointsProgrammed } from './readiness.ts';
 import { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
 import { scenarioOutcome, type CheckResult, type ScenarioResult } from './results.ts';
+import { Stopwatch } from './stopwatch.ts';
 import { IMAGES } from '../platform/versions.ts';
 
 /** Why the rest of a scenario does not run. */
@@ -50,7 +51,7 @@ export async function runScenario(env: RunEnv, s: Scenario): Promise<ScenarioRes
   const missing = unsupportedFeatures(s, env.supported);
   if (missing.length > 0) {
     const reason = `unsupported features: ${missing.join(', ')}`;
-    return { id: s.id, outcome: 'not-supported', durationMs: 0, convergenceMs: 0, reason, unsupportedFeatures: missing, checks: unrun(s.steps, 'not-supported', reason, missing) };
+    return { id: s.id, outcome: 'not-supported', durationMs: 0, convergenceMs: 0, reason, unsupportedFeatures: missing, checks: unrun(s.steps, 'not-supported', reason, missing), timings: [] };
   }
   const scope = newScope(env, s);
   const checks: CheckResult[] = [];
@@ -70,13 +71,14 @@ export async function runScenario(env: RunEnv, s: Scenario): Promise<ScenarioRes
   let diagnostics: Diagnostics | undefined;
   if (stop) {
     env.log(`  ✗ ${s.id}: ${stop.reason}`);
-    diagnostics = await collectDiagnostics(scope).catch((e) => ({ error: `diagnostics failed: ${(e as Error).message}` }) as Diagnostics);
+    diagnostics = await scope.stopwatch.time('teardown', 'diagnostics', 'collect diagnostics', () => collectDiagnostics(scope))
+      .catch((e) => ({ error: `diagnostics failed: ${(e as Error).message}` }) as Diagnostics);
   }
-  const leftover = await tearDown(scope).catch((e) => `teardown failed: ${(e as Error).message}`);
+  const leftover = await scope.stopwatch.time('teardown', 'cleanup', 'delete namespaces', () => tearDown(scope)).catch((e) => `teardown failed: ${(e as Error).message}`);
   if (leftover && !stop) stop = { outcome: 'error', reason: leftover };
   const convergenceMs = Math.max(0, ...checks.map((c) => c.convergedMs ?? 0));
   const end = scenarioOutcome(checks, stop);
-  return { id: s.id, ...end, durationMs: clock.now() - start, convergenceMs, checks, ...(diagnostics ? { diagnostics } : {}) };
+  return { id: s.id, ...end, durationMs: clock.now() - start, convergenceMs, checks, timings: scope.stopwatch.laps, ...(diagnostics ? { diagnostics } : {}) };
 }
 
 function newScope(env: RunEnv, s: Scenario): ScenarioScope {
@@ -84,14 +86,15 @@ function newScope(env: RunEnv, s: Scenario): ScenarioScope {
   const namespaces = Object.fromEntries(s.namespaces.map((r) => [r, namespaceName(s.id, r, suffix)])) as Record<NsRole, string>;
   return {
     env, namespaces, traffic: new TrafficEngine(env.cluster, env.clientNamespace, env.outside), evidence: new Evidence(), vars: fixtureVars(env, namespaces),
+    stopwatch: new Stopwatch(clockOf(env.timing)),
   };
 }
 
 /** The step's actions, the readiness waits, then its checks in order; the first that fails stops the scenario. */
 async function runStep(scope: ScenarioScope, st: Step, checks: CheckResult[]): Promise<Stop | undefined> {
   try {
-    for (const a of st.actions) await perform(scope, a);
-    await settle(scope);
+    for (const a of st.actions) await scope.stopwatch.time(st.name, 'apply', actionName(a), () => perform(scope, a));
+    await settle(scope, st.name);
   } catch (err) {
     const stop = stopFor(st.name, err);
     checks.push(...unrun([st], 'not-run', `not run: ${stop.reason}`));
@@ -103,7 +106,7 @@ async function runStep(scope: ScenarioScope, st: Step, checks: CheckResult[]): P
       checks.push(...unrun([{ ...st, expect: [e] }], 'not-run', `not run: ${stop.reason}`));
       continue;
     }
-    const r = await runCheck(scope, st.name, e);
+    const r = await scope.stopwatch.time(st.name, 'check', checkKind(e).title(e), () => runCheck(scope, st.name, e));
     checks.push(r);
     if (r.outcome === 'failed' || r.outcome === 'error') stop = { outcome: r.outcome, reason: `${st.name}: ${r.check}: ${r.detail}` };
   }
@@ -113,7 +116,7 @@ async function runStep(scope: ScenarioScope, st: Step, checks: CheckResult[]): P
 function checkContext(scope: ScenarioScope): CheckContext {
   const { env } = scope;
   return {
-    cluster: env.cluster, traffic: scope.traffic, timing: env.timing, namespaces: scope.namespaces, vars: scope.vars,
+    cluster: env.cluster, traffic: scope.traffic, timing: env.timing, namespaces: scope.namespaces, vars: scope.vars, runId: env.runId,
     batchSize: env.batchSize, maxTimeSec: env.maxTimeSec, splitConfig: env.splitConfig, keep: (b) => scope.evidence.keep(b),
   };
 }
@@ -154,15 +157,21 @@ function fixtureObjects(scope: ScenarioScope, fixture: string): KubeObject[] {
 
 async function setUp(scope: ScenarioScope, s: Scenario): Promise<void> {
   const { runId } = scope.env;
+  const lap = <T>(name: string, work: () => Promise<T>) => scope.stopwatch.time('setup', 'apply', name, work);
   const namespaces = Object.values(scope.namespaces).map((name) =>
     markOwned({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'istio.io/dataplane-mode': 'ambient' } } }, runId));
-  await applyAll(scope, namespaces);
+  await lap('namespaces', () => applyAll(scope, namespaces));
   for (const [role, sets] of Object.entries(s.workloads) as [NsRole, string[]][]) {
     if (!scope.namespaces[role]) throw new Error(`${s.id}: workloads for namespace role "${role}", which the scenario does not declare`);
-    for (const set of sets) await applyAll(scope, fixtureObjects(scope, `workloads/${set}.yaml`).map((o) => inNamespace(o, scope.namespaces[role])));
+    for (const set of sets) await lap(`workloads ${set}`, () => applyAll(scope, fixtureObjects(scope, `workloads/${set}.yaml`).map((o) => inNamespace(o, scope.namespaces[role]))));
   }
-  for (const m of s.manifests) await perform(scope, { do: 'apply', fixture: m });
-  await settle(scope);
+  for (const m of s.manifests) await lap(`apply ${m}`, () => perform(scope, { do: 'apply', fixture: m }));
+  await settle(scope, 'setup');
+}
+
+function actionName(a: Action): string {
+  if (a.do === 'label') return `label ${a.target.kind} ${'name' in a.target ? a.target.name : 'deployment' in a.target ? a.target.deployment : ''} ${JSON.stringify(a.labels)}`.replace(/\s+/g, ' ');
+  return `${a.do} ${a.fixture}`;
 }
 
 function inNamespace(o: KubeObject, ns: string): KubeObject {
@@ -203,12 +212,13 @@ async function labelRefs(scope: ScenarioScope, t: LabelTarget): Promise<ObjectRe
 }
 
 /** Before traffic: workloads available, waypoints Programmed, and (where reported) Services bound. */
-async function settle(scope: ScenarioScope): Promise<void> {
+async function settle(scope: ScenarioScope, step: string): Promise<void> {
   const { cluster, timing, gatewayClass, supported } = scope.env;
+  const lap = (name: string, work: () => Promise<void>) => scope.stopwatch.time(step, 'wait', name, work);
   for (const ns of Object.values(scope.namespaces)) {
-    await waitDeploymentsAvailable(cluster, ns, timing);
-    await waitWaypointsProgrammed(cluster, ns, gatewayClass, timing);
-    if (supported.has('WaypointBoundStatus')) await waitWaypointBoundReported(cluster, ns, timing);
+    await lap(`Deployments Available in ${ns}`, () => waitDeploymentsAvailable(cluster, ns, timing));
+    await lap(`waypoints Programmed in ${ns}`, () => waitWaypointsProgrammed(cluster, ns, gatewayClass, timing));
+    if (supported.has('WaypointBoundStatus')) await lap(`WaypointBound reported in ${ns}`, () => waitWaypointBoundReported(cluster, ns, timing));
   }
 }
 

@@ -43,7 +43,7 @@ export async function runSuite(
 
 /** Every scenario as not run, with the reason (the run's setup failed). */
 export function unrunSuite(scenarios: Scenario[], reason: string): ScenarioResult[] {
-  return scenarios.map((s) => ({ id: s.id, outcome: 'not-run', durationMs: 0, convergenceMs: 0, reason, checks: unrun(s.steps, 'not-run', reason) }));
+  return scenarios.map((s) => ({ id: s.id, outcome: 'not-run', durationMs: 0, convergenceMs: 0, reason, checks: unrun(s.steps, 'not-run', reason), timings: [] }));
 }
 
 async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {

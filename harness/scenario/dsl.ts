@@ -1,7 +1,7 @@
 /** Small verbs that keep a scenario readable as a table. */
 import type {
   Action, AttemptsExpectation, BackendMarker, Client, ConditionExpectation, Destination, GoneExpectation, LabelTarget, MetricExpectation,
-  NsRole, RequestOptions, Scenario, SplitExpectation, Step, TrafficExpectation, Expectation,
+  NsRole, RejectedExpectation, RequestOptions, Scenario, SplitExpectation, Step, TrafficExpectation, Expectation,
 } from './types.ts';
 import type { Verdict } from '../traffic/verdict.ts';
 
@@ -113,4 +113,90 @@ export function attempts(
   extra: RequestOptions & { feature?: AttemptsExpectation['feature'] } = {},
 ): AttemptsExpectation {
   return { type: 'attempts', from, to, backend: { ns: to.ns, deployment: backend }, ...expect, ...extra };
+}
+
+/**
+ * What istiod creates for a waypoint and writes on it: Accepted, an address, and a Deployment,
+ * Service (status-port 15021, HBONE 15008) and ServiceAccount named after the Gateway
+ * (istio pilot/pkg/config/kube/gateway/deploymentcontroller.go and testdata/deployment/waypoint.yaml).
+ */
+export function waypointProvisioned(name: string, ns: NsRole = 'app'): Expectation[] {
+  return [
+    { type: 'condition', object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', ns, name }, condition: 'Accepted', status: 'True' },
+    {
+      type: 'present',
+      objects: [
+        { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', ns, name, fields: [{ path: ['status', 'addresses', 0, 'value'], nonEmpty: true }] },
+        { apiVersion: 'apps/v1', kind: 'Deployment', ns, name },
+        { apiVersion: 'v1', kind: 'ServiceAccount', ns, name },
+        { apiVersion: 'v1', kind: 'Service', ns, name, fields: [{ path: ['spec', 'ports'], includes: { port: 15008 } }, { path: ['spec', 'ports'], includes: { port: 15021 } }] },
+      ],
+    },
+  ];
+}
+
+const AUTHZ = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy' };
+
+/** A targetRefs policy bound to the waypoint that will enforce it (istio .../ambient/policies.go). */
+export function policyBound(policy: string, waypoint: string, ns: NsRole = 'app'): ConditionExpectation {
+  return {
+    type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status: 'True', reason: 'Accepted',
+    message: `bound to \${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}/${waypoint}`, feature: 'PolicyStatus',
+  };
+}
+
+/** A targetRefs policy whose Service has no waypoint: nothing will enforce it, and istiod says so. */
+export function policyNotBound(policy: string, serviceName: string, ns: NsRole = 'app'): ConditionExpectation {
+  return {
+    type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status: 'False', reason: 'AncestorNotBound',
+    message: `Service \${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}/${serviceName} is not bound to a waypoint`, feature: 'PolicyStatus',
+  };
+}
+
+/** A mesh route attached to its Service parent (Gateway API GEP-1426: the parent's controller writes Accepted). */
+export function routeAccepted(route: string, parentService: string, ns: NsRole = 'app'): ConditionExpectation {
+  return {
+    type: 'condition', object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns, name: route },
+    parent: { kind: 'Service', name: parentService }, condition: 'Accepted', status: 'True', reason: 'Accepted',
+  };
+}
+
+export function rejected(fixture: string, message: string, feature?: RejectedExpectation['feature']): RejectedExpectation {
+  return { type: 'rejected', fixture, message, ...(feature ? { feature } : {}) };
+}
+
+/** WaypointBound with this status, reason and whole message (istio pilot/pkg/serviceregistry/ambient/status.go). */
+export function waypointBoundMessage(
+  serviceName: string, status: 'True' | 'False', reason: string, message: string, ns: NsRole = 'app',
+): ConditionExpectation {
+  return { ...waypointBound(serviceName, status, reason, undefined, ns), message };
+}
+
+/** The ZtunnelAccepted condition istiod writes on a selector AuthorizationPolicy (istio pilot/pkg/model/service.go). */
+export function ztunnelAccepted(
+  policy: string, reason: string, text: { message: string } | { messagePrefix: string }, ns: NsRole = 'app',
+): ConditionExpectation {
+  return {
+    type: 'condition',
+    object: { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', ns, name: policy },
+    condition: 'ZtunnelAccepted', status: 'True', reason, ...text, feature: 'PolicyStatus',
+  };
+}
+
+/** Where an Istio mesh route's waypoint stands: ResolvedWaypoints stays True, its message says whether one serves the parent (istio pilot/pkg/config/kube/gateway/conditions.go, createRouteStatus). */
+export function routeWaypoint(route: string, parentService: string, resolved: boolean, ns: NsRole = 'app'): ConditionExpectation {
+  return {
+    type: 'condition', object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns, name: route },
+    parent: { kind: 'Service', name: parentService }, condition: 'ResolvedWaypoints', status: 'True', reason: 'ResolvedWaypoints',
+    message: resolved ? 'All waypoints resolved' : 'istio.io/use-waypoint label missing from parent and parent namespace; in ambient mode, route will not be respected',
+    feature: 'RouteWaypointStatus',
+  };
+}
+
+/** A targetRefs policy whose target does not exist (istio .../ambient/policies.go: TargetNotFound). */
+export function policyTargetNotFound(policy: string, serviceName: string, ns: NsRole = 'app'): ConditionExpectation {
+  return {
+    type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status: 'False', reason: 'TargetNotFound',
+    message: `Service \${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}/${serviceName} was not found`, feature: 'PolicyStatus',
+  };
 }

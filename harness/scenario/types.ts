@@ -16,6 +16,9 @@ export const FEATURES = {
   WaypointOptOut: 'istio.io/use-waypoint=none',
   CrossNamespaceWaypoint: 'istio.io/use-waypoint-namespace with allowedRoutes',
   WaypointBoundStatus: 'istio.io/WaypointBound condition on Services (Istio 1.24+)',
+  RouteWaypointStatus: 'ResolvedWaypoints condition on mesh routes (istio pilot/pkg/config/kube/gateway/conditions.go)',
+  IstioConfigValidation: 'istiod\'s validating webhook refuses invalid Istio configuration, failing closed',
+  PolicyStatus: 'WaypointAccepted / ZtunnelAccepted conditions on AuthorizationPolicies (istio pilot/pkg/serviceregistry/kube/controller/ambient/policies.go)',
   HTTPRouteWeights: 'HTTPRoute backendRefs weights with a Service parent',
   HTTPRouteMatching: 'HTTPRoute header and path matches',
   HTTPRouteHeaderModifier: 'HTTPRoute RequestHeaderModifier filter',
@@ -96,6 +99,8 @@ export interface BackendMarker {
 export interface ConditionExpectation {
   type: 'condition';
   object: { apiVersion: string; kind: string; ns: NsRole; name: string };
+  /** Read the condition in a route's status.parents entry for this parent, not in status.conditions. */
+  parent?: { kind: string; name: string };
   condition: string;
   status: 'True' | 'False';
   reason?: string;
@@ -108,6 +113,29 @@ export interface ConditionExpectation {
 export interface GoneExpectation {
   type: 'gone';
   objects: { apiVersion: string; kind: string; ns: NsRole; name?: string; labelSelector?: string }[];
+  feature?: Feature;
+}
+
+/** A value an object must hold at a path (keys and list indexes); nonEmpty: any non-empty value. */
+export interface FieldExpectation {
+  path: (string | number)[];
+  equals?: string | number | boolean;
+  nonEmpty?: true;
+  /** A list at `path` has an element with these fields (e.g. a Service port). */
+  includes?: Record<string, string | number>;
+}
+
+export interface PresentExpectation {
+  type: 'present';
+  objects: { apiVersion: string; kind: string; ns: NsRole; name: string; fields?: FieldExpectation[] }[];
+  feature?: Feature;
+}
+
+/** Applying the fixture is refused by the API server (schema, CEL) or an admission webhook, with this text in the message. */
+export interface RejectedExpectation {
+  type: 'rejected';
+  fixture: string;
+  message: string;
   feature?: Feature;
 }
 
@@ -145,6 +173,8 @@ export type Expectation =
   | SplitExpectation
   | ConditionExpectation
   | GoneExpectation
+  | PresentExpectation
+  | RejectedExpectation
   | MetricExpectation;
 
 export interface Step {

@@ -1,19 +1,59 @@
 /**
  * Sequential test of a weighted traffic split, one sample per request.
  *
- * For every backend with a weight strictly between 0 and 100%, two one-sided Wald SPRTs compare
- * H0 "its share is the configured p0" against H1 "its share is p0 + d" and "p0 - d" (clipped to
- * [0, 1]). The check fails as soon as one SPRT's likelihood ratio reaches A, passes once every SPRT
- * has fallen to B, and stops at maxRequests with a pass.
+ * Model. Requests are independent; each reaches backend b with probability q_b. H0: q_b = p_b, the
+ * configured share (weight / total), for every backend. A deviation of d is a backend whose share is
+ * p_b + d or more, or p_b - d or less, clipped to [0, 1]. For 90/10 with d = 10 points that is v2 at
+ * >= 20% (80/20 and beyond) or v2 at 0% (100/0); v1 moves the other way by the same amount.
  *
- * False-failure bound: under H0 each likelihood ratio is a non-negative martingale with mean 1, so
- * by Ville's inequality P(it ever reaches A) <= 1/A, whatever the stopping rule. With m SPRTs and
- * A = m / falseFailureRate, the probability that a correct split fails is at most falseFailureRate.
- * Truncation can only turn a failure into a pass, so it keeps the bound.
+ * Ratios. For each backend b with 0 < p_b < 1 and each direction, S_i(n) = log L_i(n) is the log
+ * likelihood ratio of b's hit/miss sequence, share r_i = clip(p_b ± d) against p_b. The alternative is
+ * the nearest share that must be caught: among tests with its error rates at r_i, the SPRT against r_i
+ * needs the fewest requests under p_b (Wald-Wolfowitz); a farther one would accept sooner but lose
+ * power at r_i, a nearer one would spend requests on deviations smaller than d. With exactly two
+ * positive weights, the second backend's hits are the first one's misses, so its ratios are the first
+ * one's with the directions swapped: only the backend with the smaller share is tested (m = 2, not 4).
+ * (In the average W the duplicates would cancel out anyway; testing one backend halves the work.)
+ * Ratio i is accepted, and frozen, at τ_i, the first n with S_i(n) <= log B.
+ *
+ * Verdict. Fail as soon as W(n) = (1/m) Σ_i L_i(n ∧ τ_i) >= 1/α (α = falseFailureRate), or at the
+ * first request to a backend with weight 0 or not configured at all. Pass once every ratio is
+ * accepted and n >= n0 (below), or at maxRequests.
+ *
+ * False failure <= α, exactly. Under H0, E[L_i(n+1) / L_i(n) | past] = p_b (r_i/p_b) + (1 - p_b)
+ * (1 - r_i)/(1 - p_b) = 1, so L_i is a nonnegative martingale with mean 1; stopped at τ_i it still is,
+ * and so is the average W, with W(0) = 1. Ville's inequality: P(sup_n W(n) >= 1/α) <= α, whatever
+ * the stopping rule and however many requests. Under H0 no request reaches a weight-0 backend, and
+ * acceptance or truncation only end the test without a failure. (The average is never worse than a
+ * union bound over m separate tests: max_i L_i >= m/α implies W >= 1/α.)
+ *
+ * Power >= 1 - B - T_i, exactly, against any truth in which the share of ratio i's backend is r_i or
+ * farther from p_b on r_i's side (the other shares are free; with two backends, a deviation of the
+ * untested one is its partner's in the other direction). The test passes with ratio i either accepted or open
+ * at maxRequests = N. (a) Accepted: then S_i fell to log B before S_i reached log(m/α) (W >= L_i / m,
+ * so that would have failed the test). Call that event E, and σ the first n <= N at which S_i leaves
+ * (log B, log(m/α)); on E, L_i(σ) <= B. As σ <= N is bounded, P_r(E) = E_p[L_i(σ); E] <= B (change of
+ * measure). (b) Open at N: then S_i(N) < log(m/α), and by Chernoff's inequality at exponent 1/2,
+ * P_r(S_i(N) < log(m/α)) <= (m/α)^(1/2) E_r[L_i(1)^(-1/2)]^N = (m/α)^(1/2) ρ_i^N = T_i, with
+ * ρ_i = √(p_b r_i) + √((1 - p_b)(1 - r_i)). Both events only lose probability when the share moves
+ * farther from p_b (couple the request sequences), so the bound covers all deviations of d or more.
+ *
+ * B = (1 - power) / 2. B = 1 - power would already prove the power; the factor 2 is room for the
+ * Monte Carlo in stats:check: with a true miss rate at 1e-3, 10^4 simulated runs would land above the
+ * 10 misses allowed about half the time. Cost: log 2 / KL(p || r) more requests on average, 19 for 90/10.
+ * Requests on a correct 90/10 split: about 209 on average, against Wald's lower bound of
+ * log(1/β) / KL(0.1 || 0.2) = 207 for any test with this miss rate β = 5e-4 (188 at β = 1e-3).
  *
  * A backend whose weight is 0 must receive no request at all: a single one fails the check, and a
- * pass needs enough requests that a leak of d would have been seen with probability `power`.
- * Power against a deviation of d is estimated by `npm run stats:check` (Monte Carlo).
+ * pass needs n0 = ceil(log(1 - power) / log(1 - d)) requests, so a leak of share d has been seen with
+ * probability >= power, exactly ((1 - d)^n0 <= 1 - power).
+ *
+ * Batches. Each request is one curl process in the client pod, and each exec of a batch costs a round
+ * trip through the API server. `minRequestsToPass()` is the fewest further requests after which
+ * the test could pass (each ratio's quickest path to log B, and n0): sending that many in one exec
+ * wastes nothing on a correct split, and keeps the exec count low early on, when it is large (65 at the
+ * start of a 90/10 test). Near the end it shrinks to 1, so callers send max(it, floor), with the floor
+ * about round-trip cost / per-request cost: see `nextBatchSize`.
  */
 export interface SplitTestConfig {
   falseFailureRate: number;
@@ -26,17 +66,23 @@ export const DEFAULT_SPLIT_CONFIG: SplitTestConfig = {
   falseFailureRate: 1e-6,
   power: 0.999,
   deviation: 0.1,
-  maxRequests: 2000,
+  // T_i above must leave room in 1 - power: near shares of 1/2, 2000 requests would leave a deviating split
+  // undecided with probability ~2e-3 (the old cap); 4000 bounds it below 5e-6 for any split. Correct splits
+  // end long before (about 209 requests for 90/10).
+  maxRequests: 4000,
 };
 
 export type SplitDecision = 'continue' | 'pass' | 'fail';
 
-interface Sprt {
+interface Ratio {
   backend: string;
   p0: number;
   p1: number;
+  /** log L step on a hit / a miss of `backend` (-Infinity when p1 is 0 or 1 and rules the outcome out). */
+  hit: number;
+  miss: number;
   llr: number;
-  done: 'open' | 'accepted' | 'rejected';
+  accepted: boolean;
 }
 
 export interface SplitState {
@@ -48,10 +94,11 @@ export interface SplitState {
 }
 
 export class SplitTest {
-  private readonly sprts: Sprt[] = [];
+  private readonly ratios: Ratio[];
   private readonly shares: Record<string, number>;
   private readonly counts: Record<string, number> = {};
-  private readonly logA: number;
+  /** log(m / α): W >= 1/α is log Σ L_i >= this. */
+  private readonly logThreshold: number;
   private readonly logB: number;
   private readonly minRequestsForZero: number;
   private n = 0;
@@ -61,75 +108,158 @@ export class SplitTest {
     weights: Record<string, number>,
     readonly config: SplitTestConfig = DEFAULT_SPLIT_CONFIG,
   ) {
-    const total = Object.values(weights).reduce((s, w) => s + w, 0);
-    if (!(total > 0)) throw new Error('a split needs at least one positive weight');
-    this.shares = Object.fromEntries(Object.entries(weights).map(([b, w]) => [b, w / total]));
-    for (const [backend, p0] of Object.entries(this.shares)) {
-      this.counts[backend] = 0;
-      if (p0 <= 0 || p0 >= 1) continue;
-      const up = Math.min(p0 + config.deviation, 1);
-      const down = Math.max(p0 - config.deviation, 0);
-      this.sprts.push({ backend, p0, p1: up, llr: 0, done: 'open' });
-      this.sprts.push({ backend, p0, p1: down, llr: 0, done: 'open' });
-    }
-    this.logA = Math.log(Math.max(this.sprts.length, 1) / config.falseFailureRate);
-    // The acceptance boundary is set ten times stricter than 1 - power: Wald's B = beta is an
-    // approximation, and the Monte Carlo check (stats:check) must show the power really reached.
-    this.logB = Math.log((1 - config.power) / 10);
+    checkConfig(config);
+    this.shares = sharesOf(weights);
+    for (const b of Object.keys(this.shares)) this.counts[b] = 0;
+    this.ratios = testedBackends(this.shares).flatMap((b) => ratiosFor(b, this.shares[b], config.deviation));
+    this.logThreshold = Math.log(Math.max(this.ratios.length, 1) / config.falseFailureRate);
+    this.logB = Math.log((1 - config.power) / 2);
     const hasZero = Object.values(this.shares).some((p) => p === 0);
     this.minRequestsForZero = hasZero ? Math.ceil(Math.log(1 - config.power) / Math.log(1 - config.deviation)) : 0;
+    if (this.powerBound < config.power) {
+      throw new Error(
+        `split test: with maxRequests ${config.maxRequests} the power against a deviation of ${pct(config.deviation)} ` +
+          `is only guaranteed to be ${this.powerBound.toFixed(6)}, below ${config.power}; raise maxRequests`,
+      );
+    }
   }
 
-  /** The configured upper bound on the probability that a correct split fails this check. */
+  /** Upper bound on the probability that a correct split fails this check (exact, see above). */
   get falseFailureBound(): number {
-    // A = m / falseFailureRate by construction, so m * (1/A) is the configured rate.
-    return this.sprts.length === 0 ? 0 : this.config.falseFailureRate;
+    return this.ratios.length === 0 ? 0 : this.config.falseFailureRate;
+  }
+
+  /** Lower bound on the probability that a deviation of `deviation` or more fails this check (exact, see above). */
+  get powerBound(): number {
+    const zeroPower = this.minRequestsForZero > 0 ? 1 - (1 - this.config.deviation) ** this.minRequestsForZero : 1;
+    const misses = this.ratios.map((r) => Math.exp(this.logB) + truncationMiss(r, this.logThreshold, this.config.maxRequests));
+    return Math.min(zeroPower, ...misses.map((m) => 1 - m));
   }
 
   observe(backend: string): SplitDecision {
     if (this.failure) return 'fail';
     this.n++;
     this.counts[backend] = (this.counts[backend] ?? 0) + 1;
-    const share = this.shares[backend] ?? 0;
-    if (share === 0) {
+    if (!(this.shares[backend] > 0)) {
       this.failure = `backend ${backend} has weight 0 but received request #${this.n}`;
       return 'fail';
     }
-    for (const s of this.sprts) {
-      if (s.done !== 'open') continue;
-      const hit = s.backend === backend;
-      s.llr += hit ? Math.log(s.p1 / s.p0) : Math.log((1 - s.p1) / (1 - s.p0));
-      if (s.llr >= this.logA) {
-        s.done = 'rejected';
-        this.failure =
-          `share of ${s.backend} is not ${pct(s.p0)}: ${this.counts[s.backend] ?? 0}/${this.n} requests ` +
-          `(${pct((this.counts[s.backend] ?? 0) / this.n)}), evidence for ${pct(s.p1)} passed the 1/${fmt(Math.exp(this.logA))} threshold`;
-        return 'fail';
-      }
-      if (s.llr <= this.logB) s.done = 'accepted';
+    for (const r of this.ratios) {
+      if (r.accepted) continue;
+      r.llr += r.backend === backend ? r.hit : r.miss;
+      if (r.llr <= this.logB) r.accepted = true;
     }
+    if (logSumExp(this.ratios.map((r) => r.llr)) >= this.logThreshold) this.failure = this.failureReason();
     return this.decision();
+  }
+
+  /** The fewest further requests after which this test could pass; 0 once it has decided. */
+  minRequestsToPass(): number {
+    if (this.decision() !== 'continue') return 0;
+    const perRatio = this.ratios.filter((r) => !r.accepted).map((r) => stepsDownTo(r, this.logB));
+    const needed = Math.max(1, this.minRequestsForZero - this.n, ...perRatio);
+    return Math.min(needed, this.config.maxRequests - this.n);
+  }
+
+  /**
+   * How many requests to send in the next exec: at least `floor` (about exec round-trip cost divided by the
+   * cost of one request, so that no exec carries less work than its own overhead), at least
+   * minRequestsToPass() (which wastes nothing on a correct split), at most what maxRequests leaves.
+   */
+  nextBatchSize(floor: number): number {
+    const left = this.config.maxRequests - this.n;
+    return Math.max(0, Math.min(left, Math.max(this.minRequestsToPass(), Math.ceil(floor))));
+  }
+
+  private failureReason(): string {
+    const r = this.ratios.reduce((a, b) => (b.llr > a.llr ? b : a));
+    const hits = this.counts[r.backend] ?? 0;
+    return (
+      `share of ${r.backend} is not ${pct(r.p0)}: ${hits}/${this.n} requests (${pct(hits / this.n)}); ` +
+      `the evidence for ${pct(r.p1)} passed the 1/${fmt(this.config.falseFailureRate)} threshold`
+    );
   }
 
   private decision(): SplitDecision {
     if (this.failure) return 'fail';
-    const open = this.sprts.some((s) => s.done === 'open');
-    if (!open && this.n >= Math.max(this.minRequestsForZero, 1)) return 'pass';
+    if (this.allAccepted()) return 'pass';
     return this.n >= this.config.maxRequests ? 'pass' : 'continue';
+  }
+
+  private allAccepted(): boolean {
+    return this.ratios.every((r) => r.accepted) && this.n >= Math.max(this.minRequestsForZero, 1);
   }
 
   state(): SplitState {
     const base = { requests: this.n, counts: { ...this.counts }, expectedShares: { ...this.shares } };
     if (this.failure) return { ...base, decision: 'fail', reason: this.failure };
-    const open = this.sprts.filter((s) => s.done === 'open');
-    if (open.length === 0 && this.n >= Math.max(this.minRequestsForZero, 1)) {
+    if (this.allAccepted()) {
       return { ...base, decision: 'pass', reason: `split consistent with ${describeShares(this.shares)} after ${this.n} requests` };
     }
     if (this.n >= this.config.maxRequests) {
       return { ...base, decision: 'pass', reason: `no significant deviation after the maximum of ${this.n} requests` };
     }
-    return { ...base, decision: 'continue', reason: `${open.length} open tests after ${this.n} requests` };
+    const open = this.ratios.filter((r) => !r.accepted).length;
+    return { ...base, decision: 'continue', reason: `${open} open tests after ${this.n} requests` };
   }
+}
+
+function checkConfig(c: SplitTestConfig): void {
+  const open01 = (x: number) => x > 0 && x < 1;
+  const bad = [
+    !open01(c.falseFailureRate) && `falseFailureRate must be in (0, 1), got ${c.falseFailureRate}`,
+    !open01(c.power) && `power must be in (0, 1), got ${c.power}`,
+    !open01(c.deviation) && `deviation must be in (0, 1), got ${c.deviation}`,
+    !(Number.isInteger(c.maxRequests) && c.maxRequests > 0) && `maxRequests must be a positive integer, got ${c.maxRequests}`,
+  ].filter(Boolean);
+  if (bad.length > 0) throw new Error(`split test configuration: ${bad.join('; ')}`);
+}
+
+function sharesOf(weights: Record<string, number>): Record<string, number> {
+  const bad = Object.entries(weights).filter(([, w]) => !(Number.isFinite(w) && w >= 0));
+  if (bad.length > 0) throw new Error(`split weights must be finite and >= 0, got ${bad.map(([b, w]) => `${b}=${w}`).join(', ')}`);
+  const total = Object.values(weights).reduce((s, w) => s + w, 0);
+  if (!(total > 0)) throw new Error('a split needs at least one positive weight');
+  return Object.fromEntries(Object.entries(weights).map(([b, w]) => [b, w / total]));
+}
+
+/** Backends whose share is tested; with two positive weights one of them says it all (see above). */
+function testedBackends(shares: Record<string, number>): string[] {
+  const weighted = Object.keys(shares).filter((b) => shares[b] > 0 && shares[b] < 1);
+  if (weighted.length !== 2) return weighted;
+  return [weighted.reduce((a, b) => (shares[b] < shares[a] ? b : a))];
+}
+
+function ratiosFor(backend: string, p0: number, d: number): Ratio[] {
+  return [Math.min(p0 + d, 1), Math.max(p0 - d, 0)].map((p1) => ({
+    backend,
+    p0,
+    p1,
+    hit: Math.log(p1 / p0),
+    miss: Math.log((1 - p1) / (1 - p0)),
+    llr: 0,
+    accepted: false,
+  }));
+}
+
+/** T_i above: Chernoff bound on P_r(S_i(N) < log(m/α)). */
+function truncationMiss(r: Ratio, logThreshold: number, n: number): number {
+  const rho = Math.sqrt(r.p0 * r.p1) + Math.sqrt((1 - r.p0) * (1 - r.p1));
+  return Math.exp(logThreshold / 2 + n * Math.log(rho));
+}
+
+/** Fewest observations that bring an open ratio to log B: all hits or all misses, whichever moves down. */
+function stepsDownTo(r: Ratio, logB: number): number {
+  const step = Math.min(r.hit, r.miss);
+  if (step === -Infinity) return 1;
+  // The epsilon keeps float noise from turning k into k + 1: an estimate one too low costs an exec, one too high a wasted request.
+  return Math.max(1, Math.ceil((r.llr - logB) / -step - 1e-9));
+}
+
+function logSumExp(xs: number[]): number {
+  const max = Math.max(...xs);
+  if (!Number.isFinite(max)) return max;
+  return max + Math.log(xs.reduce((s, x) => s + Math.exp(x - max), 0));
 }
 
 function pct(p: number): string {

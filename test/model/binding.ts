@@ -79,24 +79,49 @@ function target(objs: Objects, o: KubeObject, ownLabelIgnored: boolean, mut: Rea
   return { ...resolve(objs, inherited, ns, mut), own: false };
 }
 
-export function serviceBinding(objs: Objects, svc: KubeObject, mut: ReadonlySet<MutantName>): Binding {
+/** `traffic`: the binding the data plane uses; `status`: the one istiod reports. They differ only in mutants. */
+export type BindingUse = 'traffic' | 'status';
+
+export function serviceBinding(objs: Objects, svc: KubeObject, mut: ReadonlySet<MutantName>, use: BindingUse = 'status'): Binding {
   if (labels(svc)['gateway.istio.io/managed'] === 'istio.io-mesh-controller') return {};
-  const b = target(objs, svc, mut.has('service-label-ignored'), mut);
-  if (!b.waypoint) return { error: b.error };
-  const tt = trafficType(b.waypoint, mut);
-  if (tt === 'service' || tt === 'all') return { waypoint: b.waypoint };
-  const wp = `${b.waypoint.metadata.namespace}/${b.waypoint.metadata.name}`;
-  return { error: { reason: 'UnsupportedTrafficType', message: `attempting to bind to traffic type "service" which the waypoint "${wp}" does not support` } };
+  return withoutFallback(mut, use, (ignoreOwn) => serviceTyped(target(objs, svc, ignoreOwn || mut.has('service-label-ignored'), mut), mut));
 }
 
-export function workloadBinding(objs: Objects, pod: KubeObject, mut: ReadonlySet<MutantName>): Binding {
-  const b = target(objs, pod, mut.has('pod-label-ignored'), mut);
-  if (!b.waypoint) return { error: b.error };
+function serviceTyped(b: Binding & { own: boolean }, mut: ReadonlySet<MutantName>): Binding & { own: boolean } {
+  if (!b.waypoint) return { error: b.error, own: b.own };
   const tt = trafficType(b.waypoint, mut);
-  if (tt === 'workload' || tt === 'all') return { waypoint: b.waypoint };
-  if (!b.own) return {};
+  if (tt === 'service' || tt === 'all') return b;
   const wp = `${b.waypoint.metadata.namespace}/${b.waypoint.metadata.name}`;
-  return { error: { reason: 'UnsupportedTrafficType', message: `attempting to bind to traffic type "workload" which the waypoint "${wp}" does not support` } };
+  return { own: b.own, error: { reason: 'UnsupportedTrafficType', message: `attempting to bind to traffic type "service" which the waypoint "${wp}" does not support` } };
+}
+
+export function workloadBinding(objs: Objects, pod: KubeObject, mut: ReadonlySet<MutantName>, use: BindingUse = 'status'): Binding {
+  return withoutFallback(mut, use, (ignoreOwn) => workloadTyped(target(objs, pod, ignoreOwn || mut.has('pod-label-ignored'), mut), mut));
+}
+
+function workloadTyped(b: Binding & { own: boolean }, mut: ReadonlySet<MutantName>): Binding & { own: boolean } {
+  if (!b.waypoint) return { error: b.error, own: b.own };
+  const tt = trafficType(b.waypoint, mut);
+  if (tt === 'workload' || tt === 'all') return b;
+  if (!b.own) return { own: false };
+  const wp = `${b.waypoint.metadata.namespace}/${b.waypoint.metadata.name}`;
+  return { own: true, error: { reason: 'UnsupportedTrafficType', message: `attempting to bind to traffic type "workload" which the waypoint "${wp}" does not support` } };
+}
+
+/**
+ * An object's own use-waypoint that cannot be used (missing, not permitted, wrong traffic type)
+ * leaves it without a waypoint: istiod never falls back to the namespace's label
+ * (fetchWaypointForTarget returns on the object's own label). The mutant's data plane falls back
+ * while istiod still reports the error, which only traffic checks can catch.
+ */
+function withoutFallback(mut: ReadonlySet<MutantName>, use: BindingUse, bind: (ignoreOwn: boolean) => Binding & { own: boolean }): Binding {
+  const b = bind(false);
+  if (use === 'traffic' && b.own && b.error && mut.has('namespace-waypoint-fallback')) return strip(bind(true));
+  return strip(b);
+}
+
+function strip(b: Binding & { own: boolean }): Binding {
+  return b.waypoint ? { waypoint: b.waypoint } : b.error ? { error: b.error } : {};
 }
 
 /** The condition istiod writes on a Service (istio pilot/pkg/serviceregistry/ambient/status.go). */

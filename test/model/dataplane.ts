@@ -7,7 +7,7 @@ import type { Rng } from '../../harness/stats/random.ts';
 import { appOf, echoLogLines, serve, type AppRequest, type AppResponse } from './apps.ts';
 import { serviceBinding, workloadBinding } from './binding.ts';
 import type { MutantName } from './mutations.ts';
-import { evaluate } from './policy.ts';
+import { evaluate, type RequestAttrs } from './policy.ts';
 import { keyOf, type Objects } from './store.ts';
 
 export interface Reply {
@@ -96,7 +96,7 @@ export class Dataplane {
 
   private serviceWaypoint(svc: KubeObject): KubeObject | undefined {
     const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
-    const w = serviceBinding(this.objs, svc, this.mut).waypoint;
+    const w = serviceBinding(this.objs, svc, this.mut, 'traffic').waypoint;
     if (w) this.memory.sticky.set(key, w);
     if (!w && this.mut.has('waypoint-outlives-label')) {
       const old = this.memory.sticky.get(key);
@@ -148,10 +148,12 @@ export class Dataplane {
   }
 
   private toPod(caller: Caller, pod: KubeObject, port: number, req: AppRequest, viaService: KubeObject | undefined): Reply {
-    // Service-addressed traffic with no service waypoint still honours the chosen endpoint's own
-    // workload waypoint (istio/ztunnel src/proxy/outbound.rs, fetch_waypoint after load_balance).
-    if (caller.captured && !caller.ingressGateway) {
-      const w = workloadBinding(this.objs, pod, this.mut).waypoint;
+    // Only pod-addressed traffic uses the pod's workload waypoint: service-addressed traffic without a
+    // service waypoint goes straight to the chosen endpoint (istio/ztunnel src/proxy/outbound.rs,
+    // `!from_waypoint && service.is_none()` before fetch_workload_waypoint; istio/ztunnel#855).
+    const podAddressed = !viaService || this.mut.has('service-uses-workload-waypoint');
+    if (caller.captured && !caller.ingressGateway && podAddressed) {
+      const w = workloadBinding(this.objs, pod, this.mut, 'traffic').waypoint;
       if (w) return this.throughWaypoint(caller, w, { pod, port, svc: viaService }, req);
     }
     return this.deliver(caller.identity, pod, req, 'ztunnel');
@@ -160,7 +162,7 @@ export class Dataplane {
   /** Destination ztunnel (inbound L4 policy, if the pod is in ambient), then the application. */
   private deliver(identity: string, pod: KubeObject, req: AppRequest, hop: 'ztunnel' | 'waypoint', extraDelay = 0, timeoutSec?: number): Reply {
     if (this.ambient(pod)) {
-      const allowed = evaluate(this.l4Policies(pod), { principal: identity, method: req.method, path: req.path }, 'l4', this.mut.has('l4-http-rules-kept'));
+      const allowed = evaluate(this.l4Policies(pod), attrs(identity, req), 'l4', this.mut);
       if (!allowed) {
         if (hop === 'waypoint') return http(503, UPSTREAM_RESET, 0.002);
         if (this.mut.has('l4-deny-as-403')) return http(403, RBAC_DENIED, 0.001);
@@ -223,7 +225,7 @@ export class Dataplane {
       return r;
     };
     if (!this.mut.has('waypoint-ignores-authz')) {
-      const ok = evaluate(this.l7Policies(wp, target.svc), { principal: caller.identity, method: req.method, path: req.path }, 'l7');
+      const ok = evaluate(this.l7Policies(wp, target.svc), attrs(caller.identity, req), 'l7');
       if (!ok) return finish(http(403, RBAC_DENIED, 0.001));
     }
     const fwdIdentity = this.mut.has('waypoint-identity-hidden') ? caller.identity : wpIdentity;
@@ -233,13 +235,24 @@ export class Dataplane {
     if ('reply' in routed) return finish(routed.reply);
     const endpoints = target.pod && !routed.changed ? [target.pod] : this.readyPods(routed.backend.metadata.namespace!, routed.selector);
     if (endpoints.length === 0) return finish(http(503, 'no healthy upstream', 0.001));
-    const attempt = () => this.deliver(fwdIdentity, this.rng.pick(endpoints), { ...req, headers: routed.headers }, 'waypoint', routed.delaySec, routed.timeoutSec);
+    const attempt = () => {
+      const pod = this.rng.pick(endpoints);
+      const again = this.mut.has('waypoint-traversed-twice') ? this.secondWaypoint(wp, pod) : undefined;
+      if (again) return this.throughWaypoint({ identity: fwdIdentity, namespace: wp.metadata.namespace!, captured: true }, again, { pod, port: target.port }, { ...req, headers: routed.headers });
+      return this.deliver(fwdIdentity, pod, { ...req, headers: routed.headers }, 'waypoint', routed.delaySec, routed.timeoutSec);
+    };
     let reply = attempt();
     for (let retries = 0; retries < routed.retry.attempts && reply.exitCode === 0 && routed.retry.codes.includes(reply.httpCode); retries++) {
       const again = attempt();
       reply = { ...again, timeSec: reply.timeSec + again.timeSec };
     }
     return finish(reply);
+  }
+
+  /** The mutant's second hop: the endpoint's own workload waypoint, which ztunnel skips for traffic from a waypoint. */
+  private secondWaypoint(wp: KubeObject, pod: KubeObject): KubeObject | undefined {
+    const w = workloadBinding(this.objs, pod, this.mut, 'traffic').waypoint;
+    return w && w.metadata.name !== wp.metadata.name ? w : undefined;
   }
 
   /** HTTPRoute with a Service parent first, else VirtualService, else the Service itself. */
@@ -355,6 +368,11 @@ function parseDuration(d: string | undefined): number | undefined {
   if (!m) return undefined;
   const n = Number(m[1]);
   return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : n;
+}
+
+/** The port is the one the request was sent to; the catalogue's services keep port == targetPort. */
+function attrs(principal: string, req: AppRequest): RequestAttrs {
+  return { principal, method: req.method, path: req.path, port: Number(req.host.split(':').pop()) };
 }
 
 function lower(h: Record<string, string>): Record<string, string> {

@@ -21,6 +21,8 @@ import { appOf } from './apps.ts';
 import { runScript } from './curl-emulator.ts';
 import { Dataplane, identityOf, isAmbient, type DataplaneMemory, type Reply } from './dataplane.ts';
 import { WAYPOINT_CLASS, waypointBoundCondition } from './binding.ts';
+import { policyConditions, routeParents } from './status.ts';
+import { refusal } from './validation.ts';
 import type { MutantName } from './mutations.ts';
 import { CLUSTER_SCOPED, keyOf, Store } from './store.ts';
 import { WAYPOINT_STATS_COMMAND } from '../../harness/checks/waypoint-stats.ts';
@@ -119,6 +121,8 @@ export class ModelCluster implements Cluster {
         changed = true;
       }
     }
+    for (const pol of this.store.list('AuthorizationPolicy')) changed = setStatus(pol, { conditions: policyConditions(pushed, pol, this.mut) }) || changed;
+    for (const route of this.store.list('HTTPRoute')) changed = setStatus(route, { parents: routeParents(pushed, route, this.mut) }) || changed;
     return changed;
   }
 
@@ -135,6 +139,8 @@ export class ModelCluster implements Cluster {
       if (!nsObj) throw new Error(`model: namespaces "${ns}" not found`);
       if (nsObj.status?.phase === 'Terminating') throw new Error(`model: namespace ${ns} is being terminated`);
     }
+    const refused = this.mut.has('validation-accepts-all') ? undefined : refusal(obj);
+    if (refused) throw new Error(refused);
     const old = this.store.get({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: ns, name: obj.metadata.name });
     const next: KubeObject = structuredClone({
       ...obj,
@@ -217,7 +223,7 @@ export class ModelCluster implements Cluster {
     const svc: KubeObject = {
       apiVersion: 'v1', kind: 'Service', metadata: meta(),
       spec: { type: waypoint ? 'ClusterIP' : 'LoadBalancer', clusterIP: `10.96.1.${this.nextIp++ % 250}`, selector: { 'gateway.networking.k8s.io/gateway-name': name },
-        ports: waypoint ? [{ name: 'mesh', port: 15008 }] : [{ name: 'http', port: 80 }] },
+        ports: waypoint ? waypointPorts(this.mut) : [{ name: 'http', port: 80 }] },
       status: waypoint ? {} : { loadBalancer: { ingress: [{ ip: `172.18.255.${this.nextLb++}` }] } },
     };
     this.store.put(svc);
@@ -239,10 +245,12 @@ export class ModelCluster implements Cluster {
     if (waypoint && this.mut.has('programmed-never-set')) return;
     const address = waypoint ? svc.spec.clusterIP : svc.status.loadBalancer.ingress[0].ip;
     gw.status = {
-      addresses: [{ type: 'IPAddress', value: address }],
+      addresses: waypoint
+        ? [{ type: 'IPAddress', value: address }, { type: 'Hostname', value: `${name}.${ns}.svc.cluster.local` }]
+        : [{ type: 'IPAddress', value: address }],
       conditions: [
         { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted' },
-        { type: 'Programmed', status: 'True', reason: 'Programmed', message: `Resource programmed, assigned to service(s) ${svc.metadata.name}.${ns}.svc.cluster.local:${svc.spec.ports[0].port}` },
+        { type: 'Programmed', status: 'True', reason: 'Programmed', message: `Resource programmed, assigned to service(s) ${svc.metadata.name}.${ns}.svc.cluster.local:${(svc.spec.ports.find((x: { name: string }) => x.name === 'mesh') ?? svc.spec.ports[0]).port}` },
       ],
     };
   }
@@ -366,6 +374,20 @@ export class ModelCluster implements Cluster {
       : { exitCode: 7, httpCode: 0, timeSec: 0.001, headers: {}, body: '', stderr: '' };
     return { exitCode: r.exitCode, httpCode: r.httpCode, timeSec: r.timeSec, headers: r.headers, body: r.body };
   };
+}
+
+/** The waypoint Service's ports, as real istiod 1.31 creates them (appProtocol hbone on 15008). */
+function waypointPorts(mut: ReadonlySet<MutantName>) {
+  const status = { name: 'status-port', port: 15021, protocol: 'TCP', appProtocol: 'tcp' };
+  const mesh = { name: 'mesh', port: 15008, protocol: 'TCP', appProtocol: 'hbone' };
+  return mut.has('waypoint-service-without-hbone') ? [status] : [status, mesh];
+}
+
+/** Replaces the object's status when istiod would write a different one; says whether it did. */
+function setStatus(o: KubeObject, status: Record<string, unknown>): boolean {
+  if (JSON.stringify(o.status ?? {}) === JSON.stringify(status)) return false;
+  o.status = status;
+  return true;
 }
 
 function refOfObj(o: KubeObject): ObjectRef {

@@ -33,6 +33,19 @@ describe('self-test against the ambient model', function () {
     expect(weak.mutants[0].killedBy).to.deep.equal([]);
   });
 
+  it('times every scenario step by step: applies, named readiness waits, checks and cleanup', async () => {
+    const subset = CATALOGUE.filter((s) => s.area === 'authorization');
+    for (const r of await runOnModel(subset, 2)) {
+      const phases = new Set(r.timings.map((l) => l.phase));
+      expect([...phases], r.id).to.include.members(['apply', 'wait', 'check', 'cleanup']);
+      expect(r.timings.some((l) => l.phase === 'wait' && /^Deployments Available in /.test(l.name)), r.id).to.equal(true);
+      const steps = new Set(r.timings.map((l) => l.step));
+      for (const st of CATALOGUE.find((s) => s.id === r.id)!.steps) expect(steps, `${r.id}: ${st.name}`).to.include(st.name);
+      const total = r.timings.reduce((s, l) => s + l.ms, 0);
+      expect(total, r.id).to.be.at.most(r.durationMs);
+    }
+  });
+
   it('is deterministic: the same seed gives the same outcomes, virtual durations and request counts', async () => {
     const subset = CATALOGUE.filter((s) => s.area === 'routing' || s.area === 'cleanup');
     const fingerprint = async () => (await runOnModel(subset, 11)).map((r) => [r.id, r.outcome, r.durationMs, r.checks.map((c) => c.requests)]);

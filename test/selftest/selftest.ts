@@ -24,7 +24,7 @@ export interface SelfTestReport {
   mutants: MutantOutcome[];
 }
 
-const PARALLEL = 8;
+export const SELFTEST_PARALLEL = 8;
 
 export interface ModelRunOptions {
   mutants?: MutantName[];
@@ -38,7 +38,7 @@ export async function runOnModel(scenarios: Scenario[], seed: number, o: ModelRu
   const env = makeEnv(cluster, {
     timing: { ...MODEL_TIMING, clock: cluster.clock }, outside: cluster.outside, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', log: o.log ?? (() => {}), dumpers: o.dumpers,
   });
-  const run = await runCatalogue(env, scenarios, PARALLEL, o.onResult);
+  const run = await runCatalogue(env, scenarios, SELFTEST_PARALLEL, o.onResult);
   if (run.setup) throw new Error(`self-test setup failed: ${run.setup.step}: ${run.setup.message}`);
   return run.results;
 }

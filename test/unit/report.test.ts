@@ -9,7 +9,7 @@ import type { ScenarioResult } from '../../harness/runner/results.ts';
 import { tempDirs } from './tmp.ts';
 
 const results: ScenarioResult[] = CATALOGUE.slice(0, 3).map((s, i) => ({
-  id: s.id, outcome: i === 2 ? 'failed' : 'passed', durationMs: 1200, convergenceMs: 300, checks: [],
+  id: s.id, outcome: i === 2 ? 'failed' : 'passed', durationMs: 1200, convergenceMs: 300, checks: [], timings: [],
   reason: i === 2 ? 'sleep → svc/echo expects allowed: verdict denied-l4' : undefined,
   diagnostics: i === 2 ? { curl: [{ where: 'ns/sleep', command: 'curl …', stdout: 'WPT seq=1 rc=56', stderr: '', exitCode: 0 }] } : undefined,
 }));
