@@ -129,7 +129,11 @@ async function run(o: E2eOptions): Promise<number> {
       kindNetwork: o.cluster === 'kind', teardown, timing: o.timing, runId: env.runId, log: progress.line,
     };
     let istioctl: Promise<Tool> | undefined;
-    const getIstioctl = (version: string) => (istioctl ??= progress.step(`istioctl ${version}`, () => resolveIstioctl(version, o.istioctl)));
+    const getIstioctl = (version: string) => (istioctl ??= progress.step(`istioctl ${version}`, async () => {
+      const t = await resolveIstioctl(version, o.istioctl);
+      progress.line(`istioctl: ${t.path} (${t.origin}${t.version ? `, ${t.version}` : ''})`);
+      return t;
+    }));
     await install(o, ictx, progress, () => getIstioctl(o.istioVersion));
     Object.assign(facts, await readInstalled(kube));
     facts.gatewayClass = await progress.step(`GatewayClass ${sel.gatewayClass} Accepted`, () =>

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
-import { parseE2eArgs } from '../../harness/cli/args.ts';
+import { e2eCommand, parseE2eArgs } from '../../harness/cli/args.ts';
 import { EXIT, InfraError, reportError, UserError } from '../../harness/cli/errors.ts';
 import { nodeVersionProblem } from '../../harness/cli/node-version.ts';
 import { prepareReportDir } from '../../harness/cli/report-dir.ts';
@@ -122,6 +122,13 @@ describe('first contact: exit codes of npm run e2e (real processes, loopback onl
     expect(readFileSync('scripts/e2e.ts', 'utf8')).to.match(/^(?:\/\*[\s\S]*?\*\/\n)?import '\.\.\/harness\/cli\/require-node\.ts';/);
   });
 
+  it('--help documents the exit codes', () => {
+    let out = '';
+    const cmd = e2eCommand().configureOutput({ writeOut: (t) => (out += t), writeErr: () => {} });
+    expect(() => cmd.parse(['--help'], { from: 'user' })).to.throw();
+    for (const code of Object.values(EXIT)) expect(out).to.match(new RegExp(`^  ${code}\\s+\\S`, 'm'));
+    expect(out).to.include('WPT_CACHE_DIR');
+  });
   it('--debug shows the stack of an expected failure; without it, none', () => {
     const lines: string[] = [];
     expect(reportError(new InfraError('cluster broke', 'fix it'), false, (s) => lines.push(s))).to.equal(EXIT.infrastructure);
