@@ -90,7 +90,7 @@ async function runScenarios(r: Run, env: RunEnv): Promise<{ exitCode: number; wr
   const exitCode = result.setup || n.error > 0 ? EXIT.infrastructure : n.failed > 0 ? EXIT.scenarioFailed : EXIT.ok;
   if (exitCode !== EXIT.ok) await evidenceOfFailure(r, Boolean(result.setup));
   r.progress.line(`${n.passed} passed, ${n.failed} failed, ${n.error} errors, ${n['not-run']} not run, ${n['not-supported']} not supported`);
-  return { exitCode, writeReport: () => report(r.o, r.sel, r.facts, result) };
+  return { exitCode, writeReport: () => report(r.o, r.sel, r.facts, result, [...env.planes]) };
 }
 
 async function run(o: E2eOptions): Promise<number> {

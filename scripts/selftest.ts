@@ -49,6 +49,7 @@ async function main(): Promise<number> {
       implementation: { organization: 'istio', project: 'ambient model (self-test)', version: 'model', url: 'https://istio.io', contact: [], gatewayClassName: 'istio-waypoint' },
       environment: { kubernetesVersion: 'v1.34.0', istioVersion: 'model', gatewayApi: { version: 'model', channel: 'experimental' }, kindNodeImage: undefined, commandLine: process.argv.slice(1).join(' ') },
       mode: 'selftest',
+      planes: ['control', 'data'],
       claimedFeatures: undefined,
     });
   }

@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { PLANES, type Plane } from '../checks/check.ts';
 import type { Cluster } from '../cluster/types.ts';
 import type { ClusterAccess } from '../platform/bringup.ts';
 import { setupDiagnostics } from '../platform/setup-diagnostics.ts';
@@ -20,9 +21,9 @@ export interface Facts {
   gatewayClass?: { name: string; controllerName: string };
 }
 
-export async function report(o: E2eOptions, sel: Selection, facts: Facts, run: RunResult): Promise<void> {
+export async function report(o: E2eOptions, sel: Selection, facts: Facts, run: RunResult, planes: readonly Plane[] = PLANES): Promise<void> {
   await writeReportBundle(o.reportDir, {
-    results: run.results, scenarios: sel.scenarios, setup: run.setup,
+    results: run.results, scenarios: sel.scenarios, setup: run.setup, planes: [...planes],
     implementation: sel.claim?.implementation ?? { organization: 'istio', project: 'istio', version: facts.istioVersion ?? 'unknown', url: 'https://istio.io', contact: [], gatewayClassName: sel.gatewayClass },
     environment: { ...facts, kindNodeImage: o.cluster === 'kind' ? KIND.nodeImage : undefined, commandLine: `npm run e2e -- ${process.argv.slice(2).join(' ')}`.trim() },
     mode: o.certify ? 'certification' : 'e2e',

@@ -2,6 +2,7 @@
 import type { Feature, Scenario, Tier } from '../scenario/types.ts';
 import { countOutcomes, type Outcome, type ScenarioResult, type SetupFailure } from '../runner/results.ts';
 import { SUITE_VERSION } from '../platform/versions.ts';
+import type { Plane } from '../checks/check.ts';
 
 export const REPORT_API_VERSION = 'waypoint-conformance.dev/v1alpha1';
 export const REPORT_KIND = 'ConformanceReport';
@@ -36,6 +37,8 @@ export interface ReportInput {
   claimedProfiles?: Tier[];
   /** The run's own setup failed (install, clients): the report records the step, never conformance. */
   setup?: SetupFailure;
+  /** The planes whose checks ran; a control-plane-only report is no certification. */
+  planes: Plane[];
 }
 
 export interface ProfileReport {
@@ -69,6 +72,7 @@ export function buildReport(input: ReportInput, date = new Date()) {
     kind: REPORT_KIND,
     date: date.toISOString(),
     mode: input.mode,
+    planes: [...input.planes].sort(),
     implementation: input.implementation,
     environment: { ...input.environment, suiteVersion: SUITE_VERSION },
     ...(input.claimedFeatures ? { claimedFeatures: [...input.claimedFeatures].sort() } : {}),

@@ -39,6 +39,7 @@ export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
     outside: o.outside,
     log: o.log,
     dumpers: o.dumpers ?? [],
+    cleanup: [],
   };
 }
 

@@ -21,7 +21,7 @@ const selftestDir = tempDirs('wpt-selftest-');
 async function bundle(mode: 'e2e' | 'certification' = 'e2e') {
   const dir = reportDir();
   await writeReportBundle(dir, {
-    results, scenarios: CATALOGUE, mode,
+    results, scenarios: CATALOGUE, mode, planes: ['control', 'data'],
     implementation: { organization: 'o', project: 'p', version: '1', url: 'u', contact: [], gatewayClassName: 'istio-waypoint' },
     environment: { kubernetesVersion: 'v1.34.0', istioVersion: '1.30.5', gatewayApi: { version: 'v1.5.1', channel: 'experimental' }, commandLine: 'npm run e2e' },
     claimedFeatures: mode === 'certification' ? ['Waypoint'] : undefined,
