@@ -2,6 +2,7 @@
  * npm run selftest [-- --seed N] [--json] [--report-dir DIR] [--mutant NAME ...]
  * Runs the catalogue against the in-process ambient model and its broken variants.
  */
+import '../harness/cli/require-node.ts';
 import { Command, Option } from 'commander';
 import { CATALOGUE } from '../suites/index.ts';
 import { SELFTEST_PARALLEL, selfTest, survivors } from '../test/selftest/selftest.ts';
