@@ -7,6 +7,7 @@ import { CATALOGUE } from '../suites/index.ts';
 import { selfTest, survivors } from '../test/selftest/selftest.ts';
 import { MUTANTS, type MutantName } from '../test/model/mutations.ts';
 import { writeReportBundle } from '../harness/report/bundle.ts';
+import { sealBundle } from '../harness/report/seal.ts';
 import { exitWithUsageError } from '../harness/cli/errors.ts';
 import { Progress } from '../harness/cli/progress.ts';
 
@@ -48,6 +49,7 @@ async function main(): Promise<number> {
       mode: 'selftest',
       claimedFeatures: undefined,
     });
+    sealBundle(opts.reportDir);
   }
   if (opts.json) {
     console.log(JSON.stringify({

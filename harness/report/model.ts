@@ -45,9 +45,14 @@ export interface ProfileReport {
 }
 
 /** success: every scenario passed; failure: one failed or broke; partial: some were not run or not supported. */
-function profileResult(summary: Record<Outcome, number>): ProfileReport['result'] {
+export function profileResult(summary: Record<Outcome, number>): ProfileReport['result'] {
   if (summary.failed > 0 || summary.error > 0) return 'failure';
   return summary['not-run'] > 0 || summary['not-supported'] > 0 || summary.passed === 0 ? 'partial' : 'success';
+}
+
+/** Where a scenario's diagnostics live in the bundle; report.yaml names the file so a deleted one shows. */
+export function diagnosticsFile(id: string): string {
+  return `diagnostics/${id.replace('/', '__')}.yaml`;
 }
 
 export function buildReport(input: ReportInput, date = new Date()) {
@@ -84,6 +89,7 @@ export function buildReport(input: ReportInput, date = new Date()) {
       convergenceMs: r.convergenceMs,
       ...(r.reason ? { reason: r.reason } : {}),
       ...(r.unsupportedFeatures ? { unsupportedFeatures: r.unsupportedFeatures } : {}),
+      ...(r.diagnostics ? { diagnostics: diagnosticsFile(r.id) } : {}),
       checks: r.checks.map((c) => ({
         step: c.step, check: c.check, plane: c.plane, outcome: c.outcome, requests: c.requests, detail: c.detail,
         ...(c.unsupportedFeatures ? { unsupportedFeatures: c.unsupportedFeatures } : {}),
