@@ -57,6 +57,7 @@ export function markdownSummary(report: ConformanceReport): string {
     '',
     `Suite ${report.environment.suiteVersion}, Istio ${report.environment.istioVersion ?? 'none'}, Kubernetes ${report.environment.kubernetesVersion}, ` +
       `Gateway API ${report.environment.gatewayApi.version} (${report.environment.gatewayApi.channel}), mode ${report.mode}.`,
+    `Images: ${report.environment.images.join(', ')}.`,
     '',
     `| profile | result | ${OUTCOMES.join(' | ')} |`,
     `| --- | --- |${OUTCOMES.map(() => ' --- |').join('')}`,

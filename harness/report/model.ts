@@ -2,6 +2,7 @@
 import type { Feature, Scenario, Tier } from '../scenario/types.ts';
 import { countOutcomes, type Outcome, type ScenarioResult, type SetupFailure } from '../runner/results.ts';
 import { SUITE_VERSION } from '../platform/versions.ts';
+import { suiteImages } from './images.ts';
 
 export const REPORT_API_VERSION = 'waypoint-conformance.dev/v1alpha1';
 export const REPORT_KIND = 'ConformanceReport';
@@ -73,7 +74,7 @@ export function buildReport(input: ReportInput, date = new Date()) {
     date: date.toISOString(),
     mode: input.mode,
     implementation: input.implementation,
-    environment: { ...input.environment, suiteVersion: SUITE_VERSION },
+    environment: { ...input.environment, suiteVersion: SUITE_VERSION, images: suiteImages(input.environment.kindNodeImage) },
     ...(input.claimedFeatures ? { claimedFeatures: [...input.claimedFeatures].sort() } : {}),
     ...(input.claimedProfiles ? { claimedProfiles: input.claimedProfiles } : {}),
     ...(input.setup ? { setup: { outcome: 'error' as const, ...input.setup } } : {}),
