@@ -4,11 +4,12 @@
  * Exit 0 consistent (and the signature valid when one was asked for), 1 inconsistent, forged or a bad
  * signature, 2 usage error (bad flags, unreadable or malformed files).
  */
+import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Command } from 'commander';
 import { exitWithUsageError } from '../harness/cli/errors.ts';
 import { BundleReadError, resultOf, verifyBundle } from '../harness/report/verify.ts';
-import { describeSigner, SignatureError, verifySignature, type SignaturePolicy } from '../harness/report/sign.ts';
+import { describeSigner, readTrustedRoot, SignatureError, verifySignature, type SignaturePolicy } from '../harness/report/sign.ts';
 import { CATALOGUE } from '../suites/index.ts';
 
 const HELP = 'npm run report:verify -- --help';
@@ -30,12 +31,14 @@ function policyOf(o: Opts): SignaturePolicy | undefined {
   if ((o.issuer || o.trustedRoot) && !o.identity) throw new Error('--issuer and --trusted-root need --identity');
   if (o.key) {
     try {
-      return { publicKeyPem: readFileSync(o.key, 'utf8') };
+      const publicKeyPem = readFileSync(o.key, 'utf8');
+      createPublicKey(publicKeyPem);
+      return { publicKeyPem };
     } catch (err) {
       throw new Error(`cannot read the public key ${o.key}: ${(err as Error).message}`);
     }
   }
-  return o.identity ? { identity: o.identity, issuer: o.issuer, trustedRoot: o.trustedRoot } : undefined;
+  return o.identity ? { identity: o.identity, issuer: o.issuer, trustedRoot: o.trustedRoot ? readTrustedRoot(o.trustedRoot) : undefined } : undefined;
 }
 
 async function main(): Promise<number> {

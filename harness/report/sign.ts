@@ -81,8 +81,8 @@ export interface SignaturePolicy {
   /** Keyless: the certificate identity expected (e.g. the workflow ref URI), and its OIDC issuer. */
   identity?: string;
   issuer?: string;
-  /** Keyless: a trusted root file (private or test instances); default: the public instance via TUF. */
-  trustedRoot?: string;
+  /** Keyless: the trusted root (private or test instances); default: the public instance's, via TUF. */
+  trustedRoot?: TrustedRoot;
   /** Key pair: the PEM public key expected. */
   publicKeyPem?: string;
 }
@@ -97,12 +97,12 @@ function readBundle(dir: string) {
   }
 }
 
-async function trustedRoot(file: string | undefined): Promise<TrustedRoot> {
-  if (!file) return getTrustedRoot();
+/** A trusted root file (a private Sigstore instance, or a test's); throws a plain Error naming the file. */
+export function readTrustedRoot(file: string): TrustedRoot {
   try {
     return TrustedRoot.fromJSON(JSON.parse(readFileSync(file, 'utf8')));
   } catch (err) {
-    throw new SignatureError(`cannot read the trusted root ${file}: ${(err as Error).message}`);
+    throw new Error(`cannot read the Sigstore trusted root ${file}: ${(err as Error).message}`);
   }
 }
 
@@ -127,7 +127,7 @@ export async function verifySignature(dir: string, policy: SignaturePolicy): Pro
     if (!policy.identity) throw new SignatureError('no signer to expect: pass --identity (keyless) or --key (key pair)');
     if (entity.key.$case !== 'certificate') throw new SignatureError('signed with a key pair, not keyless: verify with --key');
     const issuer = policy.issuer ?? GITHUB_ACTIONS_ISSUER;
-    const signer = new Verifier(toTrustMaterial(await trustedRoot(policy.trustedRoot))).verify(entity, { subjectAlternativeName: policy.identity, extensions: { issuer } });
+    const signer = new Verifier(toTrustMaterial(policy.trustedRoot ?? await getTrustedRoot())).verify(entity, { subjectAlternativeName: policy.identity, extensions: { issuer } });
     return describeKeyless(entity.key.certificate, signer.identity?.subjectAlternativeName ?? policy.identity, issuer, bundle.verificationMaterial.tlogEntries[0]?.integratedTime);
   } catch (err) {
     if (err instanceof SignatureError) throw err;

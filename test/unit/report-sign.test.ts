@@ -11,7 +11,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { fulcioHandler, initializeCA, initializeCTLog, initializeTLog, rekorHandler, type HandlerFn } from '@sigstore/mock';
-import { GITHUB_ACTIONS_ISSUER, signKeyless, signWithKey, verifySignature } from '../../harness/report/sign.ts';
+import { GITHUB_ACTIONS_ISSUER, readTrustedRoot, signKeyless, signWithKey, verifySignature } from '../../harness/report/sign.ts';
 import { copyBundle, forge, modelBundle, removeTempDirs, tempDir } from './report-fixtures.ts';
 
 const WORKFLOW = 'https://github.com/acme/waypoint/.github/workflows/nightly.yml@refs/heads/main';
@@ -129,11 +129,11 @@ describe('signed report bundles', function () {
     it('says who signed, when, and from which workflow run; fails with a wrong identity or issuer', async () => {
       const dir = copyBundle(honest);
       await signKeyless(dir, { fulcioURL: sigstore.url, rekorURL: sigstore.url, identityToken: githubToken(WORKFLOW) });
-      const by = await verifySignature(dir, { identity: WORKFLOW, trustedRoot: sigstore.trustedRoot });
+      const by = await verifySignature(dir, { identity: WORKFLOW, trustedRoot: readTrustedRoot(sigstore.trustedRoot) });
       expect(by).to.deep.include({ signer: WORKFLOW, issuer: GITHUB_ACTIONS_ISSUER, workflowRun: 'https://github.com/acme/waypoint/actions/runs/4242/attempts/1' });
       expect(Date.now() - Date.parse(by.time!)).to.be.within(0, 600_000);
-      expect(await failure(verifySignature(dir, { identity: 'https://github.com/evil/fork/.github/workflows/nightly.yml@refs/heads/main', trustedRoot: sigstore.trustedRoot }))).to.match(/bad signature: .*(subject|identity|SAN)/i);
-      expect(await failure(verifySignature(dir, { identity: WORKFLOW, issuer: 'https://accounts.example.com', trustedRoot: sigstore.trustedRoot }))).to.match(/bad signature/);
+      expect(await failure(verifySignature(dir, { identity: 'https://github.com/evil/fork/.github/workflows/nightly.yml@refs/heads/main', trustedRoot: readTrustedRoot(sigstore.trustedRoot) }))).to.match(/bad signature: .*(subject|identity|SAN)/i);
+      expect(await failure(verifySignature(dir, { identity: WORKFLOW, issuer: 'https://accounts.example.com', trustedRoot: readTrustedRoot(sigstore.trustedRoot) }))).to.match(/bad signature/);
       expect(await failure(verifySignature(dir, { publicKeyPem: pemPair().pub }))).to.match(/signed keyless/);
     });
 
@@ -142,7 +142,7 @@ describe('signed report bundles', function () {
       await signKeyless(dir, { fulcioURL: sigstore.url, rekorURL: sigstore.url, identityToken: githubToken(WORKFLOW) });
       appendFileSync(path.join(dir, 'run.log'), 'x');
       forge(dir, () => undefined, { regenerate: false });
-      expect(await failure(verifySignature(dir, { identity: WORKFLOW, trustedRoot: sigstore.trustedRoot }))).to.match(/bad signature/);
+      expect(await failure(verifySignature(dir, { identity: WORKFLOW, trustedRoot: readTrustedRoot(sigstore.trustedRoot) }))).to.match(/bad signature/);
     });
   });
 
@@ -172,6 +172,20 @@ describe('signed report bundles', function () {
       expect(bad.stderr).to.match(/✗ signature: signed with key sha256:\w+, not the key given/);
       const unchecked = await run('report-verify', dir);
       expect(unchecked.stdout).to.match(/consistent, signed \(signature not checked: pass --identity or --key\), conformant/);
+    });
+
+    it('verify --identity names the keyless signer, the time and the workflow run; a wrong identity exits 1', async () => {
+      const dir = copyBundle(honest);
+      await signKeyless(dir, { fulcioURL: sigstore.url, rekorURL: sigstore.url, identityToken: githubToken(WORKFLOW) });
+      const good = await run('report-verify', dir, '--identity', WORKFLOW, '--trusted-root', sigstore.trustedRoot);
+      expect(good.exitCode, good.stderr).to.equal(0);
+      expect(good.stdout).to.match(new RegExp(`: consistent, signed by ${WORKFLOW.replace(/[.]/g, '\\.')} via ${GITHUB_ACTIONS_ISSUER.replace(/[.]/g, '\\.')} at 20\\d\\d-[^ ]+ \\(transparency log\\), workflow run https://github\\.com/acme/waypoint/actions/runs/4242/attempts/1, conformant .*, certified$`));
+      const bad = await run('report-verify', dir, '--identity', 'https://github.com/evil/fork/.github/workflows/x.yml@refs/heads/main', '--trusted-root', sigstore.trustedRoot);
+      expect(bad.exitCode).to.equal(1);
+      expect(bad.stdout).to.match(/consistent, signature rejected: not certified$/);
+      const noRoot = await run('report-verify', dir, '--identity', WORKFLOW, '--trusted-root', path.join(tempDir(), 'missing.json'));
+      expect(noRoot.exitCode).to.equal(2);
+      expect(noRoot.stderr).to.match(/^error: cannot read the Sigstore trusted root .*missing.json/);
     });
 
     it('keyless signing without an OIDC identity is a usage error naming the fix', async () => {
