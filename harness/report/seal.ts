@@ -37,6 +37,8 @@ export function evidenceFiles(dir: string): string[] {
  * bundle (teardown included). A signature from before is dropped: it no longer covers the bundle.
  */
 export function sealBundle(dir: string): EvidenceManifest {
+  // kind's log export writes regular files only (kind pkg/cluster/internal/logs/logs.go: tar -h, untar
+  // of regular entries), so a link here was put in by hand.
   const links = evidenceFiles(dir).filter((f) => !lstatSync(path.join(dir, f)).isFile());
   if (links.length > 0) throw new Error(`cannot seal ${dir}: ${links.join(', ')} not regular files (a bundle holds no links or devices)`);
   const manifest: EvidenceManifest = {

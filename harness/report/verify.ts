@@ -15,7 +15,7 @@ import { EVIDENCE_FILE, EVIDENCE_KIND, evidenceFiles, SIGNATURE_FILE, type Evide
 import { REPORT_API_VERSION, type ConformanceReport } from './model.ts';
 
 const SCHEMA = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'report.schema.json'), 'utf8'));
-const REQUIRED = ['report.yaml', 'junit.xml', 'summary.md'];
+const REQUIRED = ['report.yaml', 'junit.xml', 'summary.md', 'run.log'];
 
 /** A file of the bundle cannot be read or parsed: bad input rather than a forgery (exit 2). */
 export class BundleReadError extends Error {}
@@ -64,8 +64,8 @@ function checkEvidence(dir: string, manifest: EvidenceManifest): string[] {
     else if (!lstatSync(full).isFile()) problems.push(`${file}: not a regular file (a bundle holds no links)`);
     else if (sha256File(full) !== digest) problems.push(`${file}: sha256 differs from ${EVIDENCE_FILE} (the file was changed after sealing)`);
   }
-  for (const file of evidenceFiles(dir)) if (!(file in manifest.files)) problems.push(`${file}: not listed in ${EVIDENCE_FILE} (added after sealing)`);
-  for (const file of REQUIRED) if (!(file in manifest.files)) problems.push(`${file}: missing from the bundle`);
+  for (const file of evidenceFiles(dir)) if (!Object.hasOwn(manifest.files, file)) problems.push(`${file}: not listed in ${EVIDENCE_FILE} (added after sealing)`);
+  for (const file of REQUIRED) if (!Object.hasOwn(manifest.files, file)) problems.push(`${file}: missing from the bundle`);
   return problems;
 }
 
@@ -77,9 +77,9 @@ function checkContents(report: ConformanceReport, manifest: EvidenceManifest): s
   const named = new Set(report.scenarios.flatMap((s) => (s.diagnostics ? [s.diagnostics] : [])));
   const n = countOutcomes(report.scenarios);
   const failedRun = report.setup !== undefined || n.failed > 0 || n.error > 0;
-  const problems = [...named].filter((f) => !(f in manifest.files)).map((f) => `${f}: named in report.yaml but not in the bundle`);
+  const problems = [...named].filter((f) => !Object.hasOwn(manifest.files, f)).map((f) => `${f}: named in report.yaml but not in the bundle`);
   for (const f of Object.keys(manifest.files)) {
-    if ([...REQUIRED, 'run.log'].includes(f) || named.has(f)) continue;
+    if (REQUIRED.includes(f) || named.has(f)) continue;
     if (f.startsWith('kind-logs/') && failedRun) continue;
     problems.push(f.startsWith('diagnostics/') ? `${f}: no scenario in report.yaml names it` : `${f}: not a file a report bundle holds${f.startsWith('kind-logs/') ? ' (kind logs belong to failed runs)' : ''}`);
   }

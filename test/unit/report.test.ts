@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFile
 import path from 'node:path';
 import { execa } from 'execa';
 import { resultOf, verifyBundle } from '../../harness/report/verify.ts';
-import { EVIDENCE_FILE } from '../../harness/report/seal.ts';
+import { EVIDENCE_FILE, sealBundle } from '../../harness/report/seal.ts';
 import { CATALOGUE } from '../../suites/index.ts';
 import { copyBundle, forge, modelBundle, readReport, removeTempDirs, reseal, tempDir } from './report-fixtures.ts';
 
@@ -169,6 +169,25 @@ describe('report bundles of real runs on the model', function () {
       m.files.hostname = '0'.repeat(64);
       writeFileSync(path.join(dir, EVIDENCE_FILE), JSON.stringify(m));
       expect(problemText(dir)).to.include('hostname: not a regular file');
+    });
+
+    it('run.log deleted with its manifest entry', () => {
+      const dir = copyBundle(bundles.failed);
+      rmSync(path.join(dir, 'run.log'));
+      reseal(dir);
+      expect(problemText(dir)).to.include('run.log: missing from the bundle');
+    });
+
+    it('a file named like an Object property, added after sealing', () => {
+      const dir = copyBundle(bundles.passed);
+      writeFileSync(path.join(dir, 'constructor'), 'x');
+      expect(problemText(dir)).to.include('constructor: not listed in evidence.json (added after sealing)');
+    });
+
+    it('sealing refuses a bundle that holds a link', () => {
+      const dir = copyBundle(bundles.passed);
+      symlinkSync('/etc/hostname', path.join(dir, 'hostname'));
+      expect(() => sealBundle(dir)).to.throw(/hostname not regular files/);
     });
 
     it('a file added after sealing without a manifest entry', () => {
