@@ -90,7 +90,13 @@ function checkContents(report: ConformanceReport, manifest: EvidenceManifest): s
 function checkDiagnostics(dir: string, report: ConformanceReport): string[] {
   return report.scenarios.flatMap((s) => {
     if (!s.diagnostics || !existsSync(path.join(dir, s.diagnostics))) return [];
-    const d = parse(readText(dir, s.diagnostics)) as { id?: string; outcome?: string } | null;
+    let d: { id?: string; outcome?: string } | null;
+    try {
+      d = parse(readText(dir, s.diagnostics)) as typeof d;
+    } catch (err) {
+      if (err instanceof BundleReadError) throw err;
+      return [`${s.diagnostics}: not YAML (${(err as Error).message.split('\n')[0]})`];
+    }
     return d?.id === s.id && d.outcome === s.outcome ? [] : [`${s.diagnostics}: records ${d?.id} ${d?.outcome}, report.yaml ${s.id} ${s.outcome}`];
   });
 }

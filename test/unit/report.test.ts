@@ -171,6 +171,14 @@ describe('report bundles of real runs on the model', function () {
       expect(problemText(dir)).to.include('hostname: not a regular file');
     });
 
+    it('a diagnostics file replaced by something that is not YAML, resealed', () => {
+      const dir = copyBundle(bundles.failed);
+      const file = readReport(dir).scenarios.find((s) => s.diagnostics)!.diagnostics!;
+      writeFileSync(path.join(dir, file), 'id: [unclosed\n');
+      reseal(dir);
+      expect(problemText(dir)).to.include(`${file}: not YAML`);
+    });
+
     it('run.log deleted with its manifest entry', () => {
       const dir = copyBundle(bundles.failed);
       rmSync(path.join(dir, 'run.log'));
