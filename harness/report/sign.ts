@@ -111,8 +111,8 @@ const EMPTY_ROOT = TrustedRoot.fromJSON({ mediaType: 'application/vnd.dev.sigsto
 /** Verifies evidence.sigstore.json over evidence.json against the policy; says who signed, when, from which run. */
 export async function verifySignature(dir: string, policy: SignaturePolicy): Promise<SignedBy> {
   const bundle = readBundle(dir);
-  const entity = toSignedEntity(bundle, manifestBytes(dir));
   try {
+    const entity = toSignedEntity(bundle, manifestBytes(dir));
     if (policy.publicKeyPem) {
       const key = createPublicKey(policy.publicKeyPem);
       const hint = keyFingerprint(key);

@@ -133,7 +133,7 @@ export function verifyBundle(dir: string, catalogue: Scenario[]): BundleCheck {
 export function resultOf(report: ConformanceReport): { conformant: boolean; text: string } {
   if (report.setup) return { conformant: false, text: `not conformant: a record of a failed run (setup failed at "${report.setup.step}")` };
   const n = countOutcomes(report.scenarios);
-  const bad = ([['failed', n.failed], ['errors', n.error], ['not run', n['not-run']]] as const).filter(([, k]) => k > 0);
+  const bad = ([['failed', n.failed], [n.error === 1 ? 'error' : 'errors', n.error], ['not run', n['not-run']]] as const).filter(([, k]) => k > 0);
   if (bad.length > 0) return { conformant: false, text: `not conformant: ${bad.map(([w, k]) => `${k} ${w}`).join(', ')}` };
   const tally = `${n.passed} passed, ${n['not-supported']} not supported`;
   if (report.mode !== 'certification') return { conformant: false, text: `not a certification (mode ${report.mode}): ${tally}` };
