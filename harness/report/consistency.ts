@@ -1,12 +1,13 @@
 /**
  * Cross-checks of a report bundle that hashes cannot give: report.yaml against itself (profile totals,
  * scenario outcomes against their checks), against the scenario catalogue of its suite version, and
- * against junit.xml and summary.md. Each problem names the file and what differs.
+ * against junit.xml, summary.md and run.log. Each problem names the file and what differs.
  */
 import { XMLParser } from 'fast-xml-parser';
 import type { Scenario } from '../scenario/types.ts';
 import { countOutcomes, OUTCOMES, type Outcome } from '../runner/results.ts';
 import { SUITE_VERSION } from '../platform/versions.ts';
+import { resultLine } from '../cli/progress.ts';
 import { markdownSummary } from './bundle.ts';
 import { profileResult, type ConformanceReport } from './model.ts';
 
@@ -143,4 +144,17 @@ export function checkSummary(report: ConformanceReport, summary: string): string
     if (want[i] !== got[i]) problems.push(`summary.md: line ${i + 1} is "${got[i] ?? '(missing)'}", report.yaml gives "${want[i] ?? '(nothing)'}"`);
   }
   return problems;
+}
+
+/** The line the run printed to run.log when the scenario finished. */
+export function runLogLine(s: ReportScenario): string {
+  return resultLine({ id: s.id, outcome: s.outcome, durationMs: s.durationMs, convergenceMs: s.convergenceMs, reason: s.reason, checks: [] });
+}
+
+/** run.log holds the line each scenario printed as it finished (none when the run's setup failed). */
+export function checkRunLog(report: ConformanceReport, log: string): string[] {
+  if (report.setup) return [];
+  const missing = report.scenarios.filter((s) => !log.includes(`${runLogLine(s)}\n`));
+  return missing.slice(0, 3).map((s) => `run.log: no line "${runLogLine(s)}" for ${s.id} as report.yaml records it`)
+    .concat(missing.length > 3 ? [`run.log: ${missing.length - 3} more scenarios without their line`] : []);
 }

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { sha256File } from '../digest.ts';
 import { countOutcomes } from '../runner/results.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { checkAgainstCatalogue, checkJunit, checkReportItself, checkSummary } from './consistency.ts';
+import { checkAgainstCatalogue, checkJunit, checkReportItself, checkRunLog, checkSummary } from './consistency.ts';
 import { EVIDENCE_FILE, EVIDENCE_KIND, evidenceFiles, SIGNATURE_FILE, type EvidenceManifest } from './seal.ts';
 import { REPORT_API_VERSION, type ConformanceReport } from './model.ts';
 
@@ -123,7 +123,7 @@ export function verifyBundle(dir: string, catalogue: Scenario[]): BundleCheck {
     return { problems: [...problems, ...(ajv.errors ?? []).map((e) => `report.yaml: ${e.instancePath || '/'} ${e.message}`)], signed };
   }
   problems.push(...checkContents(report, manifest), ...checkDiagnostics(dir, report), ...checkReportItself(report), ...checkAgainstCatalogue(report, catalogue));
-  for (const [file, check] of [['junit.xml', checkJunit], ['summary.md', checkSummary]] as const) {
+  for (const [file, check] of [['junit.xml', checkJunit], ['summary.md', checkSummary], ['run.log', checkRunLog]] as const) {
     if (existsSync(path.join(dir, file))) problems.push(...check(report, readText(dir, file)));
   }
   return { problems, report, signed };

@@ -11,6 +11,7 @@ import { Progress, resultLine } from '../../harness/cli/progress.ts';
 import { junitXml, markdownSummary, writeReportBundle } from '../../harness/report/bundle.ts';
 import { profileResult, type ConformanceReport } from '../../harness/report/model.ts';
 import { sealBundle, SIGNATURE_FILE } from '../../harness/report/seal.ts';
+import { runLogLine } from '../../harness/report/consistency.ts';
 import { ISTIO_FEATURES } from '../../harness/runner/features.ts';
 import { countOutcomes } from '../../harness/runner/results.ts';
 import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
@@ -111,7 +112,7 @@ export function forge(dir: string, edit: (r: ConformanceReport) => void, o: { re
     writeFileSync(path.join(dir, 'report.yaml'), stringify(report));
     writeFileSync(path.join(dir, 'junit.xml'), junitXml(report));
     writeFileSync(path.join(dir, 'summary.md'), markdownSummary(report));
-    writeFileSync(path.join(dir, 'run.log'), report.scenarios.map((s) => `✓ ${s.id}`).join('\n'));
+    writeFileSync(path.join(dir, 'run.log'), report.scenarios.map((s) => `2026-01-01T00:00:00.000Z ${runLogLine(s)}\n`).join(''));
   }
   reseal(dir);
 }

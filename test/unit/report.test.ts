@@ -179,6 +179,18 @@ describe('report bundles of real runs on the model', function () {
       expect(problemText(dir)).to.include(`${file}: not YAML`);
     });
 
+    it('run.log left as the run wrote it while report.yaml, junit.xml and summary.md are flipped', () => {
+      const dir = copyBundle(bundles.failed);
+      const [id] = failedIds(dir);
+      const log = readFileSync(path.join(dir, 'run.log'));
+      forge(dir, (r) => {
+        r.scenarios.find((s) => s.id === id)!.outcome = 'passed';
+      }, { regenerate: true });
+      writeFileSync(path.join(dir, 'run.log'), log);
+      reseal(dir);
+      expect(problemText(dir)).to.match(new RegExp(`run.log: no line "✓ ${id} \\([\\d.]+s\\)" for ${id} as report.yaml records it`));
+    });
+
     it('run.log deleted with its manifest entry', () => {
       const dir = copyBundle(bundles.failed);
       rmSync(path.join(dir, 'run.log'));
