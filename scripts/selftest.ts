@@ -9,6 +9,7 @@ import { SELFTEST_PARALLEL, selfTest, survivors } from '../test/selftest/selftes
 import { profileLines } from '../harness/report/profile.ts';
 import { MUTANTS, type MutantName } from '../test/model/mutations.ts';
 import { writeReportBundle } from '../harness/report/bundle.ts';
+import { sealBundle } from '../harness/report/seal.ts';
 import { exitWithUsageError } from '../harness/cli/errors.ts';
 import { Progress } from '../harness/cli/progress.ts';
 
@@ -52,6 +53,7 @@ async function main(): Promise<number> {
       planes: ['control', 'data'],
       claimedFeatures: undefined,
     });
+    sealBundle(opts.reportDir);
   }
   if (opts.profile) {
     const serial = new Set(CATALOGUE.filter((s) => s.serial).map((s) => s.id));
