@@ -1,0 +1,43 @@
+/**
+ * npm run controlplane -- up|down|status: a real control plane on this machine, for developing
+ * the suite (test equipment; see test/controlplane/controlplane.ts and the README).
+ */
+import { Command, CommanderError } from 'commander';
+import { formatUserError, UserError } from '../harness/cli/errors.ts';
+import { Progress } from '../harness/cli/progress.ts';
+import { down, stateDir, status, up } from '../test/controlplane/controlplane.ts';
+
+async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const progress = () => new Progress(stateDir());
+  const program = new Command('controlplane')
+    .description('a real Kubernetes + istiod control plane on this machine (simulated nodes), for developing the suite')
+    .exitOverride();
+  program.command('up').description('build (cached) and start it; prints `export KUBECONFIG=...` last').action(async () => {
+    const p = progress();
+    const kubeconfig = await up(p.line, (name, fn) => p.step(name, fn));
+    console.log(`export KUBECONFIG=${kubeconfig}`);
+  });
+  program.command('down').description('stop what up started and delete the cluster').action(async () => {
+    await down((l) => console.log(l));
+  });
+  program.command('status').description('say what runs').action(async () => {
+    const s = await status();
+    console.log(s.lines.join('\n'));
+    code = s.running ? 0 : 3;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof UserError) {
+      console.error(formatUserError(err));
+      return 2;
+    }
+    console.error(`error: ${(err as Error).message}`);
+    return 1;
+  }
+  return code;
+}
+
+process.exitCode = await main(process.argv.slice(2));
