@@ -40,4 +40,5 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// Exit explicitly: HTTP keep-alive sockets to the apiserver would otherwise hold the process open.
+process.exit(await main(process.argv.slice(2)));

@@ -115,6 +115,7 @@ async function startIstiod(cluster: KubeCluster, bin: Binaries, log: Log): Promi
   const configMaps = await cluster.list('v1', 'ConfigMap', { namespace: 'istio-system' });
   const dir = paths().istiodWorkdir;
   rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
   for (const [file, text] of Object.entries(configMapFiles(deployment, configMaps))) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), text);

@@ -1,8 +1,11 @@
 /**
  * istiod as a local process, configured from what `istioctl install` created: the istiod
  * Deployment's args and env, and the ConfigMaps it mounts written as files under a working
- * directory (pilot-discovery reads ./etc/istio/config/mesh and ./var/lib/istio/inject relative to
- * its working directory; istio pilot/cmd/pilot-discovery/app/cmd.go).
+ * directory, where the pod would see them (pilot-discovery reads ./etc/istio/config/mesh and
+ * ./var/lib/istio/inject relative to its working directory; istio pilot/cmd/pilot-discovery/app/cmd.go).
+ * The Istio 1.31 Deployment mounts neither: when those files are absent istiod watches the `istio`
+ * and `istio-sidecar-injector` ConfigMaps through the API (pilot/pkg/bootstrap/mesh.go,
+ * sidecarinjector.go), as the pod does, so nothing is written for it and config changes stay live.
  */
 import path from 'node:path';
 import type { KubeObject } from '../../harness/cluster/types.ts';
@@ -61,12 +64,15 @@ export function istiodProcess(deployment: KubeObject, kubeconfig: string): Proce
 
 /** Files of the ConfigMaps the Deployment mounts, as paths relative to the working directory. */
 export function configMapFiles(deployment: KubeObject, configMaps: KubeObject[]): Record<string, string> {
-  const volumes = (deployment.spec?.template?.spec?.volumes ?? []) as { name: string; configMap?: { name: string } }[];
+  const volumes = (deployment.spec?.template?.spec?.volumes ?? []) as { name: string; configMap?: { name: string; optional?: boolean } }[];
   const files: Record<string, string> = {};
   for (const m of discovery(deployment).volumeMounts ?? []) {
-    const cmName = volumes.find((v) => v.name === m.name)?.configMap?.name;
-    if (!cmName) continue;
+    const source = volumes.find((v) => v.name === m.name)?.configMap;
+    if (!source) continue;
+    const cmName = source.name;
     const cm = configMaps.find((x) => x.metadata.name === cmName);
+    // Optional ones (istio-ca-root-cert) are written by istiod itself once it runs.
+    if (!cm && source.optional) continue;
     if (!cm) throw new Error(`the istiod Deployment mounts ConfigMap ${cmName}, which does not exist`);
     for (const [key, value] of Object.entries((cm.data ?? {}) as Record<string, string>)) files[path.join('.', m.mountPath, key)] = value;
   }

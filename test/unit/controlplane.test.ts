@@ -215,12 +215,14 @@ const ISTIOD: KubeObject = {
             { name: 'local-certs', mountPath: '/var/run/secrets/istio-dns' },
             { name: 'config-volume', mountPath: '/etc/istio/config' },
             { name: 'inject', mountPath: '/var/lib/istio/inject' },
+            { name: 'istio-csr-ca-configmap', mountPath: '/var/run/secrets/istiod/ca' },
           ],
         }],
         volumes: [
           { name: 'local-certs', emptyDir: { medium: 'Memory' } },
           { name: 'config-volume', configMap: { name: 'istio' } },
           { name: 'inject', configMap: { name: 'istio-sidecar-injector' } },
+          { name: 'istio-csr-ca-configmap', configMap: { name: 'istio-ca-root-cert', optional: true } },
         ],
       },
     },
@@ -235,7 +237,7 @@ describe('controlplane: istiod as a local process', () => {
     expect(p.skipped).to.deep.equal(['GOMEMLIMIT']);
   });
 
-  it('writes the mounted ConfigMaps as the relative files pilot-discovery reads', () => {
+  it('writes the mounted ConfigMaps as the relative files pilot-discovery reads; optional missing ones are skipped', () => {
     const cms: KubeObject[] = [
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio' }, data: { mesh: 'defaultConfig: {}', meshNetworks: 'networks: {}' } },
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio-sidecar-injector' }, data: { config: 'policy: enabled', values: '{}' } },
