@@ -13,13 +13,17 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command('controlplane')
     .description('a real Kubernetes + istiod control plane on this machine (simulated nodes), for developing the suite')
     .exitOverride();
-  program.command('up').description('build (cached) and start it; prints `export KUBECONFIG=...` last').action(async () => {
+  program.command('up').description('build (cached) and start it; prints `export KUBECONFIG=...` last')
+    .option('--real-node', 'also join a real worker node (containerd, kubelet, kube-proxy) for npm run test:real', false)
+    .action(async (o: { realNode: boolean }) => {
     const p = progress();
-    const kubeconfig = await up(p.line, (name, fn) => p.step(name, fn));
+    const kubeconfig = await up(p.line, (name, fn) => p.step(name, fn), { realNode: o.realNode });
     console.log(`export KUBECONFIG=${kubeconfig}`);
   });
   program.command('down').description('stop what up started and delete the cluster').action(async () => {
-    await down((l) => console.log(l));
+    const failures = await down((l) => console.log(l));
+    for (const f of failures) console.error(`teardown failed: ${f}`);
+    if (failures.length) code = 1;
   });
   program.command('status').description('say what runs').action(async () => {
     const s = await status();

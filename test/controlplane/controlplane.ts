@@ -25,6 +25,7 @@ import { configMapFiles, istiodProcess, readinessUrl } from './istiod.ts';
 import { BINARIES, ISTIO_SOURCE, type Binaries, type BinaryKey } from './pins.ts';
 import { cmdlineOf, isRunning, records, startDaemon, stopDaemon } from './processes.ts';
 import { rewriteWebhooks, webhookHosts } from './webhooks.ts';
+import { downNode, NODE, nodePaths, upNode } from '../real/node.ts';
 
 export const CLUSTER_NAME = 'wpt-cp';
 const SIMULATED_NODES = 2;
@@ -162,7 +163,7 @@ function startCniStandin(): void {
   startDaemon(stateDir(), 'cni-standin', process.execPath, ['--import', 'tsx', script, paths().kubeconfig], { cwd: REPO, env: { ...process.env } as Record<string, string> });
 }
 
-export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>) => Promise<T>): Promise<string> {
+export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>) => Promise<T>, opts: { realNode?: boolean } = {}): Promise<string> {
   await preflight();
   if (existsSync(stateDir())) await down(log, { quiet: true });
   mkdirSync(stateDir(), { recursive: true });
@@ -195,6 +196,7 @@ export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>)
     return rejected;
   });
   log(`  ${message}`);
+  if (opts.realNode) await step(`real node ${NODE.name} (containerd, kubelet, kube-proxy)`, () => upNode(stateDir(), p.kubeconfig, log));
   return p.kubeconfig;
 }
 
@@ -206,7 +208,8 @@ function kwokPids(): { pid: number; argv: string[] }[] {
     .map((pid) => ({ pid, argv: cmdlineOf(pid) ?? [] })).filter((p) => p.argv.length > 0);
 }
 
-export async function down(log: Log, opts: { quiet?: boolean } = {}): Promise<void> {
+export async function down(log: Log, opts: { quiet?: boolean } = {}): Promise<string[]> {
+  const failures = existsSync(nodePaths(stateDir()).dir) ? await downNode(stateDir(), paths().kubeconfig, log) : [];
   for (const rec of records(stateDir())) log(`${rec.name} (pid ${rec.pid}): ${await stopDaemon(stateDir(), rec)}`);
   const p = paths();
   if (existsSync(p.kwokCluster)) {
@@ -221,8 +224,9 @@ export async function down(log: Log, opts: { quiet?: boolean } = {}): Promise<vo
   } else if (!opts.quiet) {
     log(`kwok cluster ${CLUSTER_NAME}: not present`);
   }
-  if (removeHosts()) log('hosts entry for istiod removed');
+  if (removeHosts()) log('hosts entries removed');
   rmSync(stateDir(), { recursive: true, force: true });
+  return failures;
 }
 
 export interface Status {

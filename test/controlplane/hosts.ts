@@ -3,8 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const MARK = '# waypoint-conformance controlplane';
 
+/** Adds one marked line for `names`, replacing a marked line that named any of them. */
 export function withEntries(hostsText: string, names: string[], address = '127.0.0.1'): string {
-  const kept = withoutEntries(hostsText);
+  const kept = hostsText.split('\n').filter((l) => !(l.endsWith(MARK) && names.some((n) => l.split(/\s+/).includes(n)))).join('\n');
   if (names.length === 0) return kept;
   return `${kept.replace(/\n*$/, '\n')}${address} ${names.join(' ')} ${MARK}\n`;
 }
@@ -18,8 +19,8 @@ export function hostsFile(): string {
 }
 
 /** Rewrites in place: /etc/hosts may be a bind mount (containers), which a rename would break. */
-export function addHosts(names: string[], file = hostsFile()): void {
-  writeFileSync(file, withEntries(readFileSync(file, 'utf8'), names));
+export function addHosts(names: string[], file = hostsFile(), address = '127.0.0.1'): void {
+  writeFileSync(file, withEntries(readFileSync(file, 'utf8'), names, address));
 }
 
 export function removeHosts(file = hostsFile()): boolean {

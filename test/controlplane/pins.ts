@@ -38,3 +38,14 @@ export const BINARIES = {
 
 export type BinaryKey = keyof typeof BINARIES;
 export type Binaries = Record<BinaryKey, string>;
+
+/** With --real-node: a real worker node (kubelet, kube-proxy) from the same Kubernetes wrapper module. */
+export const NODE_BINARIES = {
+  kubelet: k8s('kubelet'),
+  kubeProxy: k8s('kube-proxy'),
+} satisfies Record<string, BinarySpec>;
+
+export type NodeBinaries = Record<keyof typeof NODE_BINARIES, string>;
+
+/** Debian packages the real node is made of (containerd 1.6 works with kubelet 1.36). */
+export const NODE_PACKAGES = ['containerd', 'runc', 'containernetworking-plugins', 'debootstrap', 'nftables', 'iptables', 'conntrack', 'iproute2'];

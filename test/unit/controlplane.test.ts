@@ -137,6 +137,9 @@ describe('controlplane: hosts file entry', () => {
     expect(added).to.equal(`${base}127.0.0.1 istiod.istio-system.svc # waypoint-conformance controlplane\n`);
     expect(withEntries(added, ['istiod.istio-system.svc'])).to.equal(added);
     expect(withoutEntries(added)).to.equal(base);
+    const both = withEntries(added, ['wpt-real-node'], '10.244.0.1');
+    expect(both).to.contain('127.0.0.1 istiod.istio-system.svc').and.to.contain('10.244.0.1 wpt-real-node');
+    expect(withoutEntries(both)).to.equal(base);
   });
 
   it('edits a file in place and reports whether it removed anything', () => {
