@@ -3,7 +3,8 @@
  * signalled, and a Debian image (debootstrap --variant=minbase + curl, python3) for clients and
  * backends. Each is packed as an OCI image layout archive for `ctr images import`, cached by name.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -12,6 +13,7 @@ import { controlPlaneCache, GO_ENV } from '../controlplane/gobuild.ts';
 
 export const PAUSE_IMAGE = 'wpt.local/pause:1';
 export const DEBIAN_IMAGE = 'wpt.local/debian-curl-python:bookworm';
+export const ECHO_STANDIN_IMAGE = 'wpt.local/echo-standin:1';
 export const DEBIAN_PACKAGES = ['curl', 'ca-certificates', 'python3', 'iproute2'];
 
 export function imageCache(): string {
@@ -32,31 +34,46 @@ function blob(dir: string, mediaType: string, data: Buffer): Blob {
 }
 
 /** The OCI image config and manifest for one uncompressed layer (the layer's diff ID is its digest). */
-export function imageDocuments(layerDigest: string, layerSize: number, entrypoint: string[], configDigestOf: (json: Buffer) => Blob) {
+export function imageDocuments(layers: { digest: string; size: number }[], entrypoint: string[], configDigestOf: (json: Buffer) => Blob) {
   const config = {
     architecture: process.arch === 'arm64' ? 'arm64' : 'amd64', os: 'linux',
     config: { Entrypoint: entrypoint, Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'] },
-    rootfs: { type: 'layers', diff_ids: [layerDigest] },
+    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
   };
   const configBlob = configDigestOf(Buffer.from(JSON.stringify(config)));
   return {
     schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: configBlob,
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerDigest, size: layerSize }],
+    layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: l.digest, size: l.size })),
   };
 }
 
-/** Packs a root filesystem directory as an OCI layout archive named `ref`. */
-export async function packImage(rootfs: string, ref: string, entrypoint: string[], out: string): Promise<void> {
+async function layerBlob(layout: string, rootfs: string): Promise<{ digest: string; size: number }> {
+  const tmp = path.join(layout, 'layer.tar.partial');
+  await execa('tar', ['--numeric-owner', '--xattrs', '-C', rootfs, '-cf', tmp, '.']);
+  const hex = sha256File(tmp);
+  mkdirSync(path.join(layout, 'blobs', 'sha256'), { recursive: true });
+  renameSync(tmp, path.join(layout, 'blobs', 'sha256', hex));
+  return { digest: `sha256:${hex}`, size: statSync(path.join(layout, 'blobs', 'sha256', hex)).size };
+}
+
+/**
+ * Packs root filesystem directories (bottom layer first), or layers of an image archive already
+ * packed here (`base`), as an OCI layout archive named `ref`.
+ */
+export async function packImage(rootfsLayers: string[], ref: string, entrypoint: string[], out: string, base?: string): Promise<void> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'wpt-oci-'));
   try {
-    const layerTar = path.join(work, 'layer.tar');
-    await execa('tar', ['--numeric-owner', '--xattrs', '-C', rootfs, '-cf', layerTar, '.']);
     const layout = path.join(work, 'layout');
-    const hex = sha256File(layerTar);
-    mkdirSync(path.join(layout, 'blobs', 'sha256'), { recursive: true });
-    renameSync(layerTar, path.join(layout, 'blobs', 'sha256', hex));
-    const size = readFileSync(path.join(layout, 'blobs', 'sha256', hex)).length;
-    const manifest = imageDocuments(`sha256:${hex}`, size, entrypoint, (json) => blob(layout, 'application/vnd.oci.image.config.v1+json', json));
+    mkdirSync(layout);
+    const layers: { digest: string; size: number }[] = [];
+    if (base) {
+      await execa('tar', ['-C', layout, '-xf', base]);
+      const index = JSON.parse(readFileSync(path.join(layout, 'index.json'), 'utf8')) as { manifests: Blob[] };
+      const manifest = JSON.parse(readFileSync(path.join(layout, 'blobs', 'sha256', index.manifests[0].digest.slice(7)), 'utf8')) as { layers: Blob[] };
+      layers.push(...manifest.layers.map((l) => ({ digest: l.digest, size: l.size })));
+    }
+    for (const rootfs of rootfsLayers) layers.push(await layerBlob(layout, rootfs));
+    const manifest = imageDocuments(layers, entrypoint, (json) => blob(layout, 'application/vnd.oci.image.config.v1+json', json));
     const m = blob(layout, manifest.mediaType, Buffer.from(JSON.stringify(manifest)));
     const index = { schemaVersion: 2, manifests: [{ ...m, annotations: { 'io.containerd.image.name': ref, 'org.opencontainers.image.ref.name': ref.split(':').pop() } }] };
     writeFileSync(path.join(layout, 'index.json'), JSON.stringify(index));
@@ -95,7 +112,7 @@ export async function pauseImage(log: (l: string) => void): Promise<string> {
     writeFileSync(path.join(work, 'main.go'), PAUSE_SOURCE);
     mkdirSync(path.join(work, 'rootfs'));
     await execa('go', ['build', '-ldflags', '-s -w', '-o', path.join(work, 'rootfs', 'pause'), '.'], { cwd: work, env: GO_ENV });
-    await packImage(path.join(work, 'rootfs'), PAUSE_IMAGE, ['/pause'], out);
+    await packImage([path.join(work, 'rootfs')], PAUSE_IMAGE, ['/pause'], out);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -128,7 +145,24 @@ export async function debianImage(log: (l: string) => void): Promise<string> {
     const rootfs = path.join(work, 'rootfs');
     await execa('debootstrap', ['--variant=minbase', `--include=${DEBIAN_PACKAGES.join(',')}`, 'bookworm', rootfs, mirror], { all: true });
     rmSync(path.join(rootfs, 'var/cache/apt/archives'), { recursive: true, force: true });
-    await packImage(rootfs, DEBIAN_IMAGE, ['/bin/sh'], out);
+    await packImage([rootfs], DEBIAN_IMAGE, ['/bin/sh'], out);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** The Debian image plus echo-standin.py as its entrypoint (a stand-in for the echo image; see the script). */
+export async function echoStandinImage(log: (l: string) => void): Promise<string> {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'echo-standin.py');
+  const out = path.join(imageCache(), `echo-standin-${sha256File(script).slice(0, 12)}.oci.tar`);
+  if (existsSync(out)) return out;
+  const base = await debianImage(log);
+  const work = mkdtempSync(path.join(os.tmpdir(), 'wpt-echo-'));
+  try {
+    mkdirSync(path.join(work, 'app'));
+    copyFileSync(script, path.join(work, 'app', 'echo.py'));
+    await packImage([work], ECHO_STANDIN_IMAGE, ['python3', '/app/echo.py'], out, base);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

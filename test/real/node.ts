@@ -26,7 +26,7 @@ import { binaryPath, ensureBinary } from '../controlplane/gobuild.ts';
 import { addHosts } from '../controlplane/hosts.ts';
 import { NODE_BINARIES, NODE_PACKAGES, type NodeBinaries } from '../controlplane/pins.ts';
 import { cmdlineOf, isRunning, records, startDaemon, stopDaemon } from '../controlplane/processes.ts';
-import { debianImage, pauseImage, PAUSE_IMAGE } from './images.ts';
+import { debianImage, echoStandinImage, pauseImage, PAUSE_IMAGE } from './images.ts';
 
 export const NODE = {
   name: 'wpt-real-node',
@@ -168,7 +168,7 @@ async function startContainerd(state: string, p: ReturnType<typeof nodePaths>, l
     if (!isRunning(rec)) throw new Error(`containerd exited; see ${rec.log}`);
     return (await sh('ctr', ['--address', p.socket, 'version'], { reject: false })).exitCode === 0 ? true : undefined;
   }, CLUSTER_TIMING);
-  for (const image of [await pauseImage(log), await debianImage(log)]) {
+  for (const image of [await pauseImage(log), await debianImage(log), await echoStandinImage(log)]) {
     await sh('ctr', ['--address', p.socket, '-n', 'k8s.io', 'images', 'import', '--no-unpack', image]);
   }
 }

@@ -63,7 +63,7 @@ describe('real node: images (pure parts)', () => {
 
   it('describes one uncompressed layer whose diff ID is its digest', () => {
     let config: Buffer | undefined;
-    const m = imageDocuments('sha256:aa', 10, ['/pause'], (json) => {
+    const m = imageDocuments([{ digest: 'sha256:aa', size: 10 }], ['/pause'], (json) => {
       config = json;
       return { mediaType: 'application/vnd.oci.image.config.v1+json', digest: 'sha256:cc', size: json.length };
     });
