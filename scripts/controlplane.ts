@@ -16,10 +16,10 @@ async function main(argv: string[]): Promise<number> {
   program.command('up').description('build (cached) and start it; prints `export KUBECONFIG=...` last')
     .option('--real-node', 'also join a real worker node (containerd, kubelet, kube-proxy) for npm run test:real', false)
     .action(async (o: { realNode: boolean }) => {
-    const p = progress();
-    const kubeconfig = await up(p.line, (name, fn) => p.step(name, fn), { realNode: o.realNode });
-    console.log(`export KUBECONFIG=${kubeconfig}`);
-  });
+      const p = progress();
+      const kubeconfig = await up(p.line, (name, fn) => p.step(name, fn), { realNode: o.realNode });
+      console.log(`export KUBECONFIG=${kubeconfig}`);
+    });
   program.command('down').description('stop what up started and delete the cluster').action(async () => {
     const failures = await down((l) => console.log(l));
     for (const f of failures) console.error(`teardown failed: ${f}`);
