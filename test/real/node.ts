@@ -129,6 +129,9 @@ async function sh(cmd: string, args: string[], opts: { reject?: boolean; input?:
 }
 
 export async function installPackages(log: Log): Promise<void> {
+  if ((await sh('sh', ['-c', 'command -v apt-get && command -v dpkg-query'], { reject: false })).exitCode !== 0) {
+    throw new UserError('the real node installs its runtime from Debian packages, and this machine has no apt-get', 'use a Debian or Ubuntu machine (or container) for --real-node');
+  }
   const missing: string[] = [];
   for (const pkg of NODE_PACKAGES) if ((await sh('dpkg-query', ['-W', '-f=${Status}', pkg], { reject: false })).stdout !== 'install ok installed') missing.push(pkg);
   if (missing.length === 0) return;
@@ -217,6 +220,8 @@ export async function upNode(state: string, kubeconfig: string, log: Log): Promi
   startDaemon(state, 'kubelet', bin.kubelet, [
     '--config', p.kubeletConfig, '--kubeconfig', kubeconfig, '--hostname-override', NODE.name, '--node-ip', NODE.address,
     '--root-dir', p.kubeletRoot, '--cert-dir', path.join(p.dir, 'pki'), `--node-labels=${NODE.label}=true`,
+    // Only pods that ask for the real node land on it: the suite's e2e pods stay on the simulated ones.
+    `--register-with-taints=${NODE.label}=true:NoSchedule`,
   ], { cwd: p.dir, env: { PATH: process.env.PATH ?? '' } });
   writeFileSync(p.kubeProxyConfig, stringify(kubeProxyConfig(kubeconfig)));
   startDaemon(state, 'kube-proxy', bin.kubeProxy, ['--config', p.kubeProxyConfig], { cwd: p.dir, env: { PATH: process.env.PATH ?? '' } });

@@ -45,7 +45,11 @@ function onRealNode(o: KubeObject): KubeObject {
   const obj: KubeObject = { ...o, metadata: { ...o.metadata, namespace: NS } };
   if (obj.kind === 'Deployment') {
     obj.spec = { ...obj.spec, replicas: REPLICAS[obj.metadata.name] ?? obj.spec.replicas };
-    obj.spec.template.spec = { ...obj.spec.template.spec, nodeSelector: { [NODE.label]: 'true' } };
+    obj.spec.template.spec = {
+      ...obj.spec.template.spec,
+      nodeSelector: { [NODE.label]: 'true' },
+      tolerations: [{ key: NODE.label, operator: 'Equal', value: 'true', effect: 'NoSchedule' }],
+    };
   }
   return obj;
 }
