@@ -13,7 +13,7 @@ import { UserError } from '../../harness/cli/errors.ts';
 import { KubeCluster, loadKubeConfig } from '../../harness/cluster/kube.ts';
 import type { KubeObject } from '../../harness/cluster/types.ts';
 import { sha256File } from '../../harness/digest.ts';
-import { cacheDir } from '../../harness/platform/download.ts';
+import { cacheDir, cachePathFor } from '../../harness/platform/download.ts';
 import { installGatewayApi } from '../../harness/platform/install.ts';
 import { Teardown } from '../../harness/platform/teardown.ts';
 import { gatewayApiFor } from '../../harness/platform/versions.ts';
@@ -73,16 +73,11 @@ async function istioVersion(bin: Binaries): Promise<string> {
  * put there from the Go module proxy's copy of the same release (the bytes the pins were made
  * from, scripts/pin-upstream.ts); the harness verifies them against the pins before use.
  */
-/** Where fetchVerified (harness/platform/download.ts) looks for a verified file first. */
-export function verifiedCachePath(f: { url: string; sha256: string }, dir = cacheDir()): string {
-  return path.join(dir, f.sha256.slice(0, 16), path.basename(new URL(f.url).pathname));
-}
-
 export async function seedGatewayApiCache(version: string, dir = cacheDir()): Promise<void> {
   const pin = gatewayApiFor(version);
   const mod = await downloadModule({ module: 'sigs.k8s.io/gateway-api', version: pin.version });
   for (const f of pin.files) {
-    const target = verifiedCachePath(f, dir);
+    const target = cachePathFor(f.url, dir);
     if (existsSync(target)) continue;
     const source = path.join(mod.Dir, 'config/crd/experimental', path.basename(target));
     if (sha256File(source) !== f.sha256) throw new Error(`${source} does not match its pin ${f.sha256}`);

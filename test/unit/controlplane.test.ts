@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { KubeObject } from '../../harness/cluster/types.ts';
 import { sha256Hex } from '../../harness/digest.ts';
-import { fetchVerified } from '../../harness/platform/download.ts';
+import { cachePathFor, fetchVerified } from '../../harness/platform/download.ts';
 import { redirectionPatch, shouldBeEnrolled } from '../controlplane/cni-rules.ts';
-import { verifiedCachePath } from '../controlplane/controlplane.ts';
+
 import { goVersionAtLeast, istioLdflags, kubernetesLdflags, pseudoVersionRevision, stagingReplaces, wrapperGoMod } from '../controlplane/gobuild.ts';
 import { addHosts, removeHosts, withEntries, withoutEntries } from '../controlplane/hosts.ts';
 import { configMapFiles, istiodProcess, readinessUrl } from '../controlplane/istiod.ts';
@@ -85,7 +85,7 @@ describe('controlplane: building from the Go module proxy', () => {
       const body = 'kind: CustomResourceDefinition\n';
       const sha256 = sha256Hex(Buffer.from(body));
       const pin = { url: 'http://127.0.0.1:9/config/crd/experimental/gateway.networking.k8s.io_gateways.yaml', sha256 };
-      const target = verifiedCachePath(pin, dir);
+      const target = cachePathFor(pin.url, dir); // where seedGatewayApiCache puts each pinned file
       mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(target, body);
       // Port 9 answers nothing: a download attempt would fail, so success means the cache was used.
