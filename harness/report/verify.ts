@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { EVIDENCE_FILE, listFiles } from './bundle.ts';
 import { sha256File } from '../digest.ts';
 import type { ConformanceReport } from './model.ts';
+import { verifyGatewayApiReport } from './gateway-api-report.ts';
 
 const SCHEMA = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'report.schema.json'), 'utf8'));
 
@@ -42,6 +43,7 @@ export function verifyBundle(dir: string): string[] {
       if (!coveredByClaim && s.outcome !== 'not-supported') problems.push(`report.yaml: ${s.id} ran although it needs unclaimed features`);
     }
   }
+  problems.push(...verifyGatewayApiReport(dir));
   const junitPath = path.join(dir, 'junit.xml');
   if (existsSync(junitPath)) {
     const junit = readFileSync(junitPath, 'utf8');

@@ -34,7 +34,7 @@ describe('report bundle', () => {
     expect(report.profiles.find((p: { name: string }) => p.name === 'core').result).to.equal('failure');
     expect(readFileSync(path.join(dir, 'junit.xml'), 'utf8')).to.match(/<failure/);
     expect(JSON.parse(readFileSync(path.join(dir, 'evidence.json'), 'utf8')).files).to.have.keys(
-      'report.yaml', 'junit.xml', 'summary.md', `diagnostics/${results[2].id.replace('/', '__')}.yaml`);
+      'report.yaml', 'gateway-api-conformance-report.yaml', 'junit.xml', 'summary.md', `diagnostics/${results[2].id.replace('/', '__')}.yaml`);
   });
 
   for (const file of ['report.yaml', 'junit.xml', 'summary.md']) {
