@@ -2,8 +2,9 @@
  * Gateway API's own ConformanceReport (apiVersion gateway.networking.k8s.io/v1, the Go types of
  * kubernetes-sigs/gateway-api v1.6.0 conformance/apis/v1: conformancereport.go, profilereport.go),
  * derived from this suite's report so that a vendor can submit it upstream. A test counts as passed
- * only when its scenario passed with data-plane checks; a test whose features are not claimed is
- * not attempted (its features are listed unsupported), as upstream's suite does.
+ * only when its scenario passed with data-plane checks; a test whose features are not claimed (or,
+ * without a claim, were found unsupported) is not attempted and its features are listed unsupported,
+ * as upstream's suite does.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -56,8 +57,18 @@ function describe(level: string, s: Status): string {
   return `${level} tests ${words} (${n.Passed} passed, ${n.Failed} failed, ${n.Skipped} skipped).`;
 }
 
+/** The claim when there is one (certification); else every feature that no scenario or check found unsupported. */
+function claimedBy(report: ConformanceReport): (f: Feature) => boolean {
+  if (report.claimedFeatures) {
+    const claims = new Set<string>(report.claimedFeatures);
+    return (f) => claims.has(f);
+  }
+  const unsupported = new Set<string>(report.scenarios.flatMap((s) => [...(s.unsupportedFeatures ?? []), ...s.checks.flatMap((c) => c.unsupportedFeatures ?? [])]));
+  return (f) => !unsupported.has(f);
+}
+
 function profileReport(name: GatewayApiProfile, report: ConformanceReport): ProfileReport {
-  const claimed = (f: Feature) => report.claimedFeatures === undefined || report.claimedFeatures.includes(f);
+  const claimed = claimedBy(report);
   const tests = GATEWAY_API_MESH_TESTS.filter((t) => t.profile === name);
   const core = status(tests.filter((t) => t.features.length === 0).map((t) => [t.name, outcomeOf(t, report)]));
   const extendedTests = tests.filter((t) => t.features.length > 0);

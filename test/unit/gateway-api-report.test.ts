@@ -83,6 +83,14 @@ describe('Gateway API ConformanceReport', () => {
     expect(ext.statistics).to.deep.equal({ Passed: 1, Skipped: 0, Failed: 0 });
   });
 
+  it('without a claim, lists a feature unsupported once a scenario found it so', async () => {
+    const rs = results({ 'mesh/rewrite-path': 'not-supported' });
+    rs.find((r) => r.id === 'mesh/rewrite-path')!.unsupportedFeatures = ['MeshHTTPRouteRewritePath'];
+    const { doc } = await gatewayReport(rs);
+    expect(doc.profiles[0].extended.unsupportedFeatures).to.deep.equal(['MeshHTTPRouteRewritePath']);
+    expect(doc.profiles[0].extended.statistics).to.deep.equal({ Passed: 12, Skipped: 1, Failed: 0 });
+  });
+
   it('the schema refuses what the Go types would not produce', async () => {
     const { dir, doc } = await gatewayReport(results());
     const broken = structuredClone(doc);
