@@ -10,7 +10,7 @@ import { sha256File } from '../digest.ts';
 import { buildReport, type ConformanceReport, type ReportInput } from './model.ts';
 import { countOutcomes, OUTCOMES } from '../runner/results.ts';
 import { slowestLaps } from './profile.ts';
-import { buildGatewayApiReport, GATEWAY_API_REPORT_FILE } from './gateway-api-report.ts';
+import { gatewayApiReportFor, GATEWAY_API_REPORT_FILE } from './gateway-api-report.ts';
 
 export const EVIDENCE_FILE = 'evidence.json';
 
@@ -90,7 +90,8 @@ export async function writeReportBundle(dir: string, input: ReportInput): Promis
   mkdirSync(dir, { recursive: true });
   const report = buildReport(input);
   writeFileSync(path.join(dir, 'report.yaml'), stringify(report));
-  if (!report.setup) writeFileSync(path.join(dir, GATEWAY_API_REPORT_FILE), stringify(buildGatewayApiReport(report)));
+  const gatewayApiReport = gatewayApiReportFor(report);
+  if (gatewayApiReport) writeFileSync(path.join(dir, GATEWAY_API_REPORT_FILE), stringify(gatewayApiReport));
   writeFileSync(path.join(dir, 'junit.xml'), junitXml(report));
   const summary = markdownSummary(report);
   writeFileSync(path.join(dir, 'summary.md'), summary);

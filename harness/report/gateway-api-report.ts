@@ -101,6 +101,16 @@ export function buildGatewayApiReport(report: ConformanceReport) {
   };
 }
 
+/**
+ * The report to write, or undefined when none can be submitted: the run's setup failed, or the
+ * installed Gateway API release or channel is unknown (CRDs without bundle annotations).
+ */
+export function gatewayApiReportFor(report: ConformanceReport): ReturnType<typeof buildGatewayApiReport> | undefined {
+  const { version, channel } = report.environment.gatewayApi;
+  if (report.setup || version === 'unknown' || !['standard', 'experimental'].includes(channel)) return undefined;
+  return buildGatewayApiReport(report);
+}
+
 export function validateGatewayApiReport(doc: unknown): string[] {
   const ajv = new Ajv({ allErrors: true });
   if (ajv.validate(SCHEMA, doc)) return [];

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -19,15 +19,20 @@ function results(outcomes: Record<string, Outcome> = {}): ScenarioResult[] {
   return MESH.map((s) => ({ id: s.id, outcome: outcomes[s.id] ?? 'passed', durationMs: 1, convergenceMs: 0, checks: [], timings: [] }));
 }
 
-async function gatewayReport(rs: ScenarioResult[], o: { planes?: Plane[]; claimed?: Feature[] } = {}) {
+async function bundleOf(rs: ScenarioResult[], o: { planes?: Plane[]; claimed?: Feature[]; gatewayApi?: { version: string; channel: string } } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wpt-gwapi-'));
   dirs.push(dir);
   await writeReportBundle(dir, {
     results: rs, scenarios: CATALOGUE, mode: o.claimed ? 'certification' : 'e2e', planes: o.planes ?? ['control', 'data'],
     implementation: { organization: 'example', project: 'mesh', version: '1.0.0', url: 'https://example.org', contact: ['@example/maintainers'], gatewayClassName: 'istio-waypoint' },
-    environment: { kubernetesVersion: 'v1.34.0', istioVersion: '1.30.5', gatewayApi: { version: 'v1.6.0', channel: 'experimental' }, commandLine: 'npm run e2e' },
+    environment: { kubernetesVersion: 'v1.34.0', istioVersion: '1.30.5', gatewayApi: o.gatewayApi ?? { version: 'v1.6.0', channel: 'experimental' }, commandLine: 'npm run e2e' },
     claimedFeatures: o.claimed,
   });
+  return dir;
+}
+
+async function gatewayReport(rs: ScenarioResult[], o: { planes?: Plane[]; claimed?: Feature[] } = {}) {
+  const dir = await bundleOf(rs, o);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { dir, doc: parse(readFileSync(path.join(dir, GATEWAY_API_REPORT_FILE), 'utf8')) as any };
 }
@@ -57,6 +62,12 @@ describe('Gateway API ConformanceReport', () => {
     expect(http.extended.statistics).to.deep.equal({ Passed: 13, Skipped: 1, Failed: 0 });
     const grpc = doc.profiles.find((p: { name: string }) => p.name === 'MESH-GRPC');
     expect(grpc.core).to.deep.equal({ result: 'partial', statistics: { Passed: 0, Skipped: 1, Failed: 0 }, skippedTests: ['MeshGRPCRouteWeight'] });
+  });
+
+  it('is not written when the installed Gateway API release is unknown, and the bundle still verifies', async () => {
+    const dir = await bundleOf(results(), { gatewayApi: { version: 'unknown', channel: 'unknown' } });
+    expect(existsSync(path.join(dir, GATEWAY_API_REPORT_FILE))).to.equal(false);
+    expect(verifyBundle(dir)).to.deep.equal([]);
   });
 
   it('counts failed and broken scenarios as failed tests', async () => {
