@@ -159,6 +159,11 @@ function startCniStandin(): void {
 
 export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>) => Promise<T>, opts: { realNode?: boolean } = {}): Promise<string> {
   await preflight();
+  // A crashed run is cleaned up; a live one belongs to someone and is left alone.
+  const live = [...records(stateDir()).filter(isRunning).map((r) => `${r.name} (pid ${r.pid})`), ...kwokPids().map((k) => `${path.basename(k.argv[0])} (pid ${k.pid})`)];
+  if (live.length > 0) {
+    throw new UserError(`a control plane is already up: ${live.join(', ')}`, 'use it (npm run controlplane -- status), or stop it first with npm run controlplane -- down');
+  }
   if (existsSync(stateDir())) await down(log, { quiet: true });
   mkdirSync(stateDir(), { recursive: true });
   const bin = await step('binaries (built from the Go module proxy, cached)', () => buildAll(log));
