@@ -8,7 +8,8 @@ import observability from './observability.ts';
 import ingress from './ingress.ts';
 import interop from './interop.ts';
 import cleanup from './cleanup.ts';
+import statusTruth from './status-truth.ts';
 
 export const CATALOGUE: Scenario[] = [
-  ...enrollment, ...routing, ...authorization, ...resilience, ...observability, ...ingress, ...interop, ...cleanup,
+  ...enrollment, ...routing, ...authorization, ...resilience, ...observability, ...ingress, ...interop, ...cleanup, ...statusTruth,
 ];

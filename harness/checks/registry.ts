@@ -12,6 +12,7 @@ import { metricCheck } from './metric.ts';
 import { presentCheck } from './present.ts';
 import { rejectedCheck } from './rejected.ts';
 import { splitCheck } from './split.ts';
+import { statusTruthCheck } from './status-truth.ts';
 import { trafficCheck } from './traffic.ts';
 
 type Registry = { [K in Expectation['type']]: CheckKind<Extract<Expectation, { type: K }>> };
@@ -25,6 +26,7 @@ const CHECKS: Registry = {
   present: presentCheck,
   rejected: rejectedCheck,
   metric: metricCheck,
+  'status-truth': statusTruthCheck,
 };
 
 export function checkKind<E extends Expectation>(e: E): CheckKind<E> {

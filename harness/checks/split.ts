@@ -31,7 +31,7 @@ async function warmUp(run: SplitRun): Promise<Converged> {
   const warm = async (): Promise<Observation> => {
     const batch = await send(ctx, e.from, e.to, run.spec, run.batchSize);
     run.requests += batch.records.length;
-    const names = batch.records.map((r) => backendOf(r, run.normalize) ?? `unidentified(${classify(r)})`);
+    const names = batch.records.map((r) => backendOf(r, run.normalize) ?? `unidentified(${classify(r, ctx.signals)})`);
     const leaked = names.filter((n) => !positive.includes(n));
     if (leaked.length > 0) {
       seen = new Set();

@@ -1,7 +1,7 @@
 /** Small verbs that keep a scenario readable as a table. */
 import type {
   Action, AttemptsExpectation, BackendMarker, Client, ConditionExpectation, Destination, GoneExpectation, LabelTarget, MetricExpectation,
-  NsRole, RejectedExpectation, RequestOptions, Scenario, SplitExpectation, Step, TrafficExpectation, Expectation,
+  NsRole, RejectedExpectation, RequestOptions, Scenario, SplitExpectation, StatusTruthExpectation, Step, TrafficExpectation, Expectation,
 } from './types.ts';
 import type { Verdict } from '../traffic/verdict.ts';
 
@@ -199,4 +199,9 @@ export function policyTargetNotFound(policy: string, serviceName: string, ns: Ns
     type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status: 'False', reason: 'TargetNotFound',
     message: `Service \${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}/${serviceName} was not found`, feature: 'PolicyStatus',
   };
+}
+
+/** The status `claim` holds, and traffic shows what it promises (suites/status-truth.ts). */
+export function statusTruth(claim: ConditionExpectation, shows: TrafficExpectation): StatusTruthExpectation {
+  return { type: 'status-truth', claim, shows };
 }

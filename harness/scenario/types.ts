@@ -5,7 +5,7 @@
 import type { Verdict } from '../traffic/verdict.ts';
 
 export const AREAS = [
-  'enrollment', 'routing', 'authorization', 'resilience', 'observability', 'ingress', 'interop', 'cleanup',
+  'enrollment', 'routing', 'authorization', 'resilience', 'observability', 'ingress', 'interop', 'cleanup', 'status-truth',
 ] as const;
 export type Area = (typeof AREAS)[number];
 
@@ -167,7 +167,19 @@ export interface AttemptsExpectation extends RequestOptions {
   feature?: Feature;
 }
 
+/**
+ * What the cluster says must be what traffic shows: once the status condition `claim` holds, every
+ * request of `shows` must get its verdict. A contradiction fails with both facts as evidence.
+ */
+export interface StatusTruthExpectation {
+  type: 'status-truth';
+  claim: ConditionExpectation;
+  shows: TrafficExpectation;
+  feature?: Feature;
+}
+
 export type Expectation =
+  | StatusTruthExpectation
   | TrafficExpectation
   | AttemptsExpectation
   | SplitExpectation

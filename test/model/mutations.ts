@@ -42,6 +42,8 @@ export const MUTANTS = {
   'ingress-hint-always': { area: 'ingress', breaks: 'WaypointBound carries the ingress hint even without the ingress-use-waypoint label' },
   'ingress-label-ignored': { area: 'ingress', breaks: 'istio.io/ingress-use-waypoint is ignored' },
   'sidecar-bypasses-waypoint': { area: 'interop', breaks: 'sidecar clients skip the destination waypoint' },
+  'route-applies-to-all-services': { area: 'status-truth', breaks: 'an HTTPRoute attached to one Service changes traffic to every Service behind the same waypoint' },
+  'workload-traffic-unserved': { area: 'status-truth', breaks: 'a waypoint Programmed for workload traffic has no route for pod-addressed requests' },
 } as const satisfies Record<string, { area: Area; breaks: string }>;
 
 export type MutantName = keyof typeof MUTANTS;
