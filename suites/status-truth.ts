@@ -3,6 +3,7 @@
  * route accepted, a waypoint Programmed) and then sends the traffic that status promises. A
  * contradiction fails with both facts. istiod writes these conditions whatever the waypoint's class
  * (seen on real istiod 1.31 with istio-agentgateway-waypoint), so they promise for every implementation.
+ * Each claim is also checked on its own first, so a control-plane-only run records the status half.
  */
 import {
   apply, defineScenario, namespace, podIP, policyBound, programmed, routeAccepted, statusTruth, step, svc, traffic, useWaypoint,
@@ -23,6 +24,7 @@ export default [
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('bind a policy that admits only sleep', [...enrolled, apply('authorization/echo-service-policy.yaml')], [
+        policyBound('echo-viewer', 'waypoint'),
         traffic('sleep', svc('echo'), 'allowed'),
         statusTruth(policyBound('echo-viewer', 'waypoint'), traffic('notsleep', svc('echo'), 'denied-l7')),
       ]),
@@ -39,6 +41,7 @@ export default [
     manifests: ['common/waypoint.yaml', 'status-truth/echo-v1-route-marker.yaml'],
     steps: [
       step('route on echo-v1 only', enrolled, [
+        routeAccepted('echo-v1-marker', 'echo-v1'),
         statusTruth(routeAccepted('echo-v1-marker', 'echo-v1'), traffic('sleep', svc('echo-v1'), 'allowed', { routeMarker: 'echo-v1-route' })),
         statusTruth(routeAccepted('echo-v1-marker', 'echo-v1'), traffic('sleep', svc('echo-v2'), 'allowed', { routeMarker: null })),
       ]),
@@ -56,6 +59,7 @@ export default [
     steps: [
       step('without the label, sleep is refused at L4', [], [traffic('sleep', podIP('echo-v1'), 'denied-l4')]),
       step('pods use the workload waypoint', enrolled, [
+        programmed('waypoint', 'True'),
         statusTruth(programmed('waypoint', 'True'), traffic('sleep', podIP('echo-v1'), 'allowed')),
       ]),
     ],
