@@ -96,13 +96,20 @@ export async function converge(
   }
 }
 
-/** Polls until `probe` returns a value that is not undefined. */
+/** Wakes a wait before its next poll (a watch event); the wait polls anyway. */
+export type Waker = () => { changed: Promise<void>; cancel(): void } | undefined;
+
+/**
+ * Polls until `probe` returns a value that is not undefined. With a waker, a change wakes the wait
+ * at once instead of at its next poll; it subscribes before probing, so no change is missed between.
+ */
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined>,
   timing: Timing,
   describe: () => string = () => 'condition not met',
   timeoutMs = timing.readyTimeoutMs,
+  waker?: Waker,
 ): Promise<T> {
   const clock = clockOf(timing);
   const start = clock.now();
@@ -110,11 +117,17 @@ export async function waitFor<T>(
   let interval = timing.intervalMs;
   for (;;) {
     attempts++;
-    const value = await probe();
-    if (value !== undefined) return value;
-    const elapsed = clock.now() - start;
-    if (elapsed >= timeoutMs) throw new WaitTimeout(what, elapsed, attempts, describe());
-    await clock.sleep(Math.min(interval, Math.max(0, timeoutMs - elapsed)));
+    const wake = waker?.();
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+      const elapsed = clock.now() - start;
+      if (elapsed >= timeoutMs) throw new WaitTimeout(what, elapsed, attempts, describe());
+      const nap = clock.sleep(Math.min(interval, Math.max(0, timeoutMs - elapsed)));
+      await (wake ? Promise.race([nap, wake.changed]) : nap);
+    } finally {
+      wake?.cancel();
+    }
     interval = nextInterval(interval, timing);
   }
 }

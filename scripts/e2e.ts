@@ -1,32 +1,29 @@
 /**
- * npm run e2e: create (or use) a cluster, install MetalLB, the Gateway API CRDs and Istio ambient,
- * run the waypoint scenarios with real traffic, write the report, tear down what the run created.
+ * npm run e2e: parse → bring up the cluster → install → gate → run the scenarios → report → tear down.
+ * Exit codes: harness/cli/errors.ts EXIT (README "Exit codes").
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import '../harness/cli/require-node.ts';
 import { CommanderError } from 'commander';
 import { parseE2eArgs, type E2eOptions } from '../harness/cli/args.ts';
-import { formatUserError, UserError } from '../harness/cli/errors.ts';
+import { EXIT, Interrupted, reportError } from '../harness/cli/errors.ts';
 import { Progress, resultLine } from '../harness/cli/progress.ts';
-import { loadKubeConfig, KubeCluster, KubeContextError } from '../harness/cluster/kube.ts';
+import { prepareReportDir } from '../harness/cli/report-dir.ts';
+import { failureEvidence, report, reportSetupFailure, type Facts } from '../harness/cli/run-report.ts';
+import { decide, type Selection } from '../harness/cli/select.ts';
+import { KubeCluster } from '../harness/cluster/kube.ts';
 import { ContainerClient, fromHost, hostRoutesToKind } from '../harness/traffic/outside.ts';
-import { plan } from '../harness/platform/plan.ts';
-import { checkResources, dockerResources } from '../harness/platform/preflight.ts';
-import { Teardown } from '../harness/platform/teardown.ts';
-import * as kind from '../harness/platform/kind.ts';
-import { resolveIstioctl, resolveKind } from '../harness/platform/tools.ts';
+import { checkReachable, type ClusterAccess } from '../harness/platform/bringup.ts';
+import { checkGatewayClass, expectedController } from '../harness/platform/gateway-class.ts';
+import { readInstalled, type InstallContext } from '../harness/platform/install.ts';
 import { istioctlDumper } from '../harness/platform/istioctl-dumps.ts';
-import { checkIstioReady, detectIstio, installGatewayApi, installIstio, installMetallb, type InstallContext } from '../harness/platform/install.ts';
-import { KIND } from '../harness/platform/versions.ts';
-import { ISTIO_FEATURES, parseFeatures } from '../harness/runner/features.ts';
-import { makeEnv, runCatalogue } from '../harness/runner/run.ts';
-import { select } from '../harness/runner/suite-runner.ts';
+import { plan } from '../harness/platform/plan.ts';
+import { bringUp, install } from '../harness/platform/setup.ts';
+import { Teardown } from '../harness/platform/teardown.ts';
+import { resolveIstioctl, type Tool } from '../harness/platform/tools.ts';
+import type { RunEnv } from '../harness/runner/env.ts';
 import { countOutcomes } from '../harness/runner/results.ts';
-import { writeReportBundle } from '../harness/report/bundle.ts';
-import { loadImplementation } from '../harness/report/implementation.ts';
+import { makeEnv, runCatalogue } from '../harness/runner/run.ts';
 import { CATALOGUE } from '../suites/index.ts';
-import type { Feature } from '../harness/scenario/types.ts';
 
 function listing(json: boolean): string {
   const rows = CATALOGUE.map((s) => ({ id: s.id, area: s.area, description: s.description, features: s.features, tier: s.tier, source: s.source }));
@@ -34,121 +31,107 @@ function listing(json: boolean): string {
   return rows.map((r) => `${r.id.padEnd(46)} ${r.tier.padEnd(9)} ${r.description}`).join('\n');
 }
 
+/** One run's shared state: what it decided, logs, undoes, and learnt so far. */
+interface Run {
+  o: E2eOptions;
+  sel: Selection;
+  progress: Progress;
+  teardown: Teardown;
+  facts: Facts;
+  access?: ClusterAccess;
+  cluster?: KubeCluster;
+}
+
+function istioctlOnce(r: Run): (version: string) => Promise<Tool> {
+  let found: Promise<Tool> | undefined;
+  return (version) => (found ??= r.progress.step(`istioctl ${version}`, async () => {
+    const t = await resolveIstioctl(version, r.o.istioctl);
+    r.progress.line(`istioctl: ${t.path} (${t.origin}${t.version ? `, ${t.version}` : ''})`);
+    return t;
+  }));
+}
+
+/** Bring up, check the cluster answers, install, gate: everything before the first scenario. */
+async function setUp(r: Run): Promise<RunEnv> {
+  const { o, sel, progress, teardown, facts } = r;
+  const access = (r.access = await bringUp(o, (n, f) => progress.step(n, f), progress.line, teardown));
+  const cluster = (r.cluster = new KubeCluster(access.kc));
+  const server = access.kc.getCurrentCluster()?.server ?? 'unknown server';
+  facts.kubernetesVersion = await progress.step(`cluster answers (${cluster.description}, ${server})`, () => checkReachable(cluster, server, o.connectTimeoutMs));
+  const outsideContainer = new ContainerClient();
+  teardown.add('stop the outside client', () => outsideContainer.stop());
+  const outside = o.cluster === 'kind' && !hostRoutesToKind() ? (q: Parameters<typeof fromHost>[0]) => outsideContainer.request(q) : fromHost;
+  const env = makeEnv(cluster, { timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, outside, log: progress.line });
+  const ictx: InstallContext = {
+    cluster, kubeconfig: access.kubeconfig, context: access.context, istioVersion: o.istioVersion,
+    kindNetwork: o.cluster === 'kind', teardown, timing: o.timing, runId: env.runId, log: progress.line,
+  };
+  const istioctl = istioctlOnce(r);
+  await install(o, ictx, (n, f) => progress.step(n, f), () => istioctl(o.istioVersion));
+  Object.assign(facts, await readInstalled(cluster));
+  facts.gatewayClass = await progress.step(`GatewayClass ${sel.gatewayClass} Accepted`, () =>
+    checkGatewayClass(cluster, sel.gatewayClass, expectedController(sel.gatewayClass, sel.claim?.controllerName), o.timing));
+  await istioctl(facts.istioVersion!).then(
+    (t) => env.dumpers.push(istioctlDumper(t.path, ictx.kubeconfig, ictx.context)),
+    (err) => progress.line(`istioctl unavailable, diagnostics without it: ${(err as Error).message}`),
+  );
+  return env;
+}
+
+function evidenceOfFailure(r: Run, setupFailed: boolean): Promise<void> {
+  const reached = r.facts.kubernetesVersion !== 'unknown' ? r.cluster : undefined;
+  return failureEvidence(r.o, r.access, reached, setupFailed).catch((e) => r.progress.line(`failure evidence incomplete: ${(e as Error).message}`));
+}
+
+/** The scenarios, then what the report will say: the exit code and the function that writes it. */
+async function runScenarios(r: Run, env: RunEnv): Promise<{ exitCode: number; writeReport: () => Promise<void> }> {
+  const result = await r.progress.step(`${r.sel.scenarios.length} scenarios`, () => runCatalogue(env, r.sel.scenarios, r.o.parallel, (x) => r.progress.line(resultLine(x))));
+  const n = countOutcomes(result.results);
+  const exitCode = result.setup || n.error > 0 ? EXIT.infrastructure : n.failed > 0 ? EXIT.scenarioFailed : EXIT.ok;
+  if (exitCode !== EXIT.ok) await evidenceOfFailure(r, Boolean(result.setup));
+  r.progress.line(`${n.passed} passed, ${n.failed} failed, ${n.error} errors, ${n['not-run']} not run, ${n['not-supported']} not supported`);
+  return { exitCode, writeReport: () => report(r.o, r.sel, r.facts, result, [...env.planes]) };
+}
+
 async function run(o: E2eOptions): Promise<number> {
-  const claim = o.certify ? loadImplementation(o.implementation!) : undefined;
-  const supported: ReadonlySet<Feature> = claim?.features ?? (o.features ? parseFeatures(o.features) : ISTIO_FEATURES);
-  let scenarios = select(CATALOGUE, { grep: o.grep });
-  if (claim) scenarios = scenarios.filter((s) => claim.profiles.includes(s.tier));
-  if (o.list) {
-    console.log(listing(o.json));
-    return 0;
+  const sel = decide(o, CATALOGUE);
+  if (o.list || o.plan) {
+    console.log(o.list ? listing(o.json) : plan({ ...o, gatewayClass: sel.gatewayClass }, sel.scenarios).join('\n'));
+    return EXIT.ok;
   }
-  if (o.plan) {
-    console.log(plan({ ...o, gatewayClass: claim?.implementation.gatewayClassName ?? o.gatewayClass }, scenarios).join('\n'));
-    return 0;
-  }
-
-  // Preflight: before any download or change.
-  let kubeconfigPath = o.kubeconfig ?? '';
-  let kc;
-  if (o.cluster === 'existing') {
-    try {
-      kc = loadKubeConfig(o.kubeconfig, o.context);
-    } catch (err) {
-      if (err instanceof KubeContextError) throw new UserError(err.message);
-      throw new UserError(`cannot load the kubeconfig${o.kubeconfig ? ` ${o.kubeconfig}` : ''}: ${(err as Error).message}`, 'pass --kubeconfig with a readable file');
-    }
-  } else {
-    checkResources(await dockerResources());
-  }
-
-  const progress = new Progress(o.reportDir);
-  const teardown = new Teardown();
-  const removeSignals = teardown.onSignals(progress.line);
-  let exitCode = 1;
+  prepareReportDir(o.reportDir);
+  const r: Run = { o, sel, progress: new Progress(o.reportDir), teardown: new Teardown(), facts: { kubernetesVersion: 'unknown', gatewayApi: { version: 'unknown', channel: 'unknown' } } };
+  const removeSignals = r.teardown.onSignals(r.progress.line);
+  let outcome: { exitCode: number; writeReport: () => Promise<void> };
+  let failure: unknown;
   try {
-    if (o.cluster === 'kind') {
-      const kindBin = await progress.step(`kind ${KIND.version}`, resolveKind);
-      const exists = await kind.clusterExists(kindBin, KIND.clusterName);
-      if (exists && !o.reuseCluster) {
-        throw new UserError(`a kind cluster named "${KIND.clusterName}" already exists and this run did not create it`, 'pass --reuse-cluster to use it, or delete it with `kind delete cluster --name wpt`');
-      }
-      if (!exists) {
-        const dir = mkdtempSync(path.join(os.tmpdir(), 'wpt-'));
-        writeFileSync(path.join(dir, 'kind.yaml'), kind.kindConfig());
-        await progress.step(`kind cluster ${KIND.clusterName} (${KIND.nodeImage})`, () => kind.createCluster(kindBin, KIND.clusterName, path.join(dir, 'kind.yaml')));
-        if (!o.keepCluster) teardown.add(`delete kind cluster ${KIND.clusterName}`, () => kind.deleteCluster(kindBin, KIND.clusterName));
-      }
-      kubeconfigPath = path.join(mkdtempSync(path.join(os.tmpdir(), 'wpt-kc-')), 'kubeconfig');
-      writeFileSync(kubeconfigPath, await kind.kubeconfigFor(kindBin, KIND.clusterName));
-      kc = loadKubeConfig(kubeconfigPath, `kind-${KIND.clusterName}`);
-      teardown.add('export kind logs on failure', async () => {
-        if (exitCode !== 0) await kind.exportLogs(kindBin, KIND.clusterName, path.join(o.reportDir, 'kind-logs'));
-      });
-    }
-    const outsideContainer = new ContainerClient();
-    const outside = o.cluster === 'kind' && !hostRoutesToKind() ? (r: Parameters<typeof fromHost>[0]) => outsideContainer.request(r) : fromHost;
-    teardown.add('stop the outside client', () => outsideContainer.stop());
-    const cluster = new KubeCluster(kc!);
-    const k8sVersion = await progress.step(`cluster answers (${cluster.description})`, () => cluster.serverVersion()).catch((err) => {
-      throw new UserError(`the cluster (${cluster.description}) does not answer: ${(err as Error).message}`, 'check the context with `kubectl --context <name> get nodes`');
-    });
-    const env = makeEnv(cluster, {
-      timing: o.timing, supported, gatewayClass: claim?.implementation.gatewayClassName ?? o.gatewayClass, outside, log: progress.line,
-    });
-    const ictx: InstallContext = {
-      cluster, kubeconfig: kubeconfigPath || path.join(os.homedir(), '.kube', 'config'), context: kc!.getCurrentContext(),
-      istioVersion: o.istioVersion, kindNetwork: o.cluster === 'kind', teardown, timing: o.timing, runId: env.runId, log: progress.line,
-    };
-    let gatewayApi = { version: 'unknown', channel: 'unknown' };
-    let istioVersion: string | undefined;
-    if (o.skipInstall) {
-      istioVersion = await detectIstio(cluster);
-      if (!istioVersion) throw new UserError('--skip-install: Istio is not installed in this cluster (no istiod in istio-system)', 'drop --skip-install to let the suite install it');
-      const crd = await cluster.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'gateways.gateway.networking.k8s.io' });
-      if (!crd) throw new UserError('--skip-install: the Gateway API CRDs are not installed', 'drop --skip-install, or install them first');
-      gatewayApi = { version: crd.metadata.annotations?.['gateway.networking.k8s.io/bundle-version'] ?? 'unknown', channel: crd.metadata.annotations?.['gateway.networking.k8s.io/channel'] ?? 'unknown' };
-      await progress.step('istiod, istio-cni and ztunnel ready', () => checkIstioReady(ictx));
-    } else {
-      if (o.cluster === 'kind') await progress.step('MetalLB', () => installMetallb(ictx));
-      gatewayApi = await progress.step('Gateway API CRDs', () => installGatewayApi(ictx));
-      istioVersion = await progress.step(`Istio ${o.istioVersion} ambient`, () => installIstio(ictx));
-    }
-    if (istioVersion) {
-      const istioctl = await progress.step(`istioctl ${istioVersion} for diagnostics`, () => resolveIstioctl(istioVersion!)).catch(() => undefined);
-      if (istioctl) env.dumpers.push(istioctlDumper(istioctl, ictx.kubeconfig, ictx.context));
-    }
-    const { results, setup } = await progress.step(`${scenarios.length} scenarios`, () => runCatalogue(env, scenarios, o.parallel, (r) => progress.line(resultLine(r))));
-    await writeReportBundle(o.reportDir, {
-      results, scenarios, setup, planes: [...env.planes],
-      implementation: claim?.implementation ?? { organization: 'istio', project: 'istio', version: istioVersion ?? 'unknown', url: 'https://istio.io', contact: [], gatewayClassName: env.gatewayClass },
-      environment: { kubernetesVersion: k8sVersion, istioVersion, gatewayApi, kindNodeImage: o.cluster === 'kind' ? KIND.nodeImage : undefined, commandLine: `npm run e2e -- ${process.argv.slice(2).join(' ')}`.trim() },
-      mode: claim ? 'certification' : 'e2e',
-      claimedFeatures: claim ? [...claim.features] : undefined,
-      claimedProfiles: claim?.profiles,
-    });
-    const n = countOutcomes(results);
-    progress.line(`${n.passed} passed, ${n.failed} failed, ${n.error} errors, ${n['not-run']} not run, ${n['not-supported']} not supported; report in ${o.reportDir}`);
-    exitCode = setup || n.error > 0 ? 3 : n.failed > 0 ? 1 : 0;
+    outcome = await runScenarios(r, await setUp(r));
+  } catch (err) {
+    // A step stopped by SIGINT/SIGTERM fails too: that is the interruption, not a setup failure.
+    if (r.teardown.interrupted) throw new Interrupted('interrupted: what this run created was torn down', undefined, { cause: err });
+    await evidenceOfFailure(r, true);
+    failure = err;
+    outcome = { exitCode: EXIT.infrastructure, writeReport: () => reportSetupFailure(o, sel, r.facts, r.progress.failedStep ?? 'setup', err) };
   } finally {
-    for (const f of await teardown.runAll(progress.line)) progress.line(`teardown failed: ${f}`);
+    for (const f of await r.teardown.runAll(r.progress.line)) r.progress.line(`teardown failed: ${f}`);
     removeSignals();
   }
-  return exitCode;
+  // Written last: evidence.json seals every file, run.log with the teardown included.
+  await outcome.writeReport();
+  console.log(`report in ${o.reportDir}`);
+  if (failure) throw failure;
+  return outcome.exitCode;
 }
 
-async function main(): Promise<number> {
+async function main(argv: string[]): Promise<number> {
   try {
-    return await run(parseE2eArgs(process.argv.slice(2)));
+    return await run(parseE2eArgs(argv));
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
-    if (err instanceof UserError) {
-      console.error(formatUserError(err));
-      return 2;
-    }
-    console.error(`error: ${(err as Error).stack ?? err}`);
-    return 1;
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return reportError(err, argv.includes('--debug'));
   }
 }
 
-process.exitCode = await main();
+const code = await main(process.argv.slice(2));
+// A request still in flight (a cluster that never answered) must not keep the process alive.
+process.exit(code);

@@ -5,6 +5,7 @@
  * signals) and the outcome is judged against the claim: unclaimed features not supported, the
  * claim's expectedFindings failed, everything else passed.
  */
+import '../harness/cli/require-node.ts';
 import { Command, Option } from 'commander';
 import { CATALOGUE } from '../suites/index.ts';
 import { judgeAgainstClaim, runOnModel, SELFTEST_PARALLEL, selfTest, survivors, type ClaimVerdict } from '../test/selftest/selftest.ts';

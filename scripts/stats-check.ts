@@ -1,4 +1,5 @@
 /** npm run stats:check [-- --json] [--runs N] [--seed N]: Monte Carlo check of the split test (90/10). */
+import '../harness/cli/require-node.ts';
 import { Command, Option } from 'commander';
 import { monteCarlo90_10 } from '../harness/stats/monte-carlo.ts';
 import { exitWithUsageError } from '../harness/cli/errors.ts';

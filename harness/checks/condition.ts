@@ -3,6 +3,7 @@ import { conditionOf, type Condition, type KubeObject } from '../cluster/types.t
 import type { ConditionExpectation } from '../scenario/types.ts';
 import { substitute } from '../manifests/manifests.ts';
 import { clockOf, waitFor } from '../wait.ts';
+import { changesOf } from '../cluster/watch.ts';
 import { failOnTimeout, type CheckContext, type CheckKind } from './check.ts';
 
 /** The condition in status.conditions, or in a route's status.parents entry for the named parent. */
@@ -31,7 +32,8 @@ export const conditionCheck: CheckKind<ConditionExpectation> = {
     await failOnTimeout(() => 0, () => waitFor(conditionCheck.title(e), async () => {
       last = await ctx.cluster.get(ref);
       return matches(ctx, e, last) ? true : undefined;
-    }, ctx.timing, () => `condition is ${JSON.stringify(conditionIn(last, e) ?? 'absent')}`));
+    }, ctx.timing, () => `condition is ${JSON.stringify(conditionIn(last, e) ?? 'absent')}`, ctx.timing.readyTimeoutMs,
+    changesOf(ctx.cluster, ref.apiVersion, ref.kind, ref.namespace)));
     return { convergedMs: clock.now() - start, requests: 0, detail: JSON.stringify(conditionIn(last, e)) };
   },
 };

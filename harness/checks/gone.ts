@@ -1,6 +1,7 @@
 /** Objects (by name or label selector) no longer exist. */
 import type { GoneExpectation } from '../scenario/types.ts';
 import { clockOf, waitFor } from '../wait.ts';
+import { changesOf } from '../cluster/watch.ts';
 import { failOnTimeout, type CheckContext, type CheckKind } from './check.ts';
 
 async function remaining(ctx: CheckContext, e: GoneExpectation): Promise<string[]> {
@@ -27,7 +28,8 @@ export const goneCheck: CheckKind<GoneExpectation> = {
     await failOnTimeout(() => 0, () => waitFor(goneCheck.title(e), async () => {
       left = await remaining(ctx, e);
       return left.length === 0 ? true : undefined;
-    }, ctx.timing, () => `still present: ${left.join(', ')}`));
+    }, ctx.timing, () => `still present: ${left.join(', ')}`, ctx.timing.readyTimeoutMs,
+      changesOf(ctx.cluster, e.objects[0].apiVersion, e.objects[0].kind, ctx.namespaces[e.objects[0].ns])));
     return { convergedMs: clock.now() - start, requests: 0, detail: 'nothing left' };
   },
 };

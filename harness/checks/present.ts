@@ -2,6 +2,7 @@
 import type { KubeObject } from '../cluster/types.ts';
 import type { FieldExpectation, PresentExpectation } from '../scenario/types.ts';
 import { clockOf, waitFor } from '../wait.ts';
+import { changesOf } from '../cluster/watch.ts';
 import { failOnTimeout, type CheckContext, type CheckKind } from './check.ts';
 
 function valueAt(obj: unknown, path: (string | number)[]): unknown {
@@ -51,7 +52,8 @@ export const presentCheck: CheckKind<PresentExpectation> = {
     await failOnTimeout(() => 0, () => waitFor(presentCheck.title(e), async () => {
       problems = await missing(ctx, e);
       return problems.length === 0 ? true : undefined;
-    }, ctx.timing, () => problems.join('; ')));
+    }, ctx.timing, () => problems.join('; '), ctx.timing.readyTimeoutMs,
+      changesOf(ctx.cluster, e.objects[0].apiVersion, e.objects[0].kind, ctx.namespaces[e.objects[0].ns])));
     return { convergedMs: clock.now() - start, requests: 0, detail: `${e.objects.length} objects as expected` };
   },
 };

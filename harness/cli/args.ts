@@ -1,8 +1,9 @@
 /** The e2e command line, parsed and validated with commander. Bad input: a UserError naming the fix. */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CLUSTER_TIMING, type Timing } from '../wait.ts';
-import { ISTIO, checkIstioVersion } from '../platform/versions.ts';
-import { UserError } from './errors.ts';
+import { ISTIO, checkIstioRelease } from '../platform/versions.ts';
+import { parseFeatures } from '../runner/features.ts';
+import { EXIT, UserError } from './errors.ts';
 
 export interface E2eOptions {
   cluster: 'kind' | 'existing';
@@ -23,14 +24,34 @@ export interface E2eOptions {
   certify: boolean;
   implementation?: string;
   features?: string[];
+  istioctl?: string;
+  kind?: string;
+  connectTimeoutMs: number;
+  debug: boolean;
 }
 
-function positiveInt(name: string) {
+export const MAX_PARALLEL = 64;
+const DEFAULT_GATEWAY_CLASS = 'istio-waypoint';
+
+function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} takes a positive integer, got "${v}"`);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} takes an integer from 1 to ${max}, got "${v}"`);
     return n;
   };
+}
+
+/** A flag's value that is itself a flag (`--report-dir --plan`) is a missing value, not a directory named --plan. */
+function value(name: string) {
+  return (v: string) => {
+    if (v.startsWith('--')) throw new InvalidArgumentError(`${name} needs a value, got the flag ${v}`);
+    return v;
+  };
+}
+
+function values(name: string) {
+  const one = value(name);
+  return (v: string, prev: string[] | undefined) => [...(prev ?? []), one(v)];
 }
 
 const TIMING_KEYS = ['readyTimeoutMs', 'convergeTimeoutMs', 'consecutive', 'intervalMs', 'maxIntervalMs'] as const;
@@ -42,36 +63,64 @@ export function parseTimeoutOverrides(spec: string, base: Timing = CLUSTER_TIMIN
     if (!(TIMING_KEYS as readonly string[]).includes(k)) {
       throw new InvalidArgumentError(`unknown timing "${k}"; use ${TIMING_KEYS.join(', ')} as key=value pairs`);
     }
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${k} takes a positive integer, got "${v}"`);
-    out[k as (typeof TIMING_KEYS)[number]] = n;
+    out[k as (typeof TIMING_KEYS)[number]] = positiveInt(k)(v ?? '');
   }
   return out;
 }
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  ${EXIT.ok}    every selected scenario passed
+  ${EXIT.scenarioFailed}    a scenario failed: the implementation is not conformant
+  ${EXIT.usage}    usage or configuration error: bad flag, bad file, missing context, unsupported version, wrong Node
+  ${EXIT.infrastructure}    infrastructure error: cluster unreachable or broke, install or download failed, setup timed out
+  ${EXIT.interrupted}  interrupted (SIGINT, SIGTERM): what the run created was torn down
+
+Environment: WPT_CACHE_DIR, the download cache (default ~/.cache/waypoint-conformance; pre-seed it for offline runs).`;
+
+const opt = (flags: string, description: string, name: string) => new Option(flags, description).argParser(value(name));
 
 export function e2eCommand(): Command {
   return new Command('e2e')
     .description('Istio ambient waypoint conformance: create or use a cluster, install, run the scenarios, report, tear down')
     .addOption(new Option('--cluster <kind|existing>', 'create a kind cluster, or use the one named by --kubeconfig/--context').choices(['kind', 'existing']).default('kind'))
-    .option('--kubeconfig <file>', 'kubeconfig for --cluster existing (default: $KUBECONFIG or ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context for --cluster existing')
-    .option('--istio-version <version>', `Istio release to install (${ISTIO.supportedMinors[0]}.x-${ISTIO.supportedMinors.at(-1)}.x)`, ISTIO.defaultVersion)
+    .addOption(opt('--kubeconfig <file>', 'kubeconfig for --cluster existing (default: $KUBECONFIG or ~/.kube/config)', '--kubeconfig'))
+    .addOption(opt('--context <name>', 'kubeconfig context for --cluster existing', '--context'))
+    .addOption(opt('--istio-version <version>', `Istio release to install (${ISTIO.supportedMinors[0]}.x-${ISTIO.supportedMinors.at(-1)}.x)`, '--istio-version').default(ISTIO.defaultVersion))
     .option('--reuse-cluster', 'reuse the kind cluster if it exists (and keep it)', false)
     .option('--keep-cluster', 'do not delete the kind cluster at the end', false)
     .option('--skip-install', 'install nothing; check that Gateway API CRDs and Istio ambient are present', false)
-    .option('--grep <regex>', 'run only scenarios whose id matches')
+    .addOption(opt('--grep <regex>', 'run only scenarios whose id matches', '--grep'))
     .option('--list', 'list the scenarios and exit', false)
     .option('--json', 'with --list: print JSON', false)
     .option('--plan', 'print every step the run would take, and exit (needs no Docker or cluster)', false)
-    .option('--report-dir <dir>', 'where the report goes', `reports/${new Date().toISOString().replace(/[:.]/g, '-')}`)
-    .addOption(new Option('--parallel <n>', 'scenarios run at once (serial ones run alone)').argParser(positiveInt('--parallel')).default(2))
+    .addOption(opt('--report-dir <dir>', 'where the report goes', '--report-dir').default(`reports/${new Date().toISOString().replace(/[:.]/g, '-')}`))
+    .addOption(new Option('--parallel <n>', `scenarios run at once, 1-${MAX_PARALLEL} (serial ones run alone)`).argParser(positiveInt('--parallel', MAX_PARALLEL)).default(2))
     .addOption(new Option('--timeout-overrides <k=v,...>', `timing overrides: ${TIMING_KEYS.join(', ')}`).argParser((v) => parseTimeoutOverrides(v)))
-    .option('--gateway-class <name>', 'the waypoint implementation\'s GatewayClass', 'istio-waypoint')
+    .addOption(new Option('--connect-timeout <seconds>', 'how long the cluster may take to answer its first request').argParser(positiveInt('--connect-timeout', 3600)).default(30))
+    .addOption(opt('--gateway-class <name>', 'the waypoint implementation\'s GatewayClass', '--gateway-class').default(DEFAULT_GATEWAY_CLASS))
     .option('--certify', 'certification run: every scenario of the claimed profiles, no filters', false)
-    .option('--implementation <file>', 'YAML naming the implementation, its profiles and features (with --certify)')
-    .option('--features <names...>', 'features the implementation supports (default: all, as Istio does)')
+    .addOption(opt('--implementation <file>', 'YAML naming the implementation, its GatewayClass (and controllerName), profiles and features', '--implementation'))
+    .addOption(new Option('--features <names...>', 'features the implementation supports (default: all, as Istio does)').argParser(values('--features')))
+    .addOption(opt('--istioctl <path>', 'use this istioctl (default: istioctl on PATH if its version matches, else the cache or a download)', '--istioctl'))
+    .addOption(opt('--kind <path>', 'use this kind (default: kind on PATH if its version matches, else the cache or a download)', '--kind'))
+    .option('--debug', 'print stack traces with errors', false)
+    .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
     .configureOutput({ writeErr: () => {}, writeOut: (s) => process.stdout.write(s) });
+}
+
+function conflicts(o: Record<string, unknown>, gatewayClassGiven: boolean): void {
+  if (o.cluster === 'kind' && (o.context || o.kubeconfig)) {
+    throw new UserError('--context and --kubeconfig name an existing cluster', 'add --cluster existing, or drop them to create a kind cluster');
+  }
+  if (o.cluster === 'existing' && (o.reuseCluster || o.keepCluster || o.kind)) {
+    throw new UserError('--reuse-cluster, --keep-cluster and --kind apply to kind clusters', 'drop them: an existing cluster is never deleted');
+  }
+  if (o.certify && !o.implementation) throw new UserError('--certify needs --implementation FILE', 'see docs/certification.md');
+  if (o.certify && o.grep) throw new UserError('a certification run cannot be filtered with --grep', 'drop --grep: certification runs every scenario of the claimed profiles');
+  if (o.implementation && o.features) throw new UserError('--implementation names the features already', 'drop --features, or edit the implementation file');
+  if (o.implementation && gatewayClassGiven) throw new UserError('--implementation names the GatewayClass already (gatewayClassName)', 'drop --gateway-class, or edit the implementation file');
 }
 
 /** Parses argv (without node and script). Throws UserError for any bad input. */
@@ -84,17 +133,10 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     throw new UserError((err as Error).message.replace(/^error: /, ''), 'see npm run e2e -- --help');
   }
   const o = cmd.opts();
-  if (o.cluster === 'kind' && (o.context || o.kubeconfig)) {
-    throw new UserError('--context and --kubeconfig name an existing cluster', 'add --cluster existing, or drop them to create a kind cluster');
-  }
-  if (o.cluster === 'existing' && (o.reuseCluster || o.keepCluster)) {
-    throw new UserError('--reuse-cluster and --keep-cluster apply to kind clusters', 'drop them: an existing cluster is never deleted');
-  }
-  if (o.certify && !o.implementation) throw new UserError('--certify needs --implementation FILE', 'see docs/certification.md');
-  if (o.certify && o.grep) throw new UserError('a certification run cannot be filtered with --grep', 'drop --grep: certification runs every scenario of the claimed profiles');
-  if (o.certify && o.features) throw new UserError('a certification run takes its features from --implementation', 'drop --features');
+  conflicts(o, cmd.getOptionValueSource('gatewayClass') === 'cli');
   try {
-    checkIstioVersion(o.istioVersion);
+    checkIstioRelease(o.istioVersion);
+    if (o.features) parseFeatures(o.features);
   } catch (err) {
     throw new UserError((err as Error).message);
   }
@@ -110,6 +152,7 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     reuseCluster: o.reuseCluster, keepCluster: o.keepCluster || o.reuseCluster, skipInstall: o.skipInstall,
     grep: o.grep, list: o.list, json: o.json, plan: o.plan, reportDir: o.reportDir, parallel: o.parallel,
     timing: o.timeoutOverrides ?? CLUSTER_TIMING, gatewayClass: o.gatewayClass, certify: o.certify,
-    implementation: o.implementation, features: o.features,
+    implementation: o.implementation, features: o.features, istioctl: o.istioctl, kind: o.kind,
+    connectTimeoutMs: o.connectTimeout * 1000, debug: o.debug,
   };
 }

@@ -1,8 +1,40 @@
-/** Errors that name the problem and the fix, and a non-zero exit. */
-export class UserError extends Error {
-  constructor(message: string, readonly fix?: string) {
-    super(message);
+/**
+ * Typed failures, each with one exit code (README "Exit codes"): the entry points map an error to
+ * its code and print its message and fix; a stack trace only with --debug.
+ */
+export const EXIT = {
+  /** every selected scenario passed */
+  ok: 0,
+  /** a scenario failed: the implementation is not conformant */
+  scenarioFailed: 1,
+  /** bad flag, bad file, missing context, unsupported version, wrong Node */
+  usage: 2,
+  /** cluster unreachable or broke, install or download failed, setup timed out */
+  infrastructure: 3,
+  /** SIGINT or SIGTERM: what the run created was torn down */
+  interrupted: 130,
+} as const;
+
+abstract class ExpectedError extends Error {
+  abstract readonly exitCode: number;
+  constructor(message: string, readonly fix?: string, options?: ErrorOptions) {
+    super(message, options);
   }
+}
+
+/** The user can fix it by changing the command line, a file, or the environment. */
+export class UserError extends ExpectedError {
+  readonly exitCode = EXIT.usage;
+}
+
+/** The cluster, a download or an install broke; the step names what it waited for. */
+export class InfraError extends ExpectedError {
+  readonly exitCode = EXIT.infrastructure;
+}
+
+/** The run was interrupted by a signal. */
+export class Interrupted extends ExpectedError {
+  readonly exitCode = EXIT.interrupted;
 }
 
 export function formatUserError(err: unknown): string {
@@ -10,9 +42,22 @@ export function formatUserError(err: unknown): string {
   return `error: ${e.message}${e.fix ? `\n  fix: ${e.fix}` : ''}`;
 }
 
+/** The exit code for any error; prints the message (and, with debug or for a bug, the stack). */
+export function reportError(err: unknown, debug: boolean, print: (s: string) => void = console.error): number {
+  if (err instanceof ExpectedError) {
+    print(formatUserError(err));
+    if (debug && err.stack) print(err.stack);
+    return err.exitCode;
+  }
+  // Untyped: thrown by a client library (the network, the API server) or a bug in the suite.
+  print(`error: ${(err as Error)?.message ?? String(err)}`);
+  print(debug ? String((err as Error)?.stack) : '  (run again with --debug for the stack trace, and report it if it is a bug in the suite)');
+  return EXIT.infrastructure;
+}
+
 /** Exit code 2 for bad input, as argument parsers conventionally do. */
 export function exitWithUsageError(err: unknown, help: string): number {
   const msg = (err as Error).message.replace(/^error: /, '');
   console.error(`error: ${msg}\n  see: ${help}`);
-  return 2;
+  return EXIT.usage;
 }

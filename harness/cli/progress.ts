@@ -5,6 +5,8 @@ import type { Outcome, ScenarioResult } from '../runner/results.ts';
 
 export class Progress {
   private readonly logFile: string;
+  /** The step that failed last, for the report of a run that broke before its scenarios. */
+  failedStep: string | undefined;
   /** echo: also print each line (the e2e run); the self-test prints its own summary. */
   constructor(dir: string, private readonly echo = true) {
     mkdirSync(dir, { recursive: true });
@@ -24,6 +26,7 @@ export class Progress {
       return v;
     } catch (err) {
       if (spinner) process.stdout.write('\r');
+      this.failedStep = name;
       this.line(`✗ ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s): ${(err as Error).message}`);
       throw err;
     } finally {

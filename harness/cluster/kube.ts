@@ -5,6 +5,7 @@
 import { PassThrough } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import type { Cluster, ExecResult, KubeObject, ListOptions, ObjectRef, PodRef } from './types.ts';
+import { ChangeFeed, type Wake } from './watch.ts';
 
 export const FIELD_MANAGER = 'waypoint-conformance';
 
@@ -33,15 +34,53 @@ function isNotFound(err: unknown): boolean {
   return e.code === 404 || e.statusCode === 404;
 }
 
+type ResourceLookup = { resource(apiVersion: string, kind: string): Promise<k8s.V1APIResource | undefined> };
+const NEVER = new Promise<void>(() => {});
+
 export class KubeCluster implements Cluster {
   readonly description: string;
   private readonly objects: k8s.KubernetesObjectApi;
   private readonly core: k8s.CoreV1Api;
+  private readonly feed: ChangeFeed;
+  private readonly paths = new Map<string, Promise<string | undefined>>();
 
   constructor(private readonly kc: k8s.KubeConfig) {
     this.description = `context ${kc.getCurrentContext()}`;
     this.objects = k8s.KubernetesObjectApi.makeApiClient(kc);
     this.core = kc.makeApiClient(k8s.CoreV1Api);
+    const watch = new k8s.Watch(kc);
+    this.feed = new ChangeFeed((path, onEvent, onDone) => watch.watch(path, {}, () => onEvent(), onDone));
+  }
+
+  /** Wakes waits at the next watch event for this kind; they keep polling in case a watch is lost. */
+  nextChange(apiVersion: string, kind: string, namespace?: string): Wake {
+    let inner: Wake | undefined;
+    let cancelled = false;
+    const changed = this.watchPath(apiVersion, kind, namespace).then((path) => {
+      if (cancelled || !path) return NEVER;
+      inner = this.feed.next(path);
+      return inner.changed;
+    }, () => NEVER);
+    return { changed, cancel: () => ((cancelled = true), inner?.cancel()) };
+  }
+
+  /** Stops the watches (they would keep the process alive otherwise). */
+  close(): void {
+    this.feed.close();
+  }
+
+  private watchPath(apiVersion: string, kind: string, namespace?: string): Promise<string | undefined> {
+    const key = `${apiVersion}/${kind}/${namespace ?? ''}`;
+    let path = this.paths.get(key);
+    if (!path) {
+      path = (this.objects as unknown as ResourceLookup).resource(apiVersion, kind).then((r) => {
+        if (!r) return undefined;
+        const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+        return r.namespaced && namespace ? `${base}/namespaces/${namespace}/${r.name}` : `${base}/${r.name}`;
+      });
+      this.paths.set(key, path);
+    }
+    return path;
   }
 
   async serverVersion(): Promise<string> {

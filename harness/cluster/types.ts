@@ -3,6 +3,8 @@
  * traffic, waiting, reports) talks only to this; the real backend (harness/cluster/kube.ts) and the
  * self-test model implement it. Requests from outside the cluster go through harness/traffic/outside.ts.
  */
+import type { Wake } from './watch.ts';
+
 export interface ObjectMeta {
   name: string;
   namespace?: string;
@@ -64,6 +66,8 @@ export interface Cluster {
   setLabels(ref: ObjectRef, labels: Record<string, string | null>): Promise<void>;
   exec(pod: PodRef, command: string[], timeoutMs: number): Promise<ExecResult>;
   logs(pod: PodRef, tailLines: number): Promise<string>;
+  /** The next change to objects of this kind (in this namespace); optional: without it waits only poll. */
+  nextChange?(apiVersion: string, kind: string, namespace?: string): Wake;
 }
 
 export function refOf(obj: KubeObject): ObjectRef {

@@ -1,33 +1,40 @@
 /**
  * Downloads into a per-user cache and verifies sha256 before use: against a pinned digest, or the
  * checksum file published beside a release asset (kind: <asset>.sha256sum, Istio: <asset>.sha256).
+ * The cache ($WPT_CACHE_DIR) is looked at first, for the checksum as for the file, so a pre-seeded
+ * cache needs no network (README "Offline runs").
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
+import { InfraError } from '../cli/errors.ts';
 import { sha256File, sha256Hex } from '../digest.ts';
 
-export class DownloadError extends Error {}
+export class DownloadError extends InfraError {}
 
 export function cacheDir(): string {
   return process.env.WPT_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'waypoint-conformance');
 }
 
-async function fetchBytes(url: string, timeoutMs: number, redirects = 5): Promise<Buffer> {
+function offlineFix(cachePath: string): string {
+  return `check the network or proxy settings and retry; or, to run offline, put the file at ${cachePath} (in the cache, $WPT_CACHE_DIR: README "Offline runs")`;
+}
+
+async function fetchBytes(url: string, timeoutMs: number, cachePath: string, redirects = 5): Promise<Buffer> {
   let res;
   try {
     res = await request(url, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   } catch (err) {
-    throw new DownloadError(`cannot download ${url}: ${(err as Error).message}. Check the network or proxy settings and retry.`);
+    throw new DownloadError(`cannot download ${url}: ${(err as Error).message}`, offlineFix(cachePath));
   }
   if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location && redirects > 0) {
     await res.body.dump();
-    return fetchBytes(new URL(String(res.headers.location), url).toString(), timeoutMs, redirects - 1);
+    return fetchBytes(new URL(String(res.headers.location), url).toString(), timeoutMs, cachePath, redirects - 1);
   }
   if (res.statusCode !== 200) {
     await res.body.dump();
-    throw new DownloadError(`cannot download ${url}: HTTP ${res.statusCode}. Is the pinned version published?`);
+    throw new DownloadError(`cannot download ${url}: HTTP ${res.statusCode}`, 'is the pinned version published? Check the version you asked for');
   }
   return Buffer.from(await res.body.arrayBuffer());
 }
@@ -46,24 +53,39 @@ export interface Artifact {
   checksumUrl?: string;
 }
 
-async function expectedDigest(a: Artifact, timeoutMs: number): Promise<string> {
+/** Where a URL's file lives in the cache: host and path, so that versions never collide. */
+export function cachePathFor(url: string, dir = cacheDir()): string {
+  const u = new URL(url);
+  return path.join(dir, 'downloads', u.host, ...u.pathname.split('/').filter(Boolean));
+}
+
+async function expectedDigest(a: Artifact, timeoutMs: number, dir: string): Promise<string> {
   if (a.sha256) return a.sha256;
-  if (a.checksumUrl) return parseChecksumFile((await fetchBytes(a.checksumUrl, timeoutMs)).toString('utf8'));
-  throw new DownloadError(`${a.url}: no checksum to verify against`);
+  if (!a.checksumUrl) throw new DownloadError(`${a.url}: no checksum to verify against`);
+  const cached = cachePathFor(a.checksumUrl, dir);
+  if (existsSync(cached)) return parseChecksumFile(readFileSync(cached, 'utf8'));
+  const text = (await fetchBytes(a.checksumUrl, timeoutMs, cached)).toString('utf8');
+  const digest = parseChecksumFile(text);
+  store(cached, Buffer.from(text));
+  return digest;
+}
+
+function store(file: string, data: Buffer): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(`${file}.part`, data);
+  renameSync(`${file}.part`, file);
 }
 
 /** Returns the path of the verified file in the cache, downloading it if needed. */
 export async function fetchVerified(a: Artifact, timeoutMs = 120_000, dir = cacheDir()): Promise<string> {
-  const expected = await expectedDigest(a, timeoutMs);
-  const file = path.join(dir, expected.slice(0, 16), path.basename(new URL(a.url).pathname));
+  const expected = await expectedDigest(a, timeoutMs, dir);
+  const file = cachePathFor(a.url, dir);
   if (existsSync(file) && sha256File(file) === expected) return file;
-  const data = await fetchBytes(a.url, timeoutMs);
+  const data = await fetchBytes(a.url, timeoutMs, file);
   const actual = sha256Hex(data);
   if (actual !== expected) {
     throw new DownloadError(`checksum mismatch for ${a.url}: expected ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was used.`);
   }
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(`${file}.part`, data);
-  renameSync(`${file}.part`, file);
+  store(file, data);
   return file;
 }

@@ -1,19 +1,22 @@
 /**
  * Installs what the suite needs, detecting what is already there: MetalLB (kind), the Gateway API
  * CRDs (server-side, until Established) and Istio ambient (istioctl, istio.io docs ambient/install).
- * Only what this run installs is registered for teardown.
+ * Only what this run installs is registered for teardown, and it is registered BEFORE the install
+ * starts, so an install that fails or is interrupted half-way is undone too.
  */
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import type { Cluster, KubeObject } from '../cluster/types.ts';
 import { conditionOf } from '../cluster/types.ts';
+import { UserError } from '../cli/errors.ts';
 import { markOwned, parseManifests } from '../manifests/manifests.ts';
 import { waitFor, type Timing } from '../wait.ts';
 import { fetchVerified } from './download.ts';
+import { installedGatewayApi, installedIstio, type GatewayApiInstalled } from './installed.ts';
 import { ipv4Subnet, poolObjects, poolRange } from './metallb.ts';
 import type { Teardown } from './teardown.ts';
+import type { Tool } from './tools.ts';
 import { gatewayApiFor, metallbManifest } from './versions.ts';
-import { resolveIstioctl } from './tools.ts';
 
 export interface InstallContext {
   cluster: Cluster;
@@ -27,8 +30,20 @@ export interface InstallContext {
   log: (line: string) => void;
 }
 
+export interface Installed {
+  istioVersion: string;
+  gatewayApi: GatewayApiInstalled;
+}
+
+/** istioctl install on a slow machine pulls images and waits for them; far above what it needs. */
+const ISTIOCTL_TIMEOUT_MS = 10 * 60_000;
+
 async function applyAll(cluster: Cluster, objs: KubeObject[]): Promise<void> {
   for (const o of objs) await cluster.apply(o);
+}
+
+async function deleteAll(cluster: Cluster, objs: KubeObject[]): Promise<void> {
+  for (const o of objs) await cluster.delete({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace });
 }
 
 async function waitPodsReady(c: InstallContext, namespace: string, labelSelector: string, what: string): Promise<void> {
@@ -45,62 +60,64 @@ export async function installMetallb(c: InstallContext): Promise<void> {
   }
   const file = await fetchVerified(metallbManifest());
   const objs = parseManifests(readFileSync(file, 'utf8'), 'metallb-native.yaml');
+  c.teardown.add('delete MetalLB', () => deleteAll(c.cluster, [...objs].reverse()));
   await applyAll(c.cluster, objs);
-  c.teardown.add('delete MetalLB', async () => {
-    for (const o of [...objs].reverse()) await c.cluster.delete({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace });
-  });
   await waitPodsReady(c, 'metallb-system', 'app=metallb', 'MetalLB pods Ready');
-  const inspect = JSON.parse((await execa('docker', ['network', 'inspect', 'kind'])).stdout);
+  const inspect = JSON.parse((await execa('docker', ['network', 'inspect', 'kind'], { timeout: 60_000, cancelSignal: c.teardown.signal })).stdout);
   const range = poolRange(ipv4Subnet(inspect));
   await applyAll(c.cluster, poolObjects(range, {}).map((o) => markOwned(o, c.runId)));
   c.log(`MetalLB pool ${range}`);
 }
 
-export async function installGatewayApi(c: InstallContext): Promise<{ version: string; channel: string }> {
-  const existing = await c.cluster.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'gateways.gateway.networking.k8s.io' });
-  if (existing) {
-    const a = existing.metadata.annotations ?? {};
+export async function installGatewayApi(c: InstallContext): Promise<void> {
+  if (await installedGatewayApi(c.cluster)) {
     c.log('Gateway API CRDs already installed: kept as is');
-    return { version: a['gateway.networking.k8s.io/bundle-version'] ?? 'unknown', channel: a['gateway.networking.k8s.io/channel'] ?? 'unknown' };
+    return;
   }
   const pin = gatewayApiFor(c.istioVersion);
   const crds: KubeObject[] = [];
   for (const f of pin.files) crds.push(...parseManifests(readFileSync(await fetchVerified(f), 'utf8'), f.url));
+  c.teardown.add('delete the Gateway API CRDs', () => deleteAll(c.cluster, crds));
   await applyAll(c.cluster, crds);
-  c.teardown.add('delete the Gateway API CRDs', async () => {
-    for (const o of crds) await c.cluster.delete({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace });
-  });
   for (const crd of crds.filter((o) => o.kind === 'CustomResourceDefinition')) {
     await waitFor(`CRD ${crd.metadata.name} Established`, async () => {
       const got = await c.cluster.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crd.metadata.name });
       return conditionOf(got, 'Established')?.status === 'True' ? true : undefined;
     }, c.timing);
   }
-  return { version: pin.version, channel: pin.channel };
 }
 
-/** Installed Istio version from istiod's image tag, if istiod runs. */
-export async function detectIstio(cluster: Cluster): Promise<string | undefined> {
-  const d = await cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'istio-system', name: 'istiod' });
-  const image: string | undefined = d?.spec?.template?.spec?.containers?.[0]?.image;
-  return image ? /:(\d+\.\d+\.\d+)/.exec(image)?.[1] ?? 'unknown' : undefined;
-}
-
-export async function installIstio(c: InstallContext): Promise<string> {
-  const found = await detectIstio(c.cluster);
+export async function installIstio(c: InstallContext, istioctl: () => Promise<Tool>): Promise<void> {
+  const found = await installedIstio(c.cluster);
   if (found) {
     c.log(`Istio ${found} already installed: kept as is`);
   } else {
-    const istioctl = await resolveIstioctl(c.istioVersion);
+    const bin = (await istioctl()).path;
     const base = ['--kubeconfig', c.kubeconfig, '--context', c.context];
-    await execa(istioctl, ['install', ...base, '--set', 'profile=ambient', '--set', 'meshConfig.accessLogFile=/dev/stdout', '--skip-confirmation']);
     c.teardown.add(`uninstall Istio ${c.istioVersion}`, async () => {
-      await execa(istioctl, ['uninstall', ...base, '-y', '--purge']);
+      await execa(bin, ['uninstall', ...base, '-y', '--purge'], { timeout: ISTIOCTL_TIMEOUT_MS });
       await c.cluster.delete({ apiVersion: 'v1', kind: 'Namespace', name: 'istio-system' });
+    });
+    await execa(bin, ['install', ...base, '--set', 'profile=ambient', '--set', 'meshConfig.accessLogFile=/dev/stdout', '--skip-confirmation'], {
+      timeout: ISTIOCTL_TIMEOUT_MS, cancelSignal: c.teardown.signal,
     });
   }
   await checkIstioReady(c);
-  return found ?? c.istioVersion;
+}
+
+/** --skip-install: what the suite needs must already be there. */
+export async function checkInstalled(c: InstallContext): Promise<void> {
+  if (!(await installedIstio(c.cluster))) throw new UserError('--skip-install: Istio is not installed in this cluster (no istiod in istio-system)', 'drop --skip-install to let the suite install it');
+  if (!(await installedGatewayApi(c.cluster))) throw new UserError('--skip-install: the Gateway API CRDs are not installed', 'drop --skip-install, or install them first');
+  await checkIstioReady(c);
+}
+
+/** The versions of what runs in the cluster, whoever installed it. */
+export async function readInstalled(cluster: Cluster): Promise<Installed> {
+  return {
+    istioVersion: (await installedIstio(cluster)) ?? 'none',
+    gatewayApi: (await installedGatewayApi(cluster)) ?? { version: 'none', channel: 'none' },
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Every step a run would take, in order, with versions and manifests. Touches nothing. */
 import type { Scenario } from '../scenario/types.ts';
+import { expectedController } from './gateway-class.ts';
 import { gatewayApiFor, IMAGES, ISTIO, KIND, METALLB, metallbManifest, istioArchiveUrl, kindBinaryUrl } from './versions.ts';
 
 export interface PlanOptions {
@@ -19,7 +20,7 @@ export function plan(o: PlanOptions, scenarios: Scenario[]): string[] {
   const add = (s: string) => steps.push(`${steps.length + 1}. ${s}`);
   add(o.cluster === 'kind' ? 'preflight: Docker reachable, 4 CPUs / 8 GiB for kind, Istio version supported' : `preflight: context ${o.context ?? '(current)'} exists and answers, Istio version supported`);
   if (o.cluster === 'kind') {
-    add(`tools: kind ${KIND.version} (PATH or ${kindBinaryUrl()}, sha256 from .sha256sum)`);
+    add(`tools: kind ${KIND.version} (--kind, else PATH if the version matches, else $WPT_CACHE_DIR or ${kindBinaryUrl()}, sha256 from .sha256sum)`);
     add(`cluster: kind ${o.reuseCluster ? 'reuse or create' : 'create'} "${KIND.clusterName}" (1 control plane, 2 workers, image ${KIND.nodeImage}, --wait 180s, up to 3 attempts)`);
   } else {
     add(`cluster: use existing context ${o.context ?? '(current)'}; nothing of the user's is deleted`);
@@ -29,9 +30,10 @@ export function plan(o: PlanOptions, scenarios: Scenario[]): string[] {
   } else {
     if (o.cluster === 'kind') add(`MetalLB ${METALLB.version}: apply ${metallbManifest().url} (sha256 ${metallbManifest().sha256.slice(0, 12)}…), wait for metallb-system pods, IPAddressPool from the docker network "kind" IPv4 subnet + L2Advertisement`);
     add(`Gateway API CRDs ${gw.version} (${gw.channel} channel): server-side apply the ${gw.files.length} sha256-pinned files of ${gw.source}, wait Established`);
-    add(`tools: istioctl ${o.istioVersion} (PATH or ${istioArchiveUrl(o.istioVersion)}, sha256 from .sha256)`);
+    add(`tools: istioctl ${o.istioVersion} (--istioctl, else PATH if the version matches, else $WPT_CACHE_DIR or ${istioArchiveUrl(o.istioVersion)}, sha256 from .sha256)`);
     add(`Istio ${o.istioVersion} ambient: istioctl install --set profile=ambient --set meshConfig.accessLogFile=/dev/stdout --skip-confirmation; wait for istiod, istio-cni-node, ztunnel`);
   }
+  add(`GatewayClass ${o.gatewayClass}: exists, Accepted, controller ${expectedController(o.gatewayClass) ?? '(from the implementation file, or any)'}; otherwise stop with a configuration error`);
   add(`workloads: clients sleep and notsleep (own ServiceAccounts, ${IMAGES.curl}) in an ambient namespace; per scenario: echo ${IMAGES.echo} or bookinfo ${IMAGES.bookinfoTag}`);
   add(`scenarios: ${scenarios.length} with gateway class ${o.gatewayClass}: ${scenarios.map((s) => s.id).join(', ')}`);
   add(`report: ${o.reportDir}/report.yaml, junit.xml, summary.md, run.log, evidence.json; diagnostics/ per failed scenario (curl output, status, events, waypoint and ztunnel logs, istioctl ztunnel-config all, proxy-status, waypoint list)`);

@@ -1,7 +1,6 @@
 /** Checks made before any download or change. Each failure says what is wrong and how to fix it. */
 import { execa } from 'execa';
 import { UserError } from '../cli/errors.ts';
-import { checkIstioVersion, UnsupportedVersionError } from './versions.ts';
 
 export const MIN_CPUS = 4;
 export const MIN_MEMORY_BYTES = 8 * 1024 ** 3;
@@ -22,14 +21,5 @@ export function checkResources(res: { cpus: number; memory: number }): void {
       `Docker has ${res.cpus} CPUs and ${(res.memory / 1024 ** 3).toFixed(1)} GiB of memory; a kind cluster with Istio ambient needs ${MIN_CPUS} CPUs and 8 GiB`,
       'give Docker more CPUs and memory (Docker Desktop: Settings > Resources), or use --cluster existing',
     );
-  }
-}
-
-export function checkIstio(version: string): void {
-  try {
-    checkIstioVersion(version);
-  } catch (err) {
-    if (err instanceof UnsupportedVersionError || err instanceof Error) throw new UserError(err.message);
-    throw err;
   }
 }

@@ -1,7 +1,11 @@
 /**
- * Undo actions registered as things are created, run in reverse order: after a failure, at the
- * end of a run, and on Ctrl-C or SIGTERM. Only what the run created is ever registered.
+ * Undo actions, registered BEFORE the step that creates what they undo (so an interrupted or
+ * failed step is undone too), run in reverse order: after a failure, at the end of a run, and on
+ * SIGINT or SIGTERM. Only what the run creates is ever registered. `signal` is aborted on a
+ * signal so that a running child process (kind, istioctl) is stopped before the undo steps run.
  */
+import { EXIT } from '../cli/errors.ts';
+
 export interface UndoStep {
   name: string;
   run: () => Promise<void>;
@@ -10,13 +14,18 @@ export interface UndoStep {
 export class Teardown {
   private steps: UndoStep[] = [];
   private running: Promise<string[]> | undefined;
+  private readonly abort = new AbortController();
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  get interrupted(): boolean {
+    return this.abort.signal.aborted;
+  }
 
   add(name: string, run: () => Promise<void>): void {
     this.steps.push({ name, run });
-  }
-
-  get pending(): string[] {
-    return this.steps.map((s) => s.name);
   }
 
   /** Runs every step, newest first; a failing step is reported and the rest still run. */
@@ -37,14 +46,16 @@ export class Teardown {
     return this.running;
   }
 
-  /** On SIGINT/SIGTERM: tear down, then exit 128+signal. Returns a function that removes the handlers. */
+  /** On SIGINT/SIGTERM: stop running children, tear down, then exit 130. Returns a function that removes the handlers. */
   onSignals(log: (line: string) => void, exit: (code: number) => void = (c) => process.exit(c), target: NodeJS.EventEmitter = process): () => void {
-    const handlers = (['SIGINT', 'SIGTERM'] as const).map((sig) => {
+    const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => {
       const h = () => {
+        if (this.interrupted) return; // a second signal while tearing down: keep tearing down
         log(`${sig} received: tearing down what this run created`);
+        this.abort.abort(new Error(`interrupted by ${sig}`));
         void this.runAll(log).then((failures) => {
           for (const f of failures) log(`teardown failed: ${f}`);
-          exit(sig === 'SIGINT' ? 130 : 143);
+          exit(EXIT.interrupted);
         });
       };
       target.on(sig, h);

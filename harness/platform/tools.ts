@@ -1,40 +1,94 @@
-/** The CLIs the harness drives: the one on PATH when its version matches the pin, else a verified download. */
-import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
+/**
+ * The CLIs the harness drives, first found first used: the one forced with --kind/--istioctl, the
+ * one on PATH when its version matches the pin, one already in the cache, else a verified download.
+ */
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { UserError } from '../cli/errors.ts';
 import { cacheDir, fetchVerified } from './download.ts';
 import { istioArchiveUrl, KIND, kindBinaryUrl } from './versions.ts';
 
 const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64' };
 
-async function versionOnPath(cmd: string, args: string[]): Promise<string | undefined> {
-  const r = await execa(cmd, args, { reject: false });
+export interface Tool {
+  path: string;
+  version: string | undefined;
+  /** How it was found, for the run log. */
+  origin: 'forced' | 'PATH' | 'cache' | 'download';
+}
+
+async function output(cmd: string, args: string[]): Promise<string | undefined> {
+  const r = await execa(cmd, args, { reject: false, timeout: 30_000 });
   return r.exitCode === 0 ? r.stdout : undefined;
 }
 
-export async function resolveKind(): Promise<string> {
-  const v = await versionOnPath('kind', ['version']);
-  if (v?.includes(`kind ${KIND.version} `)) return 'kind';
-  const os = process.platform;
-  const url = kindBinaryUrl(os, ARCH[process.arch] ?? process.arch);
-  const file = await fetchVerified({ url, checksumUrl: `${url}.sha256sum` });
-  chmodSync(file, 0o755);
-  return file;
+/** `kind version` prints "kind v0.30.0 go1.24.6 linux/amd64" (kind pkg/cmd/kind/version DisplayVersion). */
+export function parseKindVersion(out: string | undefined): string | undefined {
+  return /^kind (v\d+\.\d+\.\d+\S*)/.exec(out?.trim() ?? '')?.[1];
 }
 
-/** istioctl and samples come from the release archive (istio/istio GitHub releases, .sha256 beside it). */
-export async function resolveIstioctl(version: string): Promise<string> {
-  const v = await versionOnPath('istioctl', ['version', '--remote=false', '--short']);
-  if (v?.trim() === version) return 'istioctl';
+/**
+ * `istioctl version --remote=false -o json` prints {"clientVersion":{"version":"1.31.1",...}}; the
+ * short form says "client version: 1.31.1", so JSON is what is read.
+ */
+export function parseIstioctlVersion(out: string | undefined): string | undefined {
+  try {
+    const v = (JSON.parse(out ?? '') as { clientVersion?: { version?: unknown } }).clientVersion?.version;
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const kindVersion = async (bin: string) => parseKindVersion(await output(bin, ['version']));
+const istioctlVersion = async (bin: string) => parseIstioctlVersion(await output(bin, ['version', '--remote=false', '-o', 'json']));
+
+function forced(flag: string, file: string): string {
+  try {
+    accessSync(file, constants.X_OK);
+  } catch {
+    throw new UserError(`${flag} ${file}: not an executable file`, `pass ${flag} with the path of the binary, or drop it to use the one on PATH or a download`);
+  }
+  return path.resolve(file);
+}
+
+export async function resolveKind(explicit?: string): Promise<Tool> {
+  if (explicit) {
+    const bin = forced('--kind', explicit);
+    return { path: bin, version: await kindVersion(bin), origin: 'forced' };
+  }
+  if ((await kindVersion('kind')) === KIND.version) return { path: 'kind', version: KIND.version, origin: 'PATH' };
+  const url = kindBinaryUrl(process.platform, ARCH[process.arch] ?? process.arch);
+  const file = await fetchVerified({ url, checksumUrl: `${url}.sha256sum` });
+  chmodSync(file, 0o755);
+  return { path: file, version: KIND.version, origin: 'download' };
+}
+
+/** Where the release archive's istioctl is unpacked in the cache (pre-seed it there for offline runs). */
+export function cachedIstioctl(version: string, dir = cacheDir()): string {
+  return path.join(dir, `istio-${version}`, `istio-${version}`, 'bin', 'istioctl');
+}
+
+/** istioctl comes from the release archive (istio/istio GitHub releases, .sha256 beside it). */
+export async function resolveIstioctl(version: string, explicit?: string): Promise<Tool> {
+  if (explicit) {
+    const bin = forced('--istioctl', explicit);
+    return { path: bin, version: await istioctlVersion(bin), origin: 'forced' };
+  }
+  if ((await istioctlVersion('istioctl')) === version) return { path: 'istioctl', version, origin: 'PATH' };
+  const bin = cachedIstioctl(version);
+  if (existsSync(bin)) return { path: bin, version, origin: 'cache' };
   const url = istioArchiveUrl(version, process.platform, ARCH[process.arch] ?? process.arch);
   const archive = await fetchVerified({ url, checksumUrl: `${url}.sha256` });
-  const dir = path.join(cacheDir(), `istio-${version}`);
-  const bin = path.join(dir, `istio-${version}`, 'bin', 'istioctl');
-  if (!existsSync(bin)) {
-    mkdirSync(dir, { recursive: true });
-    const local = path.join(dir, path.basename(archive));
-    copyFileSync(archive, local);
-    await execa('tar', ['-xzf', local, '-C', dir]);
+  // Unpacked aside, then renamed: an interrupted tar never leaves a truncated istioctl in the cache.
+  mkdirSync(cacheDir(), { recursive: true });
+  const tmp = mkdtempSync(path.join(cacheDir(), `.istio-${version}-`));
+  try {
+    await execa('tar', ['-xzf', archive, '-C', tmp, `istio-${version}/bin/istioctl`], { timeout: 120_000 });
+    renameSync(tmp, path.join(cacheDir(), `istio-${version}`));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
-  return bin;
+  return { path: bin, version, origin: 'download' };
 }

@@ -75,6 +75,21 @@ export function checkIstioVersion(v: string): void {
   }
 }
 
+/**
+ * A patch release newer than the newest one pinned for its minor is not known to exist: refused
+ * before any cluster is built (a typo such as 1.31.999 would otherwise fail with a 404 after it).
+ */
+export function checkIstioRelease(v: string): void {
+  checkIstioVersion(v);
+  const newest = ISTIO.nightly.find((n) => minorOf(n) === minorOf(v));
+  if (newest && parseVersion(v).patch > parseVersion(newest).patch) {
+    throw new UnsupportedVersionError(
+      `Istio ${v} is not a release this suite knows: the newest ${minorOf(v)} release pinned is ${newest}. ` +
+        `Pass --istio-version ${newest} (or an older ${minorOf(v)}.x), or update ISTIO.nightly in harness/platform/versions.ts if ${v} has been released.`,
+    );
+  }
+}
+
 export interface PinnedFile {
   url: string;
   sha256: string;

@@ -1,14 +1,16 @@
 /**
- * The implementation file a vendor passes with --implementation FILE (and --certify). Besides who
- * they are and what they claim, it may cite an upstream source per feature, carry the signals its
- * waypoint gives (denial and timeout bodies, per-request headers, metrics) and list the findings
- * upstream's own behaviour predicts (expectedFindings), each with its source.
+ * The implementation file a vendor passes with --implementation FILE: who they are, the
+ * GatewayClass of their waypoints (and its controllerName when it is not one the suite knows),
+ * the profiles and the features they claim. Optional, additive: a source per feature
+ * ({name, source} entries), the signals its waypoint gives (denial and timeout bodies, per-request
+ * headers, metrics) and the findings upstream's own behaviour predicts (expectedFindings).
+ * Checked against a JSON Schema: every field's type.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { UserError } from '../cli/errors.ts';
-import { parseFeatures } from '../runner/features.ts';
+import { ALL_FEATURES } from '../runner/features.ts';
 import type { Feature, Tier } from '../scenario/types.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
 import type { Implementation } from './model.ts';
@@ -22,104 +24,96 @@ export interface ExpectedFinding {
 
 export interface ImplementationClaim {
   implementation: Implementation;
+  /** The GatewayClass's spec.controllerName, when the file names it. */
+  controllerName?: string;
   profiles: Tier[];
   features: Set<Feature>;
-  /** Optional fields (additive): the GatewayClass's controller, a source per feature, signals, findings. */
-  controllerName?: string;
+  /** Where upstream documents each claimed feature, for those the file cites. */
   featureSources: Partial<Record<Feature, string>>;
+  /** How the implementation's waypoint answers; absent: Istio's Envoy waypoint (ENVOY_SIGNALS). */
   signals?: WaypointSignals;
   expectedFindings: ExpectedFinding[];
 }
 
-const FORMAT = 'see docs/certification.md for its format';
+type FeatureEntry = Feature | { name: Feature; source: string };
 
-const BODY_SIGNAL = {
-  type: 'object', required: ['body', 'source'], additionalProperties: false,
-  properties: { status: { type: 'integer', minimum: 100, maximum: 599 }, body: { type: 'string', minLength: 1 }, source: { type: 'string', minLength: 1 } },
-};
+interface ImplementationFile extends Implementation {
+  controllerName?: string;
+  profiles: Tier[];
+  features: FeatureEntry[];
+  signals?: WaypointSignals;
+  expectedFindings?: ExpectedFinding[];
+}
 
-const OPTIONAL_SCHEMA = {
-  type: 'object',
+const text = { type: 'string', minLength: 1 };
+const feature = { enum: ALL_FEATURES };
+const bodySignal = (required: string[]) => ({
+  type: 'object', required, additionalProperties: false,
+  properties: { status: { type: 'integer', minimum: 100, maximum: 599 }, body: text, source: text },
+});
+const SIGNALS = {
+  type: 'object', required: ['name', 'deniedL7', 'gatewayTimeout'], additionalProperties: false,
   properties: {
-    controllerName: { type: 'string', minLength: 1 },
+    name: text,
+    deniedL7: bodySignal(['status', 'body', 'source']),
+    gatewayTimeout: bodySignal(['status', 'body', 'source']),
+    faultAbort: bodySignal(['body', 'source']),
+    l7Header: { type: 'object', required: ['name', 'source'], additionalProperties: false, properties: { name: { type: 'string', pattern: '^[a-z0-9-]+$' }, source: text } },
+    metrics: {
+      type: 'object', required: ['container', 'command', 'requestsTotal', 'source'], additionalProperties: false,
+      properties: { container: text, command: { type: 'array', items: text, minItems: 1 }, requestsTotal: text, source: text },
+    },
+  },
+};
+const SCHEMA = {
+  type: 'object',
+  required: ['organization', 'project', 'version', 'url', 'contact', 'gatewayClassName', 'profiles', 'features'],
+  additionalProperties: false,
+  properties: {
+    organization: text, project: text, version: text, url: text, gatewayClassName: text, controllerName: text,
+    contact: { type: 'array', items: text },
+    profiles: { type: 'array', items: { enum: ['core', 'extended'] }, contains: { const: 'core' }, uniqueItems: true },
     features: {
-      type: 'array',
-      items: {
-        anyOf: [
-          { type: 'string' },
-          { type: 'object', required: ['name', 'source'], additionalProperties: false, properties: { name: { type: 'string' }, source: { type: 'string', minLength: 1 } } },
-        ],
-      },
+      type: 'array', uniqueItems: true,
+      items: { anyOf: [feature, { type: 'object', required: ['name', 'source'], additionalProperties: false, properties: { name: feature, source: text } }] },
     },
-    signals: {
-      type: 'object', required: ['name', 'deniedL7', 'gatewayTimeout'], additionalProperties: false,
-      properties: {
-        name: { type: 'string', minLength: 1 },
-        deniedL7: { ...BODY_SIGNAL, required: ['status', 'body', 'source'] },
-        gatewayTimeout: { ...BODY_SIGNAL, required: ['status', 'body', 'source'] },
-        faultAbort: BODY_SIGNAL,
-        l7Header: { type: 'object', required: ['name', 'source'], additionalProperties: false, properties: { name: { type: 'string', pattern: '^[a-z0-9-]+$' }, source: { type: 'string' } } },
-        metrics: {
-          type: 'object', required: ['container', 'command', 'requestsTotal', 'source'], additionalProperties: false,
-          properties: { container: { type: 'string' }, command: { type: 'array', items: { type: 'string' }, minItems: 1 }, requestsTotal: { type: 'string' }, source: { type: 'string' } },
-        },
-      },
-    },
+    signals: SIGNALS,
     expectedFindings: {
       type: 'array',
-      items: {
-        type: 'object', required: ['scenario', 'reason', 'source'], additionalProperties: false,
-        properties: { scenario: { type: 'string', minLength: 1 }, reason: { type: 'string', minLength: 1 }, source: { type: 'string', minLength: 1 } },
-      },
+      items: { type: 'object', required: ['scenario', 'reason', 'source'], additionalProperties: false, properties: { scenario: text, reason: text, source: text } },
     },
   },
 } as const;
 
-function readDoc(file: string): Record<string, unknown> {
-  try {
-    return parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (err) {
-    throw new UserError(`cannot read implementation file ${file}: ${(err as Error).message}`, FORMAT);
-  }
-}
-
-function checkOptional(file: string, doc: Record<string, unknown>): void {
-  const ajv = new Ajv({ allErrors: true });
-  if (ajv.validate(OPTIONAL_SCHEMA, doc)) return;
-  const problems = (ajv.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
-  throw new UserError(`${file}: ${problems.join('; ')}`, FORMAT);
-}
-
-type FeatureEntry = string | { name: string; source: string };
+const FIX = 'see docs/certification.md for its format';
+const validate = new Ajv({ allErrors: true }).compile(SCHEMA);
 
 export function loadImplementation(file: string): ImplementationClaim {
-  const doc = readDoc(file);
-  const need = ['organization', 'project', 'version', 'url', 'contact', 'gatewayClassName', 'profiles', 'features'];
-  const missing = need.filter((k) => doc?.[k] === undefined);
-  if (missing.length > 0) throw new UserError(`${file} lacks ${missing.join(', ')}`, FORMAT);
-  checkOptional(file, doc);
-  const profiles = doc.profiles as string[];
-  const bad = profiles.filter((p) => p !== 'core' && p !== 'extended');
-  if (bad.length > 0 || !profiles.includes('core')) throw new UserError(`${file}: profiles must include core and may include extended (got ${profiles.join(', ')})`);
-  const entries = doc.features as FeatureEntry[];
-  let features: Set<Feature>;
+  let doc: unknown;
   try {
-    features = parseFeatures(entries.map((f) => (typeof f === 'string' ? f : f.name)));
+    doc = parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new UserError(`${file}: ${(err as Error).message}`);
+    throw new UserError(`cannot read implementation file ${file}: ${(err as Error).message}`, FIX);
   }
-  const featureSources = Object.fromEntries(entries.filter((f) => typeof f !== 'string').map((f) => [f.name, f.source])) as Partial<Record<Feature, string>>;
+  if (!validate(doc)) {
+    const problems = (validate.errors ?? []).map((e) => {
+      const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues;
+      return `${e.instancePath || '/'} ${e.message}${allowed ? ` (${allowed.join(', ')})` : ''}`;
+    });
+    throw new UserError(`${file} is not a valid implementation file: ${problems.join('; ')}`, FIX);
+  }
+  const d = doc as unknown as ImplementationFile;
+  const names = d.features.map((f) => (typeof f === 'string' ? f : f.name));
+  const twice = names.filter((n, i) => names.indexOf(n) !== i);
+  if (twice.length > 0) throw new UserError(`${file} is not a valid implementation file: features listed twice: ${twice.join(', ')}`, FIX);
   return {
-    implementation: {
-      organization: String(doc.organization), project: String(doc.project), version: String(doc.version), url: String(doc.url),
-      contact: (doc.contact as string[]).map(String), gatewayClassName: String(doc.gatewayClassName),
-    },
-    profiles: profiles as Tier[],
-    features,
-    ...(doc.controllerName ? { controllerName: String(doc.controllerName) } : {}),
-    featureSources,
-    ...(doc.signals ? { signals: doc.signals as WaypointSignals } : {}),
-    expectedFindings: (doc.expectedFindings as ExpectedFinding[] | undefined) ?? [],
+    implementation: { organization: d.organization, project: d.project, version: d.version, url: d.url, contact: d.contact, gatewayClassName: d.gatewayClassName },
+    controllerName: d.controllerName,
+    profiles: d.profiles,
+    features: new Set(names),
+    featureSources: Object.fromEntries(d.features.filter((f) => typeof f !== 'string').map((f) => [f.name, f.source])),
+    ...(d.signals ? { signals: d.signals } : {}),
+    expectedFindings: d.expectedFindings ?? [],
   };
 }
 
@@ -129,7 +123,7 @@ export function unknownFindings(claim: ImplementationClaim, scenarioIds: Iterabl
   return claim.expectedFindings.map((f) => f.scenario).filter((id) => !known.has(id));
 }
 
-/** What a run uses from a loaded claim: the class, the features and the signals (for makeEnv). */
+/** What a run uses from a loaded claim: the class, the features and the signals (spread into makeEnv's options). */
 export function runOptionsFrom(claim: ImplementationClaim): { gatewayClass: string; supported: ReadonlySet<Feature>; signals?: WaypointSignals } {
   return { gatewayClass: claim.implementation.gatewayClassName, supported: claim.features, ...(claim.signals ? { signals: claim.signals } : {}) };
 }

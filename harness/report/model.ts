@@ -20,6 +20,8 @@ export interface Environment {
   kubernetesVersion: string;
   istioVersion?: string;
   gatewayApi: { version: string; channel: string };
+  /** The GatewayClass the waypoints used, and the controller that Accepted it (the pre-run gate). */
+  gatewayClass?: { name: string; controllerName: string };
   kindNodeImage?: string;
   commandLine: string;
 }

@@ -7,6 +7,20 @@ import { parse } from 'yaml';
 import { EVIDENCE_FILE, listFiles } from './bundle.ts';
 import { sha256File } from '../digest.ts';
 import type { ConformanceReport } from './model.ts';
+import { UserError } from '../cli/errors.ts';
+
+/** A file of the bundle that cannot be parsed at all: the input is unusable, not a problem in a report (exit 2). */
+export class BundleInputError extends UserError {}
+
+function parseFile<T>(file: string, parser: (text: string) => unknown): T {
+  try {
+    const doc = parser(readFileSync(file, 'utf8'));
+    if (doc === null || typeof doc !== 'object') throw new Error('not an object');
+    return doc as T;
+  } catch (err) {
+    throw new BundleInputError(`${file} cannot be parsed: ${(err as Error).message}`, 'pass the directory of an unmodified report bundle written by npm run e2e');
+  }
+}
 
 const SCHEMA = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'report.schema.json'), 'utf8'));
 
@@ -14,7 +28,8 @@ export function verifyBundle(dir: string): string[] {
   const problems: string[] = [];
   const evidencePath = path.join(dir, EVIDENCE_FILE);
   if (!existsSync(evidencePath)) return [`${EVIDENCE_FILE}: missing`];
-  const evidence = JSON.parse(readFileSync(evidencePath, 'utf8')) as { files: Record<string, string> };
+  const evidence = parseFile<{ files?: Record<string, string> }>(evidencePath, JSON.parse);
+  if (typeof evidence.files !== 'object' || evidence.files === null) return [`${EVIDENCE_FILE}: has no "files" map`];
   for (const [file, digest] of Object.entries(evidence.files)) {
     const full = path.join(dir, file);
     if (!existsSync(full)) problems.push(`${file}: listed in ${EVIDENCE_FILE} but missing`);
@@ -25,7 +40,7 @@ export function verifyBundle(dir: string): string[] {
   }
   const reportPath = path.join(dir, 'report.yaml');
   if (!existsSync(reportPath)) return [...problems, 'report.yaml: missing'];
-  const report = parse(readFileSync(reportPath, 'utf8')) as ConformanceReport;
+  const report = parseFile<ConformanceReport>(reportPath, parse);
   const ajv = new Ajv({ allErrors: true });
   if (!ajv.validate(SCHEMA, report)) {
     for (const e of ajv.errors ?? []) problems.push(`report.yaml: ${e.instancePath || '/'} ${e.message}`);

@@ -30,6 +30,9 @@ export interface RunEnv {
   log: (line: string) => void;
   /** Extra views of the mesh for a failed scenario's diagnostics (istioctl, when available). */
   dumpers: Dumper[];
+  /** Namespaces deleted by finished scenarios, verified gone before the run ends. */
+  cleanup: { id: string; namespaces: string[] }[];
+  deferCleanup: boolean;
 }
 
 /** Produces named text dumps about the given namespaces; never throws for a failed command. */

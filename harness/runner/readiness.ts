@@ -1,6 +1,7 @@
 /** Waits for what must be true before traffic is sent: workloads available, waypoints Programmed. */
 import { conditionOf, type Cluster, type KubeObject } from '../cluster/types.ts';
 import { waitFor, type Timing } from '../wait.ts';
+import { changesOf } from '../cluster/watch.ts';
 
 export async function waitDeploymentsAvailable(cluster: Cluster, namespace: string, timing: Timing): Promise<void> {
   let pending: string[] = [];
@@ -8,7 +9,7 @@ export async function waitDeploymentsAvailable(cluster: Cluster, namespace: stri
     const deps = await cluster.list('apps/v1', 'Deployment', { namespace });
     pending = deps.filter((d) => !isAvailable(d)).map((d) => d.metadata.name);
     return pending.length === 0 ? true : undefined;
-  }, timing, () => `not available: ${pending.join(', ')}`);
+  }, timing, () => `not available: ${pending.join(', ')}`, timing.readyTimeoutMs, changesOf(cluster, 'apps/v1', 'Deployment', namespace));
 }
 
 function isAvailable(d: KubeObject): boolean {
@@ -25,7 +26,7 @@ export async function waitWaypointsProgrammed(cluster: Cluster, namespace: strin
       .filter((g) => g.spec?.gatewayClassName === gatewayClass && conditionOf(g, 'Programmed')?.status !== 'True')
       .map((g) => `${g.metadata.name} (${JSON.stringify(conditionOf(g, 'Programmed') ?? 'no Programmed condition')})`);
     return pending.length === 0 ? true : undefined;
-  }, timing, () => `not Programmed: ${pending.join(', ')}`);
+  }, timing, () => `not Programmed: ${pending.join(', ')}`, timing.readyTimeoutMs, changesOf(cluster, 'gateway.networking.k8s.io/v1', 'Gateway', namespace));
 }
 
 /** Ambient enrollment as istio-cni reports it on each pod (istio.io docs ambient/usage/add-workloads). */
@@ -35,7 +36,7 @@ export async function waitPodsEnrolled(cluster: Cluster, namespace: string, labe
     const pods = await cluster.list('v1', 'Pod', { namespace, labelSelector });
     pending = pods.filter((p) => p.metadata.annotations?.['ambient.istio.io/redirection'] !== 'enabled').map((p) => p.metadata.name);
     return pods.length > 0 && pending.length === 0 ? true : undefined;
-  }, timing, () => `without ambient.istio.io/redirection=enabled: ${pending.join(', ') || 'no pods yet'}`);
+  }, timing, () => `without ambient.istio.io/redirection=enabled: ${pending.join(', ') || 'no pods yet'}`, timing.readyTimeoutMs, changesOf(cluster, 'v1', 'Pod', namespace));
 }
 
 /** The waypoint a Service's labels (or else its namespace's) ask for, as "<ns>/<name>"; undefined when none. */
@@ -69,7 +70,7 @@ export async function waitWaypointBoundReported(cluster: Cluster, namespace: str
     }
     return pending.length === 0 ? true : undefined;
   }, timing, () => `not reported: ${pending.join(', ')} (an istiod with AMBIENT_ENABLE_STATUS=false writes none: ` +
-    'leave WaypointBoundStatus out of --features)');
+    'leave WaypointBoundStatus out of --features)', timing.readyTimeoutMs, changesOf(cluster, 'v1', 'Service', namespace));
 }
 
 /** "ns/waypoint" appears in the message as a whole name (not as the start of "ns/waypoint-2"). */

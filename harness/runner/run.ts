@@ -24,6 +24,8 @@ export interface RunOptions {
   maxTimeSec?: number;
   runId?: string;
   dumpers?: Dumper[];
+  /** false: every scenario waits for its own cleanup (the behaviour before deferred cleanup; for npm run bench). */
+  deferCleanup?: boolean;
 }
 
 export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
@@ -43,6 +45,8 @@ export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
     outside: o.outside,
     log: o.log,
     dumpers: o.dumpers ?? [],
+    cleanup: [],
+    deferCleanup: o.deferCleanup ?? true,
   };
 }
 

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { KubeObject, ObjectRef } from '../cluster/types.ts';
 import { refOf } from '../cluster/types.ts';
 import { podsOfDeployment } from '../cluster/workloads.ts';
+import { changesOf } from '../cluster/watch.ts';
 import type { Action, Expectation, Feature, LabelTarget, NsRole, Scenario, Step } from '../scenario/types.ts';
 import { TrafficEngine } from '../traffic/engine.ts';
 import { clockOf, waitFor, WaitTimeout } from '../wait.ts';
@@ -74,7 +75,7 @@ export async function runScenario(env: RunEnv, s: Scenario): Promise<ScenarioRes
     diagnostics = await scope.stopwatch.time('teardown', 'diagnostics', 'collect diagnostics', () => collectDiagnostics(scope))
       .catch((e) => ({ error: `diagnostics failed: ${(e as Error).message}` }) as Diagnostics);
   }
-  const leftover = await scope.stopwatch.time('teardown', 'cleanup', 'delete namespaces', () => tearDown(scope)).catch((e) => `teardown failed: ${(e as Error).message}`);
+  const leftover = await scope.stopwatch.time('teardown', 'cleanup', 'delete namespaces', () => tearDown(scope, s)).catch((e) => `teardown failed: ${(e as Error).message}`);
   if (leftover && !stop) stop = { outcome: 'error', reason: leftover };
   const convergenceMs = Math.max(0, ...checks.map((c) => c.convergedMs ?? 0));
   const end = scenarioOutcome(checks, stop);
@@ -223,18 +224,32 @@ async function settle(scope: ScenarioScope, step: string): Promise<void> {
   }
 }
 
-/** Deletes the scenario's namespaces (only those this run created) and waits until they are gone. */
-async function tearDown(scope: ScenarioScope): Promise<string | undefined> {
-  const { cluster, timing } = scope.env;
+/**
+ * Deletes the scenario's namespaces (only those this run created). A serial scenario waits until they
+ * are gone, since the next one may need what they hold (LoadBalancer addresses); the others hand the
+ * wait to the end of the run, so cleanup does not hold up the next scenario.
+ */
+async function tearDown(scope: ScenarioScope, s: Scenario): Promise<string | undefined> {
+  const { cluster } = scope.env;
   const names = Object.values(scope.namespaces);
   for (const name of names) await cluster.delete({ apiVersion: 'v1', kind: 'Namespace', name });
+  if (!s.serial && scope.env.deferCleanup) {
+    scope.env.cleanup.push({ id: s.id, namespaces: names });
+    return undefined;
+  }
+  return namespacesGone(scope.env, names);
+}
+
+/** Waits until the namespaces are gone; says what is left if they are not. */
+export async function namespacesGone(env: RunEnv, names: string[]): Promise<string | undefined> {
+  const { cluster, timing } = env;
   let left: string[] = [];
   try {
     await waitFor(`namespaces ${names.join(', ')} deleted`, async () => {
       left = [];
       for (const name of names) if (await cluster.get({ apiVersion: 'v1', kind: 'Namespace', name })) left.push(name);
       return left.length === 0 ? true : undefined;
-    }, timing, () => `still present: ${left.join(', ')}`);
+    }, timing, () => `still present: ${left.join(', ')}`, timing.readyTimeoutMs, changesOf(cluster, 'v1', 'Namespace'));
   } catch (err) {
     return `leftovers after teardown: ${(err as Error).message}`;
   }

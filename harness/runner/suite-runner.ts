@@ -1,7 +1,7 @@
 /** Selects scenarios, runs them with bounded parallelism (serial ones alone), and collects results. */
 import { AREAS, type Scenario } from '../scenario/types.ts';
 import type { RunEnv } from './env.ts';
-import { fixtureVars, runScenario, unrun } from './scenario-runner.ts';
+import { fixtureVars, namespacesGone, runScenario, unrun } from './scenario-runner.ts';
 import type { ScenarioResult } from './results.ts';
 import { applyAll, loadFixture, markOwned } from '../manifests/manifests.ts';
 import { waitDeploymentsAvailable, waitPodsEnrolled } from './readiness.ts';
@@ -38,7 +38,20 @@ export async function runSuite(
   };
   await pool(scenarios.filter((s) => !s.serial), Math.max(1, parallel), async (s) => record(await runScenario(env, s)));
   for (const s of scenarios.filter((x) => x.serial)) record(await runScenario(env, s));
+  await verifyCleanup(env, results);
   return scenarios.map((s) => results.get(s.id)!);
+}
+
+/** Every namespace a scenario deleted is gone by the end of the run; a scenario whose are not ends in error. */
+async function verifyCleanup(env: RunEnv, results: Map<string, ScenarioResult>): Promise<void> {
+  const pending = env.cleanup.splice(0);
+  const left = await Promise.all(pending.map((p) => namespacesGone(env, p.namespaces)));
+  pending.forEach((p, i) => {
+    const r = results.get(p.id);
+    if (!left[i] || !r) return;
+    env.log(`  ! ${p.id}: ${left[i]}`);
+    if (r.outcome !== 'failed' && r.outcome !== 'error') results.set(p.id, { ...r, outcome: 'error', reason: left[i] });
+  });
 }
 
 /** Every scenario as not run, with the reason (the run's setup failed). */

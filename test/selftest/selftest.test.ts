@@ -4,6 +4,11 @@ import { CATALOGUE } from '../../suites/index.ts';
 import { runOnModel, selfTest, survivors } from './selftest.ts';
 import { MUTANTS } from '../model/mutations.ts';
 import type { Expectation, Scenario } from '../../harness/scenario/types.ts';
+import type { ObjectRef } from '../../harness/cluster/types.ts';
+import { ModelCluster } from '../model/model-cluster.ts';
+import { MODEL_TIMING } from '../model/timing.ts';
+import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
+import { ISTIO_FEATURES } from '../../harness/runner/features.ts';
 
 describe('self-test against the ambient model', function () {
   this.timeout(240_000);
@@ -44,6 +49,21 @@ describe('self-test against the ambient model', function () {
       const total = r.timings.reduce((s, l) => s + l.ms, 0);
       expect(total, r.id).to.be.at.most(r.durationMs);
     }
+  });
+
+  it('verifies deferred cleanup before the run ends: a namespace left behind turns its scenario into an error', async () => {
+    class StuckNamespaces extends ModelCluster {
+      override async delete(ref: ObjectRef): Promise<boolean> {
+        return ref.kind === 'Namespace' && ref.name.includes('routing-path-match') ? true : super.delete(ref);
+      }
+    }
+    const cluster = new StuckNamespaces({ seed: 4 });
+    const env = makeEnv(cluster, { timing: { ...MODEL_TIMING, clock: cluster.clock }, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', outside: cluster.outside, log: () => {} });
+    const run = await runCatalogue(env, CATALOGUE.filter((s) => s.id === 'routing/path-match' || s.id === 'routing/header-match'), 2);
+    const byId = Object.fromEntries(run.results.map((r) => [r.id, r]));
+    expect(byId['routing/header-match'].outcome).to.equal('passed');
+    expect(byId['routing/path-match'].outcome).to.equal('error');
+    expect(byId['routing/path-match'].reason).to.match(/leftovers after teardown: .*still present: wpt-routing-path-match-app-/);
   });
 
   it('is deterministic: the same seed gives the same outcomes, virtual durations and request counts', async () => {

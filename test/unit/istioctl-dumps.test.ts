@@ -1,12 +1,11 @@
 import { expect } from 'chai';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { istioctlDumper } from '../../harness/platform/istioctl-dumps.ts';
+import { tempDirs } from './tmp.ts';
 
 /** A stand-in istioctl: answers like the real one for proxy-status, fails for waypoint list in "bad". */
-function fakeIstioctl(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'wpt-istioctl-'));
+function fakeIstioctl(dir: string): string {
   const bin = path.join(dir, 'istioctl');
   writeFileSync(bin, [
     '#!/bin/sh',
@@ -21,8 +20,9 @@ function fakeIstioctl(): string {
 }
 
 describe('istioctl dumps for diagnostics', () => {
+  const dir = tempDirs('wpt-istioctl-');
   it('runs ztunnel-config all, proxy-status and waypoint list per namespace against the run context', async () => {
-    const out = await istioctlDumper(fakeIstioctl(), '/tmp/kc', 'kind-wpt').dump(['app', 'bad']);
+    const out = await istioctlDumper(fakeIstioctl(dir()), '/tmp/kc', 'kind-wpt').dump(['app', 'bad']);
     expect(Object.keys(out)).to.deep.equal([
       'istioctl ztunnel-config all', 'istioctl proxy-status', 'istioctl waypoint list -n app', 'istioctl waypoint list -n bad',
     ]);
@@ -32,7 +32,7 @@ describe('istioctl dumps for diagnostics', () => {
   });
 
   it('keeps a failing command\'s output and says how it failed, without throwing', async () => {
-    const out = await istioctlDumper(fakeIstioctl(), '/tmp/kc', 'kind-wpt').dump(['bad']);
+    const out = await istioctlDumper(fakeIstioctl(dir()), '/tmp/kc', 'kind-wpt').dump(['bad']);
     expect(out['istioctl waypoint list -n bad']).to.match(/namespaces "bad" not found[\s\S]*exit code 1/);
     const missing = await istioctlDumper('/nonexistent/istioctl', '/tmp/kc', 'c').dump([]);
     expect(missing['istioctl proxy-status']).to.match(/ENOENT/);

@@ -3,8 +3,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { fetchVerified, DownloadError } from '../../harness/platform/download.ts';
@@ -16,6 +15,7 @@ import { Teardown } from '../../harness/platform/teardown.ts';
 import { parseE2eArgs } from '../../harness/cli/args.ts';
 import { UserError } from '../../harness/cli/errors.ts';
 import { CATALOGUE } from '../../suites/index.ts';
+import { tempDirs } from './tmp.ts';
 
 describe('download and verify (local HTTP server)', () => {
   const body = Buffer.from('kind binary bytes');
@@ -33,7 +33,7 @@ describe('download and verify (local HTTP server)', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(() => server.close());
-  const dir = () => mkdtempSync(path.join(os.tmpdir(), 'wpt-dl-'));
+  const dir = tempDirs('wpt-dl-');
 
   it('accepts a file whose sha256 matches the published checksum', async () => {
     const f = await fetchVerified({ url: `${base}/kind`, checksumUrl: `${base}/kind.sha256sum` }, 5000, dir());
@@ -118,7 +118,7 @@ describe('command line', () => {
   it('rejects unknown flags and bad values, naming them', () => {
     bad(['--bogus'], /unknown option '--bogus'/);
     bad(['--cluster', 'minikube'], /minikube/);
-    bad(['--parallel', '0'], /--parallel takes a positive integer/);
+    bad(['--parallel', '0'], /--parallel takes an integer from 1 to 64/);
     bad(['--timeout-overrides', 'soon=5'], /unknown timing "soon"/);
     bad(['--istio-version', '1.20.1'], /not supported/);
     bad(['--context', 'x'], /name an existing cluster/);

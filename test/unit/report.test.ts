@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { writeReportBundle } from '../../harness/report/bundle.ts';
 import { verifyBundle } from '../../harness/report/verify.ts';
 import { CATALOGUE } from '../../suites/index.ts';
 import type { ScenarioResult } from '../../harness/runner/results.ts';
+import { tempDirs } from './tmp.ts';
 
 const results: ScenarioResult[] = CATALOGUE.slice(0, 3).map((s, i) => ({
   id: s.id, outcome: i === 2 ? 'failed' : 'passed', durationMs: 1200, convergenceMs: 300, checks: [], timings: [],
@@ -14,8 +14,12 @@ const results: ScenarioResult[] = CATALOGUE.slice(0, 3).map((s, i) => ({
   diagnostics: i === 2 ? { curl: [{ where: 'ns/sleep', command: 'curl …', stdout: 'WPT seq=1 rc=56', stderr: '', exitCode: 0 }] } : undefined,
 }));
 
+// Registered at the top level: removed after the whole run, also when a test fails.
+const reportDir = tempDirs('wpt-report-');
+const selftestDir = tempDirs('wpt-selftest-');
+
 async function bundle(mode: 'e2e' | 'certification' = 'e2e') {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'wpt-report-'));
+  const dir = reportDir();
   await writeReportBundle(dir, {
     results, scenarios: CATALOGUE, mode, planes: ['control', 'data'],
     implementation: { organization: 'o', project: 'p', version: '1', url: 'u', contact: [], gatewayClassName: 'istio-waypoint' },
@@ -64,7 +68,7 @@ describe('npm run selftest -- --report-dir', function () {
   this.timeout(120_000);
   it('writes a bundle with run.log that report:verify accepts, and rejects once run.log is edited', async () => {
     const { execa } = await import('execa');
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'wpt-selftest-'));
+    const dir = selftestDir();
     await execa('npx', ['tsx', 'scripts/selftest.ts', '--report-dir', dir, '--mutant', 'fault-ignored']);
     const log = readFileSync(path.join(dir, 'run.log'), 'utf8');
     expect(log).to.match(/self-test seed 1: \d+ scenarios/);

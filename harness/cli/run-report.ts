@@ -1,0 +1,50 @@
+/** The report of an e2e run: of its scenarios, or of the setup step that broke, with the evidence a failure leaves. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { PLANES, type Plane } from '../checks/check.ts';
+import type { Cluster } from '../cluster/types.ts';
+import type { ClusterAccess } from '../platform/bringup.ts';
+import { setupDiagnostics } from '../platform/setup-diagnostics.ts';
+import { KIND } from '../platform/versions.ts';
+import { writeReportBundle } from '../report/bundle.ts';
+import type { RunResult } from '../runner/results.ts';
+import { unrunSuite } from '../runner/suite-runner.ts';
+import type { E2eOptions } from './args.ts';
+import type { Selection } from './select.ts';
+
+/** What the run learnt about the cluster so far: the report of a failed setup says as much as is known. */
+export interface Facts {
+  kubernetesVersion: string;
+  istioVersion?: string;
+  gatewayApi: { version: string; channel: string };
+  gatewayClass?: { name: string; controllerName: string };
+}
+
+export async function report(o: E2eOptions, sel: Selection, facts: Facts, run: RunResult, planes: readonly Plane[] = PLANES): Promise<void> {
+  await writeReportBundle(o.reportDir, {
+    results: run.results, scenarios: sel.scenarios, setup: run.setup, planes: [...planes],
+    implementation: sel.claim?.implementation ?? { organization: 'istio', project: 'istio', version: facts.istioVersion ?? 'unknown', url: 'https://istio.io', contact: [], gatewayClassName: sel.gatewayClass },
+    environment: { ...facts, kindNodeImage: o.cluster === 'kind' ? KIND.nodeImage : undefined, commandLine: `npm run e2e -- ${process.argv.slice(2).join(' ')}`.trim() },
+    mode: o.certify ? 'certification' : 'e2e',
+    claimedFeatures: o.certify && sel.claim ? [...sel.claim.features] : undefined,
+    claimedProfiles: o.certify ? sel.claim?.profiles : undefined,
+  });
+}
+
+/** A setup step broke: the bundle records the step, what broke and the fix; every scenario is not run. */
+export async function reportSetupFailure(o: E2eOptions, sel: Selection, facts: Facts, step: string, err: unknown): Promise<void> {
+  const setup = { step, message: (err as Error).message, fix: (err as { fix?: string }).fix };
+  await report(o, sel, facts, { results: unrunSuite(sel.scenarios, `setup failed: ${step}`), setup }).catch((e) => {
+    console.error(`could not write the report of the failed setup: ${(e as Error).message}`);
+  });
+}
+
+/** What a failed run leaves to look at, written before the bundle seals the directory with evidence.json. */
+export async function failureEvidence(o: E2eOptions, access: ClusterAccess | undefined, cluster: Cluster | undefined, setupFailed: boolean): Promise<void> {
+  if (cluster && setupFailed) {
+    mkdirSync(path.join(o.reportDir, 'diagnostics'), { recursive: true });
+    writeFileSync(path.join(o.reportDir, 'diagnostics', 'setup.yaml'), stringify(await setupDiagnostics(cluster)));
+  }
+  await access?.collectLogs?.(path.join(o.reportDir, 'kind-logs'));
+}
