@@ -20,7 +20,7 @@ export interface WaypointFlavour {
   gatewayClass: string;
   controllerName: string;
   managedLabel: string;
-  container: { name: string; image: string };
+  container: { name: string; image: string; ports?: { name: string; containerPort: number }[]; readinessProbe?: unknown };
   /** Istio AuthorizationPolicy with targetRefs, VirtualService/DestinationRule and their faults. */
   istioApis: boolean;
   /** Pod-addressed (workload) traffic has configuration at the waypoint. */
@@ -57,7 +57,12 @@ export const AGENTGATEWAY_WAYPOINT: WaypointFlavour = {
   gatewayClass: 'istio-agentgateway-waypoint',
   controllerName: 'istio.io/agentgateway-waypoint-controller',
   managedLabel: 'istio.io-agentgateway-waypoint-controller',
-  container: { name: 'agentgateway', image: 'istio/agentgateway' },
+  // Readiness GET /healthz/ready on 15021, metrics on 15020, no Envoy admin port 15090.
+  container: {
+    name: 'agentgateway', image: 'istio/agentgateway',
+    ports: [{ name: 'status-port', containerPort: 15021 }, { name: 'metrics', containerPort: 15020 }],
+    readinessProbe: { httpGet: { path: '/healthz/ready', port: 15021 } },
+  },
   istioApis: false,
   servesWorkloads: false,
   defaultRetry: { attempts: 0, codes: [] },
