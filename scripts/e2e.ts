@@ -23,6 +23,7 @@ import { resolveIstioctl, type Tool } from '../harness/platform/tools.ts';
 import type { RunEnv } from '../harness/runner/env.ts';
 import { countOutcomes } from '../harness/runner/results.ts';
 import { makeEnv, runCatalogue } from '../harness/runner/run.ts';
+import { sealBundle } from '../harness/report/seal.ts';
 import { CATALOGUE } from '../suites/index.ts';
 
 function listing(json: boolean): string {
@@ -116,8 +117,9 @@ async function run(o: E2eOptions): Promise<number> {
     for (const f of await r.teardown.runAll(r.progress.line)) r.progress.line(`teardown failed: ${f}`);
     removeSignals();
   }
-  // Written last: evidence.json seals every file, run.log with the teardown included.
+  // Written last, then sealed: evidence.json covers every file, run.log with the teardown included.
   await outcome.writeReport();
+  sealBundle(o.reportDir);
   console.log(`report in ${o.reportDir}`);
   if (failure) throw failure;
   return outcome.exitCode;

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { exitWithUsageError, formatUserError, UserError } from '../harness/cli/errors.ts';
 import { buildMatrix, matrixHtml, matrixMarkdown, readColumn } from '../harness/report/matrix.ts';
+import { CATALOGUE } from '../suites/index.ts';
 
 const program = new Command('report:matrix')
   .description('Merge report bundles into one conformance matrix')
@@ -27,7 +28,7 @@ function main(): number {
     return exitWithUsageError(err, 'npm run report:matrix -- --help');
   }
   try {
-    const matrix = buildMatrix(dirs.map(readColumn));
+    const matrix = buildMatrix(dirs.map((d) => readColumn(d, CATALOGUE)));
     const md = matrixMarkdown(matrix);
     if (opts.html) writeFileSync(opts.html, matrixHtml(matrix));
     if (opts.markdown) writeFileSync(opts.markdown, md);

@@ -12,6 +12,7 @@ import { judgeAgainstClaim, runOnModel, SELFTEST_PARALLEL, selfTest, survivors, 
 import { profileLines } from '../harness/report/profile.ts';
 import { MUTANTS, type MutantName } from '../test/model/mutations.ts';
 import { writeReportBundle } from '../harness/report/bundle.ts';
+import { sealBundle } from '../harness/report/seal.ts';
 import { exitWithUsageError, formatUserError, UserError } from '../harness/cli/errors.ts';
 import { Progress, resultLine } from '../harness/cli/progress.ts';
 import { loadImplementation, unknownFindings, type ImplementationClaim } from '../harness/report/implementation.ts';
@@ -47,9 +48,10 @@ async function writeBundle(dir: string, results: ScenarioResult[], claim: Implem
     environment: { kubernetesVersion: 'v1.34.0', istioVersion: 'model', gatewayApi: { version: 'model', channel: 'experimental' }, kindNodeImage: undefined, commandLine: process.argv.slice(1).join(' ') },
     mode: 'selftest',
     planes: ['control', 'data'],
-    claimedFeatures: claim ? [...claim.features] : undefined,
-    ...(claim ? { claimedProfiles: claim.profiles } : {}),
+    // Only a certification run claims features; the self-test records the class it was configured like.
+    claimedFeatures: undefined,
   });
+  sealBundle(dir);
 }
 
 function loadClaim(file: string): ImplementationClaim {

@@ -1,17 +1,16 @@
 /**
- * Writes a run's artefacts: report.yaml, junit.xml, summary.md, diagnostics/ for failures, and
- * evidence.json holding the sha256 of every artefact (report:verify checks it).
+ * Writes a run's artefacts: report.yaml, junit.xml, summary.md and diagnostics/ for failures. The
+ * entry point seals the bundle (seal.ts) after its last write, so the evidence covers final bytes.
  */
-import { appendFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import junitModule, { type Builder } from 'junit-report-builder';
-import { sha256File } from '../digest.ts';
-import { buildReport, type ConformanceReport, type ReportInput } from './model.ts';
+import { buildReport, diagnosticsFile, type ConformanceReport, type ReportInput } from './model.ts';
 import { countOutcomes, OUTCOMES } from '../runner/results.ts';
 import { slowestLaps } from './profile.ts';
 
-export const EVIDENCE_FILE = 'evidence.json';
+export { listFiles } from './seal.ts';
 
 // The package is CommonJS; under NodeNext its default export arrives wrapped.
 const junit = ((junitModule as unknown as { default?: Builder }).default ?? junitModule) as unknown as Builder;
@@ -59,6 +58,7 @@ export function markdownSummary(report: ConformanceReport): string {
     '',
     `Suite ${report.environment.suiteVersion}, Istio ${report.environment.istioVersion ?? 'none'}, Kubernetes ${report.environment.kubernetesVersion}, ` +
       `Gateway API ${report.environment.gatewayApi.version} (${report.environment.gatewayApi.channel}), mode ${report.mode}.`,
+    `Images: ${report.environment.images.join(', ')}.`,
     '',
     `| profile | result | ${OUTCOMES.join(' | ')} |`,
     `| --- | --- |${OUTCOMES.map(() => ' --- |').join('')}`,
@@ -78,13 +78,6 @@ export function markdownSummary(report: ConformanceReport): string {
   return lines.join('\n');
 }
 
-export function listFiles(dir: string, base = dir): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const full = path.join(dir, f);
-    return statSync(full).isDirectory() ? listFiles(full, base) : [path.relative(base, full)];
-  });
-}
-
 export async function writeReportBundle(dir: string, input: ReportInput): Promise<ConformanceReport> {
   mkdirSync(dir, { recursive: true });
   const report = buildReport(input);
@@ -94,12 +87,8 @@ export async function writeReportBundle(dir: string, input: ReportInput): Promis
   writeFileSync(path.join(dir, 'summary.md'), summary);
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, summary);
   for (const r of input.results.filter((x) => x.diagnostics)) {
-    const dd = path.join(dir, 'diagnostics');
-    mkdirSync(dd, { recursive: true });
-    writeFileSync(path.join(dd, `${r.id.replace('/', '__')}.yaml`), stringify({ id: r.id, outcome: r.outcome, reason: r.reason, checks: r.checks, ...r.diagnostics }));
+    mkdirSync(path.join(dir, 'diagnostics'), { recursive: true });
+    writeFileSync(path.join(dir, diagnosticsFile(r.id)), stringify({ id: r.id, outcome: r.outcome, reason: r.reason, checks: r.checks, ...r.diagnostics }));
   }
-  const files = listFiles(dir).filter((f) => f !== EVIDENCE_FILE).sort();
-  const evidence = { apiVersion: report.apiVersion, kind: 'EvidenceManifest', files: Object.fromEntries(files.map((f) => [f, sha256File(path.join(dir, f))])) };
-  writeFileSync(path.join(dir, EVIDENCE_FILE), `${JSON.stringify(evidence, null, 2)}\n`);
   return report;
 }

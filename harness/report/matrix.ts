@@ -9,8 +9,9 @@ import { parse } from 'yaml';
 import { UserError } from '../cli/errors.ts';
 import type { Outcome } from '../runner/results.ts';
 import { OUTCOMES } from '../runner/results.ts';
+import type { Scenario } from '../scenario/types.ts';
 import type { ConformanceReport } from './model.ts';
-import { verifyBundle } from './verify.ts';
+import { BundleReadError, verifyBundle } from './verify.ts';
 
 export interface MatrixColumn {
   label: string;
@@ -41,11 +42,18 @@ function columnLabel(r: ConformanceReport): string {
   return `${r.implementation.gatewayClassName}${where}`;
 }
 
-export function readColumn(dir: string): MatrixColumn {
+/** One bundle's column, after report:verify's checks against the catalogue of this suite version. */
+export function readColumn(dir: string, catalogue: Scenario[]): MatrixColumn {
   if (!existsSync(path.join(dir, 'report.yaml'))) {
     throw new UserError(`${dir} holds no report.yaml`, 'pass report bundle directories, as written by npm run e2e or npm run selftest -- --report-dir DIR');
   }
-  const problems = verifyBundle(dir);
+  let problems: string[];
+  try {
+    problems = verifyBundle(dir, catalogue).problems;
+  } catch (err) {
+    if (err instanceof BundleReadError) throw new UserError(`${dir}: ${err.message}`, `see npm run report:verify -- ${dir}`);
+    throw err;
+  }
   if (problems.length > 0) throw new UserError(`${dir} is not a valid report bundle: ${problems.join('; ')}`, `see npm run report:verify -- ${dir}`);
   const report = parse(readFileSync(path.join(dir, 'report.yaml'), 'utf8')) as ConformanceReport;
   return { label: columnLabel(report), dir, outcomes: new Map(report.scenarios.map((s) => [s.id, s.outcome as Outcome])) };

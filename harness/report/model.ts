@@ -3,6 +3,7 @@ import type { Feature, Scenario, Tier } from '../scenario/types.ts';
 import { countOutcomes, type Outcome, type ScenarioResult, type SetupFailure } from '../runner/results.ts';
 import { SUITE_VERSION } from '../platform/versions.ts';
 import type { Plane } from '../checks/check.ts';
+import { suiteImages } from './images.ts';
 
 export const REPORT_API_VERSION = 'waypoint-conformance.dev/v1alpha1';
 export const REPORT_KIND = 'ConformanceReport';
@@ -50,9 +51,14 @@ export interface ProfileReport {
 }
 
 /** success: every scenario passed; failure: one failed or broke; partial: some were not run or not supported. */
-function profileResult(summary: Record<Outcome, number>): ProfileReport['result'] {
+export function profileResult(summary: Record<Outcome, number>): ProfileReport['result'] {
   if (summary.failed > 0 || summary.error > 0) return 'failure';
   return summary['not-run'] > 0 || summary['not-supported'] > 0 || summary.passed === 0 ? 'partial' : 'success';
+}
+
+/** Where a scenario's diagnostics live in the bundle; report.yaml names the file so a deleted one shows. */
+export function diagnosticsFile(id: string): string {
+  return `diagnostics/${id.replace('/', '__')}.yaml`;
 }
 
 export function buildReport(input: ReportInput, date = new Date()) {
@@ -74,7 +80,7 @@ export function buildReport(input: ReportInput, date = new Date()) {
     mode: input.mode,
     planes: [...input.planes].sort(),
     implementation: input.implementation,
-    environment: { ...input.environment, suiteVersion: SUITE_VERSION },
+    environment: { ...input.environment, suiteVersion: SUITE_VERSION, images: suiteImages(input.environment.kindNodeImage) },
     ...(input.claimedFeatures ? { claimedFeatures: [...input.claimedFeatures].sort() } : {}),
     ...(input.claimedProfiles ? { claimedProfiles: input.claimedProfiles } : {}),
     ...(input.setup ? { setup: { outcome: 'error' as const, ...input.setup } } : {}),
@@ -90,6 +96,7 @@ export function buildReport(input: ReportInput, date = new Date()) {
       convergenceMs: r.convergenceMs,
       ...(r.reason ? { reason: r.reason } : {}),
       ...(r.unsupportedFeatures ? { unsupportedFeatures: r.unsupportedFeatures } : {}),
+      ...(r.diagnostics ? { diagnostics: diagnosticsFile(r.id) } : {}),
       checks: r.checks.map((c) => ({
         step: c.step, check: c.check, plane: c.plane, outcome: c.outcome, requests: c.requests, detail: c.detail,
         ...(c.unsupportedFeatures ? { unsupportedFeatures: c.unsupportedFeatures } : {}),

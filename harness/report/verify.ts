@@ -1,78 +1,145 @@
-/** Checks a report bundle: schema, every hash, certification rules, versions consistent across files. */
-import { existsSync, readFileSync } from 'node:fs';
+/**
+ * Checks a report bundle: the evidence manifest against every file, the files a bundle may hold,
+ * the report's schema, and its consistency (consistency.ts). The verdict says what the bundle shows.
+ */
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { EVIDENCE_FILE, listFiles } from './bundle.ts';
 import { sha256File } from '../digest.ts';
-import type { ConformanceReport } from './model.ts';
-import { UserError } from '../cli/errors.ts';
+import { countOutcomes } from '../runner/results.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { checkAgainstCatalogue, checkJunit, checkReportItself, checkRunLog, checkSummary } from './consistency.ts';
+import { EVIDENCE_FILE, EVIDENCE_KIND, evidenceFiles, SIGNATURE_FILE, type EvidenceManifest } from './seal.ts';
+import { REPORT_API_VERSION, type ConformanceReport } from './model.ts';
 
-/** A file of the bundle that cannot be parsed at all: the input is unusable, not a problem in a report (exit 2). */
-export class BundleInputError extends UserError {}
+const SCHEMA = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'report.schema.json'), 'utf8'));
+const REQUIRED = ['report.yaml', 'junit.xml', 'summary.md', 'run.log'];
 
-function parseFile<T>(file: string, parser: (text: string) => unknown): T {
+/** A file of the bundle cannot be read or parsed: bad input rather than a forgery (exit 2). */
+export class BundleReadError extends Error {}
+
+export interface BundleCheck {
+  problems: string[];
+  report?: ConformanceReport;
+  signed: boolean;
+}
+
+function readText(dir: string, file: string): string {
   try {
-    const doc = parser(readFileSync(file, 'utf8'));
-    if (doc === null || typeof doc !== 'object') throw new Error('not an object');
-    return doc as T;
+    return readFileSync(path.join(dir, file), 'utf8');
   } catch (err) {
-    throw new BundleInputError(`${file} cannot be parsed: ${(err as Error).message}`, 'pass the directory of an unmodified report bundle written by npm run e2e');
+    throw new BundleReadError(`cannot read ${path.join(dir, file)}: ${(err as Error).message}`);
   }
 }
 
-const SCHEMA = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'report.schema.json'), 'utf8'));
+function readManifest(dir: string): EvidenceManifest {
+  let m: EvidenceManifest;
+  try {
+    m = JSON.parse(readText(dir, EVIDENCE_FILE)) as EvidenceManifest;
+  } catch (err) {
+    if (err instanceof BundleReadError) throw err;
+    throw new BundleReadError(`${EVIDENCE_FILE} is not JSON (${(err as Error).message}); reseal the bundle or ask the submitter for an intact one`);
+  }
+  const hashes = Object.values(m?.files ?? { bad: 0 });
+  if (m?.apiVersion !== REPORT_API_VERSION || m.kind !== EVIDENCE_KIND || typeof m.files !== 'object' || !hashes.every((h) => /^[0-9a-f]{64}$/.test(String(h)))) {
+    throw new BundleReadError(`${EVIDENCE_FILE} is not an ${EVIDENCE_KIND} of ${REPORT_API_VERSION} (apiVersion, kind and files of sha256 hex)`);
+  }
+  return m;
+}
 
-export function verifyBundle(dir: string): string[] {
+/** A manifest key is a relative path inside the bundle, in normal form: no '..', '.', '\\' or leading '/'. */
+export function insideBundle(key: string): boolean {
+  return key.length > 0 && !key.includes('\\') && !path.posix.isAbsolute(key) && !/^[a-zA-Z]:/.test(key) &&
+    path.posix.normalize(key) === key && key.split('/').every((seg) => seg !== '..' && seg !== '.' && seg !== '');
+}
+
+function checkEvidence(dir: string, manifest: EvidenceManifest): string[] {
   const problems: string[] = [];
-  const evidencePath = path.join(dir, EVIDENCE_FILE);
-  if (!existsSync(evidencePath)) return [`${EVIDENCE_FILE}: missing`];
-  const evidence = parseFile<{ files?: Record<string, string> }>(evidencePath, JSON.parse);
-  if (typeof evidence.files !== 'object' || evidence.files === null) return [`${EVIDENCE_FILE}: has no "files" map`];
-  for (const [file, digest] of Object.entries(evidence.files)) {
+  for (const [file, digest] of Object.entries(manifest.files)) {
     const full = path.join(dir, file);
-    if (!existsSync(full)) problems.push(`${file}: listed in ${EVIDENCE_FILE} but missing`);
-    else if (sha256File(full) !== digest) problems.push(`${file}: sha256 differs from ${EVIDENCE_FILE} (the file was changed)`);
+    if (!insideBundle(file)) problems.push(`${EVIDENCE_FILE}: key "${file}" points outside the bundle or is not a normal relative path`);
+    else if (!existsSync(full)) problems.push(`${file}: listed in ${EVIDENCE_FILE} but missing`);
+    else if (!lstatSync(full).isFile()) problems.push(`${file}: not a regular file (a bundle holds no links)`);
+    else if (sha256File(full) !== digest) problems.push(`${file}: sha256 differs from ${EVIDENCE_FILE} (the file was changed after sealing)`);
   }
-  for (const file of listFiles(dir)) {
-    if (file !== EVIDENCE_FILE && file !== 'run.log' && !(file in evidence.files)) problems.push(`${file}: not listed in ${EVIDENCE_FILE}`);
+  for (const file of evidenceFiles(dir)) if (!Object.hasOwn(manifest.files, file)) problems.push(`${file}: not listed in ${EVIDENCE_FILE} (added after sealing)`);
+  for (const file of REQUIRED) if (!Object.hasOwn(manifest.files, file)) problems.push(`${file}: missing from the bundle`);
+  return problems;
+}
+
+/**
+ * The files a bundle holds: the three reports, run.log, the diagnostics report.yaml names, and, for a
+ * run that failed, kind-logs/ (the e2e exports them then) and diagnostics/setup.yaml when its setup
+ * failed (the state of the install namespaces). Anything else was added.
+ */
+const SETUP_DIAGNOSTICS = 'diagnostics/setup.yaml';
+
+function checkContents(report: ConformanceReport, manifest: EvidenceManifest): string[] {
+  const named = new Set(report.scenarios.flatMap((s) => (s.diagnostics ? [s.diagnostics] : [])));
+  const n = countOutcomes(report.scenarios);
+  const failedRun = report.setup !== undefined || n.failed > 0 || n.error > 0;
+  const problems = [...named].filter((f) => !Object.hasOwn(manifest.files, f)).map((f) => `${f}: named in report.yaml but not in the bundle`);
+  for (const f of Object.keys(manifest.files)) {
+    if (REQUIRED.includes(f) || named.has(f)) continue;
+    if (f.startsWith('kind-logs/') && failedRun) continue;
+    if (f === SETUP_DIAGNOSTICS && report.setup !== undefined) continue;
+    problems.push(f.startsWith('diagnostics/') ? `${f}: no scenario in report.yaml names it` : `${f}: not a file a report bundle holds${f.startsWith('kind-logs/') ? ' (kind logs belong to failed runs)' : ''}`);
   }
-  const reportPath = path.join(dir, 'report.yaml');
-  if (!existsSync(reportPath)) return [...problems, 'report.yaml: missing'];
-  const report = parseFile<ConformanceReport>(reportPath, parse);
+  return problems;
+}
+
+/** A diagnostics file records the id and outcome of its scenario: an outcome flipped in report.yaml shows here. */
+function checkDiagnostics(dir: string, report: ConformanceReport): string[] {
+  return report.scenarios.flatMap((s) => {
+    if (!s.diagnostics || !existsSync(path.join(dir, s.diagnostics))) return [];
+    let d: { id?: string; outcome?: string } | null;
+    try {
+      d = parse(readText(dir, s.diagnostics)) as typeof d;
+    } catch (err) {
+      if (err instanceof BundleReadError) throw err;
+      return [`${s.diagnostics}: not YAML (${(err as Error).message.split('\n')[0]})`];
+    }
+    return d?.id === s.id && d.outcome === s.outcome ? [] : [`${s.diagnostics}: records ${d?.id} ${d?.outcome}, report.yaml ${s.id} ${s.outcome}`];
+  });
+}
+
+function readReport(dir: string): ConformanceReport {
+  try {
+    return parse(readText(dir, 'report.yaml')) as ConformanceReport;
+  } catch (err) {
+    if (err instanceof BundleReadError) throw err;
+    throw new BundleReadError(`report.yaml is not YAML: ${(err as Error).message}`);
+  }
+}
+
+/** Every problem of the bundle in dir, judged against the catalogue of this suite version. */
+export function verifyBundle(dir: string, catalogue: Scenario[]): BundleCheck {
+  const signed = existsSync(path.join(dir, SIGNATURE_FILE));
+  if (!existsSync(path.join(dir, EVIDENCE_FILE))) return { problems: [`${EVIDENCE_FILE}: missing (the bundle was never sealed)`], signed };
+  const manifest = readManifest(dir);
+  const problems = checkEvidence(dir, manifest);
+  if (!existsSync(path.join(dir, 'report.yaml'))) return { problems, signed };
+  const report = readReport(dir);
   const ajv = new Ajv({ allErrors: true });
   if (!ajv.validate(SCHEMA, report)) {
-    for (const e of ajv.errors ?? []) problems.push(`report.yaml: ${e.instancePath || '/'} ${e.message}`);
-    return problems;
+    return { problems: [...problems, ...(ajv.errors ?? []).map((e) => `report.yaml: ${e.instancePath || '/'} ${e.message}`)], signed };
   }
-  if (report.mode === 'certification') {
-    for (const s of report.scenarios) {
-      if (s.tier === 'core' && s.outcome === 'not-supported') problems.push(`report.yaml: core scenario ${s.id} not supported in a certification report`);
-    }
-    const claimed = new Set(report.claimedFeatures ?? []);
-    for (const s of report.scenarios) {
-      const coveredByClaim = s.features.every((f) => claimed.has(f));
-      if (coveredByClaim && s.outcome === 'not-supported') problems.push(`report.yaml: ${s.id} not supported although its features are all claimed`);
-      if (!coveredByClaim && s.outcome !== 'not-supported') problems.push(`report.yaml: ${s.id} ran although it needs unclaimed features`);
-    }
+  problems.push(...checkContents(report, manifest), ...checkDiagnostics(dir, report), ...checkReportItself(report), ...checkAgainstCatalogue(report, catalogue));
+  for (const [file, check] of [['junit.xml', checkJunit], ['summary.md', checkSummary], ['run.log', checkRunLog]] as const) {
+    if (existsSync(path.join(dir, file))) problems.push(...check(report, readText(dir, file)));
   }
-  const junitPath = path.join(dir, 'junit.xml');
-  if (existsSync(junitPath)) {
-    const junit = readFileSync(junitPath, 'utf8');
-    const prop = (name: string) => new RegExp(`<property name="${name}" value="([^"]*)"`).exec(junit)?.[1];
-    if (prop('suiteVersion') !== report.environment.suiteVersion) problems.push('junit.xml: suiteVersion differs from report.yaml');
-    if (prop('istioVersion') !== (report.environment.istioVersion ?? 'none')) problems.push('junit.xml: istioVersion differs from report.yaml');
-    const cases = (junit.match(/<testcase /g) ?? []).length;
-    const expected = report.scenarios.length + (report.setup ? 1 : 0);
-    if (cases !== expected) problems.push(`junit.xml: ${cases} test cases, report.yaml has ${report.scenarios.length} scenarios${report.setup ? ' and a setup failure' : ''}`);
-  } else problems.push('junit.xml: missing');
-  const summaryPath = path.join(dir, 'summary.md');
-  if (existsSync(summaryPath)) {
-    const summary = readFileSync(summaryPath, 'utf8');
-    if (!summary.includes(`Suite ${report.environment.suiteVersion}, Istio ${report.environment.istioVersion ?? 'none'}`)) {
-      problems.push('summary.md: versions differ from report.yaml');
-    }
-  } else problems.push('summary.md: missing');
-  return problems;
+  return { problems, report, signed };
+}
+
+/** What a consistent bundle shows: a failed run, a non-certification run, or a conformant certification. */
+export function resultOf(report: ConformanceReport): { conformant: boolean; text: string } {
+  if (report.setup) return { conformant: false, text: `not conformant: a record of a failed run (setup failed at "${report.setup.step}")` };
+  const n = countOutcomes(report.scenarios);
+  const bad = ([['failed', n.failed], [n.error === 1 ? 'error' : 'errors', n.error], ['not run', n['not-run']]] as const).filter(([, k]) => k > 0);
+  if (bad.length > 0) return { conformant: false, text: `not conformant: ${bad.map(([w, k]) => `${k} ${w}`).join(', ')}` };
+  const tally = `${n.passed} passed, ${n['not-supported']} not supported`;
+  if (report.mode !== 'certification') return { conformant: false, text: `not a certification (mode ${report.mode}): ${tally}` };
+  return { conformant: true, text: `conformant (profiles ${(report.claimedProfiles ?? []).join(', ')}: ${tally})` };
 }

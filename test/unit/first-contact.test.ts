@@ -24,7 +24,7 @@ import { loadUserKubeconfig, writePrivateKubeconfig } from '../../harness/platfo
 import { Teardown } from '../../harness/platform/teardown.ts';
 import { parseIstioctlVersion, parseKindVersion, resolveIstioctl } from '../../harness/platform/tools.ts';
 import { loadImplementation } from '../../harness/report/implementation.ts';
-import { verifyBundle } from '../../harness/report/verify.ts';
+import { BundleReadError, verifyBundle } from '../../harness/report/verify.ts';
 import { checkGatewayClass, expectedController } from '../../harness/platform/gateway-class.ts';
 import type { Cluster } from '../../harness/cluster/types.ts';
 import { CLUSTER_TIMING } from '../../harness/wait.ts';
@@ -307,7 +307,7 @@ describe('first contact: setup failures are reported', function () {
     expect(junit.match(/<error /g)).to.have.length(1);
     expect(junit).to.include('name="cluster answers (context x, https://127.0.0.1:1)"');
     expect(readFileSync(path.join(dir, 'summary.md'), 'utf8').split('\n')[0]).to.match(/^\*\*Setup failed\*\* at "cluster answers.*ECONNREFUSED.* — fix: check that/);
-    expect(verifyBundle(dir)).to.deep.equal([]);
+    expect(verifyBundle(dir, CATALOGUE).problems).to.deep.equal([]);
   });
   it('a cluster that answers /version and then fails every request: exit 3, the state of the install namespaces in diagnostics/setup.yaml, run.log sealed with the teardown', async () => {
     const broken = http.createServer((req, res) => {
@@ -328,7 +328,7 @@ describe('first contact: setup failures are reported', function () {
       expect(report.setup.step).to.match(/present and ready/);
       expect(readFileSync(path.join(dir, 'diagnostics', 'setup.yaml'), 'utf8')).to.include('istio-system').and.include('etcdserver: request timed out');
       expect(readFileSync(path.join(dir, 'run.log'), 'utf8')).to.include('teardown: ');
-      expect(verifyBundle(dir)).to.deep.equal([]);
+      expect(verifyBundle(dir, CATALOGUE).problems).to.deep.equal([]);
     } finally {
       broken.close();
     }
@@ -338,10 +338,10 @@ describe('first contact: setup failures are reported', function () {
     writeFileSync(path.join(dir, 'evidence.json'), '{ not json');
     const bad = await execa('node', ['--import', 'tsx', 'scripts/report-verify.ts', dir], { reject: false });
     expect(bad.exitCode).to.equal(EXIT.usage);
-    expect(bad.stderr).to.include(`${path.join(dir, 'evidence.json')} cannot be parsed`).and.not.match(STACK);
-    writeFileSync(path.join(dir, 'evidence.json'), '{"files": {}}');
+    expect(bad.stderr).to.include('evidence.json is not JSON').and.not.match(STACK);
+    writeFileSync(path.join(dir, 'evidence.json'), JSON.stringify({ apiVersion: 'waypoint-conformance.dev/v1alpha1', kind: 'EvidenceManifest', files: {} }));
     writeFileSync(path.join(dir, 'report.yaml'), 'a: [unclosed');
-    expect(() => verifyBundle(dir)).to.throw(UserError, /report\.yaml cannot be parsed/);
+    expect(() => verifyBundle(dir, CATALOGUE)).to.throw(BundleReadError, /report\.yaml is not YAML/);
   });
 });
 

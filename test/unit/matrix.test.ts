@@ -6,6 +6,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { loadImplementation } from '../../harness/report/implementation.ts';
 import { writeReportBundle } from '../../harness/report/bundle.ts';
+import { sealBundle } from '../../harness/report/seal.ts';
+import { Progress, resultLine } from '../../harness/cli/progress.ts';
 import { buildMatrix, matrixHtml, matrixMarkdown, readColumn } from '../../harness/report/matrix.ts';
 import { CATALOGUE } from '../../suites/index.ts';
 import { runOnModel } from '../selftest/selftest.ts';
@@ -14,25 +16,28 @@ describe('conformance matrix', function () {
   this.timeout(120_000);
   let dir: string;
   const bundles: string[] = [];
+  const subset = CATALOGUE.filter((s) => s.area === 'status-truth' || s.id === 'authorization/l7-service-target');
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'wpt-matrix-'));
-    const subset = CATALOGUE.filter((s) => s.area === 'status-truth' || s.id === 'authorization/l7-service-target');
     for (const file of ['implementations/istio-envoy-waypoint.yaml', 'implementations/istio-agentgateway-waypoint.yaml']) {
       const claim = loadImplementation(file);
       const out = path.join(dir, path.basename(file, '.yaml'));
+      const log = new Progress(out, false);
+      const results = await runOnModel(subset, 7, { implementation: claim, onResult: (r) => log.line(resultLine(r)) });
       await writeReportBundle(out, {
-        results: await runOnModel(subset, 7, { implementation: claim }), scenarios: subset, implementation: claim.implementation,
+        results, scenarios: subset, implementation: claim.implementation,
         environment: { kubernetesVersion: 'v1.34.0', istioVersion: 'model', gatewayApi: { version: 'model', channel: 'experimental' }, commandLine: 'test' },
-        mode: 'selftest', planes: ['control', 'data'], claimedFeatures: [...claim.features], claimedProfiles: claim.profiles,
+        mode: 'selftest', planes: ['control', 'data'], claimedFeatures: undefined,
       });
+      sealBundle(out);
       bundles.push(out);
     }
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('one column per bundle, one row per scenario, differing rows first', () => {
-    const m = buildMatrix(bundles.map(readColumn));
+    const m = buildMatrix(bundles.map((b) => readColumn(b, subset)));
     expect(m.columns.map((c) => c.label)).to.deep.equal(['istio-waypoint · model', 'istio-agentgateway-waypoint · model']);
     expect(m.rows).to.have.length(4);
     const differs = m.rows.map((r) => r.differs);

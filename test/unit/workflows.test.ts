@@ -44,10 +44,15 @@ describe('workflow hardening', () => {
       expect(uses).to.have.length.above(0);
       for (const l of uses) expect(l, l).to.match(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
     });
-    it(`${f}: least permissions (read-only contents, nothing else)`, () => {
+    it(`${f}: least permissions (read-only contents; id-token only for a job that signs its report)`, () => {
       const wf = workflow(f);
       expect(wf.permissions).to.deep.equal({ contents: 'read' });
-      for (const j of Object.values(wf.jobs)) expect(j.permissions ?? {}).to.satisfy((p: Record<string, string>) => Object.values(p).every((v) => v === 'read' || v === 'none'));
+      for (const j of Object.values(wf.jobs)) {
+        const { 'id-token': idToken, ...rest } = (j.permissions ?? {}) as Record<string, string>;
+        expect(rest).to.satisfy((p: Record<string, string>) => Object.values(p).every((v) => v === 'read' || v === 'none'));
+        const signs = (j.steps ?? []).some((st: { run?: string }) => /npm run report:sign/.test(st.run ?? ''));
+        if (idToken !== undefined) expect(idToken === 'write' && signs, 'id-token: write without a report:sign step').to.equal(true);
+      }
     });
   }
 });
