@@ -23,7 +23,9 @@ import { resolveIstioctl, type Tool } from '../harness/platform/tools.ts';
 import type { RunEnv } from '../harness/runner/env.ts';
 import { countOutcomes } from '../harness/runner/results.ts';
 import { makeEnv, runCatalogue } from '../harness/runner/run.ts';
+import { chooseParallelism } from '../harness/runner/parallelism.ts';
 import { sealBundle } from '../harness/report/seal.ts';
+import { profileLines } from '../harness/report/profile.ts';
 import { CATALOGUE } from '../suites/index.ts';
 
 function listing(json: boolean): string {
@@ -62,7 +64,7 @@ async function setUp(r: Run): Promise<RunEnv> {
   const outsideContainer = new ContainerClient();
   teardown.add('stop the outside client', () => outsideContainer.stop());
   const outside = o.cluster === 'kind' && !hostRoutesToKind() ? (q: Parameters<typeof fromHost>[0]) => outsideContainer.request(q) : fromHost;
-  const env = makeEnv(cluster, { timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, outside, log: progress.line });
+  const env = makeEnv(cluster, { timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, outside, log: progress.line, planes: new Set(o.planes) });
   const ictx: InstallContext = {
     cluster, kubeconfig: access.kubeconfig, context: access.context, istioVersion: o.istioVersion,
     kindNetwork: o.cluster === 'kind', teardown, timing: o.timing, runId: env.runId, log: progress.line,
@@ -86,11 +88,14 @@ function evidenceOfFailure(r: Run, setupFailed: boolean): Promise<void> {
 
 /** The scenarios, then what the report will say: the exit code and the function that writes it. */
 async function runScenarios(r: Run, env: RunEnv): Promise<{ exitCode: number; writeReport: () => Promise<void> }> {
-  const result = await r.progress.step(`${r.sel.scenarios.length} scenarios`, () => runCatalogue(env, r.sel.scenarios, r.o.parallel, (x) => r.progress.line(resultLine(x))));
+  const parallel = r.o.parallel ?? chooseParallelism(await env.cluster.list('v1', 'Node'));
+  const what = `${r.sel.scenarios.length} scenarios, ${parallel} at once${r.o.parallel ? '' : ' (from the nodes\' CPUs)'}${r.o.planes.length === 1 ? ', control-plane checks only' : ''}`;
+  const result = await r.progress.step(what, () => runCatalogue(env, r.sel.scenarios, parallel, (x) => r.progress.line(resultLine(x))));
   const n = countOutcomes(result.results);
   const exitCode = result.setup || n.error > 0 ? EXIT.infrastructure : n.failed > 0 ? EXIT.scenarioFailed : EXIT.ok;
   if (exitCode !== EXIT.ok) await evidenceOfFailure(r, Boolean(result.setup));
   r.progress.line(`${n.passed} passed, ${n.failed} failed, ${n.error} errors, ${n['not-run']} not run, ${n['not-supported']} not supported`);
+  if (r.o.profile) for (const l of profileLines(result.results, new Set(r.sel.scenarios.filter((s) => s.serial).map((s) => s.id)), parallel)) r.progress.line(l);
   return { exitCode, writeReport: () => report(r.o, r.sel, r.facts, result, [...env.planes]) };
 }
 

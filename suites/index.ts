@@ -8,8 +8,9 @@ import observability from './observability.ts';
 import ingress from './ingress.ts';
 import interop from './interop.ts';
 import cleanup from './cleanup.ts';
+import mesh from './mesh.ts';
 import statusTruth from './status-truth.ts';
 
 export const CATALOGUE: Scenario[] = [
-  ...enrollment, ...routing, ...authorization, ...resilience, ...observability, ...ingress, ...interop, ...cleanup, ...statusTruth,
+  ...enrollment, ...routing, ...authorization, ...resilience, ...observability, ...ingress, ...interop, ...cleanup, ...mesh, ...statusTruth,
 ];

@@ -1,6 +1,6 @@
 /** A waypoint's own counter grows by exactly the number of allowed requests sent through it. */
 import type { MetricExpectation } from '../scenario/types.ts';
-import { classify, describeRecord } from '../traffic/verdict.ts';
+import { classifyWith, describeRecord } from '../traffic/verdict.ts';
 import { clockOf, waitFor } from '../wait.ts';
 import { CheckFailed, CheckNotSupported, failOnTimeout, type CheckKind } from './check.ts';
 import { resolveUrl, send, specFor } from './requests.ts';
@@ -16,7 +16,7 @@ export const metricCheck: CheckKind<MetricExpectation> = {
     const read = () => readCounter(ctx.cluster, reader, ctx.namespaces[e.waypoint.ns], e.waypoint.name, e.metric, e.labels);
     const before = await read();
     const batch = await send(ctx, e.send.from, e.send.to, specFor(ctx, await resolveUrl(ctx, e.send.to), {}), e.send.count);
-    const notAllowed = batch.records.filter((r) => classify(r, ctx.signals) !== 'allowed');
+    const notAllowed = batch.records.filter((r) => classifyWith(r, ctx.signals) !== 'allowed');
     if (notAllowed.length > 0) throw new CheckFailed(`requests for the metric were not allowed: ${describeRecord(notAllowed[0])}`, e.send.count);
     const clock = clockOf(ctx.timing);
     const start = clock.now();

@@ -11,6 +11,7 @@ import { goneCheck } from './gone.ts';
 import { metricCheck } from './metric.ts';
 import { presentCheck } from './present.ts';
 import { rejectedCheck } from './rejected.ts';
+import { responseCheck } from './response.ts';
 import { splitCheck } from './split.ts';
 import { statusTruthCheck } from './status-truth.ts';
 import { trafficCheck } from './traffic.ts';
@@ -19,6 +20,7 @@ type Registry = { [K in Expectation['type']]: CheckKind<Extract<Expectation, { t
 
 const CHECKS: Registry = {
   traffic: trafficCheck,
+  response: responseCheck,
   attempts: attemptsCheck,
   split: splitCheck,
   condition: conditionCheck,

@@ -1,14 +1,14 @@
 /** Every request gets the expected verdict, through (or around) the waypoint, N batches in a row. */
 import type { TrafficExpectation } from '../scenario/types.ts';
 import type { RequestRecord } from '../traffic/curl.ts';
-import { classify, describeRecord, ENVOY_SIGNALS, type WaypointSignals } from '../traffic/verdict.ts';
+import { classifyWith, describeRecord, ENVOY_SIGNALS, type WaypointSignals } from '../traffic/verdict.ts';
 import { converge, type Observation } from '../wait.ts';
 import { CheckNotSupported, failOnTimeout, type CheckKind } from './check.ts';
 import { destName, requestTitle, resolveUrl, send, specFor } from './requests.ts';
 
 /** Why one request does not meet the expectation, or undefined if it does. */
 export function mismatch(e: TrafficExpectation, r: RequestRecord, signals: WaypointSignals = ENVOY_SIGNALS): string | undefined {
-  const verdict = classify(r, signals);
+  const verdict = classifyWith(r, signals);
   const accepted: readonly string[] = typeof e.verdict === 'string' ? [e.verdict] : e.verdict;
   if (!accepted.includes(verdict)) return `verdict ${verdict}, expected ${accepted.join(' or ')}`;
   if (e.via === 'waypoint' && signals.l7Header && !r.markers.reqid) return `no ${headerName(signals.l7Header.name)} at the backend: the request did not pass an L7 proxy`;

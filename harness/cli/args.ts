@@ -4,6 +4,7 @@ import { CLUSTER_TIMING, type Timing } from '../wait.ts';
 import { ISTIO, checkIstioRelease } from '../platform/versions.ts';
 import { parseFeatures } from '../runner/features.ts';
 import { EXIT, UserError } from './errors.ts';
+import { PLANES, type Plane } from '../checks/check.ts';
 
 export interface E2eOptions {
   cluster: 'kind' | 'existing';
@@ -18,7 +19,10 @@ export interface E2eOptions {
   json: boolean;
   plan: boolean;
   reportDir: string;
-  parallel: number;
+  /** Scenarios at once; undefined: chosen from the cluster's nodes. */
+  parallel?: number;
+  /** The planes whose checks run: both, or the control plane only (--checks control-plane). */
+  planes: Plane[];
   timing: Timing;
   gatewayClass: string;
   certify: boolean;
@@ -28,6 +32,7 @@ export interface E2eOptions {
   kind?: string;
   connectTimeoutMs: number;
   debug: boolean;
+  profile: boolean;
 }
 
 export const MAX_PARALLEL = 64;
@@ -95,7 +100,8 @@ export function e2eCommand(): Command {
     .option('--json', 'with --list: print JSON', false)
     .option('--plan', 'print every step the run would take, and exit (needs no Docker or cluster)', false)
     .addOption(opt('--report-dir <dir>', 'where the report goes', '--report-dir').default(`reports/${new Date().toISOString().replace(/[:.]/g, '-')}`))
-    .addOption(new Option('--parallel <n>', `scenarios run at once, 1-${MAX_PARALLEL} (serial ones run alone)`).argParser(positiveInt('--parallel', MAX_PARALLEL)).default(2))
+    .addOption(new Option('--parallel <n>', `scenarios run at once, 1-${MAX_PARALLEL} (serial ones run alone)`).argParser(positiveInt('--parallel', MAX_PARALLEL)))
+    .addOption(new Option('--checks <all|control-plane>', 'control-plane: only the checks that read what controllers write; traffic checks are reported as not run').choices(['all', 'control-plane']).default('all'))
     .addOption(new Option('--timeout-overrides <k=v,...>', `timing overrides: ${TIMING_KEYS.join(', ')}`).argParser((v) => parseTimeoutOverrides(v)))
     .addOption(new Option('--connect-timeout <seconds>', 'how long the cluster may take to answer its first request').argParser(positiveInt('--connect-timeout', 3600)).default(30))
     .addOption(opt('--gateway-class <name>', 'the waypoint implementation\'s GatewayClass', '--gateway-class').default(DEFAULT_GATEWAY_CLASS))
@@ -105,6 +111,7 @@ export function e2eCommand(): Command {
     .addOption(opt('--istioctl <path>', 'use this istioctl (default: istioctl on PATH if its version matches, else the cache or a download)', '--istioctl'))
     .addOption(opt('--kind <path>', 'use this kind (default: kind on PATH if its version matches, else the cache or a download)', '--kind'))
     .option('--debug', 'print stack traces with errors', false)
+    .option('--profile', 'print where the run\'s time went: per phase, the slowest steps, the critical path', false)
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
     .configureOutput({ writeErr: () => {}, writeOut: (s) => process.stdout.write(s) });
@@ -120,6 +127,9 @@ function conflicts(o: Record<string, unknown>, gatewayClassGiven: boolean): void
   if (o.certify && !o.implementation) throw new UserError('--certify needs --implementation FILE', 'see docs/certification.md');
   if (o.certify && o.grep) throw new UserError('a certification run cannot be filtered with --grep', 'drop --grep: certification runs every scenario of the claimed profiles');
   if (o.implementation && o.features) throw new UserError('--implementation names the features already', 'drop --features, or edit the implementation file');
+  if (o.certify && o.checks === 'control-plane') {
+    throw new UserError('a certification needs traffic: --checks control-plane reports every traffic check as not run', 'drop --checks for a certification run');
+  }
   if (o.implementation && gatewayClassGiven) throw new UserError('--implementation names the GatewayClass already (gatewayClassName)', 'drop --gateway-class, or edit the implementation file');
 }
 
@@ -150,9 +160,9 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
   return {
     cluster: o.cluster, kubeconfig: o.kubeconfig, context: o.context, istioVersion: o.istioVersion,
     reuseCluster: o.reuseCluster, keepCluster: o.keepCluster || o.reuseCluster, skipInstall: o.skipInstall,
-    grep: o.grep, list: o.list, json: o.json, plan: o.plan, reportDir: o.reportDir, parallel: o.parallel,
+    grep: o.grep, list: o.list, json: o.json, plan: o.plan, reportDir: o.reportDir, parallel: o.parallel, planes: o.checks === 'control-plane' ? ['control'] : [...PLANES],
     timing: o.timeoutOverrides ?? CLUSTER_TIMING, gatewayClass: o.gatewayClass, certify: o.certify,
     implementation: o.implementation, features: o.features, istioctl: o.istioctl, kind: o.kind,
-    connectTimeoutMs: o.connectTimeout * 1000, debug: o.debug,
+    connectTimeoutMs: o.connectTimeout * 1000, debug: o.debug, profile: o.profile,
   };
 }

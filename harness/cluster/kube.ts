@@ -147,7 +147,9 @@ export class KubeCluster implements Cluster {
         clearTimeout(timer);
         // exit code: status Success, or Failure with details.causes[ExitCode] ("command terminated with exit code N")
         const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
-        resolve({ stdout, stderr, exitCode: status.status === 'Success' ? 0 : Number(cause?.message ?? 1) });
+        // Without an exit code the exec itself failed (no such container, kubelet unreachable): say why.
+        const why = status.status !== 'Success' && !cause && status.message ? `${stderr}${stderr ? '\n' : ''}exec failed: ${status.message}` : stderr;
+        resolve({ stdout, stderr: why, exitCode: status.status === 'Success' ? 0 : Number(cause?.message ?? 1) });
       }).then((w) => (ws = w), (e) => {
         clearTimeout(timer);
         reject(e);

@@ -8,11 +8,21 @@ export interface GatewayApiInstalled {
   channel: string;
 }
 
+/**
+ * The Istio version an istiod image tag names: a release ("1.31.1", "1.31.1-distroless") or a
+ * development build ("1.31-dev", "1.31.0-dev", as Istio's build stamps it); 'unknown' otherwise.
+ */
+export function istioVersionOfImage(image: string): string {
+  const m = /:(\d+\.\d+(?:\.\d+)?)(-dev)?(?:-distroless)?(?:@.*)?$/.exec(image);
+  if (!m || (!m[2] && !/^\d+\.\d+\.\d+$/.test(m[1]))) return 'unknown';
+  return `${m[1]}${m[2] ?? ''}`;
+}
+
 /** Installed Istio version from istiod's image tag, if istiod runs. */
 export async function installedIstio(cluster: Cluster): Promise<string | undefined> {
   const d = await cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'istio-system', name: 'istiod' });
   const image: string | undefined = d?.spec?.template?.spec?.containers?.[0]?.image;
-  return image ? /:(\d+\.\d+\.\d+)/.exec(image)?.[1] ?? 'unknown' : undefined;
+  return image ? istioVersionOfImage(image) : undefined;
 }
 
 /** The Gateway API bundle version and channel, from the annotations on its CRDs (gateway-api config/crd). */

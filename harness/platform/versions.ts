@@ -52,10 +52,14 @@ export interface SemVer {
   patch: number;
 }
 
+/**
+ * A release (1.30.5) or a development build: Istio's build stamps VERSION-file + "-dev"
+ * (istio Makefile.core.mk), e.g. 1.31-dev, which has the features of its minor.
+ */
 export function parseVersion(v: string): SemVer {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(v.trim());
-  if (!m) throw new Error(`"${v}" is not a version of the form 1.30.5`);
-  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) };
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+)(?:[-+].*)?|-dev)$/.exec(v.trim());
+  if (!m) throw new Error(`"${v}" is not a version of the form 1.30.5 (or a development build such as 1.31-dev)`);
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0) };
 }
 
 export function minorOf(v: string): string {

@@ -76,6 +76,7 @@ function checkClaims(report: ConformanceReport, catalogue: Scenario[], present: 
   const problems: string[] = [];
   const profiles = new Set<string>(report.claimedProfiles);
   if (!profiles.has('core')) problems.push('report.yaml: a certification claims the core profile');
+  if (!report.planes.includes('data')) problems.push('report.yaml: a certification checks both planes; this run checked only the control plane (--checks control-plane)');
   for (const s of catalogue.filter((c) => profiles.has(c.tier) && !present.has(c.id))) {
     problems.push(`report.yaml: ${s.id} (${s.tier}) is missing: a certification holds every scenario of its claimed profiles`);
   }

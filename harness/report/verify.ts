@@ -6,13 +6,15 @@ import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { isDeepStrictEqual } from 'node:util';
 import { sha256File } from '../digest.ts';
 import { countOutcomes } from '../runner/results.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { checkAgainstCatalogue, checkJunit, checkReportItself, checkRunLog, checkSummary } from './consistency.ts';
 import { EVIDENCE_FILE, EVIDENCE_KIND, evidenceFiles, SIGNATURE_FILE, type EvidenceManifest } from './seal.ts';
 import { REPORT_API_VERSION, type ConformanceReport } from './model.ts';
+import { gatewayApiReportFor, GATEWAY_API_REPORT_FILE, validateGatewayApiReport } from './gateway-api-report.ts';
 
 const SCHEMA = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'report.schema.json'), 'utf8'));
 const REQUIRED = ['report.yaml', 'junit.xml', 'summary.md', 'run.log'];
@@ -85,6 +87,7 @@ function checkContents(report: ConformanceReport, manifest: EvidenceManifest): s
     if (REQUIRED.includes(f) || named.has(f)) continue;
     if (f.startsWith('kind-logs/') && failedRun) continue;
     if (f === SETUP_DIAGNOSTICS && report.setup !== undefined) continue;
+    if (f === GATEWAY_API_REPORT_FILE && gatewayApiReportFor(report)) continue;
     problems.push(f.startsWith('diagnostics/') ? `${f}: no scenario in report.yaml names it` : `${f}: not a file a report bundle holds${f.startsWith('kind-logs/') ? ' (kind logs belong to failed runs)' : ''}`);
   }
   return problems;
@@ -103,6 +106,27 @@ function checkDiagnostics(dir: string, report: ConformanceReport): string[] {
     }
     return d?.id === s.id && d.outcome === s.outcome ? [] : [`${s.diagnostics}: records ${d?.id} ${d?.outcome}, report.yaml ${s.id} ${s.outcome}`];
   });
+}
+
+/**
+ * The Gateway API ConformanceReport is derived from report.yaml alone: it must be there exactly when
+ * report.yaml gives one, valid against Gateway API's types, and equal to the one report.yaml gives.
+ */
+function checkGatewayApiReport(dir: string, report: ConformanceReport): string[] {
+  const want = gatewayApiReportFor(report);
+  const there = existsSync(path.join(dir, GATEWAY_API_REPORT_FILE));
+  if (!want) return there ? [`${GATEWAY_API_REPORT_FILE}: report.yaml gives no Gateway API report, yet the bundle holds one`] : [];
+  if (!there) return [`${GATEWAY_API_REPORT_FILE}: missing, though report.yaml gives one`];
+  let got: unknown;
+  try {
+    got = parse(readText(dir, GATEWAY_API_REPORT_FILE));
+  } catch (err) {
+    if (err instanceof BundleReadError) throw err;
+    return [`${GATEWAY_API_REPORT_FILE}: not YAML (${(err as Error).message.split('\n')[0]})`];
+  }
+  const invalid = validateGatewayApiReport(got);
+  if (invalid.length > 0) return invalid;
+  return isDeepStrictEqual(got, parse(stringify(want))) ? [] : [`${GATEWAY_API_REPORT_FILE}: differs from the report report.yaml gives (results, statistics or claims changed)`];
 }
 
 function readReport(dir: string): ConformanceReport {
@@ -127,6 +151,7 @@ export function verifyBundle(dir: string, catalogue: Scenario[]): BundleCheck {
     return { problems: [...problems, ...(ajv.errors ?? []).map((e) => `report.yaml: ${e.instancePath || '/'} ${e.message}`)], signed };
   }
   problems.push(...checkContents(report, manifest), ...checkDiagnostics(dir, report), ...checkReportItself(report), ...checkAgainstCatalogue(report, catalogue));
+  problems.push(...checkGatewayApiReport(dir, report));
   for (const [file, check] of [['junit.xml', checkJunit], ['summary.md', checkSummary], ['run.log', checkRunLog]] as const) {
     if (existsSync(path.join(dir, file))) problems.push(...check(report, readText(dir, file)));
   }

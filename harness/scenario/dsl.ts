@@ -1,7 +1,7 @@
 /** Small verbs that keep a scenario readable as a table. */
 import type {
   Action, AttemptsExpectation, BackendMarker, Client, ConditionExpectation, Destination, GoneExpectation, LabelTarget, MetricExpectation,
-  NsRole, RejectedExpectation, RequestOptions, Scenario, SplitExpectation, StatusTruthExpectation, Step, TrafficExpectation, Expectation,
+  LocationParts, NsRole, RejectedExpectation, RequestOptions, ResponseExpectation, Scenario, SplitExpectation, StatusTruthExpectation, Step, TrafficExpectation, Expectation,
 } from './types.ts';
 import type { Verdict } from '../traffic/verdict.ts';
 
@@ -199,6 +199,30 @@ export function policyTargetNotFound(policy: string, serviceName: string, ns: Ns
     type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status: 'False', reason: 'TargetNotFound',
     message: `Service \${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}/${serviceName} was not found`, feature: 'PolicyStatus',
   };
+}
+
+type ResponseExtra = RequestOptions & Omit<Partial<ResponseExpectation>, 'type' | 'from' | 'to' | 'status'>;
+
+/** One response as the client got it (redirects not followed) and the request the echo backend saw. */
+export function response(from: Client, to: Destination, status: number, extra: ResponseExtra = {}): ResponseExpectation {
+  return { type: 'response', from, to, status, ...extra };
+}
+
+/** A redirect answered by the proxy itself: this status and these parts of Location. */
+export function redirect(from: Client, to: Destination, status: number, location: LocationParts, extra: ResponseExtra = {}): ResponseExpectation {
+  return response(from, to, status, { location, ...extra });
+}
+
+/** routeAccepted for any mesh route kind (GRPCRoute has the same status.parents shape, GEP-1426). */
+export function meshRouteAccepted(kind: 'HTTPRoute' | 'GRPCRoute', route: string, parentService: string, ns: NsRole = 'app'): ConditionExpectation {
+  const c = routeAccepted(route, parentService, ns);
+  return { ...c, object: { ...c.object, kind } };
+}
+
+/** routeWaypoint for any mesh route kind. */
+export function meshRouteWaypoint(kind: 'HTTPRoute' | 'GRPCRoute', route: string, parentService: string, resolved: boolean, ns: NsRole = 'app'): ConditionExpectation {
+  const c = routeWaypoint(route, parentService, resolved, ns);
+  return { ...c, object: { ...c.object, kind } };
 }
 
 /** The status `claim` holds, and traffic shows what it promises (suites/status-truth.ts). */

@@ -5,7 +5,7 @@
 import type { Verdict } from '../traffic/verdict.ts';
 
 export const AREAS = [
-  'enrollment', 'routing', 'authorization', 'resilience', 'observability', 'ingress', 'interop', 'cleanup', 'status-truth',
+  'enrollment', 'routing', 'authorization', 'resilience', 'observability', 'ingress', 'interop', 'cleanup', 'mesh', 'status-truth',
 ] as const;
 export type Area = (typeof AREAS)[number];
 
@@ -32,6 +32,25 @@ export const FEATURES = {
   LoadBalancerIngress: 'ingress Gateway with a LoadBalancer address reachable from outside',
   IngressUseWaypoint: 'istio.io/ingress-use-waypoint on a Service',
   SidecarInterop: 'sidecar-injected clients calling services behind a waypoint',
+  // Gateway API's own feature names (kubernetes-sigs/gateway-api pkg/features/{mesh,httproute,grpcroute}.go),
+  // so that a vendor's Gateway API claim maps one to one.
+  Mesh: 'Gateway API Mesh: routes whose parentRef is a Service (core of MESH-HTTP and MESH-GRPC)',
+  HTTPRoute: 'Gateway API HTTPRoute (core)',
+  GRPCRoute: 'Gateway API GRPCRoute (core of MESH-GRPC)',
+  MeshClusterIPMatching: 'a mesh route applies by the Service address called, not the Host header',
+  MeshConsumerRoute: 'a route in the consumer\'s namespace for a Service in another namespace',
+  MeshHTTPRouteRewritePath: 'URLRewrite path (ReplaceFullPath, ReplacePrefixMatch) on mesh routes',
+  MeshHTTPRouteSchemeRedirect: 'RequestRedirect scheme on mesh routes',
+  MeshHTTPRouteRedirectPort: 'RequestRedirect port on mesh routes',
+  MeshHTTPRouteRedirectPath: 'RequestRedirect path (ReplaceFullPath, ReplacePrefixMatch) on mesh routes',
+  MeshHTTPRouteBackendRequestHeaderModification: 'RequestHeaderModifier on a backendRef of a mesh route',
+  MeshHTTPRouteQueryParamMatching: 'queryParams matches on mesh routes',
+  MeshHTTPRouteNamedRouteRule: 'the name field of an HTTPRouteRule on mesh routes',
+  HTTPRouteResponseHeaderModification: 'ResponseHeaderModifier filter',
+  HTTPRouteParentRefPort: 'port in a route\'s parentRef: the route applies to that Service port only',
+  HTTPRoute303RedirectStatusCode: 'RequestRedirect statusCode 303',
+  HTTPRoute307RedirectStatusCode: 'RequestRedirect statusCode 307',
+  HTTPRoute308RedirectStatusCode: 'RequestRedirect statusCode 308',
 } as const;
 export type Feature = keyof typeof FEATURES;
 export type Tier = 'core' | 'extended';
@@ -178,9 +197,39 @@ export interface StatusTruthExpectation {
   feature?: Feature;
 }
 
+/**
+ * One response, not followed when it is a redirect: its status, the backend that served it, the
+ * request the echo backend saw (path, headers) and response headers. null: the header is absent.
+ */
+export interface ResponseExpectation extends RequestOptions {
+  type: 'response';
+  from: Client;
+  to: Destination;
+  status: number;
+  /** The echo Deployment that answered (echo-v1, …); the echo body names it. */
+  backend?: string;
+  /** Parts of a redirect's Location header; a part left out is not compared. */
+  location?: LocationParts;
+  responseHeaders?: Record<string, string | null>;
+  /** Headers as the echo backend received them (comma-joined values compare as lists). */
+  requestHeaders?: Record<string, string | null>;
+  /** The path the echo backend received (after rewrites). */
+  backendPath?: string;
+  feature?: Feature;
+}
+
+export interface LocationParts {
+  scheme?: 'http' | 'https';
+  host?: string;
+  /** '' : no port in the Location (the scheme's default). */
+  port?: string;
+  path?: string;
+}
+
 export type Expectation =
   | StatusTruthExpectation
   | TrafficExpectation
+  | ResponseExpectation
   | AttemptsExpectation
   | SplitExpectation
   | ConditionExpectation

@@ -70,7 +70,12 @@ export const VERDICT_MARKERS: Marker[] = verdictMarkers(ENVOY_SIGNALS);
 
 export const CURL_EXIT = { ok: 0, couldNotResolve: 6, refused: 7, timeout: 28, reset: 56 } as const;
 
-export function classify(r: RequestRecord, s: WaypointSignals = ENVOY_SIGNALS): Verdict {
+/** Under Istio's Envoy signals (the default when a run names no implementation). */
+export function classify(r: RequestRecord): Verdict {
+  return classifyWith(r, ENVOY_SIGNALS);
+}
+
+export function classifyWith(r: RequestRecord, s: WaypointSignals): Verdict {
   if (r.exitCode === CURL_EXIT.reset) return 'denied-l4';
   if (r.exitCode === CURL_EXIT.timeout) return 'timeout';
   if (r.exitCode !== CURL_EXIT.ok) return 'other';

@@ -24,7 +24,8 @@ export function parseScript(script: string): ParsedScript {
   const count = /while \[ "\$n" -lt (\d+) \]/.exec(script)?.[1];
   const curlLine = /w=\$\(curl -sS -o "\$b" -D "\$h" (.*) 2>"\$e"\); rc=\$\?/.exec(script)?.[1];
   if (!count || !curlLine) throw new Error('model: unrecognised batch script');
-  const args = parse(curlLine).map(String);
+  // An escaped ? or * comes back as a glob entry holding the literal word (the shell does not expand it).
+  const args = parse(curlLine).map((a) => (typeof a === 'object' && 'pattern' in a ? a.pattern : String(a)));
   const call: CurlCall = { url: '', method: 'GET', headers: {}, maxTimeSec: 10 };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];

@@ -10,6 +10,7 @@ import type { MutantName } from './mutations.ts';
 import { evaluate, type RequestAttrs } from './policy.ts';
 import { keyOf, type Objects } from './store.ts';
 import { ENVOY_WAYPOINT, flavourOf, type WaypointFlavour } from './implementations.ts';
+import { routeRequest, withResponseHeaders } from './routes.ts';
 
 export interface Reply {
   exitCode: number;
@@ -102,14 +103,16 @@ export class Dataplane {
   request(caller: Caller, url: string, method: string, headers: Record<string, string>, maxTimeSec: number): Reply {
     const u = new URL(url);
     const port = Number(u.port || 80);
-    const req: AppRequest = { method, path: u.pathname + u.search, headers: lower(headers), host: `${u.hostname}:${port}` };
+    const hostHeader = lower(headers).host;
+    const req: AppRequest = { method, path: u.pathname + u.search, headers: lower(headers), host: hostHeader ?? `${u.hostname}:${port}` };
     const base = 0.001 + this.rng.next() * 0.004;
     let resp: Reply;
     const podByIp = [...this.objs.values()].find((o) => o.kind === 'Pod' && o.status?.podIP === u.hostname);
     if (podByIp) {
       resp = this.toPod(caller, podByIp, port, req, undefined);
     } else {
-      const [name, ns = caller.namespace] = u.hostname.split('.');
+      const addressed = this.mut.has('route-by-host-header') && hostHeader ? hostHeader.split(':')[0] : u.hostname;
+      const [name, ns = caller.namespace] = addressed.split('.');
       const svc = this.service(name, ns);
       if (!svc) return curlError(6, `curl: (6) Could not resolve host: ${u.hostname}`, base);
       if (!(svc.spec?.ports ?? []).some((p: { port: number }) => p.port === port)) {
@@ -233,7 +236,7 @@ export class Dataplane {
       return finish(this.deliver(fwdIdentity, target.pod, { ...req, headers }, flavour));
     }
     const svc = target.svc!;
-    const routed = this.route(svc, { ...req, headers }, flavour);
+    const routed = this.route(svc, target.port, { ...req, headers }, flavour);
     if ('reply' in routed) return finish(routed.reply);
     const endpoints = target.pod && !routed.changed ? [target.pod] : this.readyPods(routed.backend.metadata.namespace!, routed.selector);
     if (endpoints.length === 0) return finish(http(503, flavour.bodies.noHealthy, 0.001));
@@ -241,14 +244,14 @@ export class Dataplane {
       const pod = this.rng.pick(endpoints);
       const again = this.mut.has('waypoint-traversed-twice') ? this.secondWaypoint(wp, pod) : undefined;
       if (again) return this.throughWaypoint({ identity: fwdIdentity, namespace: wp.metadata.namespace!, captured: true }, again, { pod, port: target.port }, { ...req, headers: routed.headers });
-      return this.deliver(fwdIdentity, pod, { ...req, headers: routed.headers }, flavour, routed.delaySec, routed.timeoutSec);
+      return this.deliver(fwdIdentity, pod, { ...req, path: routed.path ?? req.path, headers: routed.headers }, flavour, routed.delaySec, routed.timeoutSec);
     };
     let reply = attempt();
     for (let retries = 0; retries < routed.retry.attempts && reply.exitCode === 0 && routed.retry.codes.includes(reply.httpCode); retries++) {
       const again = attempt();
       reply = { ...again, timeSec: reply.timeSec + again.timeSec };
     }
-    return finish(reply);
+    return finish({ ...reply, headers: withResponseHeaders(reply.headers, routed.responseHeaders ?? [], this.mut) });
   }
 
   /** The mutant's second hop: the endpoint's own workload waypoint, which ztunnel skips for traffic from a waypoint. */
@@ -258,30 +261,19 @@ export class Dataplane {
   }
 
   /** HTTPRoute with a Service parent first, else VirtualService (Envoy only), else the Service itself. */
-  private route(svc: KubeObject, req: AppRequest, flavour: WaypointFlavour):
-    | { reply: Reply }
-    | { backend: KubeObject; selector: Record<string, string>; headers: Record<string, string>; delaySec: number; timeoutSec?: number; changed: boolean; retry: RetryPolicy } {
+  private route(svc: KubeObject, port: number, req: AppRequest, flavour: WaypointFlavour): { reply: Reply } | Routed {
     const ns = svc.metadata.namespace!;
-    // The mutant applies a route to every Service behind the waypoint, not only its parent.
-    const anyService = this.mut.has('route-applies-to-all-services');
-    const routes = [...this.objs.values()].filter((r) => r.kind === 'HTTPRoute' && r.metadata.namespace === ns &&
-      (r.spec?.parentRefs ?? []).some((p: { kind?: string; group?: string; name: string }) => p.kind === 'Service' && (anyService || p.name === svc.metadata.name)));
-    if (routes.length > 0) {
-      const rules = routes.flatMap((r) => r.spec?.rules ?? []);
-      const rule = this.mut.has('header-match-ignored') ? rules[0] : rules.find((r) => httpRouteMatches(r, req));
-      if (!rule) return { reply: http(404, flavour.bodies.routeNotFound, 0.001) };
-      const headers = { ...req.headers };
-      for (const f of rule.filters ?? []) {
-        if (f.type === 'RequestHeaderModifier') {
-          for (const h of [...(f.requestHeaderModifier?.add ?? []), ...(f.requestHeaderModifier?.set ?? [])]) headers[h.name.toLowerCase()] = h.value;
-        }
-      }
-      const refs: { name: string; weight?: number }[] = rule.backendRefs ?? [];
-      const chosen = this.pickWeighted(refs.map((b) => [b.name, b.weight ?? 1] as const));
-      const backend = this.service(chosen, ns);
+    const decided = routeRequest(this.objs.values(), svc, port, req, this.mut, (e) => this.pickWeighted(e));
+    if (decided?.kind === 'answer') return { reply: { ...http(decided.status, decided.body, 0.001), headers: decided.headers } };
+    if (decided) {
+      const { rule } = decided;
+      const backend = this.service(decided.backend, ns);
       if (!backend) return { reply: http(500, 'backend not found', 0.001) };
       const retry = this.mut.has('retries-ignored') ? flavour.defaultRetry : httpRouteRetry(rule.retry, flavour.defaultRetry);
-      return { backend, selector: backend.spec.selector, headers, delaySec: 0, timeoutSec: parseDuration(rule.timeouts?.request), changed: true, retry };
+      return {
+        backend, selector: backend.spec.selector, headers: decided.headers, path: decided.path, responseHeaders: decided.responseHeaders,
+        delaySec: 0, timeoutSec: parseDuration(rule.timeouts?.request), changed: true, retry,
+      };
     }
     const vs = flavour.istioApis && [...this.objs.values()].find((v) => v.kind === 'VirtualService' && v.metadata.namespace === ns &&
       (v.spec?.hosts ?? []).some((h: string) => h === svc.metadata.name || h.startsWith(`${svc.metadata.name}.${ns}`)));
@@ -331,6 +323,19 @@ export class Dataplane {
     const caller: Caller = { identity: `cluster.local/ns/${ns}/sa/${gw.metadata.name}-istio`, namespace: ns, captured: true, ingressGateway: true };
     return this.request(caller, `http://${backendRef.name}.${ns}:${backendRef.port}${u.pathname}`, method, { ...headers, 'x-request-id': 'ingress' }, maxTimeSec);
   }
+}
+
+interface Routed {
+  backend: KubeObject;
+  selector: Record<string, string>;
+  headers: Record<string, string>;
+  /** The path after an HTTPRoute URLRewrite; absent: unchanged. */
+  path?: string;
+  responseHeaders?: Parameters<typeof withResponseHeaders>[1];
+  delaySec: number;
+  timeoutSec?: number;
+  changed: boolean;
+  retry: RetryPolicy;
 }
 
 interface VsRule {

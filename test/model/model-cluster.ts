@@ -123,7 +123,7 @@ export class ModelCluster implements Cluster {
       }
     }
     for (const pol of this.store.list('AuthorizationPolicy')) changed = setStatus(pol, { conditions: policyConditions(pushed, pol, this.mut) }) || changed;
-    for (const route of this.store.list('HTTPRoute')) changed = setStatus(route, { parents: routeParents(pushed, route, this.mut) }) || changed;
+    for (const route of [...this.store.list('HTTPRoute'), ...this.store.list('GRPCRoute')]) changed = setStatus(route, { parents: routeParents(pushed, route, this.mut) }) || changed;
     return changed;
   }
 

@@ -44,6 +44,21 @@ export const MUTANTS = {
   'sidecar-bypasses-waypoint': { area: 'interop', breaks: 'sidecar clients skip the destination waypoint' },
   'route-applies-to-all-services': { area: 'status-truth', breaks: 'an HTTPRoute attached to one Service changes traffic to every Service behind the same waypoint' },
   'workload-traffic-unserved': { area: 'status-truth', breaks: 'a waypoint Programmed for workload traffic has no route for pod-addressed requests' },
+  'prefix-not-segment': { area: 'mesh', breaks: 'a PathPrefix match compares characters, not path segments (/v2 matches /v2example)' },
+  'query-match-ignored': { area: 'mesh', breaks: 'HTTPRoute queryParams matches are ignored' },
+  'match-precedence-ignored': { area: 'mesh', breaks: 'the first matching rule wins instead of the most specific match' },
+  'parent-port-ignored': { area: 'mesh', breaks: 'a route whose parentRef names a port applies to every port of the Service' },
+  'response-header-ignored': { area: 'mesh', breaks: 'ResponseHeaderModifier filters are not applied' },
+  'header-add-overwrites': { area: 'mesh', breaks: 'RequestHeaderModifier add replaces an existing value instead of appending' },
+  'backend-filters-ignored': { area: 'mesh', breaks: 'filters on a backendRef are not applied' },
+  'named-rule-dropped': { area: 'mesh', breaks: 'an HTTPRoute with a named rule is not applied' },
+  'redirect-status-ignored': { area: 'mesh', breaks: 'RequestRedirect always answers 302 whatever its statusCode' },
+  'redirect-path-ignored': { area: 'mesh', breaks: 'RequestRedirect path modifiers are ignored: Location keeps the request path' },
+  'redirect-port-ignored': { area: 'mesh', breaks: 'RequestRedirect port is ignored' },
+  'redirect-scheme-ignored': { area: 'mesh', breaks: 'RequestRedirect scheme is ignored' },
+  'rewrite-ignored': { area: 'mesh', breaks: 'URLRewrite path is ignored: the backend sees the original path' },
+  'route-by-host-header': { area: 'mesh', breaks: 'the mesh route is chosen by the Host header instead of the Service address called' },
+  'grpc-route-status-never-set': { area: 'mesh', breaks: 'GRPCRoutes with a Service parent get no status.parents entry' },
 } as const satisfies Record<string, { area: Area; breaks: string }>;
 
 export type MutantName = keyof typeof MUTANTS;

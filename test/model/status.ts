@@ -54,6 +54,7 @@ export function policyConditions(objs: Objects, policy: KubeObject, mut: Readonl
 /** One status.parents entry per Service parent (mesh routes). */
 export function routeParents(objs: Objects, route: KubeObject, mut: ReadonlySet<MutantName>) {
   if (mut.has('route-status-never-set')) return [];
+  if (mut.has('grpc-route-status-never-set') && route.kind === 'GRPCRoute') return [];
   const ns = route.metadata.namespace!;
   const parents: { group?: string; kind?: string; name: string; port?: number }[] = route.spec?.parentRefs ?? [];
   return parents.filter((p) => p.kind === 'Service').map((p) => {

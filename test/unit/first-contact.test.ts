@@ -155,6 +155,13 @@ describe('first contact: bad input', () => {
     writeFileSync(file, '');
     userError(() => prepareReportDir(path.join(file, 'report')), /cannot write there \(ENOTDIR\)/);
   });
+  it('a --report-dir that holds an earlier run\'s files: refused, nothing deleted', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'report.yaml'), 'old: true\n');
+    userError(() => prepareReportDir(dir), /is not empty/);
+    expect(readFileSync(path.join(dir, 'report.yaml'), 'utf8')).to.equal('old: true\n');
+    expect(() => prepareReportDir(path.join(dir, 'new'))).not.to.throw();
+  });
   it('an implementation file whose fields have the wrong types', () => {
     const file = path.join(tmp(), 'impl.yaml');
     const good = 'organization: o\nproject: p\nversion: "1"\nurl: u\ngatewayClassName: g\nfeatures: [Waypoint]\n';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadImplementation, runOptionsFrom, unknownFindings } from '../../harness/report/implementation.ts';
-import { classify, ENVOY_SIGNALS } from '../../harness/traffic/verdict.ts';
+import { classifyWith, ENVOY_SIGNALS } from '../../harness/traffic/verdict.ts';
 import type { RequestRecord } from '../../harness/traffic/curl.ts';
 import { mismatch, unprovablePath } from '../../harness/checks/traffic.ts';
 import { direct, svc, traffic, viaWaypoint } from '../../harness/scenario/dsl.ts';
@@ -49,12 +49,12 @@ describe('implementation files', () => {
 describe('verdicts under agentgateway signals', () => {
   const agw = loadImplementation(AGW).signals!;
   it('a denial is 403 "authorization failed" and nothing else; Envoy\'s RBAC body is no agentgateway denial', () => {
-    expect(classify(rec({ httpCode: 403, markers: { rbac: 'authorization failed' } }), agw)).to.equal('denied-l7');
-    expect(classify(rec({ httpCode: 403 }), agw)).to.equal('other');
+    expect(classifyWith(rec({ httpCode: 403, markers: { rbac: 'authorization failed' } }), agw)).to.equal('denied-l7');
+    expect(classifyWith(rec({ httpCode: 403 }), agw)).to.equal('other');
     expect(new RegExp(agw.deniedL7.body).test('RBAC: access denied')).to.equal(false);
     expect(new RegExp(agw.deniedL7.body).test('authorization failed')).to.equal(true);
     expect(new RegExp(agw.gatewayTimeout.body).test('upstream request timeout')).to.equal(false);
-    expect(classify(rec({ httpCode: 418, markers: { fault: 'fault filter abort' } }), agw)).to.equal('other');
+    expect(classifyWith(rec({ httpCode: 418, markers: { fault: 'fault filter abort' } }), agw)).to.equal('other');
   });
 
   it('a bare path check cannot be proven without a per-request header; the route marker proves it', () => {

@@ -1,0 +1,229 @@
+/**
+ * Gateway API's mesh conformance tests (kubernetes-sigs/gateway-api v1.6.0 conformance/tests/mesh/,
+ * profiles MESH-HTTP and MESH-GRPC), on waypoints: every route's parentRef is a Service bound to a
+ * waypoint, so the waypoint is the proxy that applies it. The behaviours are upstream's; the
+ * manifests and requests are this suite's own. docs/gateway-api-mesh.md maps test names to ids.
+ */
+import {
+  apply, defineScenario, meshRouteAccepted, meshRouteWaypoint, namespace, podIP, redirect, response, routeAccepted,
+  split, step, svc, useWaypoint, viaWaypoint, ECHO_BACKEND,
+} from '../harness/scenario/dsl.ts';
+import type { Expectation, Feature, Scenario, Step } from '../harness/scenario/types.ts';
+import { SRC } from './sources.ts';
+
+const GW = (file: string) => `kubernetes-sigs/gateway-api conformance/tests/mesh/${file} (v1.6.0)`;
+const FILTERS = 'kubernetes-sigs/gateway-api apis/v1/httproute_types.go (HTTPRouteMatch precedence, HTTPRequestRedirectFilter, HTTPURLRewriteFilter, HTTPHeaderFilter)';
+const ISTIO_CONVERSION = 'istio/istio pilot/pkg/config/kube/gateway/conversion.go (HTTPRoute filters to Envoy routes, applied by the waypoint)';
+
+const enrolled = [useWaypoint(namespace(), 'waypoint')];
+
+/** A scenario of one Gateway API mesh test: bind the namespace to the waypoint, apply the route, check it. */
+function meshScenario(s: {
+  id: string; description: string; features: Feature[]; tier: 'core' | 'extended'; test: string; fixture: string;
+  route: string; parent: string; kind?: 'HTTPRoute' | 'GRPCRoute'; checks: Expectation[]; extraSteps?: Step[];
+}): Scenario {
+  const kind = s.kind ?? 'HTTPRoute';
+  return defineScenario({
+    id: `mesh/${s.id}`, area: 'mesh', description: s.description, features: ['Waypoint', 'Mesh', ...s.features], tier: s.tier,
+    source: [GW(s.test), SRC.meshRouteStatus, FILTERS, ISTIO_CONVERSION],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step(`apply ${s.fixture}`, [...enrolled, apply(`mesh/${s.fixture}`)], [
+        meshRouteAccepted(kind, s.route, s.parent),
+        meshRouteWaypoint(kind, s.route, s.parent, true),
+        ...s.checks,
+      ]),
+      ...(s.extraSteps ?? []),
+    ],
+  });
+}
+
+const echo = (path = '/') => svc('echo', { path });
+const EXAMPLE = 'example.org';
+
+export default [
+  defineScenario({
+    id: 'mesh/basic',
+    area: 'mesh',
+    description: 'A client in the mesh reaches a Service bound to a waypoint, with no route configured',
+    features: ['Waypoint', 'Mesh'],
+    tier: 'core',
+    source: [GW('mesh-basic.go'), SRC.waypointDocs],
+    workloads: { app: ['echo'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [step('no route', enrolled, [viaWaypoint('sleep', svc('echo')), response('sleep', svc('echo-v1'), 200, { backend: 'echo-v1' })])],
+  }),
+  meshScenario({
+    id: 'simple-same-namespace', test: 'httproute-simple-same-namespace.go', tier: 'core', features: ['HTTPRoute'],
+    description: 'One HTTPRoute in the Service\'s namespace sends all of the Service\'s traffic to one backend',
+    fixture: 'simple-same-namespace.yaml', route: 'echo-to-v1', parent: 'echo',
+    checks: [response('sleep', echo(), 200, { backend: 'echo-v1' })],
+  }),
+  meshScenario({
+    id: 'frontend', test: 'mesh-frontend.go', tier: 'extended', features: ['HTTPRoute', 'HTTPRouteResponseHeaderModification'],
+    description: 'A route applies to callers of its Service, not to callers of the Service\'s pod address',
+    fixture: 'frontend.yaml', route: 'echo-v2-marked', parent: 'echo-v2',
+    checks: [
+      response('sleep', svc('echo-v2'), 200, { backend: 'echo-v2', responseHeaders: { 'X-Wpt-Frontend': 'echo-v2' } }),
+      response('sleep', podIP('echo-v2'), 200, { backend: 'echo-v2', responseHeaders: { 'X-Wpt-Frontend': null } }),
+    ],
+  }),
+  meshScenario({
+    id: 'frontend-hostname', test: 'mesh-frontend-hostname.go', tier: 'extended',
+    features: ['HTTPRoute', 'HTTPRouteResponseHeaderModification', 'MeshClusterIPMatching'],
+    description: 'The route is chosen by the Service address called, whatever the Host header says',
+    fixture: 'frontend.yaml', route: 'echo-v2-marked', parent: 'echo-v2',
+    checks: [
+      response('sleep', svc('echo-v2'), 200, { headers: { Host: 'echo-v1' }, backend: 'echo-v2', responseHeaders: { 'X-Wpt-Frontend': 'echo-v2' } }),
+      response('sleep', svc('echo-v1'), 200, { headers: { Host: 'echo-v2' }, backend: 'echo-v1', responseHeaders: { 'X-Wpt-Frontend': null } }),
+    ],
+  }),
+  meshScenario({
+    id: 'ports', test: 'mesh-ports.go', tier: 'extended',
+    features: ['HTTPRoute', 'HTTPRouteParentRefPort', 'HTTPRouteResponseHeaderModification'],
+    description: 'A route whose parentRef names a port applies to that Service port only; without a port, to all',
+    fixture: 'ports.yaml', route: 'echo-port-8081', parent: 'echo-two-ports',
+    checks: [
+      routeAccepted('echo-v2-any-port', 'echo-v2'),
+      response('sleep', svc('echo-two-ports', { port: 8081 }), 200, { backend: 'echo-v1', responseHeaders: { 'X-Wpt-Port-Route': 'port-8081' } }),
+      response('sleep', svc('echo-two-ports', { port: 8080 }), 200, { backend: 'echo-v1', responseHeaders: { 'X-Wpt-Port-Route': null } }),
+      response('sleep', svc('echo-v2'), 200, { backend: 'echo-v2', responseHeaders: { 'X-Wpt-Port-Route': 'any-port' } }),
+    ],
+  }),
+  meshScenario({
+    id: 'traffic-split', test: 'mesh-split.go', tier: 'core', features: ['HTTPRoute'],
+    description: 'One Service split by path between two versions',
+    fixture: 'traffic-split.yaml', route: 'echo-split-by-path', parent: 'echo',
+    checks: [response('sleep', echo('/first'), 200, { backend: 'echo-v1' }), response('sleep', echo('/second'), 200, { backend: 'echo-v2' })],
+  }),
+  meshScenario({
+    id: 'httproute-weight', test: 'httproute-weight.go', tier: 'core', features: ['HTTPRoute'],
+    description: 'Weighted backends 70/30, decided by the suite\'s sequential split test (not a tolerance band)',
+    fixture: 'weight-70-30.yaml', route: 'echo-70-30', parent: 'echo',
+    checks: [split('sleep', echo(), { 'echo-v1': 70, 'echo-v2': 30, 'echo-v3': 0 }, ECHO_BACKEND)],
+  }),
+  meshScenario({
+    id: 'matching', test: 'httproute-matching.go', tier: 'core', features: ['HTTPRoute'],
+    description: 'Path prefix (whole segments) and header matches choose the backend; the most specific match wins',
+    fixture: 'matching.yaml', route: 'echo-by-path-or-header', parent: 'echo',
+    checks: [
+      response('sleep', echo('/'), 200, { backend: 'echo-v1' }),
+      response('sleep', echo('/other'), 200, { backend: 'echo-v1' }),
+      response('sleep', echo('/'), 200, { backend: 'echo-v1', headers: { 'X-Wpt-Track': 'stable' } }),
+      response('sleep', echo('/beta'), 200, { backend: 'echo-v2' }),
+      response('sleep', echo('/beta/'), 200, { backend: 'echo-v2' }),
+      response('sleep', echo('/beta/item'), 200, { backend: 'echo-v2' }),
+      response('sleep', echo('/'), 200, { backend: 'echo-v2', headers: { 'X-Wpt-Track': 'beta' } }),
+      response('sleep', echo('/betamax'), 200, { backend: 'echo-v1' }),
+      response('sleep', echo('/other/beta/item'), 200, { backend: 'echo-v1' }),
+    ],
+  }),
+  meshScenario({
+    id: 'query-param-matching', test: 'httproute-query-param-matching.go', tier: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteQueryParamMatching'],
+    description: 'Query parameters choose the backend; no matching rule means 404; an Exact path with the parameter wins over the parameter alone',
+    fixture: 'query-param-matching.yaml', route: 'echo-by-query', parent: 'echo',
+    checks: [
+      response('sleep', echo('/?fruit=apple'), 200, { backend: 'echo-v1' }),
+      response('sleep', echo('/?fruit=pear'), 200, { backend: 'echo-v2' }),
+      response('sleep', echo('/?fruit=apple&colour=red'), 200, { backend: 'echo-v1' }),
+      response('sleep', echo('/?fruit=applepear'), 404),
+      response('sleep', echo('/?colour=red'), 404),
+      response('sleep', echo('/'), 404),
+      response('sleep', echo('/exact?fruit=plum'), 200, { backend: 'echo-v1' }),
+      response('sleep', echo('/other?fruit=plum'), 200, { backend: 'echo-v2' }),
+    ],
+  }),
+  meshScenario({
+    id: 'named-rule', test: 'httproute-named-rule.go', tier: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteNamedRouteRule'],
+    description: 'A route with a named and an unnamed rule applies both',
+    fixture: 'named-rule.yaml', route: 'echo-named-rule', parent: 'echo',
+    checks: [response('sleep', echo('/with-name'), 200, { backend: 'echo-v1' }), response('sleep', echo('/without-name'), 200, { backend: 'echo-v2' })],
+  }),
+  meshScenario({
+    id: 'request-header-modifier', test: 'httproute-request-header-modifier.go', tier: 'core', features: ['HTTPRoute'],
+    description: 'RequestHeaderModifier on a rule: set overwrites, add appends to an existing value, remove deletes',
+    fixture: 'request-header-modifier.yaml', route: 'echo-request-headers', parent: 'echo',
+    checks: headerChecks('from-route'),
+  }),
+  meshScenario({
+    id: 'backend-request-header-modifier', test: 'httproute-request-header-modifier.go', tier: 'extended',
+    features: ['HTTPRoute', 'MeshHTTPRouteBackendRequestHeaderModification'],
+    description: 'RequestHeaderModifier on a backendRef: set overwrites, add appends, remove deletes',
+    fixture: 'backend-request-header-modifier.yaml', route: 'echo-backend-request-headers', parent: 'echo',
+    checks: headerChecks('from-backend'),
+  }),
+  meshScenario({
+    id: 'redirect-host-and-status', test: 'httproute-redirect-host-and-status.go', tier: 'core', features: ['HTTPRoute'],
+    description: 'The waypoint answers a redirect to another host itself, 302 by default or the status asked (301); the client does not follow it',
+    fixture: 'redirect-host-and-status.yaml', route: 'echo-redirect-host', parent: 'echo',
+    checks: [
+      redirect('sleep', echo('/to-other-host'), 302, { host: EXAMPLE, path: '/to-other-host' }),
+      redirect('sleep', echo('/moved-for-good'), 301, { host: EXAMPLE, path: '/moved-for-good' }),
+    ],
+  }),
+  ...([303, 307, 308] as const).map((code) => meshScenario({
+    id: `redirect-${code}`, test: `httproute-${code}-redirect.go`, tier: 'extended', features: ['HTTPRoute', `HTTPRoute${code}RedirectStatusCode`],
+    description: `A redirect answered with status ${code}`,
+    fixture: `redirect-${code}.yaml`, route: `echo-redirect-${code}`, parent: 'echo',
+    checks: [redirect('sleep', echo(`/status-${code}`), code, { host: EXAMPLE, path: `/status-${code}` })],
+  })),
+  meshScenario({
+    id: 'redirect-path', test: 'httproute-redirect-path.go', tier: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteRedirectPath'],
+    description: 'Redirects that replace a path prefix or the whole path, alone or with a host or a status',
+    fixture: 'redirect-path.yaml', route: 'echo-redirect-path', parent: 'echo',
+    checks: [
+      redirect('sleep', echo('/old-prefix/lemon'), 302, { path: '/new-prefix/lemon' }),
+      redirect('sleep', echo('/whole/old/path'), 302, { path: '/whole-new-path' }),
+      redirect('sleep', echo('/path-and-host'), 302, { host: EXAMPLE, path: '/elsewhere' }),
+      redirect('sleep', echo('/path-and-status'), 301, { path: '/moved' }),
+    ],
+  }),
+  meshScenario({
+    id: 'redirect-port', test: 'httproute-redirect-port.go', tier: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteRedirectPort'],
+    description: 'Redirects to another port, alone or with a host or a status',
+    fixture: 'redirect-port.yaml', route: 'echo-redirect-port', parent: 'echo',
+    checks: [
+      redirect('sleep', echo('/port-only'), 302, { port: '8443', path: '/port-only' }),
+      redirect('sleep', echo('/port-and-host'), 302, { host: EXAMPLE, port: '8443' }),
+      redirect('sleep', echo('/port-and-status'), 301, { port: '8443' }),
+    ],
+  }),
+  meshScenario({
+    id: 'redirect-scheme', test: 'httproute-redirect-scheme.go', tier: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteSchemeRedirect'],
+    description: 'Redirects to https, alone or with a host or a status',
+    fixture: 'redirect-scheme.yaml', route: 'echo-redirect-scheme', parent: 'echo',
+    checks: [
+      redirect('sleep', echo('/scheme-only'), 302, { scheme: 'https', path: '/scheme-only' }),
+      redirect('sleep', echo('/scheme-and-host'), 302, { scheme: 'https', host: EXAMPLE }),
+      redirect('sleep', echo('/scheme-and-status'), 301, { scheme: 'https' }),
+    ],
+  }),
+  meshScenario({
+    id: 'rewrite-path', test: 'httproute-rewrite-path.go', tier: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteRewritePath'],
+    description: 'URLRewrite changes the path the backend receives: a prefix replaced, a prefix stripped, the whole path replaced',
+    fixture: 'rewrite-path.yaml', route: 'echo-rewrite-path', parent: 'echo',
+    checks: [
+      response('sleep', echo('/api/v1/items'), 200, { backend: 'echo-v1', backendPath: '/v1/items' }),
+      response('sleep', echo('/strip/three'), 200, { backend: 'echo-v1', backendPath: '/three' }),
+      response('sleep', echo('/strip'), 200, { backend: 'echo-v1', backendPath: '/' }),
+      response('sleep', echo('/fixed/any/thing'), 200, { backend: 'echo-v1', backendPath: '/the-one-path' }),
+    ],
+  }),
+  meshScenario({
+    id: 'grpcroute-weight', test: 'grpcroute-weight.go', tier: 'core', features: ['GRPCRoute'], kind: 'GRPCRoute',
+    description: 'A weighted GRPCRoute on a Service is accepted and bound to the waypoint (control-plane half; the data half needs a gRPC client, see docs/gateway-api-mesh.md)',
+    fixture: 'grpcroute-weight.yaml', route: 'echo-grpc-70-30', parent: 'echo',
+    checks: [],
+  }),
+];
+
+/** The header filter checks shared by the rule-level and backend-level variants. */
+function headerChecks(value: string): Expectation[] {
+  return [
+    response('sleep', echo('/set'), 200, { headers: { 'X-Wpt-Set': 'from-client', 'X-Wpt-Other': 'kept' }, requestHeaders: { 'X-Wpt-Set': value, 'X-Wpt-Other': 'kept' } }),
+    response('sleep', echo('/add'), 200, { headers: { 'X-Wpt-Add': 'from-client' }, requestHeaders: { 'X-Wpt-Add': `from-client,${value}` } }),
+    response('sleep', echo('/add'), 200, { requestHeaders: { 'X-Wpt-Add': value } }),
+    response('sleep', echo('/remove'), 200, { headers: { 'X-Wpt-Remove': 'from-client', 'X-Wpt-Other': 'kept' }, requestHeaders: { 'X-Wpt-Remove': null, 'X-Wpt-Other': 'kept' } }),
+  ];
+}

@@ -1,0 +1,248 @@
+/**
+ * A real control plane on this machine (test equipment): Kubernetes from source under kwok with
+ * simulated nodes, Istio ambient installed by istioctl, istiod as a local process whose admission
+ * webhooks are live, and a stand-in for istio-cni's enrollment mark (limits: cni-rules.ts).
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as k8s from '@kubernetes/client-node';
+import { execa } from 'execa';
+import { UserError } from '../../harness/cli/errors.ts';
+import { KubeCluster, loadKubeConfig } from '../../harness/cluster/kube.ts';
+import type { KubeObject } from '../../harness/cluster/types.ts';
+import { sha256File } from '../../harness/digest.ts';
+import { cacheDir, cachePathFor } from '../../harness/platform/download.ts';
+import { installGatewayApi } from '../../harness/platform/install.ts';
+import { Teardown } from '../../harness/platform/teardown.ts';
+import { gatewayApiFor } from '../../harness/platform/versions.ts';
+import { CLUSTER_TIMING, waitFor } from '../../harness/wait.ts';
+import { binaryPath, downloadModule, ensureBinary, goDirective, goVersionAtLeast, installedGo } from './gobuild.ts';
+import { addHosts, removeHosts } from './hosts.ts';
+import { configMapFiles, istiodProcess, readinessUrl } from './istiod.ts';
+import { BINARIES, ISTIO_SOURCE, type Binaries, type BinaryKey } from './pins.ts';
+import { cmdlineOf, isRunning, records, startDaemon, stopDaemon } from './processes.ts';
+import { rewriteWebhooks, webhookHosts } from './webhooks.ts';
+import { downNode, NODE, nodePaths, upNode } from '../real/node.ts';
+
+export const CLUSTER_NAME = 'wpt-cp';
+const SIMULATED_NODES = 2;
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export function stateDir(): string {
+  return process.env.WPT_CONTROLPLANE_STATE ?? path.join(os.homedir(), '.local', 'state', 'waypoint-conformance', 'controlplane');
+}
+
+const paths = (state = stateDir()) => ({
+  kubeconfig: path.join(state, 'kubeconfig'),
+  kwokWorkdir: path.join(state, 'kwok'),
+  kwokCluster: path.join(state, 'kwok', 'clusters', CLUSTER_NAME),
+  istiodWorkdir: path.join(state, 'istiod'),
+});
+
+type Log = (line: string) => void;
+
+/** Refuses where it cannot run, before anything is built or changed. */
+export async function preflight(): Promise<void> {
+  if (process.platform !== 'linux') throw new UserError(`the real control plane runs on Linux only (this is ${process.platform})`, 'use a Linux machine or VM');
+  if (process.getuid?.() !== 0) throw new UserError('the real control plane needs root (it edits /etc/hosts so the webhooks reach the local istiod)', 'run it as root, e.g. in a CI container or with sudo');
+  const have = await installedGo();
+  const need = goDirective(readFileSync((await downloadModule(ISTIO_SOURCE)).GoMod, 'utf8'));
+  if (!goVersionAtLeast(have, need)) throw new UserError(`Go ${have} is too old: the pinned modules need Go >= ${need}`, `install Go ${need} or newer`);
+}
+
+export async function buildAll(log: Log): Promise<Binaries> {
+  const out = {} as Binaries;
+  for (const key of Object.keys(BINARIES) as BinaryKey[]) out[key] = await ensureBinary(BINARIES[key], log);
+  return out;
+}
+
+function kwokctl(bin: Binaries, args: string[]) {
+  return execa(bin.kwokctl, ['--name', CLUSTER_NAME, ...args], { env: { ...process.env, KWOK_WORKDIR: paths().kwokWorkdir }, all: true });
+}
+
+/** The binaries' version as the Istio build stamped it ("1.31-dev"). */
+async function istioVersion(bin: Binaries): Promise<string> {
+  const { stdout } = await execa(bin.istioctl, ['version', '--remote=false', '-o', 'json']);
+  return (JSON.parse(stdout) as { clientVersion: { version: string } }).clientVersion.version;
+}
+
+/**
+ * The harness installs the pinned, checksummed Gateway API CRDs from its download cache. They are
+ * put there from the Go module proxy's copy of the same release (the bytes the pins were made
+ * from, scripts/pin-upstream.ts); the harness verifies them against the pins before use.
+ */
+export async function seedGatewayApiCache(version: string, dir = cacheDir()): Promise<void> {
+  const pin = gatewayApiFor(version);
+  const mod = await downloadModule({ module: 'sigs.k8s.io/gateway-api', version: pin.version });
+  for (const f of pin.files) {
+    const target = cachePathFor(f.url, dir);
+    if (existsSync(target)) continue;
+    const source = path.join(mod.Dir, 'config/crd/experimental', path.basename(target));
+    if (sha256File(source) !== f.sha256) throw new Error(`${source} does not match its pin ${f.sha256}`);
+    mkdirSync(path.dirname(target), { recursive: true });
+    copyFileSync(source, target);
+  }
+}
+
+async function replaceObject(kc: k8s.KubeConfig, obj: KubeObject): Promise<void> {
+  await k8s.KubernetesObjectApi.makeApiClient(kc).replace(obj as k8s.KubernetesObject);
+}
+
+async function pointWebhooksAtLocalIstiod(cluster: KubeCluster, kc: k8s.KubeConfig, log: Log): Promise<void> {
+  const rewritten: KubeObject[] = [];
+  for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+    for (const cfg of await cluster.list('admissionregistration.k8s.io/v1', kind)) {
+      const next = rewriteWebhooks(cfg);
+      if (!next) continue;
+      await replaceObject(kc, next);
+      rewritten.push(next);
+      log(`${kind} ${cfg.metadata.name} → ${(next.webhooks as { clientConfig: { url: string } }[]).map((w) => w.clientConfig.url).join(', ')}`);
+    }
+  }
+  addHosts(webhookHosts(rewritten));
+}
+
+async function startIstiod(cluster: KubeCluster, bin: Binaries, log: Log): Promise<void> {
+  const deployment = await cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'istio-system', name: 'istiod' });
+  if (!deployment) throw new Error('istioctl install created no istiod Deployment');
+  const configMaps = await cluster.list('v1', 'ConfigMap', { namespace: 'istio-system' });
+  const dir = paths().istiodWorkdir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(configMapFiles(deployment, configMaps))) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  }
+  const spec = istiodProcess(deployment, paths().kubeconfig);
+  if (spec.skipped.length) log(`istiod env not set outside a pod: ${spec.skipped.join(', ')}`);
+  const rec = startDaemon(stateDir(), 'istiod', bin.pilotDiscovery, spec.args, { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), ...spec.env } });
+  const url = readinessUrl(deployment);
+  await waitFor(`istiod ready (${url}; log ${rec.log})`, async () => {
+    if (!isRunning(rec)) throw new Error(`istiod exited; see ${rec.log}`);
+    const res = await fetch(url).catch(() => undefined);
+    return res?.ok ? true : undefined;
+  }, CLUSTER_TIMING);
+}
+
+const INVALID_VIRTUAL_SERVICE = {
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  metadata: { name: 'wpt-controlplane-validation-probe', namespace: 'default' },
+  spec: { hosts: ['probe.example'], http: [{ route: [{ destination: { host: '' } }] }] },
+};
+
+/** Server-side dry run of an invalid VirtualService: the rejection message, or undefined if accepted. */
+export async function validationRejection(kc: k8s.KubeConfig): Promise<string | undefined> {
+  try {
+    await k8s.KubernetesObjectApi.makeApiClient(kc).create(INVALID_VIRTUAL_SERVICE, undefined, 'All');
+    return undefined;
+  } catch (err) {
+    const body = (err as { body?: string }).body;
+    const message = body ? (JSON.parse(body) as { message?: string }).message : (err as Error).message;
+    return message ?? String(err);
+  }
+}
+
+/** istiod switches its validation webhooks to failurePolicy Fail once it has seen itself reject config. */
+export async function validationFailsClosed(cluster: KubeCluster): Promise<boolean> {
+  const cfgs = await cluster.list('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration');
+  const hooks = cfgs.flatMap((c) => (c.webhooks ?? []) as { name: string; failurePolicy?: string }[]).filter((w) => w.name.endsWith('validation.istio.io'));
+  return hooks.length > 0 && hooks.every((w) => w.failurePolicy === 'Fail');
+}
+
+function startCniStandin(): void {
+  const script = path.join(REPO, 'test/controlplane/cni-standin.ts');
+  startDaemon(stateDir(), 'cni-standin', process.execPath, ['--import', 'tsx', script, paths().kubeconfig], { cwd: REPO, env: { ...process.env } as Record<string, string> });
+}
+
+export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>) => Promise<T>, opts: { realNode?: boolean } = {}): Promise<string> {
+  await preflight();
+  if (existsSync(stateDir())) await down(log, { quiet: true });
+  mkdirSync(stateDir(), { recursive: true });
+  const bin = await step('binaries (built from the Go module proxy, cached)', () => buildAll(log));
+  const version = await istioVersion(bin);
+  const p = paths();
+  await step(`kwok cluster ${CLUSTER_NAME} (kube-apiserver ${BINARIES.kubeApiserver.pin.version}, ${SIMULATED_NODES} simulated nodes)`, async () => {
+    await kwokctl(bin, ['create', 'cluster', '--runtime', 'binary', '--kubeconfig', p.kubeconfig, '--wait', '120s',
+      '--etcd-binary', bin.etcd, '--kube-apiserver-binary', bin.kubeApiserver, '--kube-controller-manager-binary', bin.kubeControllerManager,
+      '--kube-scheduler-binary', bin.kubeScheduler, '--kwok-controller-binary', bin.kwok]);
+    await kwokctl(bin, ['scale', 'node', '--replicas', String(SIMULATED_NODES)]);
+  });
+  const kc = loadKubeConfig(p.kubeconfig, undefined);
+  const cluster = new KubeCluster(kc);
+  await step('Gateway API CRDs (the harness\'s pinned set)', async () => {
+    await seedGatewayApiCache(version);
+    await installGatewayApi({
+      cluster, kubeconfig: p.kubeconfig, context: kc.getCurrentContext(), istioVersion: version, kindNetwork: false,
+      teardown: new Teardown(), timing: CLUSTER_TIMING, runId: 'controlplane', log,
+    });
+  });
+  await step(`istioctl install --set profile=ambient (Istio ${version})`, () =>
+    execa(bin.istioctl, ['install', '--kubeconfig', p.kubeconfig, '--set', 'profile=ambient', '--set', 'values.pilot.env.PILOT_ENABLE_AGENTGATEWAY=true', '-y'], { all: true }));
+  await step('admission webhooks → local istiod', () => pointWebhooksAtLocalIstiod(cluster, kc, log));
+  await step('istiod as a local process', () => startIstiod(cluster, bin, log));
+  await step('istio-cni stand-in (enrollment mark only)', async () => startCniStandin());
+  const message = await step('validation fails closed (invalid VirtualService rejected by istiod)', async () => {
+    const rejected = await waitFor('istiod rejects an invalid VirtualService', () => validationRejection(kc), CLUSTER_TIMING);
+    await waitFor('validation webhook failurePolicy Fail', async () => ((await validationFailsClosed(cluster)) ? true : undefined), CLUSTER_TIMING);
+    return rejected;
+  });
+  log(`  ${message}`);
+  if (opts.realNode) await step(`real node ${NODE.name} (containerd, kubelet, kube-proxy)`, () => upNode(stateDir(), p.kubeconfig, log));
+  return p.kubeconfig;
+}
+
+/** PIDs kwokctl recorded for the cluster's components, with their command lines. */
+function kwokPids(): { pid: number; argv: string[] }[] {
+  const dir = path.join(paths().kwokCluster, 'pids');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).map((f) => Number(readFileSync(path.join(dir, f), 'utf8').trim())).filter(Number.isInteger)
+    .map((pid) => ({ pid, argv: cmdlineOf(pid) ?? [] })).filter((p) => p.argv.length > 0);
+}
+
+export async function down(log: Log, opts: { quiet?: boolean } = {}): Promise<string[]> {
+  const failures = existsSync(nodePaths(stateDir()).dir) ? await downNode(stateDir(), paths().kubeconfig, log) : [];
+  for (const rec of records(stateDir())) log(`${rec.name} (pid ${rec.pid}): ${await stopDaemon(stateDir(), rec)}`);
+  const p = paths();
+  if (existsSync(p.kwokCluster)) {
+    const before = kwokPids();
+    const kwokctlBin = binaryPath(BINARIES.kwokctl);
+    const r = await execa(kwokctlBin, ['--name', CLUSTER_NAME, 'delete', 'cluster'], { env: { ...process.env, KWOK_WORKDIR: p.kwokWorkdir }, reject: false, all: true });
+    log(`kwok cluster ${CLUSTER_NAME}: ${r.exitCode === 0 ? 'deleted' : `delete failed: ${r.all}`}`);
+    for (const left of before.filter((b) => JSON.stringify(cmdlineOf(b.pid)) === JSON.stringify(b.argv))) {
+      process.kill(left.pid, 'SIGKILL');
+      log(`killed leftover ${left.argv[0]} (pid ${left.pid})`);
+    }
+  } else if (!opts.quiet) {
+    log(`kwok cluster ${CLUSTER_NAME}: not present`);
+  }
+  if (removeHosts()) log('hosts entries removed');
+  rmSync(stateDir(), { recursive: true, force: true });
+  return failures;
+}
+
+export interface Status {
+  lines: string[];
+  running: boolean;
+}
+
+export async function status(): Promise<Status> {
+  const lines: string[] = [];
+  const p = paths();
+  const daemons = records(stateDir());
+  for (const rec of daemons) lines.push(`${rec.name}: ${isRunning(rec) ? `running (pid ${rec.pid}, log ${rec.log})` : 'NOT running'}`);
+  const kwok = kwokPids();
+  lines.push(existsSync(p.kwokCluster) ? `kwok cluster ${CLUSTER_NAME}: ${kwok.length} component processes (${kwok.map((k) => path.basename(k.argv[0])).join(', ')})` : `kwok cluster ${CLUSTER_NAME}: not present`);
+  let answers = false;
+  if (existsSync(p.kubeconfig)) {
+    const cluster = new KubeCluster(loadKubeConfig(p.kubeconfig, undefined));
+    const v = await cluster.serverVersion().catch((e: Error) => `does not answer (${e.message})`);
+    answers = v.startsWith('v');
+    lines.push(`kube-apiserver: ${v}`);
+    if (answers) lines.push(`validation fails closed: ${await validationFailsClosed(cluster)}`);
+    lines.push(`export KUBECONFIG=${p.kubeconfig}`);
+  }
+  return { lines, running: answers && daemons.length > 0 && daemons.every(isRunning) };
+}

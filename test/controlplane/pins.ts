@@ -1,0 +1,51 @@
+/**
+ * What the real control plane is built from: Go modules the Go module proxy serves, pinned.
+ * Test equipment (npm run controlplane), not product. Checked on 2026-11-23 (see
+ * /work/shared/real-control-plane.md in the project notes): istio.io/istio is served only at its
+ * latest pseudo-version; tags and older pseudo-versions are refused.
+ */
+
+export interface ModulePin {
+  module: string;
+  version: string;
+}
+
+export const ETCD: ModulePin = { module: 'go.etcd.io/etcd/server/v3', version: 'v3.6.8' };
+export const KUBERNETES: ModulePin = { module: 'k8s.io/kubernetes', version: 'v1.36.3' };
+export const KWOK: ModulePin = { module: 'sigs.k8s.io/kwok', version: 'v0.8.0' };
+export const ISTIO_SOURCE: ModulePin = { module: 'istio.io/istio', version: 'v0.0.0-20260827124520-eed52ebb66ad' };
+
+export interface BinarySpec {
+  /** File name in the cache. */
+  name: string;
+  /** Go package to build. */
+  pkg: string;
+  pin: ModulePin;
+}
+
+const k8s = (name: string): BinarySpec => ({ name, pkg: `k8s.io/kubernetes/cmd/${name}`, pin: KUBERNETES });
+
+export const BINARIES = {
+  etcd: { name: 'etcd', pkg: ETCD.module, pin: ETCD },
+  kubeApiserver: k8s('kube-apiserver'),
+  kubeControllerManager: k8s('kube-controller-manager'),
+  kubeScheduler: k8s('kube-scheduler'),
+  kwok: { name: 'kwok', pkg: 'sigs.k8s.io/kwok/cmd/kwok', pin: KWOK },
+  kwokctl: { name: 'kwokctl', pkg: 'sigs.k8s.io/kwok/cmd/kwokctl', pin: KWOK },
+  pilotDiscovery: { name: 'pilot-discovery', pkg: 'istio.io/istio/pilot/cmd/pilot-discovery', pin: ISTIO_SOURCE },
+  istioctl: { name: 'istioctl', pkg: 'istio.io/istio/istioctl/cmd/istioctl', pin: ISTIO_SOURCE },
+} satisfies Record<string, BinarySpec>;
+
+export type BinaryKey = keyof typeof BINARIES;
+export type Binaries = Record<BinaryKey, string>;
+
+/** With --real-node: a real worker node (kubelet, kube-proxy) from the same Kubernetes wrapper module. */
+export const NODE_BINARIES = {
+  kubelet: k8s('kubelet'),
+  kubeProxy: k8s('kube-proxy'),
+} satisfies Record<string, BinarySpec>;
+
+export type NodeBinaries = Record<keyof typeof NODE_BINARIES, string>;
+
+/** Debian packages the real node is made of (containerd 1.6 works with kubelet 1.36). */
+export const NODE_PACKAGES = ['containerd', 'runc', 'containernetworking-plugins', 'debootstrap', 'nftables', 'iptables', 'conntrack', 'iproute2'];

@@ -1,0 +1,175 @@
+/**
+ * HTTPRoute on a Service parent, as a waypoint applies it (Gateway API v1 HTTPRoute semantics,
+ * kubernetes-sigs/gateway-api apis/v1/httproute_types.go; mesh behaviour per GEP-1426 and the
+ * conformance/tests/mesh tests): the most specific match over every route attached to the Service
+ * port wins, then the rule's filters (request/response headers, redirect, rewrite) and the chosen
+ * backendRef's own filters.
+ */
+import type { KubeObject } from '../../harness/cluster/types.ts';
+import type { AppRequest } from './apps.ts';
+import type { MutantName } from './mutations.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Rule = any;
+type Match = any;
+
+export interface Forward {
+  kind: 'forward';
+  rule: Rule;
+  backend: string;
+  headers: Record<string, string>;
+  path: string;
+  responseHeaders: HeaderFilter[];
+}
+export interface Answer {
+  kind: 'answer';
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+export type Decision = Forward | Answer;
+
+interface HeaderFilter {
+  set?: { name: string; value: string }[];
+  add?: { name: string; value: string }[];
+  remove?: string[];
+}
+
+interface Candidate {
+  route: KubeObject;
+  rule: Rule;
+  ruleIndex: number;
+  match: Match;
+  path: { type: string; value: string };
+}
+
+/** Routes whose parentRef is this Service (and this port, when the parentRef names one). */
+export function attachedRoutes(objs: Iterable<KubeObject>, svc: KubeObject, port: number, mut: ReadonlySet<MutantName>): KubeObject[] {
+  return [...objs].filter((r) => r.kind === 'HTTPRoute' && r.metadata.namespace === svc.metadata.namespace &&
+    // route-applies-to-all-services (status-truth): a route changes every Service behind the waypoint, not only its parent.
+    (r.spec?.parentRefs ?? []).some((p: { kind?: string; name: string; port?: number }) => p.kind === 'Service' &&
+      (p.name === svc.metadata.name || mut.has('route-applies-to-all-services')) &&
+      (p.port === undefined || p.port === port || mut.has('parent-port-ignored'))) &&
+    !(mut.has('named-rule-dropped') && (r.spec?.rules ?? []).some((x: Rule) => x.name)));
+}
+
+function pathOnly(p: string): string {
+  return p.split('?')[0];
+}
+
+function pathMatches(m: { type: string; value: string }, path: string, mut: ReadonlySet<MutantName>): boolean {
+  if (m.type === 'Exact') return path === m.value;
+  if (m.type === 'RegularExpression') return new RegExp(`^(?:${m.value})$`).test(path);
+  const prefix = m.value.replace(/\/+$/, '');
+  if (mut.has('prefix-not-segment')) return path.startsWith(prefix);
+  return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
+}
+
+function query(path: string): URLSearchParams {
+  return new URLSearchParams(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
+}
+
+function matches(c: Candidate, req: AppRequest, mut: ReadonlySet<MutantName>): boolean {
+  const m = c.match;
+  if (!pathMatches(c.path, pathOnly(req.path), mut)) return false;
+  if (m.method && m.method !== req.method) return false;
+  const headersOk = (m.headers ?? []).every((h: { name: string; value: string; type?: string }) => {
+    const got = req.headers[h.name.toLowerCase()];
+    return h.type === 'RegularExpression' ? got !== undefined && new RegExp(h.value).test(got) : got === h.value;
+  });
+  if (!headersOk) return false;
+  if (mut.has('query-match-ignored')) return true;
+  const q = query(req.path);
+  return (m.queryParams ?? []).every((p: { name: string; value: string }) => q.get(p.name) === p.value);
+}
+
+/** Gateway API precedence: Exact path, longest prefix, method, most headers, most query params, oldest route, rule order. */
+function precedence(a: Candidate, b: Candidate): number {
+  const exact = (c: Candidate) => (c.path.type === 'Exact' ? 1 : 0);
+  const keys: ((c: Candidate) => number)[] = [
+    exact, (c) => c.path.value.length, (c) => (c.match.method ? 1 : 0), (c) => (c.match.headers ?? []).length, (c) => (c.match.queryParams ?? []).length,
+  ];
+  for (const k of keys) if (k(a) !== k(b)) return k(b) - k(a);
+  const age = (c: Candidate) => c.route.metadata.creationTimestamp ?? '';
+  if (age(a) !== age(b)) return age(a) < age(b) ? -1 : 1;
+  return `${a.route.metadata.name}/${a.ruleIndex}`.localeCompare(`${b.route.metadata.name}/${b.ruleIndex}`);
+}
+
+function candidates(routes: KubeObject[]): Candidate[] {
+  return routes.flatMap((route) => (route.spec?.rules ?? []).flatMap((rule: Rule, ruleIndex: number) => {
+    const ms: Match[] = rule.matches?.length ? rule.matches : [{}];
+    return ms.map((match) => ({ route, rule, ruleIndex, match, path: match.path ?? { type: 'PathPrefix', value: '/' } }));
+  }));
+}
+
+export function applyHeaderFilter(headers: Record<string, string>, f: HeaderFilter | undefined, mut: ReadonlySet<MutantName>): Record<string, string> {
+  const out = { ...headers };
+  for (const h of f?.set ?? []) out[h.name.toLowerCase()] = h.value;
+  for (const h of f?.add ?? []) {
+    const k = h.name.toLowerCase();
+    out[k] = out[k] !== undefined && !mut.has('header-add-overwrites') ? `${out[k]},${h.value}` : h.value;
+  }
+  for (const name of f?.remove ?? []) delete out[name.toLowerCase()];
+  return out;
+}
+
+/** ReplacePrefixMatch keeps what follows the matched prefix; ReplaceFullPath replaces the whole path. */
+function modifiedPath(mod: { type: string; replaceFullPath?: string; replacePrefixMatch?: string }, path: string, matched: Candidate): string {
+  if (mod.type === 'ReplaceFullPath') return mod.replaceFullPath ?? path;
+  const prefix = matched.path.value.replace(/\/+$/, '');
+  let rest = path.slice(prefix.length);
+  const replacement = mod.replacePrefixMatch ?? '/';
+  if (replacement.endsWith('/') && rest.startsWith('/')) rest = rest.slice(1);
+  return `${replacement}${rest}` || '/';
+}
+
+const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443 };
+
+function redirectAnswer(f: Rule, req: AppRequest, matched: Candidate, mut: ReadonlySet<MutantName>): Answer {
+  const [reqHost, reqPort] = req.host.split(':');
+  const scheme: string = (!mut.has('redirect-scheme-ignored') && f.scheme) || 'http';
+  const host: string = f.hostname ?? reqHost;
+  // No port and no scheme: the port the request was sent to; a scheme alone implies its well-known port.
+  const port: number = (!mut.has('redirect-port-ignored') && f.port) || (f.scheme ? DEFAULT_PORTS[scheme] : Number(reqPort || 80));
+  const portPart = port === DEFAULT_PORTS[scheme] ? '' : `:${port}`;
+  const path = f.path && !mut.has('redirect-path-ignored') ? modifiedPath(f.path, pathOnly(req.path), matched) : pathOnly(req.path);
+  const status = mut.has('redirect-status-ignored') ? 302 : (f.statusCode ?? 302);
+  return { kind: 'answer', status, headers: { location: `${scheme}://${host}${portPart}${path}` }, body: '' };
+}
+
+/** What the waypoint does with a request to this Service port, or undefined when no route is attached. */
+export function routeRequest(
+  objs: Iterable<KubeObject>, svc: KubeObject, port: number, req: AppRequest, mut: ReadonlySet<MutantName>,
+  pick: (entries: readonly (readonly [number, number])[]) => number,
+): Decision | undefined {
+  const routes = attachedRoutes(objs, svc, port, mut);
+  if (routes.length === 0) return undefined;
+  const all = candidates(routes);
+  const ordered = mut.has('match-precedence-ignored') ? all : [...all].sort(precedence);
+  const chosen = mut.has('header-match-ignored') ? all[0] : ordered.find((c) => matches(c, req, mut));
+  if (!chosen) return { kind: 'answer', status: 404, headers: {}, body: 'route not found' };
+  let headers = req.headers;
+  let path = req.path;
+  const responseHeaders: HeaderFilter[] = [];
+  for (const f of chosen.rule.filters ?? []) {
+    if (f.type === 'RequestHeaderModifier') headers = applyHeaderFilter(headers, f.requestHeaderModifier, mut);
+    if (f.type === 'ResponseHeaderModifier' && !mut.has('response-header-ignored')) responseHeaders.push(f.responseHeaderModifier);
+    if (f.type === 'RequestRedirect') return redirectAnswer(f.requestRedirect, req, chosen, mut);
+    if (f.type === 'URLRewrite' && f.urlRewrite?.path && !mut.has('rewrite-ignored')) {
+      const q = req.path.includes('?') ? req.path.slice(req.path.indexOf('?')) : '';
+      path = modifiedPath(f.urlRewrite.path, pathOnly(req.path), chosen) + q;
+    }
+  }
+  const refs: { name: string; weight?: number; filters?: Rule[] }[] = chosen.rule.backendRefs ?? [];
+  if (refs.length === 0) return { kind: 'answer', status: 500, headers: {}, body: 'no backendRefs' };
+  const ref = refs[pick(refs.map((b, i) => [i, b.weight ?? 1] as const))];
+  if (!mut.has('backend-filters-ignored')) {
+    for (const f of ref.filters ?? []) if (f.type === 'RequestHeaderModifier') headers = applyHeaderFilter(headers, f.requestHeaderModifier, mut);
+  }
+  return { kind: 'forward', rule: chosen.rule, backend: ref.name, headers, path, responseHeaders };
+}
+
+/** Response headers after the rule's ResponseHeaderModifier filters. */
+export function withResponseHeaders(headers: Record<string, string>, filters: HeaderFilter[], mut: ReadonlySet<MutantName>): Record<string, string> {
+  return filters.reduce((h, f) => applyHeaderFilter(h, f, mut), headers);
+}
