@@ -13,10 +13,10 @@ export default [
     tier: 'core',
     source: [SRC.cleanup, SRC.waypointBinding],
     workloads: { app: ['echo'] },
-    manifests: ['common/waypoint.yaml'],
+    manifests: ['common/waypoint.yaml', 'common/echo-route-marker.yaml'],
     steps: [
-      step('enrolled', [useWaypoint(namespace(), 'waypoint')], [viaWaypoint('sleep', svc('echo'))]),
-      step('label removed', [useWaypoint(namespace(), null)], [direct('sleep', svc('echo'))]),
+      step('enrolled', [useWaypoint(namespace(), 'waypoint')], [viaWaypoint('sleep', svc('echo'), { routeMarker: 'echo-route' })]),
+      step('label removed', [useWaypoint(namespace(), null)], [direct('sleep', svc('echo'), { routeMarker: null })]),
     ],
   }),
   defineScenario({

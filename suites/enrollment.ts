@@ -81,10 +81,10 @@ export default [
     tier: 'core',
     source: [SRC.waypointDocs, SRC.waypointBinding],
     workloads: { app: ['echo'] },
-    manifests: ['common/waypoint-for-service.yaml'],
+    manifests: ['common/waypoint-for-service.yaml', 'common/echo-route-marker.yaml'],
     steps: [
       step('label the namespace', [useWaypoint(namespace(), 'waypoint')], [
-        viaWaypoint('sleep', svc('echo')),
+        viaWaypoint('sleep', svc('echo'), { routeMarker: 'echo-route' }),
         direct('sleep', podIP('echo-v2')),
       ]),
     ],
@@ -147,10 +147,10 @@ export default [
     tier: 'core',
     source: [SRC.addWorkloads, SRC.waypointBinding],
     workloads: { app: ['echo'] },
-    manifests: ['common/waypoint.yaml'],
+    manifests: ['common/waypoint.yaml', 'common/echo-route-marker.yaml'],
     steps: [
       step('namespace labelled, echo-v2 opted out', [useWaypoint(namespace(), 'waypoint'), useWaypoint(service('echo-v2'), 'none')], [
-        viaWaypoint('sleep', svc('echo')),
+        viaWaypoint('sleep', svc('echo'), { routeMarker: 'echo-route' }),
         direct('sleep', svc('echo-v2')),
       ]),
       step('removing the opt-out brings it back', [useWaypoint(service('echo-v2'), null)], [

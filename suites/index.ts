@@ -9,7 +9,8 @@ import ingress from './ingress.ts';
 import interop from './interop.ts';
 import cleanup from './cleanup.ts';
 import mesh from './mesh.ts';
+import statusTruth from './status-truth.ts';
 
 export const CATALOGUE: Scenario[] = [
-  ...enrollment, ...routing, ...authorization, ...resilience, ...observability, ...ingress, ...interop, ...cleanup, ...mesh,
+  ...enrollment, ...routing, ...authorization, ...resilience, ...observability, ...ingress, ...interop, ...cleanup, ...mesh, ...statusTruth,
 ];

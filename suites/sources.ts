@@ -42,5 +42,8 @@ export const SRC = {
   gatewayDeployment: 'istio/istio pilot/pkg/config/kube/gateway/deploymentcontroller.go',
   sidecarInterop: 'istio/istio.io content/en/docs/ambient/usage/add-workloads/index.md (pods inside the mesh in sidecar mode)',
   sidecarToWaypoint: 'istio/istio pilot/pkg/xds/endpoints/endpoint_builder.go (sidecars and ingress tunnel to the destination waypoint)',
+  agentgatewayDocs: 'istio/istio.io content/en/docs/ambient/usage/agentgateway/index.md (Istio APIs such as AuthorizationPolicy are not applied to agentgateway proxies)',
+  agentgatewayRoutes: 'istio/istio pilot/pkg/config/kube/agentgateway/route_collections.go (whether a Service-parent route is scoped to its parent is unconfirmed upstream: this scenario decides it)',
+  agentgatewayBindings: 'istio/istio pilot/pkg/config/kube/agentgateway/waypoint_collections.go (BuildWaypointServiceBindings: configuration for Services only)',
   ambientIngress: 'istio/istio.io content/en/docs/ambient/getting-started/deploy-sample-app/index.md',
 } as const;

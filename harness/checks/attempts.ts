@@ -8,13 +8,15 @@ import { judgeAttempts, parseRequestLog, type LoggedRequest } from '../traffic/b
 import { describeRecord } from '../traffic/verdict.ts';
 import { podsOfDeployment } from '../cluster/workloads.ts';
 import { converge, waitFor, WaitTimeout, type Observation } from '../wait.ts';
-import { failOnTimeout, type CheckContext, type CheckKind } from './check.ts';
+import { CheckNotSupported, failOnTimeout, type CheckContext, type CheckKind } from './check.ts';
 import { destName, resolveUrl, send, specFor } from './requests.ts';
 
 export const attemptsCheck: CheckKind<AttemptsExpectation> = {
   plane: 'data',
   title: (e) => `${e.from} → ${destName(e.to)} (${JSON.stringify(e.headers ?? {})}) gets ${e.status}; ${e.backend.deployment} sees each request ${e.perRequest}x`,
   async run(ctx, e) {
+    // Attempts are told apart by the request id the proxy keeps across retries (Envoy's X-Request-Id).
+    if (!ctx.signals.l7Header) throw new CheckNotSupported(`${ctx.signals.name} adds no documented per-request id, so the backend cannot tell retries from requests`);
     let requests = 0;
     const observe = async (): Promise<Observation> => {
       const path = `${e.to.path.replace(/\/$/, '')}/wpt-attempts-${randomBytes(4).toString('hex')}`;

@@ -7,6 +7,7 @@ import type { Cluster } from '../cluster/types.ts';
 import type { Expectation, NsRole } from '../scenario/types.ts';
 import type { SplitTestConfig } from '../stats/split-test.ts';
 import type { Batch, TrafficEngine } from '../traffic/engine.ts';
+import type { WaypointSignals } from '../traffic/verdict.ts';
 import { WaitTimeout, type Timing } from '../wait.ts';
 
 /** Control-plane checks read what controllers write; data-plane checks send traffic. */
@@ -26,6 +27,8 @@ export interface CheckContext {
   batchSize: number;
   maxTimeSec: number;
   splitConfig: SplitTestConfig;
+  /** What the implementation under test answers (denials, timeouts) and leaves on forwarded requests. */
+  signals: WaypointSignals;
   /** Keeps raw batches for a failed scenario's diagnostics. */
   keep(batch: Batch): void;
 }
@@ -48,6 +51,9 @@ export class CheckFailed extends Error {
     super(message);
   }
 }
+
+/** The implementation gives no signal this check could measure: the check says so instead of passing. */
+export class CheckNotSupported extends Error {}
 
 /** A deadline passed while waiting for the expected state: that is the implementation's failure. */
 export async function failOnTimeout<T>(requests: () => number, work: () => Promise<T>): Promise<T> {

@@ -13,6 +13,7 @@ import { presentCheck } from './present.ts';
 import { rejectedCheck } from './rejected.ts';
 import { responseCheck } from './response.ts';
 import { splitCheck } from './split.ts';
+import { statusTruthCheck } from './status-truth.ts';
 import { trafficCheck } from './traffic.ts';
 
 type Registry = { [K in Expectation['type']]: CheckKind<Extract<Expectation, { type: K }>> };
@@ -27,6 +28,7 @@ const CHECKS: Registry = {
   present: presentCheck,
   rejected: rejectedCheck,
   metric: metricCheck,
+  'status-truth': statusTruthCheck,
 };
 
 export function checkKind<E extends Expectation>(e: E): CheckKind<E> {

@@ -2,7 +2,7 @@
 import type { Destination, RequestOptions } from '../scenario/types.ts';
 import type { Marker, RequestSpec } from '../traffic/curl.ts';
 import type { Batch } from '../traffic/engine.ts';
-import { VERDICT_MARKERS } from '../traffic/verdict.ts';
+import { verdictMarkers, type WaypointSignals } from '../traffic/verdict.ts';
 import { podsOfDeployment } from '../cluster/workloads.ts';
 import { waitFor } from '../wait.ts';
 import type { CheckContext } from './check.ts';
@@ -10,12 +10,17 @@ import type { CheckContext } from './check.ts';
 /** A batch that did not come back whole: the exec or the client broke, not the implementation. */
 export class BatchIncomplete extends Error {}
 
-export const PATH_MARKERS: Marker[] = [
-  // Istio's own L7 signal: the server saw X-Request-Id (istio tests/integration/ambient/baseline_test.go).
-  { name: 'reqid', pattern: '"x-request-id": ?"', in: 'body' },
-  // The suite's neutral signal: the header the scenario's HTTPRoute adds.
-  { name: 'via', pattern: '"x-wpt-via": ?"[^"]*"', in: 'body' },
-];
+/**
+ * Proof of path: the implementation's own per-request L7 header where it has one (Envoy's
+ * X-Request-Id, istio tests/integration/ambient/baseline_test.go), and the suite's neutral signal,
+ * the header the scenario's HTTPRoute adds.
+ */
+export function pathMarkers(s: WaypointSignals): Marker[] {
+  return [
+    ...(s.l7Header ? [{ name: 'reqid', pattern: `"${s.l7Header.name}": ?"`, in: 'body' as const }] : []),
+    { name: 'via', pattern: '"x-wpt-via": ?"[^"]*"', in: 'body' },
+  ];
+}
 
 export function destName(d: Destination): string {
   switch (d.kind) {
@@ -48,7 +53,7 @@ export async function resolveUrl(ctx: CheckContext, d: Destination): Promise<str
 }
 
 export function specFor(ctx: CheckContext, url: string, o: RequestOptions, extra: Marker[] = []): RequestSpec {
-  return { url, method: o.method, headers: o.headers, maxTimeSec: ctx.maxTimeSec, markers: [...VERDICT_MARKERS, ...PATH_MARKERS, ...extra] };
+  return { url, method: o.method, headers: o.headers, maxTimeSec: ctx.maxTimeSec, markers: [...verdictMarkers(ctx.signals), ...pathMarkers(ctx.signals), ...extra] };
 }
 
 export async function send(ctx: CheckContext, from: string, to: Destination, spec: RequestSpec, count: number): Promise<Batch> {

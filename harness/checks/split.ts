@@ -4,7 +4,7 @@
  */
 import type { SplitExpectation } from '../scenario/types.ts';
 import type { RequestRecord, RequestSpec } from '../traffic/curl.ts';
-import { classify, describeRecord } from '../traffic/verdict.ts';
+import { classifyWith, describeRecord } from '../traffic/verdict.ts';
 import { SplitTest } from '../stats/split-test.ts';
 import { converge, type Converged, type Observation } from '../wait.ts';
 import { CheckFailed, failOnTimeout, type CheckContext, type CheckKind, type Measured } from './check.ts';
@@ -31,7 +31,7 @@ async function warmUp(run: SplitRun): Promise<Converged> {
   const warm = async (): Promise<Observation> => {
     const batch = await send(ctx, e.from, e.to, run.spec, run.batchSize);
     run.requests += batch.records.length;
-    const names = batch.records.map((r) => backendOf(r, run.normalize) ?? `unidentified(${classify(r)})`);
+    const names = batch.records.map((r) => backendOf(r, run.normalize) ?? `unidentified(${classifyWith(r, ctx.signals)})`);
     const leaked = names.filter((n) => !positive.includes(n));
     if (leaked.length > 0) {
       seen = new Set();

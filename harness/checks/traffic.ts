@@ -1,17 +1,17 @@
 /** Every request gets the expected verdict, through (or around) the waypoint, N batches in a row. */
 import type { TrafficExpectation } from '../scenario/types.ts';
 import type { RequestRecord } from '../traffic/curl.ts';
-import { classify, describeRecord } from '../traffic/verdict.ts';
+import { classifyWith, describeRecord, ENVOY_SIGNALS, type WaypointSignals } from '../traffic/verdict.ts';
 import { converge, type Observation } from '../wait.ts';
-import { failOnTimeout, type CheckKind } from './check.ts';
+import { CheckNotSupported, failOnTimeout, type CheckKind } from './check.ts';
 import { destName, requestTitle, resolveUrl, send, specFor } from './requests.ts';
 
 /** Why one request does not meet the expectation, or undefined if it does. */
-export function mismatch(e: TrafficExpectation, r: RequestRecord): string | undefined {
-  const verdict = classify(r);
+export function mismatch(e: TrafficExpectation, r: RequestRecord, signals: WaypointSignals = ENVOY_SIGNALS): string | undefined {
+  const verdict = classifyWith(r, signals);
   const accepted: readonly string[] = typeof e.verdict === 'string' ? [e.verdict] : e.verdict;
   if (!accepted.includes(verdict)) return `verdict ${verdict}, expected ${accepted.join(' or ')}`;
-  if (e.via === 'waypoint' && !r.markers.reqid) return 'no X-Request-Id at the backend: the request did not pass an L7 proxy';
+  if (e.via === 'waypoint' && signals.l7Header && !r.markers.reqid) return `no ${headerName(signals.l7Header.name)} at the backend: the request did not pass an L7 proxy`;
   if (e.via === 'direct' && (r.markers.reqid || r.markers.via)) return 'the backend saw L7 proxy headers: the request passed a waypoint';
   if (e.routeMarker === null && r.markers.via) return `the route's header is still applied: ${r.markers.via}`;
   if (typeof e.routeMarker === 'string' && !r.markers.via?.includes(`"${e.routeMarker}"`)) {
@@ -19,6 +19,23 @@ export function mismatch(e: TrafficExpectation, r: RequestRecord): string | unde
   }
   if (e.minTimeSec !== undefined && r.timeSec < e.minTimeSec) return `took ${r.timeSec}s, expected at least ${e.minTimeSec}s`;
   return undefined;
+}
+
+/** x-request-id → X-Request-Id, as the header is usually written. */
+function headerName(lower: string): string {
+  return lower.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+}
+
+/**
+ * `via` needs the implementation's own per-request L7 header. Without one, only the scenario's route
+ * header proves the path: present (routeMarker "...") proves the waypoint, absent where the scenario
+ * has a route (routeMarker null) proves direct. A bare `via` is reported, never passed on silence.
+ */
+export function unprovablePath(e: TrafficExpectation, signals: WaypointSignals): string | undefined {
+  if (!e.via || signals.l7Header) return undefined;
+  if (e.via === 'waypoint' ? typeof e.routeMarker === 'string' : e.routeMarker === null) return undefined;
+  return `${signals.name} adds no documented per-request header that proves the path (${e.via}); ` +
+    'traversal is proven by the route-marker and waypoint-identity scenarios instead';
 }
 
 export const trafficCheck: CheckKind<TrafficExpectation> = {
@@ -29,12 +46,14 @@ export const trafficCheck: CheckKind<TrafficExpectation> = {
     return `${e.from} → ${destName(e.to)}${how ? ` (${how})` : ''} expects ${verdict}${e.via ? ` via ${e.via}` : ''}`;
   },
   async run(ctx, e) {
+    const unprovable = unprovablePath(e, ctx.signals);
+    if (unprovable) throw new CheckNotSupported(unprovable);
     const spec = specFor(ctx, await resolveUrl(ctx, e.to), e);
     let requests = 0;
     const observe = async (): Promise<Observation> => {
       const batch = await send(ctx, e.from, e.to, spec, ctx.batchSize);
       requests += batch.records.length;
-      const bad = batch.records.map((r) => [r, mismatch(e, r)] as const).filter(([, why]) => why);
+      const bad = batch.records.map((r) => [r, mismatch(e, r, ctx.signals)] as const).filter(([, why]) => why);
       if (bad.length === 0) return { ok: true, detail: `${batch.records.length} requests as expected` };
       return { ok: false, detail: bad.map(([r, why]) => `${why}: ${describeRecord(r)}`).join('; ') };
     };

@@ -1,10 +1,10 @@
 /** Reads a waypoint's own Prometheus counters (pilot-agent inside the distroless proxy image). */
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import type { Cluster } from '../cluster/types.ts';
+import type { WaypointSignals } from '../traffic/verdict.ts';
 
-// istio.io docs ambient/usage/egress-gateway reads waypoint stats this way; the ambient profile's
-// images have no shell or curl (istio pilot/cmd/pilot-agent "request" command).
-export const WAYPOINT_STATS_COMMAND = ['pilot-agent', 'request', 'GET', 'stats/prometheus'];
+// istio.io docs ambient/usage/egress-gateway reads Envoy waypoint stats with pilot-agent; the ambient
+// profile's images have no shell or curl. The reader comes from the implementation's signals.
 
 interface Family {
   name: string;
@@ -23,13 +23,13 @@ export function sumCounter(text: string, metric: string, labels: Record<string, 
 }
 
 export async function readCounter(
-  cluster: Cluster, namespace: string, waypoint: string, metric: string, labels: Record<string, string>,
+  cluster: Cluster, reader: NonNullable<WaypointSignals['metrics']>, namespace: string, waypoint: string, metric: string, labels: Record<string, string>,
 ): Promise<number> {
   const pods = await cluster.list('v1', 'Pod', { namespace, labelSelector: `gateway.networking.k8s.io/gateway-name=${waypoint}` });
   if (pods.length === 0) throw new Error(`no pods for waypoint ${namespace}/${waypoint}`);
   let total = 0;
   for (const p of pods) {
-    const res = await cluster.exec({ namespace, name: p.metadata.name, container: 'istio-proxy' }, WAYPOINT_STATS_COMMAND, 30_000);
+    const res = await cluster.exec({ namespace, name: p.metadata.name, container: reader.container }, reader.command, 30_000);
     if (res.exitCode !== 0) throw new Error(`reading stats from ${p.metadata.name} failed (exit ${res.exitCode}): ${res.stderr.slice(0, 200)}`);
     total += sumCounter(res.stdout, metric, labels);
   }

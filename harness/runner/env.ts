@@ -5,6 +5,7 @@ import type { Feature, NsRole } from '../scenario/types.ts';
 import type { Timing } from '../wait.ts';
 import type { Batch, TrafficEngine } from '../traffic/engine.ts';
 import type { OutsideClient } from '../traffic/outside.ts';
+import type { WaypointSignals } from '../traffic/verdict.ts';
 import type { Stopwatch } from './stopwatch.ts';
 
 /** What a run shares across scenarios. */
@@ -20,6 +21,8 @@ export interface RunEnv {
   /** curl --max-time per request. */
   maxTimeSec: number;
   supported: ReadonlySet<Feature>;
+  /** The implementation's answers and marks, from its claim file (Istio's Envoy waypoint by default). */
+  signals: WaypointSignals;
   /** The planes whose checks run; the others' checks are reported as not run. */
   planes: ReadonlySet<Plane>;
   /** Sends requests from outside the cluster (ingress scenarios). */

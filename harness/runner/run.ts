@@ -5,6 +5,7 @@ import { PLANES, type Plane } from '../checks/check.ts';
 import type { Feature, Scenario } from '../scenario/types.ts';
 import { DEFAULT_SPLIT_CONFIG } from '../stats/split-test.ts';
 import type { OutsideClient } from '../traffic/outside.ts';
+import { ENVOY_SIGNALS, type WaypointSignals } from '../traffic/verdict.ts';
 import type { Timing } from '../wait.ts';
 import type { Dumper, RunEnv } from './env.ts';
 import type { RunResult, ScenarioResult } from './results.ts';
@@ -14,6 +15,8 @@ export interface RunOptions {
   timing: Timing;
   supported: ReadonlySet<Feature>;
   gatewayClass: string;
+  /** The implementation's signals (ImplementationClaim.signals); Istio's Envoy waypoint when absent. */
+  signals?: WaypointSignals;
   outside: OutsideClient;
   log: (line: string) => void;
   planes?: ReadonlySet<Plane>;
@@ -37,6 +40,7 @@ export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
     batchSize: o.batchSize ?? 5,
     maxTimeSec: o.maxTimeSec ?? 6,
     supported: o.supported,
+    signals: o.signals ?? ENVOY_SIGNALS,
     planes: o.planes ?? new Set(PLANES),
     outside: o.outside,
     log: o.log,

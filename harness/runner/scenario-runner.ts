@@ -7,7 +7,7 @@ import { changesOf } from '../cluster/watch.ts';
 import type { Action, Expectation, Feature, LabelTarget, NsRole, Scenario, Step } from '../scenario/types.ts';
 import { TrafficEngine } from '../traffic/engine.ts';
 import { clockOf, waitFor, WaitTimeout } from '../wait.ts';
-import { CheckFailed, type CheckContext } from '../checks/check.ts';
+import { CheckFailed, CheckNotSupported, type CheckContext } from '../checks/check.ts';
 import { checkKind } from '../checks/registry.ts';
 import { Evidence, type RunEnv, type ScenarioScope } from './env.ts';
 import { applyAll as applyObjects, loadFixture, markOwned, substitute, type Vars } from '../manifests/manifests.ts';
@@ -118,7 +118,7 @@ function checkContext(scope: ScenarioScope): CheckContext {
   const { env } = scope;
   return {
     cluster: env.cluster, traffic: scope.traffic, timing: env.timing, namespaces: scope.namespaces, vars: scope.vars, runId: env.runId,
-    batchSize: env.batchSize, maxTimeSec: env.maxTimeSec, splitConfig: env.splitConfig, keep: (b) => scope.evidence.keep(b),
+    batchSize: env.batchSize, maxTimeSec: env.maxTimeSec, splitConfig: env.splitConfig, signals: env.signals, keep: (b) => scope.evidence.keep(b),
   };
 }
 
@@ -136,6 +136,7 @@ async function runCheck(scope: ScenarioScope, step: string, e: Expectation): Pro
     return { ...base, outcome: 'passed', detail: m.detail, requests: m.requests, ...(m.convergedMs !== undefined ? { convergedMs: m.convergedMs } : {}) };
   } catch (err) {
     if (err instanceof CheckFailed) return { ...base, outcome: 'failed', detail: err.message, requests: err.requests };
+    if (err instanceof CheckNotSupported) return { ...base, outcome: 'not-supported', detail: err.message, requests: 0 };
     return { ...base, outcome: 'error', detail: (err as Error).message, requests: 0 };
   }
 }

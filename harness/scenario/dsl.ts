@@ -1,7 +1,7 @@
 /** Small verbs that keep a scenario readable as a table. */
 import type {
   Action, AttemptsExpectation, BackendMarker, Client, ConditionExpectation, Destination, GoneExpectation, LabelTarget, MetricExpectation,
-  LocationParts, NsRole, RejectedExpectation, RequestOptions, ResponseExpectation, Scenario, SplitExpectation, Step, TrafficExpectation, Expectation,
+  LocationParts, NsRole, RejectedExpectation, RequestOptions, ResponseExpectation, Scenario, SplitExpectation, StatusTruthExpectation, Step, TrafficExpectation, Expectation,
 } from './types.ts';
 import type { Verdict } from '../traffic/verdict.ts';
 
@@ -223,4 +223,9 @@ export function meshRouteAccepted(kind: 'HTTPRoute' | 'GRPCRoute', route: string
 export function meshRouteWaypoint(kind: 'HTTPRoute' | 'GRPCRoute', route: string, parentService: string, resolved: boolean, ns: NsRole = 'app'): ConditionExpectation {
   const c = routeWaypoint(route, parentService, resolved, ns);
   return { ...c, object: { ...c.object, kind } };
+}
+
+/** The status `claim` holds, and traffic shows what it promises (suites/status-truth.ts). */
+export function statusTruth(claim: ConditionExpectation, shows: TrafficExpectation): StatusTruthExpectation {
+  return { type: 'status-truth', claim, shows };
 }

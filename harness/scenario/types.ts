@@ -5,7 +5,7 @@
 import type { Verdict } from '../traffic/verdict.ts';
 
 export const AREAS = [
-  'enrollment', 'routing', 'authorization', 'resilience', 'observability', 'ingress', 'interop', 'cleanup', 'mesh',
+  'enrollment', 'routing', 'authorization', 'resilience', 'observability', 'ingress', 'interop', 'cleanup', 'mesh', 'status-truth',
 ] as const;
 export type Area = (typeof AREAS)[number];
 
@@ -187,6 +187,17 @@ export interface AttemptsExpectation extends RequestOptions {
 }
 
 /**
+ * What the cluster says must be what traffic shows: once the status condition `claim` holds, every
+ * request of `shows` must get its verdict. A contradiction fails with both facts as evidence.
+ */
+export interface StatusTruthExpectation {
+  type: 'status-truth';
+  claim: ConditionExpectation;
+  shows: TrafficExpectation;
+  feature?: Feature;
+}
+
+/**
  * One response, not followed when it is a redirect: its status, the backend that served it, the
  * request the echo backend saw (path, headers) and response headers. null: the header is absent.
  */
@@ -216,6 +227,7 @@ export interface LocationParts {
 }
 
 export type Expectation =
+  | StatusTruthExpectation
   | TrafficExpectation
   | ResponseExpectation
   | AttemptsExpectation

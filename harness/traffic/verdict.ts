@@ -1,12 +1,16 @@
 /**
- * Verdict classification: what one request's outcome means. The signals come from upstream:
- * - denied-l4: ztunnel resets the connection; curl exits 56
- *   (istio.io content/en/docs/ambient/getting-started/enforce-auth-policies, snip ..._3_out).
- * - denied-l7: the waypoint answers 403 with body "RBAC: access denied"
- *   (same page; istio tests/integration/security/authz_test.go).
- * - unavailable: 503 from an L7 proxy whose upstream refused (istio tests/integration/ambient/baseline_test.go CheckDeny).
+ * Verdict classification: what one request's outcome means. Which body and status mean what is the
+ * implementation's, so the signals come from a profile the run chooses (the claim file's `signals`,
+ * or Istio's Envoy waypoint by default); a request never decides its own profile.
+ * Envoy waypoint (ENVOY_SIGNALS):
+ * - denied-l7: 403 with body "RBAC: access denied"
+ *   (istio.io content/en/docs/ambient/getting-started/enforce-auth-policies; istio tests/integration/security/authz_test.go).
  * - fault-abort: Envoy's fault filter answers the configured status with body "fault filter abort".
  * - gateway-timeout: a route timeout; Envoy answers 504 "upstream request timeout".
+ * Every implementation, ztunnel's and curl's own signals:
+ * - denied-l4: ztunnel resets the connection; curl exits 56
+ *   (istio.io content/en/docs/ambient/getting-started/enforce-auth-policies, snip ..._3_out).
+ * - unavailable: 503 from an L7 proxy whose upstream refused (istio tests/integration/ambient/baseline_test.go CheckDeny).
  * - timeout: the client gave up (curl exit 28).
  */
 import type { Marker, RequestRecord } from './curl.ts';
@@ -21,22 +25,63 @@ export type Verdict =
   | 'timeout'
   | 'other';
 
-/** Markers every request carries so that verdicts can be classified. */
-export const VERDICT_MARKERS: Marker[] = [
-  { name: 'rbac', pattern: 'RBAC: access denied', in: 'body' },
-  { name: 'fault', pattern: 'fault filter abort', in: 'body' },
-  { name: 'upstreamtimeout', pattern: 'upstream request timeout', in: 'body' },
-];
+/** One answer of the waypoint itself: its status and an ERE matched against the body. */
+export interface BodySignal {
+  status?: number;
+  body: string;
+  source: string;
+}
+
+/** What an implementation's waypoint answers, and what it leaves on requests it forwards. */
+export interface WaypointSignals {
+  name: string;
+  deniedL7: BodySignal & { status: number };
+  gatewayTimeout: BodySignal & { status: number };
+  /** Absent: the implementation has no fault injection, so nothing is classified fault-abort. */
+  faultAbort?: BodySignal;
+  /** A header the proxy adds to every request it forwards (per-request proof of L7); absent: none documented. */
+  l7Header?: { name: string; source: string };
+  /** How to read the waypoint's request counter; absent: no reader the suite can use. */
+  metrics?: { container: string; command: string[]; requestsTotal: string; source: string };
+}
+
+export const ENVOY_SIGNALS: WaypointSignals = {
+  name: 'istio-envoy',
+  deniedL7: { status: 403, body: 'RBAC: access denied', source: 'istio/istio.io content/en/docs/ambient/getting-started/enforce-auth-policies/snips.sh' },
+  gatewayTimeout: { status: 504, body: 'upstream request timeout', source: 'istio/istio.io content/en/docs/tasks/traffic-management/request-timeouts/index.md' },
+  faultAbort: { body: 'fault filter abort', source: 'istio/istio.io content/en/docs/tasks/traffic-management/fault-injection/index.md' },
+  l7Header: { name: 'x-request-id', source: 'istio/istio tests/integration/ambient/baseline_test.go' },
+  metrics: {
+    container: 'istio-proxy', command: ['pilot-agent', 'request', 'GET', 'stats/prometheus'], requestsTotal: 'istio_requests_total',
+    source: 'istio/istio.io content/en/docs/ambient/usage/egress-gateway/index.md',
+  },
+};
+
+/** Markers every request carries so that verdicts can be classified under these signals. */
+export function verdictMarkers(s: WaypointSignals): Marker[] {
+  return [
+    { name: 'rbac', pattern: s.deniedL7.body, in: 'body' },
+    ...(s.faultAbort ? [{ name: 'fault', pattern: s.faultAbort.body, in: 'body' as const }] : []),
+    { name: 'upstreamtimeout', pattern: s.gatewayTimeout.body, in: 'body' },
+  ];
+}
+
+export const VERDICT_MARKERS: Marker[] = verdictMarkers(ENVOY_SIGNALS);
 
 export const CURL_EXIT = { ok: 0, couldNotResolve: 6, refused: 7, timeout: 28, reset: 56 } as const;
 
+/** Under Istio's Envoy signals (the default when a run names no implementation). */
 export function classify(r: RequestRecord): Verdict {
+  return classifyWith(r, ENVOY_SIGNALS);
+}
+
+export function classifyWith(r: RequestRecord, s: WaypointSignals): Verdict {
   if (r.exitCode === CURL_EXIT.reset) return 'denied-l4';
   if (r.exitCode === CURL_EXIT.timeout) return 'timeout';
   if (r.exitCode !== CURL_EXIT.ok) return 'other';
-  if (r.markers.fault) return 'fault-abort';
-  if (r.httpCode === 403 && r.markers.rbac) return 'denied-l7';
-  if (r.httpCode === 504 && r.markers.upstreamtimeout) return 'gateway-timeout';
+  if (s.faultAbort && r.markers.fault) return 'fault-abort';
+  if (r.httpCode === s.deniedL7.status && r.markers.rbac) return 'denied-l7';
+  if (r.httpCode === s.gatewayTimeout.status && r.markers.upstreamtimeout) return 'gateway-timeout';
   if (r.httpCode === 503) return 'unavailable';
   if (r.httpCode >= 200 && r.httpCode < 400) return 'allowed';
   return 'other';

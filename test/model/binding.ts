@@ -9,8 +9,7 @@
 import type { KubeObject } from '../../harness/cluster/types.ts';
 import type { MutantName } from './mutations.ts';
 import { keyOf, type Objects } from './store.ts';
-
-export const WAYPOINT_CLASS = 'istio-waypoint';
+import { flavourOf, isWaypointService } from './implementations.ts';
 
 export interface Binding {
   waypoint?: KubeObject;
@@ -58,7 +57,7 @@ function useWaypointOf(o: KubeObject, fallbackNs: string, mut: ReadonlySet<Mutan
 
 function resolve(objs: Objects, use: UseWaypoint, fromNs: string, mut: ReadonlySet<MutantName>): Binding {
   const gw = objs.get(keyOf({ kind: 'Gateway', namespace: use.namespace, name: use.name }));
-  const ready = gw && gw.spec?.gatewayClassName === WAYPOINT_CLASS && (gw.status?.addresses?.length ?? 0) > 0;
+  const ready = gw && flavourOf(gw) && (gw.status?.addresses?.length ?? 0) > 0;
   if (!ready) {
     return { error: { reason: 'WaypointIsNotReady', message: `waypoint "${use.namespace}/${use.name}" is not ready` } };
   }
@@ -83,7 +82,7 @@ function target(objs: Objects, o: KubeObject, ownLabelIgnored: boolean, mut: Rea
 export type BindingUse = 'traffic' | 'status';
 
 export function serviceBinding(objs: Objects, svc: KubeObject, mut: ReadonlySet<MutantName>, use: BindingUse = 'status'): Binding {
-  if (labels(svc)['gateway.istio.io/managed'] === 'istio.io-mesh-controller') return {};
+  if (isWaypointService(svc)) return {};
   return withoutFallback(mut, use, (ignoreOwn) => serviceTyped(target(objs, svc, ignoreOwn || mut.has('service-label-ignored'), mut), mut));
 }
 

@@ -9,6 +9,7 @@ import { serviceBinding, workloadBinding } from './binding.ts';
 import type { MutantName } from './mutations.ts';
 import { evaluate, type RequestAttrs } from './policy.ts';
 import { keyOf, type Objects } from './store.ts';
+import { ENVOY_WAYPOINT, flavourOf, type WaypointFlavour } from './implementations.ts';
 import { routeRequest, withResponseHeaders } from './routes.ts';
 
 export interface Reply {
@@ -32,8 +33,6 @@ export interface Metrics {
   count(waypoint: KubeObject, labels: Record<string, string>, by: number): void;
 }
 
-const RBAC_DENIED = 'RBAC: access denied';
-const UPSTREAM_RESET = 'upstream connect error or disconnect/reset before headers. reset reason: connection termination';
 
 export function identityOf(pod: KubeObject): string {
   return `cluster.local/ns/${pod.metadata.namespace}/sa/${pod.spec?.serviceAccountName ?? 'default'}`;
@@ -59,13 +58,7 @@ export interface DataplaneMemory {
 }
 
 /** How a waypoint retries (istio pilot/pkg/networking/core/route/retry/retry.go). */
-interface RetryPolicy {
-  attempts: number;
-  codes: number[];
-}
-
-/** No retry configured: 2 retries, on 503 among others (retry.go defaultPolicy). */
-const DEFAULT_RETRY: RetryPolicy = { attempts: 2, codes: [503] };
+type RetryPolicy = WaypointFlavour['defaultRetry'];
 
 export class Dataplane {
   constructor(
@@ -162,13 +155,18 @@ export class Dataplane {
     return this.deliver(caller.identity, pod, req, 'ztunnel');
   }
 
+  /** An implementation without workload configuration (agentgateway) has no route for pod-addressed traffic. */
+  private servesWorkloads(f: WaypointFlavour): boolean {
+    return f.servesWorkloads && !this.mut.has('workload-traffic-unserved');
+  }
+
   /** Destination ztunnel (inbound L4 policy, if the pod is in ambient), then the application. */
-  private deliver(identity: string, pod: KubeObject, req: AppRequest, hop: 'ztunnel' | 'waypoint', extraDelay = 0, timeoutSec?: number): Reply {
+  private deliver(identity: string, pod: KubeObject, req: AppRequest, hop: 'ztunnel' | WaypointFlavour, extraDelay = 0, timeoutSec?: number): Reply {
     if (this.ambient(pod)) {
       const allowed = evaluate(this.l4Policies(pod), attrs(identity, req), 'l4', this.mut);
       if (!allowed) {
-        if (hop === 'waypoint') return http(503, UPSTREAM_RESET, 0.002);
-        if (this.mut.has('l4-deny-as-403')) return http(403, RBAC_DENIED, 0.001);
+        if (hop !== 'ztunnel') return http(503, hop.bodies.upstreamReset, 0.002);
+        if (this.mut.has('l4-deny-as-403')) return http(403, ENVOY_WAYPOINT.bodies.denied, 0.001);
         // ztunnel resets the connection: curl exits 56 (istio.io getting-started/enforce-auth-policies).
         return curlError(56, 'curl: (56) Recv failure: Connection reset by peer', 0.001);
       }
@@ -177,7 +175,7 @@ export class Dataplane {
     if (appOf(pod) === 'echo') this.log(pod, echoLogLines(pod, req, app));
     const took = app.delaySec + extraDelay;
     if (timeoutSec !== undefined && app.delaySec > timeoutSec && !this.mut.has('timeout-ignored')) {
-      return http(504, 'upstream request timeout', timeoutSec + extraDelay);
+      return http(504, hop === 'ztunnel' ? ENVOY_WAYPOINT.bodies.timeout : hop.bodies.timeout, timeoutSec + extraDelay);
     }
     return http(app.status, app.body, took);
   }
@@ -216,33 +214,37 @@ export class Dataplane {
     caller: Caller, wp: KubeObject, target: { svc?: KubeObject; pod?: KubeObject; port: number }, req: AppRequest,
   ): Reply {
     const wpIdentity = `cluster.local/ns/${wp.metadata.namespace}/sa/${wp.metadata.name}`;
+    const flavour = flavourOf(wp) ?? ENVOY_WAYPOINT;
     const headers = { ...req.headers };
     // Envoy generates x-request-id; Istio's tests take it as the sign of L7 processing.
-    headers['x-request-id'] ??= `${this.rng.int(0, 0xffffffff).toString(16)}-model`;
+    if (flavour.requestIdHeader) headers[flavour.requestIdHeader] ??= `${this.rng.int(0, 0xffffffff).toString(16)}-model`;
     const finish = (r: Reply) => {
-      this.metrics.count(wp, {
+      if (flavour.istioMetrics) this.metrics.count(wp, {
         reporter: 'waypoint',
         destination_service_name: target.svc?.metadata.name ?? 'unknown',
         response_code: String(r.httpCode),
       }, this.mut.has('metrics-double-counted') ? 2 : 1);
       return r;
     };
-    if (!this.mut.has('waypoint-ignores-authz')) {
+    if (flavour.istioApis && !this.mut.has('waypoint-ignores-authz')) {
       const ok = evaluate(this.l7Policies(wp, target.svc), attrs(caller.identity, req), 'l7');
-      if (!ok) return finish(http(403, RBAC_DENIED, 0.001));
+      if (!ok) return finish(http(403, flavour.bodies.denied, 0.001));
     }
     const fwdIdentity = this.mut.has('waypoint-identity-hidden') ? caller.identity : wpIdentity;
-    if (target.pod && !target.svc) return finish(this.deliver(fwdIdentity, target.pod, { ...req, headers }, 'waypoint'));
+    if (target.pod && !target.svc) {
+      if (!this.servesWorkloads(flavour)) return finish(http(404, flavour.bodies.routeNotFound, 0.001));
+      return finish(this.deliver(fwdIdentity, target.pod, { ...req, headers }, flavour));
+    }
     const svc = target.svc!;
-    const routed = this.route(svc, target.port, { ...req, headers });
+    const routed = this.route(svc, target.port, { ...req, headers }, flavour);
     if ('reply' in routed) return finish(routed.reply);
     const endpoints = target.pod && !routed.changed ? [target.pod] : this.readyPods(routed.backend.metadata.namespace!, routed.selector);
-    if (endpoints.length === 0) return finish(http(503, 'no healthy upstream', 0.001));
+    if (endpoints.length === 0) return finish(http(503, flavour.bodies.noHealthy, 0.001));
     const attempt = () => {
       const pod = this.rng.pick(endpoints);
       const again = this.mut.has('waypoint-traversed-twice') ? this.secondWaypoint(wp, pod) : undefined;
       if (again) return this.throughWaypoint({ identity: fwdIdentity, namespace: wp.metadata.namespace!, captured: true }, again, { pod, port: target.port }, { ...req, headers: routed.headers });
-      return this.deliver(fwdIdentity, pod, { ...req, path: routed.path ?? req.path, headers: routed.headers }, 'waypoint', routed.delaySec, routed.timeoutSec);
+      return this.deliver(fwdIdentity, pod, { ...req, path: routed.path ?? req.path, headers: routed.headers }, flavour, routed.delaySec, routed.timeoutSec);
     };
     let reply = attempt();
     for (let retries = 0; retries < routed.retry.attempts && reply.exitCode === 0 && routed.retry.codes.includes(reply.httpCode); retries++) {
@@ -258,8 +260,8 @@ export class Dataplane {
     return w && w.metadata.name !== wp.metadata.name ? w : undefined;
   }
 
-  /** HTTPRoute with a Service parent first, else VirtualService, else the Service itself. */
-  private route(svc: KubeObject, port: number, req: AppRequest): { reply: Reply } | Routed {
+  /** HTTPRoute with a Service parent first, else VirtualService (Envoy only), else the Service itself. */
+  private route(svc: KubeObject, port: number, req: AppRequest, flavour: WaypointFlavour): { reply: Reply } | Routed {
     const ns = svc.metadata.namespace!;
     const decided = routeRequest(this.objs.values(), svc, port, req, this.mut, (e) => this.pickWeighted(e));
     if (decided?.kind === 'answer') return { reply: { ...http(decided.status, decided.body, 0.001), headers: decided.headers } };
@@ -267,18 +269,18 @@ export class Dataplane {
       const { rule } = decided;
       const backend = this.service(decided.backend, ns);
       if (!backend) return { reply: http(500, 'backend not found', 0.001) };
-      const retry = this.mut.has('retries-ignored') ? DEFAULT_RETRY : httpRouteRetry(rule.retry);
+      const retry = this.mut.has('retries-ignored') ? flavour.defaultRetry : httpRouteRetry(rule.retry, flavour.defaultRetry);
       return {
         backend, selector: backend.spec.selector, headers: decided.headers, path: decided.path, responseHeaders: decided.responseHeaders,
         delaySec: 0, timeoutSec: parseDuration(rule.timeouts?.request), changed: true, retry,
       };
     }
-    const vs = [...this.objs.values()].find((v) => v.kind === 'VirtualService' && v.metadata.namespace === ns &&
+    const vs = flavour.istioApis && [...this.objs.values()].find((v) => v.kind === 'VirtualService' && v.metadata.namespace === ns &&
       (v.spec?.hosts ?? []).some((h: string) => h === svc.metadata.name || h.startsWith(`${svc.metadata.name}.${ns}`)));
     if (vs) {
       const rules: VsRule[] = vs.spec?.http ?? [];
       const rule = this.mut.has('header-match-ignored') ? rules[0] : rules.find((r) => vsMatches(r, req));
-      if (!rule) return { reply: http(404, 'route not found', 0.001) };
+      if (!rule) return { reply: http(404, flavour.bodies.routeNotFound, 0.001) };
       let delaySec = 0;
       if (rule.fault && !this.mut.has('fault-ignored')) {
         if (rule.fault.abort && this.rng.next() * 100 < (rule.fault.abort.percentage?.value ?? 100)) {
@@ -292,13 +294,13 @@ export class Dataplane {
       const i = this.pickWeighted(dests.map((d, idx) => [idx, d.weight ?? (dests.length === 1 ? 100 : 0)] as const));
       const dest = dests[i].destination;
       const backend = this.service(dest.host.split('.')[0], ns);
-      if (!backend) return { reply: http(503, 'no healthy upstream', 0.001) };
+      if (!backend) return { reply: http(503, flavour.bodies.noHealthy, 0.001) };
       const dr = [...this.objs.values()].find((d) => d.kind === 'DestinationRule' && d.metadata.namespace === ns && d.spec?.host?.split('.')[0] === backend.metadata.name);
       const subset = dest.subset ? (dr?.spec?.subsets ?? []).find((s: { name: string }) => s.name === dest.subset) : undefined;
-      if (dest.subset && !subset) return { reply: http(503, 'no healthy upstream', 0.001) };
-      return { backend, selector: { ...backend.spec.selector, ...(subset?.labels ?? {}) }, headers: req.headers, delaySec, timeoutSec: undefined, changed: true, retry: DEFAULT_RETRY };
+      if (dest.subset && !subset) return { reply: http(503, flavour.bodies.noHealthy, 0.001) };
+      return { backend, selector: { ...backend.spec.selector, ...(subset?.labels ?? {}) }, headers: req.headers, delaySec, timeoutSec: undefined, changed: true, retry: flavour.defaultRetry };
     }
-    return { backend: svc, selector: svc.spec.selector, headers: req.headers, delaySec: 0, changed: false, retry: DEFAULT_RETRY };
+    return { backend: svc, selector: svc.spec.selector, headers: req.headers, delaySec: 0, changed: false, retry: flavour.defaultRetry };
   }
 
   private pickWeighted<T>(entries: readonly (readonly [T, number])[]): T {
@@ -364,8 +366,8 @@ function httpRouteMatches(rule: any, req: AppRequest): boolean {
  * absent → the default policy; {} → 2 retries on connection errors only; attempts 0 → none;
  * codes → those statuses (besides connection errors).
  */
-function httpRouteRetry(retry: { attempts?: number; codes?: number[] } | undefined): RetryPolicy {
-  if (!retry) return DEFAULT_RETRY;
+function httpRouteRetry(retry: { attempts?: number; codes?: number[] } | undefined, byDefault: RetryPolicy): RetryPolicy {
+  if (!retry) return byDefault;
   return { attempts: retry.attempts ?? 2, codes: retry.codes ?? [] };
 }
 

@@ -20,12 +20,13 @@ import { Rng } from '../../harness/stats/random.ts';
 import { appOf } from './apps.ts';
 import { runScript } from './curl-emulator.ts';
 import { Dataplane, identityOf, isAmbient, type DataplaneMemory, type Reply } from './dataplane.ts';
-import { WAYPOINT_CLASS, waypointBoundCondition } from './binding.ts';
+import { waypointBoundCondition } from './binding.ts';
+import { flavourOf, WAYPOINT_FLAVOURS } from './implementations.ts';
 import { policyConditions, routeParents } from './status.ts';
 import { refusal } from './validation.ts';
 import type { MutantName } from './mutations.ts';
 import { CLUSTER_SCOPED, keyOf, Store } from './store.ts';
-import { WAYPOINT_STATS_COMMAND } from '../../harness/checks/waypoint-stats.ts';
+import { ENVOY_SIGNALS } from '../../harness/traffic/verdict.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
 export interface ModelOptions {
@@ -39,8 +40,6 @@ interface Timer {
   at: number;
   run: () => void;
 }
-
-const MANAGED_WAYPOINT = 'istio.io-mesh-controller';
 
 export class ModelCluster implements Cluster {
   readonly description: string;
@@ -66,7 +65,9 @@ export class ModelCluster implements Cluster {
     for (const name of ['default', 'kube-system', 'istio-system']) {
       this.store.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, uid: this.newUid() }, status: { phase: 'Active' } });
     }
-    this.store.put({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: WAYPOINT_CLASS }, spec: { controllerName: 'istio.io/mesh-controller' } });
+    for (const f of WAYPOINT_FLAVOURS) {
+      this.store.put({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: f.gatewayClass }, spec: { controllerName: f.controllerName } });
+    }
     this.store.publish(0);
   }
 
@@ -208,11 +209,12 @@ export class ModelCluster implements Cluster {
   private reconcileGateway(ns: string, name: string): void {
     const gw = this.store.get({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: ns, name });
     if (!gw) return;
-    const waypoint = gw.spec?.gatewayClassName === WAYPOINT_CLASS;
+    const flavour = flavourOf(gw);
+    const waypoint = flavour !== undefined;
     const resName = waypoint ? name : `${name}-istio`;
     const labels = {
       'gateway.networking.k8s.io/gateway-name': name,
-      'gateway.istio.io/managed': waypoint ? MANAGED_WAYPOINT : 'istio.io-gateway-controller',
+      'gateway.istio.io/managed': flavour?.managedLabel ?? 'istio.io-gateway-controller',
     };
     gw.status = { conditions: [
       { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted' },
@@ -230,7 +232,7 @@ export class ModelCluster implements Cluster {
     const dep: KubeObject = {
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta(),
       spec: { replicas: 1, selector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': name } },
-        template: { metadata: { labels: { ...labels } }, spec: { serviceAccountName: resName, containers: [{ name: 'istio-proxy', image: 'istio/proxyv2' }] } } },
+        template: { metadata: { labels: { ...labels } }, spec: { serviceAccountName: resName, containers: [{ ...(flavour?.container ?? { name: 'istio-proxy', image: 'istio/proxyv2' }) }] } } },
     };
     this.store.put(dep);
     this.startDeployment(dep);
@@ -239,7 +241,7 @@ export class ModelCluster implements Cluster {
   private programGateway(ns: string, name: string): void {
     const gw = this.store.get({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: ns, name });
     if (!gw) return;
-    const waypoint = gw.spec?.gatewayClassName === WAYPOINT_CLASS;
+    const waypoint = flavourOf(gw) !== undefined;
     const svc = this.store.get({ apiVersion: 'v1', kind: 'Service', namespace: ns, name: waypoint ? name : `${name}-istio` });
     if (!svc) return;
     if (waypoint && this.mut.has('programmed-never-set')) return;
@@ -332,7 +334,10 @@ export class ModelCluster implements Cluster {
     void timeoutMs;
     const pod = this.store.get({ apiVersion: 'v1', kind: 'Pod', namespace: ref.namespace, name: ref.name });
     if (!pod || pod.status?.phase !== 'Running') return { stdout: '', stderr: `pods "${ref.name}" not found`, exitCode: 1 };
-    if (command.join(' ') === WAYPOINT_STATS_COMMAND.join(' ')) return this.stats(pod);
+    if (command.join(' ') === ENVOY_SIGNALS.metrics!.command.join(' ')) {
+      const has = (pod.spec?.containers ?? []).some((c: { name: string }) => c.name === ref.container);
+      return has ? this.stats(pod) : { stdout: '', stderr: `container ${ref.container} not found in pod ${ref.name}`, exitCode: 1 };
+    }
     if (command[0] === 'sh' && command[1] === '-c') {
       const dp = this.dataplane();
       const caller = {

@@ -42,6 +42,8 @@ export const MUTANTS = {
   'ingress-hint-always': { area: 'ingress', breaks: 'WaypointBound carries the ingress hint even without the ingress-use-waypoint label' },
   'ingress-label-ignored': { area: 'ingress', breaks: 'istio.io/ingress-use-waypoint is ignored' },
   'sidecar-bypasses-waypoint': { area: 'interop', breaks: 'sidecar clients skip the destination waypoint' },
+  'route-applies-to-all-services': { area: 'status-truth', breaks: 'an HTTPRoute attached to one Service changes traffic to every Service behind the same waypoint' },
+  'workload-traffic-unserved': { area: 'status-truth', breaks: 'a waypoint Programmed for workload traffic has no route for pod-addressed requests' },
   'prefix-not-segment': { area: 'mesh', breaks: 'a PathPrefix match compares characters, not path segments (/v2 matches /v2example)' },
   'query-match-ignored': { area: 'mesh', breaks: 'HTTPRoute queryParams matches are ignored' },
   'match-precedence-ignored': { area: 'mesh', breaks: 'the first matching rule wins instead of the most specific match' },

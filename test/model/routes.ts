@@ -46,7 +46,9 @@ interface Candidate {
 /** Routes whose parentRef is this Service (and this port, when the parentRef names one). */
 export function attachedRoutes(objs: Iterable<KubeObject>, svc: KubeObject, port: number, mut: ReadonlySet<MutantName>): KubeObject[] {
   return [...objs].filter((r) => r.kind === 'HTTPRoute' && r.metadata.namespace === svc.metadata.namespace &&
-    (r.spec?.parentRefs ?? []).some((p: { kind?: string; name: string; port?: number }) => p.kind === 'Service' && p.name === svc.metadata.name &&
+    // route-applies-to-all-services (status-truth): a route changes every Service behind the waypoint, not only its parent.
+    (r.spec?.parentRefs ?? []).some((p: { kind?: string; name: string; port?: number }) => p.kind === 'Service' &&
+      (p.name === svc.metadata.name || mut.has('route-applies-to-all-services')) &&
       (p.port === undefined || p.port === port || mut.has('parent-port-ignored'))) &&
     !(mut.has('named-rule-dropped') && (r.spec?.rules ?? []).some((x: Rule) => x.name)));
 }

@@ -11,7 +11,8 @@
  *   (istio pilot/pkg/config/kube/gateway/conditions.go createRouteStatus; seen on real istiod 1.31).
  */
 import type { Condition, KubeObject } from '../../harness/cluster/types.ts';
-import { serviceBinding, WAYPOINT_CLASS } from './binding.ts';
+import { serviceBinding } from './binding.ts';
+import { flavourOf } from './implementations.ts';
 import type { MutantName } from './mutations.ts';
 import { ztunnelAcceptedCondition } from './policy.ts';
 import { keyOf, type Objects } from './store.ts';
@@ -28,7 +29,7 @@ function waypointAccepted(objs: Objects, policy: KubeObject, ref: TargetRef, mut
   const cond = (ok: boolean, reason: string, message: string): Condition => ({ type: 'WaypointAccepted', status: ok ? 'True' : 'False', reason, message });
   if (ref.kind === 'Gateway') {
     const gw = objs.get(keyOf({ kind: 'Gateway', namespace: ns, name: ref.name }));
-    return gw?.spec?.gatewayClassName === WAYPOINT_CLASS ? cond(true, 'Accepted', `bound to ${key}`) : cond(false, 'TargetNotFound', '');
+    return flavourOf(gw) ? cond(true, 'Accepted', `bound to ${key}`) : cond(false, 'TargetNotFound', '');
   }
   const svc = objs.get(keyOf({ kind: ref.kind, namespace: ns, name: ref.name }));
   if (!svc) return cond(false, 'TargetNotFound', `${ref.kind} ${key} was not found`);

@@ -11,6 +11,8 @@ import type { Dumper } from '../../harness/runner/env.ts';
 import { resultLine } from '../../harness/cli/progress.ts';
 import { MUTANTS, type MutantName } from '../model/mutations.ts';
 import { MODEL_TIMING } from '../model/timing.ts';
+import { runOptionsFrom, type ImplementationClaim } from '../../harness/report/implementation.ts';
+import { unsupportedFeatures } from '../../harness/runner/scenario-runner.ts';
 
 export interface MutantOutcome {
   name: MutantName;
@@ -31,12 +33,15 @@ export interface ModelRunOptions {
   log?: (line: string) => void;
   onResult?: (r: ScenarioResult) => void;
   dumpers?: Dumper[];
+  /** Configure the run like this implementation (class, features, signals); Istio's Envoy waypoint otherwise. */
+  implementation?: ImplementationClaim;
 }
 
 export async function runOnModel(scenarios: Scenario[], seed: number, o: ModelRunOptions = {}): Promise<ScenarioResult[]> {
   const cluster = new ModelCluster({ seed, mutants: o.mutants });
+  const configured = o.implementation ? runOptionsFrom(o.implementation) : { supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint' };
   const env = makeEnv(cluster, {
-    timing: { ...MODEL_TIMING, clock: cluster.clock }, outside: cluster.outside, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', log: o.log ?? (() => {}), dumpers: o.dumpers,
+    timing: { ...MODEL_TIMING, clock: cluster.clock }, outside: cluster.outside, ...configured, log: o.log ?? (() => {}), dumpers: o.dumpers,
   });
   const run = await runCatalogue(env, scenarios, SELFTEST_PARALLEL, o.onResult);
   if (run.setup) throw new Error(`self-test setup failed: ${run.setup.step}: ${run.setup.message}`);
@@ -63,4 +68,35 @@ export async function selfTest(catalogue: Scenario[], seed: number, onlyMutants?
 
 export function survivors(r: SelfTestReport): MutantOutcome[] {
   return r.mutants.filter((m) => m.killedBy.length === 0);
+}
+
+/** What a scenario must end as on the model configured like a claimed implementation. */
+export type Expected = 'passed' | 'not-supported' | 'failed';
+
+export interface ClaimVerdict {
+  id: string;
+  expected: Expected;
+  outcome: string;
+  ok: boolean;
+  /** Why it is expected (the claim's finding or the unclaimed features), and the run's reason. */
+  why: string;
+  reason?: string;
+}
+
+/**
+ * Exactly the unclaimed features not supported, exactly the expected findings failed, everything
+ * else passed: anything else is a discrepancy between the claim file and the catalogue on the model.
+ */
+export function judgeAgainstClaim(catalogue: Scenario[], results: ScenarioResult[], claim: ImplementationClaim): ClaimVerdict[] {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  return catalogue.map((s) => {
+    const r = byId.get(s.id)!;
+    const finding = claim.expectedFindings.find((f) => f.scenario === s.id);
+    const unclaimed = unsupportedFeatures(s, claim.features);
+    const expected: Expected = unclaimed.length > 0 ? 'not-supported' : finding ? 'failed' : 'passed';
+    const why = unclaimed.length > 0 ? `unclaimed: ${unclaimed.join(', ')}` : finding ? `expected finding: ${finding.reason}` : 'claimed';
+    // A predicted finding must be measured by a check, not stand in for a setup that broke.
+    const ok = r.outcome === expected && (expected !== 'failed' || r.checks.some((c) => c.outcome === 'failed'));
+    return { id: s.id, expected, outcome: r.outcome, ok, why, ...(r.reason ? { reason: r.reason } : {}) };
+  });
 }
