@@ -64,10 +64,12 @@ async function setUp(r: Run): Promise<RunEnv> {
   const outsideContainer = new ContainerClient();
   teardown.add('stop the outside client', () => outsideContainer.stop());
   const outside = o.cluster === 'kind' && !hostRoutesToKind() ? (q: Parameters<typeof fromHost>[0]) => outsideContainer.request(q) : fromHost;
-  const env = makeEnv(cluster, { timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, outside, log: progress.line, planes: new Set(o.planes) });
+  const env = makeEnv(cluster, {
+    timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, signals: sel.claim?.signals, outside, log: progress.line, planes: new Set(o.planes),
+  });
   const ictx: InstallContext = {
     cluster, kubeconfig: access.kubeconfig, context: access.context, istioVersion: o.istioVersion,
-    kindNetwork: o.cluster === 'kind', teardown, timing: o.timing, runId: env.runId, log: progress.line,
+    kindNetwork: o.cluster === 'kind', teardown, timing: o.timing, runId: env.runId, log: progress.line, istioSettings: sel.istioSettings,
   };
   const istioctl = istioctlOnce(r);
   await install(o, ictx, (n, f) => progress.step(n, f), () => istioctl(o.istioVersion));

@@ -9,9 +9,12 @@ import { select, UnknownScenarioError } from '../runner/suite-runner.ts';
 import { loadImplementation, type ImplementationClaim } from '../report/implementation.ts';
 import type { E2eOptions } from './args.ts';
 import { UserError } from './errors.ts';
+import { AGENTGATEWAY_WAYPOINT, istioSettingsFor } from '../platform/versions.ts';
 
 export interface Selection {
   claim?: ImplementationClaim;
+  /** Extra istioctl --set values the class under test needs. */
+  istioSettings: string[];
   supported: ReadonlySet<Feature>;
   gatewayClass: string;
   scenarios: Scenario[];
@@ -27,14 +30,22 @@ export function selectScenarios(catalogue: Scenario[], grep: string | undefined)
   }
 }
 
-export function decide(o: Pick<E2eOptions, 'implementation' | 'certify' | 'grep' | 'features' | 'gatewayClass'>, catalogue: Scenario[]): Selection {
+export function decide(o: Pick<E2eOptions, 'implementation' | 'certify' | 'grep' | 'features' | 'gatewayClass' | 'istioVersion'>, catalogue: Scenario[]): Selection {
   const claim = o.implementation ? loadImplementation(o.implementation) : undefined;
   let scenarios = selectScenarios(catalogue, o.grep);
   if (claim && o.certify) scenarios = scenarios.filter((s) => claim.profiles.includes(s.tier));
+  const gatewayClass = claim?.implementation.gatewayClassName ?? o.gatewayClass;
+  let istioSettings: string[];
+  try {
+    istioSettings = istioSettingsFor(gatewayClass, o.istioVersion);
+  } catch (err) {
+    throw new UserError((err as Error).message, `pass --istio-version ${AGENTGATEWAY_WAYPOINT.sinceMinor}.x or later, or another --gateway-class`);
+  }
   return {
     claim,
     supported: claim?.features ?? (o.features ? parseFeatures(o.features) : ISTIO_FEATURES),
-    gatewayClass: claim?.implementation.gatewayClassName ?? o.gatewayClass,
+    gatewayClass,
+    istioSettings,
     scenarios,
   };
 }

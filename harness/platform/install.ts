@@ -28,6 +28,8 @@ export interface InstallContext {
   timing: Timing;
   runId: string;
   log: (line: string) => void;
+  /** Extra istioctl --set values the waypoint class under test needs (istioSettingsFor). */
+  istioSettings?: string[];
 }
 
 export interface Installed {
@@ -98,7 +100,8 @@ export async function installIstio(c: InstallContext, istioctl: () => Promise<To
       await execa(bin, ['uninstall', ...base, '-y', '--purge'], { timeout: ISTIOCTL_TIMEOUT_MS });
       await c.cluster.delete({ apiVersion: 'v1', kind: 'Namespace', name: 'istio-system' });
     });
-    await execa(bin, ['install', ...base, '--set', 'profile=ambient', '--set', 'meshConfig.accessLogFile=/dev/stdout', '--skip-confirmation'], {
+    const extra = (c.istioSettings ?? []).flatMap((v) => ['--set', v]);
+    await execa(bin, ['install', ...base, '--set', 'profile=ambient', '--set', 'meshConfig.accessLogFile=/dev/stdout', ...extra, '--skip-confirmation'], {
       timeout: ISTIOCTL_TIMEOUT_MS, cancelSignal: c.teardown.signal,
     });
   }

@@ -1,4 +1,5 @@
 /** Every step a run would take, in order, with versions and manifests. Touches nothing. */
+import { istioSettingsFor } from './versions.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { expectedController } from './gateway-class.ts';
 import { gatewayApiFor, IMAGES, ISTIO, KIND, METALLB, metallbManifest, istioArchiveUrl, kindBinaryUrl } from './versions.ts';
@@ -31,7 +32,8 @@ export function plan(o: PlanOptions, scenarios: Scenario[]): string[] {
     if (o.cluster === 'kind') add(`MetalLB ${METALLB.version}: apply ${metallbManifest().url} (sha256 ${metallbManifest().sha256.slice(0, 12)}…), wait for metallb-system pods, IPAddressPool from the docker network "kind" IPv4 subnet + L2Advertisement`);
     add(`Gateway API CRDs ${gw.version} (${gw.channel} channel): server-side apply the ${gw.files.length} sha256-pinned files of ${gw.source}, wait Established`);
     add(`tools: istioctl ${o.istioVersion} (--istioctl, else PATH if the version matches, else $WPT_CACHE_DIR or ${istioArchiveUrl(o.istioVersion)}, sha256 from .sha256)`);
-    add(`Istio ${o.istioVersion} ambient: istioctl install --set profile=ambient --set meshConfig.accessLogFile=/dev/stdout --skip-confirmation; wait for istiod, istio-cni-node, ztunnel`);
+    const extra = istioSettingsFor(o.gatewayClass, o.istioVersion).map((v) => ` --set ${v}`).join('');
+    add(`Istio ${o.istioVersion} ambient: istioctl install --set profile=ambient --set meshConfig.accessLogFile=/dev/stdout${extra} --skip-confirmation; wait for istiod, istio-cni-node, ztunnel`);
   }
   add(`GatewayClass ${o.gatewayClass}: exists, Accepted, controller ${expectedController(o.gatewayClass) ?? '(from the implementation file, or any)'}; otherwise stop with a configuration error`);
   add(`workloads: clients sleep and notsleep (own ServiceAccounts, ${IMAGES.curl}) in an ambient namespace; per scenario: echo ${IMAGES.echo} or bookinfo ${IMAGES.bookinfoTag}`);

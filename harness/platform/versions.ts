@@ -137,3 +137,20 @@ export function kindBinaryUrl(os = 'linux', arch = 'amd64'): string {
 export function metallbManifest(): PinnedFile {
   return { url: `https://raw.githubusercontent.com/metallb/metallb/${METALLB.version}/config/manifests/metallb-native.yaml`, sha256: METALLB_MANIFEST_SHA256 };
 }
+
+/**
+ * What Istio's install needs for a waypoint class: agentgateway waypoints exist from Istio 1.31, when
+ * istiod runs with PILOT_ENABLE_AGENTGATEWAY=true (istio pilot/pkg/features, istio.io docs
+ * ambient/usage/agentgateway; 1.29-1.30 have only the istio-agentgateway ingress class).
+ */
+export const AGENTGATEWAY_WAYPOINT = { gatewayClass: 'istio-agentgateway-waypoint', sinceMinor: '1.31', set: ['values.pilot.env.PILOT_ENABLE_AGENTGATEWAY=true'] } as const;
+
+export function istioSettingsFor(gatewayClass: string, istioVersion: string): string[] {
+  if (gatewayClass !== AGENTGATEWAY_WAYPOINT.gatewayClass) return [];
+  const [major, minor] = minorOf(istioVersion).split('.').map(Number);
+  const [sinceMajor, sinceMinor] = AGENTGATEWAY_WAYPOINT.sinceMinor.split('.').map(Number);
+  if (major < sinceMajor || (major === sinceMajor && minor < sinceMinor)) {
+    throw new Error(`${gatewayClass} needs Istio ${AGENTGATEWAY_WAYPOINT.sinceMinor} or later (this run installs ${istioVersion})`);
+  }
+  return [...AGENTGATEWAY_WAYPOINT.set];
+}

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { checkIstioVersion, gatewayApiFor, minorOf } from '../../harness/platform/versions.ts';
 import { istioVersionOfImage } from '../../harness/platform/installed.ts';
+import { istioSettingsFor } from '../../harness/platform/versions.ts';
 
 // Istio's build stamps VERSION-file + "-dev" (istio Makefile.core.mk); such a build has its minor's features.
 describe('Istio development versions', () => {
@@ -24,5 +25,22 @@ describe('Istio development versions', () => {
     expect(istioVersionOfImage('docker.io/istio/pilot:1.31.0-dev-distroless')).to.equal('1.31.0-dev');
     expect(istioVersionOfImage('docker.io/istio/pilot:latest')).to.equal('unknown');
     expect(istioVersionOfImage('docker.io/istio/pilot:1.31')).to.equal('unknown');
+  });
+});
+
+describe('what the install needs for a waypoint class', () => {
+  it('agentgateway waypoints: istiod with PILOT_ENABLE_AGENTGATEWAY=true, from Istio 1.31 on', () => {
+    expect(istioSettingsFor('istio-agentgateway-waypoint', '1.31.1')).to.deep.equal(['values.pilot.env.PILOT_ENABLE_AGENTGATEWAY=true']);
+    expect(istioSettingsFor('istio-agentgateway-waypoint', '1.31-dev')).to.have.length(1);
+    expect(() => istioSettingsFor('istio-agentgateway-waypoint', '1.30.4')).to.throw(/needs Istio 1.31 or later/);
+    expect(istioSettingsFor('istio-waypoint', '1.26.4')).to.deep.equal([]);
+  });
+  it('e2e refuses agentgateway with an older Istio before touching anything (exit 2)', async () => {
+    const { execa } = await import('execa');
+    const r = await execa('node', ['--import', 'tsx', 'scripts/e2e.ts', '--plan', '--gateway-class', 'istio-agentgateway-waypoint', '--istio-version', '1.30.4'], { reject: false });
+    expect(r.exitCode).to.equal(2);
+    expect(r.stderr).to.match(/needs Istio 1.31 or later/);
+    const ok = await execa('node', ['--import', 'tsx', 'scripts/e2e.ts', '--plan', '--gateway-class', 'istio-agentgateway-waypoint'], { reject: false });
+    expect(ok.stdout).to.include('--set values.pilot.env.PILOT_ENABLE_AGENTGATEWAY=true');
   });
 });
