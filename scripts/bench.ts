@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { KubeCluster, loadKubeConfig } from '../harness/cluster/kube.ts';
 import type { Cluster } from '../harness/cluster/types.ts';
 import { makeEnv, runCatalogue } from '../harness/runner/run.ts';
-import { ISTIO_FEATURES } from '../harness/runner/features.ts';
+import { ISTIO_FEATURES } from '../harness/scenario/features.ts';
 import { chooseParallelism } from '../harness/runner/parallelism.ts';
 import { countOutcomes } from '../harness/runner/results.ts';
 import { select } from '../harness/runner/suite-runner.ts';

@@ -2,7 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CLUSTER_TIMING, type Timing } from '../wait.ts';
 import { ISTIO, checkIstioRelease } from '../platform/versions.ts';
-import { parseFeatures } from '../runner/features.ts';
+import { parseFeatures } from '../scenario/features.ts';
 import { EXIT, UserError } from './errors.ts';
 import { PLANES, type Plane } from '../checks/check.ts';
 

@@ -4,7 +4,7 @@
  * --implementation without --certify selects the class and the features, and filters nothing else.
  */
 import type { Feature, Scenario } from '../scenario/types.ts';
-import { ISTIO_FEATURES, parseFeatures } from '../runner/features.ts';
+import { ISTIO_FEATURES, parseFeatures } from '../scenario/features.ts';
 import { select, UnknownScenarioError } from '../runner/suite-runner.ts';
 import { loadImplementation, type ImplementationClaim } from '../report/implementation.ts';
 import type { E2eOptions } from './args.ts';

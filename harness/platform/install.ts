@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import type { Cluster, KubeObject } from '../cluster/types.ts';
 import { conditionOf } from '../cluster/types.ts';
 import { UserError } from '../cli/errors.ts';
-import { markOwned, parseManifests } from '../manifests/manifests.ts';
+import { applyAll, markOwned, parseManifests } from '../manifests/manifests.ts';
 import { waitFor, type Timing } from '../wait.ts';
 import { fetchVerified } from './download.ts';
 import { installedGatewayApi, installedIstio, type GatewayApiInstalled } from './installed.ts';
@@ -39,10 +39,6 @@ export interface Installed {
 
 /** istioctl install on a slow machine pulls images and waits for them; far above what it needs. */
 const ISTIOCTL_TIMEOUT_MS = 10 * 60_000;
-
-async function applyAll(cluster: Cluster, objs: KubeObject[]): Promise<void> {
-  for (const o of objs) await cluster.apply(o);
-}
 
 async function deleteAll(cluster: Cluster, objs: KubeObject[]): Promise<void> {
   for (const o of objs) await cluster.delete({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace });

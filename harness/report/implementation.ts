@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { UserError } from '../cli/errors.ts';
-import { ALL_FEATURES } from '../runner/features.ts';
+import { ALL_FEATURES } from '../scenario/features.ts';
 import type { Feature, Tier } from '../scenario/types.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
 import type { Implementation } from './model.ts';

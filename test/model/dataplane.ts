@@ -2,6 +2,7 @@
  * The model's data plane: what ztunnel, waypoints and the ingress gateway do with one HTTP request.
  * Sources of each rule are cited where applied.
  */
+import { CURL_EXIT } from '../../harness/traffic/verdict.ts';
 import type { KubeObject } from '../../harness/cluster/types.ts';
 import type { Rng } from '../../harness/stats/random.ts';
 import { appOf, echoLogLines, serve, type AppRequest, type AppResponse } from './apps.ts';
@@ -114,15 +115,15 @@ export class Dataplane {
       const addressed = this.mut.has('route-by-host-header') && hostHeader ? hostHeader.split(':')[0] : u.hostname;
       const [name, ns = caller.namespace] = addressed.split('.');
       const svc = this.service(name, ns);
-      if (!svc) return curlError(6, `curl: (6) Could not resolve host: ${u.hostname}`, base);
+      if (!svc) return curlError(CURL_EXIT.couldNotResolve, `curl: (6) Could not resolve host: ${u.hostname}`, base);
       if (!(svc.spec?.ports ?? []).some((p: { port: number }) => p.port === port)) {
-        return curlError(7, `curl: (7) Failed to connect to ${u.hostname} port ${port}: Connection refused`, base);
+        return curlError(CURL_EXIT.refused, `curl: (7) Failed to connect to ${u.hostname} port ${port}: Connection refused`, base);
       }
       resp = this.toService(caller, svc, port, req);
     }
     resp.timeSec += base;
     if (resp.timeSec > maxTimeSec) {
-      return curlError(28, `curl: (28) Operation timed out after ${Math.round(maxTimeSec * 1000)} milliseconds with 0 bytes received`, maxTimeSec);
+      return curlError(CURL_EXIT.timeout, `curl: (28) Operation timed out after ${Math.round(maxTimeSec * 1000)} milliseconds with 0 bytes received`, maxTimeSec);
     }
     return resp;
   }
@@ -132,7 +133,7 @@ export class Dataplane {
     const wp = captured ? this.serviceWaypoint(svc) : undefined;
     if (wp) return this.throughWaypoint(caller, wp, { svc, port }, req);
     const endpoints = this.readyPods(svc.metadata.namespace!, svc.spec?.selector);
-    if (endpoints.length === 0) return curlError(56, 'curl: (56) Recv failure: Connection reset by peer', 0.001);
+    if (endpoints.length === 0) return curlError(CURL_EXIT.reset, 'curl: (56) Recv failure: Connection reset by peer', 0.001);
     const pod = this.rng.pick(endpoints);
     return this.toPod(caller, pod, port, req, svc);
   }
@@ -168,7 +169,7 @@ export class Dataplane {
         if (hop !== 'ztunnel') return http(503, hop.bodies.upstreamReset, 0.002);
         if (this.mut.has('l4-deny-as-403')) return http(403, ENVOY_WAYPOINT.bodies.denied, 0.001);
         // ztunnel resets the connection: curl exits 56 (istio.io getting-started/enforce-auth-policies).
-        return curlError(56, 'curl: (56) Recv failure: Connection reset by peer', 0.001);
+        return curlError(CURL_EXIT.reset, 'curl: (56) Recv failure: Connection reset by peer', 0.001);
       }
     }
     const app = serve(pod, req, (url) => this.nested(pod, url));

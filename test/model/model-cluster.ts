@@ -28,6 +28,7 @@ import type { MutantName } from './mutations.ts';
 import { CLUSTER_SCOPED, keyOf, Store } from './store.ts';
 import { ENVOY_SIGNALS } from '../../harness/traffic/verdict.ts';
 import { VirtualClock } from './virtual-clock.ts';
+import { CURL_EXIT } from '../../harness/traffic/verdict.ts';
 
 export interface ModelOptions {
   seed: number;
@@ -376,7 +377,7 @@ export class ModelCluster implements Cluster {
     const gw = gwName ? this.store.get({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: svc!.metadata.namespace, name: gwName }) : undefined;
     const r: Reply = gw
       ? this.dataplane().ingress(gw, req.url, req.method, req.headers, req.timeoutMs / 1000)
-      : { exitCode: 7, httpCode: 0, timeSec: 0.001, headers: {}, body: '', stderr: '' };
+      : { exitCode: CURL_EXIT.refused, httpCode: 0, timeSec: 0.001, headers: {}, body: '', stderr: '' };
     return { exitCode: r.exitCode, httpCode: r.httpCode, timeSec: r.timeSec, headers: r.headers, body: r.body };
   };
 }

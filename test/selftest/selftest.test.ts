@@ -8,7 +8,7 @@ import type { ObjectRef } from '../../harness/cluster/types.ts';
 import { ModelCluster } from '../model/model-cluster.ts';
 import { MODEL_TIMING } from '../model/timing.ts';
 import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
-import { ISTIO_FEATURES } from '../../harness/runner/features.ts';
+import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 
 describe('self-test against the ambient model', function () {
   this.timeout(240_000);

@@ -3,7 +3,7 @@
  * every mutant (each must be failed by a scenario of the area it breaks).
  */
 import type { Scenario } from '../../harness/scenario/types.ts';
-import { ISTIO_FEATURES } from '../../harness/runner/features.ts';
+import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
 import type { ScenarioResult } from '../../harness/runner/results.ts';
 import { ModelCluster } from '../model/model-cluster.ts';

@@ -12,7 +12,7 @@ import { junitXml, markdownSummary, writeReportBundle } from '../../harness/repo
 import { profileResult, type ConformanceReport } from '../../harness/report/model.ts';
 import { sealBundle, SIGNATURE_FILE } from '../../harness/report/seal.ts';
 import { runLogLine } from '../../harness/report/consistency.ts';
-import { ISTIO_FEATURES } from '../../harness/runner/features.ts';
+import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { countOutcomes } from '../../harness/runner/results.ts';
 import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
 import type { KubeObject } from '../../harness/cluster/types.ts';
