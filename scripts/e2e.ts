@@ -29,9 +29,9 @@ import { profileLines } from '../harness/report/profile.ts';
 import { CATALOGUE } from '../suites/index.ts';
 
 function listing(json: boolean): string {
-  const rows = CATALOGUE.map((s) => ({ id: s.id, area: s.area, description: s.description, features: s.features, tier: s.tier, source: s.source }));
+  const rows = CATALOGUE.map((s) => ({ id: s.id, area: s.area, description: s.description, features: s.features, profile: s.profile, source: s.source }));
   if (json) return JSON.stringify(rows, null, 2);
-  return rows.map((r) => `${r.id.padEnd(46)} ${r.tier.padEnd(9)} ${r.description}`).join('\n');
+  return rows.map((r) => `${r.id.padEnd(46)} ${r.profile.padEnd(9)} ${r.description}`).join('\n');
 }
 
 /** One run's shared state: what it decided, logs, undoes, and learnt so far. */

@@ -8,7 +8,7 @@ export default [
     area: 'interop',
     description: 'A sidecar client reaches a waypoint-bound service through the waypoint, which enforces its L7 policy',
     features: ['Waypoint', 'SidecarInterop', 'L7AuthorizationPolicy'],
-    tier: 'extended',
+    profile: 'extended',
     source: [SRC.sidecarInterop, SRC.sidecarToWaypoint, SRC.baselineTest, SRC.waypointResources],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml'],

@@ -19,12 +19,12 @@ const enrolled = [useWaypoint(namespace(), 'waypoint')];
 
 /** A scenario of one Gateway API mesh test: bind the namespace to the waypoint, apply the route, check it. */
 function meshScenario(s: {
-  id: string; description: string; features: Feature[]; tier: 'core' | 'extended'; test: string; fixture: string;
+  id: string; description: string; features: Feature[]; profile: 'core' | 'extended'; test: string; fixture: string;
   route: string; parent: string; kind?: 'HTTPRoute' | 'GRPCRoute'; checks: Expectation[]; extraSteps?: Step[];
 }): Scenario {
   const kind = s.kind ?? 'HTTPRoute';
   return defineScenario({
-    id: `mesh/${s.id}`, area: 'mesh', description: s.description, features: ['Waypoint', 'Mesh', ...s.features], tier: s.tier,
+    id: `mesh/${s.id}`, area: 'mesh', description: s.description, features: ['Waypoint', 'Mesh', ...s.features], profile: s.profile,
     source: [GW(s.test), SRC.meshRouteStatus, FILTERS, ISTIO_CONVERSION],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml'],
@@ -48,20 +48,20 @@ export default [
     area: 'mesh',
     description: 'A client in the mesh reaches a Service bound to a waypoint, with no route configured',
     features: ['Waypoint', 'Mesh'],
-    tier: 'core',
+    profile: 'core',
     source: [GW('mesh-basic.go'), SRC.waypointDocs],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml'],
     steps: [step('no route', enrolled, [viaWaypoint('sleep', svc('echo')), response('sleep', svc('echo-v1'), 200, { backend: 'echo-v1' })])],
   }),
   meshScenario({
-    id: 'simple-same-namespace', test: 'httproute-simple-same-namespace.go', tier: 'core', features: ['HTTPRoute'],
+    id: 'simple-same-namespace', test: 'httproute-simple-same-namespace.go', profile: 'core', features: ['HTTPRoute'],
     description: 'One HTTPRoute in the Service\'s namespace sends all of the Service\'s traffic to one backend',
     fixture: 'simple-same-namespace.yaml', route: 'echo-to-v1', parent: 'echo',
     checks: [response('sleep', echo(), 200, { backend: 'echo-v1' })],
   }),
   meshScenario({
-    id: 'frontend', test: 'mesh-frontend.go', tier: 'extended', features: ['HTTPRoute', 'HTTPRouteResponseHeaderModification'],
+    id: 'frontend', test: 'mesh-frontend.go', profile: 'extended', features: ['HTTPRoute', 'HTTPRouteResponseHeaderModification'],
     description: 'A route applies to callers of its Service, not to callers of the Service\'s pod address',
     fixture: 'frontend.yaml', route: 'echo-v2-marked', parent: 'echo-v2',
     checks: [
@@ -70,7 +70,7 @@ export default [
     ],
   }),
   meshScenario({
-    id: 'frontend-hostname', test: 'mesh-frontend-hostname.go', tier: 'extended',
+    id: 'frontend-hostname', test: 'mesh-frontend-hostname.go', profile: 'extended',
     features: ['HTTPRoute', 'HTTPRouteResponseHeaderModification', 'MeshClusterIPMatching'],
     description: 'The route is chosen by the Service address called, whatever the Host header says',
     fixture: 'frontend.yaml', route: 'echo-v2-marked', parent: 'echo-v2',
@@ -80,7 +80,7 @@ export default [
     ],
   }),
   meshScenario({
-    id: 'ports', test: 'mesh-ports.go', tier: 'extended',
+    id: 'ports', test: 'mesh-ports.go', profile: 'extended',
     features: ['HTTPRoute', 'HTTPRouteParentRefPort', 'HTTPRouteResponseHeaderModification'],
     description: 'A route whose parentRef names a port applies to that Service port only; without a port, to all',
     fixture: 'ports.yaml', route: 'echo-port-8081', parent: 'echo-two-ports',
@@ -92,19 +92,19 @@ export default [
     ],
   }),
   meshScenario({
-    id: 'traffic-split', test: 'mesh-split.go', tier: 'core', features: ['HTTPRoute'],
+    id: 'traffic-split', test: 'mesh-split.go', profile: 'core', features: ['HTTPRoute'],
     description: 'One Service split by path between two versions',
     fixture: 'traffic-split.yaml', route: 'echo-split-by-path', parent: 'echo',
     checks: [response('sleep', echo('/first'), 200, { backend: 'echo-v1' }), response('sleep', echo('/second'), 200, { backend: 'echo-v2' })],
   }),
   meshScenario({
-    id: 'httproute-weight', test: 'httproute-weight.go', tier: 'core', features: ['HTTPRoute'],
+    id: 'httproute-weight', test: 'httproute-weight.go', profile: 'core', features: ['HTTPRoute'],
     description: 'Weighted backends 70/30, decided by the suite\'s sequential split test (not a tolerance band)',
     fixture: 'weight-70-30.yaml', route: 'echo-70-30', parent: 'echo',
     checks: [split('sleep', echo(), { 'echo-v1': 70, 'echo-v2': 30, 'echo-v3': 0 }, ECHO_BACKEND)],
   }),
   meshScenario({
-    id: 'matching', test: 'httproute-matching.go', tier: 'core', features: ['HTTPRoute'],
+    id: 'matching', test: 'httproute-matching.go', profile: 'core', features: ['HTTPRoute'],
     description: 'Path prefix (whole segments) and header matches choose the backend; the most specific match wins',
     fixture: 'matching.yaml', route: 'echo-by-path-or-header', parent: 'echo',
     checks: [
@@ -120,7 +120,7 @@ export default [
     ],
   }),
   meshScenario({
-    id: 'query-param-matching', test: 'httproute-query-param-matching.go', tier: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteQueryParamMatching'],
+    id: 'query-param-matching', test: 'httproute-query-param-matching.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteQueryParamMatching'],
     description: 'Query parameters choose the backend; no matching rule means 404; an Exact path with the parameter wins over the parameter alone',
     fixture: 'query-param-matching.yaml', route: 'echo-by-query', parent: 'echo',
     checks: [
@@ -135,26 +135,26 @@ export default [
     ],
   }),
   meshScenario({
-    id: 'named-rule', test: 'httproute-named-rule.go', tier: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteNamedRouteRule'],
+    id: 'named-rule', test: 'httproute-named-rule.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteNamedRouteRule'],
     description: 'A route with a named and an unnamed rule applies both',
     fixture: 'named-rule.yaml', route: 'echo-named-rule', parent: 'echo',
     checks: [response('sleep', echo('/with-name'), 200, { backend: 'echo-v1' }), response('sleep', echo('/without-name'), 200, { backend: 'echo-v2' })],
   }),
   meshScenario({
-    id: 'request-header-modifier', test: 'httproute-request-header-modifier.go', tier: 'core', features: ['HTTPRoute'],
+    id: 'request-header-modifier', test: 'httproute-request-header-modifier.go', profile: 'core', features: ['HTTPRoute'],
     description: 'RequestHeaderModifier on a rule: set overwrites, add appends to an existing value, remove deletes',
     fixture: 'request-header-modifier.yaml', route: 'echo-request-headers', parent: 'echo',
     checks: headerChecks('from-route'),
   }),
   meshScenario({
-    id: 'backend-request-header-modifier', test: 'httproute-request-header-modifier.go', tier: 'extended',
+    id: 'backend-request-header-modifier', test: 'httproute-request-header-modifier.go', profile: 'extended',
     features: ['HTTPRoute', 'MeshHTTPRouteBackendRequestHeaderModification'],
     description: 'RequestHeaderModifier on a backendRef: set overwrites, add appends, remove deletes',
     fixture: 'backend-request-header-modifier.yaml', route: 'echo-backend-request-headers', parent: 'echo',
     checks: headerChecks('from-backend'),
   }),
   meshScenario({
-    id: 'redirect-host-and-status', test: 'httproute-redirect-host-and-status.go', tier: 'core', features: ['HTTPRoute'],
+    id: 'redirect-host-and-status', test: 'httproute-redirect-host-and-status.go', profile: 'core', features: ['HTTPRoute'],
     description: 'The waypoint answers a redirect to another host itself, 302 by default or the status asked (301); the client does not follow it',
     fixture: 'redirect-host-and-status.yaml', route: 'echo-redirect-host', parent: 'echo',
     checks: [
@@ -163,13 +163,13 @@ export default [
     ],
   }),
   ...([303, 307, 308] as const).map((code) => meshScenario({
-    id: `redirect-${code}`, test: `httproute-${code}-redirect.go`, tier: 'extended', features: ['HTTPRoute', `HTTPRoute${code}RedirectStatusCode`],
+    id: `redirect-${code}`, test: `httproute-${code}-redirect.go`, profile: 'extended', features: ['HTTPRoute', `HTTPRoute${code}RedirectStatusCode`],
     description: `A redirect answered with status ${code}`,
     fixture: `redirect-${code}.yaml`, route: `echo-redirect-${code}`, parent: 'echo',
     checks: [redirect('sleep', echo(`/status-${code}`), code, { host: EXAMPLE, path: `/status-${code}` })],
   })),
   meshScenario({
-    id: 'redirect-path', test: 'httproute-redirect-path.go', tier: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteRedirectPath'],
+    id: 'redirect-path', test: 'httproute-redirect-path.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteRedirectPath'],
     description: 'Redirects that replace a path prefix or the whole path, alone or with a host or a status',
     fixture: 'redirect-path.yaml', route: 'echo-redirect-path', parent: 'echo',
     checks: [
@@ -180,7 +180,7 @@ export default [
     ],
   }),
   meshScenario({
-    id: 'redirect-port', test: 'httproute-redirect-port.go', tier: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteRedirectPort'],
+    id: 'redirect-port', test: 'httproute-redirect-port.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteRedirectPort'],
     description: 'Redirects to another port, alone or with a host or a status',
     fixture: 'redirect-port.yaml', route: 'echo-redirect-port', parent: 'echo',
     checks: [
@@ -190,7 +190,7 @@ export default [
     ],
   }),
   meshScenario({
-    id: 'redirect-scheme', test: 'httproute-redirect-scheme.go', tier: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteSchemeRedirect'],
+    id: 'redirect-scheme', test: 'httproute-redirect-scheme.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteSchemeRedirect'],
     description: 'Redirects to https, alone or with a host or a status',
     fixture: 'redirect-scheme.yaml', route: 'echo-redirect-scheme', parent: 'echo',
     checks: [
@@ -200,7 +200,7 @@ export default [
     ],
   }),
   meshScenario({
-    id: 'rewrite-path', test: 'httproute-rewrite-path.go', tier: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteRewritePath'],
+    id: 'rewrite-path', test: 'httproute-rewrite-path.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteRewritePath'],
     description: 'URLRewrite changes the path the backend receives: a prefix replaced, a prefix stripped, the whole path replaced',
     fixture: 'rewrite-path.yaml', route: 'echo-rewrite-path', parent: 'echo',
     checks: [
@@ -211,7 +211,7 @@ export default [
     ],
   }),
   meshScenario({
-    id: 'grpcroute-weight', test: 'grpcroute-weight.go', tier: 'core', features: ['GRPCRoute'], kind: 'GRPCRoute',
+    id: 'grpcroute-weight', test: 'grpcroute-weight.go', profile: 'core', features: ['GRPCRoute'], kind: 'GRPCRoute',
     description: 'A weighted GRPCRoute on a Service is accepted and bound to the waypoint (control-plane half; the data half needs a gRPC client, see docs/gateway-api-mesh.md)',
     fixture: 'grpcroute-weight.yaml', route: 'echo-grpc-70-30', parent: 'echo',
     checks: [],

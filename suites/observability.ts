@@ -8,7 +8,7 @@ export default [
     area: 'observability',
     description: 'istio_requests_total{reporter="waypoint"} counts exactly the requests sent through the waypoint',
     features: ['Waypoint', 'WaypointMetrics'],
-    tier: 'extended',
+    profile: 'extended',
     source: [SRC.waypointMetrics, SRC.waypointDocs, SRC.waypointResources],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml'],

@@ -33,7 +33,7 @@ export function selectScenarios(catalogue: Scenario[], grep: string | undefined)
 export function decide(o: Pick<E2eOptions, 'implementation' | 'certify' | 'grep' | 'features' | 'gatewayClass' | 'istioVersion'>, catalogue: Scenario[]): Selection {
   const claim = o.implementation ? loadImplementation(o.implementation) : undefined;
   let scenarios = selectScenarios(catalogue, o.grep);
-  if (claim && o.certify) scenarios = scenarios.filter((s) => claim.profiles.includes(s.tier));
+  if (claim && o.certify) scenarios = scenarios.filter((s) => claim.profiles.includes(s.profile));
   const gatewayClass = claim?.implementation.gatewayClassName ?? o.gatewayClass;
   let istioSettings: string[];
   try {

@@ -19,7 +19,7 @@ export function checkReportItself(report: ConformanceReport): string[] {
   const names = report.profiles.map((p) => p.name).join(', ');
   if (names !== 'core, extended') problems.push(`report.yaml: profiles are [${names}], expected [core, extended]`);
   for (const p of report.profiles) {
-    const counts = countOutcomes(report.scenarios.filter((s) => s.tier === p.name));
+    const counts = countOutcomes(report.scenarios.filter((s) => s.profile === p.name));
     for (const o of OUTCOMES) {
       if (p.summary[o] !== counts[o]) problems.push(`report.yaml: profile ${p.name} counts ${p.summary[o]} ${o}, its scenarios ${counts[o]}`);
     }
@@ -59,7 +59,7 @@ export function checkAgainstCatalogue(report: ConformanceReport, catalogue: Scen
       problems.push(`report.yaml: ${s.id} is not a scenario of suite ${SUITE_VERSION}`);
       continue;
     }
-    for (const key of ['area', 'tier', 'features', 'source'] as const) {
+    for (const key of ['area', 'profile', 'features', 'source'] as const) {
       if (JSON.stringify(s[key]) !== JSON.stringify(known[key])) problems.push(`report.yaml: ${s.id} has ${key} ${JSON.stringify(s[key])}, the catalogue ${JSON.stringify(known[key])}`);
     }
   }
@@ -77,13 +77,13 @@ function checkClaims(report: ConformanceReport, catalogue: Scenario[], present: 
   const profiles = new Set<string>(report.claimedProfiles);
   if (!profiles.has('core')) problems.push('report.yaml: a certification claims the core profile');
   if (!report.planes.includes('data')) problems.push('report.yaml: a certification checks both planes; this run checked only the control plane (--checks control-plane)');
-  for (const s of catalogue.filter((c) => profiles.has(c.tier) && !present.has(c.id))) {
-    problems.push(`report.yaml: ${s.id} (${s.tier}) is missing: a certification holds every scenario of its claimed profiles`);
+  for (const s of catalogue.filter((c) => profiles.has(c.profile) && !present.has(c.id))) {
+    problems.push(`report.yaml: ${s.id} (${s.profile}) is missing: a certification holds every scenario of its claimed profiles`);
   }
-  for (const s of report.scenarios.filter((x) => !profiles.has(x.tier))) problems.push(`report.yaml: ${s.id} is ${s.tier}, a profile this certification does not claim`);
+  for (const s of report.scenarios.filter((x) => !profiles.has(x.profile))) problems.push(`report.yaml: ${s.id} is ${s.profile}, a profile this certification does not claim`);
   const claimed = new Set<string>(report.claimedFeatures);
   for (const s of report.scenarios) {
-    if (s.tier === 'core' && s.outcome === 'not-supported') problems.push(`report.yaml: core scenario ${s.id} not supported in a certification report`);
+    if (s.profile === 'core' && s.outcome === 'not-supported') problems.push(`report.yaml: core scenario ${s.id} not supported in a certification report`);
     const coveredByClaim = s.features.every((f) => claimed.has(f));
     if (coveredByClaim && s.outcome === 'not-supported') problems.push(`report.yaml: ${s.id} not supported although its features are all claimed`);
     if (!coveredByClaim && s.outcome !== 'not-supported') problems.push(`report.yaml: ${s.id} ran although it needs unclaimed features`);

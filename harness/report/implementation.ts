@@ -11,7 +11,7 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { UserError } from '../cli/errors.ts';
 import { ALL_FEATURES } from '../scenario/features.ts';
-import type { Feature, Tier } from '../scenario/types.ts';
+import type { Feature, Profile } from '../scenario/types.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
 import type { Implementation } from './model.ts';
 
@@ -26,7 +26,7 @@ export interface ImplementationClaim {
   implementation: Implementation;
   /** The GatewayClass's spec.controllerName, when the file names it. */
   controllerName?: string;
-  profiles: Tier[];
+  profiles: Profile[];
   features: Set<Feature>;
   /** Where upstream documents each claimed feature, for those the file cites. */
   featureSources: Partial<Record<Feature, string>>;
@@ -39,7 +39,7 @@ type FeatureEntry = Feature | { name: Feature; source: string };
 
 interface ImplementationFile extends Implementation {
   controllerName?: string;
-  profiles: Tier[];
+  profiles: Profile[];
   features: FeatureEntry[];
   signals?: WaypointSignals;
   expectedFindings?: ExpectedFinding[];

@@ -1,5 +1,5 @@
 /** The conformance report: its own apiVersion/kind, a document a machine can check. */
-import type { Feature, Scenario, Tier } from '../scenario/types.ts';
+import type { Feature, Scenario, Profile } from '../scenario/types.ts';
 import { countOutcomes, type Outcome, type ScenarioResult, type SetupFailure } from '../runner/results.ts';
 import { SUITE_VERSION } from '../platform/versions.ts';
 import type { Plane } from '../checks/check.ts';
@@ -35,7 +35,7 @@ export interface ReportInput {
   mode: 'e2e' | 'selftest' | 'certification';
   /** Features the implementation claims (certification); undefined: not claimed. */
   claimedFeatures: Feature[] | undefined;
-  claimedProfiles?: Tier[];
+  claimedProfiles?: Profile[];
   /** The run's own setup failed (install, clients): the report records the step, never conformance. */
   setup?: SetupFailure;
   /** The planes whose checks ran; a control-plane-only report is no certification. */
@@ -43,7 +43,7 @@ export interface ReportInput {
 }
 
 export interface ProfileReport {
-  name: Tier;
+  name: Profile;
   result: 'success' | 'partial' | 'failure';
   summary: Record<Outcome, number>;
   supportedFeatures: string[];
@@ -63,13 +63,13 @@ export function diagnosticsFile(id: string): string {
 
 export function buildReport(input: ReportInput, date = new Date()) {
   const byId = new Map(input.scenarios.map((s) => [s.id, s]));
-  const profiles: ProfileReport[] = (['core', 'extended'] as Tier[]).map((tier) => {
-    const rs = input.results.filter((r) => byId.get(r.id)?.tier === tier);
+  const profiles: ProfileReport[] = (['core', 'extended'] as Profile[]).map((profile) => {
+    const rs = input.results.filter((r) => byId.get(r.id)?.profile === profile);
     const summary = countOutcomes(rs);
     const features = new Set(rs.flatMap((r) => byId.get(r.id)!.features));
     const unsupported = new Set(rs.flatMap((r) => [...(r.unsupportedFeatures ?? []), ...r.checks.flatMap((c) => c.unsupportedFeatures ?? [])]));
     return {
-      name: tier, result: profileResult(summary), summary,
+      name: profile, result: profileResult(summary), summary,
       supportedFeatures: [...features].filter((f) => !unsupported.has(f)).sort(), unsupportedFeatures: [...unsupported].sort(),
     };
   });
@@ -88,7 +88,7 @@ export function buildReport(input: ReportInput, date = new Date()) {
     scenarios: input.results.map((r) => ({
       id: r.id,
       area: byId.get(r.id)!.area,
-      tier: byId.get(r.id)!.tier,
+      profile: byId.get(r.id)!.profile,
       features: byId.get(r.id)!.features,
       source: byId.get(r.id)!.source,
       outcome: r.outcome,

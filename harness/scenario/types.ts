@@ -12,7 +12,7 @@ export const AREAS = [
 ] as const;
 export type Area = (typeof AREAS)[number];
 
-export type Tier = 'core' | 'extended';
+export type Profile = 'core' | 'extended';
 
 /** Clients live in the shared client namespace; each has its own ServiceAccount. */
 export type Client = 'sleep' | 'notsleep' | 'sidecar-sleep';
@@ -208,7 +208,7 @@ export interface Scenario {
   area: Area;
   description: string;
   features: Feature[];
-  tier: Tier;
+  profile: Profile;
   /** Upstream sources of the expectations: repository paths in istio/istio or istio/istio.io. */
   source: string[];
   /** Changes cluster-wide or scarce state (LoadBalancer addresses): never run beside others. */

@@ -97,7 +97,7 @@ export function reseal(dir: string): void {
 /** Recomputes the profile totals a careful forger would, from the edited scenarios. */
 export function recomputeProfiles(report: ConformanceReport): void {
   for (const p of report.profiles) {
-    p.summary = countOutcomes(report.scenarios.filter((s) => s.tier === p.name));
+    p.summary = countOutcomes(report.scenarios.filter((s) => s.profile === p.name));
     p.result = profileResult(p.summary);
   }
 }

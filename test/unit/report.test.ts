@@ -82,7 +82,7 @@ describe('report bundles of real runs on the model', function () {
       reseal(dir);
       expect(readReport(dir).profiles.every((p) => p.result !== 'failure')).to.equal(true);
       const text = problemText(dir);
-      expect(text).to.include(`${ids[0]} (${readReport(bundles.certFailed).scenarios.find((s) => s.id === ids[0])!.tier}) is missing: a certification holds every scenario of its claimed profiles`);
+      expect(text).to.include(`${ids[0]} (${readReport(bundles.certFailed).scenarios.find((s) => s.id === ids[0])!.profile}) is missing: a certification holds every scenario of its claimed profiles`);
     });
 
     it('only report.yaml flipped and rehashed: junit.xml still fails it, profile totals still count it', () => {
@@ -144,11 +144,11 @@ describe('report bundles of real runs on the model', function () {
 
     it('a scenario relabelled from core to extended', () => {
       const dir = copyBundle(bundles.failed);
-      const s = readReport(dir).scenarios.find((x) => x.tier === 'core')!;
+      const s = readReport(dir).scenarios.find((x) => x.profile === 'core')!;
       forge(dir, (r) => {
-        r.scenarios.find((x) => x.id === s.id)!.tier = 'extended';
+        r.scenarios.find((x) => x.id === s.id)!.profile = 'extended';
       }, { regenerate: true });
-      expect(problemText(dir)).to.include(`report.yaml: ${s.id} has tier "extended", the catalogue "core"`);
+      expect(problemText(dir)).to.include(`report.yaml: ${s.id} has profile "extended", the catalogue "core"`);
     });
 
     for (const key of ['../../../etc/hostname', '/etc/hostname', 'diagnostics/../../x', './report.yaml']) {
