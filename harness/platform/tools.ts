@@ -6,7 +6,8 @@ import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, r
 import path from 'node:path';
 import { execa } from 'execa';
 import { UserError } from '../cli/errors.ts';
-import { cacheDir, fetchVerified } from './download.ts';
+import { cacheDir, fetchVerified, type Artifact } from './download.ts';
+import { pinnedSha256 } from './pins.ts';
 import { istioArchiveUrl, KIND, kindBinaryUrl } from './versions.ts';
 
 const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64' };
@@ -53,6 +54,16 @@ function forced(flag: string, file: string): string {
   return path.resolve(file);
 }
 
+/**
+ * A release asset to download: verified against the sha256 pinned in the repository when there is
+ * one (pins.ts), else against the checksum file published beside it (which catches corruption, not
+ * a replaced release).
+ */
+export function releaseAsset(url: string, checksumSuffix: string): Artifact {
+  const sha256 = pinnedSha256(url);
+  return sha256 ? { url, sha256 } : { url, checksumUrl: `${url}${checksumSuffix}` };
+}
+
 export async function resolveKind(explicit?: string): Promise<Tool> {
   if (explicit) {
     const bin = forced('--kind', explicit);
@@ -60,7 +71,7 @@ export async function resolveKind(explicit?: string): Promise<Tool> {
   }
   if ((await kindVersion('kind')) === KIND.version) return { path: 'kind', version: KIND.version, origin: 'PATH' };
   const url = kindBinaryUrl(process.platform, ARCH[process.arch] ?? process.arch);
-  const file = await fetchVerified({ url, checksumUrl: `${url}.sha256sum` });
+  const file = await fetchVerified(releaseAsset(url, '.sha256sum'));
   chmodSync(file, 0o755);
   return { path: file, version: KIND.version, origin: 'download' };
 }
@@ -80,7 +91,7 @@ export async function resolveIstioctl(version: string, explicit?: string): Promi
   const bin = cachedIstioctl(version);
   if (existsSync(bin)) return { path: bin, version, origin: 'cache' };
   const url = istioArchiveUrl(version, process.platform, ARCH[process.arch] ?? process.arch);
-  const archive = await fetchVerified({ url, checksumUrl: `${url}.sha256` });
+  const archive = await fetchVerified(releaseAsset(url, '.sha256'));
   // Unpacked aside, then renamed: an interrupted tar never leaves a truncated istioctl in the cache.
   mkdirSync(cacheDir(), { recursive: true });
   const tmp = mkdtempSync(path.join(cacheDir(), `.istio-${version}-`));
