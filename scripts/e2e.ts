@@ -61,11 +61,11 @@ async function setUp(r: Run): Promise<RunEnv> {
   const cluster = (r.cluster = new KubeCluster(access.kc));
   const server = access.kc.getCurrentCluster()?.server ?? 'unknown server';
   facts.kubernetesVersion = await progress.step(`cluster answers (${cluster.description}, ${server})`, () => checkReachable(cluster, server, o.connectTimeoutMs));
-  const outsideContainer = new ContainerClient();
+  const outsideContainer = new ContainerClient(o.images.curl);
   teardown.add('stop the outside client', () => outsideContainer.stop());
   const outside = o.cluster === 'kind' && !hostRoutesToKind() ? (q: Parameters<typeof fromHost>[0]) => outsideContainer.request(q) : fromHost;
   const env = makeEnv(cluster, {
-    timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, signals: sel.claim?.signals, outside, log: progress.line, planes: new Set(o.planes),
+    timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, signals: sel.claim?.signals, outside, log: progress.line, planes: new Set(o.planes), images: o.images,
   });
   const ictx: InstallContext = {
     cluster, kubeconfig: access.kubeconfig, context: access.context, istioVersion: o.istioVersion,

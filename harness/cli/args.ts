@@ -1,7 +1,7 @@
 /** The e2e command line, parsed and validated with commander. Bad input: a UserError naming the fix. */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CLUSTER_TIMING, type Timing } from '../wait.ts';
-import { ISTIO, checkIstioRelease } from '../platform/versions.ts';
+import { ISTIO, checkIstioRelease, imagesWith, type Images } from '../platform/versions.ts';
 import { parseFeatures } from '../scenario/features.ts';
 import { EXIT, UserError } from './errors.ts';
 import { PLANES, type Plane } from '../checks/check.ts';
@@ -23,6 +23,8 @@ export interface E2eOptions {
   parallel?: number;
   /** The planes whose checks run: both, or the control plane only (--checks control-plane). */
   planes: Plane[];
+  /** The images the run deploys: the pinned ones with --image overrides. */
+  images: Images;
   timing: Timing;
   gatewayClass: string;
   certify: boolean;
@@ -110,6 +112,7 @@ export function e2eCommand(): Command {
     .addOption(new Option('--features <names...>', 'features the implementation supports (default: all, as Istio does)').argParser(values('--features')))
     .addOption(opt('--istioctl <path>', 'use this istioctl (default: istioctl on PATH if its version matches, else the cache or a download)', '--istioctl'))
     .addOption(opt('--kind <path>', 'use this kind (default: kind on PATH if its version matches, else the cache or a download)', '--kind'))
+    .addOption(new Option('--image <key=ref...>', 'deploy this image instead of the pinned one (a private mirror): curl=REF, echo=REF, bookinfo-hub=HUB, bookinfo-tag=TAG').argParser(values('--image')))
     .option('--debug', 'print stack traces with errors', false)
     .option('--profile', 'print where the run\'s time went: per phase, the slowest steps, the critical path', false)
     .addHelpText('after', EXIT_CODES_HELP)
@@ -147,6 +150,7 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
   try {
     checkIstioRelease(o.istioVersion);
     if (o.features) parseFeatures(o.features);
+    imagesWith(o.image);
   } catch (err) {
     throw new UserError((err as Error).message);
   }
@@ -160,7 +164,7 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
   return {
     cluster: o.cluster, kubeconfig: o.kubeconfig, context: o.context, istioVersion: o.istioVersion,
     reuseCluster: o.reuseCluster, keepCluster: o.keepCluster || o.reuseCluster, skipInstall: o.skipInstall,
-    grep: o.grep, list: o.list, json: o.json, plan: o.plan, reportDir: o.reportDir, parallel: o.parallel, planes: o.checks === 'control-plane' ? ['control'] : [...PLANES],
+    grep: o.grep, list: o.list, json: o.json, plan: o.plan, reportDir: o.reportDir, parallel: o.parallel, planes: o.checks === 'control-plane' ? ['control'] : [...PLANES], images: imagesWith(o.image),
     timing: o.timeoutOverrides ?? CLUSTER_TIMING, gatewayClass: o.gatewayClass, certify: o.certify,
     implementation: o.implementation, features: o.features, istioctl: o.istioctl, kind: o.kind,
     connectTimeoutMs: o.connectTimeout * 1000, debug: o.debug, profile: o.profile,

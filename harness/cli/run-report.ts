@@ -23,7 +23,7 @@ export interface Facts {
 
 export async function report(o: E2eOptions, sel: Selection, facts: Facts, run: RunResult, planes: readonly Plane[] = PLANES): Promise<void> {
   await writeReportBundle(o.reportDir, {
-    results: run.results, scenarios: sel.scenarios, setup: run.setup, planes: [...planes],
+    results: run.results, scenarios: sel.scenarios, setup: run.setup, planes: [...planes], images: o.images,
     implementation: sel.claim?.implementation ?? { organization: 'istio', project: 'istio', version: facts.istioVersion ?? 'unknown', url: 'https://istio.io', contact: [], gatewayClassName: sel.gatewayClass },
     environment: { ...facts, kindNodeImage: o.cluster === 'kind' ? KIND.nodeImage : undefined, commandLine: `npm run e2e -- ${process.argv.slice(2).join(' ')}`.trim() },
     mode: o.certify ? 'certification' : 'e2e',

@@ -6,15 +6,15 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES_DIR, readFixture, substitute } from '../manifests/manifests.ts';
-import { IMAGES } from '../platform/versions.ts';
+import { imageVars, type Images } from '../platform/versions.ts';
 
 const IMAGE_LINE = /^\s*(?:-\s*)?image:\s*(\S+)\s*$/gm;
 
-export function suiteImages(kindNodeImage?: string): string[] {
-  const vars = { CURL_IMAGE: IMAGES.curl, ECHO_IMAGE: IMAGES.echo, BOOKINFO_TAG: IMAGES.bookinfoTag };
+export function suiteImages(images: Images, kindNodeImage?: string): string[] {
+  const vars = imageVars(images);
   const fromFixtures = readdirSync(path.join(FIXTURES_DIR, 'workloads')).filter((f) => f.endsWith('.yaml')).flatMap((f) => {
     const rel = `workloads/${f}`;
     return [...readFixture(rel).matchAll(IMAGE_LINE)].map((m) => substitute(m[1], vars, rel));
   });
-  return [...new Set([...fromFixtures, IMAGES.curl, ...(kindNodeImage ? [kindNodeImage] : [])])].sort();
+  return [...new Set([...fromFixtures, images.curl, ...(kindNodeImage ? [kindNodeImage] : [])])].sort();
 }

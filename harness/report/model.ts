@@ -1,7 +1,7 @@
 /** The conformance report: its own apiVersion/kind, a document a machine can check. */
 import type { Feature, Scenario, Profile } from '../scenario/types.ts';
 import { countOutcomes, type Outcome, type ScenarioResult, type SetupFailure } from '../runner/results.ts';
-import { SUITE_VERSION } from '../platform/versions.ts';
+import { IMAGES, SUITE_VERSION, type Images } from '../platform/versions.ts';
 import type { Plane } from '../checks/check.ts';
 import { suiteImages } from './images.ts';
 
@@ -38,6 +38,8 @@ export interface ReportInput {
   claimedProfiles?: Profile[];
   /** The run's own setup failed (install, clients): the report records the step, never conformance. */
   setup?: SetupFailure;
+  /** The images the run deployed (default: the pinned ones). */
+  images?: Images;
   /** The planes whose checks ran; a control-plane-only report is no certification. */
   planes: Plane[];
 }
@@ -80,7 +82,7 @@ export function buildReport(input: ReportInput, date = new Date()) {
     mode: input.mode,
     planes: [...input.planes].sort(),
     implementation: input.implementation,
-    environment: { ...input.environment, suiteVersion: SUITE_VERSION, images: suiteImages(input.environment.kindNodeImage) },
+    environment: { ...input.environment, suiteVersion: SUITE_VERSION, images: suiteImages(input.images ?? IMAGES, input.environment.kindNodeImage) },
     ...(input.claimedFeatures ? { claimedFeatures: [...input.claimedFeatures].sort() } : {}),
     ...(input.claimedProfiles ? { claimedProfiles: input.claimedProfiles } : {}),
     ...(input.setup ? { setup: { outcome: 'error' as const, ...input.setup } } : {}),

@@ -7,6 +7,7 @@ import type { Batch, TrafficEngine } from '../traffic/engine.ts';
 import type { OutsideClient } from '../traffic/outside.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
 import type { Stopwatch } from './stopwatch.ts';
+import type { Images } from '../platform/versions.ts';
 
 /** What a run shares across scenarios. */
 export interface RunEnv {
@@ -33,6 +34,8 @@ export interface RunEnv {
   /** Namespaces deleted by finished scenarios, verified gone before the run ends. */
   cleanup: { id: string; namespaces: string[] }[];
   deferCleanup: boolean;
+  /** The images the run deploys (the pinned ones, or --image overrides). */
+  images: Images;
 }
 
 /** Produces named text dumps about the given namespaces; never throws for a failed command. */

@@ -7,6 +7,7 @@ import { DEFAULT_SPLIT_CONFIG } from '../stats/split-test.ts';
 import type { OutsideClient } from '../traffic/outside.ts';
 import { ENVOY_SIGNALS, type WaypointSignals } from '../traffic/verdict.ts';
 import type { Timing } from '../wait.ts';
+import { IMAGES, type Images } from '../platform/versions.ts';
 import type { Dumper, RunEnv } from './env.ts';
 import type { RunResult, ScenarioResult } from './results.ts';
 import { deployClients, removeClients, runSuite, unrunSuite } from './suite-runner.ts';
@@ -26,6 +27,7 @@ export interface RunOptions {
   dumpers?: Dumper[];
   /** false: every scenario waits for its own cleanup (the behaviour before deferred cleanup; for npm run bench). */
   deferCleanup?: boolean;
+  images?: Images;
 }
 
 export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
@@ -47,6 +49,7 @@ export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
     dumpers: o.dumpers ?? [],
     cleanup: [],
     deferCleanup: o.deferCleanup ?? true,
+    images: o.images ?? IMAGES,
   };
 }
 

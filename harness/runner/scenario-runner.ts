@@ -15,7 +15,7 @@ import { waitDeploymentsAvailable, waitWaypointBoundReported, waitWaypointsProgr
 import { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
 import { scenarioOutcome, type CheckResult, type ScenarioResult } from './results.ts';
 import { Stopwatch } from './stopwatch.ts';
-import { IMAGES } from '../platform/versions.ts';
+import { imageVars } from '../platform/versions.ts';
 
 /** Why the rest of a scenario does not run. */
 interface Stop {
@@ -147,9 +147,7 @@ export function fixtureVars(env: RunEnv, namespaces: Record<NsRole, string>): Va
     INFRA_NS: namespaces.infra ?? '',
     CLIENT_NS: env.clientNamespace,
     WAYPOINT_CLASS: env.gatewayClass,
-    ECHO_IMAGE: IMAGES.echo,
-    CURL_IMAGE: IMAGES.curl,
-    BOOKINFO_TAG: IMAGES.bookinfoTag,
+    ...imageVars(env.images),
   };
 }
 

@@ -50,10 +50,10 @@ export async function fromHost(req: OutsideRequest): Promise<OutsideResponse> {
 export class ContainerClient {
   private started: Promise<StartedTestContainer> | undefined;
 
-  constructor(private readonly network = 'kind') {}
+  constructor(private readonly image = IMAGES.curl, private readonly network = 'kind') {}
 
   private container(): Promise<StartedTestContainer> {
-    this.started ??= new GenericContainer(IMAGES.curl).withNetworkMode(this.network).withCommand(['sleep', 'infinity']).start();
+    this.started ??= new GenericContainer(this.image).withNetworkMode(this.network).withCommand(['sleep', 'infinity']).start();
     return this.started;
   }
 

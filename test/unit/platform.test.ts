@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { fetchVerified, DownloadError } from '../../harness/platform/download.ts';
 import { kindConfig, createArgs } from '../../harness/platform/kind.ts';
 import { ipv4Subnet, poolRange, poolObjects } from '../../harness/platform/metallb.ts';
-import { gatewayApiFor, checkIstioVersion, ISTIO, KIND, METALLB, metallbManifest } from '../../harness/platform/versions.ts';
+import { gatewayApiFor, checkIstioVersion, IMAGES, ISTIO, KIND, METALLB, metallbManifest } from '../../harness/platform/versions.ts';
 import { plan } from '../../harness/platform/plan.ts';
 import { Teardown } from '../../harness/platform/teardown.ts';
 import { parseE2eArgs } from '../../harness/cli/args.ts';
@@ -99,7 +99,7 @@ describe('kind, MetalLB and versions', () => {
     expect(metallbManifest().sha256).to.match(/^[0-9a-f]{64}$/);
   });
   it('plans every step in order with versions, touching nothing', () => {
-    const p = plan({ cluster: 'kind', istioVersion: '1.30.5', reuseCluster: false, keepCluster: false, skipInstall: false, gatewayClass: 'istio-waypoint', reportDir: 'r' }, CATALOGUE).join('\n');
+    const p = plan({ cluster: 'kind', istioVersion: '1.30.5', reuseCluster: false, keepCluster: false, skipInstall: false, gatewayClass: 'istio-waypoint', reportDir: 'r', images: IMAGES }, CATALOGUE).join('\n');
     for (const s of ['kind v0.30.0', 'MetalLB v0.15.2', 'Gateway API CRDs v1.5.1', 'Istio 1.30.5 ambient', 'sleep and notsleep', 'bookinfo', 'teardown']) expect(p).to.include(s);
     expect(p.indexOf('MetalLB')).to.be.lessThan(p.indexOf('Gateway API')).and.lessThan(p.indexOf('Istio 1.30.5 ambient'));
   });
