@@ -8,7 +8,7 @@ import type { Expectation, NsRole } from '../scenario/types.ts';
 import type { SplitTestConfig } from '../stats/split-test.ts';
 import type { Batch, TrafficEngine } from '../traffic/engine.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
-import { WaitTimeout, type Timing } from '../wait.ts';
+import { clockOf, waitFor, WaitTimeout, type Timing, type Waker } from '../wait.ts';
 
 /** Control-plane checks read what controllers write; data-plane checks send traffic. */
 export type Plane = 'control' | 'data';
@@ -54,6 +54,17 @@ export class CheckFailed extends Error {
 
 /** The implementation gives no signal this check could measure: the check says so instead of passing. */
 export class CheckNotSupported extends Error {}
+
+/**
+ * Waits until the cluster shows the expected state (the probe says so), woken by changes where the
+ * cluster can watch; returns how long it took. Not reaching it in time is the implementation's failure.
+ */
+export async function reach(ctx: CheckContext, what: string, probe: () => Promise<boolean>, describe: () => string, waker?: Waker): Promise<number> {
+  const clock = clockOf(ctx.timing);
+  const start = clock.now();
+  await failOnTimeout(() => 0, () => waitFor(what, async () => ((await probe()) ? true : undefined), ctx.timing, describe, ctx.timing.readyTimeoutMs, waker));
+  return clock.now() - start;
+}
 
 /** A deadline passed while waiting for the expected state: that is the implementation's failure. */
 export async function failOnTimeout<T>(requests: () => number, work: () => Promise<T>): Promise<T> {

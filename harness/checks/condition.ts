@@ -2,9 +2,8 @@
 import { conditionOf, type Condition, type KubeObject } from '../cluster/types.ts';
 import type { ConditionExpectation } from '../scenario/types.ts';
 import { substitute } from '../manifests/manifests.ts';
-import { clockOf, waitFor } from '../wait.ts';
 import { changesOf } from '../cluster/watch.ts';
-import { failOnTimeout, type CheckContext, type CheckKind } from './check.ts';
+import { reach, type CheckContext, type CheckKind } from './check.ts';
 
 /** The condition in status.conditions, or in a route's status.parents entry for the named parent. */
 export function conditionIn(obj: KubeObject | undefined, e: Pick<ConditionExpectation, 'condition' | 'parent'>): Condition | undefined {
@@ -26,14 +25,9 @@ export const conditionCheck: CheckKind<ConditionExpectation> = {
   title: (e) => `${e.object.kind} ${e.object.name}${e.parent ? ` (parent ${e.parent.kind} ${e.parent.name})` : ''} has ${e.condition}=${e.status}${e.reason ? ` (${e.reason})` : ''}`,
   async run(ctx, e) {
     const ref = { apiVersion: e.object.apiVersion, kind: e.object.kind, namespace: ctx.namespaces[e.object.ns], name: e.object.name };
-    const clock = clockOf(ctx.timing);
-    const start = clock.now();
     let last: KubeObject | undefined;
-    await failOnTimeout(() => 0, () => waitFor(conditionCheck.title(e), async () => {
-      last = await ctx.cluster.get(ref);
-      return matches(ctx, e, last) ? true : undefined;
-    }, ctx.timing, () => `condition is ${JSON.stringify(conditionIn(last, e) ?? 'absent')}`, ctx.timing.readyTimeoutMs,
-    changesOf(ctx.cluster, ref.apiVersion, ref.kind, ref.namespace)));
-    return { convergedMs: clock.now() - start, requests: 0, detail: JSON.stringify(conditionIn(last, e)) };
+    const convergedMs = await reach(ctx, conditionCheck.title(e), async () => matches(ctx, e, (last = await ctx.cluster.get(ref))),
+      () => `condition is ${JSON.stringify(conditionIn(last, e) ?? 'absent')}`, changesOf(ctx.cluster, ref.apiVersion, ref.kind, ref.namespace));
+    return { convergedMs, requests: 0, detail: JSON.stringify(conditionIn(last, e)) };
   },
 };

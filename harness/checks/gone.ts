@@ -1,8 +1,7 @@
 /** Objects (by name or label selector) no longer exist. */
 import type { GoneExpectation } from '../scenario/types.ts';
-import { clockOf, waitFor } from '../wait.ts';
 import { changesOf } from '../cluster/watch.ts';
-import { failOnTimeout, type CheckContext, type CheckKind } from './check.ts';
+import { reach, type CheckContext, type CheckKind } from './check.ts';
 
 async function remaining(ctx: CheckContext, e: GoneExpectation): Promise<string[]> {
   const left: string[] = [];
@@ -22,14 +21,9 @@ export const goneCheck: CheckKind<GoneExpectation> = {
   plane: 'control',
   title: (e) => `gone: ${e.objects.map((o) => `${o.kind} ${o.name ?? o.labelSelector}`).join(', ')}`,
   async run(ctx, e) {
-    const clock = clockOf(ctx.timing);
-    const start = clock.now();
     let left: string[] = [];
-    await failOnTimeout(() => 0, () => waitFor(goneCheck.title(e), async () => {
-      left = await remaining(ctx, e);
-      return left.length === 0 ? true : undefined;
-    }, ctx.timing, () => `still present: ${left.join(', ')}`, ctx.timing.readyTimeoutMs,
-      changesOf(ctx.cluster, e.objects[0].apiVersion, e.objects[0].kind, ctx.namespaces[e.objects[0].ns])));
-    return { convergedMs: clock.now() - start, requests: 0, detail: 'nothing left' };
+    const convergedMs = await reach(ctx, goneCheck.title(e), async () => (left = await remaining(ctx, e)).length === 0,
+      () => `still present: ${left.join(', ')}`, changesOf(ctx.cluster, e.objects[0].apiVersion, e.objects[0].kind, ctx.namespaces[e.objects[0].ns]));
+    return { convergedMs, requests: 0, detail: 'nothing left' };
   },
 };

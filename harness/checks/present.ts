@@ -1,9 +1,8 @@
 /** Objects exist, holding the expected values (what a controller created, e.g. a waypoint's Deployment). */
 import type { KubeObject } from '../cluster/types.ts';
 import type { FieldExpectation, PresentExpectation } from '../scenario/types.ts';
-import { clockOf, waitFor } from '../wait.ts';
 import { changesOf } from '../cluster/watch.ts';
-import { failOnTimeout, type CheckContext, type CheckKind } from './check.ts';
+import { reach, type CheckContext, type CheckKind } from './check.ts';
 
 function valueAt(obj: unknown, path: (string | number)[]): unknown {
   return path.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], obj);
@@ -46,14 +45,9 @@ export const presentCheck: CheckKind<PresentExpectation> = {
   plane: 'control',
   title: (e) => `present: ${e.objects.map((o) => `${o.kind} ${o.name}${o.fields?.length ? ` (${o.fields.map((f) => f.path.join('.')).join(', ')})` : ''}`).join(', ')}`,
   async run(ctx, e) {
-    const clock = clockOf(ctx.timing);
-    const start = clock.now();
     let problems: string[] = [];
-    await failOnTimeout(() => 0, () => waitFor(presentCheck.title(e), async () => {
-      problems = await missing(ctx, e);
-      return problems.length === 0 ? true : undefined;
-    }, ctx.timing, () => problems.join('; '), ctx.timing.readyTimeoutMs,
-      changesOf(ctx.cluster, e.objects[0].apiVersion, e.objects[0].kind, ctx.namespaces[e.objects[0].ns])));
-    return { convergedMs: clock.now() - start, requests: 0, detail: `${e.objects.length} objects as expected` };
+    const convergedMs = await reach(ctx, presentCheck.title(e), async () => (problems = await missing(ctx, e)).length === 0,
+      () => problems.join('; '), changesOf(ctx.cluster, e.objects[0].apiVersion, e.objects[0].kind, ctx.namespaces[e.objects[0].ns]));
+    return { convergedMs, requests: 0, detail: `${e.objects.length} objects as expected` };
   },
 };
