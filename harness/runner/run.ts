@@ -53,10 +53,14 @@ export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
   };
 }
 
-/** Clients that never come up are a setup failure of the run: every scenario is reported as not run. */
+/**
+ * Clients that never come up are a setup failure of the run: every scenario is reported as not run.
+ * A control-plane-only run sends no traffic, so it deploys no clients.
+ */
 export async function runCatalogue(
   env: RunEnv, scenarios: Scenario[], parallel: number, onResult?: (r: ScenarioResult) => void,
 ): Promise<RunResult> {
+  if (!env.planes.has('data')) return { results: await runSuite(env, scenarios, parallel, onResult) };
   try {
     await deployClients(env);
   } catch (err) {

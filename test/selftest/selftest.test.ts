@@ -66,6 +66,16 @@ describe('self-test against the ambient model', function () {
     expect(byId['routing/path-match'].reason).to.match(/leftovers after teardown: .*still present: wpt-routing-path-match-app-/);
   });
 
+  it('a control-plane-only run deploys no clients and reports every traffic check as not run, never passed', async () => {
+    const cluster = new ModelCluster({ seed: 9 });
+    const env = makeEnv(cluster, { timing: { ...MODEL_TIMING, clock: cluster.clock }, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', outside: cluster.outside, log: () => {}, planes: new Set(['control']) });
+    const run = await runCatalogue(env, CATALOGUE.filter((s) => s.area === 'authorization'), 4);
+    const checks = run.results.flatMap((r) => r.checks);
+    expect(checks.filter((c) => c.plane === 'data' && c.outcome !== 'not-run')).to.deep.equal([]);
+    expect(checks.filter((c) => c.plane === 'control' && c.outcome === 'passed')).to.have.length.above(10);
+    expect(await cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: env.clientNamespace })).to.equal(undefined);
+  });
+
   it('is deterministic: the same seed gives the same outcomes, virtual durations and request counts', async () => {
     const subset = CATALOGUE.filter((s) => s.area === 'routing' || s.area === 'cleanup');
     const fingerprint = async () => (await runOnModel(subset, 11)).map((r) => [r.id, r.outcome, r.durationMs, r.checks.map((c) => c.requests)]);
