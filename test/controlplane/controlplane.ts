@@ -170,7 +170,9 @@ export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>)
   const version = await istioVersion(bin);
   const p = paths();
   await step(`kwok cluster ${CLUSTER_NAME} (kube-apiserver ${BINARIES.kubeApiserver.pin.version}, ${SIMULATED_NODES} simulated nodes)`, async () => {
-    await kwokctl(bin, ['create', 'cluster', '--runtime', 'binary', '--kubeconfig', p.kubeconfig, '--wait', '120s',
+    // Without client rate limits: the controllers serve a dozen scenarios at once on one machine, and
+    // at the default 20 qps the Deployment controller, not the implementation, set the pace.
+    await kwokctl(bin, ['create', 'cluster', '--runtime', 'binary', '--kubeconfig', p.kubeconfig, '--wait', '120s', '--disable-qps-limits',
       '--etcd-binary', bin.etcd, '--kube-apiserver-binary', bin.kubeApiserver, '--kube-controller-manager-binary', bin.kubeControllerManager,
       '--kube-scheduler-binary', bin.kubeScheduler, '--kwok-controller-binary', bin.kwok]);
     await kwokctl(bin, ['scale', 'node', '--replicas', String(SIMULATED_NODES)]);
