@@ -157,6 +157,9 @@ function startCniStandin(): void {
   startDaemon(stateDir(), 'cni-standin', process.execPath, ['--import', 'tsx', script, paths().kubeconfig], { cwd: REPO, env: { ...process.env } as Record<string, string> });
 }
 
+/** The Service IP range of the control plane's API server. */
+export const SERVICE_CIDR = '10.0.0.0/16';
+
 export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>) => Promise<T>, opts: { realNode?: boolean } = {}): Promise<string> {
   await preflight();
   // A crashed run is cleaned up; a live one belongs to someone and is left alone.
@@ -171,8 +174,11 @@ export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>)
   const p = paths();
   await step(`kwok cluster ${CLUSTER_NAME} (kube-apiserver ${BINARIES.kubeApiserver.pin.version}, ${SIMULATED_NODES} simulated nodes)`, async () => {
     // Without client rate limits: the controllers serve a dozen scenarios at once on one machine, and
-    // at the default 20 qps the Deployment controller, not the implementation, set the pace.
+    // at the default 20 qps the Deployment controller, not the implementation, set the pace. kwok's
+    // Service range is a /24, which a parallel catalogue fills ("range is full"); a /16 keeps the
+    // kubernetes Service at 10.0.0.1, as real clusters have a /12.
     await kwokctl(bin, ['create', 'cluster', '--runtime', 'binary', '--kubeconfig', p.kubeconfig, '--wait', '120s', '--disable-qps-limits',
+      '--extra-args', `kube-apiserver=service-cluster-ip-range=${SERVICE_CIDR}`,
       '--etcd-binary', bin.etcd, '--kube-apiserver-binary', bin.kubeApiserver, '--kube-controller-manager-binary', bin.kubeControllerManager,
       '--kube-scheduler-binary', bin.kubeScheduler, '--kwok-controller-binary', bin.kwok]);
     await kwokctl(bin, ['scale', 'node', '--replicas', String(SIMULATED_NODES)]);
