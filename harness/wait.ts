@@ -114,7 +114,8 @@ export async function waitFor<T>(
   const clock = clockOf(timing);
   const start = clock.now();
   let attempts = 0;
-  let interval = timing.intervalMs;
+  // With a watch to wake it, polling is only the fallback for a lost watch: start at the slowest pace.
+  let interval = waker ? timing.maxIntervalMs : timing.intervalMs;
   for (;;) {
     attempts++;
     const wake = waker?.();

@@ -1,14 +1,16 @@
 /**
- * npm run bench -- [--kubeconfig F] [--context C] [--grep RE] [--classes A,B]
- * Times the catalogue's control-plane half on a cluster, for each waypoint class, with the previous
- * settings (polling only, every scenario waits for its own cleanup, --parallel 4) and the current ones
- * (watches, cleanup verified at the end, parallelism from the cluster), side by side in one session.
+ * npm run bench -- [--kubeconfig F] [--context C] [--grep RE] [--implementations FILE,...] [--target S]
+ * Times the catalogue's control-plane half on a cluster, for each implementation (its class and the
+ * features it claims), with the previous settings (polling only, one object applied at a time, every
+ * scenario waits for its own cleanup, --parallel 4) and the current ones (watches, independent setup at
+ * once, cleanup verified at the end, parallelism from the cluster), side by side in one session.
+ * Exits 1 when a control-plane check fails or a current time is over the target.
  */
 import { Command } from 'commander';
 import { KubeCluster, loadKubeConfig } from '../harness/cluster/kube.ts';
 import type { Cluster } from '../harness/cluster/types.ts';
 import { makeEnv, runCatalogue } from '../harness/runner/run.ts';
-import { ISTIO_FEATURES } from '../harness/scenario/features.ts';
+import { loadImplementation, runOptionsFrom, type ImplementationClaim } from '../harness/report/implementation.ts';
 import { chooseParallelism } from '../harness/runner/parallelism.ts';
 import { countOutcomes } from '../harness/runner/results.ts';
 import { select } from '../harness/runner/suite-runner.ts';
@@ -19,15 +21,25 @@ import { CATALOGUE } from '../suites/index.ts';
 
 interface Setting {
   name: string;
-  watch: boolean;
-  deferCleanup: boolean;
+  /** The changes of #18: watches, setup at once, deferred cleanup. */
+  current: boolean;
   parallel: number;
 }
 
-async function timeRun(cluster: KubeCluster, gatewayClass: string, grep: string | undefined, s: Setting) {
-  const seen: Cluster = s.watch ? cluster : Object.assign(Object.create(cluster) as Cluster, { nextChange: undefined });
-  const env = makeEnv(seen, {
-    timing: CLUSTER_TIMING, supported: ISTIO_FEATURES, gatewayClass, outside: fromHost, log: () => {}, planes: new Set(['control']), deferCleanup: s.deferCleanup,
+/** The previous settings' cluster: no watches (polling), and one object applied at a time (each awaited, as before). */
+function previousCluster(cluster: KubeCluster): Cluster {
+  let queue: Promise<unknown> = Promise.resolve();
+  const apply: Cluster['apply'] = (o) => {
+    const next = queue.then(() => cluster.apply(o));
+    queue = next.catch(() => {});
+    return next;
+  };
+  return Object.assign(Object.create(cluster) as Cluster, { nextChange: undefined, apply });
+}
+
+async function timeRun(cluster: KubeCluster, claim: ImplementationClaim, grep: string | undefined, s: Setting) {
+  const env = makeEnv(s.current ? cluster : previousCluster(cluster), {
+    ...runOptionsFrom(claim), timing: CLUSTER_TIMING, outside: fromHost, log: () => {}, planes: new Set(['control']), deferCleanup: s.current,
   });
   const started = Date.now();
   const run = await runCatalogue(env, select(CATALOGUE, { grep }), s.parallel);
@@ -38,30 +50,42 @@ async function timeRun(cluster: KubeCluster, gatewayClass: string, grep: string 
 async function main(): Promise<number> {
   const program = new Command('bench')
     .option('--kubeconfig <file>').option('--context <name>').option('--grep <regex>')
-    .option('--classes <list>', 'waypoint classes', 'istio-waypoint,istio-agentgateway-waypoint')
+    .option('--implementations <files>', 'implementation files, comma-separated', 'implementations/istio-envoy-waypoint.yaml,implementations/istio-agentgateway-waypoint.yaml')
+    .option('--target <seconds>', 'the most a current run may take', '60')
     .exitOverride().configureOutput({ writeErr: () => {} });
   let o;
   try {
-    o = program.parse(process.argv).opts<{ kubeconfig?: string; context?: string; grep?: string; classes: string }>();
+    o = program.parse(process.argv).opts<{ kubeconfig?: string; context?: string; grep?: string; implementations: string; target: string }>();
   } catch (err) {
     return exitWithUsageError(err, 'npm run bench -- --help');
+  }
+  const target = Number(o.target);
+  if (!(target > 0)) return exitWithUsageError(new Error(`--target ${o.target}: expected a number of seconds above 0`), 'npm run bench -- --help');
+  let claims: ImplementationClaim[];
+  try {
+    claims = o.implementations.split(',').map(loadImplementation);
+  } catch (err) {
+    return exitWithUsageError(err, 'pass implementation files that npm run e2e -- --implementation accepts');
   }
   const cluster = new KubeCluster(loadKubeConfig(o.kubeconfig, o.context));
   try {
     const parallel = chooseParallelism(await cluster.list('v1', 'Node'));
     const settings: Setting[] = [
-      { name: 'previous', watch: false, deferCleanup: false, parallel: 4 },
-      { name: 'current', watch: true, deferCleanup: true, parallel },
+      { name: 'previous', current: false, parallel: 4 },
+      { name: 'current', current: true, parallel },
     ];
     let ok = true;
     console.log(`catalogue, control-plane checks only, on ${cluster.description}; current parallelism ${parallel} (from the nodes)`);
-    for (const gatewayClass of o.classes.split(',')) {
-      const [before, after] = [await timeRun(cluster, gatewayClass, o.grep, settings[0]), await timeRun(cluster, gatewayClass, o.grep, settings[1])];
+    for (const claim of claims) {
+      const gatewayClass = claim.implementation.gatewayClassName;
+      const [before, after] = [await timeRun(cluster, claim, o.grep, settings[0]), await timeRun(cluster, claim, o.grep, settings[1])];
       for (const [s, r] of [[settings[0], before], [settings[1], after]] as const) {
         console.log(`${gatewayClass.padEnd(30)} ${s.name.padEnd(9)} ${r.seconds.toFixed(1).padStart(6)}s  control checks: ${r.checks.passed} passed, ${r.checks.failed} failed, ${r.checks.error} errors${r.setup ? `; SETUP FAILED: ${r.setup.message}` : ''}`);
         ok &&= !r.setup && r.checks.failed === 0 && r.checks.error === 0;
       }
-      console.log(`${gatewayClass.padEnd(30)} ratio     ${(after.seconds / before.seconds).toFixed(2)} (current / previous)`);
+      const met = after.seconds <= target;
+      console.log(`${gatewayClass.padEnd(30)} ratio     ${(after.seconds / before.seconds).toFixed(2)} (current / previous); target ${target}s ${met ? 'met' : 'MISSED'}`);
+      ok &&= met;
     }
     return ok ? 0 : 1;
   } finally {

@@ -97,7 +97,7 @@ async function runScenarios(r: Run, env: RunEnv): Promise<{ exitCode: number; wr
   const exitCode = result.setup || n.error > 0 ? EXIT.infrastructure : n.failed > 0 ? EXIT.scenarioFailed : EXIT.ok;
   if (exitCode !== EXIT.ok) await evidenceOfFailure(r, Boolean(result.setup));
   r.progress.line(`${n.passed} passed, ${n.failed} failed, ${n.error} errors, ${n['not-run']} not run, ${n['not-supported']} not supported`);
-  if (r.o.profile) for (const l of profileLines(result.results, new Set(r.sel.scenarios.filter((s) => s.serial).map((s) => s.id)), parallel)) r.progress.line(l);
+  if (r.o.profile) for (const l of profileLines(result.results, parallel, result.laps)) r.progress.line(l);
   return { exitCode, writeReport: () => report(r.o, r.sel, r.facts, result, [...env.planes]) };
 }
 

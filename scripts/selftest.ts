@@ -117,8 +117,7 @@ async function main(): Promise<number> {
   for (const m of report.mutants) runLog?.line(`mutant ${m.name} (${m.area}): ${m.killedBy.length ? `caught by ${m.killedBy.join(', ')}` : 'SURVIVED'}`);
   if (opts.reportDir) await writeBundle(opts.reportDir, report.faithful.results, undefined);
   if (opts.profile) {
-    const serial = new Set(CATALOGUE.filter((s) => s.serial).map((s) => s.id));
-    console.log(profileLines(report.faithful.results, serial, SELFTEST_PARALLEL).join('\n'));
+    console.log(profileLines(report.faithful.results, SELFTEST_PARALLEL).join('\n'));
   }
   if (opts.json) {
     console.log(JSON.stringify({

@@ -102,7 +102,7 @@ export function e2eCommand(): Command {
     .option('--json', 'with --list: print JSON', false)
     .option('--plan', 'print every step the run would take, and exit (needs no Docker or cluster)', false)
     .addOption(opt('--report-dir <dir>', 'where the report goes', '--report-dir').default(`reports/${new Date().toISOString().replace(/[:.]/g, '-')}`))
-    .addOption(new Option('--parallel <n>', `scenarios run at once, 1-${MAX_PARALLEL} (serial ones run alone)`).argParser(positiveInt('--parallel', MAX_PARALLEL)))
+    .addOption(new Option('--parallel <n>', `scenarios run at once, 1-${MAX_PARALLEL}`).argParser(positiveInt('--parallel', MAX_PARALLEL)))
     .addOption(new Option('--checks <all|control-plane>', 'control-plane: only the checks that read what controllers write; traffic checks are reported as not run').choices(['all', 'control-plane']).default('all'))
     .addOption(new Option('--timeout-overrides <k=v,...>', `timing overrides: ${TIMING_KEYS.join(', ')}`).argParser((v) => parseTimeoutOverrides(v)))
     .addOption(new Option('--connect-timeout <seconds>', 'how long the cluster may take to answer its first request').argParser(positiveInt('--connect-timeout', 3600)).default(30))

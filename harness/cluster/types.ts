@@ -60,8 +60,8 @@ export interface Cluster {
   apply(obj: KubeObject): Promise<KubeObject>;
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
   list(apiVersion: string, kind: string, opts?: ListOptions): Promise<KubeObject[]>;
-  /** Deletes the object; resolves false if it was already gone. */
-  delete(ref: ObjectRef): Promise<boolean>;
+  /** Deletes the object (in the background; a pod within gracePeriodSeconds when given); false if it was already gone. */
+  delete(ref: ObjectRef, opts?: { gracePeriodSeconds?: number }): Promise<boolean>;
   /** Merge-patches labels; a null value removes the label. */
   setLabels(ref: ObjectRef, labels: Record<string, string | null>): Promise<void>;
   exec(pod: PodRef, command: string[], timeoutMs: number): Promise<ExecResult>;

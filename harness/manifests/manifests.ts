@@ -54,9 +54,26 @@ export function markOwned(obj: KubeObject, runId: string): KubeObject {
   };
 }
 
-/** Applies objects in order (namespaces and CRDs before what lives in them); returns them as stored. */
+/** Namespaces and CRDs first, then what configures, then what runs pods (so a pod never waits for its ServiceAccount). */
+const WAVES: ((o: KubeObject) => boolean)[] = [
+  (o) => o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition',
+  (o) => !POD_OWNERS.has(o.kind),
+  () => true,
+];
+const POD_OWNERS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod']);
+
+/**
+ * Applies objects wave by wave, the objects of a wave at once: each apply is a round trip, and on a
+ * busy API server those round trips, one after another, were most of a scenario's setup. Returns
+ * the objects as stored, in the order given.
+ */
 export async function applyAll(cluster: Cluster, objs: KubeObject[]): Promise<KubeObject[]> {
-  const stored: KubeObject[] = [];
-  for (const o of objs) stored.push(await cluster.apply(o));
+  const stored: KubeObject[] = new Array<KubeObject>(objs.length);
+  const wave = objs.map((o) => WAVES.findIndex((inWave) => inWave(o)));
+  for (let w = 0; w < WAVES.length; w++) {
+    await Promise.all(objs.map(async (o, i) => {
+      if (wave[i] === w) stored[i] = await cluster.apply(o);
+    }));
+  }
   return stored;
 }

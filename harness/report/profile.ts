@@ -22,28 +22,27 @@ export function phaseTotals(results: Pick<ScenarioResult, 'timings'>[]): Record<
 }
 
 /**
- * The pool hands scenarios to workers in catalogue order, each to the first free worker; serial
- * scenarios run after the pool, one at a time. Replaying that schedule from the measured durations
- * gives each worker's timeline; the longest is the critical path.
+ * The pool hands scenarios to workers in catalogue order, each to the first free worker. Replaying
+ * that schedule from the measured durations gives each worker's timeline; the longest is the
+ * critical path.
  */
-export function criticalPath(results: Pick<ScenarioResult, 'id' | 'durationMs'>[], serialIds: ReadonlySet<string>, parallel: number) {
+export function criticalPath(results: Pick<ScenarioResult, 'id' | 'durationMs'>[], parallel: number) {
   const workers = Array.from({ length: Math.max(1, parallel) }, () => ({ ms: 0, ids: [] as string[] }));
-  for (const r of results.filter((x) => !serialIds.has(x.id))) {
+  for (const r of results) {
     const w = workers.reduce((a, b) => (b.ms < a.ms ? b : a));
     w.ms += r.durationMs;
     w.ids.push(r.id);
   }
-  const longest = workers.reduce((a, b) => (b.ms > a.ms ? b : a));
-  const serial = results.filter((x) => serialIds.has(x.id));
-  return { ms: longest.ms + serial.reduce((s, r) => s + r.durationMs, 0), ids: [...longest.ids, ...serial.map((r) => r.id)] };
+  return workers.reduce((a, b) => (b.ms > a.ms ? b : a));
 }
 
-export function profileLines(results: ScenarioResult[], serialIds: ReadonlySet<string>, parallel: number): string[] {
+export function profileLines(results: ScenarioResult[], parallel: number, runLaps: Lap[] = []): string[] {
   const totals = phaseTotals(results);
-  const path = criticalPath(results, serialIds, parallel);
+  const path = criticalPath(results, parallel);
   return [
     `time by phase, summed over ${results.length} scenarios: ${PHASES.map((p) => `${p} ${sec(totals[p])}`).join(', ')}`,
     `critical path at --parallel ${parallel}: ${sec(path.ms)} over ${path.ids.length} scenarios (${path.ids.join(', ')})`,
+    ...(runLaps.length ? [`around the scenarios: ${runLaps.map((l) => `${l.name} ${sec(l.ms)}`).join(', ')}`] : []),
     'slowest steps:',
     ...slowestLaps(results, 10).map((l) => `  ${sec(l.ms).padStart(7)}  ${l.phase.padEnd(11)} ${l.id} · ${l.step} · ${l.name}`),
   ];

@@ -49,6 +49,8 @@ export interface SetupFailure {
 export interface RunResult {
   results: ScenarioResult[];
   setup?: SetupFailure;
+  /** The run's own work around the scenarios (clients, the end-of-run cleanup check), step "run". */
+  laps?: Lap[];
 }
 
 export function countOutcomes(results: { outcome: Outcome }[]): Record<Outcome, number> {

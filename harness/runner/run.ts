@@ -6,7 +6,8 @@ import type { Feature, Scenario } from '../scenario/types.ts';
 import { DEFAULT_SPLIT_CONFIG } from '../stats/split-test.ts';
 import type { OutsideClient } from '../traffic/outside.ts';
 import { ENVOY_SIGNALS, type WaypointSignals } from '../traffic/verdict.ts';
-import type { Timing } from '../wait.ts';
+import { clockOf, type Timing } from '../wait.ts';
+import { Stopwatch } from './stopwatch.ts';
 import { IMAGES, type Images } from '../platform/versions.ts';
 import type { Dumper, RunEnv } from './env.ts';
 import type { RunResult, ScenarioResult } from './results.ts';
@@ -58,19 +59,21 @@ export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
  * A control-plane-only run sends no traffic, so it deploys no clients.
  */
 export async function runCatalogue(
-  env: RunEnv, scenarios: Scenario[], parallel: number, onResult?: (r: ScenarioResult) => void,
+  env: RunEnv, scenarios: Scenario[], parallel: number, onResult: (r: ScenarioResult) => void = () => {},
 ): Promise<RunResult> {
-  if (!env.planes.has('data')) return { results: await runSuite(env, scenarios, parallel, onResult) };
+  const watch = new Stopwatch(clockOf(env.timing));
+  const { laps } = watch;
+  if (!env.planes.has('data')) return { results: await runSuite(env, scenarios, parallel, onResult, watch), laps };
   try {
-    await deployClients(env);
+    await watch.time('run', 'apply', 'deploy the clients', () => deployClients(env));
   } catch (err) {
     const setup = { step: 'deploy the clients sleep and notsleep', message: (err as Error).message };
     await removeClients(env).catch(() => undefined);
-    return { results: unrunSuite(scenarios, `setup failed: ${setup.step}`), setup };
+    return { results: unrunSuite(scenarios, `setup failed: ${setup.step}`), setup, laps };
   }
   try {
-    return { results: await runSuite(env, scenarios, parallel, onResult) };
+    return { results: await runSuite(env, scenarios, parallel, onResult, watch), laps };
   } finally {
-    await removeClients(env);
+    await watch.time('run', 'cleanup', 'remove the clients', () => removeClients(env));
   }
 }

@@ -10,7 +10,7 @@ import { clockOf, waitFor, WaitTimeout } from '../wait.ts';
 import { CheckFailed, CheckNotSupported, type CheckContext } from '../checks/check.ts';
 import { checkKind } from '../checks/registry.ts';
 import { Evidence, type RunEnv, type ScenarioScope } from './env.ts';
-import { applyAll as applyObjects, loadFixture, markOwned, substitute, type Vars } from '../manifests/manifests.ts';
+import { applyAll as applyObjects, loadFixture, markOwned, RUN_LABEL, substitute, type Vars } from '../manifests/manifests.ts';
 import { waitDeploymentsAvailable, waitWaypointBoundReported, waitWaypointsProgrammed } from './readiness.ts';
 import { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
 import { scenarioOutcome, type CheckResult, type ScenarioResult } from './results.ts';
@@ -155,18 +155,29 @@ function fixtureObjects(scope: ScenarioScope, fixture: string): KubeObject[] {
   return loadFixture(fixture, scope.vars, scope.env.runId);
 }
 
+/** Namespaces first; then workloads and fixtures at once (they do not depend on each other); then readiness. */
 async function setUp(scope: ScenarioScope, s: Scenario): Promise<void> {
   const { runId } = scope.env;
   const lap = <T>(name: string, work: () => Promise<T>) => scope.stopwatch.time('setup', 'apply', name, work);
   const namespaces = Object.values(scope.namespaces).map((name) =>
     markOwned({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'istio.io/dataplane-mode': 'ambient' } } }, runId));
   await lap('namespaces', () => applyAll(scope, namespaces));
-  for (const [role, sets] of Object.entries(s.workloads) as [NsRole, string[]][]) {
+  const workloads = (Object.entries(s.workloads) as [NsRole, string[]][]).flatMap(([role, sets]) => {
     if (!scope.namespaces[role]) throw new Error(`${s.id}: workloads for namespace role "${role}", which the scenario does not declare`);
-    for (const set of sets) await lap(`workloads ${set}`, () => applyAll(scope, fixtureObjects(scope, `workloads/${set}.yaml`).map((o) => inNamespace(o, scope.namespaces[role]))));
-  }
-  for (const m of s.manifests) await lap(`apply ${m}`, () => perform(scope, { do: 'apply', fixture: m }));
+    return sets.map((set) => () => lap(`workloads ${set}`, () => applyAll(scope, fixtureObjects(scope, `workloads/${set}.yaml`).map((o) => inNamespace(o, scope.namespaces[role])))));
+  });
+  const fixtures = async () => {
+    for (const m of s.manifests) await lap(`apply ${m}`, () => perform(scope, { do: 'apply', fixture: m }));
+  };
+  await allOf([...workloads, fixtures]);
   await settle(scope, 'setup');
+}
+
+/** Runs the tasks at once and waits for all of them (none is left running), then throws the first failure. */
+async function allOf(tasks: (() => Promise<unknown>)[]): Promise<void> {
+  const settled = await Promise.allSettled(tasks.map((t) => t()));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 function actionName(a: Action): string {
@@ -214,42 +225,60 @@ async function labelRefs(scope: ScenarioScope, t: LabelTarget): Promise<ObjectRe
 /** Before traffic: workloads available, waypoints Programmed, and (where reported) Services bound. */
 async function settle(scope: ScenarioScope, step: string): Promise<void> {
   const { cluster, timing, gatewayClass, supported } = scope.env;
-  const lap = (name: string, work: () => Promise<void>) => scope.stopwatch.time(step, 'wait', name, work);
-  for (const ns of Object.values(scope.namespaces)) {
-    await lap(`Deployments Available in ${ns}`, () => waitDeploymentsAvailable(cluster, ns, timing));
-    await lap(`waypoints Programmed in ${ns}`, () => waitWaypointsProgrammed(cluster, ns, gatewayClass, timing));
-    if (supported.has('WaypointBoundStatus')) await lap(`WaypointBound reported in ${ns}`, () => waitWaypointBoundReported(cluster, ns, timing));
-  }
+  const lap = (name: string, work: () => Promise<void>) => () => scope.stopwatch.time(step, 'wait', name, work);
+  await allOf(Object.values(scope.namespaces).flatMap((ns) => [
+    lap(`Deployments Available in ${ns}`, () => waitDeploymentsAvailable(cluster, ns, timing)),
+    lap(`waypoints Programmed in ${ns}`, () => waitWaypointsProgrammed(cluster, ns, gatewayClass, timing)),
+    ...(supported.has('WaypointBoundStatus') ? [lap(`WaypointBound reported in ${ns}`, () => waitWaypointBoundReported(cluster, ns, timing))] : []),
+  ]));
 }
 
 /**
- * Deletes the scenario's namespaces (only those this run created). A serial scenario waits until they
- * are gone, since the next one may need what they hold (LoadBalancer addresses); the others hand the
- * wait to the end of the run, so cleanup does not hold up the next scenario.
+ * Deletes the scenario's namespaces (only those this run created). The wait until they are gone is
+ * handed to the end of the run, so cleanup does not hold up the next scenario.
  */
 async function tearDown(scope: ScenarioScope, s: Scenario): Promise<string | undefined> {
   const { cluster } = scope.env;
   const names = Object.values(scope.namespaces);
   for (const name of names) await cluster.delete({ apiVersion: 'v1', kind: 'Namespace', name });
-  if (!s.serial && scope.env.deferCleanup) {
+  await Promise.all(names.map((name) => stopPods(scope, name)));
+  if (scope.env.deferCleanup) {
     scope.env.cleanup.push({ id: s.id, namespaces: names });
     return undefined;
   }
-  return namespacesGone(scope.env, names);
+  const left = await namespacesLeft(scope.env, names);
+  return left.length ? leftoverMessage(left) : undefined;
 }
 
-/** Waits until the namespaces are gone; says what is left if they are not. */
-export async function namespacesGone(env: RunEnv, names: string[]): Promise<string | undefined> {
-  const { cluster, timing } = env;
-  let left: string[] = [];
+/**
+ * The pods left in a deleted namespace get one second to stop. Pods the suite does not write (the
+ * waypoints istiod deploys) default to a 30 s grace period, and the namespace controller, finding
+ * such a pod, looks again only after half of it (kubernetes pkg/controller/namespace: estimate/2+1):
+ * each namespace took about 21 s to go. The namespace is deleted first, so nothing recreates them.
+ */
+async function stopPods(scope: ScenarioScope, namespace: string): Promise<void> {
+  const { cluster } = scope.env;
+  const pods = await cluster.list('v1', 'Pod', { namespace });
+  await Promise.all(pods.map((p) => cluster.delete(refOf(p), { gracePeriodSeconds: 1 })));
+}
+
+/**
+ * Waits until the namespaces are gone; returns those still present at the deadline. One list of the
+ * run's namespaces per change, however many are awaited.
+ */
+export async function namespacesLeft(env: RunEnv, names: string[]): Promise<string[]> {
+  const { cluster, timing, runId } = env;
+  let left = names;
   try {
     await waitFor(`namespaces ${names.join(', ')} deleted`, async () => {
-      left = [];
-      for (const name of names) if (await cluster.get({ apiVersion: 'v1', kind: 'Namespace', name })) left.push(name);
+      const present = new Set((await cluster.list('v1', 'Namespace', { labelSelector: `${RUN_LABEL}=${runId}` })).map((n) => n.metadata.name));
+      left = names.filter((n) => present.has(n));
       return left.length === 0 ? true : undefined;
     }, timing, () => `still present: ${left.join(', ')}`, timing.readyTimeoutMs, changesOf(cluster, 'v1', 'Namespace'));
   } catch (err) {
-    return `leftovers after teardown: ${(err as Error).message}`;
+    if (!(err instanceof WaitTimeout)) throw err;
   }
-  return undefined;
+  return left;
 }
+
+export const leftoverMessage = (left: string[]) => `leftovers after teardown: namespaces ${left.join(', ')} still present`;

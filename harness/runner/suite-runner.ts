@@ -1,11 +1,12 @@
-/** Selects scenarios, runs them with bounded parallelism (serial ones alone), and collects results. */
+/** Selects scenarios, runs them with bounded parallelism, and collects results. */
 import { AREAS, type Scenario } from '../scenario/types.ts';
 import type { RunEnv } from './env.ts';
-import { fixtureVars, namespacesGone, runScenario, unrun } from './scenario-runner.ts';
+import { fixtureVars, leftoverMessage, namespacesLeft, runScenario, unrun } from './scenario-runner.ts';
 import type { ScenarioResult } from './results.ts';
 import { applyAll, loadFixture, markOwned } from '../manifests/manifests.ts';
 import { waitDeploymentsAvailable, waitPodsEnrolled } from './readiness.ts';
 import { waitFor } from '../wait.ts';
+import type { Stopwatch } from './stopwatch.ts';
 
 export class UnknownScenarioError extends Error {}
 
@@ -29,29 +30,30 @@ export async function runSuite(
   env: RunEnv,
   scenarios: Scenario[],
   parallel: number,
-  onResult: (r: ScenarioResult) => void = () => {},
+  onResult: (r: ScenarioResult) => void,
+  watch: Stopwatch,
 ): Promise<ScenarioResult[]> {
   const results = new Map<string, ScenarioResult>();
   const record = (r: ScenarioResult) => {
     results.set(r.id, r);
     onResult(r);
   };
-  await pool(scenarios.filter((s) => !s.serial), Math.max(1, parallel), async (s) => record(await runScenario(env, s)));
-  for (const s of scenarios.filter((x) => x.serial)) record(await runScenario(env, s));
-  await verifyCleanup(env, results);
+  await pool(scenarios, Math.max(1, parallel), async (s) => record(await runScenario(env, s)));
+  await watch.time('run', 'cleanup', 'namespaces of every scenario gone', () => verifyCleanup(env, results));
   return scenarios.map((s) => results.get(s.id)!);
 }
 
 /** Every namespace a scenario deleted is gone by the end of the run; a scenario whose are not ends in error. */
 async function verifyCleanup(env: RunEnv, results: Map<string, ScenarioResult>): Promise<void> {
   const pending = env.cleanup.splice(0);
-  const left = await Promise.all(pending.map((p) => namespacesGone(env, p.namespaces)));
-  pending.forEach((p, i) => {
+  const left = new Set(await namespacesLeft(env, pending.flatMap((p) => p.namespaces)));
+  for (const p of pending) {
     const r = results.get(p.id);
-    if (!left[i] || !r) return;
-    env.log(`  ! ${p.id}: ${left[i]}`);
-    if (r.outcome !== 'failed' && r.outcome !== 'error') results.set(p.id, { ...r, outcome: 'error', reason: left[i] });
-  });
+    const mine = p.namespaces.filter((n) => left.has(n));
+    if (mine.length === 0 || !r) continue;
+    env.log(`  ! ${p.id}: ${leftoverMessage(mine)}`);
+    if (r.outcome !== 'failed' && r.outcome !== 'error') results.set(p.id, { ...r, outcome: 'error', reason: leftoverMessage(mine) });
+  }
 }
 
 /** Every scenario as not run, with the reason (the run's setup failed). */

@@ -211,8 +211,6 @@ export interface Scenario {
   profile: Profile;
   /** Upstream sources of the expectations: repository paths in istio/istio or istio/istio.io. */
   source: string[];
-  /** Changes cluster-wide or scarce state (LoadBalancer addresses): never run beside others. */
-  serial?: boolean;
   namespaces: NsRole[];
   workloads: Partial<Record<NsRole, WorkloadSet[]>>;
   /** Fixtures applied before the first step, under fixtures/. */

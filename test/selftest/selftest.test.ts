@@ -46,8 +46,8 @@ describe('self-test against the ambient model', function () {
       expect(r.timings.some((l) => l.phase === 'wait' && /^Deployments Available in /.test(l.name)), r.id).to.equal(true);
       const steps = new Set(r.timings.map((l) => l.step));
       for (const st of CATALOGUE.find((s) => s.id === r.id)!.steps) expect(steps, `${r.id}: ${st.name}`).to.include(st.name);
-      const total = r.timings.reduce((s, l) => s + l.ms, 0);
-      expect(total, r.id).to.be.at.most(r.durationMs);
+      // Setup applies and readiness waits overlap, so laps may sum to more than the scenario; none is longer.
+      for (const l of r.timings) expect(l.ms, `${r.id}: ${l.name}`).to.be.at.most(r.durationMs);
     }
   });
 
@@ -63,7 +63,7 @@ describe('self-test against the ambient model', function () {
     const byId = Object.fromEntries(run.results.map((r) => [r.id, r]));
     expect(byId['routing/header-match'].outcome).to.equal('passed');
     expect(byId['routing/path-match'].outcome).to.equal('error');
-    expect(byId['routing/path-match'].reason).to.match(/leftovers after teardown: .*still present: wpt-routing-path-match-app-/);
+    expect(byId['routing/path-match'].reason).to.match(/leftovers after teardown: namespaces wpt-routing-path-match-app-[0-9a-f]+ still present/);
   });
 
   it('a control-plane-only run deploys no clients and reports every traffic check as not run, never passed', async () => {

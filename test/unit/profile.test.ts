@@ -5,11 +5,11 @@ import type { Lap } from '../../harness/runner/stopwatch.ts';
 const lap = (phase: Lap['phase'], ms: number, name: string = phase): Lap => ({ step: 's', phase, name, ms });
 
 describe('profile of a run', () => {
-  it('replays the pool: each scenario to the first free worker, serial ones after', () => {
+  it('replays the pool: each scenario to the first free worker', () => {
     const results = [{ id: 'a', durationMs: 10 }, { id: 'b', durationMs: 3 }, { id: 'c', durationMs: 4 }, { id: 'd', durationMs: 5 }, { id: 's', durationMs: 2 }];
-    // worker 1: a (10); worker 2: b (3), c (7), d (12) → d lands on worker 2, the longest at 12; then serial s.
-    expect(criticalPath(results, new Set(['s']), 2)).to.deep.equal({ ms: 14, ids: ['b', 'c', 'd', 's'] });
-    expect(criticalPath(results, new Set(['s']), 1).ms).to.equal(24);
+    // worker 1: a (10), s (12); worker 2: b (3), c (7), d (12) → both end at 12, the first found is worker 1.
+    expect(criticalPath(results, 2)).to.deep.equal({ ms: 12, ids: ['a', 's'] });
+    expect(criticalPath(results, 1).ms).to.equal(24);
   });
 
   it('sums phases and finds the slowest laps across scenarios', () => {
