@@ -62,7 +62,7 @@ export function attachedRoutes(objs: Iterable<KubeObject>, svc: KubeObject, port
 
 /** A producer route (the Service's namespace) applies to every caller, a consumer route to callers of its namespace. */
 function appliesToCaller(routeNs: string, svcNs: string, callerNs: string, mut: ReadonlySet<MutantName>): boolean {
-  return routeNs === svcNs || routeNs === callerNs || mut.has('consumer-route-for-all-callers');
+  return routeNs === svcNs || routeNs === callerNs || mut.has('consumer-route-for-all');
 }
 
 function pathOnly(p: string): string {
