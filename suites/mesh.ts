@@ -5,8 +5,8 @@
  * manifests and requests are this suite's own. docs/gateway-api-mesh.md maps test names to ids.
  */
 import {
-  apply, defineScenario, meshRouteAccepted, meshRouteWaypoint, namespace, podIP, redirect, response, routeAccepted,
-  split, step, svc, useWaypoint, viaWaypoint, ECHO_BACKEND,
+  apply, clientIn, defineScenario, meshRouteAccepted, meshRouteWaypoint, namespace, podIP, redirect, response, routeAccepted,
+  routeWaypoint, split, step, svc, useWaypoint, viaWaypoint, ECHO_BACKEND,
 } from '../harness/scenario/dsl.ts';
 import type { Expectation, Feature, Scenario, Step } from '../harness/scenario/types.ts';
 import { SRC } from './sources.ts';
@@ -89,6 +89,31 @@ export default [
       response('sleep', svc('echo-two-ports', { port: 8081 }), 200, { backend: 'echo-v1', responseHeaders: { 'X-Wpt-Port-Route': 'port-8081' } }),
       response('sleep', svc('echo-two-ports', { port: 8080 }), 200, { backend: 'echo-v1', responseHeaders: { 'X-Wpt-Port-Route': null } }),
       response('sleep', svc('echo-v2'), 200, { backend: 'echo-v2', responseHeaders: { 'X-Wpt-Port-Route': 'any-port' } }),
+    ],
+  }),
+  defineScenario({
+    id: 'mesh/consumer-route',
+    area: 'mesh',
+    description: 'A route in a namespace other than its Service\'s applies only to requests from workloads of its own namespace',
+    features: ['Waypoint', 'Mesh', 'HTTPRoute', 'MeshConsumerRoute', 'HTTPRouteResponseHeaderModification'],
+    profile: 'extended',
+    source: [
+      GW('mesh-consumer-route.go'), 'kubernetes-sigs/gateway-api site-src/mesh/index.md (consumer routes)',
+      // No namespace check for a Service parent: istiod accepts a consumer route like a producer route.
+      'istio/istio pilot/pkg/config/kube/gateway/conversion.go (referenceAllowed, toInternalParentReference)', SRC.meshRouteStatus,
+    ],
+    namespaces: ['app', 'consumer'],
+    workloads: { app: ['echo', 'client'], consumer: ['client'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step('apply consumer-route.yaml', [...enrolled, apply('mesh/consumer-route.yaml')], [
+        routeAccepted('echo-v1-for-consumer', 'echo-v1', 'consumer'),
+        routeWaypoint('echo-v1-for-consumer', 'echo-v1', true, 'consumer'),
+        // The route's own namespace first: once it sees the mark, the route is in effect for the checks after it.
+        response(clientIn('consumer'), svc('echo-v1'), 200, { backend: 'echo-v1', responseHeaders: { 'X-Wpt-Consumer': 'consumer-route' } }),
+        response(clientIn('app'), svc('echo-v1'), 200, { backend: 'echo-v1', responseHeaders: { 'X-Wpt-Consumer': null } }),
+        response('sleep', svc('echo-v1'), 200, { backend: 'echo-v1', responseHeaders: { 'X-Wpt-Consumer': null } }),
+      ]),
     ],
   }),
   meshScenario({

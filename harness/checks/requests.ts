@@ -1,5 +1,5 @@
 /** Where a destination is, and sending batches to it: shared by every check kind that sends traffic. */
-import type { Destination, RequestOptions } from '../scenario/types.ts';
+import type { Client, Destination, RequestOptions } from '../scenario/types.ts';
 import type { Marker, RequestSpec } from '../traffic/curl.ts';
 import type { Batch } from '../traffic/engine.ts';
 import { verdictMarkers, type WaypointSignals } from '../traffic/verdict.ts';
@@ -56,7 +56,7 @@ export function specFor(ctx: CheckContext, url: string, o: RequestOptions, extra
   return { url, method: o.method, headers: o.headers, maxTimeSec: ctx.maxTimeSec, markers: [...verdictMarkers(ctx.signals), ...pathMarkers(ctx.signals), ...extra] };
 }
 
-export async function send(ctx: CheckContext, from: string, to: Destination, spec: RequestSpec, count: number): Promise<Batch> {
+export async function send(ctx: CheckContext, from: Client, to: Destination, spec: RequestSpec, count: number): Promise<Batch> {
   const batch = to.kind === 'ingress' ? await ctx.traffic.fromOutside(spec, count) : await ctx.traffic.fromPod(from, spec, count);
   ctx.keep(batch);
   if (batch.records.length !== count) {

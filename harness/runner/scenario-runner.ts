@@ -11,7 +11,7 @@ import { CheckFailed, CheckNotSupported, type CheckContext } from '../checks/che
 import { checkKind } from '../checks/registry.ts';
 import { Evidence, type RunEnv, type ScenarioScope } from './env.ts';
 import { applyAll as applyObjects, loadFixture, markOwned, RUN_LABEL, substitute, type Vars } from '../manifests/manifests.ts';
-import { waitDeploymentsAvailable, waitWaypointBoundReported, waitWaypointsProgrammed } from './readiness.ts';
+import { waitDeploymentsAvailable, waitPodsEnrolled, waitWaypointBoundReported, waitWaypointsProgrammed } from './readiness.ts';
 import { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
 import { scenarioOutcome, type CheckResult, type ScenarioResult } from './results.ts';
 import { Stopwatch } from './stopwatch.ts';
@@ -86,7 +86,7 @@ function newScope(env: RunEnv, s: Scenario): ScenarioScope {
   const suffix = randomBytes(3).toString('hex');
   const namespaces = Object.fromEntries(s.namespaces.map((r) => [r, namespaceName(s.id, r, suffix)])) as Record<NsRole, string>;
   return {
-    env, namespaces, traffic: new TrafficEngine(env.cluster, env.clientNamespace, env.outside), evidence: new Evidence(), vars: fixtureVars(env, namespaces),
+    env, namespaces, traffic: new TrafficEngine(env.cluster, env.clientNamespace, env.outside, namespaces), evidence: new Evidence(), vars: fixtureVars(env, namespaces),
     stopwatch: new Stopwatch(clockOf(env.timing)),
   };
 }
@@ -145,6 +145,7 @@ export function fixtureVars(env: RunEnv, namespaces: Record<NsRole, string>): Va
   return {
     APP_NS: namespaces.app,
     INFRA_NS: namespaces.infra ?? '',
+    CONSUMER_NS: namespaces.consumer ?? '',
     CLIENT_NS: env.clientNamespace,
     WAYPOINT_CLASS: env.gatewayClass,
     ...imageVars(env.images),
@@ -164,13 +165,19 @@ async function setUp(scope: ScenarioScope, s: Scenario): Promise<void> {
   await lap('namespaces', () => applyAll(scope, namespaces));
   const workloads = (Object.entries(s.workloads) as [NsRole, string[]][]).flatMap(([role, sets]) => {
     if (!scope.namespaces[role]) throw new Error(`${s.id}: workloads for namespace role "${role}", which the scenario does not declare`);
-    return sets.map((set) => () => lap(`workloads ${set}`, () => applyAll(scope, fixtureObjects(scope, `workloads/${set}.yaml`).map((o) => inNamespace(o, scope.namespaces[role])))));
+    return sets.map((set) => () => lap(`workloads ${set} in ${scope.namespaces[role]}`, () => applyAll(scope, fixtureObjects(scope, `workloads/${set}.yaml`).map((o) => inNamespace(o, scope.namespaces[role])))));
   });
   const fixtures = async () => {
     for (const m of s.manifests) await lap(`apply ${m}`, () => perform(scope, { do: 'apply', fixture: m }));
   };
   await allOf([...workloads, fixtures]);
   await settle(scope, 'setup');
+  // A scenario's own client is captured like the shared ones before it sends (its namespace is ambient).
+  for (const [role, sets] of Object.entries(s.workloads) as [NsRole, string[]][]) {
+    if (sets.includes('client')) {
+      await scope.stopwatch.time('setup', 'wait', `client enrolled in ${scope.namespaces[role]}`, () => waitPodsEnrolled(scope.env.cluster, scope.namespaces[role], 'app=client', scope.env.timing));
+    }
+  }
 }
 
 /** Runs the tasks at once and waits for all of them (none is left running), then throws the first failure. */

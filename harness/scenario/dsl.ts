@@ -1,7 +1,7 @@
 /** Small verbs that keep a scenario readable as a table. */
 import type {
   Action, AttemptsExpectation, BackendMarker, Client, ConditionExpectation, Destination, GoneExpectation, LabelTarget, MetricExpectation,
-  LocationParts, NsRole, RejectedExpectation, RequestOptions, ResponseExpectation, Scenario, SplitExpectation, StatusTruthExpectation, Step, TrafficExpectation, Expectation,
+  LocationParts, NsRole, RejectedExpectation, RequestOptions, ResponseExpectation, Scenario, ScenarioClient, SplitExpectation, StatusTruthExpectation, Step, TrafficExpectation, Expectation,
 } from './types.ts';
 import type { Verdict } from '../traffic/verdict.ts';
 
@@ -22,6 +22,9 @@ export const ingress = (gateway: string, path: string, port = 80): Destination =
   kind: 'ingress', ns: 'app', gateway, port, path,
 });
 export const productpage = (): Destination => svc('productpage', { port: BOOKINFO_PORT, path: '/productpage' });
+
+/** The client of workload set `client` in the scenario namespace of this role (declare it in `workloads`). */
+export const clientIn = (ns: NsRole): ScenarioClient => `client@${ns}`;
 
 export const namespace = (ns: NsRole = 'app'): LabelTarget => ({ kind: 'namespace', ns });
 export const service = (name: string, ns: NsRole = 'app'): LabelTarget => ({ kind: 'service', ns, name });

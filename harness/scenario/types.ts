@@ -14,13 +14,25 @@ export type Area = (typeof AREAS)[number];
 
 export type Profile = 'core' | 'extended';
 
-/** Clients live in the shared client namespace; each has its own ServiceAccount. */
-export type Client = 'sleep' | 'notsleep' | 'sidecar-sleep';
+/** Clients of the shared client namespace, deployed once per run; each has its own ServiceAccount. */
+export type SharedClient = 'sleep' | 'notsleep' | 'sidecar-sleep';
 
-/** Namespace roles; each scenario gets fresh namespaces with a unique suffix per role. */
-export type NsRole = 'app' | 'infra';
+/**
+ * The curl client of workload set `client` in one of the scenario's namespaces, named by its role
+ * (`client@consumer`): for behaviour that depends on the caller's namespace (consumer routes).
+ */
+export type ScenarioClient = `client@${NsRole}`;
 
-export type WorkloadSet = 'echo' | 'bookinfo';
+export type Client = SharedClient | ScenarioClient;
+
+/**
+ * Namespace roles; each scenario gets fresh namespaces with a unique suffix per role. consumer: a
+ * namespace whose workloads call Services of another (it holds consumer routes, GEP-1426).
+ */
+export type NsRole = 'app' | 'infra' | 'consumer';
+
+/** Fixture sets under fixtures/workloads/; `client` is the curl client a ScenarioClient names. */
+export type WorkloadSet = 'echo' | 'bookinfo' | 'client';
 
 export type Destination =
   | { kind: 'service'; ns: NsRole; name: string; port: number; path: string }

@@ -237,7 +237,7 @@ export class Dataplane {
       return finish(this.deliver(fwdIdentity, target.pod, { ...req, headers }, flavour));
     }
     const svc = target.svc!;
-    const routed = this.route(svc, target.port, { ...req, headers }, flavour);
+    const routed = this.route(svc, target.port, caller.namespace, { ...req, headers }, flavour);
     if ('reply' in routed) return finish(routed.reply);
     const endpoints = target.pod && !routed.changed ? [target.pod] : this.readyPods(routed.backend.metadata.namespace!, routed.selector);
     if (endpoints.length === 0) return finish(http(503, flavour.bodies.noHealthy, 0.001));
@@ -262,13 +262,13 @@ export class Dataplane {
   }
 
   /** HTTPRoute with a Service parent first, else VirtualService (Envoy only), else the Service itself. */
-  private route(svc: KubeObject, port: number, req: AppRequest, flavour: WaypointFlavour): { reply: Reply } | Routed {
+  private route(svc: KubeObject, port: number, callerNs: string, req: AppRequest, flavour: WaypointFlavour): { reply: Reply } | Routed {
     const ns = svc.metadata.namespace!;
-    const decided = routeRequest(this.objs.values(), svc, port, req, this.mut, (e) => this.pickWeighted(e));
+    const decided = routeRequest(this.objs.values(), svc, port, callerNs, req, this.mut, (e) => this.pickWeighted(e));
     if (decided?.kind === 'answer') return { reply: { ...http(decided.status, decided.body, 0.001), headers: decided.headers } };
     if (decided) {
       const { rule } = decided;
-      const backend = this.service(decided.backend, ns);
+      const backend = this.service(decided.backend, decided.backendNamespace);
       if (!backend) return { reply: http(500, 'backend not found', 0.001) };
       const retry = this.mut.has('retries-ignored') ? flavour.defaultRetry : httpRouteRetry(rule.retry, flavour.defaultRetry);
       return {

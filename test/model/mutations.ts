@@ -49,6 +49,7 @@ export const MUTANTS = {
   'match-precedence-ignored': { area: 'mesh', breaks: 'the first matching rule wins instead of the most specific match' },
   'parent-port-ignored': { area: 'mesh', breaks: 'a route whose parentRef names a port applies to every port of the Service' },
   'response-header-ignored': { area: 'mesh', breaks: 'ResponseHeaderModifier filters are not applied' },
+  'consumer-route-for-all': { area: 'mesh', breaks: 'a route in another namespace than its Service (consumer route) applies to every caller, not only to its own namespace\'s' },
   'header-add-overwrites': { area: 'mesh', breaks: 'RequestHeaderModifier add replaces an existing value instead of appending' },
   'backend-filters-ignored': { area: 'mesh', breaks: 'filters on a backendRef are not applied' },
   'named-rule-dropped': { area: 'mesh', breaks: 'an HTTPRoute with a named rule is not applied' },

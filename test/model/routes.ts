@@ -4,6 +4,10 @@
  * conformance/tests/mesh tests): the most specific match over every route attached to the Service
  * port wins, then the rule's filters (request/response headers, redirect, rewrite) and the chosen
  * backendRef's own filters.
+ * A route in its Service's namespace (producer route) applies to every caller; a route in another
+ * namespace (consumer route) only to callers of its own namespace (kubernetes-sigs/gateway-api
+ * site-src/mesh/index.md; conformance/tests/mesh/mesh-consumer-route.go). How the two combine for one
+ * caller is open upstream ("ongoing work"): the model merges them like routes of one namespace.
  */
 import type { KubeObject } from '../../harness/cluster/types.ts';
 import type { AppRequest } from './apps.ts';
@@ -17,6 +21,7 @@ export interface Forward {
   kind: 'forward';
   rule: Rule;
   backend: string;
+  backendNamespace: string;
   headers: Record<string, string>;
   path: string;
   responseHeaders: HeaderFilter[];
@@ -43,14 +48,21 @@ interface Candidate {
   path: { type: string; value: string };
 }
 
-/** Routes whose parentRef is this Service (and this port, when the parentRef names one). */
-export function attachedRoutes(objs: Iterable<KubeObject>, svc: KubeObject, port: number, mut: ReadonlySet<MutantName>): KubeObject[] {
-  return [...objs].filter((r) => r.kind === 'HTTPRoute' && r.metadata.namespace === svc.metadata.namespace &&
+/** Routes whose parentRef is this Service (and this port, when the parentRef names one), for a caller in `callerNs`. */
+export function attachedRoutes(objs: Iterable<KubeObject>, svc: KubeObject, port: number, callerNs: string, mut: ReadonlySet<MutantName>): KubeObject[] {
+  const svcNs = svc.metadata.namespace;
+  return [...objs].filter((r) => r.kind === 'HTTPRoute' && appliesToCaller(r.metadata.namespace!, svcNs!, callerNs, mut) &&
     // route-applies-to-all-services (status-truth): a route changes every Service behind the waypoint, not only its parent.
-    (r.spec?.parentRefs ?? []).some((p: { kind?: string; name: string; port?: number }) => p.kind === 'Service' &&
+    (r.spec?.parentRefs ?? []).some((p: { kind?: string; name: string; namespace?: string; port?: number }) => p.kind === 'Service' &&
+      (p.namespace ?? r.metadata.namespace) === svcNs &&
       (p.name === svc.metadata.name || mut.has('route-applies-to-all-services')) &&
       (p.port === undefined || p.port === port || mut.has('parent-port-ignored'))) &&
     !(mut.has('named-rule-dropped') && (r.spec?.rules ?? []).some((x: Rule) => x.name)));
+}
+
+/** A producer route (the Service's namespace) applies to every caller, a consumer route to callers of its namespace. */
+function appliesToCaller(routeNs: string, svcNs: string, callerNs: string, mut: ReadonlySet<MutantName>): boolean {
+  return routeNs === svcNs || routeNs === callerNs || mut.has('consumer-route-for-all');
 }
 
 function pathOnly(p: string): string {
@@ -139,10 +151,10 @@ function redirectAnswer(f: Rule, req: AppRequest, matched: Candidate, mut: Reado
 
 /** What the waypoint does with a request to this Service port, or undefined when no route is attached. */
 export function routeRequest(
-  objs: Iterable<KubeObject>, svc: KubeObject, port: number, req: AppRequest, mut: ReadonlySet<MutantName>,
+  objs: Iterable<KubeObject>, svc: KubeObject, port: number, callerNs: string, req: AppRequest, mut: ReadonlySet<MutantName>,
   pick: (entries: readonly (readonly [number, number])[]) => number,
 ): Decision | undefined {
-  const routes = attachedRoutes(objs, svc, port, mut);
+  const routes = attachedRoutes(objs, svc, port, callerNs, mut);
   if (routes.length === 0) return undefined;
   const all = candidates(routes);
   const ordered = mut.has('match-precedence-ignored') ? all : [...all].sort(precedence);
@@ -160,13 +172,13 @@ export function routeRequest(
       path = modifiedPath(f.urlRewrite.path, pathOnly(req.path), chosen) + q;
     }
   }
-  const refs: { name: string; weight?: number; filters?: Rule[] }[] = chosen.rule.backendRefs ?? [];
+  const refs: { name: string; namespace?: string; weight?: number; filters?: Rule[] }[] = chosen.rule.backendRefs ?? [];
   if (refs.length === 0) return { kind: 'answer', status: 500, headers: {}, body: 'no backendRefs' };
   const ref = refs[pick(refs.map((b, i) => [i, b.weight ?? 1] as const))];
   if (!mut.has('backend-filters-ignored')) {
     for (const f of ref.filters ?? []) if (f.type === 'RequestHeaderModifier') headers = applyHeaderFilter(headers, f.requestHeaderModifier, mut);
   }
-  return { kind: 'forward', rule: chosen.rule, backend: ref.name, headers, path, responseHeaders };
+  return { kind: 'forward', rule: chosen.rule, backend: ref.name, backendNamespace: ref.namespace ?? chosen.route.metadata.namespace!, headers, path, responseHeaders };
 }
 
 /** Response headers after the rule's ResponseHeaderModifier filters. */

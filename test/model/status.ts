@@ -56,9 +56,11 @@ export function routeParents(objs: Objects, route: KubeObject, mut: ReadonlySet<
   if (mut.has('route-status-never-set')) return [];
   if (mut.has('grpc-route-status-never-set') && route.kind === 'GRPCRoute') return [];
   const ns = route.metadata.namespace!;
-  const parents: { group?: string; kind?: string; name: string; port?: number }[] = route.spec?.parentRefs ?? [];
+  const parents: { group?: string; kind?: string; name: string; namespace?: string; port?: number }[] = route.spec?.parentRefs ?? [];
   return parents.filter((p) => p.kind === 'Service').map((p) => {
-    const svc = objs.get(keyOf({ kind: 'Service', namespace: ns, name: p.name }));
+    // A Service parent in another namespace (consumer route) is checked like one in the route's own:
+    // istiod's referenceAllowed has no namespace condition for Services (conversion.go).
+    const svc = objs.get(keyOf({ kind: 'Service', namespace: p.namespace ?? ns, name: p.name }));
     const accepted: Condition = svc
       ? { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Route was valid' }
       : { type: 'Accepted', status: 'False', reason: 'BackendNotFound', message: `parent service: ${p.name} not found` };
@@ -68,7 +70,7 @@ export function routeParents(objs: Objects, route: KubeObject, mut: ReadonlySet<
       message: bound ? 'All waypoints resolved' : 'istio.io/use-waypoint label missing from parent and parent namespace; in ambient mode, route will not be respected',
     };
     return {
-      parentRef: { group: '', kind: 'Service', name: p.name, ...(p.port ? { port: p.port } : {}) },
+      parentRef: { group: '', kind: 'Service', name: p.name, ...(p.namespace ? { namespace: p.namespace } : {}), ...(p.port ? { port: p.port } : {}) },
       controllerName: 'istio.io/gateway-controller',
       conditions: [accepted, { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: 'All references resolved' }, waypoints],
     };

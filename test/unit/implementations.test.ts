@@ -87,6 +87,16 @@ describe('the catalogue judged against a claim', function () {
     expect(judgeAgainstClaim(subset, results, tooLittle).filter((v) => !v.ok).map((v) => v.id).sort()).to.deep.equal(claim.expectedFindings.map((f) => f.scenario).sort());
   });
 
+  it('neither waypoint claims consumer routes (Istio\'s ambient conformance drops MeshConsumerRoute): the scenario is not supported, never run', async () => {
+    const subset = CATALOGUE.filter((s) => s.id === 'mesh/consumer-route');
+    for (const file of [ENVOY, AGW]) {
+      const claim = loadImplementation(file);
+      const [r] = await runOnModel(subset, 6, { implementation: claim });
+      expect([r.outcome, r.unsupportedFeatures, r.checks.every((c) => c.requests === 0)], file).to.deep.equal(['not-supported', ['MeshConsumerRoute'], true]);
+      expect(judgeAgainstClaim(subset, [r], claim).every((v) => v.ok), file).to.equal(true);
+    }
+  });
+
   it('on the Envoy-configured model the same scenarios all pass', async () => {
     const claim = loadImplementation(ENVOY);
     const subset = CATALOGUE.filter((s) => s.area === 'status-truth');
