@@ -45,8 +45,5 @@ export const GATEWAY_API_MESH_TESTS: GatewayApiTest[] = [
   http('MeshHTTPRouteRewritePath', 'mesh/rewrite-path', ['MeshHTTPRouteRewritePath']),
   // Needs a client in a second namespace that owns the route; the suite's clients share one namespace.
   http('MeshConsumerRoute', undefined, ['MeshConsumerRoute', 'HTTPRouteResponseHeaderModification']),
-  {
-    name: 'MeshGRPCRouteWeight', profile: 'MESH-GRPC', features: [], scenario: 'mesh/grpcroute-weight',
-    partial: 'only the control-plane half is measured: the client pods have no gRPC client (docs/gateway-api-mesh.md)',
-  },
+  { name: 'MeshGRPCRouteWeight', profile: 'MESH-GRPC', features: [], scenario: 'mesh/grpcroute-weight' },
 ];

@@ -20,7 +20,7 @@ export type Client = 'sleep' | 'notsleep' | 'sidecar-sleep';
 /** Namespace roles; each scenario gets fresh namespaces with a unique suffix per role. */
 export type NsRole = 'app' | 'infra';
 
-export type WorkloadSet = 'echo' | 'bookinfo';
+export type WorkloadSet = 'echo' | 'bookinfo' | 'grpc-echo';
 
 export type Destination =
   | { kind: 'service'; ns: NsRole; name: string; port: number; path: string }
@@ -40,6 +40,8 @@ export type Action =
 export interface RequestOptions {
   method?: string;
   headers?: Record<string, string>;
+  /** grpc: a unary gRPC call to the destination's path (harness/traffic/grpc.ts). */
+  protocol?: 'http' | 'grpc';
 }
 
 export interface TrafficExpectation extends RequestOptions {
