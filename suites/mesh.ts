@@ -8,7 +8,8 @@ import {
   apply, clientIn, defineScenario, meshRouteAccepted, meshRouteWaypoint, namespace, podIP, redirect, response, routeAccepted,
   routeWaypoint, split, step, svc, useWaypoint, viaWaypoint, ECHO_BACKEND,
 } from '../harness/scenario/dsl.ts';
-import type { Expectation, Feature, Scenario, Step } from '../harness/scenario/types.ts';
+import type { BackendMarker, Expectation, Feature, Scenario, Step } from '../harness/scenario/types.ts';
+import { ECHO_GRPC_METHOD } from '../harness/traffic/grpc.ts';
 import { SRC } from './sources.ts';
 
 const GW = (file: string) => `kubernetes-sigs/gateway-api conformance/tests/mesh/${file} (v1.6.0)`;
@@ -16,6 +17,11 @@ const FILTERS = 'kubernetes-sigs/gateway-api apis/v1/httproute_types.go (HTTPRou
 const ISTIO_CONVERSION = 'istio/istio pilot/pkg/config/kube/gateway/conversion.go (HTTPRoute filters to Envoy routes, applied by the waypoint)';
 
 const enrolled = [useWaypoint(namespace(), 'waypoint')];
+
+/** Unary gRPC calls with curl (harness/traffic/grpc.ts) to Istio's echo app (fixtures/workloads/grpc-echo.yaml). */
+const GRPC_CALL = 'grpc/grpc doc/PROTOCOL-HTTP2.md; istio/istio pkg/test/echo/proto/echo.proto, pkg/test/echo/server/endpoint/grpc.go (Hostname= line)';
+const GRPC_PORT = 7070;
+const GRPC_ECHO_BACKEND: BackendMarker = { pattern: 'Hostname=grpc-echo-v[0-9]-', normalize: 'grpc-echo-v[0-9]' };
 
 /** A scenario of one Gateway API mesh test: bind the namespace to the waypoint, apply the route, check it. */
 function meshScenario(s: {
@@ -235,11 +241,23 @@ export default [
       response('sleep', echo('/fixed/any/thing'), 200, { backend: 'echo-v1', backendPath: '/the-one-path' }),
     ],
   }),
-  meshScenario({
-    id: 'grpcroute-weight', test: 'grpcroute-weight.go', profile: 'core', features: ['GRPCRoute'], kind: 'GRPCRoute',
-    description: 'A weighted GRPCRoute on a Service is accepted and bound to the waypoint (control-plane half; the data half needs a gRPC client, see docs/gateway-api-mesh.md)',
-    fixture: 'grpcroute-weight.yaml', route: 'echo-grpc-70-30', parent: 'echo',
-    checks: [],
+  defineScenario({
+    id: 'mesh/grpcroute-weight',
+    area: 'mesh',
+    description: 'A GRPCRoute on a Service splits unary gRPC calls 70/30 and sends none to a weight-0 backend, decided by the suite\'s sequential split test',
+    features: ['Waypoint', 'Mesh', 'GRPCRoute'],
+    profile: 'core',
+    source: [GW('grpcroute-weight.go'), SRC.meshRouteStatus, GRPC_CALL],
+    workloads: { app: ['grpc-echo'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step('apply grpcroute-weight.yaml', [...enrolled, apply('mesh/grpcroute-weight.yaml')], [
+        meshRouteAccepted('GRPCRoute', 'echo-grpc-70-30', 'grpc-echo'),
+        meshRouteWaypoint('GRPCRoute', 'echo-grpc-70-30', 'grpc-echo', true),
+        split('sleep', svc('grpc-echo', { port: GRPC_PORT, path: ECHO_GRPC_METHOD }), { 'grpc-echo-v1': 70, 'grpc-echo-v2': 30, 'grpc-echo-v3': 0 },
+          GRPC_ECHO_BACKEND, { protocol: 'grpc' }),
+      ]),
+    ],
   }),
 ];
 

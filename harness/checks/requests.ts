@@ -53,7 +53,10 @@ export async function resolveUrl(ctx: CheckContext, d: Destination): Promise<str
 }
 
 export function specFor(ctx: CheckContext, url: string, o: RequestOptions, extra: Marker[] = []): RequestSpec {
-  return { url, method: o.method, headers: o.headers, maxTimeSec: ctx.maxTimeSec, markers: [...verdictMarkers(ctx.signals), ...pathMarkers(ctx.signals), ...extra] };
+  return {
+    url, method: o.method, headers: o.headers, maxTimeSec: ctx.maxTimeSec, markers: [...verdictMarkers(ctx.signals), ...pathMarkers(ctx.signals), ...extra],
+    ...(o.protocol ? { protocol: o.protocol } : {}),
+  };
 }
 
 export async function send(ctx: CheckContext, from: Client, to: Destination, spec: RequestSpec, count: number): Promise<Batch> {

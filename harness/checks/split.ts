@@ -4,13 +4,15 @@
  */
 import type { SplitExpectation } from '../scenario/types.ts';
 import type { RequestRecord, RequestSpec } from '../traffic/curl.ts';
-import { classifyWith, describeRecord } from '../traffic/verdict.ts';
+import { classifyWith, describeRecord, grpcSucceeded } from '../traffic/verdict.ts';
 import { SplitTest } from '../stats/split-test.ts';
 import { converge, type Converged, type Observation } from '../wait.ts';
 import { CheckFailed, failOnTimeout, type CheckContext, type CheckKind, type Measured } from './check.ts';
 import { destName, resolveUrl, send, specFor } from './requests.ts';
 
+/** A gRPC call that did not end with grpc-status 0 was served by nobody, whatever its body named. */
 function backendOf(r: RequestRecord, normalize: RegExp): string | undefined {
+  if (!grpcSucceeded(r)) return undefined;
   return normalize.exec(r.markers.backend ?? '')?.[0];
 }
 
@@ -67,7 +69,7 @@ async function decide(run: SplitRun): Promise<string> {
 
 export const splitCheck: CheckKind<SplitExpectation> = {
   plane: 'data',
-  title: (e) => `${e.from} → ${destName(e.to)} splits ${Object.entries(e.weights).map(([b, w]) => `${b}=${w}`).join('/')}`,
+  title: (e) => `${e.from} → ${destName(e.to)}${e.protocol === 'grpc' ? ' (gRPC)' : ''} splits ${Object.entries(e.weights).map(([b, w]) => `${b}=${w}`).join('/')}`,
   async run(ctx, e): Promise<Measured> {
     const spec = specFor(ctx, await resolveUrl(ctx, e.to), e, [{ name: 'backend', pattern: e.backend.pattern, in: 'body' }]);
     const run: SplitRun = { ctx, e, spec, normalize: new RegExp(e.backend.normalize), batchSize: Math.max(ctx.batchSize, 10), requests: 0 };

@@ -37,7 +37,7 @@ export function plan(o: PlanOptions, scenarios: Scenario[]): string[] {
     add(`Istio ${o.istioVersion} ambient: istioctl install --set profile=ambient --set meshConfig.accessLogFile=/dev/stdout${extra} --skip-confirmation; wait for istiod, istio-cni-node, ztunnel`);
   }
   add(`GatewayClass ${o.gatewayClass}: exists, Accepted, controller ${expectedController(o.gatewayClass) ?? '(from the implementation file, or any)'}; otherwise stop with a configuration error`);
-  add(`workloads: clients sleep and notsleep (own ServiceAccounts, ${o.images.curl}) in an ambient namespace; per scenario: echo ${o.images.echo} or bookinfo ${o.images.bookinfoHub}/examples-bookinfo-*:${o.images.bookinfoTag}${scenarioClients(o, scenarios)}`);
+  add(`workloads: clients sleep and notsleep (own ServiceAccounts, ${o.images.curl}) in an ambient namespace; per scenario: echo ${o.images.echo}, gRPC echo ${o.images.grpcEcho} or bookinfo ${o.images.bookinfoHub}/examples-bookinfo-*:${o.images.bookinfoTag}${scenarioClients(o, scenarios)}`);
   add(`scenarios: ${scenarios.length} with gateway class ${o.gatewayClass}: ${scenarios.map((s) => s.id).join(', ')}`);
   add(`report: ${o.reportDir}/report.yaml, junit.xml, summary.md, run.log, evidence.json; diagnostics/ per failed scenario (curl output, status, events, waypoint and ztunnel logs, istioctl ztunnel-config all, proxy-status, waypoint list)`);
   add(`teardown: scenario namespaces and clients${o.cluster === 'kind' && !o.keepCluster && !o.reuseCluster ? `, then the kind cluster "${KIND.clusterName}"` : o.skipInstall ? '' : '; installed components stay on a kept or existing cluster'}`);

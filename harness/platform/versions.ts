@@ -44,6 +44,11 @@ export const ISTIO = {
 export interface Images {
   curl: string;
   echo: string;
+  /**
+   * A gRPC backend: Gateway API's echo-advanced, Istio's echo app (gateway-api docker/Dockerfile.echo-advanced),
+   * at the tag kubernetes-sigs/gateway-api v1.6.0 conformance/mesh/manifests.yaml deploys.
+   */
+  grpcEcho: string;
   /** bookinfo's images are <hub>/examples-bookinfo-<service>-<version>:<tag> (istio samples/bookinfo). */
   bookinfoHub: string;
   bookinfoTag: string;
@@ -52,11 +57,14 @@ export interface Images {
 export const IMAGES: Images = {
   curl: 'docker.io/curlimages/curl:8.16.0',
   echo: 'docker.io/mendhak/http-https-echo:37',
+  grpcEcho: 'registry.k8s.io/gateway-api/echo-advanced:v1.5.1',
   bookinfoHub: 'docker.io/istio',
   bookinfoTag: '1.20.3',
 };
 
-const IMAGE_KEYS: Record<string, keyof Images> = { curl: 'curl', echo: 'echo', 'bookinfo-hub': 'bookinfoHub', 'bookinfo-tag': 'bookinfoTag' };
+const IMAGE_KEYS: Record<string, keyof Images> = {
+  curl: 'curl', echo: 'echo', 'grpc-echo': 'grpcEcho', 'bookinfo-hub': 'bookinfoHub', 'bookinfo-tag': 'bookinfoTag',
+};
 
 /** The images with --image key=ref overrides applied; a bad key or an empty reference throws, naming the keys. */
 export function imagesWith(overrides: string[] = [], base: Images = IMAGES): Images {
@@ -73,7 +81,9 @@ export function imagesWith(overrides: string[] = [], base: Images = IMAGES): Ima
 
 /** The fixture variables the images fill. */
 export function imageVars(images: Images): Record<string, string> {
-  return { CURL_IMAGE: images.curl, ECHO_IMAGE: images.echo, BOOKINFO_HUB: images.bookinfoHub, BOOKINFO_TAG: images.bookinfoTag };
+  return {
+    CURL_IMAGE: images.curl, ECHO_IMAGE: images.echo, GRPC_ECHO_IMAGE: images.grpcEcho, BOOKINFO_HUB: images.bookinfoHub, BOOKINFO_TAG: images.bookinfoTag,
+  };
 }
 
 export interface SemVer {

@@ -32,7 +32,7 @@ export type Client = SharedClient | ScenarioClient;
 export type NsRole = 'app' | 'infra' | 'consumer';
 
 /** Fixture sets under fixtures/workloads/; `client` is the curl client a ScenarioClient names. */
-export type WorkloadSet = 'echo' | 'bookinfo' | 'client';
+export type WorkloadSet = 'echo' | 'bookinfo' | 'client' | 'grpc-echo';
 
 export type Destination =
   | { kind: 'service'; ns: NsRole; name: string; port: number; path: string }
@@ -52,6 +52,8 @@ export type Action =
 export interface RequestOptions {
   method?: string;
   headers?: Record<string, string>;
+  /** grpc: a unary gRPC call to the destination's path (harness/traffic/grpc.ts). */
+  protocol?: 'http' | 'grpc';
 }
 
 export interface TrafficExpectation extends RequestOptions {

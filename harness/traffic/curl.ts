@@ -7,8 +7,12 @@
  * rc is curl's exit code (56 = connection reset, 28 = timeout), code the HTTP status (000 when no
  * response). Markers are extended regular expressions grepped in the body or the response headers;
  * only the first match is kept, so a page that prints a value twice still counts once.
+ * A gRPC request (protocol 'grpc', see grpc.ts) pipes its frame from printf into curl, turns the
+ * binary response body into text lines, and adds grpc=<b64 of the grpc-status header or trailer>
+ * (curl -D writes HTTP/2 trailers after the headers).
  */
 import { quote } from 'shell-quote';
+import { GRPC_MESSAGE, grpcFrame, printfOctal, TEXT_BYTES } from './grpc.ts';
 
 export interface Marker {
   name: string;
@@ -22,6 +26,8 @@ export interface RequestSpec {
   headers?: Record<string, string>;
   maxTimeSec: number;
   markers: Marker[];
+  /** grpc: a unary gRPC call to the URL's path (/package.Service/Method) over cleartext HTTP/2. */
+  protocol?: 'http' | 'grpc';
 }
 
 export interface RequestRecord {
@@ -31,6 +37,8 @@ export interface RequestRecord {
   timeSec: number;
   stderr: string;
   markers: Record<string, string>;
+  /** gRPC requests only: the grpc-status value the client got ('' when none came). */
+  grpcStatus?: string;
 }
 
 export const LINE_PREFIX = 'WPT';
@@ -40,10 +48,22 @@ const MARKER_NAME = /^[a-z][a-z0-9_]*$/;
 export function curlArgs(spec: RequestSpec): string[] {
   const args = ['--max-time', String(spec.maxTimeSec)];
   args.push('-w', '%{http_code} %{time_total}');
-  args.push('-X', spec.method ?? 'GET');
+  if (spec.protocol === 'grpc') {
+    if (spec.method && spec.method !== 'POST') throw new Error(`a gRPC call is a POST, not ${spec.method}`);
+    args.push('--http2-prior-knowledge', '-X', 'POST', '-H', 'content-type: application/grpc', '-H', 'te: trailers', '--data-binary', '@-');
+  } else {
+    args.push('-X', spec.method ?? 'GET');
+  }
   for (const [k, v] of Object.entries(spec.headers ?? {})) args.push('-H', `${k}: ${v}`);
   args.push(spec.url);
   return args;
+}
+
+const GRPC_STATUS_LINE = '[Gg][Rr][Pp][Cc]-[Ss][Tt][Aa][Tt][Uu][Ss]: ?[0-9]*';
+
+/** A line printing the first match of an ERE in a file, base64 (no spaces or newlines in the record). */
+function firstMatchField(field: string, pattern: string, file: string): string {
+  return `  printf ' ${field}=%s' "$(grep -o -E ${quote([pattern])} ${file} 2>/dev/null | head -n 1 | tr -d '\\r\\n' | base64 | tr -d '\\n')"`;
 }
 
 /** The shell script for one batch of `count` requests. POSIX sh: runs in busybox (curlimages/curl). */
@@ -54,17 +74,18 @@ export function batchScript(spec: RequestSpec, count: number): string {
   }
   const b = '"$b"';
   const h = '"$h"';
+  const grpc = spec.protocol === 'grpc';
+  const input = grpc ? `printf '${printfOctal(grpcFrame(GRPC_MESSAGE))}' | ` : '';
   const lines = [
     'b=/tmp/wpt.$$.b; h=/tmp/wpt.$$.h; e=/tmp/wpt.$$.e; n=0',
     `while [ "$n" -lt ${count} ]; do`,
     '  n=$((n+1))',
-    `  w=$(curl -sS -o ${b} -D ${h} ${quote(curlArgs(spec))} 2>"$e"); rc=$?`,
+    `  w=$(${input}curl -sS -o ${b} -D ${h} ${quote(curlArgs(spec))} 2>"$e"); rc=$?`,
+    ...(grpc ? [`  if [ -f ${b} ]; then tr -c '${TEXT_BYTES}' '\\n' < ${b} > "$b.t"; mv -f "$b.t" ${b}; fi`] : []),
     `  printf '${LINE_PREFIX} seq=%s rc=%s code=%s time=%s err=%s' "$n" "$rc" "\${w%% *}" "\${w##* }" "$(head -c 300 "$e" | base64 | tr -d '\\n')"`,
+    ...(grpc ? [firstMatchField('grpc', GRPC_STATUS_LINE, h)] : []),
   ];
-  for (const m of spec.markers) {
-    const file = m.in === 'body' ? b : h;
-    lines.push(`  printf ' m.${m.name}=%s' "$(grep -o -E ${quote([m.pattern])} ${file} 2>/dev/null | head -n 1 | tr -d '\\r\\n' | base64 | tr -d '\\n')"`);
-  }
+  for (const m of spec.markers) lines.push(firstMatchField(`m.${m.name}`, m.pattern, m.in === 'body' ? b : h));
   lines.push("  printf '\\n'", '  rm -f "$b" "$h" "$e"', 'done');
   return lines.join('\n');
 }
@@ -92,6 +113,7 @@ export function parseBatch(stdout: string): RequestRecord[] {
       timeSec: Number(fields.get('time') || 0),
       stderr: b64(fields.get('err') ?? ''),
       markers,
+      ...(fields.has('grpc') ? { grpcStatus: b64(fields.get('grpc')!).replace(/^[^:]*: ?/, '') } : {}),
     });
   }
   return records;

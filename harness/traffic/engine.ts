@@ -51,6 +51,7 @@ export class TrafficEngine {
   }
 
   async fromOutside(spec: RequestSpec, count: number): Promise<Batch> {
+    if (spec.protocol === 'grpc') throw new Error('gRPC calls are sent from client pods only, not from outside the cluster');
     const records: RequestRecord[] = [];
     const lines: string[] = [];
     for (let seq = 1; seq <= count; seq++) {

@@ -12,6 +12,8 @@
  *   (istio.io content/en/docs/ambient/getting-started/enforce-auth-policies, snip ..._3_out).
  * - unavailable: 503 from an L7 proxy whose upstream refused (istio tests/integration/ambient/baseline_test.go CheckDeny).
  * - timeout: the client gave up (curl exit 28).
+ * gRPC (grpc/grpc doc/PROTOCOL-HTTP2.md, doc/statuscodes.md): a call succeeded only with HTTP 200 and
+ * grpc-status 0; a missing or other grpc-status is 'other', whatever the HTTP status.
  */
 import type { Marker, RequestRecord } from './curl.ts';
 
@@ -79,6 +81,7 @@ export function classifyWith(r: RequestRecord, s: WaypointSignals): Verdict {
   if (r.exitCode === CURL_EXIT.reset) return 'denied-l4';
   if (r.exitCode === CURL_EXIT.timeout) return 'timeout';
   if (r.exitCode !== CURL_EXIT.ok) return 'other';
+  if (r.grpcStatus !== undefined) return grpcSucceeded(r) ? 'allowed' : 'other';
   if (s.faultAbort && r.markers.fault) return 'fault-abort';
   if (r.httpCode === s.deniedL7.status && r.markers.rbac) return 'denied-l7';
   if (r.httpCode === s.gatewayTimeout.status && r.markers.upstreamtimeout) return 'gateway-timeout';
@@ -87,8 +90,14 @@ export function classifyWith(r: RequestRecord, s: WaypointSignals): Verdict {
   return 'other';
 }
 
+/** True for an HTTP request; for a gRPC call, only when it completed with grpc-status 0. */
+export function grpcSucceeded(r: RequestRecord): boolean {
+  return r.grpcStatus === undefined || (r.exitCode === CURL_EXIT.ok && r.httpCode === 200 && r.grpcStatus === '0');
+}
+
 export function describeRecord(r: RequestRecord): string {
   const m = Object.entries(r.markers).filter(([, v]) => v).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
   const err = r.stderr ? ` stderr=${JSON.stringify(r.stderr.trim())}` : '';
-  return `#${r.seq} curl-exit=${r.exitCode} http=${r.httpCode} time=${r.timeSec}s ${m}${err}`.trim();
+  const grpc = r.grpcStatus === undefined ? '' : ` grpc-status=${r.grpcStatus || 'none'}`;
+  return `#${r.seq} curl-exit=${r.exitCode} http=${r.httpCode}${grpc} time=${r.timeSec}s ${m}${err}`.trim();
 }

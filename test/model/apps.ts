@@ -4,20 +4,27 @@
  * each request. bookinfo: productpage prints "Reviews served by: <pod>" once per
  * review, twice a page on 1.20.x images (istio samples/bookinfo/src/productpage/templates/productpage.html),
  * and "Sorry, product reviews are currently unavailable for this book." when reviews fail.
+ * grpc-echo: Istio's echo app (Gateway API's echo-advanced) on its gRPC port, see grpcEcho.
  */
 import type { KubeObject } from '../../harness/cluster/types.ts';
+import { ECHO_GRPC_METHOD, grpcFrame } from '../../harness/traffic/grpc.ts';
 
 export interface AppRequest {
   method: string;
   path: string;
   headers: Record<string, string>;
   host: string;
+  /** The request body, when the client sent one (a gRPC frame). */
+  body?: Buffer;
 }
 
 export interface AppResponse {
   status: number;
+  /** Text, or for a gRPC answer its frame's bytes as latin1. */
   body: string;
   delaySec: number;
+  /** Absent: the model's plain-text default. gRPC answers carry grpc-status (curl -D shows trailers with the headers). */
+  headers?: Record<string, string>;
 }
 
 export type MeshCall = (url: string) => AppResponse;
@@ -38,6 +45,7 @@ export function echoLogLines(pod: KubeObject, req: AppRequest, resp: AppResponse
 export function appOf(pod: KubeObject): string {
   const image: string = pod.spec?.containers?.[0]?.image ?? '';
   if (image.includes('http-https-echo')) return 'echo';
+  if (image.includes('echo-advanced')) return 'grpc-echo';
   return /examples-bookinfo-([a-z]+)-/.exec(image)?.[1] ?? 'unknown';
 }
 
@@ -50,6 +58,8 @@ export function serve(pod: KubeObject, req: AppRequest, call: MeshCall): AppResp
       const echo = { path: req.path.split('?')[0], headers: { host: req.host, ...req.headers }, method: req.method, os: { hostname: name } };
       return { status: asked >= 100 && asked < 600 ? asked : 200, body: JSON.stringify(echo), delaySec: delayMs / 1000 };
     }
+    case 'grpc-echo':
+      return grpcEcho(pod, req);
     case 'productpage': {
       if (!req.path.startsWith('/productpage')) return { status: 404, body: 'Not Found', delaySec: 0 };
       const reviews = call('http://reviews:9080/reviews/0');
@@ -68,4 +78,28 @@ export function serve(pod: KubeObject, req: AppRequest, call: MeshCall): AppResp
     default:
       return { status: 200, body: 'ok', delaySec: 0 };
   }
+}
+
+/** The single message of a gRPC request body: field 1 of the protobuf, or undefined when the frame is not one. */
+function grpcMessage(body: Buffer | undefined): string | undefined {
+  if (!body || body.length < 5 || body[0] !== 0 || body.readUInt32BE(1) !== body.length - 5) return undefined;
+  const proto = body.subarray(5);
+  if (proto.length === 0) return '';
+  return proto[0] === 0x0a && proto[1] === proto.length - 2 ? proto.subarray(2).toString('utf8') : undefined;
+}
+
+/**
+ * Istio's echo app on its gRPC port (istio/istio pkg/test/echo/server/endpoint/grpc.go): Echo answers
+ * Field=value lines, Hostname last; grpc-go answers an unknown method with grpc-status 12
+ * (UNIMPLEMENTED) and a request that is not gRPC with HTTP 415 and no grpc-status.
+ */
+function grpcEcho(pod: KubeObject, req: AppRequest): AppResponse {
+  const message = grpcMessage(req.body);
+  const grpc = req.method === 'POST' && (req.headers['content-type'] ?? '').startsWith('application/grpc') && message !== undefined;
+  if (!grpc) return { status: 415, body: 'invalid gRPC request content-type', delaySec: 0, headers: { 'content-type': 'text/plain' } };
+  const trailers = (status: number) => ({ 'content-type': 'application/grpc', 'grpc-status': String(status) });
+  if (req.path !== ECHO_GRPC_METHOD) return { status: 200, body: '', delaySec: 0, headers: trailers(12) };
+  const version = /--version=(\S+)/.exec((pod.spec?.containers?.[0]?.args ?? []).join(' '))?.[1] ?? '';
+  const text = `StatusCode=200\nServiceVersion=${version}\nProtocol=GRPC\nEcho=${message}\nHostname=${pod.metadata.name}\n`;
+  return { status: 200, body: grpcFrame(text).toString('latin1'), delaySec: 0, headers: trailers(0) };
 }

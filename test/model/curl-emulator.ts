@@ -5,6 +5,7 @@
  * not follow fails the self-test instead of passing silently.
  */
 import { parse } from 'shell-quote';
+import { asText, fromPrintfOctal } from '../../harness/traffic/grpc.ts';
 import type { Reply } from './dataplane.ts';
 
 export interface CurlCall {
@@ -12,17 +13,23 @@ export interface CurlCall {
   method: string;
   headers: Record<string, string>;
   maxTimeSec: number;
+  /** What printf piped into curl --data-binary @- (a gRPC frame). */
+  body?: Buffer;
 }
 
 interface ParsedScript {
   count: number;
   call: CurlCall;
+  /** The record's grep fields in script order: m.<marker> and grpc (the grpc-status line). */
   markers: { name: string; pattern: string; file: 'body' | 'headers' }[];
+  /** The script turns the binary body into text lines before grepping it (gRPC). */
+  bodyAsText: boolean;
 }
 
 export function parseScript(script: string): ParsedScript {
   const count = /while \[ "\$n" -lt (\d+) \]/.exec(script)?.[1];
-  const curlLine = /w=\$\(curl -sS -o "\$b" -D "\$h" (.*) 2>"\$e"\); rc=\$\?/.exec(script)?.[1];
+  const line = /w=\$\((?:printf '((?:\\[0-7]{3})*)' \| )?curl -sS -o "\$b" -D "\$h" (.*) 2>"\$e"\); rc=\$\?/.exec(script);
+  const curlLine = line?.[2];
   if (!count || !curlLine) throw new Error('model: unrecognised batch script');
   // An escaped ? or * comes back as a glob entry holding the literal word (the shell does not expand it).
   const args = parse(curlLine).map((a) => (typeof a === 'object' && 'pattern' in a ? a.pattern : String(a)));
@@ -30,6 +37,10 @@ export function parseScript(script: string): ParsedScript {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--max-time') call.maxTimeSec = Number(args[++i]);
+    else if (a === '--data-binary') {
+      if (args[++i] !== '@-' || line?.[1] === undefined) throw new Error('model: --data-binary is only understood as @- fed by printf');
+      call.body = fromPrintfOctal(line[1]);
+    } else if (a === '--http2-prior-knowledge') continue;
     else if (a === '-X') call.method = args[++i];
     else if (a === '-H') {
       const [k, ...v] = args[++i].split(':');
@@ -37,10 +48,11 @@ export function parseScript(script: string): ParsedScript {
     } else if (a === '-w') i++;
     else if (!a.startsWith('-')) call.url = a;
   }
-  const markers = [...script.matchAll(/printf ' m\.([a-z0-9_]+)=%s' "\$\(grep -o -E (.+?) "\$(b|h)" 2>/g)].map((m) => ({
+  const markers = [...script.matchAll(/printf ' (m\.[a-z0-9_]+|grpc)=%s' "\$\(grep -o -E (.+?) "\$(b|h)" 2>/g)].map((m) => ({
     name: m[1], pattern: String(parse(m[2])[0]), file: m[3] === 'b' ? 'body' as const : 'headers' as const,
   }));
-  return { count: Number(count), call, markers };
+  const bodyAsText = /then tr -c '\\011\\012\\040-\\176' '\\n' < "\$b" > "\$b\.t"; mv -f "\$b\.t" "\$b"; fi/.test(script);
+  return { count: Number(count), call, markers, bodyAsText };
 }
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
@@ -50,17 +62,19 @@ function grepFirst(pattern: string, text: string): string {
 }
 
 /** One output line, as the script prints it for a request. */
-export function renderLine(seq: number, markers: ParsedScript['markers'], r: Reply): string {
+/** One output line, as the script prints it for a request; a gRPC body (latin1 bytes) is grepped as the script's tr leaves it. */
+export function renderLine(seq: number, parsed: Pick<ParsedScript, 'markers' | 'bodyAsText'>, r: Reply): string {
   const code = String(r.httpCode).padStart(3, '0');
   const headerText = [`HTTP/1.1 ${code}`, ...Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n');
+  const body = parsed.bodyAsText ? asText(Buffer.from(r.body, 'latin1')) : r.body;
   let line = `WPT seq=${seq} rc=${r.exitCode} code=${code} time=${r.timeSec.toFixed(6)} err=${b64(r.stderr ? `${r.stderr}\n` : '')}`;
-  for (const m of markers) line += ` m.${m.name}=${b64(grepFirst(m.pattern, m.file === 'body' ? r.body : headerText))}`;
+  for (const m of parsed.markers) line += ` ${m.name}=${b64(grepFirst(m.pattern, m.file === 'body' ? body : headerText))}`;
   return line;
 }
 
 export function runScript(script: string, send: (call: CurlCall) => Reply): string {
   const parsed = parseScript(script);
   const lines: string[] = [];
-  for (let seq = 1; seq <= parsed.count; seq++) lines.push(renderLine(seq, parsed.markers, send(parsed.call)));
+  for (let seq = 1; seq <= parsed.count; seq++) lines.push(renderLine(seq, parsed, send(parsed.call)));
   return lines.map((l) => `${l}\n`).join('');
 }

@@ -101,11 +101,11 @@ export class Dataplane {
   }
 
   /** One request from a caller to a URL inside the cluster. */
-  request(caller: Caller, url: string, method: string, headers: Record<string, string>, maxTimeSec: number): Reply {
+  request(caller: Caller, url: string, method: string, headers: Record<string, string>, maxTimeSec: number, body?: Buffer): Reply {
     const u = new URL(url);
     const port = Number(u.port || 80);
     const hostHeader = lower(headers).host;
-    const req: AppRequest = { method, path: u.pathname + u.search, headers: lower(headers), host: hostHeader ?? `${u.hostname}:${port}` };
+    const req: AppRequest = { method, path: u.pathname + u.search, headers: lower(headers), host: hostHeader ?? `${u.hostname}:${port}`, ...(body ? { body } : {}) };
     const base = 0.001 + this.rng.next() * 0.004;
     let resp: Reply;
     const podByIp = [...this.objs.values()].find((o) => o.kind === 'Pod' && o.status?.podIP === u.hostname);
@@ -178,7 +178,8 @@ export class Dataplane {
     if (timeoutSec !== undefined && app.delaySec > timeoutSec && !this.mut.has('timeout-ignored')) {
       return http(504, hop === 'ztunnel' ? ENVOY_WAYPOINT.bodies.timeout : hop.bodies.timeout, timeoutSec + extraDelay);
     }
-    return http(app.status, app.body, took);
+    const reply = http(app.status, app.body, took);
+    return app.headers ? { ...reply, headers: app.headers } : reply;
   }
 
   private log(pod: KubeObject, lines: string[]): void {

@@ -346,7 +346,7 @@ export class ModelCluster implements Cluster {
         namespace: pod.metadata.namespace!,
         captured: isAmbient(this.store.objects, pod) || (pod.metadata.labels?.['sidecar.istio.io/inject'] === 'true' && !this.mut.has('sidecar-bypasses-waypoint')),
       };
-      const stdout = runScript(command[2], (c) => dp.request(caller, c.url, c.method, c.headers, c.maxTimeSec));
+      const stdout = runScript(command[2], (c) => dp.request(caller, c.url, c.method, c.headers, c.maxTimeSec, c.body));
       return { stdout, stderr: '', exitCode: 0 };
     }
     return { stdout: '', stderr: `exec: "${command[0]}": executable file not found in $PATH`, exitCode: 127 };

@@ -60,6 +60,7 @@ export const MUTANTS = {
   'rewrite-ignored': { area: 'mesh', breaks: 'URLRewrite path is ignored: the backend sees the original path' },
   'route-by-host-header': { area: 'mesh', breaks: 'the mesh route is chosen by the Host header instead of the Service address called' },
   'grpc-route-status-never-set': { area: 'mesh', breaks: 'GRPCRoutes with a Service parent get no status.parents entry' },
+  'grpc-route-weights-ignored': { area: 'mesh', breaks: 'GRPCRoute backendRef weights are ignored: gRPC calls spread evenly, a weight-0 backend included' },
 } as const satisfies Record<string, { area: Area; breaks: string }>;
 
 export type MutantName = keyof typeof MUTANTS;

@@ -3,7 +3,9 @@
  * kubernetes-sigs/gateway-api apis/v1/httproute_types.go; mesh behaviour per GEP-1426 and the
  * conformance/tests/mesh tests): the most specific match over every route attached to the Service
  * port wins, then the rule's filters (request/response headers, redirect, rewrite) and the chosen
- * backendRef's own filters.
+ * backendRef's own filters. A GRPCRoute on a Service parent is the same route for gRPC's HTTP/2
+ * requests (apis/v1/grpcroute_types.go; istiod converts both to HTTP routes,
+ * pilot/pkg/config/kube/gateway/conversion.go): its method match is a match on the /service/method path.
  * A route in its Service's namespace (producer route) applies to every caller; a route in another
  * namespace (consumer route) only to callers of its own namespace (kubernetes-sigs/gateway-api
  * site-src/mesh/index.md; conformance/tests/mesh/mesh-consumer-route.go). How the two combine for one
@@ -51,7 +53,7 @@ interface Candidate {
 /** Routes whose parentRef is this Service (and this port, when the parentRef names one), for a caller in `callerNs`. */
 export function attachedRoutes(objs: Iterable<KubeObject>, svc: KubeObject, port: number, callerNs: string, mut: ReadonlySet<MutantName>): KubeObject[] {
   const svcNs = svc.metadata.namespace;
-  return [...objs].filter((r) => r.kind === 'HTTPRoute' && appliesToCaller(r.metadata.namespace!, svcNs!, callerNs, mut) &&
+  return [...objs].filter((r) => (r.kind === 'HTTPRoute' || r.kind === 'GRPCRoute') && appliesToCaller(r.metadata.namespace!, svcNs!, callerNs, mut) &&
     // route-applies-to-all-services (status-truth): a route changes every Service behind the waypoint, not only its parent.
     (r.spec?.parentRefs ?? []).some((p: { kind?: string; name: string; namespace?: string; port?: number }) => p.kind === 'Service' &&
       (p.namespace ?? r.metadata.namespace) === svcNs &&
@@ -107,9 +109,19 @@ function precedence(a: Candidate, b: Candidate): number {
   return `${a.route.metadata.name}/${a.ruleIndex}`.localeCompare(`${b.route.metadata.name}/${b.ruleIndex}`);
 }
 
+/** A GRPCMethodMatch as the path it selects: service and method exactly, the service's prefix, or the method in any service. */
+function grpcPath(m: { service?: string; method?: string } | undefined): { type: string; value: string } {
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (m?.service && m.method) return { type: 'Exact', value: `/${m.service}/${m.method}` };
+  if (m?.service) return { type: 'PathPrefix', value: `/${m.service}` };
+  if (m?.method) return { type: 'RegularExpression', value: `/[^/]+/${esc(m.method)}` };
+  return { type: 'PathPrefix', value: '/' };
+}
+
 function candidates(routes: KubeObject[]): Candidate[] {
   return routes.flatMap((route) => (route.spec?.rules ?? []).flatMap((rule: Rule, ruleIndex: number) => {
     const ms: Match[] = rule.matches?.length ? rule.matches : [{}];
+    if (route.kind === 'GRPCRoute') return ms.map((m) => ({ route, rule, ruleIndex, match: { headers: m.headers }, path: grpcPath(m.method) }));
     return ms.map((match) => ({ route, rule, ruleIndex, match, path: match.path ?? { type: 'PathPrefix', value: '/' } }));
   }));
 }
@@ -174,7 +186,9 @@ export function routeRequest(
   }
   const refs: { name: string; namespace?: string; weight?: number; filters?: Rule[] }[] = chosen.rule.backendRefs ?? [];
   if (refs.length === 0) return { kind: 'answer', status: 500, headers: {}, body: 'no backendRefs' };
-  const ref = refs[pick(refs.map((b, i) => [i, b.weight ?? 1] as const))];
+  // grpc-route-weights-ignored: a GRPCRoute's backends chosen evenly, a weight of 0 included.
+  const even = mut.has('grpc-route-weights-ignored') && chosen.route.kind === 'GRPCRoute';
+  const ref = refs[pick(refs.map((b, i) => [i, even ? 1 : (b.weight ?? 1)] as const))];
   if (!mut.has('backend-filters-ignored')) {
     for (const f of ref.filters ?? []) if (f.type === 'RequestHeaderModifier') headers = applyHeaderFilter(headers, f.requestHeaderModifier, mut);
   }

@@ -75,7 +75,7 @@ describe('Gateway API ConformanceReport', () => {
     expect(http.extended).to.include({ result: 'success' }).and.not.have.property('skippedTests');
     expect(http.extended.statistics).to.deep.equal({ Passed: 14, Skipped: 0, Failed: 0 });
     const grpc = doc.profiles.find((p: { name: string }) => p.name === 'MESH-GRPC');
-    expect(grpc.core).to.deep.equal({ result: 'partial', statistics: { Passed: 0, Skipped: 1, Failed: 0 }, skippedTests: ['MeshGRPCRouteWeight'] });
+    expect(grpc.core).to.deep.equal({ result: 'success', statistics: { Passed: 1, Skipped: 0, Failed: 0 } });
   });
 
   it('is not written when the installed Gateway API release is unknown, and the bundle still verifies', async () => {
@@ -96,6 +96,13 @@ describe('Gateway API ConformanceReport', () => {
     const { doc } = await gatewayReport(results(), { planes: ['control'] });
     expect(doc.profiles[0].core.statistics).to.deep.equal({ Passed: 0, Skipped: 7, Failed: 0 });
     expect(doc.profiles[0].core.result).to.equal('partial');
+    // GRPCRoute's status alone (the control-plane half) never passes MeshGRPCRouteWeight.
+    expect(doc.profiles[1].core).to.deep.include({ result: 'partial', skippedTests: ['MeshGRPCRouteWeight'] });
+  });
+
+  it('fails MeshGRPCRouteWeight when its scenario failed', async () => {
+    const { doc } = await gatewayReport(results({ 'mesh/grpcroute-weight': 'failed' }));
+    expect(doc.profiles[1].core).to.deep.include({ result: 'failure', failedTests: ['MeshGRPCRouteWeight'] });
   });
 
   it('does not attempt tests whose features are not claimed, and lists those features unsupported', async () => {
