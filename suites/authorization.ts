@@ -79,7 +79,7 @@ export default [
     features: ['Waypoint', 'L7AuthorizationPolicy'],
     profile: 'core',
     source: [SRC.authzTest, SRC.policyBinding],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml', 'authorization/echo-deny-admin.yaml'],
     steps: [
       step('deny /admin', enrolled, [
@@ -96,7 +96,7 @@ export default [
     features: ['Waypoint', 'L7AuthorizationPolicy'],
     profile: 'core',
     source: [SRC.enforceAuth, SRC.cleanup],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('policy denies notsleep', [...enrolled, apply('authorization/echo-service-policy.yaml')], [
@@ -134,7 +134,7 @@ export default [
     features: ['Waypoint', 'L4AuthorizationPolicy'],
     profile: 'core',
     source: [SRC.enforceAuth, SRC.baselineTest],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml', 'authorization/echo-l4-sleep-only.yaml'],
     steps: [
       step('the waypoint is refused at L4', enrolled, [
@@ -155,7 +155,7 @@ export default [
     features: ['L4AuthorizationPolicy'],
     profile: 'core',
     source: [SRC.l4Policy, SRC.ztunnelAuthz, SRC.policyConditions],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['authorization/echo-selector-with-methods.yaml'],
     steps: [
       step('even the allowed client is reset', [], [
@@ -215,7 +215,7 @@ export default [
     features: ['Waypoint', 'L7AuthorizationPolicy'],
     profile: 'core',
     source: [SRC.policyStatus],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml', 'authorization/echo-deny-all-service.yaml'],
     steps: [
       step('no waypoint: not enforced', [], [policyNotBound('echo-deny-all', 'echo'), direct('notsleep', svc('echo'))]),
@@ -229,7 +229,7 @@ export default [
     features: ['L7AuthorizationPolicy'],
     profile: 'core',
     source: [SRC.authzCrdRules, SRC.policyBinding],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: [],
     steps: [
       step('refused when applied', [], [

@@ -12,7 +12,7 @@ export default [
     features: ['Waypoint'],
     profile: 'core',
     source: [SRC.cleanup, SRC.waypointBinding],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml', 'common/echo-route-marker.yaml'],
     steps: [
       step('enrolled', [useWaypoint(namespace(), 'waypoint')], [viaWaypoint('sleep', svc('echo'), { routeMarker: 'echo-route' })]),
@@ -26,7 +26,7 @@ export default [
     features: ['Waypoint'],
     profile: 'core',
     source: [SRC.cleanup, SRC.gatewayDeployment, SRC.waypointResources],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('enrolled', [useWaypoint(namespace(), 'waypoint')], [...waypointProvisioned('waypoint'), viaWaypoint('sleep', svc('echo'))]),
@@ -43,7 +43,7 @@ export default [
     features: ['L4AuthorizationPolicy'],
     profile: 'core',
     source: [SRC.cleanup, SRC.addWorkloads],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['authorization/echo-l4-sleep-only.yaml'],
     steps: [
       step('enrolled: policy enforced', [], [traffic('notsleep', svc('echo'), 'denied-l4')]),
@@ -57,7 +57,7 @@ export default [
     features: ['Waypoint', 'HTTPRouteHeaderModifier'],
     profile: 'core',
     source: [SRC.cleanup, SRC.waypointDocs, SRC.meshRouteStatus],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('route applied', [useWaypoint(namespace(), 'waypoint'), apply('common/echo-route-marker.yaml')], [
@@ -77,7 +77,7 @@ export default [
     features: ['L4AuthorizationPolicy'],
     profile: 'core',
     source: [SRC.cleanup, SRC.l4Policy],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['authorization/echo-l4-sleep-only.yaml'],
     steps: [
       step('denied', [], [traffic('notsleep', svc('echo'), 'denied-l4')]),

@@ -10,7 +10,7 @@ export default [
     features: ['Waypoint', 'SidecarInterop', 'L7AuthorizationPolicy'],
     profile: 'extended',
     source: [SRC.sidecarInterop, SRC.sidecarToWaypoint, SRC.baselineTest, SRC.waypointResources],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('through the waypoint', [useWaypoint(namespace(), 'waypoint')], [

@@ -8,7 +8,7 @@ import {
   apply, clientIn, defineScenario, meshRouteAccepted, meshRouteWaypoint, namespace, podIP, redirect, response, routeAccepted,
   routeWaypoint, split, step, svc, useWaypoint, viaWaypoint, ECHO_BACKEND,
 } from '../harness/scenario/dsl.ts';
-import type { BackendMarker, Expectation, Feature, Scenario, Step } from '../harness/scenario/types.ts';
+import type { BackendMarker, Expectation, Feature, Scenario, Step, WorkloadSet } from '../harness/scenario/types.ts';
 import { ECHO_GRPC_METHOD } from '../harness/traffic/grpc.ts';
 import { SRC } from './sources.ts';
 
@@ -27,12 +27,14 @@ const GRPC_ECHO_BACKEND: BackendMarker = { pattern: 'Hostname=grpc-echo-v[0-9]-'
 function meshScenario(s: {
   id: string; description: string; features: Feature[]; profile: 'core' | 'extended'; test: string; fixture: string;
   route: string; parent: string; kind?: 'HTTPRoute' | 'GRPCRoute'; checks: Expectation[]; extraSteps?: Step[];
+  /** echo-v1 where the test never tells echo versions apart (a lighter setup). */
+  backends?: WorkloadSet;
 }): Scenario {
   const kind = s.kind ?? 'HTTPRoute';
   return defineScenario({
     id: `mesh/${s.id}`, area: 'mesh', description: s.description, features: ['Waypoint', 'Mesh', ...s.features], profile: s.profile,
     source: [GW(s.test), SRC.meshRouteStatus, FILTERS, ISTIO_CONVERSION],
-    workloads: { app: ['echo'] },
+    workloads: { app: [s.backends ?? 'echo'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step(`apply ${s.fixture}`, [...enrolled, apply(`mesh/${s.fixture}`)], [
@@ -185,7 +187,7 @@ export default [
     checks: headerChecks('from-backend'),
   }),
   meshScenario({
-    id: 'redirect-host-and-status', test: 'httproute-redirect-host-and-status.go', profile: 'core', features: ['HTTPRoute'],
+    id: 'redirect-host-and-status', backends: 'echo-v1', test: 'httproute-redirect-host-and-status.go', profile: 'core', features: ['HTTPRoute'],
     description: 'The waypoint answers a redirect to another host itself, 302 by default or the status asked (301); the client does not follow it',
     fixture: 'redirect-host-and-status.yaml', route: 'echo-redirect-host', parent: 'echo',
     checks: [
@@ -194,13 +196,13 @@ export default [
     ],
   }),
   ...([303, 307, 308] as const).map((code) => meshScenario({
-    id: `redirect-${code}`, test: `httproute-${code}-redirect.go`, profile: 'extended', features: ['HTTPRoute', `HTTPRoute${code}RedirectStatusCode`],
+    id: `redirect-${code}`, backends: 'echo-v1', test: `httproute-${code}-redirect.go`, profile: 'extended', features: ['HTTPRoute', `HTTPRoute${code}RedirectStatusCode`],
     description: `A redirect answered with status ${code}`,
     fixture: `redirect-${code}.yaml`, route: `echo-redirect-${code}`, parent: 'echo',
     checks: [redirect('sleep', echo(`/status-${code}`), code, { host: EXAMPLE, path: `/status-${code}` })],
   })),
   meshScenario({
-    id: 'redirect-path', test: 'httproute-redirect-path.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteRedirectPath'],
+    id: 'redirect-path', backends: 'echo-v1', test: 'httproute-redirect-path.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteRedirectPath'],
     description: 'Redirects that replace a path prefix or the whole path, alone or with a host or a status',
     fixture: 'redirect-path.yaml', route: 'echo-redirect-path', parent: 'echo',
     checks: [
@@ -211,7 +213,7 @@ export default [
     ],
   }),
   meshScenario({
-    id: 'redirect-port', test: 'httproute-redirect-port.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteRedirectPort'],
+    id: 'redirect-port', backends: 'echo-v1', test: 'httproute-redirect-port.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteRedirectPort'],
     description: 'Redirects to another port, alone or with a host or a status',
     fixture: 'redirect-port.yaml', route: 'echo-redirect-port', parent: 'echo',
     checks: [
@@ -221,7 +223,7 @@ export default [
     ],
   }),
   meshScenario({
-    id: 'redirect-scheme', test: 'httproute-redirect-scheme.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteSchemeRedirect'],
+    id: 'redirect-scheme', backends: 'echo-v1', test: 'httproute-redirect-scheme.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteSchemeRedirect'],
     description: 'Redirects to https, alone or with a host or a status',
     fixture: 'redirect-scheme.yaml', route: 'echo-redirect-scheme', parent: 'echo',
     checks: [

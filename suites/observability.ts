@@ -10,7 +10,7 @@ export default [
     features: ['Waypoint', 'WaypointMetrics'],
     profile: 'extended',
     source: [SRC.waypointMetrics, SRC.waypointDocs, SRC.waypointResources],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('send 20 requests', [useWaypoint(namespace(), 'waypoint')], [

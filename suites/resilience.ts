@@ -30,7 +30,7 @@ export default [
     features: ['Waypoint', 'IstioVirtualService', 'IstioFaultInjection'],
     profile: 'extended',
     source: [SRC.faultInjection, SRC.l7Features],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('delay 2s', [...enrolled, apply('resilience/echo-fault-delay.yaml')], [

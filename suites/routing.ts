@@ -138,7 +138,7 @@ export default [
     features: ['Waypoint', 'HTTPRouteHeaderModifier'],
     profile: 'core',
     source: [SRC.routeConditions, SRC.waypointDocs, SRC.meshRouteStatus],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml', 'common/echo-route-marker.yaml'],
     steps: [
       step('no waypoint: the route is not respected', [], [
@@ -159,7 +159,7 @@ export default [
     features: ['IstioVirtualService', 'IstioConfigValidation'],
     profile: 'extended',
     source: [SRC.configValidation],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: [],
     steps: [
       step('apply a route with an empty host', [], [rejected('routing/invalid-virtualservice-empty-host.yaml', 'empty domain name not allowed')]),

@@ -20,7 +20,7 @@ export default [
     features: ['Waypoint', 'PolicyStatus'],
     profile: 'core',
     source: [SRC.policyBinding, SRC.l7Features, SRC.agentgatewayDocs],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('bind a policy that admits only sleep', [...enrolled, apply('authorization/echo-service-policy.yaml')], [
