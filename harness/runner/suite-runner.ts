@@ -5,7 +5,6 @@ import { fixtureVars, leftoverMessage, namespacesLeft, runScenario, unrun } from
 import type { ScenarioResult } from './results.ts';
 import { applyAll, loadFixture, markOwned } from '../manifests/manifests.ts';
 import { waitDeploymentsAvailable, waitPodsEnrolled } from './readiness.ts';
-import { waitFor } from '../wait.ts';
 import type { Stopwatch } from './stopwatch.ts';
 
 export class UnknownScenarioError extends Error {}
@@ -82,7 +81,7 @@ export async function deployClients(env: RunEnv): Promise<void> {
 }
 
 export async function removeClients(env: RunEnv): Promise<void> {
-  const ref = { apiVersion: 'v1', kind: 'Namespace', name: env.clientNamespace };
-  await env.cluster.delete(ref);
-  await waitFor(`namespace ${env.clientNamespace} deleted`, async () => ((await env.cluster.get(ref)) ? undefined : true), env.timing);
+  await env.cluster.delete({ apiVersion: 'v1', kind: 'Namespace', name: env.clientNamespace });
+  const left = await namespacesLeft(env, [env.clientNamespace]);
+  if (left.length > 0) throw new Error(leftoverMessage(left));
 }
