@@ -61,7 +61,7 @@ export default [
     features: ['Waypoint', 'L7AuthorizationPolicy'],
     profile: 'core',
     source: [SRC.waypointDocs, SRC.policyStatus, SRC.policyBinding],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1-v2'] },
     manifests: ['common/waypoint.yaml', 'authorization/echo-service-policy.yaml'],
     steps: [
       step('policy on the echo Service', enrolled, [
@@ -115,7 +115,7 @@ export default [
     features: ['L4AuthorizationPolicy'],
     profile: 'core',
     source: [SRC.enforceAuth, SRC.l4Policy, SRC.baselineTest, SRC.policyConditions],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['authorization/echo-l4-sleep-only.yaml'],
     steps: [
       step('only sleep may connect', [], [
@@ -174,7 +174,7 @@ export default [
     features: ['L4AuthorizationPolicy'],
     profile: 'core',
     source: [SRC.l4RuleConversion, SRC.ztunnelRbac, SRC.l4Policy, SRC.policyConditions],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['authorization/echo-l4-deny-delete.yaml', 'authorization/echo-l4-deny-notsleep-delete.yaml'],
     steps: [
       step('DELETE is not denied at ztunnel, nor is notsleep', [], [
@@ -194,7 +194,7 @@ export default [
     features: ['L4AuthorizationPolicy'],
     profile: 'core',
     source: [SRC.l4RuleConversion, SRC.ztunnelRbac, SRC.l4Policy, SRC.policyConditions],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1-v2'] },
     manifests: ['authorization/echo-l4-deny-mixed.yaml'],
     steps: [
       step('notsleep is reset on 8080 even for GET; sleep is untouched', [], [

@@ -23,7 +23,7 @@ export default [
     features: ['Waypoint', 'HTTPRouteHeaderModifier'],
     profile: 'core',
     source: [SRC.waypointDocs, SRC.waypointBinding, SRC.baselineTest, SRC.waypointResources],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1-v2'] },
     manifests: ['common/waypoint.yaml', 'common/echo-route-marker.yaml'],
     steps: [
       step('before the label traffic bypasses the waypoint', [], [
@@ -46,7 +46,7 @@ export default [
     features: ['Waypoint'],
     profile: 'core',
     source: [SRC.waypointDocs, SRC.waypointBinding],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1-v2'] },
     manifests: ['common/waypoint.yaml', 'common/echo-route-marker.yaml'],
     steps: [
       step('label only the echo service', [useWaypoint(service('echo'), 'waypoint')], [
@@ -63,7 +63,7 @@ export default [
     features: ['Waypoint', 'WaypointForWorkload'],
     profile: 'core',
     source: [SRC.waypointDocs, SRC.waypointBinding, SRC.ztunnelOutbound],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1-v2'] },
     manifests: ['common/pod-waypoint.yaml'],
     steps: [
       step('before the label', [], [direct('sleep', podIP('echo-v1'))]),
@@ -80,7 +80,7 @@ export default [
     features: ['Waypoint'],
     profile: 'core',
     source: [SRC.waypointDocs, SRC.waypointBinding],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1-v2'] },
     manifests: ['common/waypoint-for-service.yaml', 'common/echo-route-marker.yaml'],
     steps: [
       step('label the namespace', [useWaypoint(namespace(), 'waypoint')], [
@@ -96,7 +96,7 @@ export default [
     features: ['Waypoint', 'WaypointForWorkload'],
     profile: 'core',
     source: [SRC.waypointDocs, SRC.waypointBinding, SRC.waypointStatus],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint-for-workload.yaml'],
     steps: [
       step('label the namespace', [useWaypoint(namespace(), 'waypoint')], [
@@ -129,7 +129,7 @@ export default [
     features: ['Waypoint', 'WaypointForWorkload'],
     profile: 'core',
     source: [SRC.waypointDocs, SRC.waypointBinding],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint-for-none.yaml'],
     steps: [
       step('label the namespace', [useWaypoint(namespace(), 'waypoint')], [
@@ -146,7 +146,7 @@ export default [
     features: ['Waypoint', 'WaypointOptOut'],
     profile: 'core',
     source: [SRC.addWorkloads, SRC.waypointBinding],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1-v2'] },
     manifests: ['common/waypoint.yaml', 'common/echo-route-marker.yaml'],
     steps: [
       step('namespace labelled, echo-v2 opted out', [useWaypoint(namespace(), 'waypoint'), useWaypoint(service('echo-v2'), 'none')], [
@@ -165,7 +165,7 @@ export default [
     features: ['Waypoint', 'WaypointForWorkload', 'WaypointOptOut'],
     profile: 'core',
     source: [SRC.addWorkloads, SRC.waypointBinding],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1-v2'] },
     manifests: ['common/waypoint-for-all.yaml'],
     steps: [
       step('namespace labelled, echo-v2 pods opted out', [useWaypoint(namespace(), 'waypoint'), useWaypoint(pods('echo-v2'), 'none')], [
@@ -182,7 +182,7 @@ export default [
     profile: 'core',
     source: [SRC.waypointDocs, SRC.waypointBinding],
     namespaces: ['app', 'infra'],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['enrollment/infra-waypoint-allowed.yaml'],
     steps: [
       step('label the service with the other namespace', [label(service('echo'), { 'istio.io/use-waypoint': 'waypoint', 'istio.io/use-waypoint-namespace': '${INFRA_NS}' })], [
@@ -200,7 +200,7 @@ export default [
     profile: 'core',
     source: [SRC.waypointBinding, SRC.waypointNoFallback, SRC.waypointBoundMessages],
     namespaces: ['app', 'infra'],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['enrollment/infra-waypoint-denied.yaml', 'common/waypoint.yaml'],
     steps: [
       step('namespace on its own waypoint, echo on the other namespace\'s', [
@@ -220,7 +220,7 @@ export default [
     features: ['Waypoint'],
     profile: 'core',
     source: [SRC.waypointNoFallback, SRC.waypointRequire, SRC.waypointBoundMessages, SRC.waypointStatus],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1-v2'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('label the service with a missing waypoint', [useWaypoint(service('echo'), 'no-such-waypoint')], [
@@ -242,7 +242,7 @@ export default [
     features: ['Waypoint', 'WaypointForWorkload'],
     profile: 'core',
     source: [SRC.waypointNoFallback, SRC.waypointRequire, SRC.waypointBoundMessages, SRC.waypointStatus],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1-v2'] },
     manifests: ['common/pod-waypoint.yaml', 'common/waypoint.yaml'],
     steps: [
       step('namespace on a working waypoint, echo on the workload waypoint', [useWaypoint(namespace(), 'waypoint'), useWaypoint(service('echo'), 'pod-waypoint')], [
@@ -278,7 +278,7 @@ export default [
     features: ['Waypoint', 'WaypointForWorkload', 'L7AuthorizationPolicy'],
     profile: 'core',
     source: [SRC.ztunnelServiceAddressed, SRC.waypointAddressing, SRC.waypointEndpoints, SRC.waypointBinding],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/pod-waypoint.yaml', 'common/waypoint.yaml'],
     steps: [
       step('label the echo-v1 pods with the workload waypoint', [useWaypoint(pods('echo-v1'), 'pod-waypoint')], [
@@ -301,7 +301,7 @@ export default [
     features: ['Waypoint', 'L7AuthorizationPolicy'],
     profile: 'core',
     source: [SRC.waypointDocs, SRC.waypointBinding],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1-v2'] },
     manifests: ['common/waypoint.yaml', 'common/special-waypoint.yaml', 'enrollment/deny-all-on-waypoint.yaml'],
     steps: [
       step('namespace on "waypoint" (denies all), echo on "special"', [useWaypoint(namespace(), 'waypoint'), useWaypoint(service('echo'), 'special')], [

@@ -27,7 +27,7 @@ const GRPC_ECHO_BACKEND: BackendMarker = { pattern: 'Hostname=grpc-echo-v[0-9]-'
 function meshScenario(s: {
   id: string; description: string; features: Feature[]; profile: 'core' | 'extended'; test: string; fixture: string;
   route: string; parent: string; kind?: 'HTTPRoute' | 'GRPCRoute'; checks: Expectation[]; extraSteps?: Step[];
-  /** echo-v1 where the test never tells echo versions apart (a lighter setup). */
+  /** The echo versions the test names (test/unit/catalogue-workloads.test.ts); all three by default. */
   backends?: WorkloadSet;
 }): Scenario {
   const kind = s.kind ?? 'HTTPRoute';
@@ -58,18 +58,18 @@ export default [
     features: ['Waypoint', 'Mesh'],
     profile: 'core',
     source: [GW('mesh-basic.go'), SRC.waypointDocs],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [step('no route', enrolled, [viaWaypoint('sleep', svc('echo')), response('sleep', svc('echo-v1'), 200, { backend: 'echo-v1' })])],
   }),
   meshScenario({
-    id: 'simple-same-namespace', test: 'httproute-simple-same-namespace.go', profile: 'core', features: ['HTTPRoute'],
+    id: 'simple-same-namespace', backends: 'echo-v1', test: 'httproute-simple-same-namespace.go', profile: 'core', features: ['HTTPRoute'],
     description: 'One HTTPRoute in the Service\'s namespace sends all of the Service\'s traffic to one backend',
     fixture: 'simple-same-namespace.yaml', route: 'echo-to-v1', parent: 'echo',
     checks: [response('sleep', echo(), 200, { backend: 'echo-v1' })],
   }),
   meshScenario({
-    id: 'frontend', test: 'mesh-frontend.go', profile: 'extended', features: ['HTTPRoute', 'HTTPRouteResponseHeaderModification'],
+    id: 'frontend', backends: 'echo-v1-v2', test: 'mesh-frontend.go', profile: 'extended', features: ['HTTPRoute', 'HTTPRouteResponseHeaderModification'],
     description: 'A route applies to callers of its Service, not to callers of the Service\'s pod address',
     fixture: 'frontend.yaml', route: 'echo-v2-marked', parent: 'echo-v2',
     checks: [
@@ -78,7 +78,7 @@ export default [
     ],
   }),
   meshScenario({
-    id: 'frontend-hostname', test: 'mesh-frontend-hostname.go', profile: 'extended',
+    id: 'frontend-hostname', backends: 'echo-v1-v2', test: 'mesh-frontend-hostname.go', profile: 'extended',
     features: ['HTTPRoute', 'HTTPRouteResponseHeaderModification', 'MeshClusterIPMatching'],
     description: 'The route is chosen by the Service address called, whatever the Host header says',
     fixture: 'frontend.yaml', route: 'echo-v2-marked', parent: 'echo-v2',
@@ -88,7 +88,7 @@ export default [
     ],
   }),
   meshScenario({
-    id: 'ports', test: 'mesh-ports.go', profile: 'extended',
+    id: 'ports', backends: 'echo-v1-v2', test: 'mesh-ports.go', profile: 'extended',
     features: ['HTTPRoute', 'HTTPRouteParentRefPort', 'HTTPRouteResponseHeaderModification'],
     description: 'A route whose parentRef names a port applies to that Service port only; without a port, to all',
     fixture: 'ports.yaml', route: 'echo-port-8081', parent: 'echo-two-ports',
@@ -111,7 +111,7 @@ export default [
       'istio/istio pilot/pkg/config/kube/gateway/conversion.go (referenceAllowed, toInternalParentReference)', SRC.meshRouteStatus,
     ],
     namespaces: ['app', 'consumer'],
-    workloads: { app: ['echo', 'client'], consumer: ['client'] },
+    workloads: { app: ['echo-v1', 'client'], consumer: ['client'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('apply consumer-route.yaml', [...enrolled, apply('mesh/consumer-route.yaml')], [
@@ -125,7 +125,7 @@ export default [
     ],
   }),
   meshScenario({
-    id: 'traffic-split', test: 'mesh-split.go', profile: 'core', features: ['HTTPRoute'],
+    id: 'traffic-split', backends: 'echo-v1-v2', test: 'mesh-split.go', profile: 'core', features: ['HTTPRoute'],
     description: 'One Service split by path between two versions',
     fixture: 'traffic-split.yaml', route: 'echo-split-by-path', parent: 'echo',
     checks: [response('sleep', echo('/first'), 200, { backend: 'echo-v1' }), response('sleep', echo('/second'), 200, { backend: 'echo-v2' })],
@@ -137,7 +137,7 @@ export default [
     checks: [split('sleep', echo(), { 'echo-v1': 70, 'echo-v2': 30, 'echo-v3': 0 }, ECHO_BACKEND)],
   }),
   meshScenario({
-    id: 'matching', test: 'httproute-matching.go', profile: 'core', features: ['HTTPRoute'],
+    id: 'matching', backends: 'echo-v1-v2', test: 'httproute-matching.go', profile: 'core', features: ['HTTPRoute'],
     description: 'Path prefix (whole segments) and header matches choose the backend; the most specific match wins',
     fixture: 'matching.yaml', route: 'echo-by-path-or-header', parent: 'echo',
     checks: [
@@ -153,7 +153,7 @@ export default [
     ],
   }),
   meshScenario({
-    id: 'query-param-matching', test: 'httproute-query-param-matching.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteQueryParamMatching'],
+    id: 'query-param-matching', backends: 'echo-v1-v2', test: 'httproute-query-param-matching.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteQueryParamMatching'],
     description: 'Query parameters choose the backend; no matching rule means 404; an Exact path with the parameter wins over the parameter alone',
     fixture: 'query-param-matching.yaml', route: 'echo-by-query', parent: 'echo',
     checks: [
@@ -168,19 +168,19 @@ export default [
     ],
   }),
   meshScenario({
-    id: 'named-rule', test: 'httproute-named-rule.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteNamedRouteRule'],
+    id: 'named-rule', backends: 'echo-v1-v2', test: 'httproute-named-rule.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteNamedRouteRule'],
     description: 'A route with a named and an unnamed rule applies both',
     fixture: 'named-rule.yaml', route: 'echo-named-rule', parent: 'echo',
     checks: [response('sleep', echo('/with-name'), 200, { backend: 'echo-v1' }), response('sleep', echo('/without-name'), 200, { backend: 'echo-v2' })],
   }),
   meshScenario({
-    id: 'request-header-modifier', test: 'httproute-request-header-modifier.go', profile: 'core', features: ['HTTPRoute'],
+    id: 'request-header-modifier', backends: 'echo-v1', test: 'httproute-request-header-modifier.go', profile: 'core', features: ['HTTPRoute'],
     description: 'RequestHeaderModifier on a rule: set overwrites, add appends to an existing value, remove deletes',
     fixture: 'request-header-modifier.yaml', route: 'echo-request-headers', parent: 'echo',
     checks: headerChecks('from-route'),
   }),
   meshScenario({
-    id: 'backend-request-header-modifier', test: 'httproute-request-header-modifier.go', profile: 'extended',
+    id: 'backend-request-header-modifier', backends: 'echo-v1', test: 'httproute-request-header-modifier.go', profile: 'extended',
     features: ['HTTPRoute', 'MeshHTTPRouteBackendRequestHeaderModification'],
     description: 'RequestHeaderModifier on a backendRef: set overwrites, add appends, remove deletes',
     fixture: 'backend-request-header-modifier.yaml', route: 'echo-backend-request-headers', parent: 'echo',
@@ -233,7 +233,7 @@ export default [
     ],
   }),
   meshScenario({
-    id: 'rewrite-path', test: 'httproute-rewrite-path.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteRewritePath'],
+    id: 'rewrite-path', backends: 'echo-v1', test: 'httproute-rewrite-path.go', profile: 'extended', features: ['HTTPRoute', 'MeshHTTPRouteRewritePath'],
     description: 'URLRewrite changes the path the backend receives: a prefix replaced, a prefix stripped, the whole path replaced',
     fixture: 'rewrite-path.yaml', route: 'echo-rewrite-path', parent: 'echo',
     checks: [

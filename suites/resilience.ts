@@ -14,7 +14,7 @@ export default [
     features: ['Waypoint', 'IstioVirtualService', 'IstioFaultInjection'],
     profile: 'extended',
     source: [SRC.faultInjection, SRC.l7Features],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('abort with 418', [...enrolled, apply('resilience/echo-fault-abort.yaml')], [
@@ -45,7 +45,7 @@ export default [
     features: ['Waypoint', 'HTTPRouteTimeout'],
     profile: 'core',
     source: [SRC.requestTimeouts, SRC.l7Features, SRC.meshRouteStatus],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1-v2'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('1s timeout', [...enrolled, apply('resilience/echo-route-timeout.yaml')], [
@@ -64,7 +64,7 @@ export default [
     features: ['Waypoint', 'HTTPRouteRetry'],
     profile: 'extended',
     source: [SRC.httpRouteRetry, SRC.retryPolicy, SRC.retryGep, SRC.meshRouteStatus],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1-v2'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('retry 500 twice; 502 only on echo-v2', [...enrolled, apply('resilience/echo-route-retry.yaml')], [

@@ -37,7 +37,7 @@ export default [
     features: ['Waypoint', 'HTTPRouteHeaderModifier'],
     profile: 'core',
     source: [SRC.meshRouteStatus, SRC.agentgatewayRoutes],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1-v2'] },
     manifests: ['common/waypoint.yaml', 'status-truth/echo-v1-route-marker.yaml'],
     steps: [
       step('route on echo-v1 only', enrolled, [
@@ -54,7 +54,7 @@ export default [
     features: ['Waypoint', 'L4AuthorizationPolicy'],
     profile: 'core',
     source: [SRC.waypointDocs, SRC.gatewayDeployment, SRC.agentgatewayBindings],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint-for-workload.yaml', 'status-truth/echo-l4-waypoint-only.yaml'],
     steps: [
       step('without the label, sleep is refused at L4', [], [traffic('sleep', podIP('echo-v1'), 'denied-l4')]),

@@ -54,6 +54,11 @@ export async function runScenario(env: RunEnv, s: Scenario): Promise<ScenarioRes
     const reason = `unsupported features: ${missing.join(', ')}`;
     return { id: s.id, outcome: 'not-supported', durationMs: 0, convergenceMs: 0, reason, unsupportedFeatures: missing, checks: unrun(s.steps, 'not-supported', reason, missing), timings: [] };
   }
+  // Steps after the last check this run makes would be set up for nothing: their checks are
+  // reported with the reason they do not run, and a scenario with no such check is not set up at all.
+  const live = liveSteps(env, s.steps);
+  const skipped = s.steps.slice(live).flatMap((st) => st.expect.map((e) => wontRun(env, st.name, e)!));
+  if (live === 0) return { id: s.id, ...scenarioOutcome(skipped), durationMs: 0, convergenceMs: 0, checks: skipped, timings: [] };
   const scope = newScope(env, s);
   const checks: CheckResult[] = [];
   let stop: Stop | undefined;
@@ -62,13 +67,14 @@ export async function runScenario(env: RunEnv, s: Scenario): Promise<ScenarioRes
   } catch (err) {
     stop = stopFor('setup', err);
   }
-  for (const st of s.steps) {
+  for (const st of s.steps.slice(0, live)) {
     if (stop) {
       checks.push(...unrun([st], 'not-run', `not run: ${stop.reason}`));
       continue;
     }
     stop = await runStep(scope, st, checks);
   }
+  checks.push(...skipped);
   let diagnostics: Diagnostics | undefined;
   if (stop) {
     env.log(`  ✗ ${s.id}: ${stop.reason}`);
@@ -122,15 +128,33 @@ function checkContext(scope: ScenarioScope): CheckContext {
   };
 }
 
+/** The check's result when this run does not make it (a feature not claimed, a plane not checked). */
+function wontRun(env: RunEnv, step: string, e: Expectation): CheckResult | undefined {
+  const kind = checkKind(e);
+  const base = { step, check: kind.title(e), plane: kind.plane };
+  if (e.feature && !env.supported.has(e.feature)) {
+    return { ...base, outcome: 'not-supported', detail: `needs ${e.feature}, which the implementation does not claim`, requests: 0, unsupportedFeatures: [e.feature] };
+  }
+  if (!env.planes.has(kind.plane)) {
+    return { ...base, outcome: 'not-run', detail: `${kind.plane}-plane check, and this run checks only the ${[...env.planes].join(' and ')} plane`, requests: 0 };
+  }
+  return undefined;
+}
+
+/** How many leading steps the run goes through: up to the last one with a check the run makes. */
+export function liveSteps(env: RunEnv, steps: Step[]): number {
+  let live = 0;
+  steps.forEach((st, i) => {
+    if (st.expect.some((e) => !wontRun(env, st.name, e))) live = i + 1;
+  });
+  return live;
+}
+
 async function runCheck(scope: ScenarioScope, step: string, e: Expectation): Promise<CheckResult> {
   const kind = checkKind(e);
   const base = { step, check: kind.title(e), plane: kind.plane };
-  if (e.feature && !scope.env.supported.has(e.feature)) {
-    return { ...base, outcome: 'not-supported', detail: `needs ${e.feature}, which the implementation does not claim`, requests: 0, unsupportedFeatures: [e.feature] };
-  }
-  if (!scope.env.planes.has(kind.plane)) {
-    return { ...base, outcome: 'not-run', detail: `${kind.plane}-plane check, and this run checks only the ${[...scope.env.planes].join(' and ')} plane`, requests: 0 };
-  }
+  const skip = wontRun(scope.env, step, e);
+  if (skip) return skip;
   try {
     const m = await kind.run(checkContext(scope), e);
     return { ...base, outcome: 'passed', detail: m.detail, requests: m.requests, ...(m.convergedMs !== undefined ? { convergedMs: m.convergedMs } : {}) };
@@ -157,17 +181,24 @@ function fixtureObjects(scope: ScenarioScope, fixture: string): KubeObject[] {
 }
 
 /**
- * The fixture files of each workload set. `echo-v1` is the echo backend without versions v2 and v3,
- * for scenarios that never tell versions apart: two Deployments fewer is less work for every
+ * The fixture files of each workload set. `echo` has versions v1, v2 and v3; `echo-v1` and
+ * `echo-v1-v2` are for scenarios that name fewer versions (test/unit/catalogue-workloads.test.ts
+ * holds each scenario to the versions it names): every Deployment fewer is less work for every
  * controller of the cluster, which on a small machine sets the pace of the whole catalogue.
  */
 const WORKLOAD_FILES: Record<WorkloadSet, string[]> = {
-  echo: ['echo-v1.yaml', 'echo-v2-v3.yaml'],
+  echo: ['echo-v1.yaml', 'echo-v2.yaml', 'echo-v3.yaml'],
   'echo-v1': ['echo-v1.yaml'],
+  'echo-v1-v2': ['echo-v1.yaml', 'echo-v2.yaml'],
   bookinfo: ['bookinfo.yaml'],
   client: ['client.yaml'],
   'grpc-echo': ['grpc-echo.yaml'],
 };
+
+/** The fixture files (under fixtures/workloads/) a workload set deploys. */
+export function workloadFiles(set: WorkloadSet): readonly string[] {
+  return WORKLOAD_FILES[set];
+}
 
 /** Namespaces first; then workloads and fixtures at once (they do not depend on each other); then readiness. */
 async function setUp(scope: ScenarioScope, s: Scenario): Promise<void> {

@@ -32,7 +32,7 @@ export type Client = SharedClient | ScenarioClient;
 export type NsRole = 'app' | 'infra' | 'consumer';
 
 /** Fixture sets under fixtures/workloads/; `client` is the curl client a ScenarioClient names. */
-export type WorkloadSet = 'echo' | 'echo-v1' | 'bookinfo' | 'client' | 'grpc-echo';
+export type WorkloadSet = 'echo' | 'echo-v1' | 'echo-v1-v2' | 'bookinfo' | 'client' | 'grpc-echo';
 
 export type Destination =
   | { kind: 'service'; ns: NsRole; name: string; port: number; path: string }

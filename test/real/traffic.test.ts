@@ -2,7 +2,7 @@
  * npm run test:real: the suite's traffic engine (harness/traffic) through the real cluster backend
  * (harness/cluster/kube.ts) against real pods on the real node of `npm run controlplane -- up
  * --real-node`: real kubelet exec streams, real curl, real Services served by kube-proxy. The
- * clients and echo backends come from the suite's own fixtures (workloads/clients.yaml, echo-v1.yaml, echo-v2-v3.yaml)
+ * clients and echo backends come from the suite's own fixtures (workloads/clients.yaml, echo-v1.yaml, echo-v2.yaml, echo-v3.yaml)
  * with the locally built images; the echo image is a stand-in (test/real/echo-standin.py).
  * No cluster DNS: requests address Services by ClusterIP.
  */
@@ -82,7 +82,7 @@ describe('real node: the traffic engine against real pods', function () {
     await cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
     const vars = { CURL_IMAGE: DEBIAN_IMAGE, ECHO_IMAGE: ECHO_STANDIN_IMAGE };
     // sidecar-sleep asks Istio's injector for a proxy image that cannot be pulled here.
-    const objs = [...loadFixture('workloads/clients.yaml', vars, RUN), ...loadFixture('workloads/echo-v1.yaml', vars, RUN), ...loadFixture('workloads/echo-v2-v3.yaml', vars, RUN)]
+    const objs = [...loadFixture('workloads/clients.yaml', vars, RUN), ...loadFixture('workloads/echo-v1.yaml', vars, RUN), ...loadFixture('workloads/echo-v2.yaml', vars, RUN), ...loadFixture('workloads/echo-v3.yaml', vars, RUN)]
       .filter((o) => !o.metadata.name.startsWith('sidecar-sleep'))
       .map(onRealNode);
     for (const o of objs) await cluster.apply(o);

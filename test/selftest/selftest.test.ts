@@ -76,6 +76,28 @@ describe('self-test against the ambient model', function () {
     expect(await cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: env.clientNamespace })).to.equal(undefined);
   });
 
+  it('a control-plane-only run sets up nothing for checks it does not make: no namespace without a control-plane check, no step after the last', async () => {
+    const cluster = new ModelCluster({ seed: 10 });
+    const created: string[] = [];
+    const apply = cluster.apply.bind(cluster);
+    cluster.apply = async (o) => (o.kind === 'Namespace' && created.push(o.metadata.name), apply(o));
+    const env = makeEnv(cluster, { timing: { ...MODEL_TIMING, clock: cluster.clock }, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', outside: cluster.outside, log: () => {}, planes: new Set(['control']) });
+    // fault-abort has only traffic checks; l7-policy-removed's second step (policy removed, traffic again) has only traffic checks.
+    const ids = ['resilience/fault-abort', 'authorization/l7-policy-removed'];
+    const run = await runCatalogue(env, CATALOGUE.filter((s) => ids.includes(s.id)), 2);
+    const [abort, removed] = ids.map((id) => run.results.find((r) => r.id === id)!);
+    expect(abort.outcome).to.equal('not-run');
+    expect(abort.reason).to.equal('data-plane check, and this run checks only the control plane');
+    expect(abort.timings).to.deep.equal([]);
+    expect(created.filter((n) => n.includes('fault-abort'))).to.deep.equal([]);
+    expect(removed.outcome).to.equal('passed');
+    expect(created.filter((n) => n.includes('l7-policy-removed'))).to.have.length(1);
+    const [first, second] = CATALOGUE.find((s) => s.id === 'authorization/l7-policy-removed')!.steps.map((st) => st.name);
+    expect(removed.timings.some((l) => l.step === first)).to.equal(true);
+    expect(removed.timings.filter((l) => l.step === second)).to.deep.equal([]);
+    expect(removed.checks.filter((c) => c.step === second).map((c) => c.outcome)).to.satisfy((o: string[]) => o.length > 0 && o.every((x) => x === 'not-run'));
+  });
+
   it('is deterministic: the same seed gives the same outcomes, virtual durations and request counts', async () => {
     const subset = CATALOGUE.filter((s) => s.area === 'routing' || s.area === 'cleanup');
     const fingerprint = async () => (await runOnModel(subset, 11)).map((r) => [r.id, r.outcome, r.durationMs, r.checks.map((c) => c.requests)]);

@@ -15,7 +15,7 @@ describe('image overrides (--image, a private mirror)', () => {
 
   it('reach the workloads the scenarios deploy, and the report lists what was deployed', () => {
     const vars = { ...imageVars(mirror), APP_NS: 'a', INFRA_NS: '', CLIENT_NS: 'c', WAYPOINT_CLASS: 'w' };
-    const images = ['workloads/clients.yaml', 'workloads/echo-v1.yaml', 'workloads/echo-v2-v3.yaml', 'workloads/grpc-echo.yaml', 'workloads/bookinfo.yaml']
+    const images = ['workloads/clients.yaml', 'workloads/echo-v1.yaml', 'workloads/echo-v2.yaml', 'workloads/echo-v3.yaml', 'workloads/grpc-echo.yaml', 'workloads/bookinfo.yaml']
       .flatMap((f) => loadFixture(f, vars, 'r'))
       .flatMap((o) => (o.spec?.template?.spec?.containers ?? []).map((c: { image: string }) => c.image));
     expect(images).to.include.members(['mirror.example/curl:8.16.0', 'mirror.example/echo:37', 'mirror.example/echo-advanced:v1.5.1', 'mirror.example/istio/examples-bookinfo-productpage-v1:1.20.3']);
