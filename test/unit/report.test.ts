@@ -277,5 +277,18 @@ describe('report bundles of real runs on the model', function () {
       appendFileSync(path.join(dir, 'run.log'), 'edited\n');
       expect(problemText(dir)).to.include('run.log: sha256 differs');
     });
+    it('--grep runs the matching scenarios, mutants only when named; a pattern matching nothing exits 2', async () => {
+      const run = (...args: string[]) => execa(process.execPath, ['--import', 'tsx', 'scripts/selftest.ts', ...args], { reject: false });
+      const some = await run('--grep', '^mesh/grpc', '--json');
+      expect(some.exitCode).to.equal(0);
+      expect(JSON.parse(some.stdout)).to.deep.include({ faithful: { passed: 1, failed: 0 }, mutants: [] });
+      const named = await run('--grep', '^mesh/grpc', '--mutant', 'grpc-route-weights-ignored', '--json');
+      expect(JSON.parse(named.stdout).mutants).to.deep.equal([{ name: 'grpc-route-weights-ignored', killedBy: ['mesh/grpcroute-weight'] }]);
+      const survivor = await run('--grep', '^mesh/grpc', '--mutant', 'fault-ignored', '--json');
+      expect(survivor.exitCode).to.equal(1);
+      const none = await run('--grep', 'no-such-scenario');
+      expect(none.exitCode).to.equal(2);
+      expect(none.stderr).to.match(/^error: --grep "no-such-scenario" matches no scenario/);
+    });
   });
 });
