@@ -65,7 +65,7 @@ async function setUp(r: Run): Promise<RunEnv> {
   teardown.add('stop the outside client', () => outsideContainer.stop());
   const outside = o.cluster === 'kind' && !hostRoutesToKind() ? (q: Parameters<typeof fromHost>[0]) => outsideContainer.request(q) : fromHost;
   const env = makeEnv(cluster, {
-    timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, signals: sel.claim?.signals, outside, log: progress.line, planes: new Set(o.planes), images: o.images,
+    timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, signals: sel.signals, outside, log: progress.line, planes: new Set(o.planes), images: o.images,
   });
   const ictx: InstallContext = {
     cluster, kubeconfig: access.kubeconfig, context: access.context, istioVersion: o.istioVersion,
@@ -75,7 +75,7 @@ async function setUp(r: Run): Promise<RunEnv> {
   await install(o, ictx, (n, f) => progress.step(n, f), () => istioctl(o.istioVersion));
   Object.assign(facts, await readInstalled(cluster));
   facts.gatewayClass = await progress.step(`GatewayClass ${sel.gatewayClass} Accepted`, () =>
-    checkGatewayClass(cluster, sel.gatewayClass, expectedController(sel.gatewayClass, sel.claim?.controllerName), o.timing));
+    checkGatewayClass(cluster, sel.gatewayClass, expectedController(sel.gatewayClass, sel.controllerName), o.timing));
   await istioctl(facts.istioVersion!).then(
     (t) => env.dumpers.push(istioctlDumper(t.path, ictx.kubeconfig, ictx.context)),
     (err) => progress.line(`istioctl unavailable, diagnostics without it: ${(err as Error).message}`),
@@ -104,12 +104,13 @@ async function runScenarios(r: Run, env: RunEnv): Promise<{ exitCode: number; wr
 async function run(o: E2eOptions): Promise<number> {
   const sel = decide(o, CATALOGUE);
   if (o.list || o.plan) {
-    console.log(o.list ? listing(o.json) : plan({ ...o, gatewayClass: sel.gatewayClass }, sel.scenarios).join('\n'));
+    console.log(o.list ? listing(o.json) : [...plan({ ...o, gatewayClass: sel.gatewayClass }, sel.scenarios), `features: ${sel.featuresFrom}`].join('\n'));
     return EXIT.ok;
   }
   prepareReportDir(o.reportDir);
   const r: Run = { o, sel, progress: new Progress(o.reportDir), teardown: new Teardown(), facts: { kubernetesVersion: 'unknown', gatewayApi: { version: 'unknown', channel: 'unknown' } } };
   const removeSignals = r.teardown.onSignals(r.progress.line);
+  r.progress.line(`GatewayClass ${sel.gatewayClass}, features: ${sel.featuresFrom}`);
   let outcome: { exitCode: number; writeReport: () => Promise<void> };
   let failure: unknown;
   try {

@@ -109,7 +109,7 @@ export function e2eCommand(): Command {
     .addOption(opt('--gateway-class <name>', 'the waypoint implementation\'s GatewayClass', '--gateway-class').default(DEFAULT_GATEWAY_CLASS))
     .option('--certify', 'certification run: every scenario of the claimed profiles, no filters', false)
     .addOption(opt('--implementation <file>', 'YAML naming the implementation, its GatewayClass (and controllerName), profiles and features', '--implementation'))
-    .addOption(new Option('--features <names...>', 'features the implementation supports (default: all, as Istio does)').argParser(values('--features')))
+    .addOption(new Option('--features <names...>', 'features the implementation supports (default: what the file in implementations/ for the class claims, else all)').argParser(values('--features')))
     .addOption(opt('--istioctl <path>', 'use this istioctl (default: istioctl on PATH if its version matches, else the cache or a download)', '--istioctl'))
     .addOption(opt('--kind <path>', 'use this kind (default: kind on PATH if its version matches, else the cache or a download)', '--kind'))
     .addOption(new Option('--image <key=ref...>', 'deploy this image instead of the pinned one (a private mirror): curl=REF, echo=REF, bookinfo-hub=HUB, bookinfo-tag=TAG').argParser(values('--image')))

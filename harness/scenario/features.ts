@@ -47,9 +47,10 @@ export type Feature = keyof typeof FEATURES;
 export const ALL_FEATURES = Object.keys(FEATURES) as Feature[];
 
 /**
- * Without --implementation or --features a run assumes every feature the catalogue knows (the model
- * implements them all). What Istio's waypoints claim is their implementation file's list, which
- * leaves out MeshConsumerRoute (implementations/istio-envoy-waypoint.yaml).
+ * Every feature the catalogue knows: the model implements them all, and a run of a class the suite
+ * ships no implementation file for assumes them. What Istio's waypoints claim is their file's list,
+ * which leaves out MeshConsumerRoute (implementations/istio-envoy-waypoint.yaml); a run of their
+ * classes takes it from there (harness/cli/select.ts).
  */
 export const ISTIO_FEATURES: ReadonlySet<Feature> = new Set(ALL_FEATURES);
 

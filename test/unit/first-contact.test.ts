@@ -178,6 +178,20 @@ describe('first contact: bad input', () => {
     expect([...sel.supported]).to.deep.equal(['Waypoint']);
     expect(sel.scenarios.map((s) => s.area)).to.satisfy((a: string[]) => a.length > 0 && a.every((x) => x === 'routing'));
   });
+  it('without --implementation or --features, Istio\'s classes run with their bundled file\'s features and signals; other classes with every feature', () => {
+    const envoy = decide(parseE2eArgs([]), CATALOGUE);
+    expect(envoy.featuresFrom).to.match(/^implementations\/istio-envoy-waypoint\.yaml /);
+    expect([...envoy.supported]).to.deep.equal([...loadImplementation('implementations/istio-envoy-waypoint.yaml').features]);
+    expect(envoy.supported.has('MeshConsumerRoute')).to.equal(false);
+    expect(envoy.claim).to.equal(undefined);
+    const agw = decide(parseE2eArgs(['--gateway-class', 'istio-agentgateway-waypoint']), CATALOGUE);
+    expect(agw.signals?.name).to.equal('istio-agentgateway');
+    expect(agw.supported.has('L7AuthorizationPolicy')).to.equal(false);
+    const vendor = decide(parseE2eArgs(['--gateway-class', 'vendor-waypoint']), CATALOGUE);
+    expect(vendor.supported.has('MeshConsumerRoute')).to.equal(true);
+    expect(vendor.signals).to.equal(undefined);
+    expect([...decide(parseE2eArgs(['--features', 'Waypoint', 'Mesh']), CATALOGUE).supported]).to.deep.equal(['Waypoint', 'Mesh']);
+  });
   it('a missing, empty or context-less kubeconfig', () => {
     const t = new Teardown();
     const dir = tmp();
