@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { CATALOGUE } from '../../suites/index.ts';
 import { workloadFiles } from '../../harness/runner/scenario-runner.ts';
-import type { Scenario } from '../../harness/scenario/types.ts';
+import type { Scenario, WorkloadSet } from '../../harness/scenario/types.ts';
 
 const VERSION = /\becho-v([123])\b|\bversion: v([123])\b/g;
 
@@ -24,17 +24,22 @@ export function versionsNamed(s: Scenario): string[] {
   return [...new Set([...text.matchAll(VERSION)].map((m) => `v${m[1] ?? m[2]}`))].sort();
 }
 
+/** The echo versions workload sets deploy (fixtures/workloads/echo-vN.yaml). */
+function echoVersions(sets: WorkloadSet[]): string[] {
+  const files = sets.flatMap((set) => workloadFiles(set));
+  return [...new Set(files.flatMap((f) => /^echo-(v[123])\.yaml$/.exec(f)?.[1] ?? []))].sort();
+}
+
 /** The echo versions a scenario's workload sets deploy. */
 function versionsDeployed(s: Scenario): string[] {
-  const files = Object.values(s.workloads).flat().flatMap((set) => [...workloadFiles(set)]);
-  return [...new Set(files.flatMap((f) => /^echo-v([123])\.yaml$/.exec(f)?.[1] ?? []).map((v) => `v${v}`))].sort();
+  return echoVersions(Object.values(s.workloads).flat());
 }
 
 describe('catalogue workloads', () => {
   it('every scenario with the echo backend deploys the lightest echo set with the versions it names', () => {
     const echo = CATALOGUE.filter((s) => versionsDeployed(s).length > 0);
     expect(echo.length).to.be.above(40);
-    const sets = (['echo-v1', 'echo-v1-v2', 'echo'] as const).map((set) => ({ set, versions: workloadFiles(set).flatMap((f) => /^echo-(v[123])\.yaml$/.exec(f)?.[1] ?? []) }));
+    const sets = (['echo-v1', 'echo-v1-v2', 'echo'] as const).map((set) => ({ set, versions: echoVersions([set]) }));
     const wrong = echo.flatMap((s) => {
       const named = versionsNamed(s);
       const lightest = sets.find((c) => named.every((v) => c.versions.includes(v)))!;
