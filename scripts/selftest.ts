@@ -7,7 +7,7 @@
  */
 import '../harness/cli/require-node.ts';
 import { Command, Option } from 'commander';
-import { CATALOGUE as FULL_CATALOGUE } from '../suites/index.ts';
+import { CATALOGUE } from '../suites/index.ts';
 import { select, UnknownScenarioError } from '../harness/runner/suite-runner.ts';
 import { judgeAgainstClaim, runOnModel, SELFTEST_PARALLEL, selfTest, survivors, type ClaimVerdict } from '../test/selftest/selftest.ts';
 import { profileLines } from '../harness/report/profile.ts';
@@ -19,6 +19,7 @@ import { Progress, resultLine } from '../harness/cli/progress.ts';
 import { loadImplementation, unknownFindings, type ImplementationClaim } from '../harness/report/implementation.ts';
 import type { Implementation } from '../harness/report/model.ts';
 import type { ScenarioResult } from '../harness/runner/results.ts';
+import type { Scenario } from '../harness/scenario/types.ts';
 
 const program = new Command('selftest')
   .description('Run the scenario catalogue against the ambient model and its mutants')
@@ -38,17 +39,14 @@ const program = new Command('selftest')
 
 interface Opts { seed?: number; json?: boolean; reportDir?: string; grep?: string; mutant?: string[]; profile?: boolean; implementation?: string }
 
-/** The scenarios this run goes through (all, or those --grep matches). */
-let CATALOGUE = FULL_CATALOGUE;
-
 const MODEL_IMPLEMENTATION: Implementation = {
   organization: 'istio', project: 'ambient model (self-test)', version: 'model', url: 'https://istio.io', contact: [], gatewayClassName: 'istio-waypoint',
 };
 
-async function writeBundle(dir: string, results: ScenarioResult[], claim: ImplementationClaim | undefined): Promise<void> {
+async function writeBundle(dir: string, scenarios: Scenario[], results: ScenarioResult[], claim: ImplementationClaim | undefined): Promise<void> {
   await writeReportBundle(dir, {
     results,
-    scenarios: CATALOGUE,
+    scenarios,
     implementation: claim ? { ...claim.implementation, version: `${claim.implementation.version} (model)` } : MODEL_IMPLEMENTATION,
     environment: { kubernetesVersion: 'v1.34.0', istioVersion: 'model', gatewayApi: { version: 'model', channel: 'experimental' }, kindNodeImage: undefined, commandLine: process.argv.slice(1).join(' ') },
     mode: 'selftest',
@@ -61,18 +59,18 @@ async function writeBundle(dir: string, results: ScenarioResult[], claim: Implem
 
 function loadClaim(file: string): ImplementationClaim {
   const claim = loadImplementation(file);
-  const stale = unknownFindings(claim, FULL_CATALOGUE.map((s) => s.id));
+  const stale = unknownFindings(claim, CATALOGUE.map((s) => s.id));
   if (stale.length > 0) throw new UserError(`${file}: expectedFindings name scenarios the catalogue does not have: ${stale.join(', ')}`, 'list them with: npm run e2e -- --list');
   return claim;
 }
 
 /** The catalogue on the model configured like the claimed implementation, judged against the claim. */
-async function implementationRun(opts: Opts, claim: ImplementationClaim, seed: number): Promise<number> {
+async function implementationRun(opts: Opts, scenarios: Scenario[], claim: ImplementationClaim, seed: number): Promise<number> {
   const runLog = opts.reportDir ? new Progress(opts.reportDir, false) : undefined;
-  runLog?.line(`self-test seed ${seed}: ${CATALOGUE.length} scenarios on the model configured like ${claim.implementation.gatewayClassName}`);
-  const results = await runOnModel(CATALOGUE, seed, { implementation: claim, log: runLog?.line, onResult: runLog && ((r) => runLog.line(resultLine(r))) });
-  if (opts.reportDir) await writeBundle(opts.reportDir, results, claim);
-  const verdicts = judgeAgainstClaim(CATALOGUE, results, claim);
+  runLog?.line(`self-test seed ${seed}: ${scenarios.length} scenarios on the model configured like ${claim.implementation.gatewayClassName}`);
+  const results = await runOnModel(scenarios, seed, { implementation: claim, log: runLog?.line, onResult: runLog && ((r) => runLog.line(resultLine(r))) });
+  if (opts.reportDir) await writeBundle(opts.reportDir, scenarios, results, claim);
+  const verdicts = judgeAgainstClaim(scenarios, results, claim);
   const wrong = verdicts.filter((v) => !v.ok);
   if (opts.json) {
     console.log(JSON.stringify({ seed, implementation: claim.implementation.gatewayClassName, verdicts }, null, 2));
@@ -99,8 +97,9 @@ async function main(): Promise<number> {
   } catch (err) {
     return exitWithUsageError(err, 'npm run selftest -- --help');
   }
+  let scenarios: Scenario[];
   try {
-    CATALOGUE = select(FULL_CATALOGUE, { grep: opts.grep });
+    scenarios = select(CATALOGUE, { grep: opts.grep });
   } catch (err) {
     if (err instanceof UnknownScenarioError) return exitWithUsageError(err, 'npm run selftest -- --help');
     throw err;
@@ -118,17 +117,17 @@ async function main(): Promise<number> {
       console.error(formatUserError(err));
       return 2;
     }
-    return implementationRun(opts, claim, seed);
+    return implementationRun(opts, scenarios, claim, seed);
   }
   const started = Date.now();
   const runLog = opts.reportDir ? new Progress(opts.reportDir, false) : undefined;
-  runLog?.line(`self-test seed ${seed}: ${CATALOGUE.length} scenarios on the ambient model`);
+  runLog?.line(`self-test seed ${seed}: ${scenarios.length} scenarios on the ambient model`);
   // A part of the catalogue cannot be expected to catch every mutant: only the named ones run.
   const mutants = (opts.mutant ?? (opts.grep ? [] : undefined)) as MutantName[] | undefined;
-  const report = await selfTest(CATALOGUE, seed, mutants, runLog?.line);
+  const report = await selfTest(scenarios, seed, mutants, runLog?.line);
   const alive = survivors(report);
   for (const m of report.mutants) runLog?.line(`mutant ${m.name} (${m.area}): ${m.killedBy.length ? `caught by ${m.killedBy.join(', ')}` : 'SURVIVED'}`);
-  if (opts.reportDir) await writeBundle(opts.reportDir, report.faithful.results, undefined);
+  if (opts.reportDir) await writeBundle(opts.reportDir, scenarios, report.faithful.results, undefined);
   if (opts.profile) {
     console.log(profileLines(report.faithful.results, SELFTEST_PARALLEL).join('\n'));
   }
@@ -146,7 +145,7 @@ async function main(): Promise<number> {
     for (const m of report.mutants) {
       console.log(`${m.name.padEnd(30)}${m.area.padEnd(16)}${m.killedBy.length ? m.killedBy.join(', ') : 'SURVIVED'}`);
     }
-    if (opts.grep && !opts.mutant) console.log(`(--grep ${opts.grep}: ${CATALOGUE.length} of ${FULL_CATALOGUE.length} scenarios; no mutants, name them with --mutant)`);
+    if (opts.grep && !opts.mutant) console.log(`(--grep ${opts.grep}: ${scenarios.length} of ${CATALOGUE.length} scenarios; no mutants, name them with --mutant)`);
     console.log(`\n${report.mutants.length - alive.length} of ${report.mutants.length} mutants caught in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   }
   return report.faithful.failed === 0 && alive.length === 0 ? 0 : 1;
