@@ -9,7 +9,7 @@ import '../harness/cli/require-node.ts';
 import { Command, Option } from 'commander';
 import { CATALOGUE } from '../suites/index.ts';
 import { select, UnknownScenarioError } from '../harness/runner/suite-runner.ts';
-import { judgeAgainstClaim, runOnModel, SELFTEST_PARALLEL, selfTest, survivors, type ClaimVerdict } from '../test/selftest/selftest.ts';
+import { judgeAgainstClaim, runOnModel, SELFTEST_PARALLEL, selfTest, survivors, unseenClose, type ClaimVerdict } from '../test/selftest/selftest.ts';
 import { profileLines } from '../harness/report/profile.ts';
 import { MUTANTS, type MutantName } from '../test/model/mutations.ts';
 import { writeReportBundle } from '../harness/report/bundle.ts';
@@ -126,6 +126,8 @@ async function main(): Promise<number> {
   const mutants = (opts.mutant ?? (opts.grep ? [] : undefined)) as MutantName[] | undefined;
   const report = await selfTest(scenarios, seed, mutants, runLog?.line);
   const alive = survivors(report);
+  const unseen = unseenClose(report.l4Closes);
+  runLog?.line(`ztunnel refusals by curl exit code: ${JSON.stringify(report.l4Closes)}`);
   for (const m of report.mutants) runLog?.line(`mutant ${m.name} (${m.area}): ${m.killedBy.length ? `caught by ${m.killedBy.join(', ')}` : 'SURVIVED'}`);
   if (opts.reportDir) await writeBundle(opts.reportDir, scenarios, report.faithful.results, undefined);
   if (opts.profile) {
@@ -135,12 +137,15 @@ async function main(): Promise<number> {
     console.log(JSON.stringify({
       seed,
       faithful: { passed: report.faithful.passed, failed: report.faithful.failed },
+      l4Closes: report.l4Closes,
       mutants: report.mutants.map((m) => ({ name: m.name, killedBy: m.killedBy })),
     }, null, 2));
   } else {
     console.log(`seed ${seed}`);
     for (const r of report.faithful.results) if (r.outcome !== 'passed') console.log(`  ${r.outcome.toUpperCase()} on the faithful model: ${r.id}: ${r.reason}`);
     console.log(`faithful model: ${report.faithful.passed} passed, ${report.faithful.failed} failed`);
+    const closes = Object.entries(report.l4Closes).map(([c, n]) => `${n}× exit ${c}`).join(', ');
+    if (closes) console.log(`ztunnel refused connections as curl sees them: ${closes}${unseen ? ` — ${unseen}` : ''}`);
     if (report.mutants.length > 0) console.log('\nmutant                        area            caught by');
     for (const m of report.mutants) {
       console.log(`${m.name.padEnd(30)}${m.area.padEnd(16)}${m.killedBy.length ? m.killedBy.join(', ') : 'SURVIVED'}`);
@@ -148,7 +153,8 @@ async function main(): Promise<number> {
     if (opts.grep && !opts.mutant) console.log(`(--grep ${opts.grep}: ${scenarios.length} of ${CATALOGUE.length} scenarios; no mutants, name them with --mutant)`);
     console.log(`\n${report.mutants.length - alive.length} of ${report.mutants.length} mutants caught in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   }
-  return report.faithful.failed === 0 && alive.length === 0 ? 0 : 1;
+  if (unseen && opts.json) console.error(unseen);
+  return report.faithful.failed === 0 && alive.length === 0 && !unseen ? 0 : 1;
 }
 
 process.exitCode = await main();

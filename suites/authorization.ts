@@ -1,6 +1,7 @@
 /**
  * L7 policies at the waypoint (targetRefs), L4 policies at ztunnel (selector), and what each
- * denial looks like to curl: 403 "RBAC: access denied" at L7, a reset (exit 56) at L4, and 503
+ * denial looks like to curl: 403 "RBAC: access denied" at L7, a connection closed without a response
+ * at L4 (curl exit 52 or 56, as CheckDeny accepts), and 503
  * when a waypoint's own connection is refused at L4 (istio tests/integration/ambient/baseline_test.go).
  */
 import {
@@ -121,6 +122,7 @@ export default [
       step('only sleep may connect', [], [
         ztunnelAccepted('echo-ztunnel', 'Accepted', { message: 'attached to ztunnel' }),
         direct('sleep', svc('echo')),
+        direct('sleep', svc('echo-v1')),
         traffic('notsleep', svc('echo'), 'denied-l4'),
         traffic('notsleep', svc('echo-v1'), 'denied-l4'),
         ztunnelAccepted('echo-ztunnel', 'Accepted', { message: 'attached to ztunnel' }),
@@ -165,6 +167,7 @@ export default [
             'Within an ALLOW policy, rules matching HTTP attributes are omitted. This will be more restrictive than requested.',
         }),
       ]),
+      step('without the policy, sleep is answered', [remove('authorization/echo-selector-with-methods.yaml')], [direct('sleep', svc('echo'))]),
     ],
   }),
   defineScenario({
@@ -201,6 +204,7 @@ export default [
         traffic('notsleep', svc('echo'), 'denied-l4'),
         traffic('notsleep', svc('echo-v2'), 'denied-l4', { method: 'DELETE' }),
         direct('sleep', svc('echo'), { method: 'DELETE' }),
+        direct('sleep', svc('echo-v2')),
         ztunnelAccepted('echo-deny-notsleep-delete', 'UnsupportedValue', {
           message: `${HTTP_AT_ZTUNNEL} ` +
             'DENY policy with HTTP attributes is enforced without the HTTP rules. This will be more restrictive than requested.',

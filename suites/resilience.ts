@@ -1,5 +1,8 @@
 /** Faults and timeouts applied by the waypoint. */
-import { apply, attempts, defineScenario, namespace, step, svc, traffic, useWaypoint, viaWaypoint, routeAccepted, routeWaypoint } from '../harness/scenario/dsl.ts';
+import {
+  apply, attempts, defineScenario, direct, namespace, podIP, programmed, scale, service, step, svc, traffic, useWaypoint, viaWaypoint, waypointBound,
+  routeAccepted, routeWaypoint,
+} from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 
 const enrolled = [useWaypoint(namespace(), 'waypoint')];
@@ -74,6 +77,34 @@ export default [
         routeWaypoint('echo-v2-retry', 'echo-v2', true),
         attempts('sleep', svc('echo'), 'echo-v1', { status: 500, perRequest: 3 }, { headers: answer(500) }),
         attempts('sleep', svc('echo-v2'), 'echo-v2', { status: 500, perRequest: 1 }, { headers: answer(500) }),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'resilience/waypoint-without-pods',
+    area: 'resilience',
+    description: 'A waypoint that loses its pods after it was Programmed: the Services bound to it stay bound and their traffic fails closed; what does not use it is still answered; its pods back, traffic passes it again',
+    features: ['Waypoint', 'WaypointBoundStatus'],
+    profile: 'core',
+    source: [SRC.ztunnelWaypointUpstream, SRC.waypointAddressesKept, SRC.gatewayProgrammed, SRC.checkDeny, SRC.waypointDocs],
+    workloads: { app: ['echo-v1'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step('echo bound to the waypoint', [useWaypoint(service('echo'), 'waypoint')], [
+        waypointBound('echo', 'True', 'WaypointAccepted'),
+        viaWaypoint('sleep', svc('echo')),
+        direct('sleep', svc('echo-v1')),
+      ]),
+      step('the waypoint scaled to zero', [scale('waypoint', 0)], [
+        programmed('waypoint', 'False', 'AddressNotAssigned', 'Failed to assign to any requested addresses'),
+        waypointBound('echo', 'True', 'WaypointAccepted'),
+        traffic('sleep', svc('echo'), 'denied-l4'),
+        direct('sleep', svc('echo-v1')),
+        direct('sleep', podIP('echo-v1')),
+      ]),
+      step('its pod back', [scale('waypoint', 1)], [
+        programmed('waypoint', 'True'),
+        viaWaypoint('sleep', svc('echo')),
       ]),
     ],
   }),

@@ -6,17 +6,15 @@ import type { LocationParts, ResponseExpectation } from '../scenario/types.ts';
 import type { Marker, RequestRecord } from '../traffic/curl.ts';
 import { describeRecord } from '../traffic/verdict.ts';
 import {
-  ECHOED_PATH_MARKER, LOCATION_MARKER, echoedHeaderMarker, jsonStringValue, responseHeaderMarker, responseHeaderValue,
+  ECHO_POD_MARKER, ECHOED_PATH_MARKER, LOCATION_MARKER, echoedHeaderMarker, jsonStringValue, responseHeaderMarker, responseHeaderValue,
 } from '../traffic/response-markers.ts';
 import { converge, type Observation } from '../wait.ts';
 import { failOnTimeout, type CheckKind } from './check.ts';
 import { destName, requestTitle, resolveUrl, send, specFor } from './requests.ts';
 
-const BACKEND_MARKER: Marker = { name: 'servedby', pattern: '"hostname": ?"[^"]*"', in: 'body' };
-
 function markersFor(e: ResponseExpectation): Marker[] {
   return [
-    BACKEND_MARKER, LOCATION_MARKER, ECHOED_PATH_MARKER,
+    ECHO_POD_MARKER, LOCATION_MARKER, ECHOED_PATH_MARKER,
     ...Object.keys(e.responseHeaders ?? {}).map((h, i) => responseHeaderMarker(`rh${i}`, h)),
     ...Object.keys(e.requestHeaders ?? {}).map((h, i) => echoedHeaderMarker(`qh${i}`, h)),
   ];

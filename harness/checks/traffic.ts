@@ -21,6 +21,12 @@ export function mismatch(e: TrafficExpectation, r: RequestRecord, signals: Waypo
   return undefined;
 }
 
+/** " (curl exit 52×12, 56×6)" when some requests got no response: which closes a denial came as. */
+function exitTally(exits: Map<number, number>): string {
+  const failed = [...exits].filter(([code]) => code !== 0).sort(([a], [b]) => a - b);
+  return failed.length ? ` (curl exit ${failed.map(([code, n]) => `${code}×${n}`).join(', ')})` : '';
+}
+
 /** x-request-id → X-Request-Id, as the header is usually written. */
 function headerName(lower: string): string {
   return lower.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
@@ -50,14 +56,16 @@ export const trafficCheck: CheckKind<TrafficExpectation> = {
     if (unprovable) throw new CheckNotSupported(unprovable);
     const spec = specFor(ctx, await resolveUrl(ctx, e.to), e);
     let requests = 0;
+    const exits = new Map<number, number>();
     const observe = async (): Promise<Observation> => {
       const batch = await send(ctx, e.from, e.to, spec, ctx.batchSize);
       requests += batch.records.length;
+      for (const r of batch.records) exits.set(r.exitCode, (exits.get(r.exitCode) ?? 0) + 1);
       const bad = batch.records.map((r) => [r, mismatch(e, r, ctx.signals)] as const).filter(([, why]) => why);
       if (bad.length === 0) return { ok: true, detail: `${batch.records.length} requests as expected` };
       return { ok: false, detail: bad.map(([r, why]) => `${why}: ${describeRecord(r)}`).join('; ') };
     };
     const c = await failOnTimeout(() => requests, () => converge(trafficCheck.title(e), observe, ctx.timing));
-    return { convergedMs: c.elapsedMs, attempts: c.attempts, requests, detail: `${requests} requests, converged after ${c.attempts} attempts` };
+    return { convergedMs: c.elapsedMs, attempts: c.attempts, requests, detail: `${requests} requests${exitTally(exits)}, converged after ${c.attempts} attempts` };
   },
 };

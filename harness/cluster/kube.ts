@@ -175,6 +175,13 @@ export class KubeCluster implements Cluster {
     );
   }
 
+  async scale(ref: ObjectRef, replicas: number): Promise<void> {
+    await this.objects.patch(
+      { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace }, spec: { replicas } },
+      undefined, undefined, FIELD_MANAGER, undefined, k8s.PatchStrategy.MergePatch,
+    );
+  }
+
   async exec(pod: PodRef, command: string[], timeoutMs: number): Promise<ExecResult> {
     const out = new PassThrough();
     const err = new PassThrough();

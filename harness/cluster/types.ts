@@ -64,6 +64,8 @@ export interface Cluster {
   delete(ref: ObjectRef, opts?: { gracePeriodSeconds?: number }): Promise<boolean>;
   /** Merge-patches labels; a null value removes the label. */
   setLabels(ref: ObjectRef, labels: Record<string, string | null>): Promise<void>;
+  /** Sets a Deployment's spec.replicas (a merge patch: the controller that made it does not own the field). */
+  scale(ref: ObjectRef, replicas: number): Promise<void>;
   exec(pod: PodRef, command: string[], timeoutMs: number): Promise<ExecResult>;
   logs(pod: PodRef, tailLines: number): Promise<string>;
   /** The next change to objects of this kind (in this namespace); optional: without it waits only poll. */

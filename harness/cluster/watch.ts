@@ -75,3 +75,12 @@ export class ChangeFeed {
 export function changesOf(cluster: Pick<Cluster, 'nextChange'>, apiVersion: string, kind: string, namespace?: string): () => Wake | undefined {
   return () => cluster.nextChange?.(apiVersion, kind, namespace);
 }
+
+/** A waker for waits on several kinds: the first change of any wakes the wait. */
+export function anyChange(...wakers: (() => Wake | undefined)[]): () => Wake | undefined {
+  return () => {
+    const wakes = wakers.map((w) => w()).filter((w): w is Wake => w !== undefined);
+    if (wakes.length === 0) return undefined;
+    return { changed: Promise.race(wakes.map((w) => w.changed)), cancel: () => wakes.forEach((w) => w.cancel()) };
+  };
+}

@@ -1,7 +1,7 @@
-/** Waits for what must be true before traffic is sent: workloads available, waypoints Programmed. */
+/** Waits for what must be true before traffic is sent: workloads available, waypoints Programmed with their pods. */
 import { conditionOf, type Cluster, type KubeObject } from '../cluster/types.ts';
 import { waitFor, type Timing } from '../wait.ts';
-import { changesOf } from '../cluster/watch.ts';
+import { anyChange, changesOf } from '../cluster/watch.ts';
 
 export async function waitDeploymentsAvailable(cluster: Cluster, namespace: string, timing: Timing): Promise<void> {
   let pending: string[] = [];
@@ -17,16 +17,55 @@ function isAvailable(d: KubeObject): boolean {
   return (d.status?.availableReplicas ?? 0) >= want && conditionOf(d, 'Available')?.status === 'True';
 }
 
-/** Gateways of the waypoint class in the namespace report Programmed=True (istio.io docs wait on it). */
-export async function waitWaypointsProgrammed(cluster: Cluster, namespace: string, gatewayClass: string, timing: Timing): Promise<void> {
+const GATEWAY_NAME = 'gateway.networking.k8s.io/gateway-name';
+
+/**
+ * Gateways of the waypoint class in the namespace report Programmed=True (istio.io docs wait on it)
+ * and have their pods. Programmed is not enough: a real istiod kept a waypoint Programmed, and the
+ * Services bound to it, while its pod never ran, and ztunnel refused the traffic (docs/real-data-plane.md;
+ * istio pilot/pkg/serviceregistry/ambient/waypoints.go: addresses are not removed once ready).
+ */
+export async function waitWaypointsReady(cluster: Cluster, namespace: string, gatewayClass: string, timing: Timing): Promise<void> {
   let pending: string[] = [];
-  await waitFor(`waypoints in ${namespace} Programmed`, async () => {
-    const gws = await cluster.list('gateway.networking.k8s.io/v1', 'Gateway', { namespace });
-    pending = gws
-      .filter((g) => g.spec?.gatewayClassName === gatewayClass && conditionOf(g, 'Programmed')?.status !== 'True')
-      .map((g) => `${g.metadata.name} (${JSON.stringify(conditionOf(g, 'Programmed') ?? 'no Programmed condition')})`);
+  await waitFor(`waypoints in ${namespace} Programmed, with their pods`, async () => {
+    const gws = (await cluster.list('gateway.networking.k8s.io/v1', 'Gateway', { namespace })).filter((g) => g.spec?.gatewayClassName === gatewayClass);
+    const deployments = gws.length ? await cluster.list('apps/v1', 'Deployment', { namespace }) : [];
+    const pods = gws.length ? await cluster.list('v1', 'Pod', { namespace }) : [];
+    pending = gws.flatMap((g) => {
+      // Scaled to zero by the scenario: ready once its pods are gone, whatever istiod then says of it.
+      const down = scaledToZero(g.metadata.name, deployments);
+      if (down) return down.some((d) => (d.status?.availableReplicas ?? 0) > 0) ? [`${g.metadata.name} (scaled to zero, pods still available)`] : [];
+      const programmed = conditionOf(g, 'Programmed');
+      if (programmed?.status !== 'True') return [`${g.metadata.name} (${JSON.stringify(programmed ?? 'no Programmed condition')})`];
+      const why = waypointPodsMissing(g.metadata.name, deployments, pods);
+      return why ? [`${g.metadata.name} (${why})`] : [];
+    });
     return pending.length === 0 ? true : undefined;
-  }, timing, () => `not Programmed: ${pending.join(', ')}`, timing.readyTimeoutMs, changesOf(cluster, 'gateway.networking.k8s.io/v1', 'Gateway', namespace));
+  }, timing, () => `not ready: ${pending.join(', ')}`, timing.readyTimeoutMs, anyChange(
+    changesOf(cluster, 'gateway.networking.k8s.io/v1', 'Gateway', namespace), changesOf(cluster, 'apps/v1', 'Deployment', namespace),
+  ));
+}
+
+/** The waypoint's Deployments when every one is scaled to zero, else undefined. */
+function scaledToZero(gateway: string, deployments: KubeObject[]): KubeObject[] | undefined {
+  const own = deployments.filter((d) => d.metadata.labels?.[GATEWAY_NAME] === gateway);
+  return own.length > 0 && own.every((d) => d.spec?.replicas === 0) ? own : undefined;
+}
+
+/**
+ * Why a waypoint's pods are not there, or undefined when they are. Istio's waypoint Deployment carries
+ * the Gateway API label gateway-name (istio manifests/charts/istio-control/istio-discovery/files/waypoint.yaml):
+ * each such Deployment must have what it asks for (a scenario may scale one to zero). An implementation
+ * that deploys otherwise needs one Ready pod with the label.
+ */
+export function waypointPodsMissing(gateway: string, deployments: KubeObject[], pods: KubeObject[]): string | undefined {
+  const own = deployments.filter((d) => d.metadata.labels?.[GATEWAY_NAME] === gateway);
+  if (own.length > 0) {
+    const short = own.filter((d) => !isAvailable(d));
+    return short.length ? `Deployment ${short.map((d) => `${d.metadata.name} has ${d.status?.availableReplicas ?? 0}/${d.spec?.replicas ?? 1} available`).join(', ')}` : undefined;
+  }
+  const ready = pods.filter((p) => p.metadata.labels?.[GATEWAY_NAME] === gateway && conditionOf(p, 'Ready')?.status === 'True');
+  return ready.length ? undefined : `no Deployment or Ready pod labelled ${GATEWAY_NAME}=${gateway}`;
 }
 
 /** Ambient enrollment as istio-cni reports it on each pod (istio.io docs ambient/usage/add-workloads). */

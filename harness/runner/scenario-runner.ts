@@ -11,7 +11,7 @@ import { CheckFailed, CheckNotSupported, type CheckContext } from '../checks/che
 import { checkKind } from '../checks/registry.ts';
 import { Evidence, type RunEnv, type ScenarioScope } from './env.ts';
 import { applyAll as applyObjects, loadFixture, markOwned, RUN_LABEL, substitute, type Vars } from '../manifests/manifests.ts';
-import { waitDeploymentsAvailable, waitPodsEnrolled, waitWaypointBoundReported, waitWaypointsProgrammed } from './readiness.ts';
+import { waitDeploymentsAvailable, waitPodsEnrolled, waitWaypointBoundReported, waitWaypointsReady } from './readiness.ts';
 import { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
 import { scenarioOutcome, type CheckResult, type ScenarioResult } from './results.ts';
 import { Stopwatch } from './stopwatch.ts';
@@ -233,6 +233,7 @@ async function allOf(tasks: (() => Promise<unknown>)[]): Promise<void> {
 }
 
 function actionName(a: Action): string {
+  if (a.do === 'scale') return `scale ${a.deployment} to ${a.replicas}`;
   if (a.do === 'label') return `label ${a.target.kind} ${'name' in a.target ? a.target.name : 'deployment' in a.target ? a.target.deployment : ''} ${JSON.stringify(a.labels)}`.replace(/\s+/g, ' ');
   return `${a.do} ${a.fixture}`;
 }
@@ -253,6 +254,8 @@ async function perform(scope: ScenarioScope, a: Action): Promise<void> {
     case 'remove':
       for (const o of fixtureObjects(scope, a.fixture).reverse()) await cluster.delete(refOf(o));
       return;
+    case 'scale':
+      return cluster.scale({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: scope.namespaces[a.ns], name: a.deployment }, a.replicas);
     case 'label': {
       const labels = Object.fromEntries(
         Object.entries(a.labels).map(([k, v]) => [k, v === null ? null : substitute(v, scope.vars, `label ${k}`)]),
@@ -274,13 +277,13 @@ async function labelRefs(scope: ScenarioScope, t: LabelTarget): Promise<ObjectRe
   }, timing);
 }
 
-/** Before traffic: workloads available, waypoints Programmed, and (where reported) Services bound. */
+/** Before traffic: workloads available, waypoints Programmed with their pods, and (where reported) Services bound. */
 async function settle(scope: ScenarioScope, step: string): Promise<void> {
   const { cluster, timing, gatewayClass, supported } = scope.env;
   const lap = (name: string, work: () => Promise<void>) => () => scope.stopwatch.time(step, 'wait', name, work);
   await allOf(Object.values(scope.namespaces).flatMap((ns) => [
     lap(`Deployments Available in ${ns}`, () => waitDeploymentsAvailable(cluster, ns, timing)),
-    lap(`waypoints Programmed in ${ns}`, () => waitWaypointsProgrammed(cluster, ns, gatewayClass, timing)),
+    lap(`waypoints ready in ${ns}`, () => waitWaypointsReady(cluster, ns, gatewayClass, timing)),
     ...(supported.has('WaypointBoundStatus') ? [lap(`WaypointBound reported in ${ns}`, () => waitWaypointBoundReported(cluster, ns, timing))] : []),
   ]));
 }

@@ -4,6 +4,7 @@ import type {
   LocationParts, NsRole, RejectedExpectation, RequestOptions, ResponseExpectation, Scenario, ScenarioClient, SplitExpectation, StatusTruthExpectation, Step, TrafficExpectation, Expectation,
 } from './types.ts';
 import type { Verdict } from '../traffic/verdict.ts';
+import { ECHO_POD_FIELD } from '../traffic/response-markers.ts';
 
 export const ECHO_PORT = 8080;
 export const BOOKINFO_PORT = 9080;
@@ -33,6 +34,7 @@ export const pods = (deployment: string, ns: NsRole = 'app'): LabelTarget => ({ 
 export const apply = (fixture: string): Action => ({ do: 'apply', fixture });
 export const remove = (fixture: string): Action => ({ do: 'remove', fixture });
 export const label = (target: LabelTarget, labels: Record<string, string | null>): Action => ({ do: 'label', target, labels });
+export const scale = (deployment: string, replicas: number, ns: NsRole = 'app'): Action => ({ do: 'scale', deployment, ns, replicas });
 export const useWaypoint = (target: LabelTarget, waypoint: string | null): Action =>
   label(target, { 'istio.io/use-waypoint': waypoint });
 
@@ -51,7 +53,7 @@ export const direct = (from: Client, to: Destination, extra: TrafficExtra = {}) 
   traffic(from, to, 'allowed', { via: 'direct', ...extra });
 
 export const REVIEWS_BACKEND: BackendMarker = { pattern: 'reviews-v[0-9]-', normalize: 'reviews-v[0-9]' };
-export const ECHO_BACKEND: BackendMarker = { pattern: '"hostname": ?"echo-v[0-9]-', normalize: 'echo-v[0-9]' };
+export const ECHO_BACKEND: BackendMarker = { pattern: `${ECHO_POD_FIELD}echo-v[0-9]-`, normalize: 'echo-v[0-9]' };
 
 export function split(
   from: Client, to: Destination, weights: Record<string, number>, backend: BackendMarker,
@@ -75,11 +77,11 @@ export function waypointBoundExactly(serviceName: string, message: string, ns: N
   return { ...waypointBound(serviceName, 'True', 'WaypointAccepted', undefined, ns), message };
 }
 
-export function programmed(gateway: string, status: 'True' | 'False', ns: NsRole = 'app'): ConditionExpectation {
+export function programmed(gateway: string, status: 'True' | 'False', reason?: string, messagePrefix?: string, ns: NsRole = 'app'): ConditionExpectation {
   return {
     type: 'condition',
     object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', ns, name: gateway },
-    condition: 'Programmed', status,
+    condition: 'Programmed', status, ...(reason ? { reason } : {}), ...(messagePrefix ? { messagePrefix } : {}),
   };
 }
 

@@ -47,7 +47,9 @@ export type LabelTarget =
 export type Action =
   | { do: 'apply'; fixture: string }
   | { do: 'remove'; fixture: string }
-  | { do: 'label'; target: LabelTarget; labels: Record<string, string | null> };
+  | { do: 'label'; target: LabelTarget; labels: Record<string, string | null> }
+  /** Sets a Deployment's replicas (the waypoint's, to take its pods away after it was Programmed). */
+  | { do: 'scale'; deployment: string; ns: NsRole; replicas: number };
 
 export interface RequestOptions {
   method?: string;

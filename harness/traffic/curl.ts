@@ -4,9 +4,12 @@
  * One exec runs a batch: a shell loop sending N requests, a new curl process (so a new connection)
  * each, printing one machine-readable line per request:
  *   WPT seq=3 rc=0 code=200 time=0.012 err=<b64> m.<marker>=<b64 of first match>
- * rc is curl's exit code (56 = connection reset, 28 = timeout), code the HTTP status (000 when no
+ * rc is curl's exit code (52 = empty reply, 56 = connection reset, 28 = timeout), code the HTTP status (000 when no
  * response). Markers are extended regular expressions grepped in the body or the response headers;
- * only the first match is kept, so a page that prints a value twice still counts once.
+ * only the first match is kept, so a page that prints a value twice still counts once. The body is
+ * grepped with its line breaks removed, so that a pattern can span a pretty-printed JSON object (the
+ * echo image prints the request's Host as "hostname" before the pod's own, inside "os": {...}).
+ * Headers are grepped line by line.
  * A gRPC request (protocol 'grpc', see grpc.ts) pipes its frame from printf into curl, turns the
  * binary response body into text lines, and adds grpc=<b64 of the grpc-status header or trailer>
  * (curl -D writes HTTP/2 trailers after the headers).
@@ -61,9 +64,10 @@ export function curlArgs(spec: RequestSpec): string[] {
 
 const GRPC_STATUS_LINE = '[Gg][Rr][Pp][Cc]-[Ss][Tt][Aa][Tt][Uu][Ss]: ?[0-9]*';
 
-/** A line printing the first match of an ERE in a file, base64 (no spaces or newlines in the record). */
-function firstMatchField(field: string, pattern: string, file: string): string {
-  return `  printf ' ${field}=%s' "$(grep -o -E ${quote([pattern])} ${file} 2>/dev/null | head -n 1 | tr -d '\\r\\n' | base64 | tr -d '\\n')"`;
+/** A line printing the first match of an ERE in a file (the body: as one line), base64 (no spaces or newlines in the record). */
+function firstMatchField(field: string, pattern: string, file: string, joinLines: boolean): string {
+  const grep = joinLines ? `tr -d '\\r\\n' 2>/dev/null < ${file} | grep -o -E ${quote([pattern])}` : `grep -o -E ${quote([pattern])} ${file} 2>/dev/null`;
+  return `  printf ' ${field}=%s' "$(${grep} | head -n 1 | tr -d '\\r\\n' | base64 | tr -d '\\n')"`;
 }
 
 /** The shell script for one batch of `count` requests. POSIX sh: runs in busybox (curlimages/curl). */
@@ -83,9 +87,9 @@ export function batchScript(spec: RequestSpec, count: number): string {
     `  w=$(${input}curl -sS -o ${b} -D ${h} ${quote(curlArgs(spec))} 2>"$e"); rc=$?`,
     ...(grpc ? [`  if [ -f ${b} ]; then tr -c '${TEXT_BYTES}' '\\n' < ${b} > "$b.t"; mv -f "$b.t" ${b}; fi`] : []),
     `  printf '${LINE_PREFIX} seq=%s rc=%s code=%s time=%s err=%s' "$n" "$rc" "\${w%% *}" "\${w##* }" "$(head -c 300 "$e" | base64 | tr -d '\\n')"`,
-    ...(grpc ? [firstMatchField('grpc', GRPC_STATUS_LINE, h)] : []),
+    ...(grpc ? [firstMatchField('grpc', GRPC_STATUS_LINE, h, false)] : []),
   ];
-  for (const m of spec.markers) lines.push(firstMatchField(`m.${m.name}`, m.pattern, m.in === 'body' ? b : h));
+  for (const m of spec.markers) lines.push(m.in === 'body' ? firstMatchField(`m.${m.name}`, m.pattern, b, true) : firstMatchField(`m.${m.name}`, m.pattern, h, false));
   lines.push("  printf '\\n'", '  rm -f "$b" "$h" "$e"', 'done');
   return lines.join('\n');
 }

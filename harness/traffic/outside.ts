@@ -40,10 +40,17 @@ export async function fromHost(req: OutsideRequest): Promise<OutsideResponse> {
     const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
     return { exitCode: 0, httpCode: res.statusCode, timeSec: (performance.now() - start) / 1000, headers, body };
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    const exitCode = code === 'ECONNRESET' ? CURL_EXIT.reset : code === 'ECONNREFUSED' ? CURL_EXIT.refused : code?.includes('TIMEOUT') ? CURL_EXIT.timeout : 1;
-    return { exitCode, httpCode: 0, timeSec: (performance.now() - start) / 1000, headers: {}, body: '' };
+    return { exitCode: curlExitOf(err), httpCode: 0, timeSec: (performance.now() - start) / 1000, headers: {}, body: '' };
   }
+}
+
+/** The curl exit code for an undici failure: undici's "other side closed" is curl's empty reply (52). */
+export function curlExitOf(err: unknown): number {
+  const code = (err as { code?: string }).code;
+  if (code === 'ECONNRESET') return CURL_EXIT.reset;
+  if (code === 'UND_ERR_SOCKET') return CURL_EXIT.emptyReply;
+  if (code === 'ECONNREFUSED') return CURL_EXIT.refused;
+  return code?.includes('TIMEOUT') ? CURL_EXIT.timeout : 1;
 }
 
 /** A curl container on the kind network, started once and reused. */

@@ -28,6 +28,15 @@ export function echoedHeaderMarker(markerName: string, header: string): Marker {
   return { name: markerName, pattern: `"${header.toLowerCase()}": ?"[^"]*"`, in: 'body' };
 }
 
+/**
+ * The pod that answered: the echo image's "os": {"hostname": ...} (os.hostname()). Its top-level
+ * "hostname" is Express's req.hostname, the request's Host, and comes first in the reply
+ * (mendhak/docker-http-https-echo index.js); the body is grepped as one line, so the pattern can
+ * name the enclosing object.
+ */
+export const ECHO_POD_FIELD = '"os": ?[{] *"hostname": ?"';
+export const ECHO_POD_MARKER: Marker = { name: 'servedby', pattern: `${ECHO_POD_FIELD}[^"]*"`, in: 'body' };
+
 /** The path the echo backend received (its JSON "path" field). */
 export const ECHOED_PATH_MARKER: Marker = { name: 'echopath', pattern: '"path": ?"[^"]*"', in: 'body' };
 

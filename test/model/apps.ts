@@ -1,7 +1,9 @@
 /**
- * What the workloads answer. echo: mendhak/http-https-echo returns the request as JSON with the
- * headers it saw and os.hostname, answers with the status in x-set-response-status-code, and logs
- * each request. bookinfo: productpage prints "Reviews served by: <pod>" once per
+ * What the workloads answer. echo: mendhak/http-https-echo (index.js of docker-http-https-echo)
+ * returns the request as JSON pretty-printed with two spaces, its fields in the order echoReply
+ * writes them: "hostname" is the request's Host (Express req.hostname), "os": {"hostname"} the pod.
+ * It answers with the status in x-set-response-status-code and waits x-set-response-delay-ms (each a
+ * header or a query parameter), and logs each request. bookinfo: productpage prints "Reviews served by: <pod>" once per
  * review, twice a page on 1.20.x images (istio samples/bookinfo/src/productpage/templates/productpage.html),
  * and "Sorry, product reviews are currently unavailable for this book." when reviews fail.
  * grpc-echo: Istio's echo app (Gateway API's echo-advanced) on its gRPC port, see grpcEcho.
@@ -16,6 +18,8 @@ export interface AppRequest {
   host: string;
   /** The request body, when the client sent one (a gRPC frame). */
   body?: Buffer;
+  /** The address the request arrived from, as the application sees it (the caller's, or its waypoint's). */
+  peer?: string;
 }
 
 export interface AppResponse {
@@ -52,12 +56,8 @@ export function appOf(pod: KubeObject): string {
 export function serve(pod: KubeObject, req: AppRequest, call: MeshCall): AppResponse {
   const name = pod.metadata.name;
   switch (appOf(pod)) {
-    case 'echo': {
-      const delayMs = Number(req.headers['x-set-response-delay-ms'] ?? 0);
-      const asked = Number.parseInt(req.headers['x-set-response-status-code'] ?? '', 10);
-      const echo = { path: req.path.split('?')[0], headers: { host: req.host, ...req.headers }, method: req.method, os: { hostname: name } };
-      return { status: asked >= 100 && asked < 600 ? asked : 200, body: JSON.stringify(echo), delaySec: delayMs / 1000 };
-    }
+    case 'echo':
+      return echoReply(name, req);
     case 'grpc-echo':
       return grpcEcho(pod, req);
     case 'productpage': {
@@ -78,6 +78,37 @@ export function serve(pod: KubeObject, req: AppRequest, call: MeshCall): AppResp
     default:
       return { status: 200, body: 'ok', delaySec: 0 };
   }
+}
+
+/** mendhak/http-https-echo's answer: Express's view of the request, then the pod's hostname. */
+export function echoReply(pod: string, req: AppRequest): AppResponse {
+  const url = new URL(req.path, 'http://echo');
+  const query = Object.fromEntries(url.searchParams);
+  const knob = (k: string) => req.headers[k] || query[k];
+  const asked = Number.parseInt(knob('x-set-response-status-code') ?? '', 10);
+  const delayMs = Number.parseInt(knob('x-set-response-delay-ms') ?? '', 10);
+  const echo = {
+    path: url.pathname,
+    headers: { host: req.host, ...req.headers },
+    method: req.method,
+    body: '',
+    fresh: false,
+    hostname: req.host.replace(/:\d+$/, ''),
+    ip: `::ffff:${req.peer ?? '127.0.0.1'}`,
+    ips: [],
+    protocol: 'http',
+    query,
+    subdomains: [],
+    xhr: false,
+    os: { hostname: pod },
+    connection: {},
+  };
+  return {
+    status: asked >= 100 && asked < 600 ? asked : 200,
+    body: JSON.stringify(echo, null, 2),
+    delaySec: Number.isFinite(delayMs) && delayMs > 0 ? delayMs / 1000 : 0,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  };
 }
 
 /** The single message of a gRPC request body: field 1 of the protobuf, or undefined when the frame is not one. */

@@ -48,9 +48,12 @@ export function parseScript(script: string): ParsedScript {
     } else if (a === '-w') i++;
     else if (!a.startsWith('-')) call.url = a;
   }
-  const markers = [...script.matchAll(/printf ' (m\.[a-z0-9_]+|grpc)=%s' "\$\(grep -o -E (.+?) "\$(b|h)" 2>/g)].map((m) => ({
-    name: m[1], pattern: String(parse(m[2])[0]), file: m[3] === 'b' ? 'body' as const : 'headers' as const,
-  }));
+  // A body is grepped as one line (its line breaks removed), headers line by line.
+  const markers = [...script.matchAll(
+    /printf ' (m\.[a-z0-9_]+|grpc)=%s' "\$\((?:tr -d '\\r\\n' 2>\/dev\/null < "\$b" \| grep -o -E (.+?)|grep -o -E (.+?) "\$h" 2>\/dev\/null) \| head -n 1/g,
+  )].map((m) => (m[2] !== undefined
+    ? { name: m[1], pattern: String(parse(m[2])[0]), file: 'body' as const }
+    : { name: m[1], pattern: String(parse(m[3])[0]), file: 'headers' as const }));
   const bodyAsText = /then tr -c '\\011\\012\\040-\\176' '\\n' < "\$b" > "\$b\.t"; mv -f "\$b\.t" "\$b"; fi/.test(script);
   return { count: Number(count), call, markers, bodyAsText };
 }
@@ -61,14 +64,14 @@ function grepFirst(pattern: string, text: string): string {
   return new RegExp(pattern).exec(text)?.[0] ?? '';
 }
 
-/** One output line, as the script prints it for a request. */
 /** One output line, as the script prints it for a request; a gRPC body (latin1 bytes) is grepped as the script's tr leaves it. */
 export function renderLine(seq: number, parsed: Pick<ParsedScript, 'markers' | 'bodyAsText'>, r: Reply): string {
   const code = String(r.httpCode).padStart(3, '0');
   const headerText = [`HTTP/1.1 ${code}`, ...Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n');
   const body = parsed.bodyAsText ? asText(Buffer.from(r.body, 'latin1')) : r.body;
   let line = `WPT seq=${seq} rc=${r.exitCode} code=${code} time=${r.timeSec.toFixed(6)} err=${b64(r.stderr ? `${r.stderr}\n` : '')}`;
-  for (const m of parsed.markers) line += ` ${m.name}=${b64(grepFirst(m.pattern, m.file === 'body' ? body : headerText))}`;
+  const oneLine = body.replace(/[\r\n]/g, '');
+  for (const m of parsed.markers) line += ` ${m.name}=${b64(grepFirst(m.pattern, m.file === 'body' ? oneLine : headerText))}`;
   return line;
 }
 

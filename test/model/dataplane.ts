@@ -28,6 +28,8 @@ export interface Caller {
   /** Traffic leaves through ztunnel (an ambient pod) or a sidecar; false: plain. */
   captured: boolean;
   ingressGateway?: boolean;
+  /** The caller pod's IP, which the application sees as the peer of a direct request. */
+  ip?: string;
 }
 
 export interface Metrics {
@@ -56,6 +58,8 @@ export interface DataplaneMemory {
   everAmbient: Set<string>;
   /** Container log lines per pod ("ns/name"). */
   logs: Map<string, string[]>;
+  /** How often ztunnel closed a connection without an HTTP response, by curl's exit code (52, 56). */
+  closes: Map<number, number>;
 }
 
 /** How a waypoint retries (istio pilot/pkg/networking/core/route/retry/retry.go). */
@@ -105,7 +109,9 @@ export class Dataplane {
     const u = new URL(url);
     const port = Number(u.port || 80);
     const hostHeader = lower(headers).host;
-    const req: AppRequest = { method, path: u.pathname + u.search, headers: lower(headers), host: hostHeader ?? `${u.hostname}:${port}`, ...(body ? { body } : {}) };
+    const req: AppRequest = {
+      method, path: u.pathname + u.search, headers: lower(headers), host: hostHeader ?? `${u.hostname}:${port}`, ...(body ? { body } : {}), ...(caller.ip ? { peer: caller.ip } : {}),
+    };
     const base = 0.001 + this.rng.next() * 0.004;
     let resp: Reply;
     const podByIp = [...this.objs.values()].find((o) => o.kind === 'Pod' && o.status?.podIP === u.hostname);
@@ -133,7 +139,8 @@ export class Dataplane {
     const wp = captured ? this.serviceWaypoint(svc) : undefined;
     if (wp) return this.throughWaypoint(caller, wp, { svc, port }, req);
     const endpoints = this.readyPods(svc.metadata.namespace!, svc.spec?.selector);
-    if (endpoints.length === 0) return curlError(CURL_EXIT.reset, 'curl: (56) Recv failure: Connection reset by peer', 0.001);
+    // ztunnel: "no healthy upstream" (docs/real-data-plane.md).
+    if (endpoints.length === 0) return this.ztunnelCloses();
     const pod = this.rng.pick(endpoints);
     return this.toPod(caller, pod, port, req, svc);
   }
@@ -168,8 +175,7 @@ export class Dataplane {
       if (!allowed) {
         if (hop !== 'ztunnel') return http(503, hop.bodies.upstreamReset, 0.002);
         if (this.mut.has('l4-deny-as-403')) return http(403, ENVOY_WAYPOINT.bodies.denied, 0.001);
-        // ztunnel resets the connection: curl exits 56 (istio.io getting-started/enforce-auth-policies).
-        return curlError(CURL_EXIT.reset, 'curl: (56) Recv failure: Connection reset by peer', 0.001);
+        return this.ztunnelCloses();
       }
     }
     const app = serve(pod, req, (url) => this.nested(pod, url));
@@ -180,6 +186,19 @@ export class Dataplane {
     }
     const reply = http(app.status, app.body, took);
     return app.headers ? { ...reply, headers: app.headers } : reply;
+  }
+
+  /**
+   * ztunnel refusing a connection: closed without an HTTP response, which curl sees as an empty
+   * reply (52) or a reset (56). Real ztunnel gave 52 in about 65 and 56 in about 35 of 100 on every
+   * deny path (docs/real-data-plane.md); Istio's tests accept either (tests/integration/ambient/
+   * baseline_test.go CheckDeny). The model draws the same mix from its seed.
+   */
+  private ztunnelCloses(): Reply {
+    const code = this.rng.next() < 0.65 ? CURL_EXIT.emptyReply : CURL_EXIT.reset;
+    this.memory.closes.set(code, (this.memory.closes.get(code) ?? 0) + 1);
+    const stderr = code === CURL_EXIT.emptyReply ? 'curl: (52) Empty reply from server' : 'curl: (56) Recv failure: Connection reset by peer';
+    return curlError(code, stderr, 0.001);
   }
 
   private log(pod: KubeObject, lines: string[]): void {
@@ -217,6 +236,15 @@ export class Dataplane {
   ): Reply {
     const wpIdentity = `cluster.local/ns/${wp.metadata.namespace}/sa/${wp.metadata.name}`;
     const flavour = flavourOf(wp) ?? ENVOY_WAYPOINT;
+    // A bound waypoint without a ready pod: ztunnel has nowhere to send the traffic and fails closed,
+    // whatever the Gateway's status says (docs/real-data-plane.md: "unknown waypoint"; istio
+    // pilot/pkg/serviceregistry/ambient/waypoints.go: addresses stay once the waypoint was ready).
+    const wpPods = this.readyPods(wp.metadata.namespace!, { 'gateway.networking.k8s.io/gateway-name': wp.metadata.name });
+    if (wpPods.length === 0) {
+      if (!this.mut.has('waypoint-down-fails-open')) return this.ztunnelCloses();
+      return target.pod ? this.deliver(caller.identity, target.pod, req, 'ztunnel') : this.toPod(caller, this.rng.pick(this.readyPods(target.svc!.metadata.namespace!, target.svc!.spec?.selector)), target.port, req, target.svc);
+    }
+    const peer = wpPods[0].status?.podIP as string | undefined;
     const headers = { ...req.headers };
     // Envoy generates x-request-id; Istio's tests take it as the sign of L7 processing.
     if (flavour.requestIdHeader) headers[flavour.requestIdHeader] ??= `${this.rng.int(0, 0xffffffff).toString(16)}-model`;
@@ -235,7 +263,7 @@ export class Dataplane {
     const fwdIdentity = this.mut.has('waypoint-identity-hidden') ? caller.identity : wpIdentity;
     if (target.pod && !target.svc) {
       if (!this.servesWorkloads(flavour)) return finish(http(404, flavour.bodies.routeNotFound, 0.001));
-      return finish(this.deliver(fwdIdentity, target.pod, { ...req, headers }, flavour));
+      return finish(this.deliver(fwdIdentity, target.pod, { ...req, headers, peer }, flavour));
     }
     const svc = target.svc!;
     const routed = this.route(svc, target.port, caller.namespace, { ...req, headers }, flavour);
@@ -246,7 +274,7 @@ export class Dataplane {
       const pod = this.rng.pick(endpoints);
       const again = this.mut.has('waypoint-traversed-twice') ? this.secondWaypoint(wp, pod) : undefined;
       if (again) return this.throughWaypoint({ identity: fwdIdentity, namespace: wp.metadata.namespace!, captured: true }, again, { pod, port: target.port }, { ...req, headers: routed.headers });
-      return this.deliver(fwdIdentity, pod, { ...req, path: routed.path ?? req.path, headers: routed.headers }, flavour, routed.delaySec, routed.timeoutSec);
+      return this.deliver(fwdIdentity, pod, { ...req, path: routed.path ?? req.path, headers: routed.headers, peer }, flavour, routed.delaySec, routed.timeoutSec);
     };
     let reply = attempt();
     for (let retries = 0; retries < routed.retry.attempts && reply.exitCode === 0 && routed.retry.codes.includes(reply.httpCode); retries++) {

@@ -55,7 +55,7 @@ export class ModelCluster implements Cluster {
   private nextLb = 200;
   private uid = 0;
   private readonly counters = new Map<string, Map<string, number>>();
-  private readonly memory: DataplaneMemory = { sticky: new Map(), everAmbient: new Set(), logs: new Map() };
+  private readonly memory: DataplaneMemory = { sticky: new Map(), everAmbient: new Set(), logs: new Map(), closes: new Map() };
 
   constructor(opts: ModelOptions) {
     this.rng = new Rng(opts.seed);
@@ -164,9 +164,12 @@ export class ModelCluster implements Cluster {
 
   private startDeployment(dep: KubeObject): void {
     dep.status = { replicas: 0, availableReplicas: 0, conditions: [{ type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable' }] };
-    const replicas = dep.spec?.replicas ?? 1;
+    this.startPods(dep, dep.spec?.replicas ?? 1);
+  }
+
+  private startPods(dep: KubeObject, count: number): void {
     const hash = this.rng.int(0x1000000, 0xfffffff).toString(16);
-    for (let i = 0; i < replicas; i++) {
+    for (let i = 0; i < count; i++) {
       const pod: KubeObject = {
         apiVersion: 'v1',
         kind: 'Pod',
@@ -247,6 +250,18 @@ export class ModelCluster implements Cluster {
     if (!svc) return;
     if (waypoint && this.mut.has('programmed-never-set')) return;
     const address = waypoint ? svc.spec.clusterIP : svc.status.loadBalancer.ingress[0].ip;
+    const hasPods = this.store.list('Pod', ns).some((p) => p.status?.phase === 'Running' && p.metadata.labels?.['gateway.networking.k8s.io/gateway-name'] === name);
+    if (!hasPods && gw.status?.addresses) {
+      // Its pods gone after it was ready: the Service has no instances, Programmed turns False, and the
+      // addresses stay (istio pilot/pkg/config/kube/gatewaycommon/context.go ResolveGatewayInstances,
+      // conversion.go SetProgrammedCondition; pilot/pkg/config/kube/gateway/conversion.go "never remove the address").
+      gw.status = { ...gw.status, conditions: [
+        { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted' },
+        { type: 'Programmed', status: 'False', reason: 'AddressNotAssigned',
+          message: `Failed to assign to any requested addresses: no instances found for hostname "${svc.metadata.name}.${ns}.svc.cluster.local"` },
+      ] };
+      return;
+    }
     gw.status = {
       addresses: waypoint
         ? [{ type: 'IPAddress', value: address }, { type: 'Hostname', value: `${name}.${ns}.svc.cluster.local` }]
@@ -318,6 +333,23 @@ export class ModelCluster implements Cluster {
     this.store.publish(this.clock.now());
   }
 
+  /** How often ztunnel closed a connection without a response, by curl exit code. */
+  l4Closes(): Record<number, number> {
+    return Object.fromEntries(this.memory.closes);
+  }
+
+  async scale(ref: ObjectRef, replicas: number): Promise<void> {
+    this.tick();
+    const dep = this.store.get(ref);
+    if (!dep) throw new Error(`model: deployments.apps "${ref.name}" not found`);
+    dep.spec = { ...dep.spec, replicas };
+    const pods = this.ownedPods(dep);
+    for (const p of pods.slice(replicas)) this.store.remove(keyOf({ kind: 'Pod', namespace: p.metadata.namespace, name: p.metadata.name }));
+    if (pods.length < replicas) this.startPods(dep, replicas - pods.length);
+    this.later(() => this.refreshDeployment(dep.metadata.namespace!, dep.metadata.name));
+    this.store.publish(this.clock.now());
+  }
+
   private dataplane(): Dataplane {
     return new Dataplane(this.store.dataplane(this.clock.now()), this.rng, this.mut, { count: (w, l, by) => this.count(w, l, by) }, this.memory);
   }
@@ -345,6 +377,7 @@ export class ModelCluster implements Cluster {
         identity: identityOf(pod),
         namespace: pod.metadata.namespace!,
         captured: isAmbient(this.store.objects, pod) || (pod.metadata.labels?.['sidecar.istio.io/inject'] === 'true' && !this.mut.has('sidecar-bypasses-waypoint')),
+        ip: pod.status?.podIP,
       };
       const stdout = runScript(command[2], (c) => dp.request(caller, c.url, c.method, c.headers, c.maxTimeSec, c.body));
       return { stdout, stderr: '', exitCode: 0 };

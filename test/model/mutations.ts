@@ -38,6 +38,7 @@ export const MUTANTS = {
   'fault-ignored': { area: 'resilience', breaks: 'VirtualService faults are not injected' },
   'retries-ignored': { area: 'resilience', breaks: 'HTTPRoute retry is ignored: the default retry policy applies' },
   'timeout-ignored': { area: 'resilience', breaks: 'HTTPRoute request timeouts are not applied' },
+  'waypoint-down-fails-open': { area: 'resilience', breaks: 'ztunnel sends traffic for a waypoint without ready pods straight to the destination instead of refusing it' },
   'metrics-double-counted': { area: 'observability', breaks: 'the waypoint counts each request twice' },
   'ingress-hint-always': { area: 'ingress', breaks: 'WaypointBound carries the ingress hint even without the ingress-use-waypoint label' },
   'ingress-label-ignored': { area: 'ingress', breaks: 'istio.io/ingress-use-waypoint is ignored' },

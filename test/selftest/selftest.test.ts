@@ -1,7 +1,9 @@
 /** The self-test itself, and a test of the self-test: a weakened assertion lets a mutant live. */
 import { expect } from 'chai';
 import { CATALOGUE } from '../../suites/index.ts';
-import { runOnModel, selfTest, survivors } from './selftest.ts';
+import { runOnModel, selfTest, survivors, unseenClose } from './selftest.ts';
+import { CURL_EXIT, L4_CLOSE_EXITS } from '../../harness/traffic/verdict.ts';
+import { ECHO_POD_MARKER } from '../../harness/traffic/response-markers.ts';
 import { MUTANTS } from '../model/mutations.ts';
 import type { Expectation, Scenario } from '../../harness/scenario/types.ts';
 import type { ObjectRef } from '../../harness/cluster/types.ts';
@@ -21,6 +23,7 @@ describe('self-test against the ambient model', function () {
     expect(r.faithful.results.filter((x) => x.outcome !== 'passed').map((x) => `${x.id}: ${x.outcome}: ${x.reason}`)).to.deep.equal([]);
     expect(r.mutants.length).to.equal(Object.keys(MUTANTS).length).and.to.be.at.least(10);
     expect(survivors(r).map((m) => m.name)).to.deep.equal([]);
+    expect(unseenClose(r.l4Closes), JSON.stringify(r.l4Closes)).to.equal(undefined);
     for (const m of r.mutants) {
       const areas = m.killedBy.map((id) => CATALOGUE.find((s) => s.id === id)!.area);
       expect(areas, m.name).to.include(m.area);
@@ -36,6 +39,39 @@ describe('self-test against the ambient model', function () {
     const weak = await selfTest(weakened.filter((s) => s.area === 'authorization'), 5, ['l4-deny-as-403']);
     expect(weak.faithful.failed).to.equal(0);
     expect(weak.mutants[0].killedBy).to.deep.equal([]);
+  });
+
+  // Harness mutants: the harness itself broken in one place, which the faithful model must expose.
+  const denialScenarios = CATALOGUE.filter((s) => JSON.stringify(s.steps).includes('"denied-l4"'));
+
+  for (const kept of [CURL_EXIT.reset, CURL_EXIT.emptyReply]) {
+    it(`a classifier that takes only curl exit ${kept} for an L4 denial fails the self-test (ztunnel answers 52 and 56)`, async () => {
+      const all = [...L4_CLOSE_EXITS];
+      const closes = L4_CLOSE_EXITS as Set<number>;
+      try {
+        for (const c of all) if (c !== kept) closes.delete(c);
+        const failed = (await runOnModel(denialScenarios, 3)).filter((r) => r.outcome === 'failed').map((r) => r.id);
+        expect(failed.length, 'scenarios failed by the one-close classifier').to.be.at.least(Math.ceil(denialScenarios.length / 2));
+      } finally {
+        for (const c of all) closes.add(c);
+      }
+      expect((await runOnModel(denialScenarios, 3)).filter((r) => r.outcome !== 'passed').map((r) => r.id)).to.deep.equal([]);
+    });
+  }
+
+  it('a served-by marker that reads the echo reply\'s first "hostname" (the request\'s Host) fails the self-test', async () => {
+    const byBackend = CATALOGUE.filter((s) => JSON.stringify(s.steps).includes('"backend":"echo'));
+    expect(byBackend.length).to.be.at.least(3);
+    const honest = ECHO_POD_MARKER.pattern;
+    try {
+      ECHO_POD_MARKER.pattern = '"hostname": ?"[^"]*"';
+      const failed = (await runOnModel(byBackend, 4)).filter((r) => r.outcome === 'failed');
+      expect(failed.map((r) => r.id)).to.have.length.at.least(3);
+      expect(failed.map((r) => r.reason).join('\n')).to.match(/served by echo[^-]/);
+    } finally {
+      ECHO_POD_MARKER.pattern = honest;
+    }
+    expect((await runOnModel(byBackend, 4)).filter((r) => r.outcome !== 'passed').map((r) => r.id)).to.deep.equal([]);
   });
 
   it('times every scenario step by step: applies, named readiness waits, checks and cleanup', async () => {

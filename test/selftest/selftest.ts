@@ -11,6 +11,7 @@ import type { Dumper } from '../../harness/runner/env.ts';
 import { resultLine } from '../../harness/cli/progress.ts';
 import { MUTANTS, type MutantName } from '../model/mutations.ts';
 import { MODEL_TIMING } from '../model/timing.ts';
+import { CURL_EXIT } from '../../harness/traffic/verdict.ts';
 import { runOptionsFrom, type ImplementationClaim } from '../../harness/report/implementation.ts';
 import { unsupportedFeatures } from '../../harness/runner/scenario-runner.ts';
 
@@ -24,6 +25,8 @@ export interface SelfTestReport {
   seed: number;
   faithful: { passed: number; failed: number; results: ScenarioResult[] };
   mutants: MutantOutcome[];
+  /** The faithful run's connections ztunnel closed without a response, by curl exit code (52, 56). */
+  l4Closes: Record<number, number>;
 }
 
 export const SELFTEST_PARALLEL = 8;
@@ -38,6 +41,11 @@ export interface ModelRunOptions {
 }
 
 export async function runOnModel(scenarios: Scenario[], seed: number, o: ModelRunOptions = {}): Promise<ScenarioResult[]> {
+  return (await runModel(scenarios, seed, o)).results;
+}
+
+/** The run's results, and what its data plane did that no result shows (how ztunnel closed connections). */
+export async function runModel(scenarios: Scenario[], seed: number, o: ModelRunOptions = {}): Promise<{ results: ScenarioResult[]; l4Closes: Record<number, number> }> {
   const cluster = new ModelCluster({ seed, mutants: o.mutants });
   const configured = o.implementation ? runOptionsFrom(o.implementation) : { supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint' };
   const env = makeEnv(cluster, {
@@ -45,12 +53,23 @@ export async function runOnModel(scenarios: Scenario[], seed: number, o: ModelRu
   });
   const run = await runCatalogue(env, scenarios, SELFTEST_PARALLEL, o.onResult);
   if (run.setup) throw new Error(`self-test setup failed: ${run.setup.step}: ${run.setup.message}`);
-  return run.results;
+  return { results: run.results, l4Closes: cluster.l4Closes() };
+}
+
+/**
+ * Both ways ztunnel closes a refused connection (52 and 56) must have met the catalogue's checks, or
+ * a classifier that knows only one could pass: the missing one, or undefined. None is owed when no
+ * connection was refused.
+ */
+export function unseenClose(l4Closes: Record<number, number>): string | undefined {
+  const seen = Object.values(l4Closes).reduce((a, b) => a + b, 0);
+  const missing = [CURL_EXIT.emptyReply, CURL_EXIT.reset].filter((c) => !l4Closes[c]);
+  return seen > 0 && missing.length > 0 ? `ztunnel's refusals came only as curl exit ${Object.keys(l4Closes).join(', ')}; never ${missing.join(', ')}` : undefined;
 }
 
 /** The faithful run's progress goes to `log` (the bundle's run.log), one line per scenario. */
 export async function selfTest(catalogue: Scenario[], seed: number, onlyMutants?: MutantName[], log?: (line: string) => void): Promise<SelfTestReport> {
-  const results = await runOnModel(catalogue, seed, { log, onResult: log && ((r) => log(resultLine(r))) });
+  const { results, l4Closes } = await runModel(catalogue, seed, { log, onResult: log && ((r) => log(resultLine(r))) });
   const faithful = {
     passed: results.filter((r) => r.outcome === 'passed').length,
     failed: results.filter((r) => r.outcome !== 'passed').length,
@@ -63,7 +82,7 @@ export async function selfTest(catalogue: Scenario[], seed: number, onlyMutants?
     const outcome = await runOnModel(scenarios, seed + i + 1, { mutants: [name] });
     return { name, area, killedBy: outcome.filter((r) => r.outcome === 'failed').map((r) => r.id) };
   }));
-  return { seed, faithful, mutants };
+  return { seed, faithful, mutants, l4Closes };
 }
 
 export function survivors(r: SelfTestReport): MutantOutcome[] {

@@ -13,7 +13,7 @@ const VERSION = /\becho-v([123])\b|\bversion: v([123])\b/g;
 function fixturesOf(s: Scenario): string[] {
   return [
     ...s.manifests,
-    ...s.steps.flatMap((st) => st.actions.flatMap((a) => (a.do === 'label' ? [] : [a.fixture]))),
+    ...s.steps.flatMap((st) => st.actions.flatMap((a) => ('fixture' in a ? [a.fixture] : []))),
     ...s.steps.flatMap((st) => st.expect.flatMap((e) => (e.type === 'rejected' ? [e.fixture] : []))),
   ];
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Cluster, KubeObject } from '../../harness/cluster/types.ts';
-import { requestedWaypoint, waitWaypointBoundReported } from '../../harness/runner/readiness.ts';
+import { requestedWaypoint, waitWaypointBoundReported, waitWaypointsReady, waypointPodsMissing } from '../../harness/runner/readiness.ts';
 import { WaitTimeout, type Timing } from '../../harness/wait.ts';
 
 const T: Timing = { intervalMs: 1, maxIntervalMs: 2, readyTimeoutMs: 150, convergeTimeoutMs: 150, consecutive: 1 };
@@ -58,5 +58,58 @@ describe('waiting for istio.io/WaypointBound', () => {
       expect(e).to.be.instanceOf(WaitTimeout);
       expect((e as Error).message).to.include('echo (wants app/wp; says "Successfully attached to waypoint app/wp2")');
     }
+  });
+});
+
+describe('waiting for waypoints to be ready', () => {
+  const gwLabel = (name: string) => ({ 'gateway.networking.k8s.io/gateway-name': name });
+  const deployment = (name: string, replicas: number, available: number): KubeObject => ({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'app', labels: gwLabel(name) }, spec: { replicas },
+    status: { availableReplicas: available, conditions: [{ type: 'Available', status: available >= replicas ? 'True' : 'False' }] },
+  });
+  const pod = (gw: string, ready: boolean): KubeObject => ({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: `${gw}-abc`, namespace: 'app', labels: gwLabel(gw) }, status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+  });
+  const gateway = (name: string, programmed: string): KubeObject => ({
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name, namespace: 'app' }, spec: { gatewayClassName: 'istio-waypoint' },
+    status: { conditions: [{ type: 'Programmed', status: programmed }] },
+  });
+
+  it('a Programmed waypoint whose Deployment has no available pod is not ready; one scaled to zero on purpose is', () => {
+    expect(waypointPodsMissing('waypoint', [deployment('waypoint', 1, 0)], [])).to.equal('Deployment waypoint has 0/1 available');
+    expect(waypointPodsMissing('waypoint', [deployment('waypoint', 1, 1)], [])).to.equal(undefined);
+    expect(waypointPodsMissing('waypoint', [deployment('waypoint', 0, 0)], [])).to.equal(undefined);
+    expect(waypointPodsMissing('waypoint', [deployment('other', 1, 1)], [])).to.match(/no Deployment or Ready pod labelled gateway.networking.k8s.io\/gateway-name=waypoint/);
+    expect(waypointPodsMissing('waypoint', [], [pod('waypoint', false)])).to.match(/no Deployment or Ready pod/);
+    expect(waypointPodsMissing('waypoint', [], [pod('waypoint', true)])).to.equal(undefined);
+  });
+
+  it('waits past Programmed=True until the pods are there, and times out naming what is missing', async () => {
+    const objects: Record<string, KubeObject[]> = { Gateway: [gateway('waypoint', 'True')], Deployment: [deployment('waypoint', 1, 0)], Pod: [] };
+    let lists = 0;
+    let podsComeAt = 6;
+    const cluster = {
+      list: async (_: string, kind: string) => {
+        lists++;
+        if (kind === 'Deployment' && lists > podsComeAt) objects.Deployment = [deployment('waypoint', 1, 1)];
+        return objects[kind] ?? [];
+      },
+    } as unknown as Cluster;
+    await waitWaypointsReady(cluster, 'app', 'istio-waypoint', { ...T, readyTimeoutMs: 5_000 });
+    expect(lists).to.be.greaterThan(6);
+    objects.Deployment = [deployment('waypoint', 1, 0)];
+    podsComeAt = Infinity;
+    const err = await waitWaypointsReady(cluster, 'app', 'istio-waypoint', T).then(() => undefined, (e: unknown) => e);
+    expect(err).to.be.instanceOf(WaitTimeout);
+    expect((err as Error).message).to.include('waypoint (Deployment waypoint has 0/1 available)');
+  });
+
+  it('a waypoint its scenario scaled to zero is ready once its pods are gone, Programmed or not', async () => {
+    const objects: Record<string, KubeObject[]> = { Gateway: [gateway('waypoint', 'False')], Deployment: [deployment('waypoint', 0, 1)], Pod: [] };
+    const cluster = { list: async (_: string, kind: string) => objects[kind] ?? [] } as unknown as Cluster;
+    const err = await waitWaypointsReady(cluster, 'app', 'istio-waypoint', T).then(() => undefined, (e: unknown) => e);
+    expect((err as Error).message).to.include('waypoint (scaled to zero, pods still available)');
+    objects.Deployment = [deployment('waypoint', 0, 0)];
+    await waitWaypointsReady(cluster, 'app', 'istio-waypoint', T);
   });
 });

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { execa } from 'execa';
 import { batchScript, parseBatch } from '../../harness/traffic/curl.ts';
-import { LOCATION_MARKER, ECHOED_PATH_MARKER, echoedHeaderMarker, responseHeaderMarker } from '../../harness/traffic/response-markers.ts';
+import { ECHO_POD_MARKER, LOCATION_MARKER, ECHOED_PATH_MARKER, echoedHeaderMarker, responseHeaderMarker } from '../../harness/traffic/response-markers.ts';
 import { responseMismatch } from '../../harness/checks/response.ts';
 import { response } from '../../harness/scenario/dsl.ts';
 
@@ -25,7 +25,8 @@ describe('response check (real sh + curl)', () => {
         return;
       }
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ path: req.url, headers: { 'x-wpt-add': req.headers['x-wpt-add'] }, os: { hostname: 'echo-v1-abc-123' } }));
+      const echo = { path: req.url, headers: { 'x-wpt-add': req.headers['x-wpt-add'] }, hostname: '127.0.0.1', os: { hostname: 'echo-v1-abc-123' } };
+      res.end(JSON.stringify(echo, null, 2));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -33,8 +34,7 @@ describe('response check (real sh + curl)', () => {
   after(() => server.close());
 
   const run = async (path: string, headers: Record<string, string> = {}) => {
-    const markers = [LOCATION_MARKER, ECHOED_PATH_MARKER, responseHeaderMarker('rh0', 'x-wpt-mark'), echoedHeaderMarker('qh0', 'X-Wpt-Add'),
-      { name: 'servedby', pattern: '"hostname": ?"[^"]*"', in: 'body' as const }];
+    const markers = [LOCATION_MARKER, ECHOED_PATH_MARKER, responseHeaderMarker('rh0', 'x-wpt-mark'), echoedHeaderMarker('qh0', 'X-Wpt-Add'), ECHO_POD_MARKER];
     const { stdout } = await execa('sh', ['-c', batchScript({ url: `${base}${path}`, headers, maxTimeSec: 5, markers }, 1)]);
     return parseBatch(stdout)[0];
   };

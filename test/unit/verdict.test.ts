@@ -12,6 +12,7 @@ describe('verdict classification', () => {
     [{ httpCode: 403, markers: { rbac: 'RBAC: access denied' } }, 'denied-l7'],
     [{ httpCode: 403 }, 'other'],
     [{ exitCode: 56, httpCode: 0 }, 'denied-l4'],
+    [{ exitCode: 52, httpCode: 0 }, 'denied-l4'],
     [{ exitCode: 28, httpCode: 0 }, 'timeout'],
     [{ exitCode: 7, httpCode: 0 }, 'other'],
     [{ httpCode: 503 }, 'unavailable'],
