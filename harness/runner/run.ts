@@ -12,6 +12,7 @@ import { IMAGES, type Images } from '../platform/versions.ts';
 import type { Dumper, RunEnv } from './env.ts';
 import type { RunResult, ScenarioResult } from './results.ts';
 import { deployClients, removeClients, runSuite, unrunSuite } from './suite-runner.ts';
+import { sharedClientsUsed } from './scenario-runner.ts';
 
 export interface RunOptions {
   timing: Timing;
@@ -65,9 +66,10 @@ export async function runCatalogue(
   const { laps } = watch;
   if (!env.planes.has('data')) return { results: await runSuite(env, scenarios, parallel, onResult, watch), laps };
   try {
-    await watch.time('run', 'apply', 'deploy the clients', () => deployClients(env));
+    const clients = await watch.time('run', 'apply', 'deploy the clients', () => deployClients(env, scenarios));
+    env.log(`clients: ${clients.join(', ') || 'none (no check of this run sends traffic from a shared client)'}`);
   } catch (err) {
-    const setup = { step: 'deploy the clients sleep and notsleep', message: (err as Error).message };
+    const setup = { step: `deploy the clients ${sharedClientsUsed(env, scenarios).join(', ')}`, message: (err as Error).message };
     await removeClients(env).catch(() => undefined);
     return { results: unrunSuite(scenarios, `setup failed: ${setup.step}`), setup, laps };
   }

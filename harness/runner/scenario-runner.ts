@@ -4,7 +4,7 @@ import type { KubeObject, ObjectRef } from '../cluster/types.ts';
 import { refOf } from '../cluster/types.ts';
 import { podsOfDeployment } from '../cluster/workloads.ts';
 import { changesOf } from '../cluster/watch.ts';
-import type { Action, Expectation, Feature, LabelTarget, NsRole, Scenario, Step, WorkloadSet } from '../scenario/types.ts';
+import { SHARED_CLIENTS, type Action, type Expectation, type Feature, type LabelTarget, type NsRole, type Scenario, type SharedClient, type Step, type WorkloadSet } from '../scenario/types.ts';
 import { TrafficEngine } from '../traffic/engine.ts';
 import { clockOf, waitFor, WaitTimeout } from '../wait.ts';
 import { CheckFailed, CheckNotSupported, type CheckContext } from '../checks/check.ts';
@@ -148,6 +148,21 @@ export function liveSteps(env: RunEnv, steps: Step[]): number {
     if (st.expect.some((e) => !wontRun(env, st.name, e))) live = i + 1;
   });
   return live;
+}
+
+/** The shared clients the checks this run makes call from (a scenario's own clients are its workloads). */
+export function sharedClientsUsed(env: RunEnv, scenarios: Scenario[]): SharedClient[] {
+  const used = new Set<SharedClient>();
+  for (const s of scenarios.filter((x) => unsupportedFeatures(x, env.supported).length === 0)) {
+    for (const st of s.steps) {
+      for (const e of st.expect) {
+        if (wontRun(env, st.name, e)) continue;
+        const sender = e.type === 'status-truth' ? e.shows : e;
+        if ('from' in sender && SHARED_CLIENTS.includes(sender.from as SharedClient)) used.add(sender.from as SharedClient);
+      }
+    }
+  }
+  return SHARED_CLIENTS.filter((c) => used.has(c));
 }
 
 async function runCheck(scope: ScenarioScope, step: string, e: Expectation): Promise<CheckResult> {

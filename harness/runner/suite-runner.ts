@@ -1,7 +1,7 @@
 /** Selects scenarios, runs them with bounded parallelism, and collects results. */
-import { AREAS, type Scenario } from '../scenario/types.ts';
+import { AREAS, type Scenario, type SharedClient } from '../scenario/types.ts';
 import type { RunEnv } from './env.ts';
-import { fixtureVars, leftoverMessage, namespacesLeft, runScenario, unrun } from './scenario-runner.ts';
+import { fixtureVars, leftoverMessage, namespacesLeft, runScenario, sharedClientsUsed, unrun } from './scenario-runner.ts';
 import type { ScenarioResult } from './results.ts';
 import { applyAll, loadFixture, markOwned } from '../manifests/manifests.ts';
 import { waitDeploymentsAvailable, waitPodsEnrolled } from './readiness.ts';
@@ -68,16 +68,26 @@ async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }
 
-/** The shared client namespace: sleep and notsleep, each with its own ServiceAccount, in ambient. */
-export async function deployClients(env: RunEnv): Promise<void> {
+/** The fixture each shared client comes from (under fixtures/workloads/). */
+const CLIENT_FILES: Record<SharedClient, string> = { sleep: 'clients.yaml', notsleep: 'clients.yaml', 'sidecar-sleep': 'sidecar-client.yaml' };
+
+/**
+ * The shared client namespace, in ambient, with the clients the run's checks call from: sleep and
+ * notsleep (each with its own ServiceAccount), and the sidecar client only when a scenario that
+ * runs uses it. Returns the clients deployed.
+ */
+export async function deployClients(env: RunEnv, scenarios: Scenario[]): Promise<SharedClient[]> {
   const { cluster, runId, clientNamespace, timing } = env;
+  const clients = sharedClientsUsed(env, scenarios);
   await cluster.apply(markOwned({
     apiVersion: 'v1', kind: 'Namespace', metadata: { name: clientNamespace, labels: { 'istio.io/dataplane-mode': 'ambient' } },
   }, runId));
-  await applyAll(cluster, loadFixture('workloads/clients.yaml', fixtureVars(env, { app: clientNamespace } as never), runId)
-    .map((o) => ({ ...o, metadata: { ...o.metadata, namespace: clientNamespace } })));
+  const files = [...new Set(clients.map((c) => CLIENT_FILES[c]))];
+  const objects = files.flatMap((f) => loadFixture(`workloads/${f}`, fixtureVars(env, { app: clientNamespace } as never), runId));
+  await applyAll(cluster, objects.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: clientNamespace } })));
   await waitDeploymentsAvailable(cluster, clientNamespace, timing);
-  for (const app of ['sleep', 'notsleep']) await waitPodsEnrolled(cluster, clientNamespace, `app=${app}`, timing);
+  for (const app of clients.filter((c) => c !== 'sidecar-sleep')) await waitPodsEnrolled(cluster, clientNamespace, `app=${app}`, timing);
+  return clients;
 }
 
 export async function removeClients(env: RunEnv): Promise<void> {

@@ -15,7 +15,8 @@ export type Area = (typeof AREAS)[number];
 export type Profile = 'core' | 'extended';
 
 /** Clients of the shared client namespace, deployed once per run; each has its own ServiceAccount. */
-export type SharedClient = 'sleep' | 'notsleep' | 'sidecar-sleep';
+export const SHARED_CLIENTS = ['sleep', 'notsleep', 'sidecar-sleep'] as const;
+export type SharedClient = (typeof SHARED_CLIENTS)[number];
 
 /**
  * The curl client of workload set `client` in one of the scenario's namespaces, named by its role

@@ -7,7 +7,8 @@ import type { Cluster, KubeObject, ListOptions } from '../../harness/cluster/typ
 import { clientLocation, TrafficEngine } from '../../harness/traffic/engine.ts';
 import { clientIn } from '../../harness/scenario/dsl.ts';
 import type { Client, Expectation, NsRole, Scenario } from '../../harness/scenario/types.ts';
-import { fixtureVars } from '../../harness/runner/scenario-runner.ts';
+import { fixtureVars, sharedClientsUsed } from '../../harness/runner/scenario-runner.ts';
+import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { makeEnv } from '../../harness/runner/run.ts';
 import { loadFixture } from '../../harness/manifests/manifests.ts';
 import { imagesWith, IMAGES } from '../../harness/platform/versions.ts';
@@ -107,3 +108,25 @@ function clientsOf(s: Scenario): Client[] {
   };
   return s.steps.flatMap((st) => st.expect.flatMap(from));
 }
+
+describe('shared clients deployed by need', () => {
+  const env = (supported: string[], planes: ('control' | 'data')[] = ['control', 'data']) =>
+    makeEnv({} as Cluster, { timing: {} as never, supported: new Set(supported as never), gatewayClass: 'istio-waypoint', outside: unusedOutside, log: () => {}, planes: new Set(planes) });
+  const interop = CATALOGUE.filter((s) => s.area === 'interop');
+  const authz = CATALOGUE.filter((s) => s.area === 'authorization');
+
+  it('the sidecar client only when a scenario that runs calls from it', () => {
+    expect(interop.length).to.be.at.least(1);
+    expect(sharedClientsUsed(env([...ISTIO_FEATURES]), [...authz, ...interop])).to.deep.equal(['sleep', 'notsleep', 'sidecar-sleep']);
+    expect(sharedClientsUsed(env([...ISTIO_FEATURES]), authz)).to.deep.equal(['sleep', 'notsleep']);
+    expect(sharedClientsUsed(env([...ISTIO_FEATURES].filter((f) => f !== 'SidecarInterop')), [...authz, ...interop])).to.deep.equal(['sleep', 'notsleep']);
+    expect(sharedClientsUsed(env([...ISTIO_FEATURES], ['control']), [...authz, ...interop])).to.deep.equal([]);
+  });
+
+  it('the sidecar client lives in its own fixture, apart from sleep and notsleep', () => {
+    const vars = { CURL_IMAGE: 'curl:1', APP_NS: 'a', INFRA_NS: '', CONSUMER_NS: '', CLIENT_NS: 'c', WAYPOINT_CLASS: 'w' };
+    const names = (f: string) => loadFixture(f, vars as never, 'r').filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
+    expect(names('workloads/clients.yaml')).to.deep.equal(['sleep', 'notsleep']);
+    expect(names('workloads/sidecar-client.yaml')).to.deep.equal(['sidecar-sleep']);
+  });
+});
