@@ -8,6 +8,7 @@
  * and "Sorry, product reviews are currently unavailable for this book." when reviews fail.
  * grpc-echo: Istio's echo app (Gateway API's echo-advanced) on its gRPC port, see grpcEcho.
  */
+import { isIP } from 'node:net';
 import type { KubeObject } from '../../harness/cluster/types.ts';
 import { ECHO_GRPC_METHOD, grpcFrame } from '../../harness/traffic/grpc.ts';
 
@@ -87,18 +88,19 @@ export function echoReply(pod: string, req: AppRequest): AppResponse {
   const knob = (k: string) => req.headers[k] || query[k];
   const asked = Number.parseInt(knob('x-set-response-status-code') ?? '', 10);
   const delayMs = Number.parseInt(knob('x-set-response-delay-ms') ?? '', 10);
+  const hostname = req.host.replace(/:\d+$/, '');
   const echo = {
     path: url.pathname,
     headers: { host: req.host, ...req.headers },
     method: req.method,
     body: '',
     fresh: false,
-    hostname: req.host.replace(/:\d+$/, ''),
+    hostname,
     ip: `::ffff:${req.peer ?? '127.0.0.1'}`,
     ips: [],
     protocol: 'http',
     query,
-    subdomains: [],
+    subdomains: isIP(hostname) ? [] : hostname.split('.').reverse().slice(2),
     xhr: false,
     os: { hostname: pod },
     connection: {},
