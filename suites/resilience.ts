@@ -1,6 +1,6 @@
 /** Faults and timeouts applied by the waypoint. */
 import {
-  apply, attempts, defineScenario, direct, namespace, podIP, programmed, scale, service, step, svc, traffic, useWaypoint, viaWaypoint, waypointBound,
+  apply, attempts, defineScenario, direct, namespace, podIP, scale, service, step, svc, traffic, useWaypoint, viaWaypoint, waypointBound,
   routeAccepted, routeWaypoint,
 } from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
@@ -86,7 +86,7 @@ export default [
     description: 'A waypoint that loses its pods after it was Programmed: the Services bound to it stay bound and their traffic fails closed; what does not use it is still answered; its pods back, traffic passes it again',
     features: ['Waypoint', 'WaypointBoundStatus'],
     profile: 'core',
-    source: [SRC.ztunnelWaypointUpstream, SRC.waypointAddressesKept, SRC.gatewayProgrammed, SRC.checkDeny, SRC.waypointDocs],
+    source: [SRC.ztunnelWaypointUpstream, SRC.waypointAddressesKept, SRC.gatewayProgrammed, SRC.checkDeny, SRC.waypointStatus],
     workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
@@ -96,14 +96,12 @@ export default [
         direct('sleep', svc('echo-v1')),
       ]),
       step('the waypoint scaled to zero', [scale('waypoint', 0)], [
-        programmed('waypoint', 'False', 'AddressNotAssigned', 'Failed to assign to any requested addresses'),
         waypointBound('echo', 'True', 'WaypointAccepted'),
         traffic('sleep', svc('echo'), 'denied-l4'),
         direct('sleep', svc('echo-v1')),
         direct('sleep', podIP('echo-v1')),
       ]),
       step('its pod back', [scale('waypoint', 1)], [
-        programmed('waypoint', 'True'),
         viaWaypoint('sleep', svc('echo')),
       ]),
     ],

@@ -17,7 +17,7 @@ export const SRC = {
   baselineTest: 'istio/istio tests/integration/ambient/baseline_test.go',
   checkDeny: 'istio/istio tests/integration/ambient/baseline_test.go (CheckDeny: a denial is a reset, an EOF, 403 or 503)',
   ztunnelWaypointUpstream: 'istio/ztunnel src/state.rs (fetch_waypoint: UnknownWaypoint when the waypoint has no workload to send to) and src/proxy.rs (Error::UnknownWaypoint, NoHealthyUpstream)',
-  gatewayProgrammed: 'istio/istio pilot/pkg/config/kube/gatewaycommon/context.go (ResolveGatewayInstances: "no instances found for hostname") and conversion.go (SetProgrammedCondition: AddressNotAssigned)',
+  gatewayProgrammed: 'istio/istio pilot/pkg/config/kube/gatewaycommon/context.go (ResolveGatewayInstances: "no instances found for hostname") and conversion.go (SetProgrammedCondition: AddressNotAssigned), recomputed on configuration changes only',
   waypointAddressesKept: 'istio/istio pilot/pkg/serviceregistry/ambient/waypoints.go (gatewayToWaypointTransform: status.addresses set once a pod is ready, never removed)',
   enforceAuth: 'istio/istio.io content/en/docs/ambient/getting-started/enforce-auth-policies/snips.sh',
   manageTraffic: 'istio/istio.io content/en/docs/ambient/getting-started/manage-traffic/index.md',

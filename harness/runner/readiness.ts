@@ -20,10 +20,14 @@ function isAvailable(d: KubeObject): boolean {
 const GATEWAY_NAME = 'gateway.networking.k8s.io/gateway-name';
 
 /**
- * Gateways of the waypoint class in the namespace report Programmed=True (istio.io docs wait on it)
- * and have their pods. Programmed is not enough: a real istiod kept a waypoint Programmed, and the
- * Services bound to it, while its pod never ran, and ztunnel refused the traffic (docs/real-data-plane.md;
- * istio pilot/pkg/serviceregistry/ambient/waypoints.go: addresses are not removed once ready).
+ * Gateways of the waypoint class in the namespace were Programmed (istio.io docs wait on
+ * Programmed=True) and have their pods. Programmed is not enough: a real istiod kept a waypoint
+ * Programmed, and the Services bound to it, while its pod never ran, and ztunnel refused the traffic
+ * (docs/real-data-plane.md). Nor is it always current: istiod recomputes it on configuration changes,
+ * not when pods come and go, so a waypoint whose pods came back can still say False
+ * (AddressNotAssigned, "no instances found") while it serves. Its addresses, set once it was first
+ * ready and never removed (istio pilot/pkg/config/kube/gateway/conversion.go), stand for "was
+ * Programmed"; its pods say whether it can serve now.
  */
 export async function waitWaypointsReady(cluster: Cluster, namespace: string, gatewayClass: string, timing: Timing): Promise<void> {
   let pending: string[] = [];
@@ -36,7 +40,7 @@ export async function waitWaypointsReady(cluster: Cluster, namespace: string, ga
       const down = scaledToZero(g.metadata.name, deployments);
       if (down) return down.some((d) => (d.status?.availableReplicas ?? 0) > 0) ? [`${g.metadata.name} (scaled to zero, pods still available)`] : [];
       const programmed = conditionOf(g, 'Programmed');
-      if (programmed?.status !== 'True') return [`${g.metadata.name} (${JSON.stringify(programmed ?? 'no Programmed condition')})`];
+      if (programmed?.status !== 'True' && !(g.status?.addresses?.length > 0)) return [`${g.metadata.name} (${JSON.stringify(programmed ?? 'no Programmed condition')})`];
       const why = waypointPodsMissing(g.metadata.name, deployments, pods);
       return why ? [`${g.metadata.name} (${why})`] : [];
     });

@@ -251,10 +251,13 @@ export class ModelCluster implements Cluster {
     if (waypoint && this.mut.has('programmed-never-set')) return;
     const address = waypoint ? svc.spec.clusterIP : svc.status.loadBalancer.ingress[0].ip;
     const hasPods = this.store.list('Pod', ns).some((p) => p.status?.phase === 'Running' && p.metadata.labels?.['gateway.networking.k8s.io/gateway-name'] === name);
+    const programmed = (gw.status?.conditions ?? []).find((c: { type: string }) => c.type === 'Programmed');
+    // Once its pods are gone, a recompute finds no instances: Programmed False, addresses kept (istio
+    // pilot/pkg/config/kube/gatewaycommon/context.go ResolveGatewayInstances; gateway/conversion.go
+    // "never remove the address"). istiod recomputes on configuration changes, not on pods, so the
+    // False stays after the pods come back (measured on real istiod, docs/real-data-plane.md).
+    if (gw.status?.addresses && programmed?.reason === 'AddressNotAssigned') return;
     if (!hasPods && gw.status?.addresses) {
-      // Its pods gone after it was ready: the Service has no instances, Programmed turns False, and the
-      // addresses stay (istio pilot/pkg/config/kube/gatewaycommon/context.go ResolveGatewayInstances,
-      // conversion.go SetProgrammedCondition; pilot/pkg/config/kube/gateway/conversion.go "never remove the address").
       gw.status = { ...gw.status, conditions: [
         { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted' },
         { type: 'Programmed', status: 'False', reason: 'AddressNotAssigned',

@@ -112,4 +112,14 @@ describe('waiting for waypoints to be ready', () => {
     objects.Deployment = [deployment('waypoint', 0, 0)];
     await waitWaypointsReady(cluster, 'app', 'istio-waypoint', T);
   });
+
+  it('a waypoint whose Programmed went stale False after it had addresses is ready when its pods are (istiod recomputes on config changes only)', async () => {
+    const stale = { ...gateway('waypoint', 'False'), status: { addresses: [{ type: 'IPAddress', value: '10.0.0.9' }], conditions: [{ type: 'Programmed', status: 'False', reason: 'AddressNotAssigned' }] } };
+    const objects: Record<string, KubeObject[]> = { Gateway: [stale], Deployment: [deployment('waypoint', 1, 1)], Pod: [] };
+    const cluster = { list: async (_: string, kind: string) => objects[kind] ?? [] } as unknown as Cluster;
+    await waitWaypointsReady(cluster, 'app', 'istio-waypoint', T);
+    objects.Gateway = [gateway('waypoint', 'False')];
+    const err = await waitWaypointsReady(cluster, 'app', 'istio-waypoint', T).then(() => undefined, (e: unknown) => e);
+    expect((err as Error).message).to.include('"status":"False"');
+  });
 });
