@@ -293,7 +293,9 @@ export class Dataplane {
   /** HTTPRoute with a Service parent first, else VirtualService (Envoy only), else the Service itself. */
   private route(svc: KubeObject, port: number, callerNs: string, req: AppRequest, flavour: WaypointFlavour): { reply: Reply } | Routed {
     const ns = svc.metadata.namespace!;
-    const decided = routeRequest(this.objs.values(), svc, port, callerNs, req, this.mut, (e) => this.pickWeighted(e));
+    // The implementation's measured route leak is the route-applies-to-all-services behaviour.
+    const mut: ReadonlySet<MutantName> = flavour.routesLeakAcrossServices ? new Set([...this.mut, 'route-applies-to-all-services']) : this.mut;
+    const decided = routeRequest(this.objs.values(), svc, port, callerNs, req, mut, (e) => this.pickWeighted(e));
     if (decided?.kind === 'answer') return { reply: { ...http(decided.status, decided.body, 0.001), headers: decided.headers } };
     if (decided) {
       const { rule } = decided;

@@ -11,8 +11,8 @@
  *   gateway.istio.io/managed=istio.io-agentgateway-waypoint-controller.
  * istiod's status is class-independent (WaypointBound, WaypointAccepted on policies), which is where
  * it over-promises for agentgateway: a policy is reported bound that the proxy never applies.
- * Unconfirmed upstream, so modelled conservatively: HTTPRoutes stay scoped to their parent Service
- * (a scenario decides it on a real cluster).
+ * Measured on a real agentgateway waypoint: a route scoped to one Service also captured another
+ * Service's traffic behind the same waypoint (routesLeakAcrossServices).
  */
 import type { KubeObject } from '../../harness/cluster/types.ts';
 
@@ -31,6 +31,12 @@ export interface WaypointFlavour {
   defaultRetry: { attempts: number; codes: number[] };
   /** Counts requests in istio_requests_total, read with pilot-agent (Envoy only). */
   istioMetrics: boolean;
+  /**
+   * A route parented on one Service also takes the traffic of the other Services behind the same
+   * waypoint: agentgateway v1.0.1 under istiod 1.31-dev did (docs/real-data-plane.md), the
+   * catalogue's status-truth/route-scoped-to-parent finds it, and its implementation file lists it.
+   */
+  routesLeakAcrossServices: boolean;
   bodies: { denied: string; routeNotFound: string; noHealthy: string; upstreamReset: string; timeout: string };
 }
 
@@ -44,6 +50,7 @@ export const ENVOY_WAYPOINT: WaypointFlavour = {
   requestIdHeader: 'x-request-id',
   defaultRetry: { attempts: 2, codes: [503] },
   istioMetrics: true,
+  routesLeakAcrossServices: false,
   bodies: {
     denied: 'RBAC: access denied',
     routeNotFound: 'route not found',
@@ -67,6 +74,7 @@ export const AGENTGATEWAY_WAYPOINT: WaypointFlavour = {
   servesWorkloads: false,
   defaultRetry: { attempts: 0, codes: [] },
   istioMetrics: false,
+  routesLeakAcrossServices: true,
   bodies: {
     denied: 'authorization failed',
     routeNotFound: 'route not found',
