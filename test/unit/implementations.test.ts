@@ -81,8 +81,8 @@ describe('the catalogue judged against a claim', function () {
     expect(bound.reason).to.match(/status contradicts traffic/).and.to.match(/bound to /).and.to.match(/verdict allowed/);
     // The same run judged against a claim that predicts too much, or too little, is wrong about it.
     const results = await runOnModel(subset, 3, { implementation: claim });
-    const tooMuch = { ...claim, expectedFindings: [...claim.expectedFindings, { scenario: 'status-truth/route-scoped-to-parent', reason: 'r', source: 's' }] };
-    expect(judgeAgainstClaim(subset, results, tooMuch).filter((v) => !v.ok).map((v) => v.id)).to.deep.equal(['status-truth/route-scoped-to-parent']);
+    const tooMuch = { ...claim, expectedFindings: [...claim.expectedFindings, { scenario: 'authorization/l4-ztunnel', reason: 'r', source: 's' }] };
+    expect(judgeAgainstClaim(subset, results, tooMuch).filter((v) => !v.ok).map((v) => v.id)).to.deep.equal(['authorization/l4-ztunnel']);
     const tooLittle = { ...claim, expectedFindings: [] };
     expect(judgeAgainstClaim(subset, results, tooLittle).filter((v) => !v.ok).map((v) => v.id).sort()).to.deep.equal(claim.expectedFindings.map((f) => f.scenario).sort());
   });
