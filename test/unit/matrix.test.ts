@@ -16,7 +16,7 @@ describe('conformance matrix', function () {
   this.timeout(120_000);
   let dir: string;
   const bundles: string[] = [];
-  const subset = CATALOGUE.filter((s) => s.area === 'status-truth' || s.id === 'authorization/l7-service-target');
+  const subset = CATALOGUE.filter((s) => s.area === 'status-truth' || s.id === 'authorization/l7-service-target' || s.id === 'authorization/l4-ztunnel');
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'wpt-matrix-'));
@@ -39,7 +39,7 @@ describe('conformance matrix', function () {
   it('one column per bundle, one row per scenario, differing rows first', () => {
     const m = buildMatrix(bundles.map((b) => readColumn(b, subset)));
     expect(m.columns.map((c) => c.label)).to.deep.equal(['istio-waypoint · model', 'istio-agentgateway-waypoint · model']);
-    expect(m.rows).to.have.length(4);
+    expect(m.rows).to.have.length(5);
     const differs = m.rows.map((r) => r.differs);
     expect(differs.indexOf(false)).to.be.above(0);
     expect(differs.slice(differs.indexOf(false))).to.not.include(true);
