@@ -9,7 +9,7 @@ import junitModule, { type Builder } from 'junit-report-builder';
 import { buildReport, diagnosticsFile, type ConformanceReport, type ReportInput } from './model.ts';
 import { countOutcomes, OUTCOMES } from '../runner/results.ts';
 import { slowestLaps } from './profile.ts';
-import { gatewayApiReportFor, GATEWAY_API_REPORT_FILE } from './gateway-api-report.ts';
+import { gatewayApiReportFor, gatewayApiReportYaml, GATEWAY_API_REPORT_FILE } from './gateway-api-report.ts';
 
 export { listFiles } from './seal.ts';
 
@@ -84,7 +84,7 @@ export async function writeReportBundle(dir: string, input: ReportInput): Promis
   const report = buildReport(input);
   writeFileSync(path.join(dir, 'report.yaml'), stringify(report));
   const gatewayApiReport = gatewayApiReportFor(report);
-  if (gatewayApiReport) writeFileSync(path.join(dir, GATEWAY_API_REPORT_FILE), stringify(gatewayApiReport));
+  if (gatewayApiReport) writeFileSync(path.join(dir, GATEWAY_API_REPORT_FILE), gatewayApiReportYaml(gatewayApiReport));
   writeFileSync(path.join(dir, 'junit.xml'), junitXml(report));
   const summary = markdownSummary(report);
   writeFileSync(path.join(dir, 'summary.md'), summary);

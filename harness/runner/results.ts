@@ -28,6 +28,8 @@ export interface ScenarioResult {
   id: string;
   outcome: Outcome;
   durationMs: number;
+  /** The run clock's reading when the scenario started (absent for one that never started). */
+  startedMs?: number;
   /** Longest time any check took to converge. */
   convergenceMs: number;
   /** Why the scenario did not pass; absent when it passed. */

@@ -85,7 +85,7 @@ export async function runScenario(env: RunEnv, s: Scenario): Promise<ScenarioRes
   if (leftover && !stop) stop = { outcome: 'error', reason: leftover };
   const convergenceMs = Math.max(0, ...checks.map((c) => c.convergedMs ?? 0));
   const end = scenarioOutcome(checks, stop);
-  return { id: s.id, ...end, durationMs: clock.now() - start, convergenceMs, checks, timings: scope.stopwatch.laps, ...(diagnostics ? { diagnostics } : {}) };
+  return { id: s.id, ...end, durationMs: clock.now() - start, startedMs: start, convergenceMs, checks, timings: scope.stopwatch.laps, ...(diagnostics ? { diagnostics } : {}) };
 }
 
 function newScope(env: RunEnv, s: Scenario): ScenarioScope {
