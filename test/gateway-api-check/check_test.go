@@ -193,7 +193,33 @@ func checkBundle(dir, file, emit string) ([]string, error) {
 	if want == nil {
 		return append(problems, fmt.Sprintf("%s exists, but upstream's suite writes none here: %s", filepath.Base(file), why)), nil
 	}
-	return append(problems, compareFile(got, want)...), nil
+	problems = append(problems, compareFile(got, want)...)
+	if file != filepath.Join(dir, reportFile) {
+		problems = append(problems, layoutProblems(file, want)...)
+	}
+	return problems, nil
+}
+
+// layoutProblems: a report laid out for submission sits where conformance/reports/README.md asks:
+// conformance/reports/v<major>.<minor>/<implementation>/<channel>-<version>-<mode>-report.yaml, beside a
+// README.md whose table of contents links it.
+func layoutProblems(file string, r *confv1.ConformanceReport) []string {
+	var problems []string
+	name := fmt.Sprintf("%s-%s-%s-report.yaml", r.GatewayAPIChannel, r.Implementation.Version, r.Mode)
+	if filepath.Base(file) != name {
+		problems = append(problems, fmt.Sprintf("file name %s: upstream's README asks for <API channel>-<implementation version>-<mode>-report.yaml, %s", filepath.Base(file), name))
+	}
+	implDir := filepath.Dir(file)
+	versionDir := filepath.Dir(implDir)
+	parts := strings.SplitN(strings.TrimPrefix(r.GatewayAPIVersion, "v"), ".", 3)
+	if len(parts) < 2 || filepath.Base(versionDir) != "v"+parts[0]+"."+parts[1] || filepath.Base(filepath.Dir(versionDir)) != "reports" || filepath.Base(filepath.Dir(filepath.Dir(versionDir))) != "conformance" {
+		problems = append(problems, fmt.Sprintf("%s is not under conformance/reports/v<major>.<minor>/<implementation>/ of %s", file, r.GatewayAPIVersion))
+	}
+	readme, err := os.ReadFile(filepath.Join(implDir, "README.md"))
+	if err != nil || !strings.Contains(string(readme), "(./"+filepath.Base(file)+")") {
+		problems = append(problems, "README.md beside the report does not link it from its table of contents")
+	}
+	return problems
 }
 
 // compareFile reads the file as upstream's type, strictly (no unknown or duplicate fields), validates

@@ -1,49 +1,17 @@
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { writeReportBundle } from '../../harness/report/bundle.ts';
 import { GATEWAY_API_REPORT_FILE, gatewayApiReportFor, validateGatewayApiReport } from '../../harness/report/gateway-api-report.ts';
 import { GATEWAY_API_MESH_TESTS } from '../../harness/report/gateway-api-tests.ts';
 import { verifyBundle } from '../../harness/report/verify.ts';
 import { reseal } from './report-fixtures.ts';
-import { sealBundle } from '../../harness/report/seal.ts';
-import { resultLine } from '../../harness/cli/progress.ts';
-import type { Outcome, ScenarioResult } from '../../harness/runner/results.ts';
+import type { ScenarioResult } from '../../harness/runner/results.ts';
 import type { Feature } from '../../harness/scenario/types.ts';
-import type { Plane } from '../../harness/checks/check.ts';
+import { bundleMaker, MESH, results, type BundleOpts } from './gateway-api-fixtures.ts';
 import { CATALOGUE } from '../../suites/index.ts';
 
-const MESH = CATALOGUE.filter((s) => s.area === 'mesh');
-const dirs: string[] = [];
-
-/** One control-plane and one data-plane check per scenario, ending as the scenario does. */
-function results(outcomes: Record<string, Outcome> = {}): ScenarioResult[] {
-  return MESH.map((s) => {
-    const outcome = outcomes[s.id] ?? 'passed';
-    const check = (plane: Plane) => ({ step: 'one', check: `${plane} check`, plane, outcome, detail: 'measured', requests: plane === 'data' ? 1 : 0 });
-    const reason = outcome === 'passed' ? {} : { reason: `${outcome}: one` };
-    return { id: s.id, outcome, durationMs: 1, convergenceMs: 0, checks: [check('control'), check('data')], timings: [], ...reason };
-  });
-}
-
-interface BundleOpts { planes?: Plane[]; claimed?: Feature[]; gatewayApi?: { version: string; channel: string }; contact?: readonly string[]; meshUnsupported?: boolean }
-
-async function bundleOf(rs: ScenarioResult[], o: BundleOpts = {}) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'wpt-gwapi-'));
-  dirs.push(dir);
-  await writeReportBundle(dir, {
-    results: rs, scenarios: CATALOGUE, mode: o.claimed ? 'certification' : 'e2e', planes: o.planes ?? ['control', 'data'],
-    implementation: { organization: 'example', project: 'mesh', version: '1.0.0', url: 'https://example.org', contact: [...(o.contact ?? ['@example/maintainers'])], gatewayClassName: 'istio-waypoint' },
-    environment: { kubernetesVersion: 'v1.34.0', istioVersion: '1.30.5', gatewayApi: o.gatewayApi ?? { version: 'v1.6.0', channel: 'experimental' }, commandLine: 'npm run e2e' },
-    claimedFeatures: o.claimed, ...(o.claimed ? { claimedProfiles: ['core' as const] } : {}),
-  });
-  // As a run leaves it: the run log with each scenario's line, then the seal over every file.
-  writeFileSync(path.join(dir, 'run.log'), rs.map((r) => `${new Date().toISOString()} ${resultLine(r)}\n`).join(''));
-  sealBundle(dir);
-  return dir;
-}
+const bundleOf = bundleMaker();
 
 const problemsOf = (dir: string) => verifyBundle(dir, CATALOGUE).problems;
 
@@ -54,7 +22,6 @@ async function gatewayReport(rs: ScenarioResult[], o: BundleOpts = {}) {
 }
 
 describe('Gateway API ConformanceReport', () => {
-  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const profile = (doc: any, name: string) => doc.profiles.find((p: { name: string }) => p.name === name);
 
