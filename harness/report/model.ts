@@ -104,6 +104,7 @@ export function buildReport(input: ReportInput, date = new Date()) {
       checks: r.checks.map((c) => ({
         step: c.step, check: c.check, plane: c.plane, outcome: c.outcome, requests: c.requests, detail: c.detail,
         ...(c.unsupportedFeatures ? { unsupportedFeatures: c.unsupportedFeatures } : {}),
+        ...(c.evidence ? { evidence: c.evidence } : {}),
       })),
       timings: r.timings,
     })),

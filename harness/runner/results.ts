@@ -4,7 +4,7 @@
  * a setup step or an earlier check failed), not-supported (features the implementation does not
  * claim, as data), error (the harness or the cluster broke, not the implementation).
  */
-import type { Plane } from '../checks/check.ts';
+import type { CheckEvidence, Plane } from '../checks/check.ts';
 import type { Feature } from '../scenario/types.ts';
 import type { Diagnostics } from './diagnostics.ts';
 import type { Lap } from './stopwatch.ts';
@@ -22,6 +22,8 @@ export interface CheckResult {
   requests: number;
   convergedMs?: number;
   unsupportedFeatures?: Feature[];
+  /** Expected beside seen, counts, a split test's observations: for report.html. */
+  evidence?: CheckEvidence;
 }
 
 export interface ScenarioResult {

@@ -157,9 +157,9 @@ async function runCheck(scope: ScenarioScope, step: string, e: Expectation): Pro
   if (skip) return skip;
   try {
     const m = await kind.run(checkContext(scope), e);
-    return { ...base, outcome: 'passed', detail: m.detail, requests: m.requests, ...(m.convergedMs !== undefined ? { convergedMs: m.convergedMs } : {}) };
+    return { ...base, outcome: 'passed', detail: m.detail, requests: m.requests, ...(m.convergedMs !== undefined ? { convergedMs: m.convergedMs } : {}), ...(m.evidence ? { evidence: m.evidence } : {}) };
   } catch (err) {
-    if (err instanceof CheckFailed) return { ...base, outcome: 'failed', detail: err.message, requests: err.requests };
+    if (err instanceof CheckFailed) return { ...base, outcome: 'failed', detail: err.message, requests: err.requests, ...(err.evidence ? { evidence: err.evidence } : {}) };
     if (err instanceof CheckNotSupported) return { ...base, outcome: 'not-supported', detail: err.message, requests: 0 };
     return { ...base, outcome: 'error', detail: (err as Error).message, requests: 0 };
   }
