@@ -139,6 +139,20 @@ describe("Gateway API ConformanceReport against upstream's own suite code (test/
     expect(r.exitCode).to.equal(1);
     expect(r.output).to.include('upstream\'s README asks for <API channel>-<implementation version>-<mode>-report.yaml').and.include('does not link it');
     unlinkSync(wrong);
+    // A control-plane-only run (as CI's against the real control plane): every test skipped, partial, written and agreeing.
+    const cp = await execa(NODE[0], [...NODE.slice(1), 'scripts/report-gateway-api.ts', fixtures.get('control-plane')!, '--out', path.join(work, 'cp'), '--check'], { reject: false, all: true });
+    expect(cp.exitCode, cp.all).to.equal(0);
+    expect(cp.all).to.match(/note: MESH-HTTP: Core tests partially succeeded with 7 test skips/).and.match(/AGREES/);
+  });
+
+  it('report:gateway-api refuses a self-test bundle and a bundle without a report, saying why', async () => {
+    const run = (dir: string) => execa(NODE[0], [...NODE.slice(1), 'scripts/report-gateway-api.ts', dir, '--out', path.join(work, 'refused')], { reject: false, all: true });
+    const selftest = await run(path.join(work, 'selftest-istio-envoy-waypoint'));
+    expect(selftest.exitCode).to.equal(2);
+    expect(selftest.all).to.match(/is a self-test bundle/);
+    const none = await run(fixtures.get('crd-v1.5.1')!);
+    expect(none.exitCode).to.equal(1);
+    expect(none.all).to.match(/holds no gateway-api-conformance-report.yaml: the installed Gateway API CRDs are v1.5.1/);
   });
 
   it('the project\'s schema accepts the report upstream\'s code writes for the same results', async () => {
