@@ -1,9 +1,11 @@
 /**
  * npm run report:matrix -- DIR... [--html FILE] [--markdown FILE]
  * Merges report bundles into one table of scenario × bundle (passed / failed / not supported /
- * not run / error), differences first; prints it as Markdown and optionally writes a static HTML page.
+ * not run / error), differences first; prints it as Markdown and optionally writes a static HTML page
+ * whose cells link to each bundle's report.html and, where outcomes differ, say why.
  */
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
 import { exitWithUsageError, formatUserError, UserError } from '../harness/cli/errors.ts';
 import { buildMatrix, matrixHtml, matrixMarkdown, readColumn } from '../harness/report/matrix.ts';
@@ -30,7 +32,7 @@ function main(): number {
   try {
     const matrix = buildMatrix(dirs.map((d) => readColumn(d, CATALOGUE)));
     const md = matrixMarkdown(matrix);
-    if (opts.html) writeFileSync(opts.html, matrixHtml(matrix));
+    if (opts.html) writeFileSync(opts.html, matrixHtml(matrix, path.dirname(path.resolve(opts.html))));
     if (opts.markdown) writeFileSync(opts.markdown, md);
     console.log(md);
     return 0;

@@ -18,6 +18,7 @@ import { exitWithUsageError, formatUserError, UserError } from '../harness/cli/e
 import { Progress, resultLine } from '../harness/cli/progress.ts';
 import { loadImplementation, unknownFindings, type ImplementationClaim } from '../harness/report/implementation.ts';
 import type { Implementation } from '../harness/report/model.ts';
+import { GATEWAY_API_VERSION } from '../harness/report/gateway-api-tests.ts';
 import type { ScenarioResult } from '../harness/runner/results.ts';
 import type { Scenario } from '../harness/scenario/types.ts';
 
@@ -43,12 +44,15 @@ const MODEL_IMPLEMENTATION: Implementation = {
   organization: 'istio', project: 'ambient model (self-test)', version: 'model', url: 'https://istio.io', contact: [], gatewayClassName: 'istio-waypoint',
 };
 
+/** The model implements the Gateway API release whose tests the suite maps (harness/report/gateway-api-tests.ts). */
+const MODEL_GATEWAY_API = { version: GATEWAY_API_VERSION, channel: 'experimental' };
+
 async function writeBundle(dir: string, scenarios: Scenario[], results: ScenarioResult[], claim: ImplementationClaim | undefined): Promise<void> {
   await writeReportBundle(dir, {
     results,
     scenarios,
     implementation: claim ? { ...claim.implementation, version: `${claim.implementation.version} (model)` } : MODEL_IMPLEMENTATION,
-    environment: { kubernetesVersion: 'v1.34.0', istioVersion: 'model', gatewayApi: { version: 'model', channel: 'experimental' }, kindNodeImage: undefined, commandLine: process.argv.slice(1).join(' ') },
+    environment: { kubernetesVersion: 'v1.34.0', istioVersion: 'model', gatewayApi: MODEL_GATEWAY_API, kindNodeImage: undefined, commandLine: process.argv.slice(1).join(' ') },
     mode: 'selftest',
     planes: ['control', 'data'],
     // Only a certification run claims features; the self-test records the class it was configured like.

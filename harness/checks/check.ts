@@ -5,7 +5,7 @@
  */
 import type { Cluster } from '../cluster/types.ts';
 import type { Expectation, NsRole } from '../scenario/types.ts';
-import type { SplitTestConfig } from '../stats/split-test.ts';
+import type { SplitTestConfig, SplitTrace } from '../stats/split-test.ts';
 import type { Batch, TrafficEngine } from '../traffic/engine.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
 import { clockOf, waitFor, WaitTimeout, type Timing, type Waker } from '../wait.ts';
@@ -33,11 +33,29 @@ export interface CheckContext {
   keep(batch: Batch): void;
 }
 
+/**
+ * What a check expected and what it saw, kept structured for a person (report.html): the detail
+ * string says it in prose, this lets the page show expected beside seen, counts and plots.
+ */
+export interface CheckEvidence {
+  /** What every request or the object should show. */
+  expected?: string;
+  /** The last thing seen that did not (a request's verdict and record, a condition). */
+  seen?: string;
+  /** Every request the check sent, counted by verdict (traffic) or by answer (responses). */
+  verdicts?: Record<string, number>;
+  /** A status condition: what the check looked for, and the condition as the object last had it. */
+  condition?: { object: string; expected: Record<string, string>; seen: Record<string, unknown> | null };
+  /** The sequential split test's observations, to plot with its decision bounds. */
+  split?: SplitTrace;
+}
+
 export interface Measured {
   requests: number;
   convergedMs?: number;
   attempts?: number;
   detail: string;
+  evidence?: CheckEvidence;
 }
 
 export interface CheckKind<E extends Expectation> {
@@ -47,8 +65,23 @@ export interface CheckKind<E extends Expectation> {
 }
 
 export class CheckFailed extends Error {
-  constructor(message: string, readonly requests: number) {
+  constructor(message: string, readonly requests: number, readonly evidence?: CheckEvidence) {
     super(message);
+  }
+}
+
+/** Requests counted by verdict, and the last one that was not as expected. */
+export class Tally {
+  readonly counts: Record<string, number> = {};
+  private lastMiss: string | undefined;
+
+  add(label: string, mismatch?: string): void {
+    this.counts[label] = (this.counts[label] ?? 0) + 1;
+    if (mismatch) this.lastMiss = mismatch;
+  }
+
+  evidence(expected: string): CheckEvidence {
+    return { expected, ...(this.lastMiss ? { seen: this.lastMiss } : {}), verdicts: { ...this.counts } };
   }
 }
 
@@ -67,11 +100,11 @@ export async function reach(ctx: CheckContext, what: string, probe: () => Promis
 }
 
 /** A deadline passed while waiting for the expected state: that is the implementation's failure. */
-export async function failOnTimeout<T>(requests: () => number, work: () => Promise<T>): Promise<T> {
+export async function failOnTimeout<T>(requests: () => number, work: () => Promise<T>, evidence?: () => CheckEvidence): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof WaitTimeout) throw new CheckFailed(err.message, requests());
+    if (err instanceof WaitTimeout) throw new CheckFailed(err.message, requests(), evidence?.());
     throw err;
   }
 }

@@ -3,7 +3,7 @@ import { conditionOf, type Condition, type KubeObject } from '../cluster/types.t
 import type { ConditionExpectation } from '../scenario/types.ts';
 import { substitute } from '../manifests/manifests.ts';
 import { changesOf } from '../cluster/watch.ts';
-import { reach, type CheckContext, type CheckKind } from './check.ts';
+import { CheckFailed, reach, type CheckContext, type CheckEvidence, type CheckKind } from './check.ts';
 
 /** The condition in status.conditions, or in a route's status.parents entry for the named parent. */
 export function conditionIn(obj: KubeObject | undefined, e: Pick<ConditionExpectation, 'condition' | 'parent'>): Condition | undefined {
@@ -20,14 +20,30 @@ function matches(ctx: CheckContext, e: ConditionExpectation, obj: KubeObject | u
     (e.message === undefined || c.message === substitute(e.message, ctx.vars, 'message'));
 }
 
+/** The condition looked for (fixture variables filled in) beside the one the object last had. */
+function conditionEvidence(ctx: CheckContext, e: ConditionExpectation, obj: KubeObject | undefined): CheckEvidence {
+  const expected: Record<string, string> = { type: e.condition, status: e.status };
+  if (e.reason) expected.reason = e.reason;
+  if (e.messagePrefix) expected.messagePrefix = substitute(e.messagePrefix, ctx.vars, 'messagePrefix');
+  if (e.message !== undefined) expected.message = substitute(e.message, ctx.vars, 'message');
+  const where = `${e.object.kind} ${e.object.name}${e.parent ? ` (parent ${e.parent.kind} ${e.parent.name})` : ''}`;
+  return { condition: { object: where, expected, seen: (conditionIn(obj, e) as unknown as Record<string, unknown>) ?? null } };
+}
+
 export const conditionCheck: CheckKind<ConditionExpectation> = {
   plane: 'control',
   title: (e) => `${e.object.kind} ${e.object.name}${e.parent ? ` (parent ${e.parent.kind} ${e.parent.name})` : ''} has ${e.condition}=${e.status}${e.reason ? ` (${e.reason})` : ''}`,
   async run(ctx, e) {
     const ref = { apiVersion: e.object.apiVersion, kind: e.object.kind, namespace: ctx.namespaces[e.object.ns], name: e.object.name };
     let last: KubeObject | undefined;
-    const convergedMs = await reach(ctx, conditionCheck.title(e), async () => matches(ctx, e, (last = await ctx.cluster.get(ref))),
-      () => `condition is ${JSON.stringify(conditionIn(last, e) ?? 'absent')}`, changesOf(ctx.cluster, ref.apiVersion, ref.kind, ref.namespace));
-    return { convergedMs, requests: 0, detail: JSON.stringify(conditionIn(last, e)) };
+    const evidence = () => conditionEvidence(ctx, e, last);
+    try {
+      const convergedMs = await reach(ctx, conditionCheck.title(e), async () => matches(ctx, e, (last = await ctx.cluster.get(ref))),
+        () => `condition is ${JSON.stringify(conditionIn(last, e) ?? 'absent')}`, changesOf(ctx.cluster, ref.apiVersion, ref.kind, ref.namespace));
+      return { convergedMs, requests: 0, detail: JSON.stringify(conditionIn(last, e)), evidence: evidence() };
+    } catch (err) {
+      if (err instanceof CheckFailed) throw new CheckFailed(err.message, err.requests, evidence());
+      throw err;
+    }
   },
 };

@@ -9,7 +9,7 @@ import {
   ECHO_POD_MARKER, ECHOED_PATH_MARKER, LOCATION_MARKER, echoedHeaderMarker, jsonStringValue, responseHeaderMarker, responseHeaderValue,
 } from '../traffic/response-markers.ts';
 import { converge, type Observation } from '../wait.ts';
-import { failOnTimeout, type CheckKind } from './check.ts';
+import { failOnTimeout, Tally, type CheckKind } from './check.ts';
 import { destName, requestTitle, resolveUrl, send, specFor } from './requests.ts';
 
 function markersFor(e: ResponseExpectation): Marker[] {
@@ -81,14 +81,18 @@ export const responseCheck: CheckKind<ResponseExpectation> = {
     const url = await resolveUrl(ctx, e.to);
     const spec = specFor(ctx, url, e, markersFor(e));
     let requests = 0;
+    const tally = new Tally();
     const observe = async (): Promise<Observation> => {
       const batch = await send(ctx, e.from, e.to, spec, ctx.batchSize);
       requests += batch.records.length;
-      const bad = batch.records.map((r) => [r, responseMismatch(e, r, url)] as const).filter(([, why]) => why);
+      const judged = batch.records.map((r) => [r, responseMismatch(e, r, url)] as const);
+      for (const [r, why] of judged) tally.add(r.exitCode !== 0 ? `curl exit ${r.exitCode}` : `HTTP ${r.httpCode}${why ? ', not as expected' : ''}`, why && `${why}: ${describeRecord(r)}`);
+      const bad = judged.filter(([, why]) => why);
       if (bad.length === 0) return { ok: true, detail: `${batch.records.length} responses as expected` };
       return { ok: false, detail: bad.map(([r, why]) => `${why}: ${describeRecord(r)}`).join('; ') };
     };
-    const c = await failOnTimeout(() => requests, () => converge(responseCheck.title(e), observe, ctx.timing));
-    return { convergedMs: c.elapsedMs, attempts: c.attempts, requests, detail: `${requests} responses, converged after ${c.attempts} attempts` };
+    const expected = `every response ${responseCheck.title(e).split(' expects ')[1]}`;
+    const c = await failOnTimeout(() => requests, () => converge(responseCheck.title(e), observe, ctx.timing), () => tally.evidence(expected));
+    return { convergedMs: c.elapsedMs, attempts: c.attempts, requests, detail: `${requests} responses, converged after ${c.attempts} attempts`, evidence: tally.evidence(expected) };
   },
 };

@@ -7,7 +7,7 @@ import type { RequestRecord, RequestSpec } from '../traffic/curl.ts';
 import { classifyWith, describeRecord, grpcSucceeded } from '../traffic/verdict.ts';
 import { SplitTest } from '../stats/split-test.ts';
 import { converge, type Converged, type Observation } from '../wait.ts';
-import { CheckFailed, failOnTimeout, type CheckContext, type CheckKind, type Measured } from './check.ts';
+import { CheckFailed, failOnTimeout, type CheckContext, type CheckEvidence, type CheckKind, type Measured } from './check.ts';
 import { destName, resolveUrl, send, specFor } from './requests.ts';
 
 /** A gRPC call that did not end with grpc-status 0 was served by nobody, whatever its body named. */
@@ -47,22 +47,25 @@ async function warmUp(run: SplitRun): Promise<Converged> {
 }
 
 /** Fresh samples, one decision per request, until the sequential test decides. */
-async function decide(run: SplitRun): Promise<string> {
+async function decide(run: SplitRun): Promise<{ detail: string; evidence: CheckEvidence }> {
   const { ctx, e } = run;
   const test = new SplitTest(e.weights, ctx.splitConfig);
+  const evidence = (): CheckEvidence => ({ expected: `shares ${Object.entries(e.weights).map(([b, w]) => `${b}=${w}`).join('/')}`, split: test.trace(e.weights) });
   for (;;) {
     // As many as the test needs before it could pass (none wasted on a correct split), at least the floor.
     const batch = await send(ctx, e.from, e.to, run.spec, test.nextBatchSize(run.batchSize));
     for (const r of batch.records) {
       run.requests++;
       const b = backendOf(r, run.normalize);
-      if (b === undefined) throw new CheckFailed(`request not served by an identifiable backend: ${describeRecord(r)}`, run.requests);
+      if (b === undefined) {
+        throw new CheckFailed(`request not served by an identifiable backend: ${describeRecord(r)}`, run.requests, { ...evidence(), seen: describeRecord(r) });
+      }
       const decision = test.observe(b);
       if (decision === 'continue') continue;
       const st = test.state();
       const counts = Object.entries(st.counts).map(([k, v]) => `${k}=${v}`).join(' ');
-      if (decision === 'fail') throw new CheckFailed(`${st.reason} [${counts}]`, run.requests);
-      return `${st.reason} [${counts}]; false-failure bound ${test.falseFailureBound.toExponential(1)}`;
+      if (decision === 'fail') throw new CheckFailed(`${st.reason} [${counts}]`, run.requests, { ...evidence(), seen: counts });
+      return { detail: `${st.reason} [${counts}]; false-failure bound ${test.falseFailureBound.toExponential(1)}`, evidence: { ...evidence(), seen: counts } };
     }
   }
 }
@@ -74,7 +77,7 @@ export const splitCheck: CheckKind<SplitExpectation> = {
     const spec = specFor(ctx, await resolveUrl(ctx, e.to), e, [{ name: 'backend', pattern: e.backend.pattern, in: 'body' }]);
     const run: SplitRun = { ctx, e, spec, normalize: new RegExp(e.backend.normalize), batchSize: Math.max(ctx.batchSize, 10), requests: 0 };
     const warm = await warmUp(run);
-    const detail = await decide(run);
-    return { convergedMs: warm.elapsedMs, attempts: warm.attempts, requests: run.requests, detail };
+    const { detail, evidence } = await decide(run);
+    return { convergedMs: warm.elapsedMs, attempts: warm.attempts, requests: run.requests, detail, evidence };
   },
 };

@@ -3,7 +3,7 @@ import type { TrafficExpectation } from '../scenario/types.ts';
 import type { RequestRecord } from '../traffic/curl.ts';
 import { classifyWith, describeRecord, ENVOY_SIGNALS, type WaypointSignals } from '../traffic/verdict.ts';
 import { converge, type Observation } from '../wait.ts';
-import { CheckNotSupported, failOnTimeout, type CheckKind } from './check.ts';
+import { CheckNotSupported, failOnTimeout, Tally, type CheckKind } from './check.ts';
 import { destName, requestTitle, resolveUrl, send, specFor } from './requests.ts';
 
 /** Why one request does not meet the expectation, or undefined if it does. */
@@ -56,16 +56,23 @@ export const trafficCheck: CheckKind<TrafficExpectation> = {
     if (unprovable) throw new CheckNotSupported(unprovable);
     const spec = specFor(ctx, await resolveUrl(ctx, e.to), e);
     let requests = 0;
+    const tally = new Tally();
     const exits = new Map<number, number>();
     const observe = async (): Promise<Observation> => {
       const batch = await send(ctx, e.from, e.to, spec, ctx.batchSize);
       requests += batch.records.length;
       for (const r of batch.records) exits.set(r.exitCode, (exits.get(r.exitCode) ?? 0) + 1);
-      const bad = batch.records.map((r) => [r, mismatch(e, r, ctx.signals)] as const).filter(([, why]) => why);
+      const judged = batch.records.map((r) => [r, mismatch(e, r, ctx.signals)] as const);
+      for (const [r, why] of judged) tally.add(classifyWith(r, ctx.signals), why && `${why}: ${describeRecord(r)}`);
+      const bad = judged.filter(([, why]) => why);
       if (bad.length === 0) return { ok: true, detail: `${batch.records.length} requests as expected` };
       return { ok: false, detail: bad.map(([r, why]) => `${why}: ${describeRecord(r)}`).join('; ') };
     };
-    const c = await failOnTimeout(() => requests, () => converge(trafficCheck.title(e), observe, ctx.timing));
-    return { convergedMs: c.elapsedMs, attempts: c.attempts, requests, detail: `${requests} requests${exitTally(exits)}, converged after ${c.attempts} attempts` };
+    const expected = `every request ${trafficCheck.title(e).split(' expects ')[1]}`;
+    const c = await failOnTimeout(() => requests, () => converge(trafficCheck.title(e), observe, ctx.timing), () => tally.evidence(expected));
+    return {
+      convergedMs: c.elapsedMs, attempts: c.attempts, requests, detail: `${requests} requests${exitTally(exits)}, converged after ${c.attempts} attempts`,
+      evidence: tally.evidence(expected),
+    };
   },
 };

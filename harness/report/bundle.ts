@@ -1,15 +1,16 @@
 /**
- * Writes a run's artefacts: report.yaml, junit.xml, summary.md and diagnostics/ for failures. The
+ * Writes a run's artefacts: report.yaml, report.html, junit.xml, summary.md and diagnostics/ for failures. The
  * entry point seals the bundle (seal.ts) after its last write, so the evidence covers final bytes.
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import junitModule, { type Builder } from 'junit-report-builder';
 import { buildReport, diagnosticsFile, type ConformanceReport, type ReportInput } from './model.ts';
 import { countOutcomes, OUTCOMES } from '../runner/results.ts';
 import { slowestLaps } from './profile.ts';
-import { gatewayApiReportFor, GATEWAY_API_REPORT_FILE } from './gateway-api-report.ts';
+import { reportHtml, REPORT_HTML_FILE } from './report-html.ts';
+import { gatewayApiReportFor, gatewayApiReportYaml, GATEWAY_API_REPORT_FILE } from './gateway-api-report.ts';
 
 export { listFiles } from './seal.ts';
 
@@ -82,9 +83,12 @@ export function markdownSummary(report: ConformanceReport): string {
 export async function writeReportBundle(dir: string, input: ReportInput): Promise<ConformanceReport> {
   mkdirSync(dir, { recursive: true });
   const report = buildReport(input);
-  writeFileSync(path.join(dir, 'report.yaml'), stringify(report));
+  const yaml = stringify(report);
+  writeFileSync(path.join(dir, 'report.yaml'), yaml);
+  // From report.yaml as written, so that report:verify, rendering it again, gets the same page.
+  writeFileSync(path.join(dir, REPORT_HTML_FILE), reportHtml(parse(yaml) as ConformanceReport, input.scenarios));
   const gatewayApiReport = gatewayApiReportFor(report);
-  if (gatewayApiReport) writeFileSync(path.join(dir, GATEWAY_API_REPORT_FILE), stringify(gatewayApiReport));
+  if (gatewayApiReport) writeFileSync(path.join(dir, GATEWAY_API_REPORT_FILE), gatewayApiReportYaml(gatewayApiReport));
   writeFileSync(path.join(dir, 'junit.xml'), junitXml(report));
   const summary = markdownSummary(report);
   writeFileSync(path.join(dir, 'summary.md'), summary);

@@ -12,11 +12,17 @@ import { OUTCOMES } from '../runner/results.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { ConformanceReport } from './model.ts';
 import { BundleReadError, verifyBundle } from './verify.ts';
+import { html, page, BASE_STYLE } from './html.ts';
+import { REPORT_HTML_FILE, scenarioAnchor } from './report-html.ts';
 
 export interface MatrixColumn {
   label: string;
   dir: string;
   outcomes: Map<string, Outcome>;
+  /** Why a scenario did not pass, as its report says. */
+  reasons: Map<string, string>;
+  /** Whether the bundle carries a signature (report:verify checks it against a signer). */
+  signed: boolean;
 }
 
 export interface MatrixRow {
@@ -48,15 +54,20 @@ export function readColumn(dir: string, catalogue: Scenario[]): MatrixColumn {
     throw new UserError(`${dir} holds no report.yaml`, 'pass report bundle directories, as written by npm run e2e or npm run selftest -- --report-dir DIR');
   }
   let problems: string[];
+  let signed: boolean;
   try {
-    problems = verifyBundle(dir, catalogue).problems;
+    ({ problems, signed } = verifyBundle(dir, catalogue));
   } catch (err) {
     if (err instanceof BundleReadError) throw new UserError(`${dir}: ${err.message}`, `see npm run report:verify -- ${dir}`);
     throw err;
   }
   if (problems.length > 0) throw new UserError(`${dir} is not a valid report bundle: ${problems.join('; ')}`, `see npm run report:verify -- ${dir}`);
   const report = parse(readFileSync(path.join(dir, 'report.yaml'), 'utf8')) as ConformanceReport;
-  return { label: columnLabel(report), dir, outcomes: new Map(report.scenarios.map((s) => [s.id, s.outcome as Outcome])) };
+  return {
+    label: columnLabel(report), dir, signed,
+    outcomes: new Map(report.scenarios.map((s) => [s.id, s.outcome as Outcome])),
+    reasons: new Map(report.scenarios.flatMap((s) => (s.reason ? [[s.id, s.reason] as const] : []))),
+  };
 }
 
 /** Columns whose labels collide get their directory's name, so every column stays distinguishable. */
@@ -101,26 +112,35 @@ export function matrixMarkdown(m: Matrix): string {
   return lines.join('\n');
 }
 
-function html(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** A link to the bundle's page (from where the matrix page is written), at the scenario's section. */
+function pageLink(pageDir: string, bundle: string, id?: string): string {
+  const rel = path.relative(pageDir, path.resolve(bundle, REPORT_HTML_FILE)).split(path.sep).map(encodeURIComponent).join('/');
+  return id ? `${rel}#${encodeURIComponent(scenarioAnchor(id))}` : rel;
 }
 
-export function matrixHtml(m: Matrix): string {
-  const head = m.columns.map((c) => `<th title="${html(c.dir)}">${html(c.label)}</th>`).join('');
-  const body = m.rows.map((r) => `<tr${r.differs ? ' class="differs"' : ''}><th scope="row">${html(r.id)}</th>${r.cells.map((o) => `<td class="${o ?? 'absent'}">${html(cell(o))}</td>`).join('')}</tr>`).join('\n');
-  const foot = m.columns.map((c, i) => `<li>${html(c.label)}: ${html(counts(m, i))}</li>`).join('');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Waypoint conformance matrix</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}
-tr.differs th{font-weight:bold}td.passed{background:#dff5df}td.failed,td.error{background:#f8d7d7}td.not-supported{background:#eee}td.not-run{background:#fff4cc}td.absent{color:#999}
-</style></head><body>
-<h1>Waypoint conformance matrix</h1>
-<p>${m.columns.length} bundles, ${m.rows.length} scenarios, ${m.rows.filter((r) => r.differs).length} with differing outcomes (listed first).</p>
-<table><thead><tr><th>scenario</th>${head}</tr></thead><tbody>
-${body}
-</tbody></table>
-<ul>${foot}</ul>
-</body></html>
+const STYLE = `${BASE_STYLE}
+main{max-width:none}td{max-width:28em}td .why{font-size:.85em;color:#333;margin-top:.2em}tr.differs th{font-weight:bold}
+td a{text-decoration:none;color:inherit;font-weight:600}td.absent{color:#999}th small{font-weight:normal;color:#555}
 `;
+
+/**
+ * The matrix as a page: each cell links to its bundle's report.html at the scenario's section, and
+ * where a row differs each cell that did not pass says why (the scenario's reason in its report).
+ */
+export function matrixHtml(m: Matrix, pageDir = '.'): string {
+  const head = m.columns.map((c) => html`<th title="${c.dir}"><a href="${pageLink(pageDir, c.dir)}">${c.label}</a><br><small>${c.signed ? 'signed' : 'unsigned'}</small></th>`);
+  const cellOf = (r: MatrixRow, i: number) => {
+    const o = r.cells[i];
+    if (!o) return html`<td class="absent">${ABSENT}</td>`;
+    const why = r.differs && o !== 'passed' ? m.columns[i].reasons.get(r.id) : undefined;
+    return html`<td class="${o}"><a href="${pageLink(pageDir, m.columns[i].dir, r.id)}">${cell(o)}</a>${why ? html`<div class="why">${why.length > 300 ? `${why.slice(0, 300)}…` : why}</div>` : ''}</td>`;
+  };
+  const body = html`<main><h1>Waypoint conformance matrix</h1>
+<p>${m.columns.length} bundles, ${m.rows.length} scenarios, ${m.rows.filter((r) => r.differs).length} with differing outcomes (listed first). Each cell opens the scenario in its bundle's report; where outcomes differ, a cell that did not pass says why.</p>
+<table><thead><tr><th>scenario</th>${head}</tr></thead><tbody>
+${m.rows.map((r) => html`<tr${r.differs ? html` class="differs"` : ''} data-scenario="${r.id}"><th scope="row">${r.id}</th>${r.cells.map((_, i) => cellOf(r, i))}</tr>
+`)}
+</tbody></table>
+<ul>${m.columns.map((c, i) => html`<li>${c.label}: ${counts(m, i)}</li>`)}</ul></main>`;
+  return page('Waypoint conformance matrix', STYLE, body);
 }

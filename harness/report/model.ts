@@ -4,6 +4,7 @@ import { countOutcomes, type Outcome, type ScenarioResult, type SetupFailure } f
 import { IMAGES, SUITE_VERSION, type Images } from '../platform/versions.ts';
 import type { Plane } from '../checks/check.ts';
 import { suiteImages } from './images.ts';
+import { gatewayApiConformanceOf } from './gateway-api-report.ts';
 
 export const REPORT_API_VERSION = 'waypoint-conformance.dev/v1alpha1';
 export const REPORT_KIND = 'ConformanceReport';
@@ -75,7 +76,7 @@ export function buildReport(input: ReportInput, date = new Date()) {
       supportedFeatures: [...features].filter((f) => !unsupported.has(f)).sort(), unsupportedFeatures: [...unsupported].sort(),
     };
   });
-  return {
+  const report = {
     apiVersion: REPORT_API_VERSION,
     kind: REPORT_KIND,
     date: date.toISOString(),
@@ -96,16 +97,19 @@ export function buildReport(input: ReportInput, date = new Date()) {
       outcome: r.outcome,
       durationMs: r.durationMs,
       convergenceMs: r.convergenceMs,
+      ...(r.startedMs !== undefined ? { startedMs: r.startedMs } : {}),
       ...(r.reason ? { reason: r.reason } : {}),
       ...(r.unsupportedFeatures ? { unsupportedFeatures: r.unsupportedFeatures } : {}),
       ...(r.diagnostics ? { diagnostics: diagnosticsFile(r.id) } : {}),
       checks: r.checks.map((c) => ({
         step: c.step, check: c.check, plane: c.plane, outcome: c.outcome, requests: c.requests, detail: c.detail,
         ...(c.unsupportedFeatures ? { unsupportedFeatures: c.unsupportedFeatures } : {}),
+        ...(c.evidence ? { evidence: c.evidence } : {}),
       })),
       timings: r.timings,
     })),
   };
+  return { ...report, gatewayApiConformance: gatewayApiConformanceOf(report) };
 }
 
 export type ConformanceReport = ReturnType<typeof buildReport>;

@@ -15,9 +15,10 @@ import { checkAgainstCatalogue, checkJunit, checkReportItself, checkRunLog, chec
 import { EVIDENCE_FILE, EVIDENCE_KIND, evidenceFiles, SIGNATURE_FILE, type EvidenceManifest } from './seal.ts';
 import { REPORT_API_VERSION, type ConformanceReport } from './model.ts';
 import { gatewayApiReportFor, GATEWAY_API_REPORT_FILE, validateGatewayApiReport } from './gateway-api-report.ts';
+import { checkReportHtml, REPORT_HTML_FILE } from './report-html.ts';
 
 const SCHEMA = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'report.schema.json'), 'utf8'));
-const REQUIRED = ['report.yaml', 'junit.xml', 'summary.md', 'run.log'];
+const REQUIRED = ['report.yaml', 'report.html', 'junit.xml', 'summary.md', 'run.log'];
 
 /** A file of the bundle cannot be read or parsed: bad input rather than a forgery (exit 2). */
 export class BundleReadError extends Error {}
@@ -72,7 +73,7 @@ function checkEvidence(dir: string, manifest: EvidenceManifest): string[] {
 }
 
 /**
- * The files a bundle holds: the three reports, run.log, the diagnostics report.yaml names, and, for a
+ * The files a bundle holds: the four reports, run.log, the diagnostics report.yaml names, and, for a
  * run that failed, kind-logs/ (the e2e exports them then) and diagnostics/setup.yaml when its setup
  * failed (the state of the install namespaces). Anything else was added.
  */
@@ -152,7 +153,8 @@ export function verifyBundle(dir: string, catalogue: Scenario[]): BundleCheck {
   }
   problems.push(...checkContents(report, manifest), ...checkDiagnostics(dir, report), ...checkReportItself(report), ...checkAgainstCatalogue(report, catalogue));
   problems.push(...checkGatewayApiReport(dir, report));
-  for (const [file, check] of [['junit.xml', checkJunit], ['summary.md', checkSummary], ['run.log', checkRunLog]] as const) {
+  const checkHtml = (r: ConformanceReport, text: string) => checkReportHtml(r, text, catalogue);
+  for (const [file, check] of [['junit.xml', checkJunit], ['summary.md', checkSummary], ['run.log', checkRunLog], [REPORT_HTML_FILE, checkHtml]] as const) {
     if (existsSync(path.join(dir, file))) problems.push(...check(report, readText(dir, file)));
   }
   return { problems, report, signed };

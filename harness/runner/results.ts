@@ -4,7 +4,7 @@
  * a setup step or an earlier check failed), not-supported (features the implementation does not
  * claim, as data), error (the harness or the cluster broke, not the implementation).
  */
-import type { Plane } from '../checks/check.ts';
+import type { CheckEvidence, Plane } from '../checks/check.ts';
 import type { Feature } from '../scenario/types.ts';
 import type { Diagnostics } from './diagnostics.ts';
 import type { Lap } from './stopwatch.ts';
@@ -22,12 +22,16 @@ export interface CheckResult {
   requests: number;
   convergedMs?: number;
   unsupportedFeatures?: Feature[];
+  /** Expected beside seen, counts, a split test's observations: for report.html. */
+  evidence?: CheckEvidence;
 }
 
 export interface ScenarioResult {
   id: string;
   outcome: Outcome;
   durationMs: number;
+  /** The run clock's reading when the scenario started (absent for one that never started). */
+  startedMs?: number;
   /** Longest time any check took to converge. */
   convergenceMs: number;
   /** Why the scenario did not pass; absent when it passed. */

@@ -85,7 +85,7 @@ export async function runScenario(env: RunEnv, s: Scenario): Promise<ScenarioRes
   if (leftover && !stop) stop = { outcome: 'error', reason: leftover };
   const convergenceMs = Math.max(0, ...checks.map((c) => c.convergedMs ?? 0));
   const end = scenarioOutcome(checks, stop);
-  return { id: s.id, ...end, durationMs: clock.now() - start, convergenceMs, checks, timings: scope.stopwatch.laps, ...(diagnostics ? { diagnostics } : {}) };
+  return { id: s.id, ...end, durationMs: clock.now() - start, startedMs: start, convergenceMs, checks, timings: scope.stopwatch.laps, ...(diagnostics ? { diagnostics } : {}) };
 }
 
 function newScope(env: RunEnv, s: Scenario): ScenarioScope {
@@ -172,9 +172,9 @@ async function runCheck(scope: ScenarioScope, step: string, e: Expectation): Pro
   if (skip) return skip;
   try {
     const m = await kind.run(checkContext(scope), e);
-    return { ...base, outcome: 'passed', detail: m.detail, requests: m.requests, ...(m.convergedMs !== undefined ? { convergedMs: m.convergedMs } : {}) };
+    return { ...base, outcome: 'passed', detail: m.detail, requests: m.requests, ...(m.convergedMs !== undefined ? { convergedMs: m.convergedMs } : {}), ...(m.evidence ? { evidence: m.evidence } : {}) };
   } catch (err) {
-    if (err instanceof CheckFailed) return { ...base, outcome: 'failed', detail: err.message, requests: err.requests };
+    if (err instanceof CheckFailed) return { ...base, outcome: 'failed', detail: err.message, requests: err.requests, ...(err.evidence ? { evidence: err.evidence } : {}) };
     if (err instanceof CheckNotSupported) return { ...base, outcome: 'not-supported', detail: err.message, requests: 0 };
     return { ...base, outcome: 'error', detail: (err as Error).message, requests: 0 };
   }

@@ -12,6 +12,8 @@ export interface Lap {
   phase: Phase;
   name: string;
   ms: number;
+  /** The clock's reading when the lap started: with the scenarios' startedMs, the run's timeline. */
+  atMs?: number;
 }
 
 export class Stopwatch {
@@ -24,7 +26,7 @@ export class Stopwatch {
     try {
       return await work();
     } finally {
-      this.laps.push({ step, phase, name, ms: this.clock.now() - start });
+      this.laps.push({ step, phase, name, ms: this.clock.now() - start, atMs: start });
     }
   }
 }

@@ -74,6 +74,24 @@ export const DEFAULT_SPLIT_CONFIG: SplitTestConfig = {
 
 export type SplitDecision = 'continue' | 'pass' | 'fail';
 
+/** One split test's observations: enough to replay it (splitTrajectory) and plot it. */
+export interface SplitTrace {
+  weights: Record<string, number>;
+  config: SplitTestConfig;
+  /** Every backend that answered or has a weight; the sequence refers to them by position. */
+  backends: string[];
+  /** The backend of each request, in order, as one base-36 digit (its position in backends). */
+  sequence: string;
+}
+
+/** The test's statistics after a request: each ratio's log likelihood ratio and whether it was accepted. */
+export interface SplitSnapshot {
+  llr: number[];
+  accepted: boolean[];
+  /** log Σ_i L_i: the test fails once this reaches logThreshold (W = (1/m) Σ L_i >= 1/α). */
+  logSum: number;
+}
+
 interface Ratio {
   backend: string;
   p0: number;
@@ -103,6 +121,7 @@ export class SplitTest {
   private readonly minRequestsForZero: number;
   private n = 0;
   private failure: string | undefined;
+  private readonly observed: string[] = [];
 
   constructor(
     weights: Record<string, number>,
@@ -139,6 +158,7 @@ export class SplitTest {
   observe(backend: string): SplitDecision {
     if (this.failure) return 'fail';
     this.n++;
+    this.observed.push(backend);
     this.counts[backend] = (this.counts[backend] ?? 0) + 1;
     if (!(this.shares[backend] > 0)) {
       this.failure = `backend ${backend} has weight 0 but received request #${this.n}`;
@@ -151,6 +171,27 @@ export class SplitTest {
     }
     if (logSumExp(this.ratios.map((r) => r.llr)) >= this.logThreshold) this.failure = this.failureReason();
     return this.decision();
+  }
+
+  /** What the test observed, for the report (a plot of its statistics against its bounds). */
+  trace(weights: Record<string, number>): SplitTrace {
+    const backends = [...new Set([...Object.keys(weights), ...this.observed])];
+    if (backends.length > 36) throw new Error('a split trace holds at most 36 backends');
+    return { weights, config: this.config, backends, sequence: this.observed.map((b) => backends.indexOf(b).toString(36)).join('') };
+  }
+
+  /** The ratios tested: backend, its configured share, the alternative share. */
+  get tested(): { backend: string; p0: number; p1: number }[] {
+    return this.ratios.map(({ backend, p0, p1 }) => ({ backend, p0, p1 }));
+  }
+
+  /** The decision bounds in nats: fail when log Σ L_i reaches logThreshold; a ratio is accepted at logB. */
+  get bounds(): { logThreshold: number; logB: number } {
+    return { logThreshold: this.logThreshold, logB: this.logB };
+  }
+
+  snapshot(): SplitSnapshot {
+    return { llr: this.ratios.map((r) => r.llr), accepted: this.ratios.map((r) => r.accepted), logSum: logSumExp(this.ratios.map((r) => r.llr)) };
   }
 
   /** The fewest further requests after which this test could pass; 0 once it has decided. */
@@ -202,6 +243,26 @@ export class SplitTest {
     const open = this.ratios.filter((r) => !r.accepted).length;
     return { ...base, decision: 'continue', reason: `${open} open tests after ${this.n} requests` };
   }
+}
+
+export interface SplitTrajectory {
+  tested: { backend: string; p0: number; p1: number }[];
+  logThreshold: number;
+  logB: number;
+  /** After request 1, 2, ... n. */
+  points: SplitSnapshot[];
+  state: SplitState;
+}
+
+/** Replays a trace through the test: its statistics after every request, as the check saw them. */
+export function splitTrajectory(trace: SplitTrace): SplitTrajectory {
+  const test = new SplitTest(trace.weights, trace.config);
+  const points: SplitSnapshot[] = [];
+  for (const c of trace.sequence) {
+    test.observe(trace.backends[parseInt(c, 36)]);
+    points.push(test.snapshot());
+  }
+  return { tested: test.tested, ...test.bounds, points, state: test.state() };
 }
 
 function checkConfig(c: SplitTestConfig): void {

@@ -50,7 +50,11 @@ describe('conformance matrix', function () {
     expect(md).to.include('| scenario | istio-waypoint · model | istio-agentgateway-waypoint · model |');
     expect(md).to.include('| **status-truth/bound-policy-enforced** | passed | failed |');
     expect(md).to.include('| **authorization/l7-service-target** | passed | not supported |');
-    expect(matrixHtml(m)).to.match(/<td class="failed">failed<\/td>/);
+    const page = matrixHtml(m, dir);
+    expect(page).to.include('<td class="failed"><a href="istio-agentgateway-waypoint/report.html#s-status-truth%2Fbound-policy-enforced">failed</a><div class="why">');
+    // A differing cell says why, as the bundle's report does; a passing one does not.
+    expect(page).to.match(/bound-policy-enforced">failed<\/a><div class="why">bind a policy that admits only sleep/);
+    expect(page).to.include('<td class="passed"><a href="istio-envoy-waypoint/report.html#s-status-truth%2Fbound-policy-enforced">passed</a></td>');
   });
 
   it('the command prints the table, writes the page, and refuses a directory that is no bundle', async () => {

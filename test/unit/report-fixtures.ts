@@ -12,6 +12,7 @@ import { junitXml, markdownSummary, writeReportBundle } from '../../harness/repo
 import { profileResult, type ConformanceReport } from '../../harness/report/model.ts';
 import { sealBundle, SIGNATURE_FILE } from '../../harness/report/seal.ts';
 import { runLogLine } from '../../harness/report/consistency.ts';
+import { reportHtml, REPORT_HTML_FILE } from '../../harness/report/report-html.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { countOutcomes } from '../../harness/runner/results.ts';
 import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
@@ -102,7 +103,7 @@ export function recomputeProfiles(report: ConformanceReport): void {
   }
 }
 
-/** Edits report.yaml; with regenerate, also junit.xml, summary.md and run.log to match, then reseals. */
+/** Edits report.yaml; with regenerate, also junit.xml, summary.md, report.html and run.log to match, then reseals. */
 export function forge(dir: string, edit: (r: ConformanceReport) => void, o: { regenerate: boolean }): void {
   const report = readReport(dir);
   edit(report);
@@ -112,6 +113,7 @@ export function forge(dir: string, edit: (r: ConformanceReport) => void, o: { re
     writeFileSync(path.join(dir, 'report.yaml'), stringify(report));
     writeFileSync(path.join(dir, 'junit.xml'), junitXml(report));
     writeFileSync(path.join(dir, 'summary.md'), markdownSummary(report));
+    writeFileSync(path.join(dir, REPORT_HTML_FILE), reportHtml(report, CATALOGUE));
     writeFileSync(path.join(dir, 'run.log'), report.scenarios.map((s) => `2026-01-01T00:00:00.000Z ${runLogLine(s)}\n`).join(''));
   }
   reseal(dir);
