@@ -8,13 +8,39 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
-import { InfraError } from '../cli/errors.ts';
+import { InfraError, UserError } from '../cli/errors.ts';
 import { sha256File, sha256Hex } from '../digest.ts';
+import { DirError, makeDirs, probeWritable } from '../files/dirs.ts';
 
 export class DownloadError extends InfraError {}
 
-export function cacheDir(): string {
-  return process.env.WPT_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'waypoint-conformance');
+const CACHE_FIX = 'unset WPT_CACHE_DIR for the default (~/.cache/waypoint-conformance), or set it to an absolute path of a directory you can write to';
+
+/** $WPT_CACHE_DIR, else $XDG_CACHE_HOME/waypoint-conformance (absolute only, as XDG says), else ~/.cache/waypoint-conformance. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const set = env.WPT_CACHE_DIR;
+  if (set !== undefined) {
+    // Empty or relative, the cache would land in (and move with) the working directory.
+    if (set.trim() === '') throw new UserError('WPT_CACHE_DIR is set but empty', CACHE_FIX);
+    if (!path.isAbsolute(set)) throw new UserError(`WPT_CACHE_DIR=${set} is a relative path`, CACHE_FIX);
+    return set;
+  }
+  const xdg = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
+  return path.join(xdg, 'waypoint-conformance');
+}
+
+/** The cache, checked before the run touches anything: absolute, a directory, writable. Returns its path. */
+export function checkCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = cacheDir(env);
+  try {
+    makeDirs(dir);
+    probeWritable(dir);
+  } catch (err) {
+    if (!(err instanceof DirError)) throw err;
+    const what = env.WPT_CACHE_DIR !== undefined ? `WPT_CACHE_DIR=${dir}` : `the download cache ${dir}`;
+    throw new UserError(`${what}: cannot write there (${err.why})`, CACHE_FIX);
+  }
+  return dir;
 }
 
 function offlineFix(cachePath: string): string {
