@@ -98,7 +98,7 @@ function fromStatus(s: ApiStatus, w: ClusterWhere, cause: unknown): ExpectedErro
       `give the user of context ${w.context} that permission (the suite needs cluster-admin to install and run), or use a context that has it; \`${canI(s.message, w.context)}\` says whether it has it`, s, { cause });
   }
   if (s.code >= 500) {
-    return new ClusterApiError(`the API server of ${who.replace(/^the /, '')} failed the request: ${said(s)}`,
+    return new ClusterApiError(`the API server of ${who} failed the request: ${said(s)}`,
       `the API server or what stands behind it (etcd, a webhook, an aggregated API) is broken: \`kubectl --context ${w.context} get --raw '/readyz?verbose'\` says which part; run again once it is healthy`, s, { cause });
   }
   if (s.code === 429) {
