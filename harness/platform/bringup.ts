@@ -45,7 +45,7 @@ export async function kindPreflight(): Promise<void> {
 }
 
 export async function bringUpKind(o: KindOptions, c: BringUpContext): Promise<ClusterAccess> {
-  const tool: Tool = o.kindTool ?? await c.step(`kind ${KIND.version}`, () => resolveKind(o.kind));
+  const tool: Tool = o.kindTool ?? await c.step(o.kind ? `kind (--kind ${o.kind})` : `kind ${KIND.version}`, () => resolveKind(o.kind));
   c.log(`kind: ${tool.path} (${tool.origin}${tool.version ? `, ${tool.version}` : ''}${tool.version !== KIND.version ? `; the suite pins ${KIND.version}` : ''})`);
   const bin = tool.path;
   const exists = await kind.clusterExists(bin, KIND.clusterName, c.teardown.signal);

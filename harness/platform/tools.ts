@@ -96,7 +96,7 @@ function shown(out: string): string {
 /** Runs a forced tool's version command with a deadline; returns the version it names, or a UserError saying what it did. */
 async function forcedVersion(flag: string, file: string, args: string[], parse: (out: string) => string | undefined): Promise<Tool> {
   const bin = forced(flag, file);
-  const command = `${path.basename(bin)} ${args.join(' ')}`;
+  const command = `${flag.slice(2)} ${args.join(' ')}`;
   const r = await runBounded(bin, args, VERSION_DEADLINE_MS);
   if (r.timedOut) throw new UserError(`${flag} ${file}: \`${command}\` did not answer within ${VERSION_DEADLINE_MS / 1000}s`, forcedFix(flag));
   if (r.exitCode !== 0) {

@@ -48,7 +48,7 @@ function readManifest(dir: string): EvidenceManifest {
   try {
     m = JSON.parse(readText(dir, EVIDENCE_FILE)) as EvidenceManifest;
   } catch (err) {
-    if (err instanceof BundleReadError) throw err;
+    if (err instanceof BundleReadError || err instanceof UnsafeFileError) throw err;
     throw new BundleReadError(`${EVIDENCE_FILE} is not JSON (${(err as Error).message}); reseal the bundle or ask the submitter for an intact one`);
   }
   const hashes = Object.values(m?.files ?? { bad: 0 });
@@ -119,7 +119,7 @@ function checkDiagnostics(dir: string, report: ConformanceReport): string[] {
     try {
       d = parse(readText(dir, s.diagnostics)) as typeof d;
     } catch (err) {
-      if (err instanceof BundleReadError) throw err;
+      if (err instanceof BundleReadError || err instanceof UnsafeFileError) throw err;
       return [`${s.diagnostics}: not YAML (${(err as Error).message.split('\n')[0]})`];
     }
     return d?.id === s.id && d.outcome === s.outcome ? [] : [`${s.diagnostics}: records ${d?.id} ${d?.outcome}, report.yaml ${s.id} ${s.outcome}`];
@@ -139,7 +139,7 @@ function checkGatewayApiReport(dir: string, report: ConformanceReport): string[]
   try {
     got = parse(readText(dir, GATEWAY_API_REPORT_FILE));
   } catch (err) {
-    if (err instanceof BundleReadError) throw err;
+    if (err instanceof BundleReadError || err instanceof UnsafeFileError) throw err;
     return [`${GATEWAY_API_REPORT_FILE}: not YAML (${(err as Error).message.split('\n')[0]})`];
   }
   const invalid = validateGatewayApiReport(got);
@@ -151,7 +151,7 @@ function readReport(dir: string): ConformanceReport {
   try {
     return parse(readText(dir, 'report.yaml')) as ConformanceReport;
   } catch (err) {
-    if (err instanceof BundleReadError) throw err;
+    if (err instanceof BundleReadError || err instanceof UnsafeFileError) throw err;
     throw new BundleReadError(`report.yaml is not YAML: ${(err as Error).message}`);
   }
 }

@@ -20,7 +20,6 @@ import { tempDirs } from './tmp.ts';
 const tmp = tempDirs('wpt-hs-');
 
 /** Any byte a terminal would act on: C0 but newline and tab, DEL, C1, bidi overrides. */
-// eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const HEADER = 'leak-me-header-value';
 const EVIL = 'evil \u001b]0;pwned\u0007\u001b[2J\u0000\u202etxt.exe';
