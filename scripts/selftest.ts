@@ -9,11 +9,9 @@ import '../harness/cli/require-node.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CATALOGUE } from '../suites/index.ts';
 import { unrunSuite } from '../harness/runner/suite-runner.ts';
-import { judgeAgainstClaim, runOnModel, SELFTEST_PARALLEL, selfTest, survivors, type ClaimVerdict } from '../test/selftest/selftest.ts';
+import { judgeAgainstClaim, runOnModel, SELFTEST_PARALLEL, selfTest, survivors, writeSelftestBundle, type ClaimVerdict } from '../test/selftest/selftest.ts';
 import { profileLines } from '../harness/report/profile.ts';
 import { MUTANTS, type MutantName } from '../test/model/mutations.ts';
-import { writeReportBundle } from '../harness/report/bundle.ts';
-import { sealBundle } from '../harness/report/seal.ts';
 import { EXIT, formatUserError, Interrupted, UserError } from '../harness/cli/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { Progress, resultLine } from '../harness/cli/progress.ts';
@@ -22,7 +20,6 @@ import { selectScenarios } from '../harness/cli/select.ts';
 import { Teardown } from '../harness/platform/teardown.ts';
 import type { SetupFailure } from '../harness/runner/results.ts';
 import { loadImplementation, unknownFindings, type ImplementationClaim } from '../harness/report/implementation.ts';
-import type { Implementation } from '../harness/report/model.ts';
 import type { ScenarioResult } from '../harness/runner/results.ts';
 import type { Scenario } from '../harness/scenario/types.ts';
 
@@ -45,24 +42,9 @@ const program = new Command('selftest')
 
 interface Opts { seed?: number; json?: boolean; reportDir?: string; grep?: string; mutant?: string[]; profile?: boolean; implementation?: string }
 
-const MODEL_IMPLEMENTATION: Implementation = {
-  organization: 'istio', project: 'ambient model (self-test)', version: 'model', url: 'https://istio.io', contact: [], gatewayClassName: 'istio-waypoint',
-};
-
-async function writeBundle(dir: string, scenarios: Scenario[], results: ScenarioResult[], claim: ImplementationClaim | undefined, setup?: SetupFailure): Promise<void> {
-  await writeReportBundle(dir, {
-    results,
-    scenarios,
-    setup,
-    implementation: claim ? { ...claim.implementation, version: `${claim.implementation.version} (model)` } : MODEL_IMPLEMENTATION,
-    environment: { kubernetesVersion: 'v1.34.0', istioVersion: 'model', gatewayApi: { version: 'model', channel: 'experimental' }, kindNodeImage: undefined, commandLine: process.argv.slice(1).join(' ') },
-    mode: 'selftest',
-    planes: ['control', 'data'],
-    // Only a certification run claims features; the self-test records the class it was configured like.
-    claimedFeatures: undefined,
-  });
-  sealBundle(dir);
-}
+/** The self-test's bundle: its model in the environment (report:verify holds such a bundle to mode selftest). */
+const writeBundle = (dir: string, scenarios: Scenario[], results: ScenarioResult[], claim: ImplementationClaim | undefined, setup?: SetupFailure) =>
+  writeSelftestBundle(dir, { scenarios, results, claim, setup, commandLine: process.argv.slice(1).join(' ') });
 
 function loadClaim(file: string): ImplementationClaim {
   const claim = loadImplementation(file);
