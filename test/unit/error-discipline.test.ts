@@ -37,6 +37,16 @@ describe('one error discipline for every command (issue 28)', function () {
   });
   after(() => silent.close());
 
+  it('the README\'s exit-code table: the codes of EXIT, for every command package.json runs', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Exit codes'), readme.indexOf('## Offline runs'));
+    expect([...section.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]))).to.deep.equal(Object.values(EXIT));
+    const scripts = JSON.parse(readFileSync('package.json', 'utf8')).scripts as Record<string, string>;
+    const commands = Object.entries(scripts).filter(([, v]) => /scripts\/[\w-]+\.ts/.test(v)).map(([k]) => k).sort();
+    const named = [...section.split('\n\n')[1].matchAll(/`([\w:]+)`/g)].map((m) => m[1]).sort();
+    expect(named).to.deep.equal(commands);
+  });
+
   it('every script imports require-node first and exits through runMain', () => {
     expect(SCRIPTS).to.include.members(['e2e', 'selftest', 'bench', 'controlplane', 'report-verify', 'report-sign', 'report-matrix', 'stats-check', 'pin-upstream']);
     for (const s of SCRIPTS) {
