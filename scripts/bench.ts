@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--kubeconfig F] [--context C] [--grep RE] [--implementations FILE,...] [--target S]
+ * npm run bench -- [--kubeconfig F] [--context C] [--grep RE] [--implementations FILE,...] [--target S] [--connect-timeout S]
  * Times the catalogue's control-plane half on a cluster, for each implementation (its class and the
  * features it claims), with the previous settings (polling only, one object applied at a time, every
  * scenario waits for its own cleanup, --parallel 4) and the current ones (watches, independent setup at
@@ -7,18 +7,34 @@
  * run today's catalogue and set up what it sets up today; only these settings differ.
  * Exits 1 when a control-plane check fails or a current time is over the target.
  */
-import { Command } from 'commander';
-import { KubeCluster, loadKubeConfig } from '../harness/cluster/kube.ts';
+import '../harness/cli/require-node.ts';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { KubeCluster } from '../harness/cluster/kube.ts';
 import type { Cluster } from '../harness/cluster/types.ts';
 import { makeEnv, runCatalogue } from '../harness/runner/run.ts';
 import { loadImplementation, runOptionsFrom, type ImplementationClaim } from '../harness/report/implementation.ts';
 import { chooseParallelism } from '../harness/runner/parallelism.ts';
 import { countOutcomes } from '../harness/runner/results.ts';
-import { select } from '../harness/runner/suite-runner.ts';
+import type { Scenario } from '../harness/scenario/types.ts';
 import { fromHost } from '../harness/traffic/outside.ts';
 import { CLUSTER_TIMING } from '../harness/wait.ts';
-import { exitWithUsageError } from '../harness/cli/errors.ts';
+import { UserError } from '../harness/cli/errors.ts';
+import { runMain } from '../harness/cli/main.ts';
+import { selectScenarios } from '../harness/cli/select.ts';
+import { checkReachable } from '../harness/platform/bringup.ts';
+import { loadUserKubeconfig } from '../harness/platform/kubeconfig.ts';
+import { Teardown } from '../harness/platform/teardown.ts';
 import { CATALOGUE } from '../suites/index.ts';
+
+const HELP = 'npm run bench -- --help';
+
+function seconds(name: string, max: number) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!(n > 0 && n <= max)) throw new InvalidArgumentError(`${name} takes a number of seconds above 0 and at most ${max}, got "${v}"`);
+    return n;
+  };
+}
 
 interface Setting {
   name: string;
@@ -38,38 +54,42 @@ function previousCluster(cluster: KubeCluster): Cluster {
   return Object.assign(Object.create(cluster) as Cluster, { nextChange: undefined, apply });
 }
 
-async function timeRun(cluster: KubeCluster, claim: ImplementationClaim, grep: string | undefined, s: Setting) {
+async function timeRun(cluster: KubeCluster, claim: ImplementationClaim, scenarios: Scenario[], s: Setting) {
   const env = makeEnv(s.current ? cluster : previousCluster(cluster), {
     ...runOptionsFrom(claim), timing: CLUSTER_TIMING, outside: fromHost, log: () => {}, planes: new Set(['control']), deferCleanup: s.current,
   });
   const started = Date.now();
-  const run = await runCatalogue(env, select(CATALOGUE, { grep }), s.parallel);
+  const run = await runCatalogue(env, scenarios, s.parallel);
   const checks = run.results.flatMap((r) => r.checks).filter((c) => c.plane === 'control');
   return { seconds: (Date.now() - started) / 1000, checks: countOutcomes(checks), setup: run.setup };
+}
+
+function implementations(files: string): ImplementationClaim[] {
+  try {
+    return files.split(',').map(loadImplementation);
+  } catch (err) {
+    if (err instanceof UserError) throw new UserError(err.message, 'pass --implementations with files that npm run e2e -- --implementation accepts');
+    throw err;
+  }
 }
 
 async function main(): Promise<number> {
   const program = new Command('bench')
     .option('--kubeconfig <file>').option('--context <name>').option('--grep <regex>')
     .option('--implementations <files>', 'implementation files, comma-separated', 'implementations/istio-envoy-waypoint.yaml,implementations/istio-agentgateway-waypoint.yaml')
-    .option('--target <seconds>', 'the most a current run may take', '60')
+    .addOption(new Option('--target <seconds>', 'the most a current run may take').argParser(seconds('--target', 86_400)).default(60))
+    .addOption(new Option('--connect-timeout <seconds>', 'how long the cluster may take to answer its first request').argParser(seconds('--connect-timeout', 3600)).default(30))
+    .option('--debug', 'print stack traces with errors')
     .exitOverride().configureOutput({ writeErr: () => {} });
-  let o;
+  const o = program.parse(process.argv).opts<{ kubeconfig?: string; context?: string; grep?: string; implementations: string; target: number; connectTimeout: number }>();
+  const claims = implementations(o.implementations);
+  const scenarios = selectScenarios(CATALOGUE, o.grep);
+  // Checked like e2e checks it, before any request: the kubeconfig, its context, then a bounded first answer.
+  const teardown = new Teardown();
+  const { kc } = loadUserKubeconfig(o.kubeconfig, o.context, teardown);
+  const cluster = new KubeCluster(kc);
   try {
-    o = program.parse(process.argv).opts<{ kubeconfig?: string; context?: string; grep?: string; implementations: string; target: string }>();
-  } catch (err) {
-    return exitWithUsageError(err, 'npm run bench -- --help');
-  }
-  const target = Number(o.target);
-  if (!(target > 0)) return exitWithUsageError(new Error(`--target ${o.target}: expected a number of seconds above 0`), 'npm run bench -- --help');
-  let claims: ImplementationClaim[];
-  try {
-    claims = o.implementations.split(',').map(loadImplementation);
-  } catch (err) {
-    return exitWithUsageError(err, 'pass implementation files that npm run e2e -- --implementation accepts');
-  }
-  const cluster = new KubeCluster(loadKubeConfig(o.kubeconfig, o.context));
-  try {
+    await checkReachable(cluster, kc.getCurrentCluster()?.server ?? 'unknown server', o.connectTimeout * 1000);
     const parallel = chooseParallelism(await cluster.list('v1', 'Node'));
     const settings: Setting[] = [
       { name: 'previous', current: false, parallel: 4 },
@@ -79,19 +99,20 @@ async function main(): Promise<number> {
     console.log(`catalogue, control-plane checks only, on ${cluster.description}; current parallelism ${parallel} (from the nodes)`);
     for (const claim of claims) {
       const gatewayClass = claim.implementation.gatewayClassName;
-      const [before, after] = [await timeRun(cluster, claim, o.grep, settings[0]), await timeRun(cluster, claim, o.grep, settings[1])];
+      const [before, after] = [await timeRun(cluster, claim, scenarios, settings[0]), await timeRun(cluster, claim, scenarios, settings[1])];
       for (const [s, r] of [[settings[0], before], [settings[1], after]] as const) {
         console.log(`${gatewayClass.padEnd(30)} ${s.name.padEnd(9)} ${r.seconds.toFixed(1).padStart(6)}s  control checks: ${r.checks.passed} passed, ${r.checks.failed} failed, ${r.checks.error} errors${r.setup ? `; SETUP FAILED: ${r.setup.message}` : ''}`);
         ok &&= !r.setup && r.checks.failed === 0 && r.checks.error === 0;
       }
-      const met = after.seconds <= target;
-      console.log(`${gatewayClass.padEnd(30)} ratio     ${(after.seconds / before.seconds).toFixed(2)} (current / previous); target ${target}s ${met ? 'met' : 'MISSED'}`);
+      const met = after.seconds <= o.target;
+      console.log(`${gatewayClass.padEnd(30)} ratio     ${(after.seconds / before.seconds).toFixed(2)} (current / previous); target ${o.target}s ${met ? 'met' : 'MISSED'}`);
       ok &&= met;
     }
     return ok ? 0 : 1;
   } finally {
     cluster.close();
+    await teardown.runAll();
   }
 }
 
-process.exitCode = await main();
+await runMain(HELP, main);

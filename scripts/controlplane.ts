@@ -2,8 +2,10 @@
  * npm run controlplane -- up|down|status: a real control plane on this machine, for developing
  * the suite (test equipment; see test/controlplane/controlplane.ts and the README).
  */
+import '../harness/cli/require-node.ts';
 import { Command, CommanderError } from 'commander';
-import { formatUserError, UserError } from '../harness/cli/errors.ts';
+import { UserError } from '../harness/cli/errors.ts';
+import { runMain } from '../harness/cli/main.ts';
 import { Progress } from '../harness/cli/progress.ts';
 import { down, stateDir, status, up } from '../test/controlplane/controlplane.ts';
 
@@ -12,7 +14,9 @@ async function main(argv: string[]): Promise<number> {
   const progress = () => new Progress(stateDir());
   const program = new Command('controlplane')
     .description('a real Kubernetes + istiod control plane on this machine (simulated nodes), for developing the suite')
-    .exitOverride();
+    .option('--debug', 'print stack traces with errors')
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
   program.command('up').description('build (cached) and start it; prints `export KUBECONFIG=...` last')
     .option('--real-node', 'also join a real worker node (containerd, kubelet, kube-proxy) for npm run test:real', false)
     .action(async (o: { realNode: boolean }) => {
@@ -33,16 +37,15 @@ async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
-    if (err instanceof UserError) {
-      console.error(formatUserError(err));
-      return 2;
+    // No command, or one it does not have: say which there are (commander's own help for this goes to stderr, silenced).
+    if (err instanceof CommanderError && (err.code === 'commander.help' || err.code === 'commander.unknownCommand')) {
+      const commands = program.commands.map((c) => c.name()).join(', ');
+      throw new UserError(err.code === 'commander.help' ? 'controlplane needs a command' : err.message.replace(/^error: /, ''), `npm run controlplane -- <command>, one of: ${commands}`);
     }
-    console.error(`error: ${(err as Error).message}`);
-    return 1;
+    throw err;
   }
   return code;
 }
 
-// Exit explicitly: HTTP keep-alive sockets to the apiserver would otherwise hold the process open.
-process.exit(await main(process.argv.slice(2)));
+// runMain exits explicitly: HTTP keep-alive sockets to the apiserver would otherwise hold the process open.
+await runMain('npm run controlplane -- --help', () => main(process.argv.slice(2)));

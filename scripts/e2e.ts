@@ -3,12 +3,12 @@
  * Exit codes: harness/cli/errors.ts EXIT (README "Exit codes").
  */
 import '../harness/cli/require-node.ts';
-import { CommanderError } from 'commander';
 import { parseE2eArgs, type E2eOptions } from '../harness/cli/args.ts';
-import { EXIT, Interrupted, reportError } from '../harness/cli/errors.ts';
+import { EXIT, formatUserError, Interrupted } from '../harness/cli/errors.ts';
+import { runMain } from '../harness/cli/main.ts';
 import { Progress, resultLine } from '../harness/cli/progress.ts';
 import { prepareReportDir } from '../harness/cli/report-dir.ts';
-import { failureEvidence, report, reportSetupFailure, type Facts } from '../harness/cli/run-report.ts';
+import { failureEvidence, report, reportInterrupted, reportSetupFailure, type Facts } from '../harness/cli/run-report.ts';
 import { decide, type Selection } from '../harness/cli/select.ts';
 import { KubeCluster } from '../harness/cluster/kube.ts';
 import { ContainerClient, fromHost, hostRoutesToKind } from '../harness/traffic/outside.ts';
@@ -19,7 +19,8 @@ import { istioctlDumper } from '../harness/platform/istioctl-dumps.ts';
 import { plan } from '../harness/platform/plan.ts';
 import { bringUp, install } from '../harness/platform/setup.ts';
 import { Teardown } from '../harness/platform/teardown.ts';
-import { resolveIstioctl, type Tool } from '../harness/platform/tools.ts';
+import { checkForcedTools, resolveIstioctl, type ForcedTools, type Tool } from '../harness/platform/tools.ts';
+import { checkCacheDir } from '../harness/platform/download.ts';
 import type { RunEnv } from '../harness/runner/env.ts';
 import { countOutcomes } from '../harness/runner/results.ts';
 import { makeEnv, runCatalogue } from '../harness/runner/run.ts';
@@ -43,10 +44,14 @@ interface Run {
   facts: Facts;
   access?: ClusterAccess;
   cluster?: KubeCluster;
+  /** --kind and --istioctl, checked before anything else. */
+  tools: ForcedTools;
+  /** The run has torn down and writes its report: a signal now waits for that instead of interrupting it. */
+  finishing?: boolean;
 }
 
 function istioctlOnce(r: Run): (version: string) => Promise<Tool> {
-  let found: Promise<Tool> | undefined;
+  let found: Promise<Tool> | undefined = r.tools.istioctl && Promise.resolve(r.tools.istioctl);
   return (version) => (found ??= r.progress.step(`istioctl ${version}`, async () => {
     const t = await resolveIstioctl(version, r.o.istioctl);
     r.progress.line(`istioctl: ${t.path} (${t.origin}${t.version ? `, ${t.version}` : ''})`);
@@ -57,7 +62,7 @@ function istioctlOnce(r: Run): (version: string) => Promise<Tool> {
 /** Bring up, check the cluster answers, install, gate: everything before the first scenario. */
 async function setUp(r: Run): Promise<RunEnv> {
   const { o, sel, progress, teardown, facts } = r;
-  const access = (r.access = await bringUp(o, (n, f) => progress.step(n, f), progress.line, teardown));
+  const access = (r.access = await bringUp({ ...o, kindTool: r.tools.kind }, (n, f) => progress.step(n, f), progress.line, teardown));
   const cluster = (r.cluster = new KubeCluster(access.kc));
   const server = access.kc.getCurrentCluster()?.server ?? 'unknown server';
   facts.kubernetesVersion = await progress.step(`cluster answers (${cluster.description}, ${server})`, () => checkReachable(cluster, server, o.connectTimeoutMs));
@@ -101,47 +106,74 @@ async function runScenarios(r: Run, env: RunEnv): Promise<{ exitCode: number; wr
   return { exitCode, writeReport: () => report(r.o, r.sel, r.facts, result, [...env.planes]) };
 }
 
+/**
+ * Everything local, before the report directory exists and before any request to the cluster: the
+ * download cache, and --kind/--istioctl run with a deadline. Each failure is a UserError (exit 2).
+ */
+async function checkLocal(o: E2eOptions): Promise<ForcedTools> {
+  checkCacheDir();
+  return checkForcedTools(o);
+}
+
+function toolLines(t: ForcedTools): string[] {
+  return Object.entries(t).filter(([, tool]) => tool).map(([name, tool]) => `${name}: ${tool!.path} (forced, ${tool!.version})`);
+}
+
+/**
+ * A SIGINT or SIGTERM: tear down (done by Teardown.onSignals), then leave a sealed record of the
+ * interrupted run that report:verify accepts as such, and exit 130. Runs once, whichever of the
+ * signal handler and the run's own catch gets here first.
+ */
+function interruption(r: Run): () => Promise<never> {
+  let once: Promise<never> | undefined;
+  return () => (once ??= (async () => {
+    for (const f of await r.teardown.runAll(r.progress.line)) r.progress.line(`teardown failed: ${f}`);
+    const signal = r.teardown.received ?? 'a signal';
+    const step = [...r.progress.running][0] ?? r.progress.failedStep ?? 'before the first step';
+    await reportInterrupted(r.o, r.sel, r.facts, step, signal);
+    sealBundle(r.o.reportDir);
+    console.error(formatUserError(new Interrupted(`interrupted by ${signal} at "${step}": what this run created was torn down`, `the report in ${r.o.reportDir} records the interruption; run again`)));
+    process.exit(EXIT.interrupted);
+  })());
+}
+
 async function run(o: E2eOptions): Promise<number> {
   const sel = decide(o, CATALOGUE);
   if (o.list || o.plan) {
     console.log(o.list ? listing(o.json) : [...plan({ ...o, gatewayClass: sel.gatewayClass }, sel.scenarios), `features: ${sel.featuresFrom}`].join('\n'));
     return EXIT.ok;
   }
+  const tools = await checkLocal(o);
   prepareReportDir(o.reportDir);
-  const r: Run = { o, sel, progress: new Progress(o.reportDir), teardown: new Teardown(), facts: { kubernetesVersion: 'unknown', gatewayApi: { version: 'unknown', channel: 'unknown' } } };
-  const removeSignals = r.teardown.onSignals(r.progress.line);
+  const r: Run = { o, sel, tools, progress: new Progress(o.reportDir), teardown: new Teardown(), facts: { kubernetesVersion: 'unknown', gatewayApi: { version: 'unknown', channel: 'unknown' } } };
+  const interrupted = interruption(r);
+  const removeSignals = r.teardown.onSignals(r.progress.line, () => {
+    if (r.finishing) r.progress.line('the run has ended: its report is written first');
+    else void interrupted();
+  });
   r.progress.line(`GatewayClass ${sel.gatewayClass}, features: ${sel.featuresFrom}`);
+  for (const l of toolLines(tools)) r.progress.line(l);
   let outcome: { exitCode: number; writeReport: () => Promise<void> };
   let failure: unknown;
   try {
     outcome = await runScenarios(r, await setUp(r));
   } catch (err) {
     // A step stopped by SIGINT/SIGTERM fails too: that is the interruption, not a setup failure.
-    if (r.teardown.interrupted) throw new Interrupted('interrupted: what this run created was torn down', undefined, { cause: err });
+    if (r.teardown.interrupted) return interrupted();
     await evidenceOfFailure(r, true);
     failure = err;
     outcome = { exitCode: EXIT.infrastructure, writeReport: () => reportSetupFailure(o, sel, r.facts, r.progress.failedStep ?? 'setup', err) };
-  } finally {
-    for (const f of await r.teardown.runAll(r.progress.line)) r.progress.line(`teardown failed: ${f}`);
-    removeSignals();
   }
+  for (const f of await r.teardown.runAll(r.progress.line)) r.progress.line(`teardown failed: ${f}`);
+  if (r.teardown.interrupted) return interrupted();
+  r.finishing = true;
   // Written last, then sealed: evidence.json covers every file, run.log with the teardown included.
   await outcome.writeReport();
   sealBundle(o.reportDir);
+  removeSignals();
   console.log(`report in ${o.reportDir}`);
   if (failure) throw failure;
   return outcome.exitCode;
 }
 
-async function main(argv: string[]): Promise<number> {
-  try {
-    return await run(parseE2eArgs(argv));
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    return reportError(err, argv.includes('--debug'));
-  }
-}
-
-const code = await main(process.argv.slice(2));
-// A request still in flight (a cluster that never answered) must not keep the process alive.
-process.exit(code);
+await runMain('npm run e2e -- --help', () => run(parseE2eArgs(process.argv.slice(2))));

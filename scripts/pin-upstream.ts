@@ -12,11 +12,14 @@
  *
  *   npm run pins            # after changing a version in versions.ts
  */
+import '../harness/cli/require-node.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parse } from 'yaml';
+import { InfraError, UserError } from '../harness/cli/errors.ts';
+import { runMain } from '../harness/cli/main.ts';
 import { sha256File } from '../harness/digest.ts';
 import { parseChecksumFile } from '../harness/platform/download.ts';
 import { GATEWAY_API_VERSIONS, ISTIO, istioArchiveUrl, kindBinaryUrl, METALLB } from '../harness/platform/versions.ts';
@@ -25,10 +28,19 @@ const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../harne
 const CRD_DIR = 'config/crd/experimental';
 const PLATFORMS = [['linux', 'amd64'], ['linux', 'arm64'], ['darwin', 'amd64'], ['darwin', 'arm64']] as const;
 
+/** A module download is small; ten minutes is far above what a slow proxy takes. */
+const GO_TIMEOUT_MS = 10 * 60_000;
+
 async function moduleDir(module: string, version: string): Promise<string> {
-  const { stdout } = await execa('go', ['mod', 'download', '-json', `${module}@${version}`], { env: { GOFLAGS: '-mod=mod' } });
-  const info = JSON.parse(stdout) as { Dir?: string; Error?: string };
-  if (!info.Dir) throw new Error(`go mod download ${module}@${version}: ${info.Error ?? 'no directory'}`);
+  const r = await execa('go', ['mod', 'download', '-json', `${module}@${version}`], { env: { GOFLAGS: '-mod=mod' }, reject: false, timeout: GO_TIMEOUT_MS });
+  if (r.code === 'ENOENT') throw new UserError('go is not on PATH: npm run pins reads the manifests from the Go module proxy', 'install Go (https://go.dev/dl) and run again');
+  let info: { Dir?: string; Error?: string } = {};
+  try {
+    info = JSON.parse(r.stdout) as typeof info;
+  } catch {
+    // go printed no JSON: its stderr says why
+  }
+  if (!info.Dir) throw new InfraError(`go mod download ${module}@${version}: ${info.Error ?? (r.timedOut ? `no answer within ${GO_TIMEOUT_MS / 60_000} minutes` : r.stderr || r.shortMessage)}`, 'check the network and GOPROXY, then run again');
   return info.Dir;
 }
 
@@ -39,9 +51,15 @@ async function gatewayApiPins(version: string): Promise<[string, string][]> {
 }
 
 async function publishedSha256(checksumUrl: string): Promise<string> {
-  const res = await fetch(checksumUrl, { signal: AbortSignal.timeout(60_000) });
-  if (!res.ok) throw new Error(`${checksumUrl}: HTTP ${res.status}; is the release published?`);
-  return parseChecksumFile(await res.text());
+  let res;
+  try {
+    res = await fetch(checksumUrl, { signal: AbortSignal.timeout(60_000) });
+    if (!res.ok) throw new InfraError(`${checksumUrl}: HTTP ${res.status}`, 'is the release published? Check the version in harness/platform/versions.ts');
+    return parseChecksumFile(await res.text());
+  } catch (err) {
+    if (err instanceof InfraError) throw err;
+    throw new InfraError(`cannot fetch ${checksumUrl}: ${(err as Error).message}`, 'check the network, then run again');
+  }
 }
 
 /** Every release asset the suite may download, keyed by URL path, with its published sha256. */
@@ -95,7 +113,9 @@ export function pinnedSha256(url: string): string | undefined {
   console.log(`wrote ${OUT}`);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+await runMain('the header of scripts/pin-upstream.ts', async () => {
+  const extra = process.argv.slice(2).filter((a) => a !== '--debug');
+  if (extra.length > 0) throw new UserError(`npm run pins takes no arguments, got: ${extra.join(' ')}`, 'run `npm run pins` after changing a version in harness/platform/versions.ts');
+  await main();
+  return 0;
 });

@@ -4,12 +4,20 @@
  * GitHub Actions OIDC identity (a workflow with `permissions: id-token: write`), or with a local
  * key pair offline. Writes evidence.sigstore.json into the bundle.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import '../harness/cli/require-node.ts';
+import { createPrivateKey } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { Command } from 'commander';
-import { exitWithUsageError } from '../harness/cli/errors.ts';
+import { InfraError, UserError } from '../harness/cli/errors.ts';
+import { runMain } from '../harness/cli/main.ts';
+import { safeLine } from '../harness/text.ts';
+import { readUserFile } from '../harness/files/read.ts';
 import { BundleReadError, verifyBundle } from '../harness/report/verify.ts';
 import { signKeyless, signWithKey } from '../harness/report/sign.ts';
 import { CATALOGUE } from '../suites/index.ts';
+
+const HELP = 'npm run report:sign -- --help';
+const KEY_FIX = 'pass the private key of your pair, PEM: openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out signing.pem (docs/certification.md)';
 
 const program = new Command('report:sign')
   .description('Sign a report bundle with Sigstore (keyless in GitHub Actions, or a local key pair)')
@@ -18,6 +26,7 @@ const program = new Command('report:sign')
   .option('--identity-token <jwt>', 'an OIDC token to sign keyless with (default: the GitHub Actions token, or SIGSTORE_ID_TOKEN)')
   .option('--fulcio-url <url>', 'Fulcio instance (default: the public one)')
   .option('--rekor-url <url>', 'Rekor instance (default: the public one)')
+  .option('--debug', 'print stack traces with errors')
   .exitOverride()
   .configureOutput({ writeErr: () => {} });
 
@@ -27,42 +36,56 @@ function keylessPossible(o: Opts): boolean {
   return Boolean(o.identityToken || process.env.SIGSTORE_ID_TOKEN || process.env.ACTIONS_ID_TOKEN_REQUEST_URL);
 }
 
-async function main(): Promise<number> {
-  let dir: string;
-  let o: Opts;
-  let key: string | undefined;
+/** The private key, checked before anything else: a public key or a file that is no key says so. */
+function privateKey(file: string): string {
+  let pem: string;
   try {
-    program.parse(process.argv);
-    dir = program.args[0];
-    o = program.opts<Opts>();
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`no such directory: ${dir}`);
-    if (o.key && (o.identityToken || o.fulcioUrl || o.rekorUrl)) throw new Error('--key signs offline: it takes no --identity-token, --fulcio-url or --rekor-url');
-    if (!o.key && !keylessPossible(o)) {
-      throw new Error('keyless signing needs an OIDC identity: run in GitHub Actions with `permissions: id-token: write`, or pass --identity-token; offline, pass --key PRIVATE.pem');
-    }
-    if (o.key) key = readFileSync(o.key, 'utf8');
+    pem = readUserFile(file).toString('utf8');
   } catch (err) {
-    return exitWithUsageError(err, 'npm run report:sign -- --help');
+    throw new UserError(`--key ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, KEY_FIX);
   }
+  if (/-----BEGIN PUBLIC KEY-----/.test(pem)) throw new UserError(`--key ${file} is a public key; signing needs the private key of the pair`, `${KEY_FIX}; the public key is for report:verify --key`);
   try {
-    const { problems } = verifyBundle(dir, CATALOGUE);
-    if (problems.length > 0) {
-      for (const p of problems) console.error(`✗ ${p}`);
-      console.error(`${dir}: not signed: the bundle is inconsistent (${problems.length} problem(s))`);
-      return 1;
-    }
+    createPrivateKey(pem);
+  } catch {
+    throw new UserError(`--key ${file} is not a PEM private key`, KEY_FIX);
+  }
+  return pem;
+}
+
+function options(): { dir: string; o: Opts; key?: string } {
+  program.parse(process.argv);
+  const dir = program.args[0];
+  const o = program.opts<Opts>();
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`no such directory: ${dir}`, `pass the report bundle's directory; see ${HELP}`);
+  if (o.key && (o.identityToken || o.fulcioUrl || o.rekorUrl)) throw new UserError('--key signs offline: it takes no --identity-token, --fulcio-url or --rekor-url', `see ${HELP}`);
+  if (!o.key && !keylessPossible(o)) {
+    throw new UserError('keyless signing needs an OIDC identity: run in GitHub Actions with `permissions: id-token: write`, or pass --identity-token', 'offline, pass --key PRIVATE.pem');
+  }
+  return { dir, o, key: o.key ? privateKey(o.key) : undefined };
+}
+
+async function main(): Promise<number> {
+  const { dir, o, key } = options();
+  let problems: string[];
+  try {
+    problems = verifyBundle(dir, CATALOGUE).problems;
   } catch (err) {
-    if (err instanceof BundleReadError) return exitWithUsageError(err, 'docs/certification.md');
+    if (err instanceof BundleReadError) throw new UserError(err.message, 'docs/certification.md says what a bundle holds');
     throw err;
+  }
+  if (problems.length > 0) {
+    for (const p of problems) console.error(`✗ ${safeLine(p)}`);
+    console.error(`${dir}: not signed: the bundle is inconsistent (${problems.length} problem(s))`);
+    return 1;
   }
   try {
     const file = key ? await signWithKey(dir, key) : await signKeyless(dir, { identityToken: o.identityToken, fulcioURL: o.fulcioUrl, rekorURL: o.rekorUrl });
     console.log(`signed ${dir}: ${file}`);
     return 0;
   } catch (err) {
-    console.error(`error: signing failed: ${(err as Error).message}`);
-    return 1;
+    throw new InfraError(`signing failed: ${(err as Error).message}`, key ? 'check that the bundle directory is writable' : 'check the network and the OIDC token; Fulcio and Rekor must be reachable');
   }
 }
 
-process.exitCode = await main();
+await runMain(HELP, main);

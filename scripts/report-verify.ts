@@ -1,15 +1,20 @@
 /**
  * npm run report:verify -- DIR [--identity SIGNER [--issuer URL] [--trusted-root FILE] | --key PUB.pem]
  * Checks a report bundle and says what it shows: consistent or not, signed by whom, conformant or not.
+ * An unsigned bundle (or one whose signature was not checked) proves nothing: the verdict says what it
+ * claims and that nothing binds the claim, never "conformant".
  * Exit 0 consistent (and the signature valid when one was asked for), 1 inconsistent, forged or a bad
  * signature, 2 usage error (bad flags, unreadable or malformed files).
  */
 import '../harness/cli/require-node.ts';
 import { createPublicKey } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { Command } from 'commander';
-import { exitWithUsageError } from '../harness/cli/errors.ts';
-import { BundleReadError, resultOf, verifyBundle } from '../harness/report/verify.ts';
+import { UserError } from '../harness/cli/errors.ts';
+import { runMain } from '../harness/cli/main.ts';
+import { safeLine } from '../harness/text.ts';
+import { readUserFile } from '../harness/files/read.ts';
+import { BundleReadError, claimOf, resultOf, verifyBundle } from '../harness/report/verify.ts';
 import { describeSigner, readTrustedRoot, SignatureError, verifySignature, type SignaturePolicy } from '../harness/report/sign.ts';
 import { CATALOGUE } from '../suites/index.ts';
 
@@ -22,64 +27,72 @@ const program = new Command('report:verify')
   .option('--issuer <url>', 'expected OIDC issuer of the keyless signer (default: GitHub Actions)')
   .option('--trusted-root <file>', 'Sigstore trusted root JSON (default: the public instance, fetched over TUF)')
   .option('--key <pub.pem>', 'expected public key of a key-pair signature')
+  .option('--debug', 'print stack traces with errors')
   .exitOverride()
   .configureOutput({ writeErr: () => {} });
 
 interface Opts { identity?: string; issuer?: string; trustedRoot?: string; key?: string }
 
-function policyOf(o: Opts): SignaturePolicy | undefined {
-  if (o.key && o.identity) throw new Error('pass either --identity (keyless) or --key (key pair), not both');
-  if ((o.issuer || o.trustedRoot) && !o.identity) throw new Error('--issuer and --trusted-root need --identity');
-  if (o.key) {
-    try {
-      const publicKeyPem = readFileSync(o.key, 'utf8');
-      createPublicKey(publicKeyPem);
-      return { publicKeyPem };
-    } catch (err) {
-      throw new Error(`cannot read the public key ${o.key}: ${(err as Error).message}`);
-    }
+function publicKey(file: string): string {
+  try {
+    const pem = readUserFile(file).toString('utf8');
+    createPublicKey(pem);
+    return pem;
+  } catch (err) {
+    throw new UserError(`--key ${file}: not a PEM public key (${(err as Error).message})`, 'pass the public key of the pair that signed (openssl ec -in signing.pem -pubout -out signing.pub)');
   }
-  return o.identity ? { identity: o.identity, issuer: o.issuer, trustedRoot: o.trustedRoot ? readTrustedRoot(o.trustedRoot) : undefined } : undefined;
+}
+
+function policyOf(o: Opts): SignaturePolicy | undefined {
+  if (o.key && o.identity) throw new UserError('pass either --identity (keyless) or --key (key pair), not both', `see ${HELP}`);
+  if ((o.issuer || o.trustedRoot) && !o.identity) throw new UserError('--issuer and --trusted-root need --identity', `see ${HELP}`);
+  if (o.key) return { publicKeyPem: publicKey(o.key) };
+  if (!o.identity) return undefined;
+  try {
+    return { identity: o.identity, issuer: o.issuer, trustedRoot: o.trustedRoot ? readTrustedRoot(o.trustedRoot) : undefined };
+  } catch (err) {
+    throw new UserError((err as Error).message, 'pass --trusted-root with the trusted_root.json of your Sigstore instance, or drop it for the public one');
+  }
+}
+
+/** The bundle's own problems, or a usage error (exit 2) for a file that cannot be parsed. */
+function check(dir: string) {
+  try {
+    return verifyBundle(dir, CATALOGUE);
+  } catch (err) {
+    if (err instanceof BundleReadError) throw new UserError(err.message, 'docs/certification.md says what a bundle holds');
+    throw err;
+  }
 }
 
 async function main(): Promise<number> {
-  let dir: string;
-  let policy: SignaturePolicy | undefined;
-  try {
-    program.parse(process.argv);
-    dir = program.args[0];
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`no such directory: ${dir}`);
-    policy = policyOf(program.opts<Opts>());
-  } catch (err) {
-    return exitWithUsageError(err, HELP);
-  }
-  let check;
-  try {
-    check = verifyBundle(dir, CATALOGUE);
-  } catch (err) {
-    if (err instanceof BundleReadError) return exitWithUsageError(err, 'docs/certification.md');
-    throw err;
-  }
-  for (const p of check.problems) console.error(`✗ ${p}`);
-  if (check.problems.length > 0 || !check.report) {
-    console.log(`${dir}: inconsistent: ${check.problems.length} problem(s); nothing in it can be trusted`);
+  program.parse(process.argv);
+  const dir = program.args[0];
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`no such directory: ${dir}`, `pass the report bundle's directory; see ${HELP}`);
+  const policy = policyOf(program.opts<Opts>());
+  const bundle = check(dir);
+  for (const p of bundle.problems) console.error(`✗ ${safeLine(p)}`);
+  if (bundle.problems.length > 0 || !bundle.report) {
+    console.log(`${dir}: inconsistent: ${bundle.problems.length} problem(s); nothing in it can be trusted`);
     return 1;
   }
-  let signature = check.signed ? 'signed (signature not checked: pass --identity or --key)' : 'unsigned';
-  if (policy) {
-    try {
-      signature = describeSigner(await verifySignature(dir, policy));
-    } catch (err) {
-      if (!(err instanceof SignatureError)) throw err;
-      console.error(`✗ signature: ${err.message}`);
-      console.log(`${dir}: consistent, signature rejected: not certified`);
-      return 1;
-    }
+  if (!policy) {
+    const how = bundle.signed ? 'signed (signature not checked: pass --identity or --key)' : 'unsigned';
+    console.log(`${dir}: consistent, ${how}: it claims ${safeLine(claimOf(bundle.report))}; nothing binds this claim to a run until a signature you trust is checked`);
+    return 0;
   }
-  const result = resultOf(check.report);
-  const certified = policy !== undefined && result.conformant ? ', certified' : '';
-  console.log(`${dir}: consistent, ${signature}, ${result.text}${certified}`);
+  let signer: string;
+  try {
+    signer = describeSigner(await verifySignature(dir, policy));
+  } catch (err) {
+    if (!(err instanceof SignatureError)) throw err;
+    console.error(`✗ signature: ${safeLine(err.message)}`);
+    console.log(`${dir}: consistent, signature rejected: not certified`);
+    return 1;
+  }
+  const result = resultOf(bundle.report);
+  console.log(`${dir}: consistent, ${safeLine(signer)}, ${safeLine(result.text)}${result.conformant ? ', certified' : ''}`);
   return 0;
 }
 
-process.exitCode = await main();
+await runMain(HELP, main);

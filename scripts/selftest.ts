@@ -6,19 +6,20 @@
  * claim's expectedFindings failed, everything else passed.
  */
 import '../harness/cli/require-node.ts';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { CATALOGUE } from '../suites/index.ts';
-import { select, UnknownScenarioError } from '../harness/runner/suite-runner.ts';
-import { judgeAgainstClaim, runOnModel, SELFTEST_PARALLEL, selfTest, survivors, unseenClose, type ClaimVerdict } from '../test/selftest/selftest.ts';
+import { unrunSuite } from '../harness/runner/suite-runner.ts';
+import { judgeAgainstClaim, runOnModel, SELFTEST_PARALLEL, selfTest, survivors, unseenClose, writeSelftestBundle, type ClaimVerdict } from '../test/selftest/selftest.ts';
 import { profileLines } from '../harness/report/profile.ts';
 import { MUTANTS, type MutantName } from '../test/model/mutations.ts';
-import { writeReportBundle } from '../harness/report/bundle.ts';
-import { sealBundle } from '../harness/report/seal.ts';
-import { exitWithUsageError, formatUserError, UserError } from '../harness/cli/errors.ts';
+import { EXIT, formatUserError, Interrupted, UserError } from '../harness/cli/errors.ts';
+import { runMain } from '../harness/cli/main.ts';
 import { Progress, resultLine } from '../harness/cli/progress.ts';
+import { prepareReportDir } from '../harness/cli/report-dir.ts';
+import { selectScenarios } from '../harness/cli/select.ts';
+import { Teardown } from '../harness/platform/teardown.ts';
+import type { SetupFailure } from '../harness/runner/results.ts';
 import { loadImplementation, unknownFindings, type ImplementationClaim } from '../harness/report/implementation.ts';
-import type { Implementation } from '../harness/report/model.ts';
-import { GATEWAY_API_VERSION } from '../harness/report/gateway-api-tests.ts';
 import type { ScenarioResult } from '../harness/runner/results.ts';
 import type { Scenario } from '../harness/scenario/types.ts';
 
@@ -26,7 +27,7 @@ const program = new Command('selftest')
   .description('Run the scenario catalogue against the ambient model and its mutants')
   .addOption(new Option('--seed <n>', 'random seed (printed, to replay a failure)').argParser((v) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--seed must be a non-negative integer, got "${v}"`);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be a non-negative integer, got "${v}"`);
     return n;
   }))
   .option('--json', 'print {faithful, mutants} as JSON')
@@ -35,31 +36,15 @@ const program = new Command('selftest')
   .option('--mutant <names...>', `run only these mutants (${Object.keys(MUTANTS).join(', ')})`)
   .option('--implementation <file>', 'configure the model like this implementation file and judge the run against its claim')
   .option('--profile', 'print where the faithful run\'s (virtual) time went')
+  .option('--debug', 'print stack traces with errors')
   .exitOverride()
   .configureOutput({ writeErr: () => {} });
 
 interface Opts { seed?: number; json?: boolean; reportDir?: string; grep?: string; mutant?: string[]; profile?: boolean; implementation?: string }
 
-const MODEL_IMPLEMENTATION: Implementation = {
-  organization: 'istio', project: 'ambient model (self-test)', version: 'model', url: 'https://istio.io', contact: [], gatewayClassName: 'istio-waypoint',
-};
-
-/** The model implements the Gateway API release whose tests the suite maps (harness/report/gateway-api-tests.ts). */
-const MODEL_GATEWAY_API = { version: GATEWAY_API_VERSION, channel: 'experimental' };
-
-async function writeBundle(dir: string, scenarios: Scenario[], results: ScenarioResult[], claim: ImplementationClaim | undefined): Promise<void> {
-  await writeReportBundle(dir, {
-    results,
-    scenarios,
-    implementation: claim ? { ...claim.implementation, version: `${claim.implementation.version} (model)` } : MODEL_IMPLEMENTATION,
-    environment: { kubernetesVersion: 'v1.34.0', istioVersion: 'model', gatewayApi: MODEL_GATEWAY_API, kindNodeImage: undefined, commandLine: process.argv.slice(1).join(' ') },
-    mode: 'selftest',
-    planes: ['control', 'data'],
-    // Only a certification run claims features; the self-test records the class it was configured like.
-    claimedFeatures: undefined,
-  });
-  sealBundle(dir);
-}
+/** The self-test's bundle: its model in the environment (report:verify holds such a bundle to mode selftest). */
+const writeBundle = (dir: string, scenarios: Scenario[], results: ScenarioResult[], claim: ImplementationClaim | undefined, setup?: SetupFailure) =>
+  writeSelftestBundle(dir, { scenarios, results, claim, setup, commandLine: process.argv.slice(1).join(' ') });
 
 function loadClaim(file: string): ImplementationClaim {
   const claim = loadImplementation(file);
@@ -69,10 +54,10 @@ function loadClaim(file: string): ImplementationClaim {
 }
 
 /** The catalogue on the model configured like the claimed implementation, judged against the claim. */
-async function implementationRun(opts: Opts, scenarios: Scenario[], claim: ImplementationClaim, seed: number): Promise<number> {
-  const runLog = opts.reportDir ? new Progress(opts.reportDir, false) : undefined;
+async function implementationRun(opts: Opts, scenarios: Scenario[], claim: ImplementationClaim, seed: number, runLog: Progress | undefined, finishing: () => void): Promise<number> {
   runLog?.line(`self-test seed ${seed}: ${scenarios.length} scenarios on the model configured like ${claim.implementation.gatewayClassName}`);
   const results = await runOnModel(scenarios, seed, { implementation: claim, log: runLog?.line, onResult: runLog && ((r) => runLog.line(resultLine(r))) });
+  finishing();
   if (opts.reportDir) await writeBundle(opts.reportDir, scenarios, results, claim);
   const verdicts = judgeAgainstClaim(scenarios, results, claim);
   const wrong = verdicts.filter((v) => !v.ok);
@@ -94,37 +79,42 @@ function printClaimVerdicts(seed: number, claim: ImplementationClaim, verdicts: 
   console.log('mutants are not run with --implementation: they test the catalogue against the Istio model (npm run selftest)');
 }
 
-async function main(): Promise<number> {
-  let opts: Opts;
-  try {
-    opts = program.parse(process.argv).opts<Opts>();
-  } catch (err) {
-    return exitWithUsageError(err, 'npm run selftest -- --help');
-  }
-  let scenarios: Scenario[];
-  try {
-    scenarios = select(CATALOGUE, { grep: opts.grep });
-  } catch (err) {
-    if (err instanceof UnknownScenarioError) return exitWithUsageError(err, 'npm run selftest -- --help');
-    throw err;
-  }
-  const unknown = (opts.mutant ?? []).filter((m) => !(m in MUTANTS));
-  if (unknown.length > 0) return exitWithUsageError(new Error(`unknown mutant(s): ${unknown.join(', ')}; known: ${Object.keys(MUTANTS).join(', ')}`), 'npm run selftest -- --help');
-  const seed = opts.seed ?? Number(process.env.WPT_SEED ?? 1);
-  if (opts.implementation) {
-    if (opts.mutant) return exitWithUsageError(new Error('--mutant and --implementation do not combine: mutants test the catalogue against the Istio model'), 'npm run selftest -- --help');
-    let claim: ImplementationClaim;
-    try {
-      claim = loadClaim(opts.implementation);
-    } catch (err) {
-      if (!(err instanceof UserError)) throw err;
-      console.error(formatUserError(err));
-      return 2;
+const HELP = 'npm run selftest -- --help';
+
+/**
+ * SIGINT or SIGTERM with --report-dir: the directory gets a sealed record of the interrupted run
+ * (report:verify accepts it as such) instead of a run.log without a seal; then exit 130.
+ */
+function onInterrupt(opts: Opts, scenarios: Scenario[], claim: ImplementationClaim | undefined, runLog: Progress | undefined): { finishing: () => void } {
+  const teardown = new Teardown();
+  let finishing = false;
+  teardown.onSignals(runLog?.line ?? (() => {}), () => void (async () => {
+    // The run has ended and its report is being written: that finishes first.
+    if (finishing) return;
+    const signal = teardown.received ?? 'a signal';
+    if (opts.reportDir) {
+      const setup: SetupFailure = { outcome: 'interrupted', step: 'self-test scenarios', message: `interrupted by ${signal}`, fix: 'run again' };
+      await writeBundle(opts.reportDir, scenarios, unrunSuite(scenarios, `interrupted by ${signal}`), claim, setup);
     }
-    return implementationRun(opts, scenarios, claim, seed);
-  }
-  const started = Date.now();
+    console.error(formatUserError(new Interrupted(`interrupted by ${signal}`, opts.reportDir ? `the report in ${opts.reportDir} records the interruption; run again` : 'run again')));
+    process.exit(EXIT.interrupted);
+  })());
+  return { finishing: () => (finishing = true) };
+}
+
+async function main(): Promise<number> {
+  const opts = program.parse(process.argv).opts<Opts>();
+  const scenarios = selectScenarios(CATALOGUE, opts.grep);
+  const unknown = (opts.mutant ?? []).filter((m) => !(m in MUTANTS));
+  if (unknown.length > 0) throw new UserError(`unknown mutant(s): ${unknown.join(', ')}`, `known mutants: ${Object.keys(MUTANTS).join(', ')}`);
+  if (opts.implementation && opts.mutant) throw new UserError('--mutant and --implementation do not combine: mutants test the catalogue against the Istio model', 'drop one of them');
+  const claim = opts.implementation ? loadClaim(opts.implementation) : undefined;
+  if (opts.reportDir) prepareReportDir(opts.reportDir);
+  const seed = opts.seed ?? Number(process.env.WPT_SEED ?? 1);
   const runLog = opts.reportDir ? new Progress(opts.reportDir, false) : undefined;
+  const interrupt = onInterrupt(opts, scenarios, claim, runLog);
+  if (claim) return implementationRun(opts, scenarios, claim, seed, runLog, interrupt.finishing);
+  const started = Date.now();
   runLog?.line(`self-test seed ${seed}: ${scenarios.length} scenarios on the ambient model`);
   // A part of the catalogue cannot be expected to catch every mutant: only the named ones run.
   const mutants = (opts.mutant ?? (opts.grep ? [] : undefined)) as MutantName[] | undefined;
@@ -133,6 +123,7 @@ async function main(): Promise<number> {
   const unseen = unseenClose(report.l4Closes);
   runLog?.line(`ztunnel refusals by curl exit code: ${JSON.stringify(report.l4Closes)}`);
   for (const m of report.mutants) runLog?.line(`mutant ${m.name} (${m.area}): ${m.killedBy.length ? `caught by ${m.killedBy.join(', ')}` : 'SURVIVED'}`);
+  interrupt.finishing();
   if (opts.reportDir) await writeBundle(opts.reportDir, scenarios, report.faithful.results, undefined);
   if (opts.profile) {
     console.log(profileLines(report.faithful.results, SELFTEST_PARALLEL).join('\n'));
@@ -161,4 +152,4 @@ async function main(): Promise<number> {
   return report.faithful.failed === 0 && alive.length === 0 && !unseen ? 0 : 1;
 }
 
-process.exitCode = await main();
+await runMain(HELP, main);

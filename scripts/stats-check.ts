@@ -1,32 +1,30 @@
 /** npm run stats:check [-- --json] [--runs N] [--seed N]: Monte Carlo check of the split test (90/10). */
 import '../harness/cli/require-node.ts';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { monteCarlo90_10 } from '../harness/stats/monte-carlo.ts';
-import { exitWithUsageError } from '../harness/cli/errors.ts';
+import { runMain } from '../harness/cli/main.ts';
 
 /** The 90/10 verdict's average cost on a correct split (issue 18: near the optimum of about 190 at these bounds). */
 const MAX_MEAN_REQUESTS = 220;
 
+const HELP = 'npm run stats:check -- --help';
+
 const int = (name: string, min: number) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${v}"`);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${v}"`);
   return n;
 };
 
 const program = new Command('stats:check')
   .option('--json', 'print the result as JSON')
+  .option('--debug', 'print stack traces with errors')
   .addOption(new Option('--runs <n>', 'simulated runs per hypothesis').argParser(int('--runs', 10_000)).default(10_000))
   .addOption(new Option('--seed <n>', 'random seed').argParser(int('--seed', 0)).default(20261122))
   .exitOverride()
   .configureOutput({ writeErr: () => {} });
 
 function main(): number {
-  let o;
-  try {
-    o = program.parse(process.argv).opts<{ json?: boolean; runs: number; seed: number }>();
-  } catch (err) {
-    return exitWithUsageError(err, 'npm run stats:check -- --help');
-  }
+  const o = program.parse(process.argv).opts<{ json?: boolean; runs: number; seed: number }>();
   const r = monteCarlo90_10(o.runs, o.seed);
   const ok = r.falseFailureBound <= 1e-6 && r.powerBound >= 0.999 && r.simulatedFalseFailures === 0 &&
     r.power >= 0.999 && r.meanRequests <= MAX_MEAN_REQUESTS;
@@ -48,4 +46,4 @@ function main(): number {
   return ok ? 0 : 1;
 }
 
-process.exitCode = main();
+await runMain(HELP, main);

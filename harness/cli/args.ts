@@ -38,6 +38,9 @@ export interface E2eOptions {
 }
 
 export const MAX_PARALLEL = 64;
+
+/** What to do about a --grep that is no regular expression (every command with --grep says the same). */
+export const GREP_FIX = '--grep takes a JavaScript regular expression over scenario ids: put a backslash before ( ) [ ] { } . * + ? | ^ $ to match it as it is, or pass part of an id (`npm run e2e -- --list` lists them), e.g. --grep ^routing/';
 const DEFAULT_GATEWAY_CLASS = 'istio-waypoint';
 
 function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
@@ -54,6 +57,17 @@ function value(name: string) {
     if (v.startsWith('--')) throw new InvalidArgumentError(`${name} needs a value, got the flag ${v}`);
     return v;
   };
+}
+
+/** A GatewayClass name is a DNS subdomain (RFC 1123): lowercase alphanumerics, '-' and '.', at most 253. */
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+function gatewayClassName(v: string): string {
+  const name = value('--gateway-class')(v);
+  if (!DNS_SUBDOMAIN.test(name)) {
+    throw new InvalidArgumentError(`--gateway-class takes a GatewayClass name (lowercase letters, digits, '-' and '.'), got ${JSON.stringify(name)}; e.g. --gateway-class ${DEFAULT_GATEWAY_CLASS}`);
+  }
+  return name;
 }
 
 function values(name: string) {
@@ -79,11 +93,12 @@ export const EXIT_CODES_HELP = `
 Exit codes:
   ${EXIT.ok}    every selected scenario passed
   ${EXIT.scenarioFailed}    a scenario failed: the implementation is not conformant
-  ${EXIT.usage}    usage or configuration error: bad flag, bad file, missing context, unsupported version, wrong Node
-  ${EXIT.infrastructure}    infrastructure error: cluster unreachable or broke, install or download failed, setup timed out
-  ${EXIT.interrupted}  interrupted (SIGINT, SIGTERM): what the run created was torn down
+  ${EXIT.usage}    usage or configuration error: bad flag, bad file, missing context, unsupported version, wrong Node,
+       an unusable --kind/--istioctl or WPT_CACHE_DIR, credentials refused (401) or permission denied (403)
+  ${EXIT.infrastructure}    infrastructure error: cluster unreachable, silent, TLS failure or broke (5xx), install or download failed, setup timed out
+  ${EXIT.interrupted}  interrupted (SIGINT, SIGTERM): what the run created was torn down; the report records the interruption
 
-Environment: WPT_CACHE_DIR, the download cache (default ~/.cache/waypoint-conformance; pre-seed it for offline runs).`;
+Environment: WPT_CACHE_DIR, the download cache (an absolute path; default ~/.cache/waypoint-conformance; pre-seed it for offline runs).`;
 
 const opt = (flags: string, description: string, name: string) => new Option(flags, description).argParser(value(name));
 
@@ -106,7 +121,7 @@ export function e2eCommand(): Command {
     .addOption(new Option('--checks <all|control-plane>', 'control-plane: only the checks that read what controllers write; traffic checks are reported as not run').choices(['all', 'control-plane']).default('all'))
     .addOption(new Option('--timeout-overrides <k=v,...>', `timing overrides: ${TIMING_KEYS.join(', ')}`).argParser((v) => parseTimeoutOverrides(v)))
     .addOption(new Option('--connect-timeout <seconds>', 'how long the cluster may take to answer its first request').argParser(positiveInt('--connect-timeout', 3600)).default(30))
-    .addOption(opt('--gateway-class <name>', 'the waypoint implementation\'s GatewayClass', '--gateway-class').default(DEFAULT_GATEWAY_CLASS))
+    .addOption(new Option('--gateway-class <name>', 'the waypoint implementation\'s GatewayClass').argParser(gatewayClassName).default(DEFAULT_GATEWAY_CLASS))
     .option('--certify', 'certification run: every scenario of the claimed profiles, no filters', false)
     .addOption(opt('--implementation <file>', 'YAML naming the implementation, its GatewayClass (and controllerName), profiles and features', '--implementation'))
     .addOption(new Option('--features <names...>', 'features the implementation supports (default: what the file in implementations/ for the class claims, else all)').argParser(values('--features')))
@@ -158,7 +173,7 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     try {
       new RegExp(o.grep);
     } catch (err) {
-      throw new UserError(`--grep ${JSON.stringify(o.grep)} is not a regular expression: ${(err as Error).message}`);
+      throw new UserError(`--grep ${JSON.stringify(o.grep)} is not a regular expression: ${(err as Error).message}`, GREP_FIX);
     }
   }
   return {

@@ -1,7 +1,10 @@
 /**
  * Typed failures, each with one exit code (README "Exit codes"): the entry points map an error to
- * its code and print its message and fix; a stack trace only with --debug.
+ * its code and print its message and fix; a stack trace only with --debug. What is printed is made
+ * safe first (text.ts): a message may carry what a server or a tool said.
  */
+import { safeLine } from '../text.ts';
+
 export const EXIT = {
   /** every selected scenario passed */
   ok: 0,
@@ -15,7 +18,7 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-abstract class ExpectedError extends Error {
+export abstract class ExpectedError extends Error {
   abstract readonly exitCode: number;
   constructor(message: string, readonly fix?: string, options?: ErrorOptions) {
     super(message, options);
@@ -39,7 +42,7 @@ export class Interrupted extends ExpectedError {
 
 export function formatUserError(err: unknown): string {
   const e = err as Error & { fix?: string };
-  return `error: ${e.message}${e.fix ? `\n  fix: ${e.fix}` : ''}`;
+  return `error: ${safeLine(e.message)}${e.fix ? `\n  fix: ${safeLine(e.fix)}` : ''}`;
 }
 
 /** The exit code for any error; prints the message (and, with debug or for a bug, the stack). */
@@ -50,14 +53,18 @@ export function reportError(err: unknown, debug: boolean, print: (s: string) => 
     return err.exitCode;
   }
   // Untyped: thrown by a client library (the network, the API server) or a bug in the suite.
-  print(`error: ${(err as Error)?.message ?? String(err)}`);
+  print(`error: ${safeLine((err as Error)?.message ?? String(err))}`);
   print(debug ? String((err as Error)?.stack) : '  (run again with --debug for the stack trace, and report it if it is a bug in the suite)');
   return EXIT.infrastructure;
 }
 
+/** A command line that cannot be parsed (commander's message, or a value a parser refused): exit 2 with where to read more. */
+export function usageError(err: unknown, help: string): UserError {
+  return new UserError(((err as Error).message ?? String(err)).replace(/^error: /, ''), `see ${help}`);
+}
+
 /** Exit code 2 for bad input, as argument parsers conventionally do. */
 export function exitWithUsageError(err: unknown, help: string): number {
-  const msg = (err as Error).message.replace(/^error: /, '');
-  console.error(`error: ${msg}\n  see: ${help}`);
+  console.error(formatUserError(usageError(err, help)));
   return EXIT.usage;
 }

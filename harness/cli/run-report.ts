@@ -40,6 +40,14 @@ export async function reportSetupFailure(o: E2eOptions, sel: Selection, facts: F
   });
 }
 
+/** An interrupted run's record: the step it was in and the signal; every scenario not run (nothing of the run is claimed). */
+export async function reportInterrupted(o: E2eOptions, sel: Selection, facts: Facts, step: string, signal: string): Promise<void> {
+  const setup = { outcome: 'interrupted' as const, step, message: `interrupted by ${signal}; what the run created was torn down`, fix: 'run again' };
+  await report(o, sel, facts, { results: unrunSuite(sel.scenarios, `interrupted by ${signal} at ${step}`), setup }).catch((e) => {
+    console.error(`could not write the report of the interrupted run: ${(e as Error).message}`);
+  });
+}
+
 /** What a failed run leaves to look at, written before the bundle seals the directory with evidence.json. */
 export async function failureEvidence(o: E2eOptions, access: ClusterAccess | undefined, cluster: Cluster | undefined, setupFailed: boolean): Promise<void> {
   if (cluster && setupFailed) {

@@ -13,7 +13,7 @@ import type { WaypointSignals } from '../traffic/verdict.ts';
 import { ISTIO_FEATURES, parseFeatures } from '../scenario/features.ts';
 import { select, UnknownScenarioError } from '../runner/suite-runner.ts';
 import { loadImplementation, type ImplementationClaim } from '../report/implementation.ts';
-import type { E2eOptions } from './args.ts';
+import { GREP_FIX, type E2eOptions } from './args.ts';
 import { UserError } from './errors.ts';
 import { AGENTGATEWAY_WAYPOINT, istioSettingsFor } from '../platform/versions.ts';
 
@@ -47,6 +47,7 @@ export function selectScenarios(catalogue: Scenario[], grep: string | undefined)
     return select(catalogue, { grep });
   } catch (err) {
     if (!(err instanceof UnknownScenarioError)) throw err;
+    if (err.invalid) throw new UserError(err.message, GREP_FIX);
     const areas = [...new Set(catalogue.map((s) => s.area))].sort();
     throw new UserError(err.message, `scenario ids start with their area: ${areas.map((a) => `^${a}/`).join(', ')}; \`npm run e2e -- --list\` lists every id`);
   }

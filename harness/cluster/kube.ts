@@ -8,8 +8,12 @@ import { PassThrough } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import type { Cluster, ExecResult, KubeObject, ListOptions, ObjectRef, PodRef } from './types.ts';
 import { ChangeFeed, type Wake } from './watch.ts';
+import { clusterError, type ClusterWhere } from './api-errors.ts';
 
 export const FIELD_MANAGER = 'waypoint-conformance';
+
+/** A request's answer takes milliseconds; a minute without one means the API server is hung. */
+export const REQUEST_TIMEOUT_MS = 60_000;
 
 export class KubeContextError extends Error {}
 
@@ -25,10 +29,14 @@ type FetchInit = Awaited<ReturnType<k8s.KubeConfig['applyToFetchOptions']>>;
 export class KeepAliveKubeConfig extends k8s.KubeConfig {
   private readonly agents = new Map<string, http.Agent>();
 
+  /** Every API call's deadline: a request never waits longer for an answer (watches and exec have their own). */
+  requestTimeoutMs = REQUEST_TIMEOUT_MS;
+
   override async applySecurityAuthentication(request: ApiRequest): Promise<void> {
     await super.applySecurityAuthentication(request);
     const fresh = request.getAgent();
     if (fresh) request.setAgent(this.shared(fresh));
+    if (!request.getSignal()) request.setSignal(AbortSignal.timeout(this.requestTimeoutMs));
   }
 
   /** Watches take this path. */
@@ -87,8 +95,11 @@ export class KubeCluster implements Cluster {
   private readonly feed: ChangeFeed;
   private readonly paths = new Map<string, Promise<string | undefined>>();
 
+  private readonly where: ClusterWhere;
+
   constructor(private readonly kc: k8s.KubeConfig) {
     this.description = `context ${kc.getCurrentContext()}`;
+    this.where = { context: kc.getCurrentContext(), server: kc.getCurrentCluster()?.server ?? 'unknown server' };
     this.objects = k8s.KubernetesObjectApi.makeApiClient(kc);
     this.core = kc.makeApiClient(k8s.CoreV1Api);
     const watch = new k8s.Watch(kc);
@@ -127,52 +138,54 @@ export class KubeCluster implements Cluster {
     return path;
   }
 
+  /** A request's failure as what the cluster said (api-errors.ts); 404 is each method's to read first. */
+  private async call<T>(fn: () => Promise<T>, onNotFound?: () => T): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (onNotFound && isNotFound(err)) return onNotFound();
+      throw clusterError(err, this.where, this.kc instanceof KeepAliveKubeConfig ? this.kc.requestTimeoutMs : undefined);
+    }
+  }
+
   async serverVersion(): Promise<string> {
-    const v = await this.kc.makeApiClient(k8s.VersionApi).getCode();
+    const v = await this.call(() => this.kc.makeApiClient(k8s.VersionApi).getCode());
     return v.gitVersion;
   }
 
   async apply(obj: KubeObject): Promise<KubeObject> {
-    const res = await this.objects.patch(obj as k8s.KubernetesObject, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);
+    const res = await this.call(() => this.objects.patch(obj as k8s.KubernetesObject, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply));
     return res as KubeObject;
   }
 
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
-    try {
-      return (await this.objects.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } })) as KubeObject;
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
+    return this.call(
+      async () => (await this.objects.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } })) as KubeObject,
+      () => undefined,
+    );
   }
 
   async list(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<KubeObject[]> {
-    try {
+    return this.call(async () => {
       const res = await this.objects.list(apiVersion, kind, opts.namespace, undefined, undefined, undefined, undefined, opts.labelSelector);
       return res.items.map((i) => ({ apiVersion, kind, ...i }) as KubeObject);
-    } catch (err) {
-      if (isNotFound(err)) return []; // the kind is not installed (e.g. no VirtualService CRD)
-      throw err;
-    }
+    }, () => []); // 404: the kind is not installed (e.g. no VirtualService CRD)
   }
 
   async delete(ref: ObjectRef, opts: { gracePeriodSeconds?: number } = {}): Promise<boolean> {
-    try {
+    return this.call(async () => {
       await this.objects.delete(
         { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } }, undefined, undefined, opts.gracePeriodSeconds, undefined, 'Background',
       );
       return true;
-    } catch (err) {
-      if (isNotFound(err)) return false;
-      throw err;
-    }
+    }, () => false);
   }
 
   async setLabels(ref: ObjectRef, labels: Record<string, string | null>): Promise<void> {
-    await this.objects.patch(
+    await this.call(() => this.objects.patch(
       { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace, labels: labels as Record<string, string> } },
       undefined, undefined, FIELD_MANAGER, undefined, k8s.PatchStrategy.MergePatch,
-    );
+    ));
   }
 
   async scale(ref: ObjectRef, replicas: number): Promise<void> {
@@ -205,12 +218,12 @@ export class KubeCluster implements Cluster {
         resolve({ stdout, stderr: why, exitCode: status.status === 'Success' ? 0 : Number(cause?.message ?? 1) });
       }).then((w) => (ws = w), (e) => {
         clearTimeout(timer);
-        reject(e);
+        reject(clusterError(e, this.where));
       });
     });
   }
 
   async logs(pod: PodRef, tailLines: number): Promise<string> {
-    return this.core.readNamespacedPodLog({ name: pod.name, namespace: pod.namespace, container: pod.container, tailLines });
+    return this.call(() => this.core.readNamespacedPodLog({ name: pod.name, namespace: pod.namespace, container: pod.container, tailLines }));
   }
 }

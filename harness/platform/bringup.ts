@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { InfraError, UserError } from '../cli/errors.ts';
+import { ExpectedError, InfraError, UserError } from '../cli/errors.ts';
 import { loadKubeConfig } from '../cluster/kube.ts';
 import type { Cluster } from '../cluster/types.ts';
 import { withDeadline } from './deadline.ts';
@@ -36,6 +36,8 @@ export interface KindOptions {
   reuseCluster: boolean;
   keepCluster: boolean;
   kind?: string;
+  /** --kind, already checked (checkForcedTools). */
+  kindTool?: Tool;
 }
 
 export async function kindPreflight(): Promise<void> {
@@ -43,8 +45,8 @@ export async function kindPreflight(): Promise<void> {
 }
 
 export async function bringUpKind(o: KindOptions, c: BringUpContext): Promise<ClusterAccess> {
-  const tool: Tool = await c.step(`kind ${KIND.version}`, () => resolveKind(o.kind));
-  c.log(`kind: ${tool.path} (${tool.origin}${tool.version ? `, ${tool.version}` : ''})`);
+  const tool: Tool = o.kindTool ?? await c.step(o.kind ? `kind (--kind ${o.kind})` : `kind ${KIND.version}`, () => resolveKind(o.kind));
+  c.log(`kind: ${tool.path} (${tool.origin}${tool.version ? `, ${tool.version}` : ''}${tool.version !== KIND.version ? `; the suite pins ${KIND.version}` : ''})`);
   const bin = tool.path;
   const exists = await kind.clusterExists(bin, KIND.clusterName, c.teardown.signal);
   if (exists && !o.reuseCluster) {
@@ -59,7 +61,17 @@ export async function bringUpKind(o: KindOptions, c: BringUpContext): Promise<Cl
   }
   const kubeconfig = writePrivateKubeconfig(await kind.kubeconfigFor(bin, KIND.clusterName, c.teardown.signal), c.teardown);
   const context = `kind-${KIND.clusterName}`;
-  return { kc: loadKubeConfig(kubeconfig, context), kubeconfig, context, collectLogs: (dir) => kind.exportLogs(bin, KIND.clusterName, dir) };
+  return { kc: kindKubeconfig(kubeconfig, context, bin), kubeconfig, context, collectLogs: (dir) => kind.exportLogs(bin, KIND.clusterName, dir) };
+}
+
+/** What `kind get kubeconfig` printed, loaded; anything else than a kubeconfig with kind's context says which kind printed it. */
+function kindKubeconfig(file: string, context: string, bin: string): KubeConfig {
+  try {
+    return loadKubeConfig(file, context);
+  } catch (err) {
+    throw new InfraError(`\`${bin} get kubeconfig --name ${KIND.clusterName}\` printed no kubeconfig with context ${context}: ${(err as Error).message.split('\n')[0]}`,
+      `check that ${bin} is kind ${KIND.version} (\`${bin} version\`), or drop --kind to use the pinned one`, { cause: err });
+  }
 }
 
 export function useExisting(o: { kubeconfig?: string; context?: string }, teardown: Teardown): ClusterAccess {
@@ -67,13 +79,21 @@ export function useExisting(o: { kubeconfig?: string; context?: string }, teardo
   return { kc, kubeconfig: file, context: kc.getCurrentContext() };
 }
 
-/** The cluster's first answer, bounded: a server that accepts connections and never answers is an infrastructure error. */
+/**
+ * The cluster's first answer, bounded: a server that accepts connections and never answers is an
+ * infrastructure error; one that answers names what it said (cluster/api-errors.ts: credentials,
+ * permissions, TLS, a server error), each with its fix.
+ */
 export async function checkReachable(cluster: Cluster, server: string, timeoutMs: number): Promise<string> {
-  const fix = `check that ${server} is up and reachable from here: \`kubectl --context <name> get nodes\`; raise --connect-timeout if it is only slow`;
+  const fix = `check that ${server} is up and reachable from here: \`kubectl --context ${contextOf(cluster)} get --raw /version\`; raise --connect-timeout if it is only slow`;
   try {
     return await withDeadline(`the cluster (${cluster.description}, ${server}) answering /version`, timeoutMs, () => cluster.serverVersion(), fix);
   } catch (err) {
-    if (err instanceof InfraError) throw err;
+    if (err instanceof ExpectedError) throw err;
     throw new InfraError(`the cluster (${cluster.description}, ${server}) does not answer: ${(err as Error).message}`, fix, { cause: err });
   }
+}
+
+function contextOf(cluster: Cluster): string {
+  return cluster.description.replace(/^context /, '');
 }

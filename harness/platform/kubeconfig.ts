@@ -2,11 +2,12 @@
  * The kubeconfig of a run: the user's (checked before anything else: present, not empty, has the
  * context), or kind's, written to a private temp file that teardown removes (it holds credentials).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { UserError } from '../cli/errors.ts';
+import { readUserFile } from '../files/read.ts';
 import { KubeContextError, loadKubeConfig } from '../cluster/kube.ts';
 import type { Teardown } from './teardown.ts';
 
@@ -28,7 +29,14 @@ export function kubeconfigFiles(explicit: string | undefined, env: NodeJS.Proces
 function checkFile(file: string, origin: string): void {
   if (!existsSync(file)) throw new UserError(`the kubeconfig ${file} (${origin}) does not exist`, FIX);
   if (statSync(file).isDirectory()) throw new UserError(`the kubeconfig ${file} (${origin}) is a directory, not a file`, FIX);
-  if (readFileSync(file, 'utf8').trim() === '') throw new UserError(`the kubeconfig ${file} (${origin}) is empty`, FIX);
+  let text: string;
+  try {
+    // A FIFO or a device would hang the loader or never end: only a regular file of sane size is read.
+    text = readUserFile(file, 16 * 1024 * 1024).toString('utf8');
+  } catch (err) {
+    throw new UserError(`the kubeconfig ${file} (${origin}) cannot be read: ${(err as Error).message}`, FIX);
+  }
+  if (text.trim() === '') throw new UserError(`the kubeconfig ${file} (${origin}) is empty`, FIX);
 }
 
 /** Loads the user's kubeconfig for --cluster existing; every problem is a UserError naming the file. */

@@ -24,6 +24,9 @@ export class Teardown {
     return this.abort.signal.aborted;
   }
 
+  /** The signal that interrupted the run (SIGINT, SIGTERM, SIGHUP), once one did. */
+  received: string | undefined;
+
   add(name: string, run: () => Promise<void>): void {
     this.steps.push({ name, run });
   }
@@ -52,6 +55,7 @@ export class Teardown {
       const h = () => {
         if (this.interrupted) return; // a second signal while tearing down: keep tearing down
         log(`${sig} received: tearing down what this run created`);
+        this.received = sig;
         this.abort.abort(new Error(`interrupted by ${sig}`));
         void this.runAll(log).then((failures) => {
           for (const f of failures) log(`teardown failed: ${f}`);

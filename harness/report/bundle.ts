@@ -39,6 +39,9 @@ export function junitXml(report: ConformanceReport): string {
 
 /** The summary's first line: what broke and what to do, or that everything selected passed. */
 export function headline(report: ConformanceReport): string {
+  if (report.setup?.outcome === 'interrupted') {
+    return `**Interrupted** at "${report.setup.step}": ${report.setup.message}${report.setup.fix ? ` — fix: ${report.setup.fix}` : ''}. This report records an interrupted run, not conformance.`;
+  }
   if (report.setup) {
     return `**Setup failed** at "${report.setup.step}": ${report.setup.message}${report.setup.fix ? ` — fix: ${report.setup.fix}` : ''}. No scenario ran; this report records a failed run, not conformance.`;
   }

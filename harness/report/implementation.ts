@@ -6,7 +6,6 @@
  * headers, metrics) and the findings upstream's own behaviour predicts (expectedFindings).
  * Checked against a JSON Schema: every field's type.
  */
-import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { UserError } from '../cli/errors.ts';
@@ -14,6 +13,7 @@ import { ALL_FEATURES } from '../scenario/features.ts';
 import type { Feature, Profile } from '../scenario/types.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
 import type { Implementation } from './model.ts';
+import { readUserFile } from '../files/read.ts';
 
 /** A scenario expected to fail on this implementation, and the upstream fact that predicts it. */
 export interface ExpectedFinding {
@@ -46,6 +46,8 @@ interface ImplementationFile extends Implementation {
 }
 
 const text = { type: 'string', minLength: 1 };
+/** A GatewayClass name is a DNS subdomain (RFC 1123), as the Kubernetes API requires of object names. */
+const dnsSubdomain = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$' };
 const feature = { enum: ALL_FEATURES };
 const bodySignal = (required: string[]) => ({
   type: 'object', required, additionalProperties: false,
@@ -70,7 +72,7 @@ const SCHEMA = {
   required: ['organization', 'project', 'version', 'url', 'contact', 'gatewayClassName', 'profiles', 'features'],
   additionalProperties: false,
   properties: {
-    organization: text, project: text, version: text, url: text, gatewayClassName: text, controllerName: text,
+    organization: text, project: text, version: text, url: text, gatewayClassName: dnsSubdomain, controllerName: text,
     contact: { type: 'array', items: text },
     profiles: { type: 'array', items: { enum: ['core', 'extended'] }, contains: { const: 'core' }, uniqueItems: true },
     features: {
@@ -91,7 +93,7 @@ const validate = new Ajv({ allErrors: true }).compile(SCHEMA);
 export function loadImplementation(file: string): ImplementationClaim {
   let doc: unknown;
   try {
-    doc = parse(readFileSync(file, 'utf8'));
+    doc = parse(readUserFile(file, 1024 * 1024).toString('utf8'));
   } catch (err) {
     throw new UserError(`cannot read implementation file ${file}: ${(err as Error).message}`, FIX);
   }

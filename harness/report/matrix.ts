@@ -3,9 +3,8 @@
  * one row per scenario and one column per bundle, rows whose outcomes differ first. Each bundle is
  * verified before it is read, so a cell is always a measured outcome of a bundle that checks out.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { UserError } from '../cli/errors.ts';
 import type { Outcome } from '../runner/results.ts';
 import { OUTCOMES } from '../runner/results.ts';
@@ -53,16 +52,15 @@ export function readColumn(dir: string, catalogue: Scenario[]): MatrixColumn {
   if (!existsSync(path.join(dir, 'report.yaml'))) {
     throw new UserError(`${dir} holds no report.yaml`, 'pass report bundle directories, as written by npm run e2e or npm run selftest -- --report-dir DIR');
   }
-  let problems: string[];
-  let signed: boolean;
+  let check: ReturnType<typeof verifyBundle>;
   try {
-    ({ problems, signed } = verifyBundle(dir, catalogue));
+    check = verifyBundle(dir, catalogue);
   } catch (err) {
     if (err instanceof BundleReadError) throw new UserError(`${dir}: ${err.message}`, `see npm run report:verify -- ${dir}`);
     throw err;
   }
-  if (problems.length > 0) throw new UserError(`${dir} is not a valid report bundle: ${problems.join('; ')}`, `see npm run report:verify -- ${dir}`);
-  const report = parse(readFileSync(path.join(dir, 'report.yaml'), 'utf8')) as ConformanceReport;
+  const { problems, report, signed } = check;
+  if (problems.length > 0 || !report) throw new UserError(`${dir} is not a valid report bundle: ${problems.join('; ')}`, `see npm run report:verify -- ${dir}`);
   return {
     label: columnLabel(report), dir, signed,
     outcomes: new Map(report.scenarios.map((s) => [s.id, s.outcome as Outcome])),

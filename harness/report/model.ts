@@ -5,6 +5,7 @@ import { IMAGES, SUITE_VERSION, type Images } from '../platform/versions.ts';
 import type { Plane } from '../checks/check.ts';
 import { suiteImages } from './images.ts';
 import { gatewayApiConformanceOf } from './gateway-api-report.ts';
+import { safeLine, safeText } from '../text.ts';
 
 export const REPORT_API_VERSION = 'waypoint-conformance.dev/v1alpha1';
 export const REPORT_KIND = 'ConformanceReport';
@@ -64,7 +65,33 @@ export function diagnosticsFile(id: string): string {
   return `diagnostics/${id.replace('/', '__')}.yaml`;
 }
 
+/**
+ * Every string of the report with control characters escaped (text.ts): scenario reasons, check
+ * details, versions and the setup message can carry what an API server or a tool said, and the
+ * report, the summary and a terminal that prints them must not run what such bytes would do.
+ */
+function safeStrings<T>(v: T): T {
+  if (typeof v === 'string') return safeText(v) as T;
+  if (Array.isArray(v)) return v.map(safeStrings) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, safeStrings(x)])) as T;
+  return v;
+}
+
+/** The setup failure on one line each: the summary's first line is built from it. */
+function setupRecord(setup: SetupFailure) {
+  return {
+    outcome: setup.outcome ?? ('error' as 'error' | 'interrupted'),
+    step: safeLine(setup.step),
+    message: safeLine(setup.message),
+    ...(setup.fix ? { fix: safeLine(setup.fix) } : {}),
+  };
+}
+
 export function buildReport(input: ReportInput, date = new Date()) {
+  return safeStrings(reportOf(input, date));
+}
+
+function reportOf(input: ReportInput, date: Date) {
   const byId = new Map(input.scenarios.map((s) => [s.id, s]));
   const profiles: ProfileReport[] = (['core', 'extended'] as Profile[]).map((profile) => {
     const rs = input.results.filter((r) => byId.get(r.id)?.profile === profile);
@@ -86,7 +113,7 @@ export function buildReport(input: ReportInput, date = new Date()) {
     environment: { ...input.environment, suiteVersion: SUITE_VERSION, images: suiteImages(input.images ?? IMAGES, input.environment.kindNodeImage) },
     ...(input.claimedFeatures ? { claimedFeatures: [...input.claimedFeatures].sort() } : {}),
     ...(input.claimedProfiles ? { claimedProfiles: input.claimedProfiles } : {}),
-    ...(input.setup ? { setup: { outcome: 'error' as const, ...input.setup } } : {}),
+    ...(input.setup ? { setup: setupRecord(input.setup) } : {}),
     profiles,
     scenarios: input.results.map((r) => ({
       id: r.id,

@@ -3,10 +3,11 @@
  * once nothing appends to the bundle any more (run.log, kind-logs/). A signature covers this file
  * only, so it covers every byte of the bundle through it.
  */
-import { lstatSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sha256File } from '../digest.ts';
 import { REPORT_API_VERSION } from './model.ts';
+import { listEntries } from '../files/read.ts';
 
 export const EVIDENCE_FILE = 'evidence.json';
 /** The Sigstore bundle over evidence.json (npm run report:sign); the one file the manifest cannot list. */
@@ -20,11 +21,8 @@ export interface EvidenceManifest {
 }
 
 /** Every entry under dir, relative, with '/' separators; symbolic links are listed, not followed. */
-export function listFiles(dir: string, base = dir): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const full = path.join(dir, f);
-    return lstatSync(full).isDirectory() ? listFiles(full, base) : [path.relative(base, full).split(path.sep).join('/')];
-  });
+export function listFiles(dir: string): string[] {
+  return listEntries(dir);
 }
 
 /** The files a manifest must list: all but itself and the signature over it. */

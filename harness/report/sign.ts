@@ -5,7 +5,7 @@
  * The manifest lists the sha256 of every file, so the signature covers every byte of the bundle.
  */
 import { createPrivateKey, createPublicKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleFromJSON, bundleToJSON, type SerializedBundle } from '@sigstore/bundle';
 import type { X509Certificate } from '@sigstore/core';
@@ -16,6 +16,7 @@ import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import { sign as sigstoreSign } from 'sigstore';
 import { sha256Hex } from '../digest.ts';
 import { EVIDENCE_FILE, SIGNATURE_FILE } from './seal.ts';
+import { bundleEntry, readBundleFile, readUserFile } from '../files/read.ts';
 
 /** The issuer of GitHub Actions OIDC tokens, the default for keyless verification. */
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -42,8 +43,9 @@ export interface SignedBy {
   workflowRun?: string;
 }
 
+/** Bounded, regular files only (files/read.ts): a bundle to sign or verify may come from anyone. */
 function manifestBytes(dir: string): Buffer {
-  return readFileSync(path.join(dir, EVIDENCE_FILE));
+  return readBundleFile(dir, EVIDENCE_FILE, 16 * 1024 * 1024);
 }
 
 function write(dir: string, bundle: SerializedBundle): string {
@@ -88,10 +90,9 @@ export interface SignaturePolicy {
 }
 
 function readBundle(dir: string) {
-  const file = path.join(dir, SIGNATURE_FILE);
-  if (!existsSync(file)) throw new SignatureError(`unsigned: no ${SIGNATURE_FILE} (sign with npm run report:sign)`);
+  if (bundleEntry(dir, SIGNATURE_FILE).kind === 'missing') throw new SignatureError(`unsigned: no ${SIGNATURE_FILE} (sign with npm run report:sign)`);
   try {
-    return bundleFromJSON(JSON.parse(readFileSync(file, 'utf8')));
+    return bundleFromJSON(JSON.parse(readBundleFile(dir, SIGNATURE_FILE, 1024 * 1024).toString('utf8')));
   } catch (err) {
     throw new SignatureError(`${SIGNATURE_FILE} is not a Sigstore bundle: ${(err as Error).message}`);
   }
@@ -100,7 +101,7 @@ function readBundle(dir: string) {
 /** A trusted root file (a private Sigstore instance, or a test's); throws a plain Error naming the file. */
 export function readTrustedRoot(file: string): TrustedRoot {
   try {
-    return TrustedRoot.fromJSON(JSON.parse(readFileSync(file, 'utf8')));
+    return TrustedRoot.fromJSON(JSON.parse(readUserFile(file, 16 * 1024 * 1024).toString('utf8')));
   } catch (err) {
     throw new Error(`cannot read the Sigstore trusted root ${file}: ${(err as Error).message}`);
   }

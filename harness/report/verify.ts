@@ -1,14 +1,15 @@
 /**
  * Checks a report bundle: the evidence manifest against every file, the files a bundle may hold,
  * the report's schema, and its consistency (consistency.ts). The verdict says what the bundle shows.
+ * Bundles come from strangers: every file is read through files/read.ts (regular files only, no
+ * links, bounded sizes), so no bundle can make the verifier hang or exhaust memory.
  */
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { parse, stringify } from 'yaml';
 import { isDeepStrictEqual } from 'node:util';
-import { sha256File } from '../digest.ts';
 import { countOutcomes } from '../runner/results.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { checkAgainstCatalogue, checkJunit, checkReportItself, checkRunLog, checkSummary } from './consistency.ts';
@@ -16,6 +17,7 @@ import { EVIDENCE_FILE, EVIDENCE_KIND, evidenceFiles, SIGNATURE_FILE, type Evide
 import { REPORT_API_VERSION, type ConformanceReport } from './model.ts';
 import { gatewayApiReportFor, GATEWAY_API_REPORT_FILE, validateGatewayApiReport } from './gateway-api-report.ts';
 import { checkReportHtml, REPORT_HTML_FILE } from './report-html.ts';
+import { bundleEntry, hashBundleFile, readBundleFile, UnsafeFileError } from '../files/read.ts';
 
 const SCHEMA = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'report.schema.json'), 'utf8'));
 const REQUIRED = ['report.yaml', 'report.html', 'junit.xml', 'summary.md', 'run.log'];
@@ -29,20 +31,25 @@ export interface BundleCheck {
   signed: boolean;
 }
 
+/** A bundle file's text; an unsafe file (link, FIFO, device, too big) is a problem of the bundle, never read. */
 function readText(dir: string, file: string): string {
   try {
-    return readFileSync(path.join(dir, file), 'utf8');
+    return readBundleFile(dir, file).toString('utf8');
   } catch (err) {
+    if (err instanceof UnsafeFileError) throw err;
     throw new BundleReadError(`cannot read ${path.join(dir, file)}: ${(err as Error).message}`);
   }
 }
+
+const isFile = (dir: string, file: string) => bundleEntry(dir, file).kind === 'file';
+const isThere = (dir: string, file: string) => bundleEntry(dir, file).kind !== 'missing';
 
 function readManifest(dir: string): EvidenceManifest {
   let m: EvidenceManifest;
   try {
     m = JSON.parse(readText(dir, EVIDENCE_FILE)) as EvidenceManifest;
   } catch (err) {
-    if (err instanceof BundleReadError) throw err;
+    if (err instanceof BundleReadError || err instanceof UnsafeFileError) throw err;
     throw new BundleReadError(`${EVIDENCE_FILE} is not JSON (${(err as Error).message}); reseal the bundle or ask the submitter for an intact one`);
   }
   const hashes = Object.values(m?.files ?? { bad: 0 });
@@ -58,14 +65,25 @@ export function insideBundle(key: string): boolean {
     path.posix.normalize(key) === key && key.split('/').every((seg) => seg !== '..' && seg !== '.' && seg !== '');
 }
 
+function evidenceProblem(dir: string, file: string, digest: string): string | undefined {
+  if (!insideBundle(file)) return `${EVIDENCE_FILE}: key "${file}" points outside the bundle or is not a normal relative path`;
+  const entry = bundleEntry(dir, file);
+  if (entry.kind === 'missing') return `${file}: listed in ${EVIDENCE_FILE} but missing`;
+  if (entry.kind !== 'file') return `${file}: ${entry.why ?? 'a directory, not a file'}`;
+  try {
+    if (hashBundleFile(dir, file) !== digest) return `${file}: sha256 differs from ${EVIDENCE_FILE} (the file was changed after sealing)`;
+  } catch (err) {
+    if (err instanceof UnsafeFileError) return err.message;
+    throw new BundleReadError(`cannot read ${path.join(dir, file)}: ${(err as Error).message}`);
+  }
+  return undefined;
+}
+
 function checkEvidence(dir: string, manifest: EvidenceManifest): string[] {
   const problems: string[] = [];
   for (const [file, digest] of Object.entries(manifest.files)) {
-    const full = path.join(dir, file);
-    if (!insideBundle(file)) problems.push(`${EVIDENCE_FILE}: key "${file}" points outside the bundle or is not a normal relative path`);
-    else if (!existsSync(full)) problems.push(`${file}: listed in ${EVIDENCE_FILE} but missing`);
-    else if (!lstatSync(full).isFile()) problems.push(`${file}: not a regular file (a bundle holds no links)`);
-    else if (sha256File(full) !== digest) problems.push(`${file}: sha256 differs from ${EVIDENCE_FILE} (the file was changed after sealing)`);
+    const problem = evidenceProblem(dir, file, digest);
+    if (problem) problems.push(problem);
   }
   for (const file of evidenceFiles(dir)) if (!Object.hasOwn(manifest.files, file)) problems.push(`${file}: not listed in ${EVIDENCE_FILE} (added after sealing)`);
   for (const file of REQUIRED) if (!Object.hasOwn(manifest.files, file)) problems.push(`${file}: missing from the bundle`);
@@ -97,12 +115,12 @@ function checkContents(report: ConformanceReport, manifest: EvidenceManifest): s
 /** A diagnostics file records the id and outcome of its scenario: an outcome flipped in report.yaml shows here. */
 function checkDiagnostics(dir: string, report: ConformanceReport): string[] {
   return report.scenarios.flatMap((s) => {
-    if (!s.diagnostics || !existsSync(path.join(dir, s.diagnostics))) return [];
+    if (!s.diagnostics || !isFile(dir, s.diagnostics)) return [];
     let d: { id?: string; outcome?: string } | null;
     try {
       d = parse(readText(dir, s.diagnostics)) as typeof d;
     } catch (err) {
-      if (err instanceof BundleReadError) throw err;
+      if (err instanceof BundleReadError || err instanceof UnsafeFileError) throw err;
       return [`${s.diagnostics}: not YAML (${(err as Error).message.split('\n')[0]})`];
     }
     return d?.id === s.id && d.outcome === s.outcome ? [] : [`${s.diagnostics}: records ${d?.id} ${d?.outcome}, report.yaml ${s.id} ${s.outcome}`];
@@ -115,14 +133,14 @@ function checkDiagnostics(dir: string, report: ConformanceReport): string[] {
  */
 function checkGatewayApiReport(dir: string, report: ConformanceReport): string[] {
   const want = gatewayApiReportFor(report);
-  const there = existsSync(path.join(dir, GATEWAY_API_REPORT_FILE));
+  const there = isThere(dir, GATEWAY_API_REPORT_FILE);
   if (!want) return there ? [`${GATEWAY_API_REPORT_FILE}: report.yaml gives no Gateway API report, yet the bundle holds one`] : [];
   if (!there) return [`${GATEWAY_API_REPORT_FILE}: missing, though report.yaml gives one`];
   let got: unknown;
   try {
     got = parse(readText(dir, GATEWAY_API_REPORT_FILE));
   } catch (err) {
-    if (err instanceof BundleReadError) throw err;
+    if (err instanceof BundleReadError || err instanceof UnsafeFileError) throw err;
     return [`${GATEWAY_API_REPORT_FILE}: not YAML (${(err as Error).message.split('\n')[0]})`];
   }
   const invalid = validateGatewayApiReport(got);
@@ -134,18 +152,30 @@ function readReport(dir: string): ConformanceReport {
   try {
     return parse(readText(dir, 'report.yaml')) as ConformanceReport;
   } catch (err) {
-    if (err instanceof BundleReadError) throw err;
+    if (err instanceof BundleReadError || err instanceof UnsafeFileError) throw err;
     throw new BundleReadError(`report.yaml is not YAML: ${(err as Error).message}`);
   }
 }
 
 /** Every problem of the bundle in dir, judged against the catalogue of this suite version. */
 export function verifyBundle(dir: string, catalogue: Scenario[]): BundleCheck {
-  const signed = existsSync(path.join(dir, SIGNATURE_FILE));
-  if (!existsSync(path.join(dir, EVIDENCE_FILE))) return { problems: [`${EVIDENCE_FILE}: missing (the bundle was never sealed)`], signed };
+  const signed = isThere(dir, SIGNATURE_FILE);
+  const problems: string[] = [];
+  try {
+    return checkBundle(dir, catalogue, signed, problems);
+  } catch (err) {
+    // A file the checks needed is unsafe to read: that is a problem of the bundle, and the last one looked at.
+    if (err instanceof UnsafeFileError) return { problems: [...problems, err.message], signed };
+    throw err;
+  }
+}
+
+function checkBundle(dir: string, catalogue: Scenario[], signed: boolean, problems: string[]): BundleCheck {
+  if (!isThere(dir, EVIDENCE_FILE)) return { problems: [`${EVIDENCE_FILE}: missing (the bundle was never sealed)`], signed };
   const manifest = readManifest(dir);
-  const problems = checkEvidence(dir, manifest);
-  if (!existsSync(path.join(dir, 'report.yaml'))) return { problems, signed };
+  problems.push(...checkEvidence(dir, manifest));
+  if (!isThere(dir, 'report.yaml')) return { problems, signed };
+  if (!isFile(dir, 'report.yaml')) return { problems: [...new Set([...problems, `report.yaml: ${bundleEntry(dir, 'report.yaml').why}`])], signed };
   const report = readReport(dir);
   const ajv = new Ajv({ allErrors: true });
   if (!ajv.validate(SCHEMA, report)) {
@@ -155,18 +185,44 @@ export function verifyBundle(dir: string, catalogue: Scenario[]): BundleCheck {
   problems.push(...checkGatewayApiReport(dir, report));
   const checkHtml = (r: ConformanceReport, text: string) => checkReportHtml(r, text, catalogue);
   for (const [file, check] of [['junit.xml', checkJunit], ['summary.md', checkSummary], ['run.log', checkRunLog], [REPORT_HTML_FILE, checkHtml]] as const) {
-    if (existsSync(path.join(dir, file))) problems.push(...check(report, readText(dir, file)));
+    if (isFile(dir, file)) problems.push(...check(report, readText(dir, file)));
   }
   return { problems, report, signed };
 }
 
-/** What a consistent bundle shows: a failed run, a non-certification run, or a conformant certification. */
+function tally(report: ConformanceReport): string {
+  const n = countOutcomes(report.scenarios);
+  const words: [string, number][] = [['failed', n.failed], [n.error === 1 ? 'error' : 'errors', n.error], ['not run', n['not-run']]];
+  return [`${n.passed} passed`, ...words.filter(([, k]) => k > 0).map(([w, k]) => `${k} ${w}`), `${n['not-supported']} not supported`].join(', ');
+}
+
+function stopped(setup: NonNullable<ConformanceReport['setup']>): string {
+  return setup.outcome === 'interrupted' ? `interrupted at "${setup.step}"` : `setup failed at "${setup.step}"`;
+}
+
+/**
+ * What a consistent, signature-verified bundle shows: a failed or interrupted run, a run that is no
+ * certification, or a conformant certification. Only for a bundle whose signer was checked.
+ */
 export function resultOf(report: ConformanceReport): { conformant: boolean; text: string } {
-  if (report.setup) return { conformant: false, text: `not conformant: a record of a failed run (setup failed at "${report.setup.step}")` };
+  if (report.setup) return { conformant: false, text: `not conformant: a record of ${report.setup.outcome === 'interrupted' ? 'an interrupted' : 'a failed'} run (${stopped(report.setup)})` };
   const n = countOutcomes(report.scenarios);
   const bad = ([['failed', n.failed], [n.error === 1 ? 'error' : 'errors', n.error], ['not run', n['not-run']]] as const).filter(([, k]) => k > 0);
   if (bad.length > 0) return { conformant: false, text: `not conformant: ${bad.map(([w, k]) => `${k} ${w}`).join(', ')}` };
-  const tally = `${n.passed} passed, ${n['not-supported']} not supported`;
-  if (report.mode !== 'certification') return { conformant: false, text: `not a certification (mode ${report.mode}): ${tally}` };
-  return { conformant: true, text: `conformant (profiles ${(report.claimedProfiles ?? []).join(', ')}: ${tally})` };
+  const counts = `${n.passed} passed, ${n['not-supported']} not supported`;
+  if (report.mode === 'selftest') return { conformant: false, text: `a self-test of the suite on its model of ambient, not a result of any implementation: ${counts}` };
+  if (report.mode !== 'certification') return { conformant: false, text: `not a certification (mode ${report.mode}): ${counts}` };
+  return { conformant: true, text: `conformant (profiles ${(report.claimedProfiles ?? []).join(', ')}: ${counts})` };
+}
+
+/**
+ * What a bundle claims, in words that judge nothing: without a checked signature anyone could have
+ * written a consistent bundle, so an unsigned one is never called conformant or certified.
+ */
+export function claimOf(report: ConformanceReport): string {
+  const impl = report.implementation;
+  const who = `GatewayClass ${impl.gatewayClassName} (${impl.project} ${impl.version})`;
+  const what = report.mode === 'selftest' ? 'a self-test on the suite\'s model of ambient'
+    : report.mode === 'certification' ? `a certification run of ${who}, profiles ${(report.claimedProfiles ?? []).join(', ')}` : `an e2e run of ${who}`;
+  return report.setup ? `${what}, ${stopped(report.setup)}` : `${what}: ${tally(report)}`;
 }

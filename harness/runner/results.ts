@@ -43,8 +43,13 @@ export interface ScenarioResult {
   diagnostics?: Diagnostics;
 }
 
-/** A step of the run itself (install, clients) that failed before or instead of the scenarios. */
+/**
+ * A step of the run itself (install, clients) that failed before or instead of the scenarios; or the
+ * step during which the run was interrupted (SIGINT, SIGTERM), whose report records only that.
+ */
 export interface SetupFailure {
+  /** error when absent. */
+  outcome?: 'error' | 'interrupted';
   step: string;
   message: string;
   fix?: string;

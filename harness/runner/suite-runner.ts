@@ -7,7 +7,12 @@ import { applyAll, loadFixture, markOwned } from '../manifests/manifests.ts';
 import { waitDeploymentsAvailable, waitPodsEnrolled } from './readiness.ts';
 import type { Stopwatch } from './stopwatch.ts';
 
-export class UnknownScenarioError extends Error {}
+export class UnknownScenarioError extends Error {
+  /** The pattern is no regular expression (rather than one that matches nothing). */
+  constructor(message: string, readonly invalid = false) {
+    super(message);
+  }
+}
 
 /** Scenarios whose id matches `grep` (a regular expression). */
 export function select(catalogue: Scenario[], opts: { grep?: string }): Scenario[] {
@@ -17,7 +22,7 @@ export function select(catalogue: Scenario[], opts: { grep?: string }): Scenario
     try {
       re = new RegExp(opts.grep);
     } catch (err) {
-      throw new UnknownScenarioError(`--grep ${JSON.stringify(opts.grep)} is not a valid regular expression: ${(err as Error).message}`);
+      throw new UnknownScenarioError(`--grep ${JSON.stringify(opts.grep)} is not a valid regular expression: ${(err as Error).message}`, true);
     }
     chosen = chosen.filter((s) => re.test(s.id));
     if (chosen.length === 0) throw new UnknownScenarioError(`--grep ${JSON.stringify(opts.grep)} matches no scenario (areas: ${AREAS.join(', ')}). List them with: npm run e2e -- --list`);

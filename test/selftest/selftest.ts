@@ -14,6 +14,11 @@ import { MODEL_TIMING } from '../model/timing.ts';
 import { CURL_EXIT } from '../../harness/traffic/verdict.ts';
 import { runOptionsFrom, type ImplementationClaim } from '../../harness/report/implementation.ts';
 import { unsupportedFeatures } from '../../harness/runner/scenario-runner.ts';
+import type { SetupFailure } from '../../harness/runner/results.ts';
+import type { Implementation } from '../../harness/report/model.ts';
+import { writeReportBundle } from '../../harness/report/bundle.ts';
+import { sealBundle } from '../../harness/report/seal.ts';
+import { GATEWAY_API_VERSION } from '../../harness/report/gateway-api-tests.ts';
 
 export interface MutantOutcome {
   name: MutantName;
@@ -118,4 +123,27 @@ export function judgeAgainstClaim(catalogue: Scenario[], results: ScenarioResult
     const ok = r.outcome === expected && (expected !== 'failed' || r.checks.some((c) => c.outcome === 'failed'));
     return { id: s.id, expected, outcome: r.outcome, ok, why, ...(r.reason ? { reason: r.reason } : {}) };
   });
+}
+
+const MODEL_IMPLEMENTATION: Implementation = {
+  organization: 'istio', project: 'ambient model (self-test)', version: 'model', url: 'https://istio.io', contact: [], gatewayClassName: 'istio-waypoint',
+};
+
+/**
+ * The self-test's report bundle, sealed: its environment names the model (Istio version "model"),
+ * which report:verify holds to mode selftest whatever the mode field says.
+ */
+export async function writeSelftestBundle(dir: string, o: { scenarios: Scenario[]; results: ScenarioResult[]; claim?: ImplementationClaim; setup?: SetupFailure; commandLine: string }): Promise<void> {
+  await writeReportBundle(dir, {
+    results: o.results,
+    scenarios: o.scenarios,
+    setup: o.setup,
+    implementation: o.claim ? { ...o.claim.implementation, version: `${o.claim.implementation.version} (model)` } : MODEL_IMPLEMENTATION,
+    environment: { kubernetesVersion: 'v1.34.0', istioVersion: 'model', gatewayApi: { version: GATEWAY_API_VERSION, channel: 'experimental' }, kindNodeImage: undefined, commandLine: o.commandLine },
+    mode: 'selftest',
+    planes: ['control', 'data'],
+    // Only a certification run claims features; the self-test records the class it was configured like.
+    claimedFeatures: undefined,
+  });
+  sealBundle(dir);
 }

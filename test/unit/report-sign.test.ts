@@ -149,10 +149,11 @@ describe('signed report bundles', function () {
   describe('npm run report:sign and report:verify', () => {
     const run = (script: string, ...args: string[]) => execa(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], { reject: false, env: { SIGSTORE_ID_TOKEN: '', ACTIONS_ID_TOKEN_REQUEST_URL: '' } });
 
-    it('an unsigned bundle verifies as "consistent, unsigned", never certified', async () => {
+    it('an unsigned bundle verifies as "consistent, unsigned" with what it claims, never conformant or certified', async () => {
       const r = await run('report-verify', honest);
       expect(r.exitCode, r.stderr).to.equal(0);
-      expect(r.stdout).to.match(/: consistent, unsigned, conformant \(profiles core, extended: \d+ passed, \d+ not supported\)$/);
+      expect(r.stdout).to.match(/: consistent, unsigned: it claims a certification run of GatewayClass istio-waypoint \(.*\), profiles core, extended: \d+ passed, \d+ not supported; nothing binds this claim to a run/);
+      expect(r.stdout).not.to.match(/conformant|certified/);
     });
 
     it('signs with a key pair; verify names the key and says certified; a wrong key exits 1', async () => {
@@ -171,7 +172,8 @@ describe('signed report bundles', function () {
       expect(bad.exitCode).to.equal(1);
       expect(bad.stderr).to.match(/✗ signature: signed with key sha256:\w+, not the key given/);
       const unchecked = await run('report-verify', dir);
-      expect(unchecked.stdout).to.match(/consistent, signed \(signature not checked: pass --identity or --key\), conformant/);
+      expect(unchecked.stdout).to.match(/consistent, signed \(signature not checked: pass --identity or --key\): it claims a certification run/);
+      expect(unchecked.stdout).not.to.match(/conformant|certified/);
     });
 
     it('verify --identity names the keyless signer, the time and the workflow run; a wrong identity exits 1', async () => {
@@ -191,7 +193,7 @@ describe('signed report bundles', function () {
     it('keyless signing without an OIDC identity is a usage error naming the fix', async () => {
       const r = await run('report-sign', copyBundle(honest));
       expect(r.exitCode).to.equal(2);
-      expect(r.stderr).to.match(/keyless signing needs an OIDC identity: .*id-token: write.*--key PRIVATE.pem/);
+      expect(r.stderr).to.match(/^error: keyless signing needs an OIDC identity: .*id-token: write.*\n {2}fix: offline, pass --key PRIVATE.pem/);
     });
 
     it('refuses to sign an inconsistent bundle', async () => {
