@@ -11,9 +11,10 @@ import '../harness/cli/require-node.ts';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { exitWithUsageError, formatUserError, UserError } from '../harness/cli/errors.ts';
+import { EXIT, UserError } from '../harness/cli/errors.ts';
+import { runMain } from '../harness/cli/main.ts';
 import { GATEWAY_API_REPORT_FILE } from '../harness/report/gateway-api-report.ts';
-import { SubmissionError, writeSubmission } from '../harness/report/gateway-api-submission.ts';
+import { writeSubmission } from '../harness/report/gateway-api-submission.ts';
 import { BundleReadError, verifyBundle } from '../harness/report/verify.ts';
 import { CATALOGUE } from '../suites/index.ts';
 import { runCheck } from '../test/gateway-api-check/build.ts';
@@ -33,63 +34,43 @@ interface Opts { out: string; check?: boolean }
 async function check(bundle: string, file: string): Promise<number> {
   const r = await runCheck(['-report', file, bundle]);
   console.log(r.output.trim());
-  return r.exitCode === 0 ? 0 : r.exitCode === 1 ? 1 : 2;
+  return r.exitCode === 0 ? EXIT.ok : r.exitCode === 1 ? EXIT.scenarioFailed : EXIT.usage;
 }
 
 async function main(): Promise<number> {
-  let bundle: string;
-  let opts: Opts;
-  try {
-    program.parse(process.argv);
-    bundle = program.args[0];
-    opts = program.opts<Opts>();
-    if (!existsSync(bundle) || !statSync(bundle).isDirectory()) throw new Error(`no such directory: ${bundle}`);
-  } catch (err) {
-    return exitWithUsageError(err, HELP);
-  }
+  program.parse(process.argv);
+  const bundle = program.args[0];
+  const opts = program.opts<Opts>();
+  if (!existsSync(bundle) || !statSync(bundle).isDirectory()) throw new UserError(`no such directory: ${bundle}`, `pass the report bundle's directory; see ${HELP}`);
   let verified;
   try {
     verified = verifyBundle(bundle, CATALOGUE);
   } catch (err) {
-    if (err instanceof BundleReadError) return exitWithUsageError(err, `npm run report:verify -- ${bundle}`);
+    if (err instanceof BundleReadError) throw new UserError(err.message, `npm run report:verify -- ${bundle}`);
     throw err;
   }
   const { problems, report } = verified;
   if (problems.length > 0 || !report) {
     for (const p of problems) console.error(`✗ ${p}`);
     console.error(`${bundle}: inconsistent (npm run report:verify -- ${bundle}); a report from it would not be what the suite wrote`);
-    return 1;
+    return EXIT.scenarioFailed;
   }
   if (report.mode === 'selftest') {
-    console.error(formatUserError(new UserError(`${bundle} is a self-test bundle: it measures the suite's model of ambient, not an implementation`, 'submit the bundle of an npm run e2e run (with --certify for a certification)')));
-    return 2;
+    throw new UserError(`${bundle} is a self-test bundle: it measures the suite's model of ambient, not an implementation`, 'submit the bundle of an npm run e2e run (with --certify for a certification)');
   }
   if (!existsSync(path.join(bundle, GATEWAY_API_REPORT_FILE))) {
     console.error(`${bundle} holds no ${GATEWAY_API_REPORT_FILE}: ${report.gatewayApiConformance?.withheld ?? 'report.yaml gives none'}`);
-    return 1;
+    return EXIT.scenarioFailed;
   }
-  let written;
-  try {
-    written = writeSubmission(bundle, report, opts.out);
-  } catch (err) {
-    if (!(err instanceof SubmissionError)) throw err;
-    console.error(formatUserError(err));
-    return 2;
-  }
+  const written = writeSubmission(bundle, report, opts.out);
   console.log(`wrote ${written.report}\n      ${written.readme}`);
   const partial = written.doc.profiles.filter((p) => p.core.result !== 'success' || (p.extended && p.extended.result !== 'success'));
   for (const p of partial) console.log(`note: ${p.name}: ${p.summary} (upstream lists partial reports apart from successful ones; a failure is not accepted)`);
   if (!/^v?\d+\.\d+\.\d+/.test(written.doc.implementation.version)) {
     console.log(`note: implementation.version "${written.doc.implementation.version}" is not a semver; upstream's README asks for one`);
   }
-  if (!opts.check) return 0;
-  try {
-    return await check(bundle, written.report);
-  } catch (err) {
-    if (!(err instanceof UserError)) throw err;
-    console.error(formatUserError(err));
-    return 2;
-  }
+  if (!opts.check) return EXIT.ok;
+  return check(bundle, written.report);
 }
 
-process.exitCode = await main();
+await runMain(HELP, main);

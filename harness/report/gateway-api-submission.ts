@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { ConformanceReport } from './model.ts';
+import { UserError } from '../cli/errors.ts';
 import { GATEWAY_API_REPORT_FILE, type GatewayApiReport } from './gateway-api-report.ts';
 
 export interface SubmissionLayout {
@@ -19,11 +20,8 @@ export interface SubmissionLayout {
   fileName: string;
 }
 
-export class SubmissionError extends Error {
-  constructor(message: string, readonly fix: string) {
-    super(message);
-  }
-}
+/** The submission cannot be laid out (a usage error: exit 2 with its fix). */
+export class SubmissionError extends UserError {}
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '');
 
