@@ -12,6 +12,7 @@ import { execa } from 'execa';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { REPORT_HTML_FILE } from '../../harness/report/report-html.ts';
 import { modelBundle, readReport, removeTempDirs, tempDir } from './report-fixtures.ts';
+import { CATALOGUE } from '../../suites/index.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCREENSHOTS = path.join(REPO, 'reports', 'browser-test');
@@ -98,7 +99,7 @@ describe('report.html and the matrix page in headless Chromium', function () {
   it('shows what a person looks for, and fetches nothing but the page', async () => {
     const { page, requests } = await open(browser, report);
     expect(await page.$eval('h1', (h) => h.textContent)).to.equal('Waypoint conformance · acme-waypoint 2.3.0');
-    expect(await page.$eval('.headline', (p) => p.textContent)).to.match(/^6 failed, 0 errors of 75 scenarios/);
+    expect(await page.$eval('.headline', (p) => p.textContent)).to.match(new RegExp(`^6 failed, 0 errors of ${CATALOGUE.length} scenarios`));
     expect(await page.$$eval('ul.attention li', (l) => l.length)).to.equal(6);
     expect(await page.$eval('#gateway-api', (s) => (s as HTMLElement).innerText)).to.match(/MESH-HTTP/).and.match(/failure/);
     expect(await page.$$eval('#timeline svg rect', (r) => r.length)).to.be.above(75);
@@ -151,7 +152,7 @@ describe('report.html and the matrix page in headless Chromium', function () {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'matrix.png') });
     const cells = (await links(page)).filter((l) => l.href.includes('#'));
     await page.close();
-    expect(cells).to.have.length(2 * 75);
+    expect(cells).to.have.length(2 * CATALOGUE.length);
     // Each cell opens the scenario's section in its bundle's report.html, which says the same outcome.
     const outcomes = new Map([passed, failed].map((d) => [d, new Map(readReport(d).scenarios.map((s) => [s.id, s.outcome]))]));
     const root = path.dirname(passed);
