@@ -230,7 +230,11 @@ describe('first contact: tools already present are used, the cache before the ne
       expect(await resolveIstioctl('1.31.1')).to.deep.include({ path: 'istioctl', origin: 'PATH' });
       expect(existsSync(path.join(cache, 'downloads'))).to.equal(false);
     } finally {
-      Object.assign(process.env, saved);
+      // Assigning undefined to process.env would set the string "undefined": delete what was unset.
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
   });
   it('a checksum and a file already in the cache need no network; a missing one names the URL and the cache path', async () => {
