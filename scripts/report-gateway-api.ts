@@ -24,7 +24,7 @@ const HELP = 'npm run report:gateway-api -- --help';
 const program = new Command('report:gateway-api')
   .description("Write a bundle's Gateway API ConformanceReport in the layout of gateway-api's conformance/reports/")
   .argument('<bundle>', 'the report bundle directory (npm run e2e)')
-  .option('--out <dir>', 'where conformance/reports/... goes (default: the current directory)', '.')
+  .option('--out <dir>', 'where conformance/reports/... goes (e.g. a gateway-api checkout)', '.')
   .option('--check', "also check the written report with upstream's own suite code (needs Go)")
   .exitOverride()
   .configureOutput({ writeErr: () => {} });

@@ -11,11 +11,11 @@
  * SKIPPED (as upstream's SkipTests) in every other case: a control-plane-only run, a scenario not
  * selected or not run.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import { Document, parse, Scalar } from 'yaml';
+import { Document, Scalar } from 'yaml';
 import type { Feature } from '../scenario/types.ts';
 import type { Outcome } from '../runner/results.ts';
 import {
@@ -234,10 +234,4 @@ export function validateGatewayApiReport(doc: unknown): string[] {
   const ajv = new Ajv({ allErrors: true });
   if (ajv.validate(SCHEMA, doc)) return [];
   return (ajv.errors ?? []).map((e) => `${GATEWAY_API_REPORT_FILE}: ${e.instancePath || '/'} ${e.message}`);
-}
-
-/** report:verify: the file, when the bundle has one, must match the schema. */
-export function verifyGatewayApiReport(dir: string): string[] {
-  const file = path.join(dir, GATEWAY_API_REPORT_FILE);
-  return existsSync(file) ? validateGatewayApiReport(parse(readFileSync(file, 'utf8'))) : [];
 }

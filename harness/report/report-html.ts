@@ -176,13 +176,15 @@ function laps(timings: readonly Lap[]): Html {
 ${timings.map((l) => html`<tr><td>${l.phase}</td><td>${l.step}</td><td>${l.name}</td><td>${Math.round(l.ms)}</td></tr>`)}</table></details>`;
 }
 
+const WHY: Record<string, string> = { failed: 'Why it failed', error: 'Why it broke (the harness or the cluster, not the implementation)' };
+
 function scenarioSection(s: ScenarioEntry, description: string | undefined): Html {
   const bad = s.outcome === 'failed' || s.outcome === 'error';
   const failing = s.checks.find((c) => c.outcome === 'failed' || c.outcome === 'error');
   return html`<section class="scenario" id="${scenarioAnchor(s.id)}" data-outcome="${s.outcome}">
 <details${bad ? html` open` : ''}><summary><h3>${s.id} ${badge(s.outcome)}</h3> <span class="dur">${sec(s.durationMs)}</span></summary>
 ${description ? html`<p>${description}</p>` : ''}
-${s.reason ? html`<div class="why ${s.outcome}"><strong>${bad ? 'Why it failed' : 'Why'}:</strong> ${s.reason}${failing ? evidence(failing) : ''}</div>` : ''}
+${s.reason ? html`<div class="why why-${s.outcome}"><strong>${WHY[s.outcome] ?? 'Why'}:</strong> ${s.reason}${failing ? evidence(failing) : ''}</div>` : ''}
 <table class="meta"><tr><th>profile</th><td>${s.profile}</td></tr><tr><th>features</th><td>${s.features.join(', ')}</td></tr>
 <tr><th>upstream source</th><td>${s.source.map((x) => html`<div>${sourceLink(x)}</div>`)}</td></tr>
 <tr><th>time</th><td>${sec(s.durationMs)}, converged in ${sec(s.convergenceMs)}</td></tr>
@@ -253,8 +255,8 @@ nav{background:#263238}nav a{color:#fff;display:inline-block;padding:.5em .8em;t
 .headline{font-size:1.1em;font-weight:600}.facts th{width:9em}
 section.scenario{background:#fff;border:1px solid #ddd;margin:.6em 0;padding:.2em .8em}
 section.scenario summary{cursor:pointer}section.scenario h3{display:inline;font-size:1.05em;margin:0}.dur{color:#666;margin-left:.5em}
-.why{margin:.5em 0;padding:.5em .8em;border-left:4px solid}.why.failed{border-color:var(--fail);background:#fff7f6}.why.error{border-color:var(--err)}
-.why.not-run,.why.not-supported{border-color:#aaa;background:#f7f7f7}
+.why{margin:.5em 0;padding:.5em .8em;border-left:4px solid}.why-failed{border-color:var(--fail);background:#fff7f6}.why-error{border-color:var(--err);background:#faf6ff}
+.why-not-run,.why-not-supported{border-color:#aaa;background:#f7f7f7}
 .mismatch td,.mismatch th{background:var(--fail-bg)}
 .bar{display:flex;width:100%;max-width:640px;height:1.4em;border:1px solid #ccc;margin:.2em 0;font-size:.8em;overflow:hidden}
 .seg{overflow:hidden;white-space:nowrap;padding:0 .3em;background:#cfd8dc}.seg.v-allowed{background:#a8dab5}.seg.v-denied-l7,.seg.v-denied-l4{background:#f6aea9}

@@ -15,7 +15,7 @@ import { GO_ENV, installedGo } from '../controlplane/gobuild.ts';
 export const CHECK_SOURCE = path.dirname(fileURLToPath(import.meta.url));
 const SOURCES = ['go.mod', 'go.sum', 'check_test.go'];
 
-export function checkBinaryPath(root = cacheDir()): string {
+export function checkBinaryPath(root = path.resolve(cacheDir())): string {
   const hash = createHash('sha256');
   for (const f of SOURCES) hash.update(f).update(readFileSync(path.join(CHECK_SOURCE, f)));
   return path.join(root, 'gateway-api-check', hash.digest('hex').slice(0, 16), 'gateway-api-check');
