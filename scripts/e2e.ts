@@ -127,7 +127,7 @@ function toolLines(t: ForcedTools): string[] {
 function interruption(r: Run): () => Promise<never> {
   let once: Promise<never> | undefined;
   return () => (once ??= (async () => {
-    for (const f of await r.teardown.runAll(r.progress.line)) r.progress.line(`teardown failed: ${f}`);
+    await r.teardown.runAll(r.progress.line); // started by the signal handler, which logs what failed
     const signal = r.teardown.received ?? 'a signal';
     const step = [...r.progress.running][0] ?? r.progress.failedStep ?? 'before the first step';
     await reportInterrupted(r.o, r.sel, r.facts, step, signal);

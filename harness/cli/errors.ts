@@ -54,7 +54,7 @@ export function reportError(err: unknown, debug: boolean, print: (s: string) => 
   }
   // Untyped: thrown by a client library (the network, the API server) or a bug in the suite.
   print(`error: ${safeLine((err as Error)?.message ?? String(err))}`);
-  print(debug ? String((err as Error)?.stack) : '  (run again with --debug for the stack trace, and report it if it is a bug in the suite)');
+  print(debug ? String((err as Error)?.stack) : '  fix: run again with --debug for the stack trace; if it is a bug in the suite, report it');
   return EXIT.infrastructure;
 }
 
@@ -63,8 +63,3 @@ export function usageError(err: unknown, help: string): UserError {
   return new UserError(((err as Error).message ?? String(err)).replace(/^error: /, ''), `see ${help}`);
 }
 
-/** Exit code 2 for bad input, as argument parsers conventionally do. */
-export function exitWithUsageError(err: unknown, help: string): number {
-  console.error(formatUserError(usageError(err, help)));
-  return EXIT.usage;
-}

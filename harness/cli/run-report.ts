@@ -52,7 +52,8 @@ export async function reportInterrupted(o: E2eOptions, sel: Selection, facts: Fa
 export async function failureEvidence(o: E2eOptions, access: ClusterAccess | undefined, cluster: Cluster | undefined, setupFailed: boolean): Promise<void> {
   if (cluster && setupFailed) {
     mkdirSync(path.join(o.reportDir, 'diagnostics'), { recursive: true });
-    writeFileSync(path.join(o.reportDir, 'diagnostics', 'setup.yaml'), stringify(await setupDiagnostics(cluster)));
+    // One line per message (lineWidth 0): what the API server said stays greppable.
+    writeFileSync(path.join(o.reportDir, 'diagnostics', 'setup.yaml'), stringify(await setupDiagnostics(cluster), { lineWidth: 0 }));
   }
   await access?.collectLogs?.(path.join(o.reportDir, 'kind-logs'));
 }

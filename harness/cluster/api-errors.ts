@@ -125,7 +125,12 @@ function fromConnection(err: unknown, w: ClusterWhere, timeoutMs: number | undef
     return new InfraError(`${who} did not answer a request${timeoutMs ? ` within ${Math.round(timeoutMs / 1000)}s` : ''}`, `the API server is overloaded or hung: check \`kubectl --context ${w.context} get --raw '/readyz?verbose'\`, then run again`, { cause: err });
   }
   const code = String(e?.code ?? e?.errno ?? '');
-  if (TLS.test(code) || /SSL routines|certificate|TLS/i.test(e?.message ?? '')) {
+  // client-node refuses plain HTTP itself, before any request (kubernetes-client/javascript src/config.ts createAgent).
+  if (/HTTP protocol is not allowed when skipTLSVerify/.test(e?.message ?? '')) {
+    return new UserError(`context ${w.context} names the server ${w.server}, plain HTTP, which the Kubernetes client refuses unless the cluster entry sets insecure-skip-tls-verify: true`,
+      'use the https:// address of the API server, or set insecure-skip-tls-verify: true for a throwaway local cluster', { cause: err });
+  }
+  if (TLS.test(code) || /SSL routines|certificate|TLS handshake/i.test(e?.message ?? '')) {
     return new InfraError(`TLS with ${who} failed: ${tlsReason(e?.message ?? code)}`,
       `the server does not speak TLS as context ${w.context} expects: check its server URL (https, host, port) and certificate-authority-data; \`kubectl --context ${w.context} get --raw /version\` shows the same error`, { cause: err });
   }

@@ -109,6 +109,7 @@ describe('what the cluster said, named (issue 28)', function () {
       [fetchError('EPROTO', 'request to https://k/version failed, reason: write EPROTO 40:error:0A00010B:SSL routines:tls_validate_record_header:wrong version number:../deps/openssl/x.c:77:'), InfraError, /^TLS with the cluster \(context x, https:\/\/k\) failed: wrong version number$/],
       [fetchError('DEPTH_ZERO_SELF_SIGNED_CERT', 'request to https://k/version failed, reason: self-signed certificate'), InfraError, /^TLS with .* failed: self-signed certificate$/],
       [Object.assign(new Error('The operation was aborted.'), { name: 'AbortError', type: 'aborted' }), InfraError, /did not answer a request within 60s/],
+      [new Error('HTTP protocol is not allowed when skipTLSVerify is not set or false'), UserError, /^context x names the server https:\/\/k, plain HTTP, which the Kubernetes client refuses unless .*insecure-skip-tls-verify: true$/],
     ];
     for (const [err, type, message] of table) {
       const typed = clusterError(err, where, 60_000) as Error;

@@ -12,7 +12,7 @@ import { execa, type ResultPromise } from 'execa';
 import { EXIT } from '../../harness/cli/errors.ts';
 import { verifyBundle } from '../../harness/report/verify.ts';
 import { CATALOGUE } from '../../suites/index.ts';
-import { command, kubeconfig, rawServer, STACK, type Fake } from './fake-api.ts';
+import { command, kubeconfig, rawServer, script, STACK, type Fake } from './fake-api.ts';
 import { tempDirs } from './tmp.ts';
 
 const tmp = tempDirs('wpt-int-');
@@ -79,6 +79,24 @@ describe('interrupted runs leave a sealed record (issue 28)', function () {
     const r = await child;
     expect(r.exitCode, r.stderr).to.equal(EXIT.interrupted);
     expect(r.stderr).to.match(/^error: interrupted by SIGTERM\n {2}fix: run again/);
+  });
+
+  it('SIGINT while a forced tool is checked (before the report directory exists): exit 130, the tool\'s processes killed, nothing left', async () => {
+    const d = tmp();
+    const pidFile = path.join(d, 'pid');
+    const istioctl = script(d, 'istioctl', [`sleep 300 & echo $! > ${pidFile}`, 'wait']);
+    const child = command('e2e', ['--cluster', 'existing', '--kubeconfig', kubeconfig(d, `https://${silent.url}`), '--istioctl', istioctl, '--report-dir', path.join(d, 'report')], { env: { WPT_CACHE_DIR: d } });
+    const started = Date.now();
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8').trim() === '') {
+      if (Date.now() - started > 60_000 || child.exitCode !== null) expect.fail('the tool never started');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, r.stderr).to.equal(EXIT.interrupted);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    expect(() => process.kill(pid, 0), `the tool's child ${pid} survived`).to.throw(/ESRCH/);
+    expect(existsSync(path.join(d, 'report'))).to.equal(false);
   });
 
   it('the npm wrapper passes SIGINT on as well: the same record', async () => {
