@@ -17,6 +17,7 @@ import { checkGatewayClass, expectedController } from '../harness/platform/gatew
 import { readInstalled, type InstallContext } from '../harness/platform/install.ts';
 import { istioctlDumper } from '../harness/platform/istioctl-dumps.ts';
 import { plan } from '../harness/platform/plan.ts';
+import { meshLine, readMesh } from '../harness/platform/mesh.ts';
 import { bringUp, install } from '../harness/platform/setup.ts';
 import { Teardown } from '../harness/platform/teardown.ts';
 import { resolveIstioctl, type Tool } from '../harness/platform/tools.ts';
@@ -65,15 +66,18 @@ async function setUp(r: Run): Promise<RunEnv> {
   teardown.add('stop the outside client', () => outsideContainer.stop());
   const outside = o.cluster === 'kind' && !hostRoutesToKind() ? (q: Parameters<typeof fromHost>[0]) => outsideContainer.request(q) : fromHost;
   const env = makeEnv(cluster, {
-    timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, signals: sel.signals, outside, log: progress.line, planes: new Set(o.planes), images: o.images,
+    timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, signals: sel.signals, outside, log: progress.line, planes: new Set(o.planes), images: o.images, podSecurity: o.podSecurity,
   });
   const ictx: InstallContext = {
     cluster, kubeconfig: access.kubeconfig, context: access.context, istioVersion: o.istioVersion,
     kindNetwork: o.cluster === 'kind', teardown, timing: o.timing, runId: env.runId, log: progress.line, istioSettings: sel.istioSettings,
+    mesh: { istioNamespace: o.istioNamespace, revision: o.revision },
   };
   const istioctl = istioctlOnce(r);
   await install(o, ictx, (n, f) => progress.step(n, f), () => istioctl(o.istioVersion));
-  Object.assign(facts, await readInstalled(cluster));
+  Object.assign(facts, await readInstalled(cluster, ictx.mesh));
+  env.mesh = facts.mesh = await progress.step('read the mesh: istiod, trust domain, DNS domain', () => readMesh(cluster, ictx.mesh));
+  progress.line(meshLine(env.mesh));
   facts.gatewayClass = await progress.step(`GatewayClass ${sel.gatewayClass} Accepted`, () =>
     checkGatewayClass(cluster, sel.gatewayClass, expectedController(sel.gatewayClass, sel.controllerName), o.timing));
   await istioctl(facts.istioVersion!).then(

@@ -5,6 +5,7 @@ import { ISTIO, checkIstioRelease, imagesWith, type Images } from '../platform/v
 import { parseFeatures } from '../scenario/features.ts';
 import { EXIT, UserError } from './errors.ts';
 import { PLANES, type Plane } from '../checks/check.ts';
+import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../manifests/pod-security.ts';
 
 export interface E2eOptions {
   cluster: 'kind' | 'existing';
@@ -35,6 +36,11 @@ export interface E2eOptions {
   connectTimeoutMs: number;
   debug: boolean;
   profile: boolean;
+  /** Where istiod runs and its revision, when the cluster cannot say (harness/platform/mesh.ts reads them otherwise). */
+  istioNamespace?: string;
+  revision?: string;
+  /** The Pod Security level the run's namespaces enforce. */
+  podSecurity: PodSecurityLevel;
 }
 
 export const MAX_PARALLEL = 64;
@@ -113,6 +119,9 @@ export function e2eCommand(): Command {
     .addOption(opt('--istioctl <path>', 'use this istioctl (default: istioctl on PATH if its version matches, else the cache or a download)', '--istioctl'))
     .addOption(opt('--kind <path>', 'use this kind (default: kind on PATH if its version matches, else the cache or a download)', '--kind'))
     .addOption(new Option('--image <key=ref...>', 'deploy this image instead of the pinned one (a private mirror): curl=REF, echo=REF, bookinfo-hub=HUB, bookinfo-tag=TAG').argParser(values('--image')))
+    .addOption(opt('--istio-namespace <ns>', 'the namespace istiod runs in (default: read from the cluster, else istio-system)', '--istio-namespace'))
+    .addOption(opt('--revision <rev>', 'the Istio revision to run against (default: read from istiod\'s istio.io/rev label, else unrevisioned)', '--revision'))
+    .addOption(new Option('--pod-security <level>', 'the Pod Security level the run\'s namespaces enforce (pod-security.kubernetes.io/enforce)').choices([...POD_SECURITY_LEVELS]).default('restricted'))
     .option('--debug', 'print stack traces with errors', false)
     .option('--profile', 'print where the run\'s time went: per phase, the slowest steps, the critical path', false)
     .addHelpText('after', EXIT_CODES_HELP)
@@ -168,5 +177,6 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     timing: o.timeoutOverrides ?? CLUSTER_TIMING, gatewayClass: o.gatewayClass, certify: o.certify,
     implementation: o.implementation, features: o.features, istioctl: o.istioctl, kind: o.kind,
     connectTimeoutMs: o.connectTimeout * 1000, debug: o.debug, profile: o.profile,
+    podSecurity: o.podSecurity, ...(o.istioNamespace ? { istioNamespace: o.istioNamespace } : {}), ...(o.revision ? { revision: o.revision } : {}),
   };
 }

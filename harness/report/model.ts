@@ -4,6 +4,7 @@ import { countOutcomes, type Outcome, type ScenarioResult, type SetupFailure } f
 import { IMAGES, SUITE_VERSION, type Images } from '../platform/versions.ts';
 import type { Plane } from '../checks/check.ts';
 import { suiteImages } from './images.ts';
+import type { MeshFacts } from '../platform/mesh.ts';
 
 export const REPORT_API_VERSION = 'waypoint-conformance.dev/v1alpha1';
 export const REPORT_KIND = 'ConformanceReport';
@@ -23,6 +24,8 @@ export interface Environment {
   gatewayApi: { version: string; channel: string };
   /** The GatewayClass the waypoints used, and the controller that Accepted it (the pre-run gate). */
   gatewayClass?: { name: string; controllerName: string };
+  /** The mesh as read from the cluster (harness/platform/mesh.ts). */
+  mesh?: MeshFacts;
   kindNodeImage?: string;
   commandLine: string;
 }

@@ -19,7 +19,7 @@ import type { OutsideRequest, OutsideResponse } from '../../harness/traffic/outs
 import { Rng } from '../../harness/stats/random.ts';
 import { appOf } from './apps.ts';
 import { runScript } from './curl-emulator.ts';
-import { Dataplane, identityOf, isAmbient, type DataplaneMemory, type Reply } from './dataplane.ts';
+import { Dataplane, identityOf, isAmbient, KIND_MESH, type DataplaneMemory, type ModelMesh, type Reply } from './dataplane.ts';
 import { waypointBoundCondition } from './binding.ts';
 import { flavourOf, WAYPOINT_FLAVOURS } from './implementations.ts';
 import { policyConditions, routeParents } from './status.ts';
@@ -35,6 +35,8 @@ export interface ModelOptions {
   mutants?: MutantName[];
   /** Upper bound of the random delay of every controller and of config propagation. */
   maxDelayMs?: number;
+  /** The mesh istiod runs (kind's defaults otherwise): trust domain, aliases, DNS domain, its namespace and revision. */
+  mesh?: Partial<ModelMesh> & { istioNamespace?: string; revision?: string };
 }
 
 interface Timer {
@@ -56,6 +58,7 @@ export class ModelCluster implements Cluster {
   private uid = 0;
   private readonly counters = new Map<string, Map<string, number>>();
   private readonly memory: DataplaneMemory = { sticky: new Map(), everAmbient: new Set(), logs: new Map(), closes: new Map() };
+  private readonly mesh: ModelMesh;
 
   constructor(opts: ModelOptions) {
     this.rng = new Rng(opts.seed);
@@ -63,13 +66,33 @@ export class ModelCluster implements Cluster {
     this.store = new Store(this.rng, this.maxDelayMs);
     this.mut = new Set(opts.mutants ?? []);
     this.description = `ambient model (seed ${opts.seed}${opts.mutants?.length ? `, mutants ${opts.mutants.join(',')}` : ''})`;
-    for (const name of ['default', 'kube-system', 'istio-system']) {
+    this.mesh = { ...KIND_MESH, ...opts.mesh };
+    const istioNs = opts.mesh?.istioNamespace ?? 'istio-system';
+    for (const name of new Set(['default', 'kube-system', istioNs])) {
       this.store.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, uid: this.newUid() }, status: { phase: 'Active' } });
     }
+    this.putIstiod(istioNs, opts.mesh?.revision);
     for (const f of WAYPOINT_FLAVOURS) {
       this.store.put({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: f.gatewayClass }, spec: { controllerName: f.controllerName } });
     }
     this.store.publish(0);
+  }
+
+  /**
+   * What an install leaves for a reader of the mesh: istiod's Deployment (labels and --domain as
+   * istio's chart writes them, manifests/charts/istio-control/istio-discovery/templates/deployment.yaml)
+   * and its mesh ConfigMap (templates/configmap.yaml). Stored as is: no controller runs them.
+   */
+  private putIstiod(ns: string, revision: string | undefined): void {
+    const suffix = revision ? `-${revision}` : '';
+    const labels = { app: 'istiod', 'istio.io/rev': revision ?? 'default' };
+    this.store.put({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `istiod${suffix}`, namespace: ns, labels, uid: this.newUid() },
+      spec: { template: { metadata: { labels }, spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.28.0', args: ['discovery', '--monitoringAddr=:15014', '--domain', this.mesh.dnsDomain] }] } } },
+      status: { availableReplicas: 1 },
+    });
+    const mesh = [`trustDomain: ${this.mesh.trustDomain}`, ...(this.mesh.trustDomainAliases.length ? [`trustDomainAliases: [${this.mesh.trustDomainAliases.join(', ')}]`] : [])].join('\n');
+    this.store.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `istio${suffix}`, namespace: ns, labels, uid: this.newUid() }, data: { mesh } });
   }
 
   private newUid(): string {
@@ -261,17 +284,17 @@ export class ModelCluster implements Cluster {
       gw.status = { ...gw.status, conditions: [
         { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted' },
         { type: 'Programmed', status: 'False', reason: 'AddressNotAssigned',
-          message: `Failed to assign to any requested addresses: no instances found for hostname "${svc.metadata.name}.${ns}.svc.cluster.local"` },
+          message: `Failed to assign to any requested addresses: no instances found for hostname "${svc.metadata.name}.${ns}.svc.${this.mesh.dnsDomain}"` },
       ] };
       return;
     }
     gw.status = {
       addresses: waypoint
-        ? [{ type: 'IPAddress', value: address }, { type: 'Hostname', value: `${name}.${ns}.svc.cluster.local` }]
+        ? [{ type: 'IPAddress', value: address }, { type: 'Hostname', value: `${name}.${ns}.svc.${this.mesh.dnsDomain}` }]
         : [{ type: 'IPAddress', value: address }],
       conditions: [
         { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted' },
-        { type: 'Programmed', status: 'True', reason: 'Programmed', message: `Resource programmed, assigned to service(s) ${svc.metadata.name}.${ns}.svc.cluster.local:${(svc.spec.ports.find((x: { name: string }) => x.name === 'mesh') ?? svc.spec.ports[0]).port}` },
+        { type: 'Programmed', status: 'True', reason: 'Programmed', message: `Resource programmed, assigned to service(s) ${svc.metadata.name}.${ns}.svc.${this.mesh.dnsDomain}:${(svc.spec.ports.find((x: { name: string }) => x.name === 'mesh') ?? svc.spec.ports[0]).port}` },
       ],
     };
   }
@@ -354,7 +377,7 @@ export class ModelCluster implements Cluster {
   }
 
   private dataplane(): Dataplane {
-    return new Dataplane(this.store.dataplane(this.clock.now()), this.rng, this.mut, { count: (w, l, by) => this.count(w, l, by) }, this.memory);
+    return new Dataplane(this.store.dataplane(this.clock.now()), this.rng, this.mut, { count: (w, l, by) => this.count(w, l, by) }, this.memory, this.mesh);
   }
 
   private count(waypoint: KubeObject, labels: Record<string, string>, by: number): void {
@@ -377,7 +400,7 @@ export class ModelCluster implements Cluster {
     if (command[0] === 'sh' && command[1] === '-c') {
       const dp = this.dataplane();
       const caller = {
-        identity: identityOf(pod),
+        identity: identityOf(pod, this.mesh.trustDomain),
         namespace: pod.metadata.namespace!,
         captured: isAmbient(this.store.objects, pod) || (pod.metadata.labels?.['sidecar.istio.io/inject'] === 'true' && !this.mut.has('sidecar-bypasses-waypoint')),
         ip: pod.status?.podIP,
