@@ -17,7 +17,7 @@ import { ipv4Subnet, poolObjects, poolRange } from './metallb.ts';
 import type { Teardown } from './teardown.ts';
 import type { Tool } from './tools.ts';
 import { gatewayApiFor, metallbManifest } from './versions.ts';
-import { DEFAULT_ISTIO_NAMESPACE, REV_LABEL, type MeshHints } from './mesh.ts';
+import { DEFAULT_ISTIO_NAMESPACE, REV_LABEL, WAYPOINT_SECCOMP_SETTING, type MeshHints } from './mesh.ts';
 
 export interface InstallContext {
   cluster: Cluster;
@@ -101,7 +101,7 @@ export async function installIstio(c: InstallContext, istioctl: () => Promise<To
       await c.cluster.delete({ apiVersion: 'v1', kind: 'Namespace', name: 'istio-system' });
     });
     const extra = (c.istioSettings ?? []).flatMap((v) => ['--set', v]);
-    await execa(bin, ['install', ...base, '--set', 'profile=ambient', '--set', 'meshConfig.accessLogFile=/dev/stdout', ...extra, '--skip-confirmation'], {
+    await execa(bin, ['install', ...base, '--set', 'profile=ambient', '--set', 'meshConfig.accessLogFile=/dev/stdout', '--set', WAYPOINT_SECCOMP_SETTING, ...extra, '--skip-confirmation'], {
       timeout: ISTIOCTL_TIMEOUT_MS, cancelSignal: c.teardown.signal,
     });
   }

@@ -90,3 +90,35 @@ export function meshLine(m: MeshFacts): string {
   const aliases = m.trustDomainAliases.length ? ` (aliases ${m.trustDomainAliases.join(', ')})` : '';
   return `mesh: istiod in ${m.istioNamespace}${m.revision ? `, revision ${m.revision}` : ', unrevisioned'}; trust domain ${m.trustDomain}${aliases}; DNS domain ${m.dnsDomain}`;
 }
+
+/**
+ * How the suite installs Istio so that a namespace enforcing Pod Security restricted admits the
+ * waypoints istiod deploys: Istio's waypoint template gives its container no seccompProfile unless
+ * this value is set (istio manifests/charts/istio-control/istio-discovery/files/waypoint.yaml,
+ * values.yaml `gateways.seccompProfile: {}`), and restricted requires one.
+ */
+export const WAYPOINT_SECCOMP_SETTING = 'values.gateways.seccompProfile.type=RuntimeDefault';
+
+/**
+ * The seccomp profile istiod gives the waypoints it deploys: from the values its injector
+ * ConfigMap carries (istio-sidecar-injector[-<revision>], data.values, JSON: templates/istiod-injector-configmap.yaml).
+ * 'unknown' when that ConfigMap is absent (another installer, another implementation).
+ */
+export async function waypointSeccomp(cluster: Cluster, mesh: MeshFacts): Promise<string | undefined | 'unknown'> {
+  const name = mesh.revision ? `istio-sidecar-injector-${mesh.revision}` : 'istio-sidecar-injector';
+  const cm = await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: mesh.istioNamespace, name });
+  const values = (cm?.data as Record<string, string> | undefined)?.values;
+  if (!values) return 'unknown';
+  return (JSON.parse(values) as { gateways?: { seccompProfile?: { type?: string } } }).gateways?.seccompProfile?.type;
+}
+
+/** A run enforcing restricted on a mesh whose waypoints would be refused: the problem and its fix. */
+export async function checkWaypointsAdmitted(cluster: Cluster, mesh: MeshFacts, level: 'baseline' | 'restricted'): Promise<void> {
+  if (level !== 'restricted') return;
+  const type = await waypointSeccomp(cluster, mesh);
+  if (type === 'unknown' || type === 'RuntimeDefault' || type === 'Localhost') return;
+  throw new UserError(
+    `Pod Security restricted: istiod deploys waypoints without a seccompProfile (its values gateways.seccompProfile is ${type ?? 'empty'}), so the run's namespaces would refuse every waypoint pod`,
+    `install Istio with --set ${WAYPOINT_SECCOMP_SETTING}, or run with --pod-security baseline`,
+  );
+}

@@ -28,6 +28,7 @@ import type { MutantName } from './mutations.ts';
 import { CLUSTER_SCOPED, keyOf, Store } from './store.ts';
 import { ENVOY_SIGNALS } from '../../harness/traffic/verdict.ts';
 import { VirtualClock } from './virtual-clock.ts';
+import { ENFORCE_LABEL, podSecurityViolations } from '../../harness/manifests/pod-security.ts';
 import { CURL_EXIT } from '../../harness/traffic/verdict.ts';
 
 export interface ModelOptions {
@@ -37,6 +38,11 @@ export interface ModelOptions {
   maxDelayMs?: number;
   /** The mesh istiod runs (kind's defaults otherwise): trust domain, aliases, DNS domain, its namespace and revision. */
   mesh?: Partial<ModelMesh> & { istioNamespace?: string; revision?: string };
+  /**
+   * The seccomp profile istiod gives waypoints (values.gateways.seccompProfile.type): RuntimeDefault,
+   * as the suite installs Istio; null for Istio's own default (none).
+   */
+  waypointSeccomp?: string | null;
 }
 
 interface Timer {
@@ -59,6 +65,7 @@ export class ModelCluster implements Cluster {
   private readonly counters = new Map<string, Map<string, number>>();
   private readonly memory: DataplaneMemory = { sticky: new Map(), everAmbient: new Set(), logs: new Map(), closes: new Map() };
   private readonly mesh: ModelMesh;
+  private readonly waypointSeccomp: string | undefined;
 
   constructor(opts: ModelOptions) {
     this.rng = new Rng(opts.seed);
@@ -71,6 +78,7 @@ export class ModelCluster implements Cluster {
     for (const name of new Set(['default', 'kube-system', istioNs])) {
       this.store.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, uid: this.newUid() }, status: { phase: 'Active' } });
     }
+    this.waypointSeccomp = opts.waypointSeccomp === undefined ? 'RuntimeDefault' : opts.waypointSeccomp ?? undefined;
     this.putIstiod(istioNs, opts.mesh?.revision);
     for (const f of WAYPOINT_FLAVOURS) {
       this.store.put({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: f.gatewayClass }, spec: { controllerName: f.controllerName } });
@@ -93,6 +101,28 @@ export class ModelCluster implements Cluster {
     });
     const mesh = [`trustDomain: ${this.mesh.trustDomain}`, ...(this.mesh.trustDomainAliases.length ? [`trustDomainAliases: [${this.mesh.trustDomainAliases.join(', ')}]`] : [])].join('\n');
     this.store.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `istio${suffix}`, namespace: ns, labels, uid: this.newUid() }, data: { mesh } });
+    const values = { gateways: { seccompProfile: this.waypointSeccomp ? { type: this.waypointSeccomp } : {} } };
+    this.store.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `istio-sidecar-injector${suffix}`, namespace: ns, labels, uid: this.newUid() }, data: { values: JSON.stringify(values, null, 2) } });
+  }
+
+  /**
+   * Pod Security admission: a namespace labelled to enforce a level refuses the pods that break it
+   * (the ReplicaSet's create fails; the Deployment never becomes available).
+   */
+  private admitted(namespace: string, spec: KubeObject['spec']): boolean {
+    const level = this.store.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace })?.metadata.labels?.[ENFORCE_LABEL];
+    return !(level === 'baseline' || level === 'restricted') || podSecurityViolations(spec, level).length === 0;
+  }
+
+  /** The gateway container as istio's templates write it (istio-discovery files/waypoint.yaml, kube-gateway.yaml, agentgateway-waypoint.yaml; not OpenShift's). */
+  private waypointContainer(flavour: { container: object } | undefined): object {
+    return {
+      ...(flavour?.container ?? { name: 'istio-proxy', image: 'istio/proxyv2' }),
+      securityContext: {
+        privileged: false, runAsGroup: 1337, runAsUser: 1337, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
+        capabilities: { drop: ['ALL'] }, ...(this.waypointSeccomp ? { seccompProfile: { type: this.waypointSeccomp } } : {}),
+      },
+    };
   }
 
   private newUid(): string {
@@ -191,6 +221,7 @@ export class ModelCluster implements Cluster {
   }
 
   private startPods(dep: KubeObject, count: number): void {
+    if (!this.admitted(dep.metadata.namespace!, dep.spec.template.spec)) return;
     const hash = this.rng.int(0x1000000, 0xfffffff).toString(16);
     for (let i = 0; i < count; i++) {
       const pod: KubeObject = {
@@ -259,7 +290,7 @@ export class ModelCluster implements Cluster {
     const dep: KubeObject = {
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta(),
       spec: { replicas: 1, selector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': name } },
-        template: { metadata: { labels: { ...labels } }, spec: { serviceAccountName: resName, containers: [{ ...(flavour?.container ?? { name: 'istio-proxy', image: 'istio/proxyv2' }) }] } } },
+        template: { metadata: { labels: { ...labels } }, spec: { serviceAccountName: resName, containers: [this.waypointContainer(flavour)] } } },
     };
     this.store.put(dep);
     this.startDeployment(dep);
