@@ -66,6 +66,7 @@ export class ModelCluster implements Cluster {
   private readonly memory: DataplaneMemory = { sticky: new Map(), everAmbient: new Set(), logs: new Map(), closes: new Map() };
   private readonly mesh: ModelMesh;
   private readonly waypointSeccomp: string | undefined;
+  private readonly revision: string | undefined;
 
   constructor(opts: ModelOptions) {
     this.rng = new Rng(opts.seed);
@@ -79,6 +80,7 @@ export class ModelCluster implements Cluster {
       this.store.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, uid: this.newUid() }, status: { phase: 'Active' } });
     }
     this.waypointSeccomp = opts.waypointSeccomp === undefined ? 'RuntimeDefault' : opts.waypointSeccomp ?? undefined;
+    this.revision = opts.mesh?.revision;
     this.putIstiod(istioNs, opts.mesh?.revision);
     for (const f of WAYPOINT_FLAVOURS) {
       this.store.put({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: f.gatewayClass }, spec: { controllerName: f.controllerName } });
@@ -264,9 +266,19 @@ export class ModelCluster implements Cluster {
   }
 
   /** istiod's gateway deployment controller. */
+  /**
+   * A revisioned istiod (not the default revision, no tag) deploys only the Gateways whose own or
+   * namespace's istio.io/rev names it (istio pkg/revisions/tag_watcher.go IsMine).
+   */
+  private isMine(gw: KubeObject): boolean {
+    if (!this.revision) return true;
+    const ns = this.store.get({ apiVersion: 'v1', kind: 'Namespace', name: gw.metadata.namespace! });
+    return (gw.metadata.labels?.['istio.io/rev'] ?? ns?.metadata.labels?.['istio.io/rev']) === this.revision;
+  }
+
   private reconcileGateway(ns: string, name: string): void {
     const gw = this.store.get({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: ns, name });
-    if (!gw) return;
+    if (!gw || !this.isMine(gw)) return;
     const flavour = flavourOf(gw);
     const waypoint = flavour !== undefined;
     const resName = waypoint ? name : `${name}-istio`;

@@ -90,6 +90,15 @@ describe('the mesh as it runs', function () {
     expect(failed).to.include.members(['authorization/l4-ztunnel', 'authorization/l4-must-allow-waypoint']);
   });
 
+  it('on a revisioned mesh the run\'s namespaces carry the revision, and its istiod deploys their waypoints; unlabelled, they never come up', async () => {
+    const labelled = await runOn(CORP, (m) => m, 24);
+    expect(labelled.filter((r) => r.outcome !== 'passed').map((r) => r.id)).to.deep.equal([]);
+    const unlabelled = await runOn(CORP, (m) => ({ ...m, revision: undefined }), 25);
+    const withWaypoint = unlabelled.filter((r) => r.id.startsWith('authorization/l7-'));
+    expect(withWaypoint.length).to.be.at.least(3);
+    expect(withWaypoint.filter((r) => r.outcome === 'passed').map((r) => r.id)).to.deep.equal([]);
+  });
+
   it('with the DNS domain assumed (cluster.local), no service resolves: every authorization scenario fails', async () => {
     const results = await runOn(CORP, (m) => ({ ...m, dnsDomain: 'cluster.local' }), 23);
     const authz = results.filter((r) => r.id.startsWith('authorization/'));
