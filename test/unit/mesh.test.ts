@@ -15,6 +15,8 @@ import { readFixture } from '../../harness/manifests/manifests.ts';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES_DIR } from '../../harness/manifests/manifests.ts';
+import { plan } from '../../harness/platform/plan.ts';
+import { IMAGES } from '../../harness/platform/versions.ts';
 
 const CORP: ModelOptions['mesh'] = { trustDomain: 'corp.example', trustDomainAliases: ['old.example'], dnsDomain: 'corp.internal', istioNamespace: 'istio-prod', revision: 'canary' };
 
@@ -53,6 +55,14 @@ describe('the mesh as it runs', function () {
     expect(err).to.be.instanceOf(UserError);
     expect((err as Error).message).to.match(/several istiod control planes run: istio-system\/istiod \(default\), istio-system\/istiod-b \(b\)/);
     expect((await readMesh(cluster, { revision: 'b' })).revision).to.equal('b');
+  });
+
+  it('--plan says what it reads of the mesh, and what a restricted run needs of the waypoints', () => {
+    const base = { cluster: 'existing' as const, istioVersion: '1.31.1', reuseCluster: false, keepCluster: false, skipInstall: true, gatewayClass: 'istio-waypoint', reportDir: 'r', images: IMAGES };
+    const told = plan({ ...base, istioNamespace: 'istio-prod', revision: 'canary' }, []).join('\n');
+    expect(told).to.match(/mesh: read istiod \(app=istiod in istio-prod; revision canary \(--revision\)\), the trust domain and aliases from ConfigMap istio-canary/);
+    expect(told).to.match(/Pod Security: every namespace the run makes enforces restricted/);
+    expect(plan({ ...base, podSecurity: 'baseline' }, []).join('\n')).to.match(/mesh: read istiod \(app=istiod in istio-system, else any namespace; revision from its istio.io\/rev label\)[^]*enforces baseline/);
   });
 
   it('parses the mesh config and istiod\'s arguments as istio writes them', () => {
