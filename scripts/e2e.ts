@@ -4,7 +4,7 @@
  */
 import '../harness/cli/require-node.ts';
 import { parseE2eArgs, type E2eOptions } from '../harness/cli/args.ts';
-import { EXIT, formatUserError, Interrupted } from '../harness/cli/errors.ts';
+import { EXIT, formatUserError, InfraError, Interrupted } from '../harness/cli/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { Progress, resultLine } from '../harness/cli/progress.ts';
 import { prepareReportDir } from '../harness/cli/report-dir.ts';
@@ -12,11 +12,15 @@ import { failureEvidence, report, reportInterrupted, reportSetupFailure, type Fa
 import { decide, type Selection } from '../harness/cli/select.ts';
 import { KubeCluster } from '../harness/cluster/kube.ts';
 import { ContainerClient, fromHost, hostRoutesToKind } from '../harness/traffic/outside.ts';
-import { checkReachable, type ClusterAccess } from '../harness/platform/bringup.ts';
+import { checkReachable, useExisting, type ClusterAccess } from '../harness/platform/bringup.ts';
+import { findLeftovers, leftoverLines, removeLeftovers } from '../harness/platform/cleanup.ts';
+import { MANAGED_BY } from '../harness/manifests/manifests.ts';
 import { checkGatewayClass, expectedController } from '../harness/platform/gateway-class.ts';
 import { readInstalled, type InstallContext } from '../harness/platform/install.ts';
 import { istioctlDumper } from '../harness/platform/istioctl-dumps.ts';
 import { plan } from '../harness/platform/plan.ts';
+import { rbacManifest } from '../harness/platform/rbac.ts';
+import { checkWaypointsAdmitted, meshLine, readMesh } from '../harness/platform/mesh.ts';
 import { bringUp, install } from '../harness/platform/setup.ts';
 import { Teardown } from '../harness/platform/teardown.ts';
 import { checkForcedTools, resolveIstioctl, type ForcedTools, type Tool } from '../harness/platform/tools.ts';
@@ -70,15 +74,19 @@ async function setUp(r: Run): Promise<RunEnv> {
   teardown.add('stop the outside client', () => outsideContainer.stop());
   const outside = o.cluster === 'kind' && !hostRoutesToKind() ? (q: Parameters<typeof fromHost>[0]) => outsideContainer.request(q) : fromHost;
   const env = makeEnv(cluster, {
-    timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, signals: sel.signals, outside, log: progress.line, planes: new Set(o.planes), images: o.images,
+    timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, signals: sel.signals, outside, log: progress.line, planes: new Set(o.planes), images: o.images, podSecurity: o.podSecurity,
   });
   const ictx: InstallContext = {
     cluster, kubeconfig: access.kubeconfig, context: access.context, istioVersion: o.istioVersion,
     kindNetwork: o.cluster === 'kind', teardown, timing: o.timing, runId: env.runId, log: progress.line, istioSettings: sel.istioSettings,
+    mesh: { istioNamespace: o.istioNamespace, revision: o.revision },
   };
   const istioctl = istioctlOnce(r);
   await install(o, ictx, (n, f) => progress.step(n, f), () => istioctl(o.istioVersion));
-  Object.assign(facts, await readInstalled(cluster));
+  Object.assign(facts, await readInstalled(cluster, ictx.mesh));
+  env.mesh = facts.mesh = await progress.step('read the mesh: istiod, trust domain, DNS domain', () => readMesh(cluster, ictx.mesh));
+  progress.line(meshLine(env.mesh));
+  await checkWaypointsAdmitted(cluster, env.mesh, o.podSecurity);
   facts.gatewayClass = await progress.step(`GatewayClass ${sel.gatewayClass} Accepted`, () =>
     checkGatewayClass(cluster, sel.gatewayClass, expectedController(sel.gatewayClass, sel.controllerName), o.timing));
   await istioctl(facts.istioVersion!).then(
@@ -137,7 +145,34 @@ function interruption(r: Run): () => Promise<never> {
   })());
 }
 
+/** --cleanup: lists what earlier runs left, then deletes it; nothing else is touched. */
+async function cleanUp(o: E2eOptions): Promise<number> {
+  const teardown = new Teardown();
+  try {
+    const access = useExisting(o, teardown);
+    const cluster = new KubeCluster(access.kc);
+    await checkReachable(cluster, access.kc.getCurrentCluster()?.server ?? 'unknown server', o.connectTimeoutMs);
+    const left = await findLeftovers(cluster);
+    if (left.length === 0) {
+      console.log(`nothing left by earlier runs on ${cluster.description} (no namespace labelled ${MANAGED_BY.key}=${MANAGED_BY.value})`);
+      return EXIT.ok;
+    }
+    console.log(`left by earlier runs on ${cluster.description}, deleting:\n${leftoverLines(left).map((l) => `  ${l}`).join('\n')}`);
+    const still = await removeLeftovers(cluster, left, o.timing);
+    if (still.length > 0) throw new InfraError(`namespaces still present after deletion: ${still.join(', ')}`, 'look at their finalizers: kubectl get namespace NAME -o yaml');
+    console.log(`deleted ${left.length} namespace${left.length === 1 ? '' : 's'}`);
+    return EXIT.ok;
+  } finally {
+    await teardown.runAll(() => {});
+  }
+}
+
 async function run(o: E2eOptions): Promise<number> {
+  if (o.cleanup) return cleanUp(o);
+  if (o.printRbac) {
+    process.stdout.write(rbacManifest());
+    return EXIT.ok;
+  }
   const sel = decide(o, CATALOGUE);
   if (o.list || o.plan) {
     console.log(o.list ? listing(o.json) : [...plan({ ...o, gatewayClass: sel.gatewayClass }, sel.scenarios), `features: ${sel.featuresFrom}`].join('\n'));

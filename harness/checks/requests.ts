@@ -37,7 +37,8 @@ export function requestTitle(o: RequestOptions): string {
 export async function resolveUrl(ctx: CheckContext, d: Destination): Promise<string> {
   const ns = ctx.namespaces[d.ns];
   const { cluster, timing } = ctx;
-  if (d.kind === 'service') return `http://${d.name}.${ns}.svc.cluster.local:${d.port}${d.path}`;
+  // The cluster's DNS domain as istiod names services (--domain), read by harness/platform/mesh.ts.
+  if (d.kind === 'service') return `http://${d.name}.${ns}.svc.${ctx.vars.DNS_DOMAIN}:${d.port}${d.path}`;
   if (d.kind === 'pod') {
     const ip = await waitFor(`a ready pod IP for ${d.deployment} in ${ns}`, async () => {
       const pods = (await podsOfDeployment(cluster, ns, d.deployment)) ?? [];

@@ -5,6 +5,7 @@ import { ISTIO, checkIstioRelease, imagesWith, type Images } from '../platform/v
 import { parseFeatures } from '../scenario/features.ts';
 import { EXIT, UserError } from './errors.ts';
 import { PLANES, type Plane } from '../checks/check.ts';
+import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../manifests/pod-security.ts';
 
 export interface E2eOptions {
   cluster: 'kind' | 'existing';
@@ -35,6 +36,15 @@ export interface E2eOptions {
   connectTimeoutMs: number;
   debug: boolean;
   profile: boolean;
+  /** Where istiod runs and its revision, when the cluster cannot say (harness/platform/mesh.ts reads them otherwise). */
+  istioNamespace?: string;
+  revision?: string;
+  /** The Pod Security level the run's namespaces enforce. */
+  podSecurity: PodSecurityLevel;
+  /** Print the ClusterRole a run needs, and exit. */
+  printRbac: boolean;
+  /** Delete what earlier runs left (namespaces with the suite's ownership labels), and exit. */
+  cleanup: boolean;
 }
 
 export const MAX_PARALLEL = 64;
@@ -128,6 +138,11 @@ export function e2eCommand(): Command {
     .addOption(opt('--istioctl <path>', 'use this istioctl (default: istioctl on PATH if its version matches, else the cache or a download)', '--istioctl'))
     .addOption(opt('--kind <path>', 'use this kind (default: kind on PATH if its version matches, else the cache or a download)', '--kind'))
     .addOption(new Option('--image <key=ref...>', 'deploy this image instead of the pinned one (a private mirror): curl=REF, echo=REF, bookinfo-hub=HUB, bookinfo-tag=TAG').argParser(values('--image')))
+    .addOption(opt('--istio-namespace <ns>', 'the namespace istiod runs in (default: read from the cluster, else istio-system)', '--istio-namespace'))
+    .addOption(opt('--revision <rev>', 'the Istio revision to run against (default: read from istiod\'s istio.io/rev label, else unrevisioned)', '--revision'))
+    .addOption(new Option('--pod-security <level>', 'the Pod Security level the run\'s namespaces enforce (pod-security.kubernetes.io/enforce)').choices([...POD_SECURITY_LEVELS]).default('restricted'))
+    .option('--print-rbac', 'print the ClusterRole (and a ServiceAccount bound to it) a run on an existing cluster needs, and exit', false)
+    .option('--cleanup', 'list, then delete, what earlier runs left on the cluster (namespaces labelled app.kubernetes.io/managed-by=waypoint-conformance), and exit', false)
     .option('--debug', 'print stack traces with errors', false)
     .option('--profile', 'print where the run\'s time went: per phase, the slowest steps, the critical path', false)
     .addHelpText('after', EXIT_CODES_HELP)
@@ -141,6 +156,9 @@ function conflicts(o: Record<string, unknown>, gatewayClassGiven: boolean): void
   }
   if (o.cluster === 'existing' && (o.reuseCluster || o.keepCluster || o.kind)) {
     throw new UserError('--reuse-cluster, --keep-cluster and --kind apply to kind clusters', 'drop them: an existing cluster is never deleted');
+  }
+  if (o.cleanup && o.cluster !== 'existing') {
+    throw new UserError('--cleanup works on an existing cluster', 'add --cluster existing (and --kubeconfig/--context to name it)');
   }
   if (o.certify && !o.implementation) throw new UserError('--certify needs --implementation FILE', 'see docs/certification.md');
   if (o.certify && o.grep) throw new UserError('a certification run cannot be filtered with --grep', 'drop --grep: certification runs every scenario of the claimed profiles');
@@ -183,5 +201,6 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     timing: o.timeoutOverrides ?? CLUSTER_TIMING, gatewayClass: o.gatewayClass, certify: o.certify,
     implementation: o.implementation, features: o.features, istioctl: o.istioctl, kind: o.kind,
     connectTimeoutMs: o.connectTimeout * 1000, debug: o.debug, profile: o.profile,
+    podSecurity: o.podSecurity, printRbac: o.printRbac, cleanup: o.cleanup, ...(o.istioNamespace ? { istioNamespace: o.istioNamespace } : {}), ...(o.revision ? { revision: o.revision } : {}),
   };
 }

@@ -12,6 +12,7 @@ import type { RunResult } from '../runner/results.ts';
 import { unrunSuite } from '../runner/suite-runner.ts';
 import type { E2eOptions } from './args.ts';
 import type { Selection } from './select.ts';
+import type { MeshFacts } from '../platform/mesh.ts';
 
 /** What the run learnt about the cluster so far: the report of a failed setup says as much as is known. */
 export interface Facts {
@@ -19,6 +20,7 @@ export interface Facts {
   istioVersion?: string;
   gatewayApi: { version: string; channel: string };
   gatewayClass?: { name: string; controllerName: string };
+  mesh?: MeshFacts;
 }
 
 export async function report(o: E2eOptions, sel: Selection, facts: Facts, run: RunResult, planes: readonly Plane[] = PLANES): Promise<void> {

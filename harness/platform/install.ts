@@ -17,6 +17,7 @@ import { ipv4Subnet, poolObjects, poolRange } from './metallb.ts';
 import type { Teardown } from './teardown.ts';
 import type { Tool } from './tools.ts';
 import { gatewayApiFor, metallbManifest } from './versions.ts';
+import { DEFAULT_ISTIO_NAMESPACE, REV_LABEL, WAYPOINT_SECCOMP_SETTING, type MeshHints } from './mesh.ts';
 
 export interface InstallContext {
   cluster: Cluster;
@@ -30,6 +31,8 @@ export interface InstallContext {
   log: (line: string) => void;
   /** Extra istioctl --set values the waypoint class under test needs (istioSettingsFor). */
   istioSettings?: string[];
+  /** --istio-namespace and --revision, when given. */
+  mesh?: MeshHints;
 }
 
 export interface Installed {
@@ -44,9 +47,10 @@ async function deleteAll(cluster: Cluster, objs: KubeObject[]): Promise<void> {
   for (const o of objs) await cluster.delete({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace });
 }
 
-async function waitPodsReady(c: InstallContext, namespace: string, labelSelector: string, what: string): Promise<void> {
+/** namespace undefined: wherever they run (ztunnel and istio-cni may have namespaces of their own). */
+async function waitPodsReady(c: InstallContext, namespace: string | undefined, labelSelector: string, what: string): Promise<void> {
   await waitFor(what, async () => {
-    const pods = await c.cluster.list('v1', 'Pod', { namespace, labelSelector });
+    const pods = await c.cluster.list('v1', 'Pod', { ...(namespace ? { namespace } : {}), labelSelector });
     return pods.length > 0 && pods.every((p) => conditionOf(p, 'Ready')?.status === 'True') ? true : undefined;
   }, c.timing);
 }
@@ -86,7 +90,7 @@ export async function installGatewayApi(c: InstallContext): Promise<void> {
 }
 
 export async function installIstio(c: InstallContext, istioctl: () => Promise<Tool>): Promise<void> {
-  const found = await installedIstio(c.cluster);
+  const found = await installedIstio(c.cluster, c.mesh);
   if (found) {
     c.log(`Istio ${found} already installed: kept as is`);
   } else {
@@ -97,7 +101,7 @@ export async function installIstio(c: InstallContext, istioctl: () => Promise<To
       await c.cluster.delete({ apiVersion: 'v1', kind: 'Namespace', name: 'istio-system' });
     });
     const extra = (c.istioSettings ?? []).flatMap((v) => ['--set', v]);
-    await execa(bin, ['install', ...base, '--set', 'profile=ambient', '--set', 'meshConfig.accessLogFile=/dev/stdout', ...extra, '--skip-confirmation'], {
+    await execa(bin, ['install', ...base, '--set', 'profile=ambient', '--set', 'meshConfig.accessLogFile=/dev/stdout', '--set', WAYPOINT_SECCOMP_SETTING, ...extra, '--skip-confirmation'], {
       timeout: ISTIOCTL_TIMEOUT_MS, cancelSignal: c.teardown.signal,
     });
   }
@@ -106,15 +110,18 @@ export async function installIstio(c: InstallContext, istioctl: () => Promise<To
 
 /** --skip-install: what the suite needs must already be there. */
 export async function checkInstalled(c: InstallContext): Promise<void> {
-  if (!(await installedIstio(c.cluster))) throw new UserError('--skip-install: Istio is not installed in this cluster (no istiod in istio-system)', 'drop --skip-install to let the suite install it');
+  if (!(await installedIstio(c.cluster, c.mesh))) {
+    throw new UserError(`--skip-install: no istiod found (looked in ${c.mesh?.istioNamespace ?? `${DEFAULT_ISTIO_NAMESPACE}, then every namespace`}${c.mesh?.revision ? `, revision ${c.mesh.revision}` : ''})`,
+      'drop --skip-install to let the suite install it, or name where istiod runs with --istio-namespace and --revision');
+  }
   if (!(await installedGatewayApi(c.cluster))) throw new UserError('--skip-install: the Gateway API CRDs are not installed', 'drop --skip-install, or install them first');
   await checkIstioReady(c);
 }
 
 /** The versions of what runs in the cluster, whoever installed it. */
-export async function readInstalled(cluster: Cluster): Promise<Installed> {
+export async function readInstalled(cluster: Cluster, hints?: MeshHints): Promise<Installed> {
   return {
-    istioVersion: (await installedIstio(cluster)) ?? 'none',
+    istioVersion: (await installedIstio(cluster, hints)) ?? 'none',
     gatewayApi: (await installedGatewayApi(cluster)) ?? { version: 'none', channel: 'none' },
   };
 }
@@ -124,7 +131,8 @@ export async function readInstalled(cluster: Cluster): Promise<Installed> {
  * istio-cni pods carry k8s-app=istio-cni-node (istio manifests/charts/istio-cni/templates/daemonset.yaml).
  */
 export async function checkIstioReady(c: InstallContext): Promise<void> {
-  await waitPodsReady(c, 'istio-system', 'app=istiod', 'istiod Ready');
-  await waitPodsReady(c, 'istio-system', 'k8s-app=istio-cni-node', 'istio-cni Ready');
-  await waitPodsReady(c, 'istio-system', 'app=ztunnel', 'ztunnel Ready');
+  const rev = c.mesh?.revision ? `,${REV_LABEL}=${c.mesh.revision}` : '';
+  await waitPodsReady(c, c.mesh?.istioNamespace, `app=istiod${rev}`, 'istiod Ready');
+  await waitPodsReady(c, undefined, 'k8s-app=istio-cni-node', 'istio-cni Ready');
+  await waitPodsReady(c, undefined, 'app=ztunnel', 'ztunnel Ready');
 }

@@ -1,5 +1,6 @@
 /** What is installed in the cluster, read in one place: Istio from istiod's image, Gateway API from its CRD. */
 import type { Cluster } from '../cluster/types.ts';
+import { findIstiod, type MeshHints } from './mesh.ts';
 
 export const GATEWAY_CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'gateways.gateway.networking.k8s.io' };
 
@@ -18,9 +19,9 @@ export function istioVersionOfImage(image: string): string {
   return `${m[1]}${m[2] ?? ''}`;
 }
 
-/** Installed Istio version from istiod's image tag, if istiod runs. */
-export async function installedIstio(cluster: Cluster): Promise<string | undefined> {
-  const d = await cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'istio-system', name: 'istiod' });
+/** Installed Istio version from istiod's image tag, if istiod runs (where the hints say, else where it is found). */
+export async function installedIstio(cluster: Cluster, hints: MeshHints = {}): Promise<string | undefined> {
+  const d = await findIstiod(cluster, hints);
   const image: string | undefined = d?.spec?.template?.spec?.containers?.[0]?.image;
   return image ? istioVersionOfImage(image) : undefined;
 }

@@ -6,6 +6,7 @@ import type { Plane } from '../checks/check.ts';
 import { suiteImages } from './images.ts';
 import { gatewayApiConformanceOf } from './gateway-api-report.ts';
 import { safeLine, safeText } from '../text.ts';
+import type { MeshFacts } from '../platform/mesh.ts';
 
 export const REPORT_API_VERSION = 'waypoint-conformance.dev/v1alpha1';
 export const REPORT_KIND = 'ConformanceReport';
@@ -25,6 +26,8 @@ export interface Environment {
   gatewayApi: { version: string; channel: string };
   /** The GatewayClass the waypoints used, and the controller that Accepted it (the pre-run gate). */
   gatewayClass?: { name: string; controllerName: string };
+  /** The mesh as read from the cluster (harness/platform/mesh.ts). */
+  mesh?: MeshFacts;
   kindNodeImage?: string;
   commandLine: string;
 }

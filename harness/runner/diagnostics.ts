@@ -49,9 +49,11 @@ export async function collectDiagnostics(scope: ScenarioScope): Promise<Diagnost
       d.logs![`${ns}/${p.metadata.name}`] = clip(await cluster.logs({ namespace: ns, name: p.metadata.name }, LOG_LINES).catch((e) => String(e)));
     }
   }
-  const ztunnels = await cluster.list('v1', 'Pod', { namespace: 'istio-system', labelSelector: 'app=ztunnel' }).catch(() => []);
+  // Wherever ztunnel runs: istio-system for istioctl, a namespace of its own on some platforms.
+  const ztunnels = await cluster.list('v1', 'Pod', { labelSelector: 'app=ztunnel' }).catch(() => []);
   for (const p of ztunnels) {
-    d.logs![`istio-system/${p.metadata.name}`] = clip(await cluster.logs({ namespace: 'istio-system', name: p.metadata.name }, LOG_LINES).catch((e) => String(e)));
+    const ns = p.metadata.namespace!;
+    d.logs![`${ns}/${p.metadata.name}`] = clip(await cluster.logs({ namespace: ns, name: p.metadata.name }, LOG_LINES).catch((e) => String(e)));
   }
   for (const dumper of scope.env.dumpers) {
     const out = await dumper.dump(Object.values(scope.namespaces)).catch((e): Record<string, string> => ({ [dumper.name]: `failed: ${(e as Error).message}` }));

@@ -8,6 +8,8 @@ import type { OutsideClient } from '../traffic/outside.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
 import type { Stopwatch } from './stopwatch.ts';
 import type { Images } from '../platform/versions.ts';
+import type { MeshFacts } from '../platform/mesh.ts';
+import type { PodSecurityLevel } from '../manifests/pod-security.ts';
 
 /** What a run shares across scenarios. */
 export interface RunEnv {
@@ -36,6 +38,10 @@ export interface RunEnv {
   deferCleanup: boolean;
   /** The images the run deploys (the pinned ones, or --image overrides). */
   images: Images;
+  /** The mesh as read from the cluster: trust domain, DNS domain, Istio's namespace and revision. */
+  mesh: MeshFacts;
+  /** The Pod Security level every namespace of the run enforces (--pod-security). */
+  podSecurity: PodSecurityLevel;
 }
 
 /** Produces named text dumps about the given namespaces; never throws for a failed command. */

@@ -9,6 +9,8 @@ import { ENVOY_SIGNALS, type WaypointSignals } from '../traffic/verdict.ts';
 import { clockOf, type Timing } from '../wait.ts';
 import { Stopwatch } from './stopwatch.ts';
 import { IMAGES, type Images } from '../platform/versions.ts';
+import { DEFAULT_MESH, type MeshFacts } from '../platform/mesh.ts';
+import type { PodSecurityLevel } from '../manifests/pod-security.ts';
 import type { Dumper, RunEnv } from './env.ts';
 import type { RunResult, ScenarioResult } from './results.ts';
 import { deployClients, removeClients, runSuite, unrunSuite } from './suite-runner.ts';
@@ -30,6 +32,10 @@ export interface RunOptions {
   /** false: every scenario waits for its own cleanup (the behaviour before deferred cleanup; for npm run bench). */
   deferCleanup?: boolean;
   images?: Images;
+  /** The mesh read from the cluster (harness/platform/mesh.ts readMesh); Istio's defaults when absent. */
+  mesh?: MeshFacts;
+  /** The Pod Security level the run's namespaces enforce; restricted when absent. */
+  podSecurity?: PodSecurityLevel;
 }
 
 export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
@@ -52,6 +58,8 @@ export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
     cleanup: [],
     deferCleanup: o.deferCleanup ?? true,
     images: o.images ?? IMAGES,
+    mesh: o.mesh ?? DEFAULT_MESH,
+    podSecurity: o.podSecurity ?? 'restricted',
   };
 }
 

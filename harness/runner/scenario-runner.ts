@@ -16,6 +16,8 @@ import { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
 import { scenarioOutcome, type CheckResult, type ScenarioResult } from './results.ts';
 import { Stopwatch } from './stopwatch.ts';
 import { imageVars } from '../platform/versions.ts';
+import { ENFORCE_LABEL } from '../manifests/pod-security.ts';
+import { REV_LABEL } from '../platform/mesh.ts';
 
 /** Why the rest of a scenario does not run. */
 interface Stop {
@@ -180,12 +182,26 @@ async function runCheck(scope: ScenarioScope, step: string, e: Expectation): Pro
   }
 }
 
+/**
+ * Every namespace the suite makes: in ambient, enforcing the run's Pod Security level, and, on a
+ * revisioned mesh, labelled with its revision (istio.io/rev picks the control plane that manages
+ * the namespace's pods and waypoints).
+ */
+export function namespaceLabels(env: RunEnv): Record<string, string> {
+  return {
+    'istio.io/dataplane-mode': 'ambient', [ENFORCE_LABEL]: env.podSecurity,
+    ...(env.mesh.revision ? { [REV_LABEL]: env.mesh.revision } : {}),
+  };
+}
+
 export function fixtureVars(env: RunEnv, namespaces: Record<NsRole, string>): Vars {
   return {
     APP_NS: namespaces.app,
     INFRA_NS: namespaces.infra ?? '',
     CONSUMER_NS: namespaces.consumer ?? '',
     CLIENT_NS: env.clientNamespace,
+    TRUST_DOMAIN: env.mesh.trustDomain,
+    DNS_DOMAIN: env.mesh.dnsDomain,
     WAYPOINT_CLASS: env.gatewayClass,
     ...imageVars(env.images),
   };
@@ -220,7 +236,7 @@ async function setUp(scope: ScenarioScope, s: Scenario): Promise<void> {
   const { runId } = scope.env;
   const lap = <T>(name: string, work: () => Promise<T>) => scope.stopwatch.time('setup', 'apply', name, work);
   const namespaces = Object.values(scope.namespaces).map((name) =>
-    markOwned({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'istio.io/dataplane-mode': 'ambient' } } }, runId));
+    markOwned({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: namespaceLabels(scope.env) } }, runId));
   await lap('namespaces', () => applyAll(scope, namespaces));
   const workloads = (Object.entries(s.workloads) as [NsRole, WorkloadSet[]][]).flatMap(([role, sets]) => {
     if (!scope.namespaces[role]) throw new Error(`${s.id}: workloads for namespace role "${role}", which the scenario does not declare`);

@@ -1,7 +1,7 @@
 /** Selects scenarios, runs them with bounded parallelism, and collects results. */
 import { AREAS, type Scenario, type SharedClient } from '../scenario/types.ts';
 import type { RunEnv } from './env.ts';
-import { fixtureVars, leftoverMessage, namespacesLeft, runScenario, sharedClientsUsed, unrun } from './scenario-runner.ts';
+import { fixtureVars, leftoverMessage, namespaceLabels, namespacesLeft, runScenario, sharedClientsUsed, unrun } from './scenario-runner.ts';
 import type { ScenarioResult } from './results.ts';
 import { applyAll, loadFixture, markOwned } from '../manifests/manifests.ts';
 import { waitDeploymentsAvailable, waitPodsEnrolled } from './readiness.ts';
@@ -85,7 +85,7 @@ export async function deployClients(env: RunEnv, scenarios: Scenario[]): Promise
   const { cluster, runId, clientNamespace, timing } = env;
   const clients = sharedClientsUsed(env, scenarios);
   await cluster.apply(markOwned({
-    apiVersion: 'v1', kind: 'Namespace', metadata: { name: clientNamespace, labels: { 'istio.io/dataplane-mode': 'ambient' } },
+    apiVersion: 'v1', kind: 'Namespace', metadata: { name: clientNamespace, labels: namespaceLabels(env) },
   }, runId));
   const files = [...new Set(clients.map((c) => CLIENT_FILES[c]))];
   const objects = files.flatMap((f) => loadFixture(`workloads/${f}`, fixtureVars(env, { app: clientNamespace } as never), runId));

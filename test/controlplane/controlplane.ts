@@ -15,6 +15,7 @@ import type { KubeObject } from '../../harness/cluster/types.ts';
 import { sha256File } from '../../harness/digest.ts';
 import { cacheDir, cachePathFor } from '../../harness/platform/download.ts';
 import { installGatewayApi } from '../../harness/platform/install.ts';
+import { WAYPOINT_SECCOMP_SETTING } from '../../harness/platform/mesh.ts';
 import { Teardown } from '../../harness/platform/teardown.ts';
 import { gatewayApiFor } from '../../harness/platform/versions.ts';
 import { CLUSTER_TIMING, waitFor } from '../../harness/wait.ts';
@@ -193,7 +194,8 @@ export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>)
     });
   });
   await step(`istioctl install --set profile=ambient (Istio ${version})`, () =>
-    execa(bin.istioctl, ['install', '--kubeconfig', p.kubeconfig, '--set', 'profile=ambient', '--set', 'values.pilot.env.PILOT_ENABLE_AGENTGATEWAY=true', '-y'], { all: true }));
+    execa(bin.istioctl, ['install', '--kubeconfig', p.kubeconfig, '--set', 'profile=ambient', '--set', 'values.pilot.env.PILOT_ENABLE_AGENTGATEWAY=true',
+      '--set', WAYPOINT_SECCOMP_SETTING, '-y'], { all: true }));
   await step('admission webhooks → local istiod', () => pointWebhooksAtLocalIstiod(cluster, kc, log));
   await step('istiod as a local process', () => startIstiod(cluster, bin, log));
   await step('istio-cni stand-in (enrollment mark only)', async () => startCniStandin());

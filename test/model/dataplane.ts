@@ -37,8 +37,26 @@ export interface Metrics {
 }
 
 
-export function identityOf(pod: KubeObject): string {
-  return `cluster.local/ns/${pod.metadata.namespace}/sa/${pod.spec?.serviceAccountName ?? 'default'}`;
+/** The trust domain istiod issues identities in, its aliases, and the DNS domain services are named in. */
+export interface ModelMesh {
+  trustDomain: string;
+  trustDomainAliases: string[];
+  dnsDomain: string;
+}
+
+export const KIND_MESH: ModelMesh = { trustDomain: 'cluster.local', trustDomainAliases: [], dnsDomain: 'cluster.local' };
+
+export function identityOf(pod: KubeObject, trustDomain: string): string {
+  return `${trustDomain}/ns/${pod.metadata.namespace}/sa/${pod.spec?.serviceAccountName ?? 'default'}`;
+}
+
+/**
+ * Whether `<name>.<ns>...` names a service under the cluster's DNS domain: a bare name, name.ns,
+ * name.ns.svc (which the pod's search path completes), or name.ns.svc.<domain>.
+ */
+export function underDomain(hostname: string, dnsDomain: string): boolean {
+  const labels = hostname.split('.');
+  return labels.length <= 2 || (labels[2] === 'svc' && (labels.length === 3 || labels.slice(3).join('.') === dnsDomain));
 }
 
 export function isAmbient(objs: Objects, pod: KubeObject): boolean {
@@ -73,6 +91,7 @@ export class Dataplane {
     private readonly metrics: Metrics,
     /** Kept across requests: for the waypoint-outlives-label and unenroll-ignored mutants, and each pod's log. */
     private readonly memory: DataplaneMemory,
+    private readonly mesh: ModelMesh = KIND_MESH,
   ) {}
 
   private readyPods(ns: string, selector: Record<string, string>): KubeObject[] {
@@ -120,7 +139,7 @@ export class Dataplane {
     } else {
       const addressed = this.mut.has('route-by-host-header') && hostHeader ? hostHeader.split(':')[0] : u.hostname;
       const [name, ns = caller.namespace] = addressed.split('.');
-      const svc = this.service(name, ns);
+      const svc = underDomain(addressed, this.mesh.dnsDomain) ? this.service(name, ns) : undefined;
       if (!svc) return curlError(CURL_EXIT.couldNotResolve, `curl: (6) Could not resolve host: ${u.hostname}`, base);
       if (!(svc.spec?.ports ?? []).some((p: { port: number }) => p.port === port)) {
         return curlError(CURL_EXIT.refused, `curl: (7) Failed to connect to ${u.hostname} port ${port}: Connection refused`, base);
@@ -210,7 +229,7 @@ export class Dataplane {
   }
 
   private nested(from: KubeObject, url: string): AppResponse {
-    const caller: Caller = { identity: identityOf(from), namespace: from.metadata.namespace!, captured: this.ambient(from) };
+    const caller: Caller = { identity: identityOf(from, this.mesh.trustDomain), namespace: from.metadata.namespace!, captured: this.ambient(from) };
     const r = this.request(caller, url, 'GET', {}, 30);
     return { status: r.exitCode === 0 ? r.httpCode : 0, body: r.body, delaySec: r.timeSec };
   }
@@ -234,7 +253,7 @@ export class Dataplane {
   private throughWaypoint(
     caller: Caller, wp: KubeObject, target: { svc?: KubeObject; pod?: KubeObject; port: number }, req: AppRequest,
   ): Reply {
-    const wpIdentity = `cluster.local/ns/${wp.metadata.namespace}/sa/${wp.metadata.name}`;
+    const wpIdentity = `${this.mesh.trustDomain}/ns/${wp.metadata.namespace}/sa/${wp.metadata.name}`;
     const flavour = flavourOf(wp) ?? ENVOY_WAYPOINT;
     // A bound waypoint without a ready pod: ztunnel has nowhere to send the traffic and fails closed,
     // whatever the Gateway's status says (docs/real-data-plane.md: "unknown waypoint"; istio
@@ -257,7 +276,7 @@ export class Dataplane {
       return r;
     };
     if (flavour.istioApis && !this.mut.has('waypoint-ignores-authz')) {
-      const ok = evaluate(this.l7Policies(wp, target.svc), attrs(caller.identity, req), 'l7');
+      const ok = evaluate(this.l7Policies(wp, target.svc), attrs(caller.identity, req), 'l7', this.mut, this.mesh);
       if (!ok) return finish(http(403, flavour.bodies.denied, 0.001));
     }
     const fwdIdentity = this.mut.has('waypoint-identity-hidden') ? caller.identity : wpIdentity;
@@ -352,7 +371,7 @@ export class Dataplane {
     const rule = routes.flatMap((r) => r.spec?.rules ?? []).find((r) => httpRouteMatches(r, req));
     if (!rule) return http(404, '', 0.001);
     const backendRef = rule.backendRefs[0];
-    const caller: Caller = { identity: `cluster.local/ns/${ns}/sa/${gw.metadata.name}-istio`, namespace: ns, captured: true, ingressGateway: true };
+    const caller: Caller = { identity: `${this.mesh.trustDomain}/ns/${ns}/sa/${gw.metadata.name}-istio`, namespace: ns, captured: true, ingressGateway: true };
     return this.request(caller, `http://${backendRef.name}.${ns}:${backendRef.port}${u.pathname}`, method, { ...headers, 'x-request-id': 'ingress' }, maxTimeSec);
   }
 }

@@ -19,7 +19,7 @@ import type { OutsideRequest, OutsideResponse } from '../../harness/traffic/outs
 import { Rng } from '../../harness/stats/random.ts';
 import { appOf } from './apps.ts';
 import { runScript } from './curl-emulator.ts';
-import { Dataplane, identityOf, isAmbient, type DataplaneMemory, type Reply } from './dataplane.ts';
+import { Dataplane, identityOf, isAmbient, KIND_MESH, type DataplaneMemory, type ModelMesh, type Reply } from './dataplane.ts';
 import { waypointBoundCondition } from './binding.ts';
 import { flavourOf, WAYPOINT_FLAVOURS } from './implementations.ts';
 import { policyConditions, routeParents } from './status.ts';
@@ -28,6 +28,7 @@ import type { MutantName } from './mutations.ts';
 import { CLUSTER_SCOPED, keyOf, Store } from './store.ts';
 import { ENVOY_SIGNALS } from '../../harness/traffic/verdict.ts';
 import { VirtualClock } from './virtual-clock.ts';
+import { ENFORCE_LABEL, podSecurityViolations } from '../../harness/manifests/pod-security.ts';
 import { CURL_EXIT } from '../../harness/traffic/verdict.ts';
 
 export interface ModelOptions {
@@ -35,6 +36,13 @@ export interface ModelOptions {
   mutants?: MutantName[];
   /** Upper bound of the random delay of every controller and of config propagation. */
   maxDelayMs?: number;
+  /** The mesh istiod runs (kind's defaults otherwise): trust domain, aliases, DNS domain, its namespace and revision. */
+  mesh?: Partial<ModelMesh> & { istioNamespace?: string; revision?: string };
+  /**
+   * The seccomp profile istiod gives waypoints (values.gateways.seccompProfile.type): RuntimeDefault,
+   * as the suite installs Istio; null for Istio's own default (none).
+   */
+  waypointSeccomp?: string | null;
 }
 
 interface Timer {
@@ -56,6 +64,9 @@ export class ModelCluster implements Cluster {
   private uid = 0;
   private readonly counters = new Map<string, Map<string, number>>();
   private readonly memory: DataplaneMemory = { sticky: new Map(), everAmbient: new Set(), logs: new Map(), closes: new Map() };
+  private readonly mesh: ModelMesh;
+  private readonly waypointSeccomp: string | undefined;
+  private readonly revision: string | undefined;
 
   constructor(opts: ModelOptions) {
     this.rng = new Rng(opts.seed);
@@ -63,13 +74,57 @@ export class ModelCluster implements Cluster {
     this.store = new Store(this.rng, this.maxDelayMs);
     this.mut = new Set(opts.mutants ?? []);
     this.description = `ambient model (seed ${opts.seed}${opts.mutants?.length ? `, mutants ${opts.mutants.join(',')}` : ''})`;
-    for (const name of ['default', 'kube-system', 'istio-system']) {
+    this.mesh = { ...KIND_MESH, ...opts.mesh };
+    const istioNs = opts.mesh?.istioNamespace ?? 'istio-system';
+    for (const name of new Set(['default', 'kube-system', istioNs])) {
       this.store.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, uid: this.newUid() }, status: { phase: 'Active' } });
     }
+    this.waypointSeccomp = opts.waypointSeccomp === undefined ? 'RuntimeDefault' : opts.waypointSeccomp ?? undefined;
+    this.revision = opts.mesh?.revision;
+    this.putIstiod(istioNs, opts.mesh?.revision);
     for (const f of WAYPOINT_FLAVOURS) {
       this.store.put({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: f.gatewayClass }, spec: { controllerName: f.controllerName } });
     }
     this.store.publish(0);
+  }
+
+  /**
+   * What an install leaves for a reader of the mesh: istiod's Deployment (labels and --domain as
+   * istio's chart writes them, manifests/charts/istio-control/istio-discovery/templates/deployment.yaml)
+   * and its mesh ConfigMap (templates/configmap.yaml). Stored as is: no controller runs them.
+   */
+  private putIstiod(ns: string, revision: string | undefined): void {
+    const suffix = revision ? `-${revision}` : '';
+    const labels = { app: 'istiod', 'istio.io/rev': revision ?? 'default' };
+    this.store.put({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `istiod${suffix}`, namespace: ns, labels, uid: this.newUid() },
+      spec: { template: { metadata: { labels }, spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.28.0', args: ['discovery', '--monitoringAddr=:15014', '--domain', this.mesh.dnsDomain] }] } } },
+      status: { availableReplicas: 1 },
+    });
+    const mesh = [`trustDomain: ${this.mesh.trustDomain}`, ...(this.mesh.trustDomainAliases.length ? [`trustDomainAliases: [${this.mesh.trustDomainAliases.join(', ')}]`] : [])].join('\n');
+    this.store.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `istio${suffix}`, namespace: ns, labels, uid: this.newUid() }, data: { mesh } });
+    const values = { gateways: { seccompProfile: this.waypointSeccomp ? { type: this.waypointSeccomp } : {} } };
+    this.store.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `istio-sidecar-injector${suffix}`, namespace: ns, labels, uid: this.newUid() }, data: { values: JSON.stringify(values, null, 2) } });
+  }
+
+  /**
+   * Pod Security admission: a namespace labelled to enforce a level refuses the pods that break it
+   * (the ReplicaSet's create fails; the Deployment never becomes available).
+   */
+  private admitted(namespace: string, spec: KubeObject['spec']): boolean {
+    const level = this.store.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace })?.metadata.labels?.[ENFORCE_LABEL];
+    return !(level === 'baseline' || level === 'restricted') || podSecurityViolations(spec, level).length === 0;
+  }
+
+  /** The gateway container as istio's templates write it (istio-discovery files/waypoint.yaml, kube-gateway.yaml, agentgateway-waypoint.yaml; not OpenShift's). */
+  private waypointContainer(flavour: { container: object } | undefined): object {
+    return {
+      ...(flavour?.container ?? { name: 'istio-proxy', image: 'istio/proxyv2' }),
+      securityContext: {
+        privileged: false, runAsGroup: 1337, runAsUser: 1337, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
+        capabilities: { drop: ['ALL'] }, ...(this.waypointSeccomp ? { seccompProfile: { type: this.waypointSeccomp } } : {}),
+      },
+    };
   }
 
   private newUid(): string {
@@ -168,6 +223,7 @@ export class ModelCluster implements Cluster {
   }
 
   private startPods(dep: KubeObject, count: number): void {
+    if (!this.admitted(dep.metadata.namespace!, dep.spec.template.spec)) return;
     const hash = this.rng.int(0x1000000, 0xfffffff).toString(16);
     for (let i = 0; i < count; i++) {
       const pod: KubeObject = {
@@ -210,9 +266,19 @@ export class ModelCluster implements Cluster {
   }
 
   /** istiod's gateway deployment controller. */
+  /**
+   * A revisioned istiod (not the default revision, no tag) deploys only the Gateways whose own or
+   * namespace's istio.io/rev names it (istio pkg/revisions/tag_watcher.go IsMine).
+   */
+  private isMine(gw: KubeObject): boolean {
+    if (!this.revision) return true;
+    const ns = this.store.get({ apiVersion: 'v1', kind: 'Namespace', name: gw.metadata.namespace! });
+    return (gw.metadata.labels?.['istio.io/rev'] ?? ns?.metadata.labels?.['istio.io/rev']) === this.revision;
+  }
+
   private reconcileGateway(ns: string, name: string): void {
     const gw = this.store.get({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: ns, name });
-    if (!gw) return;
+    if (!gw || !this.isMine(gw)) return;
     const flavour = flavourOf(gw);
     const waypoint = flavour !== undefined;
     const resName = waypoint ? name : `${name}-istio`;
@@ -236,7 +302,7 @@ export class ModelCluster implements Cluster {
     const dep: KubeObject = {
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta(),
       spec: { replicas: 1, selector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': name } },
-        template: { metadata: { labels: { ...labels } }, spec: { serviceAccountName: resName, containers: [{ ...(flavour?.container ?? { name: 'istio-proxy', image: 'istio/proxyv2' }) }] } } },
+        template: { metadata: { labels: { ...labels } }, spec: { serviceAccountName: resName, containers: [this.waypointContainer(flavour)] } } },
     };
     this.store.put(dep);
     this.startDeployment(dep);
@@ -261,17 +327,17 @@ export class ModelCluster implements Cluster {
       gw.status = { ...gw.status, conditions: [
         { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted' },
         { type: 'Programmed', status: 'False', reason: 'AddressNotAssigned',
-          message: `Failed to assign to any requested addresses: no instances found for hostname "${svc.metadata.name}.${ns}.svc.cluster.local"` },
+          message: `Failed to assign to any requested addresses: no instances found for hostname "${svc.metadata.name}.${ns}.svc.${this.mesh.dnsDomain}"` },
       ] };
       return;
     }
     gw.status = {
       addresses: waypoint
-        ? [{ type: 'IPAddress', value: address }, { type: 'Hostname', value: `${name}.${ns}.svc.cluster.local` }]
+        ? [{ type: 'IPAddress', value: address }, { type: 'Hostname', value: `${name}.${ns}.svc.${this.mesh.dnsDomain}` }]
         : [{ type: 'IPAddress', value: address }],
       conditions: [
         { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted' },
-        { type: 'Programmed', status: 'True', reason: 'Programmed', message: `Resource programmed, assigned to service(s) ${svc.metadata.name}.${ns}.svc.cluster.local:${(svc.spec.ports.find((x: { name: string }) => x.name === 'mesh') ?? svc.spec.ports[0]).port}` },
+        { type: 'Programmed', status: 'True', reason: 'Programmed', message: `Resource programmed, assigned to service(s) ${svc.metadata.name}.${ns}.svc.${this.mesh.dnsDomain}:${(svc.spec.ports.find((x: { name: string }) => x.name === 'mesh') ?? svc.spec.ports[0]).port}` },
       ],
     };
   }
@@ -354,7 +420,7 @@ export class ModelCluster implements Cluster {
   }
 
   private dataplane(): Dataplane {
-    return new Dataplane(this.store.dataplane(this.clock.now()), this.rng, this.mut, { count: (w, l, by) => this.count(w, l, by) }, this.memory);
+    return new Dataplane(this.store.dataplane(this.clock.now()), this.rng, this.mut, { count: (w, l, by) => this.count(w, l, by) }, this.memory, this.mesh);
   }
 
   private count(waypoint: KubeObject, labels: Record<string, string>, by: number): void {
@@ -377,7 +443,7 @@ export class ModelCluster implements Cluster {
     if (command[0] === 'sh' && command[1] === '-c') {
       const dp = this.dataplane();
       const caller = {
-        identity: identityOf(pod),
+        identity: identityOf(pod, this.mesh.trustDomain),
         namespace: pod.metadata.namespace!,
         captured: isAmbient(this.store.objects, pod) || (pod.metadata.labels?.['sidecar.istio.io/inject'] === 'true' && !this.mut.has('sidecar-bypasses-waypoint')),
         ip: pod.status?.podIP,

@@ -17,7 +17,7 @@ import type { KubeObject } from '../../harness/cluster/types.ts';
 import type { MutantName } from './mutations.ts';
 
 export interface RequestAttrs {
-  principal: string; // cluster.local/ns/<ns>/sa/<sa>, '' for no identity
+  principal: string; // <trust domain>/ns/<ns>/sa/<sa>, '' for no identity
   method: string;
   path: string;
   port: number;
@@ -105,8 +105,37 @@ function ruleAtL4(action: string, rule: Rule, req: RequestAttrs, mut: ReadonlySe
   return ruleMatches(rule, req, 'l4');
 }
 
-/** Returns true when the request is allowed by the given policies. */
-export function evaluate(policies: KubeObject[], req: RequestAttrs, layer: 'l4' | 'l7', mut: ReadonlySet<MutantName> = new Set()): boolean {
+/** The mesh's trust domain and its aliases (meshConfig.trustDomain, trustDomainAliases). */
+export interface TrustBundle {
+  trustDomain: string;
+  trustDomainAliases: string[];
+}
+
+/**
+ * A principal as istiod writes it into a waypoint's configuration: one whose trust domain is the
+ * mesh's, an alias or `cluster.local` ("a pointer to the local trust domain and its aliases")
+ * stands for each of them; a wildcard trust domain, a malformed principal or another trust domain
+ * stays as written (istio pilot/pkg/security/trustdomain/bundle.go ReplaceTrustDomainAliases).
+ * ztunnel's policies get the principals as written (pilot/pkg/serviceregistry/ambient/authorization.go).
+ */
+export function expandPrincipal(principal: string, trust: TrustBundle): string[] {
+  const parts = principal.split('/');
+  const domains = [trust.trustDomain, ...trust.trustDomainAliases];
+  if (parts.length !== 5 || parts[0] === '*' || !(domains.includes(parts[0]) || parts[0] === 'cluster.local')) return [principal];
+  return [...new Set(domains.map((d) => [d, ...parts.slice(1)].join('/')))];
+}
+
+function withTrustDomains(p: KubeObject, trust: TrustBundle): KubeObject {
+  const expand = (xs: string[] | undefined) => xs?.flatMap((x) => expandPrincipal(x, trust));
+  const rules = ((p.spec?.rules ?? []) as Rule[]).map((r) => ({
+    ...r, from: r.from?.map((f) => ({ source: f.source && { ...f.source, principals: expand(f.source.principals), notPrincipals: expand(f.source.notPrincipals) } })),
+  }));
+  return { ...p, spec: { ...p.spec, rules } };
+}
+
+/** Returns true when the request is allowed by the given policies; `trust`: the waypoint's reading of principals. */
+export function evaluate(all: KubeObject[], req: RequestAttrs, layer: 'l4' | 'l7', mut: ReadonlySet<MutantName> = new Set(), trust?: TrustBundle): boolean {
+  const policies = trust ? all.map((p) => withTrustDomains(p, trust)) : all;
   const matches = (p: KubeObject, action: string): boolean => ((p.spec?.rules ?? []) as Rule[]).some((r) =>
     layer === 'l7' ? ruleMatches(r, req, 'l7') : ruleAtL4(action, r, req, mut));
   const denies = policies.filter((p) => p.spec?.action === 'DENY');

@@ -6,7 +6,7 @@ import type { Scenario } from '../../harness/scenario/types.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
 import type { ScenarioResult } from '../../harness/runner/results.ts';
-import { ModelCluster } from '../model/model-cluster.ts';
+import { ModelCluster, type ModelOptions } from '../model/model-cluster.ts';
 import type { Dumper } from '../../harness/runner/env.ts';
 import { resultLine } from '../../harness/cli/progress.ts';
 import { MUTANTS, type MutantName } from '../model/mutations.ts';
@@ -19,6 +19,7 @@ import type { Implementation } from '../../harness/report/model.ts';
 import { writeReportBundle } from '../../harness/report/bundle.ts';
 import { sealBundle } from '../../harness/report/seal.ts';
 import { GATEWAY_API_VERSION } from '../../harness/report/gateway-api-tests.ts';
+import { readMesh } from '../../harness/platform/mesh.ts';
 
 export interface MutantOutcome {
   name: MutantName;
@@ -43,6 +44,8 @@ export interface ModelRunOptions {
   dumpers?: Dumper[];
   /** Configure the run like this implementation (class, features, signals); Istio's Envoy waypoint otherwise. */
   implementation?: ImplementationClaim;
+  /** The mesh the model runs (kind's defaults otherwise); the harness reads it as it reads a cluster's. */
+  mesh?: ModelOptions['mesh'];
 }
 
 export async function runOnModel(scenarios: Scenario[], seed: number, o: ModelRunOptions = {}): Promise<ScenarioResult[]> {
@@ -51,10 +54,11 @@ export async function runOnModel(scenarios: Scenario[], seed: number, o: ModelRu
 
 /** The run's results, and what its data plane did that no result shows (how ztunnel closed connections). */
 export async function runModel(scenarios: Scenario[], seed: number, o: ModelRunOptions = {}): Promise<{ results: ScenarioResult[]; l4Closes: Record<number, number> }> {
-  const cluster = new ModelCluster({ seed, mutants: o.mutants });
+  const cluster = new ModelCluster({ seed, mutants: o.mutants, mesh: o.mesh });
   const configured = o.implementation ? runOptionsFrom(o.implementation) : { supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint' };
   const env = makeEnv(cluster, {
     timing: { ...MODEL_TIMING, clock: cluster.clock }, outside: cluster.outside, ...configured, log: o.log ?? (() => {}), dumpers: o.dumpers,
+    mesh: await readMesh(cluster),
   });
   const run = await runCatalogue(env, scenarios, SELFTEST_PARALLEL, o.onResult);
   if (run.setup) throw new Error(`self-test setup failed: ${run.setup.step}: ${run.setup.message}`);

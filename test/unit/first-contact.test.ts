@@ -294,7 +294,7 @@ describe('first contact: nothing leaks', function () {
     writeFileSync(istioctl, `#!/bin/sh\necho "$1" >> ${dir}/calls\n[ "$1" = uninstall ]`);
     chmodSync(istioctl, 0o755);
     const t = new Teardown();
-    const cluster = { get: async () => undefined, delete: async () => true } as unknown as Cluster;
+    const cluster = { get: async () => undefined, list: async () => [], delete: async () => true } as unknown as Cluster;
     const c = { cluster, kubeconfig: 'kc', context: 'x', istioVersion: '1.31.1', kindNetwork: false, teardown: t, timing: CLUSTER_TIMING, runId: 'r', log: () => {} } as InstallContext;
     const err = await installIstio(c, async () => ({ path: istioctl, version: '1.31.1', origin: 'forced' })).catch((e) => e);
     expect(err).to.be.instanceOf(Error);

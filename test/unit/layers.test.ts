@@ -11,7 +11,7 @@ const HARNESS = path.resolve('harness');
 
 /** Lowest first. A path is a folder or a file under harness/. */
 const LAYERS: string[][] = [
-  ['wait.ts', 'digest.ts', 'text.ts', 'files', 'stats', 'cluster', 'manifests', 'cli/errors.ts', 'platform/versions.ts', 'platform/pins.ts', 'vendor-types.d.ts'],
+  ['wait.ts', 'digest.ts', 'text.ts', 'files', 'stats', 'cluster', 'manifests', 'cli/errors.ts', 'platform/versions.ts', 'platform/pins.ts', 'platform/mesh.ts', 'vendor-types.d.ts'],
   ['traffic', 'scenario'],
   ['checks'],
   ['runner'],

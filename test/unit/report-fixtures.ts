@@ -56,7 +56,7 @@ export async function modelBundle(kind: RunKind, mode: 'e2e' | 'certification' =
   await writeReportBundle(dir, {
     results, scenarios: CATALOGUE, setup, mode, planes: ['control', 'data'],
     implementation: { organization: 'acme', project: 'acme-waypoint', version: '2.3.0', url: 'https://acme.example', contact: ['@acme/mesh'], gatewayClassName: 'istio-waypoint' },
-    environment: { kubernetesVersion: 'v1.34.0', istioVersion: '1.31.1', gatewayApi: { version: 'v1.6.0', channel: 'experimental' }, commandLine: 'npm run e2e' },
+    environment: { kubernetesVersion: 'v1.34.0', istioVersion: '1.31.1', gatewayApi: { version: 'v1.6.0', channel: 'experimental' }, mesh: env.mesh, commandLine: 'npm run e2e' },
     claimedFeatures: mode === 'certification' ? [...ISTIO_FEATURES] : undefined,
     claimedProfiles: mode === 'certification' ? ['core', 'extended'] : undefined,
   });
