@@ -5,6 +5,7 @@
  * when a waypoint's own connection is refused at L4 (istio tests/integration/ambient/baseline_test.go).
  */
 import {
+  policyCondition,
   apply, defineScenario, direct, namespace, policyBound, policyNotBound, productpage, remove, step, svc, traffic, useWaypoint, viaWaypoint,
   policyTargetNotFound, rejected, waypointProvisioned, ztunnelAccepted,
 } from '../harness/scenario/dsl.ts';
@@ -224,6 +225,26 @@ export default [
     steps: [
       step('no waypoint: not enforced', [], [policyNotBound('echo-deny-all', 'echo'), direct('notsleep', svc('echo'))]),
       step('bind the waypoint: enforced', enrolled, [policyBound('echo-deny-all', 'waypoint'), traffic('notsleep', svc('echo'), 'denied-l7')]),
+    ],
+  }),
+  defineScenario({
+    id: 'authorization/multi-target-status',
+    area: 'authorization',
+    description: 'A policy with two targetRefs, one bound and one missing, is enforced on the bound one and reported PartiallyInvalid naming the other',
+    features: ['Waypoint', 'L7AuthorizationPolicy'],
+    profile: 'core',
+    source: [SRC.policyBinding, SRC.policyFlatten],
+    workloads: { app: ['echo-v1'] },
+    manifests: ['common/waypoint.yaml', 'authorization/echo-deny-multi-target.yaml'],
+    steps: [
+      step('no waypoint: neither target bound', [], [
+        policyCondition('echo-deny-multi', 'False', 'Invalid', 'Invalid targetRefs: Service.core:${APP_NS}/echo, Service.core:${APP_NS}/no-such-service'),
+        direct('notsleep', svc('echo')),
+      ]),
+      step('bind the waypoint: one target bound, the policy enforced', enrolled, [
+        policyCondition('echo-deny-multi', 'True', 'PartiallyInvalid', 'Invalid targetRefs: Service.core:${APP_NS}/no-such-service'),
+        traffic('notsleep', svc('echo'), 'denied-l7'),
+      ]),
     ],
   }),
   defineScenario({

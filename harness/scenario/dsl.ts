@@ -206,6 +206,11 @@ export function policyTargetNotFound(policy: string, serviceName: string, ns: Ns
   };
 }
 
+/** WaypointAccepted with this status, reason and whole message (istio pilot/pkg/model/service.go flattenConditions). */
+export function policyCondition(policy: string, status: 'True' | 'False', reason: string, message: string, ns: NsRole = 'app'): ConditionExpectation {
+  return { type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status, reason, message, feature: 'PolicyStatus' };
+}
+
 type ResponseExtra = RequestOptions & Omit<Partial<ResponseExpectation>, 'type' | 'from' | 'to' | 'status'>;
 
 /** One response as the client got it (redirects not followed) and the request the echo backend saw. */
