@@ -266,4 +266,20 @@ export default [
       ]),
     ],
   }),
+  defineScenario({
+    id: 'authorization/gatewayclass-target-outside-root',
+    area: 'authorization',
+    description: 'A policy targeting the waypoint GatewayClass from an application namespace is reported Invalid and enforced by no waypoint',
+    features: ['Waypoint', 'L7AuthorizationPolicy'],
+    profile: 'core',
+    source: [SRC.policyBinding],
+    workloads: { app: ['echo-v1'] },
+    manifests: ['common/waypoint.yaml', 'authorization/gatewayclass-deny-outside-root.yaml'],
+    steps: [
+      step('bind the waypoint', enrolled, [
+        policyCondition('class-deny-all', 'False', 'Invalid', { messagePrefix: 'AuthorizationPolicy must be in the root namespace' }),
+        viaWaypoint('notsleep', svc('echo')),
+      ]),
+    ],
+  }),
 ];

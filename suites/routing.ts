@@ -3,7 +3,7 @@
  * (harness/stats/split-test.ts); a backend with weight 0 must receive nothing.
  */
 import {
-  ECHO_BACKEND, REVIEWS_BACKEND, apply, defineScenario, namespace, productpage, remove, split, step, svc, useWaypoint, routeAccepted, routeWaypoint, direct, rejected, service, viaWaypoint
+  ECHO_BACKEND, REVIEWS_BACKEND, apply, defineScenario, namespace, productpage, remove, split, step, svc, useWaypoint, routeAccepted, routeWaypoint, direct, rejected, service, viaWaypoint, routeParentNotFound
 } from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 
@@ -163,6 +163,24 @@ export default [
     manifests: [],
     steps: [
       step('apply a route with an empty host', [], [rejected('routing/invalid-virtualservice-empty-host.yaml', 'empty domain name not allowed')]),
+    ],
+  }),
+  defineScenario({
+    id: 'routing/route-status-label-only',
+    area: 'routing',
+    description: 'ResolvedWaypoints reports a configured use-waypoint label, not a working waypoint: a label naming a missing waypoint reads resolved while the route is not respected; a missing parent is NoMatchingParent',
+    features: ['Waypoint', 'HTTPRouteHeaderModifier'],
+    profile: 'core',
+    source: [SRC.routeLabelOnly, SRC.routeConditions, SRC.meshRouteStatus],
+    workloads: { app: ['echo-v1'] },
+    manifests: ['common/waypoint.yaml', 'common/echo-route-marker.yaml', 'routing/echo-route-missing-parent.yaml'],
+    steps: [
+      step('echo labelled with a waypoint that does not exist', [useWaypoint(service('echo'), 'no-such-waypoint')], [
+        routeAccepted('echo-marker', 'echo'),
+        routeWaypoint('echo-marker', 'echo', true),
+        direct('sleep', svc('echo'), { routeMarker: null }),
+        ...routeParentNotFound('missing-parent', 'no-such-service'),
+      ]),
     ],
   }),
 ];

@@ -207,8 +207,21 @@ export function policyTargetNotFound(policy: string, serviceName: string, ns: Ns
 }
 
 /** WaypointAccepted with this status, reason and whole message (istio pilot/pkg/model/service.go flattenConditions). */
-export function policyCondition(policy: string, status: 'True' | 'False', reason: string, message: string, ns: NsRole = 'app'): ConditionExpectation {
-  return { type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status, reason, message, feature: 'PolicyStatus' };
+export function policyCondition(
+  policy: string, status: 'True' | 'False', reason: string, text: string | { messagePrefix: string }, ns: NsRole = 'app',
+): ConditionExpectation {
+  const message = typeof text === 'string' ? { message: text } : text;
+  return { type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status, reason, ...message, feature: 'PolicyStatus' };
+}
+
+/** A mesh route whose parent Service does not exist (istio pilot/pkg/config/kube/gateway/conversion.go referenceAllowed). */
+export function routeParentNotFound(route: string, parentService: string, ns: NsRole = 'app'): ConditionExpectation[] {
+  const object = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns, name: route };
+  const parent = { kind: 'Service', name: parentService };
+  return [
+    { type: 'condition', object, parent, condition: 'Accepted', status: 'False', reason: 'NoMatchingParent', message: `parent service: "${parentService}" not found` },
+    { type: 'condition', object, parent, condition: 'ResolvedWaypoints', status: 'True', reason: 'ResolvedWaypoints', message: 'parent not found', feature: 'RouteWaypointStatus' },
+  ];
 }
 
 type ResponseExtra = RequestOptions & Omit<Partial<ResponseExpectation>, 'type' | 'from' | 'to' | 'status'>;

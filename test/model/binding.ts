@@ -63,7 +63,8 @@ function allowsAttachment(gw: KubeObject, fromNs: string, objs: Objects, mut: Re
   const from = namespaces?.from ?? 'Same';
   if (from === 'All') return true;
   if (from === 'Selector') {
-    return selectorMatches(namespaces?.selector, { ...labels(nsObject(objs, fromNs)), 'kubernetes.io/metadata.name': fromNs });
+    const selector = mut.has('selector-expressions-ignored') ? { matchLabels: namespaces?.selector?.matchLabels } : namespaces?.selector;
+    return selectorMatches(selector, { ...labels(nsObject(objs, fromNs)), 'kubernetes.io/metadata.name': fromNs });
   }
   return false;
 }
@@ -89,6 +90,13 @@ function useWaypointOf(o: KubeObject, fallbackNs: string, mut: ReadonlySet<Mutan
   return { name: value, namespace: nsOverride ?? fallbackNs };
 }
 
+/** The namespace-waypoint-namespace-ignored mutant reads use-waypoint-namespace on Services and pods only. */
+function withoutNsOverride(namespace: KubeObject, mut: ReadonlySet<MutantName>): KubeObject {
+  if (!mut.has('namespace-waypoint-namespace-ignored')) return namespace;
+  const rest = Object.fromEntries(Object.entries(labels(namespace)).filter(([k]) => k !== 'istio.io/use-waypoint-namespace'));
+  return { ...namespace, metadata: { ...namespace.metadata, labels: rest } };
+}
+
 function resolve(objs: Objects, use: UseWaypoint, fromNs: string, mut: ReadonlySet<MutantName>): Binding {
   const gw = asWaypoint(objs.get(keyOf({ kind: 'Gateway', namespace: use.namespace, name: use.name })));
   if (!gw) {
@@ -106,7 +114,7 @@ function target(objs: Objects, o: KubeObject, ownLabelIgnored: boolean, mut: Rea
   if (own === 'none') return { own: true };
   if (own) return { ...resolve(objs, own, ns, mut), own: true };
   const namespace = nsObject(objs, ns);
-  const inherited = namespace ? useWaypointOf(namespace, ns, mut) : undefined;
+  const inherited = namespace ? useWaypointOf(withoutNsOverride(namespace, mut), ns, mut) : undefined;
   if (!inherited || inherited === 'none') return { own: false };
   return { ...resolve(objs, inherited, ns, mut), own: false };
 }

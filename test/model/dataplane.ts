@@ -231,7 +231,7 @@ export class Dataplane {
       const refs: { kind: string; name: string }[] = p.spec?.targetRefs ?? (p.spec?.targetRef ? [p.spec.targetRef] : []);
       // A GatewayClass target, valid only from the root namespace, reaches every waypoint of the class (policies.go).
       return refs.some((r) =>
-        (r.kind === 'GatewayClass' && p.metadata.namespace === ROOT_NAMESPACE && r.name === wp.spec?.gatewayClassName) ||
+        (r.kind === 'GatewayClass' && (p.metadata.namespace === ROOT_NAMESPACE || this.mut.has('gatewayclass-policy-any-namespace')) && r.name === wp.spec?.gatewayClassName) ||
         (r.kind === 'Gateway' && r.name === wp.metadata.name && p.metadata.namespace === wp.metadata.namespace) ||
         (r.kind === 'Service' && svc && r.name === svc.metadata.name && p.metadata.namespace === svc.metadata.namespace));
     });

@@ -41,7 +41,7 @@ function bindingOf(objs: Objects, policy: KubeObject, ref: TargetRef, mut: Reado
   const ancestor = `${ref.kind}.${ref.group || 'core'}:${key}`;
   const b = (bound: boolean, reason: string, message: string): Binding => ({ bound, reason, message, ancestor });
   if (ref.kind === 'GatewayClass') {
-    if (ns !== ROOT_NAMESPACE) return b(false, 'Invalid', `AuthorizationPolicy must be in the root namespace \`${ROOT_NAMESPACE}\` when referencing a GatewayClass`);
+    if (ns !== ROOT_NAMESPACE && !mut.has('gatewayclass-policy-any-namespace')) return b(false, 'Invalid', `AuthorizationPolicy must be in the root namespace \`${ROOT_NAMESPACE}\` when referencing a GatewayClass`);
     const cls = objs.get(keyOf({ kind: 'GatewayClass', name: ref.name }));
     if (!cls) return b(false, 'TargetNotFound', 'not bound');
     if (cls.spec?.controllerName !== 'istio.io/mesh-controller') return b(false, 'Invalid', 'GatewayClass must use controller name `istio.io/mesh-controller` for waypoints');
@@ -95,6 +95,7 @@ function waypointConfigured(o: KubeObject | undefined): boolean {
  * or admits the parent (istio pilot/pkg/config/kube/gateway/conversion.go referenceAllowed).
  */
 function parentWaypointConfigured(objs: Objects, parent: KubeObject, mut: ReadonlySet<MutantName>): boolean {
+  if (mut.has('route-waypoint-from-binding')) return serviceBinding(objs, parent, mut).waypoint !== undefined;
   if (mut.has('route-waypoint-always-resolved') || waypointConfigured(parent)) return true;
   const ns = objs.get(keyOf({ kind: 'Namespace', name: parent.metadata.namespace! }));
   return !ns || waypointConfigured(ns);
