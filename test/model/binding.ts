@@ -196,5 +196,5 @@ export function ingressUseWaypointLabel(objs: Objects, svc: KubeObject, mut: Rea
   const own = labels(svc)['istio.io/ingress-use-waypoint'];
   const value = own ?? (mut.has('ingress-namespace-label-ignored') ? undefined : labels(nsObject(objs, svc.metadata.namespace!))['istio.io/ingress-use-waypoint']);
   if (value === undefined) return { present: false, use: false };
-  return { present: true, use: parseGoBool(value) === true };
+  return { present: true, use: mut.has('ingress-label-exact-true') ? value === 'true' : parseGoBool(value) === true };
 }

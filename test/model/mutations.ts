@@ -47,6 +47,7 @@ export const MUTANTS = {
   'metrics-double-counted': { area: 'observability', breaks: 'the waypoint counts each request twice' },
   'ingress-hint-always': { area: 'ingress', breaks: 'WaypointBound carries the ingress hint even without the ingress-use-waypoint label' },
   'ingress-label-ignored': { area: 'ingress', breaks: 'istio.io/ingress-use-waypoint is ignored' },
+  'ingress-label-exact-true': { area: 'ingress', breaks: 'istio.io/ingress-use-waypoint is true only when spelled "true", not as any Go bool (TRUE, True, 1, t)' },
   'ingress-namespace-label-ignored': { area: 'ingress', breaks: 'istio.io/ingress-use-waypoint on the namespace is ignored: only the Service\'s label counts' },
   'sidecar-bypasses-waypoint': { area: 'interop', breaks: 'sidecar clients skip the destination waypoint' },
   'route-applies-to-all-services': { area: 'status-truth', breaks: 'an HTTPRoute attached to one Service changes traffic to every Service behind the same waypoint' },
