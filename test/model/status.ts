@@ -101,7 +101,7 @@ function parentWaypointConfigured(objs: Objects, parent: KubeObject, mut: Readon
   return !ns || waypointConfigured(ns);
 }
 
-const PARENT_KINDS: Record<string, string> = { Service: 'parent service', ServiceEntry: 'parent service entry' };
+const PARENT_KINDS = new Map([['Service', 'parent service'], ['ServiceEntry', 'parent service entry']]);
 
 /**
  * One status.parents entry per Service or ServiceEntry parent (mesh routes): a missing parent is
@@ -113,13 +113,13 @@ export function routeParents(objs: Objects, route: KubeObject, mut: ReadonlySet<
   if (mut.has('grpc-route-status-never-set') && route.kind === 'GRPCRoute') return [];
   const ns = route.metadata.namespace!;
   const parents: { group?: string; kind?: string; name: string; namespace?: string; port?: number }[] = route.spec?.parentRefs ?? [];
-  return parents.filter((p) => p.kind !== undefined && PARENT_KINDS[p.kind] !== undefined).map((p) => {
+  return parents.filter((p) => PARENT_KINDS.has(p.kind ?? '')).map((p) => {
     // A Service parent in another namespace (consumer route) is checked like one in the route's own:
     // istiod's referenceAllowed has no namespace condition for Services (conversion.go).
     const parent = objs.get(keyOf({ kind: p.kind!, namespace: p.namespace ?? ns, name: p.name }));
     const accepted: Condition = parent
       ? { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Route was valid' }
-      : { type: 'Accepted', status: 'False', reason: 'NoMatchingParent', message: `${PARENT_KINDS[p.kind!]}: "${p.name}" not found` };
+      : { type: 'Accepted', status: 'False', reason: 'NoMatchingParent', message: `${PARENT_KINDS.get(p.kind!)}: "${p.name}" not found` };
     const message = !parent ? 'parent not found'
       : parentWaypointConfigured(objs, parent, mut) ? 'All waypoints resolved'
       : 'istio.io/use-waypoint label missing from parent and parent namespace; in ambient mode, route will not be respected';

@@ -169,3 +169,24 @@ describe('model fidelity to the upstream trace (docs/upstream-trace.md)', () => 
     });
   });
 });
+
+describe('model accepts what upstream accepts without throwing', () => {
+  it('in-route-regex: RE2 patterns istiod passes to Envoy compile, match the whole value, and an uncompilable one matches nothing', async () => {
+    const { re2FullMatch } = await import('../model/routes.ts');
+    expect(re2FullMatch('(?i)/API/.*').test('/api/v1')).to.equal(true);
+    expect(re2FullMatch('(?P<v>v[0-9])').test('v2')).to.equal(true);
+    expect(re2FullMatch('\\Aab\\z').test('ab')).to.equal(true);
+    expect(re2FullMatch('b').test('abc'), 'a header regex must match the whole value (Envoy safe_regex)').to.equal(false);
+    expect(() => re2FullMatch('(?<=a)b[')).to.not.throw();
+    expect(re2FullMatch('[').test('[')).to.equal(false);
+    expect(re2FullMatch('[').test('')).to.equal(false);
+  });
+
+  it('in-route-parent-kind: a parentRef kind that is an Object property name is just an unknown kind', () => {
+    const route: KubeObject = {
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'a' },
+      spec: { parentRefs: [{ group: 'x.io', kind: 'toString', name: 'p' }, { group: '', kind: 'Service', name: 's' }] },
+    };
+    expect(routeParents(objects(ns('a'), service('s', 'a')), route, none).map((p) => p.parentRef.kind)).to.deep.equal(['Service']);
+  });
+});
