@@ -348,4 +348,21 @@ export default [
       ]),
     ],
   }),
+  defineScenario({
+    id: 'enrollment/pod-cross-namespace',
+    area: 'enrollment',
+    description: 'Pods labelled with use-waypoint and use-waypoint-namespace are reached by pod IP through the waypoint of the other namespace',
+    features: ['Waypoint', 'WaypointForWorkload', 'CrossNamespaceWaypoint'],
+    profile: 'core',
+    source: [SRC.waypointBinding, SRC.waypointDocs],
+    namespaces: ['app', 'infra'],
+    workloads: { app: ['echo-v1-v2'] },
+    manifests: ['enrollment/infra-waypoint-all-traffic.yaml'],
+    steps: [
+      step('label the echo-v1 pods with the other namespace\'s waypoint', [label(pods('echo-v1'), { 'istio.io/use-waypoint': 'waypoint', 'istio.io/use-waypoint-namespace': '${INFRA_NS}' })], [
+        viaWaypoint('sleep', podIP('echo-v1')),
+        direct('sleep', podIP('echo-v2')),
+      ]),
+    ],
+  }),
 ];

@@ -86,7 +86,8 @@ function useWaypointOf(o: KubeObject, fallbackNs: string, mut: ReadonlySet<Mutan
   const value = l['istio.io/use-waypoint'];
   if (value === undefined) return undefined;
   if (value === 'none') return mut.has('opt-out-ignored') ? undefined : 'none';
-  const nsOverride = mut.has('cross-namespace-ignored') ? undefined : l['istio.io/use-waypoint-namespace'];
+  const overrideIgnored = mut.has('cross-namespace-ignored') || (o.kind === 'Pod' && mut.has('pod-waypoint-namespace-ignored'));
+  const nsOverride = overrideIgnored ? undefined : l['istio.io/use-waypoint-namespace'];
   return { name: value, namespace: nsOverride ?? fallbackNs };
 }
 

@@ -31,6 +31,7 @@ export const MUTANTS = {
   'waypoint-for-ignored': { area: 'enrollment', breaks: 'istio.io/waypoint-for is ignored: every waypoint takes all traffic' },
   'opt-out-ignored': { area: 'enrollment', breaks: 'use-waypoint=none is ignored: the namespace waypoint applies' },
   'namespace-waypoint-namespace-ignored': { area: 'enrollment', breaks: 'use-waypoint-namespace on a namespace is ignored: the namespace\'s waypoint is looked up in the namespace itself' },
+  'pod-waypoint-namespace-ignored': { area: 'enrollment', breaks: 'use-waypoint-namespace on a pod is ignored: its workload waypoint is looked up in the pod\'s namespace' },
   'selector-expressions-ignored': { area: 'enrollment', breaks: 'an allowedRoutes Selector\'s matchExpressions are ignored: only matchLabels count' },
   'cross-namespace-ignored': { area: 'enrollment', breaks: 'use-waypoint-namespace is ignored' },
   'allowed-routes-ignored': { area: 'enrollment', breaks: 'a waypoint admits every namespace whatever its allowedRoutes' },
