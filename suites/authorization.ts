@@ -5,6 +5,7 @@
  * when a waypoint's own connection is refused at L4 (istio tests/integration/ambient/baseline_test.go).
  */
 import {
+  ztunnelRefused,
   policyCondition,
   apply, defineScenario, direct, namespace, policyBound, policyNotBound, productpage, remove, step, svc, traffic, useWaypoint, viaWaypoint,
   policyTargetNotFound, rejected, waypointProvisioned, ztunnelAccepted,
@@ -279,6 +280,23 @@ export default [
       step('bind the waypoint', enrolled, [
         policyCondition('class-deny-all', 'False', 'Invalid', { messagePrefix: 'AuthorizationPolicy must be in the root namespace' }),
         viaWaypoint('notsleep', svc('echo')),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'authorization/dry-run-not-enforced',
+    area: 'authorization',
+    description: 'A DENY-all selector policy annotated istio.io/dry-run is not enforced at ztunnel, and istiod says it is not applied',
+    features: ['L4AuthorizationPolicy'],
+    profile: 'core',
+    source: [SRC.dryRun],
+    workloads: { app: ['echo-v1'] },
+    manifests: ['authorization/echo-l4-deny-all-dry-run.yaml'],
+    steps: [
+      step('dry-run DENY all on the echo pods', [], [
+        ztunnelRefused('echo-dry-run', 'UnsupportedValue',
+          'found policy "${APP_NS}/echo-dry-run" using dry-run annotation, but support for ambient dry-run authorizationPolicies isn\'t enabled'),
+        traffic('sleep', svc('echo'), 'allowed'),
       ]),
     ],
   }),

@@ -188,6 +188,11 @@ export function ztunnelAccepted(
   };
 }
 
+/** ZtunnelAccepted False: istiod sends the policy to no ztunnel (istio pilot/pkg/serviceregistry/ambient/authorization.go). */
+export function ztunnelRefused(policy: string, reason: string, message: string, ns: NsRole = 'app'): ConditionExpectation {
+  return { ...ztunnelAccepted(policy, reason, { message }, ns), status: 'False' };
+}
+
 /** Where an Istio mesh route's waypoint stands: ResolvedWaypoints stays True, its message says whether one serves the parent (istio pilot/pkg/config/kube/gateway/conditions.go, createRouteStatus). */
 export function routeWaypoint(route: string, parentService: string, resolved: boolean, ns: NsRole = 'app'): ConditionExpectation {
   return {

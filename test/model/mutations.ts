@@ -20,6 +20,7 @@ export const MUTANTS = {
   'l4-deny-mixed-dropped': { area: 'authorization', breaks: 'ztunnel drops a whole DENY rule with HTTP attributes instead of keeping its L4 part' },
   'l4-deny-http-fails-closed': { area: 'authorization', breaks: 'ztunnel reads a DENY rule\'s HTTP-only operation as matching every request, keeping the rule\'s L4 source' },
   'gatewayclass-policy-any-namespace': { area: 'authorization', breaks: 'a GatewayClass-targeted policy outside the root namespace is bound and enforced by every waypoint of the class' },
+  'dry-run-enforced': { area: 'authorization', breaks: 'an AuthorizationPolicy annotated istio.io/dry-run is enforced like any other' },
   'multi-target-first-only': { area: 'authorization', breaks: 'a policy with several targetRefs reports only its first target\'s binding instead of the flattened condition' },
   'ztunnel-accepted-never-set': { area: 'authorization', breaks: 'istiod never reports ZtunnelAccepted on selector AuthorizationPolicies' },
   'waypoint-identity-hidden': { area: 'authorization', breaks: 'behind a waypoint the destination ztunnel sees the client identity' },

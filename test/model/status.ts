@@ -75,12 +75,11 @@ function flatten(bindings: Binding[], mut: ReadonlySet<MutantName>): Condition {
 
 export function policyConditions(objs: Objects, policy: KubeObject, mut: ReadonlySet<MutantName>): Condition[] {
   const refs: TargetRef[] = policy.spec?.targetRefs ?? (policy.spec?.targetRef ? [policy.spec.targetRef] : []);
-  if (refs.length === 0) {
-    const z = mut.has('ztunnel-accepted-never-set') ? undefined : ztunnelAcceptedCondition(policy);
-    return z ? [z] : [];
-  }
-  if (mut.has('policy-status-never-set')) return [];
-  return [flatten(refs.map((r) => bindingOf(objs, policy, r, mut)), mut)];
+  const z = mut.has('ztunnel-accepted-never-set') ? undefined : ztunnelAcceptedCondition(policy);
+  const ztunnel = z ? [z] : [];
+  if (refs.length === 0) return ztunnel;
+  if (mut.has('policy-status-never-set')) return ztunnel;
+  return [...ztunnel, flatten(refs.map((r) => bindingOf(objs, policy, r, mut)), mut)];
 }
 
 /** A use-waypoint label that names a waypoint: present, non-empty, not "none" (case-insensitive) (istio conversion.go waypointConfigured). */
