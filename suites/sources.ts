@@ -29,6 +29,7 @@ export const SRC = {
   policyBinding: 'istio/istio pilot/pkg/serviceregistry/ambient/policies.go (WaypointPolicyStatusCollection: WaypointAccepted reasons and messages)',
   routeLabelOnly: 'istio/istio pilot/pkg/config/kube/gateway/conversion.go (referenceAllowed, waypointConfigured: ResolvedWaypoints asks whether use-waypoint is set on the parent or its namespace, not whether the waypoint exists; a missing parent is NoMatchingParent)',
   dryRun: 'istio/istio pilot/pkg/serviceregistry/ambient/authorization.go (convertAuthorizationPolicy: a dry-run policy is not sent to ztunnel while AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY is off, pilot/pkg/features/ambient.go, and is reported ZtunnelAccepted False UnsupportedValue)',
+  backendNotFound: 'kubernetes-sigs/gateway-api apis/v1/httproute_types.go (BackendRefs: all invalid, 500) and istio/istio pilot/pkg/config/kube/gateway/conversion.go (InvalidDestinationNotFound: "backend(<host>) not found")',
   policyFlatten: 'istio/istio pilot/pkg/model/service.go (flattenConditions: several targetRefs give one WaypointAccepted, Accepted/PartiallyInvalid/Invalid, "Invalid targetRefs: <Kind>.<group>:<ns>/<name>, ...")',
   ingressNamespaceLabel: 'istio/istio pilot/pkg/serviceregistry/ambient/services.go (ingressUseWaypointFromLabels: the Service\'s label, else the namespace\'s, parsed with strconv.ParseBool)',
   ztunnelPolicyStatus: 'istio/istio pilot/pkg/serviceregistry/ambient/authorization.go (convertAuthorizationPolicy: ZtunnelAccepted, httpRuleFmt)',

@@ -219,6 +219,15 @@ export function policyCondition(
   return { type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status, reason, ...message, feature: 'PolicyStatus' };
 }
 
+/** A mesh route with a backendRef to a missing Service (istio pilot/pkg/config/kube/gateway/conversion.go: InvalidDestinationNotFound). */
+export function routeBackendNotFound(route: string, parentService: string, backend: string, ns: NsRole = 'app'): ConditionExpectation {
+  return {
+    type: 'condition', object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns, name: route },
+    parent: { kind: 'Service', name: parentService }, condition: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound',
+    message: `backend(${backend}.\${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}.svc.cluster.local) not found`,
+  };
+}
+
 /** A mesh route whose parent Service does not exist (istio pilot/pkg/config/kube/gateway/conversion.go referenceAllowed). */
 export function routeParentNotFound(route: string, parentService: string, ns: NsRole = 'app'): ConditionExpectation[] {
   const object = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns, name: route };

@@ -9,6 +9,7 @@ export const MUTANTS = {
   'weight-zero-leak': { area: 'routing', breaks: 'a weight-0 backend still receives about 5% of requests' },
   'route-waypoint-always-resolved': { area: 'routing', breaks: 'a mesh route reports its waypoint resolved though its parent Service has none' },
   'route-waypoint-from-binding': { area: 'routing', breaks: 'ResolvedWaypoints reports whether the parent is bound to a ready waypoint instead of whether a use-waypoint label is configured' },
+  'missing-backend-resolved': { area: 'routing', breaks: 'a mesh route with a backendRef to a missing Service reports ResolvedRefs True' },
   'route-status-never-set': { area: 'routing', breaks: 'HTTPRoutes with a Service parent get no status.parents entry' },
   'header-match-ignored': { area: 'routing', breaks: 'route matches ignored: the first rule always applies' },
   'waypoint-ignores-authz': { area: 'authorization', breaks: 'the waypoint enforces no AuthorizationPolicy' },

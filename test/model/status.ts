@@ -100,6 +100,21 @@ function parentWaypointConfigured(objs: Objects, parent: KubeObject, mut: Readon
   return !ns || waypointConfigured(ns);
 }
 
+/**
+ * ResolvedRefs: False BackendNotFound `backend(<name>.<ns>.svc.cluster.local) not found` for the first
+ * backendRef to a Service that does not exist (istio pilot/pkg/config/kube/gateway/conversion.go
+ * buildDestination: InvalidDestinationNotFound), else True "All references resolved".
+ */
+function resolvedRefs(objs: Objects, route: KubeObject, mut: ReadonlySet<MutantName>): Condition {
+  const refs: { group?: string; kind?: string; name: string; namespace?: string }[] =
+    (route.spec?.rules ?? []).flatMap((r: { backendRefs?: unknown[] }) => r.backendRefs ?? []);
+  const missing = mut.has('missing-backend-resolved') ? undefined : refs.find((b) => (b.kind ?? 'Service') === 'Service' && !b.group &&
+    !objs.get(keyOf({ kind: 'Service', namespace: b.namespace ?? route.metadata.namespace, name: b.name })));
+  if (!missing) return { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: 'All references resolved' };
+  const host = `${missing.name}.${missing.namespace ?? route.metadata.namespace}.svc.cluster.local`;
+  return { type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound', message: `backend(${host}) not found` };
+}
+
 const PARENT_KINDS = new Map([['Service', 'parent service'], ['ServiceEntry', 'parent service entry']]);
 
 /**
@@ -127,7 +142,7 @@ export function routeParents(objs: Objects, route: KubeObject, mut: ReadonlySet<
     return {
       parentRef: { group, kind: p.kind, name: p.name, ...(p.namespace ? { namespace: p.namespace } : {}), ...(p.port ? { port: p.port } : {}) },
       controllerName: 'istio.io/gateway-controller',
-      conditions: [accepted, { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: 'All references resolved' }, waypoints],
+      conditions: [accepted, resolvedRefs(objs, route, mut), waypoints],
     };
   });
 }
