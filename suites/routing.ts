@@ -190,7 +190,7 @@ export default [
     features: ['Waypoint', 'HTTPRouteMatching'],
     profile: 'core',
     source: [SRC.backendNotFound, SRC.meshRouteStatus],
-    workloads: { app: ['echo'] },
+    workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('route with a missing backend on /missing', [...enrolled, apply('routing/echo-missing-backend.yaml')], [
