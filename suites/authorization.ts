@@ -5,6 +5,8 @@
  * when a waypoint's own connection is refused at L4 (istio tests/integration/ambient/baseline_test.go).
  */
 import {
+  ztunnelRefused,
+  policyCondition,
   apply, defineScenario, direct, namespace, policyBound, policyNotBound, productpage, remove, step, svc, traffic, useWaypoint, viaWaypoint,
   policyTargetNotFound, rejected, waypointProvisioned, ztunnelAccepted,
 } from '../harness/scenario/dsl.ts';
@@ -227,6 +229,26 @@ export default [
     ],
   }),
   defineScenario({
+    id: 'authorization/multi-target-status',
+    area: 'authorization',
+    description: 'A policy with two targetRefs, one bound and one missing, is enforced on the bound one and reported PartiallyInvalid naming the other',
+    features: ['Waypoint', 'L7AuthorizationPolicy'],
+    profile: 'core',
+    source: [SRC.policyBinding, SRC.policyFlatten],
+    workloads: { app: ['echo-v1'] },
+    manifests: ['common/waypoint.yaml', 'authorization/echo-deny-multi-target.yaml'],
+    steps: [
+      step('no waypoint: neither target bound', [], [
+        policyCondition('echo-deny-multi', 'False', 'Invalid', 'Invalid targetRefs: Service.core:${APP_NS}/echo, Service.core:${APP_NS}/no-such-service'),
+        direct('notsleep', svc('echo')),
+      ]),
+      step('bind the waypoint: one target bound, the policy enforced', enrolled, [
+        policyCondition('echo-deny-multi', 'True', 'PartiallyInvalid', 'Invalid targetRefs: Service.core:${APP_NS}/no-such-service'),
+        traffic('notsleep', svc('echo'), 'denied-l7'),
+      ]),
+    ],
+  }),
+  defineScenario({
     id: 'authorization/invalid-policy-rejected',
     area: 'authorization',
     description: 'Policies the API refuses (selector with targetRefs, a cross-namespace targetRef), and one whose target is missing',
@@ -242,6 +264,39 @@ export default [
       ]),
       step('accepted, but its target does not exist', [apply('authorization/echo-policy-missing-target.yaml')], [
         policyTargetNotFound('ghost-deny-all', 'ghost'),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'authorization/gatewayclass-target-outside-root',
+    area: 'authorization',
+    description: 'A policy targeting the waypoint GatewayClass from an application namespace is reported Invalid and enforced by no waypoint',
+    features: ['Waypoint', 'L7AuthorizationPolicy'],
+    profile: 'core',
+    source: [SRC.policyBinding],
+    workloads: { app: ['echo-v1'] },
+    manifests: ['common/waypoint.yaml', 'authorization/gatewayclass-deny-outside-root.yaml'],
+    steps: [
+      step('bind the waypoint', enrolled, [
+        policyCondition('class-deny-all', 'False', 'Invalid', { messagePrefix: 'AuthorizationPolicy must be in the root namespace' }),
+        viaWaypoint('notsleep', svc('echo')),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'authorization/dry-run-not-enforced',
+    area: 'authorization',
+    description: 'A DENY-all selector policy annotated istio.io/dry-run is not enforced at ztunnel, and istiod says it is not applied',
+    features: ['L4AuthorizationPolicy'],
+    profile: 'core',
+    source: [SRC.dryRun],
+    workloads: { app: ['echo-v1'] },
+    manifests: ['authorization/echo-l4-deny-all-dry-run.yaml'],
+    steps: [
+      step('dry-run DENY all on the echo pods', [], [
+        ztunnelRefused('echo-dry-run', 'UnsupportedValue',
+          'found policy "${APP_NS}/echo-dry-run" using dry-run annotation, but support for ambient dry-run authorizationPolicies isn\'t enabled'),
+        traffic('sleep', svc('echo'), 'allowed'),
       ]),
     ],
   }),

@@ -310,4 +310,59 @@ export default [
       ]),
     ],
   }),
+  defineScenario({
+    id: 'enrollment/namespace-cross-namespace',
+    area: 'enrollment',
+    description: 'A namespace labelled with use-waypoint and use-waypoint-namespace sends its services through the waypoint of the other namespace',
+    features: ['Waypoint', 'CrossNamespaceWaypoint'],
+    profile: 'core',
+    source: [SRC.waypointBinding, SRC.waypointDocs],
+    namespaces: ['app', 'infra'],
+    workloads: { app: ['echo-v1'] },
+    manifests: ['enrollment/infra-waypoint-allowed.yaml'],
+    steps: [
+      step('label the namespace with the other namespace\'s waypoint', [label(namespace(), { 'istio.io/use-waypoint': 'waypoint', 'istio.io/use-waypoint-namespace': '${INFRA_NS}' })], [
+        viaWaypoint('sleep', svc('echo')),
+        waypointBoundMessage('echo', 'True', 'WaypointAccepted', `${BOUND} \${INFRA_NS}/waypoint`),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/cross-namespace-selector',
+    area: 'enrollment',
+    description: 'A waypoint whose allowedRoutes selects namespaces by a matchExpressions selector admits a namespace only once it matches',
+    features: ['Waypoint', 'CrossNamespaceWaypoint'],
+    profile: 'core',
+    source: [SRC.waypointBinding, SRC.waypointBoundMessages],
+    namespaces: ['app', 'infra'],
+    workloads: { app: ['echo-v1'] },
+    manifests: ['enrollment/infra-waypoint-selector.yaml'],
+    steps: [
+      step('the namespace lacks the selected label: denied', [label(service('echo'), { 'istio.io/use-waypoint': 'waypoint', 'istio.io/use-waypoint-namespace': '${INFRA_NS}' })], [
+        direct('sleep', svc('echo')),
+        waypointBoundMessage('echo', 'False', 'AttachmentDenied', 'we are not permitted to attach to waypoint "${INFRA_NS}/waypoint" (missing allowedRoutes?)'),
+      ]),
+      step('label the namespace: admitted', [label(namespace(), { 'wpt-attach': 'yes' })], [
+        viaWaypoint('sleep', svc('echo')),
+        waypointBoundMessage('echo', 'True', 'WaypointAccepted', `${BOUND} \${INFRA_NS}/waypoint`),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/pod-cross-namespace',
+    area: 'enrollment',
+    description: 'Pods labelled with use-waypoint and use-waypoint-namespace are reached by pod IP through the waypoint of the other namespace',
+    features: ['Waypoint', 'WaypointForWorkload', 'CrossNamespaceWaypoint'],
+    profile: 'core',
+    source: [SRC.waypointBinding, SRC.waypointDocs],
+    namespaces: ['app', 'infra'],
+    workloads: { app: ['echo-v1-v2'] },
+    manifests: ['enrollment/infra-waypoint-all-traffic.yaml'],
+    steps: [
+      step('label the echo-v1 pods with the other namespace\'s waypoint', [label(pods('echo-v1'), { 'istio.io/use-waypoint': 'waypoint', 'istio.io/use-waypoint-namespace': '${INFRA_NS}' })], [
+        viaWaypoint('sleep', podIP('echo-v1')),
+        direct('sleep', podIP('echo-v2')),
+      ]),
+    ],
+  }),
 ];

@@ -51,4 +51,28 @@ export default [
       ]),
     ],
   }),
+  defineScenario({
+    id: 'ingress/namespace-use-waypoint',
+    area: 'ingress',
+    description: 'ingress-use-waypoint on the namespace sends ingress traffic through the waypoint; the Service\'s own label wins over it, and is read as a Go bool',
+    features: ['Waypoint', 'L7AuthorizationPolicy', 'LoadBalancerIngress', 'IngressUseWaypoint'],
+    profile: 'extended',
+    source: [SRC.ambientIngress, SRC.ingressNamespaceLabel, SRC.ingressHint],
+    workloads: { app: ['bookinfo'] },
+    manifests: ['common/waypoint.yaml', 'ingress/bookinfo-gateway.yaml'],
+    steps: [
+      step('label the namespace for ingress', [...setup, label(namespace(), { 'istio.io/ingress-use-waypoint': 'true' })], [
+        traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'denied-l7'),
+        waypointBound('productpage', 'True', 'WaypointAccepted', 'Successfully attached to waypoint ${APP_NS}/waypoint. Ingress traffic will traverse the waypoint'),
+      ]),
+      step('the Service says false: its label wins', [label(service('productpage'), { 'istio.io/ingress-use-waypoint': 'false' })], [
+        traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'allowed'),
+        waypointBound('productpage', 'True', 'WaypointAccepted', 'Successfully attached to waypoint ${APP_NS}/waypoint. Ingress traffic is not using the waypoint'),
+      ]),
+      step('the Service says TRUE: a Go bool, so true', [label(service('productpage'), { 'istio.io/ingress-use-waypoint': 'TRUE' })], [
+        traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'denied-l7'),
+        waypointBound('productpage', 'True', 'WaypointAccepted', 'Successfully attached to waypoint ${APP_NS}/waypoint. Ingress traffic will traverse the waypoint'),
+      ]),
+    ],
+  }),
 ];

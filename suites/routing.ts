@@ -3,7 +3,7 @@
  * (harness/stats/split-test.ts); a backend with weight 0 must receive nothing.
  */
 import {
-  ECHO_BACKEND, REVIEWS_BACKEND, apply, defineScenario, namespace, productpage, remove, split, step, svc, useWaypoint, routeAccepted, routeWaypoint, direct, rejected, service, viaWaypoint
+  ECHO_BACKEND, REVIEWS_BACKEND, apply, defineScenario, namespace, productpage, remove, split, step, svc, useWaypoint, routeAccepted, routeWaypoint, direct, rejected, service, viaWaypoint, routeParentNotFound, routeBackendNotFound, response
 } from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 
@@ -163,6 +163,42 @@ export default [
     manifests: [],
     steps: [
       step('apply a route with an empty host', [], [rejected('routing/invalid-virtualservice-empty-host.yaml', 'empty domain name not allowed')]),
+    ],
+  }),
+  defineScenario({
+    id: 'routing/route-status-label-only',
+    area: 'routing',
+    description: 'ResolvedWaypoints reports a configured use-waypoint label, not a working waypoint: a label naming a missing waypoint reads resolved while the route is not respected; a missing parent is NoMatchingParent',
+    features: ['Waypoint', 'HTTPRouteHeaderModifier'],
+    profile: 'core',
+    source: [SRC.routeLabelOnly, SRC.routeConditions, SRC.meshRouteStatus],
+    workloads: { app: ['echo-v1'] },
+    manifests: ['common/waypoint.yaml', 'common/echo-route-marker.yaml', 'routing/echo-route-missing-parent.yaml'],
+    steps: [
+      step('echo labelled with a waypoint that does not exist', [useWaypoint(service('echo'), 'no-such-waypoint')], [
+        routeAccepted('echo-marker', 'echo'),
+        routeWaypoint('echo-marker', 'echo', true),
+        direct('sleep', svc('echo'), { routeMarker: null }),
+        ...routeParentNotFound('missing-parent', 'no-such-service'),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'routing/backend-not-found',
+    area: 'routing',
+    description: 'A route rule whose backend Service does not exist answers 500 and is reported ResolvedRefs False BackendNotFound; the route\'s other rule still applies',
+    features: ['Waypoint', 'HTTPRouteMatching'],
+    profile: 'core',
+    source: [SRC.backendNotFound, SRC.meshRouteStatus],
+    workloads: { app: ['echo-v1'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step('route with a missing backend on /missing', [...enrolled, apply('routing/echo-missing-backend.yaml')], [
+        routeAccepted('echo-missing-backend', 'echo'),
+        routeBackendNotFound('echo-missing-backend', 'echo', 'no-such-service'),
+        response('sleep', svc('echo', { path: '/missing' }), 500),
+        response('sleep', svc('echo', { path: '/other' }), 200, { backend: 'echo-v1' }),
+      ]),
     ],
   }),
 ];

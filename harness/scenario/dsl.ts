@@ -188,6 +188,11 @@ export function ztunnelAccepted(
   };
 }
 
+/** ZtunnelAccepted False: istiod sends the policy to no ztunnel (istio pilot/pkg/serviceregistry/ambient/authorization.go). */
+export function ztunnelRefused(policy: string, reason: string, message: string, ns: NsRole = 'app'): ConditionExpectation {
+  return { ...ztunnelAccepted(policy, reason, { message }, ns), status: 'False' };
+}
+
 /** Where an Istio mesh route's waypoint stands: ResolvedWaypoints stays True, its message says whether one serves the parent (istio pilot/pkg/config/kube/gateway/conditions.go, createRouteStatus). */
 export function routeWaypoint(route: string, parentService: string, resolved: boolean, ns: NsRole = 'app'): ConditionExpectation {
   return {
@@ -204,6 +209,33 @@ export function policyTargetNotFound(policy: string, serviceName: string, ns: Ns
     type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status: 'False', reason: 'TargetNotFound',
     message: `Service \${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}/${serviceName} was not found`, feature: 'PolicyStatus',
   };
+}
+
+/** WaypointAccepted with this status, reason and whole message (istio pilot/pkg/model/service.go flattenConditions). */
+export function policyCondition(
+  policy: string, status: 'True' | 'False', reason: string, text: string | { messagePrefix: string }, ns: NsRole = 'app',
+): ConditionExpectation {
+  const message = typeof text === 'string' ? { message: text } : text;
+  return { type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status, reason, ...message, feature: 'PolicyStatus' };
+}
+
+/** A mesh route with a backendRef to a missing Service (istio pilot/pkg/config/kube/gateway/conversion.go: InvalidDestinationNotFound). */
+export function routeBackendNotFound(route: string, parentService: string, backend: string, ns: NsRole = 'app'): ConditionExpectation {
+  return {
+    type: 'condition', object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns, name: route },
+    parent: { kind: 'Service', name: parentService }, condition: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound',
+    message: `backend(${backend}.\${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}.svc.cluster.local) not found`,
+  };
+}
+
+/** A mesh route whose parent Service does not exist (istio pilot/pkg/config/kube/gateway/conversion.go referenceAllowed). */
+export function routeParentNotFound(route: string, parentService: string, ns: NsRole = 'app'): ConditionExpectation[] {
+  const object = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns, name: route };
+  const parent = { kind: 'Service', name: parentService };
+  return [
+    { type: 'condition', object, parent, condition: 'Accepted', status: 'False', reason: 'NoMatchingParent', message: `parent service: "${parentService}" not found` },
+    { type: 'condition', object, parent, condition: 'ResolvedWaypoints', status: 'True', reason: 'ResolvedWaypoints', message: 'parent not found', feature: 'RouteWaypointStatus' },
+  ];
 }
 
 type ResponseExtra = RequestOptions & Omit<Partial<ResponseExpectation>, 'type' | 'from' | 'to' | 'status'>;

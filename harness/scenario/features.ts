@@ -8,7 +8,7 @@ export const FEATURES = {
   WaypointBoundStatus: 'istio.io/WaypointBound condition on Services (Istio 1.24+)',
   RouteWaypointStatus: 'ResolvedWaypoints condition on mesh routes (istio pilot/pkg/config/kube/gateway/conditions.go)',
   IstioConfigValidation: 'istiod\'s validating webhook refuses invalid Istio configuration, failing closed',
-  PolicyStatus: 'WaypointAccepted / ZtunnelAccepted conditions on AuthorizationPolicies (istio pilot/pkg/serviceregistry/kube/controller/ambient/policies.go)',
+  PolicyStatus: 'WaypointAccepted / ZtunnelAccepted conditions on AuthorizationPolicies (istio pilot/pkg/serviceregistry/ambient/policies.go)',
   HTTPRouteWeights: 'HTTPRoute backendRefs weights with a Service parent',
   HTTPRouteMatching: 'HTTPRoute header and path matches',
   HTTPRouteHeaderModifier: 'HTTPRoute RequestHeaderModifier filter',

@@ -9,7 +9,7 @@
 import type { KubeObject } from '../../harness/cluster/types.ts';
 import type { MutantName } from './mutations.ts';
 import { keyOf, type Objects } from './store.ts';
-import { flavourOf, isWaypointService } from './implementations.ts';
+import { isWaypointService } from './implementations.ts';
 
 export interface Binding {
   waypoint?: KubeObject;
@@ -24,21 +24,56 @@ function nsObject(objs: Objects, ns: string): KubeObject | undefined {
   return objs.get(keyOf({ kind: 'Namespace', name: ns }));
 }
 
+/** The root namespace of the mesh config (istiod's own namespace unless meshConfig.rootNamespace says otherwise). */
+export const ROOT_NAMESPACE = 'istio-system';
+
+/**
+ * A Gateway is a waypoint once it has status.addresses, whatever its class (waypoints.go
+ * gatewayToWaypointTransform: "ignore Kubernetes Gateways which aren't waypoints" is the empty-address test).
+ */
+export function asWaypoint(gw: KubeObject | undefined): KubeObject | undefined {
+  return gw?.kind === 'Gateway' && (gw.status?.addresses?.length ?? 0) > 0 ? gw : undefined;
+}
+
+interface SelectorRequirement { key: string; operator: string; values?: string[] }
+interface LabelSelector { matchLabels?: Record<string, string>; matchExpressions?: SelectorRequirement[] }
+
+/** A metav1.LabelSelector as LabelSelectorAsSelector reads it: matchLabels and every matchExpressions operator. */
+export function selectorMatches(sel: LabelSelector | undefined, have: Record<string, string>): boolean {
+  const exprOk = (e: SelectorRequirement): boolean => {
+    const v = have[e.key];
+    if (e.operator === 'In') return v !== undefined && (e.values ?? []).includes(v);
+    if (e.operator === 'NotIn') return v === undefined || !(e.values ?? []).includes(v);
+    if (e.operator === 'Exists') return v !== undefined;
+    if (e.operator === 'DoesNotExist') return v === undefined;
+    return false;
+  };
+  return Object.entries(sel?.matchLabels ?? {}).every(([k, v]) => have[k] === v) && (sel?.matchExpressions ?? []).every(exprOk);
+}
+
+/**
+ * The listener whose allowedRoutes governs attachment: the HBONE listener on port 15008, else none
+ * and "Same" (waypoints.go makeAllowedRoutes, makeWaypointSelector; the inbound-binding annotation's
+ * listener is not modelled).
+ */
 function allowsAttachment(gw: KubeObject, fromNs: string, objs: Objects, mut: ReadonlySet<MutantName>): boolean {
   if (mut.has('allowed-routes-ignored') || gw.metadata.namespace === fromNs) return true;
-  const from = gw.spec?.listeners?.[0]?.allowedRoutes?.namespaces?.from ?? 'Same';
+  const listeners: { protocol?: string; port?: number; allowedRoutes?: { namespaces?: { from?: string; selector?: LabelSelector } } }[] = gw.spec?.listeners ?? [];
+  const namespaces = listeners.find((l) => l.protocol === 'HBONE' && l.port === 15008)?.allowedRoutes?.namespaces;
+  const from = namespaces?.from ?? 'Same';
   if (from === 'All') return true;
   if (from === 'Selector') {
-    const want: Record<string, string> = gw.spec.listeners[0].allowedRoutes.namespaces.selector?.matchLabels ?? {};
-    const have: Record<string, string> = { ...labels(nsObject(objs, fromNs)), 'kubernetes.io/metadata.name': fromNs };
-    return Object.entries(want).every(([k, v]) => have[k] === v);
+    const selector = mut.has('selector-expressions-ignored') ? { matchLabels: namespaces?.selector?.matchLabels } : namespaces?.selector;
+    return selectorMatches(selector, { ...labels(nsObject(objs, fromNs)), 'kubernetes.io/metadata.name': fromNs });
   }
   return false;
 }
 
-export function trafficType(gw: KubeObject, mut: ReadonlySet<MutantName>): string {
+/** istio.io/waypoint-for on the Gateway, else on its GatewayClass, else "service" (waypoints.go gatewayToWaypointTransform). */
+export function trafficType(objs: Objects, gw: KubeObject, mut: ReadonlySet<MutantName>): string {
   if (mut.has('waypoint-for-ignored')) return 'all';
-  return labels(gw)['istio.io/waypoint-for'] ?? 'service';
+  const cls = objs.get(keyOf({ kind: 'GatewayClass', name: gw.spec?.gatewayClassName ?? '' }));
+  return labels(gw)['istio.io/waypoint-for'] ?? labels(cls)['istio.io/waypoint-for'] ?? 'service';
 }
 
 interface UseWaypoint {
@@ -51,14 +86,21 @@ function useWaypointOf(o: KubeObject, fallbackNs: string, mut: ReadonlySet<Mutan
   const value = l['istio.io/use-waypoint'];
   if (value === undefined) return undefined;
   if (value === 'none') return mut.has('opt-out-ignored') ? undefined : 'none';
-  const nsOverride = mut.has('cross-namespace-ignored') ? undefined : l['istio.io/use-waypoint-namespace'];
+  const overrideIgnored = mut.has('cross-namespace-ignored') || (o.kind === 'Pod' && mut.has('pod-waypoint-namespace-ignored'));
+  const nsOverride = overrideIgnored ? undefined : l['istio.io/use-waypoint-namespace'];
   return { name: value, namespace: nsOverride ?? fallbackNs };
 }
 
+/** The namespace-waypoint-namespace-ignored mutant reads use-waypoint-namespace on Services and pods only. */
+function withoutNsOverride(namespace: KubeObject, mut: ReadonlySet<MutantName>): KubeObject {
+  if (!mut.has('namespace-waypoint-namespace-ignored')) return namespace;
+  const rest = Object.fromEntries(Object.entries(labels(namespace)).filter(([k]) => k !== 'istio.io/use-waypoint-namespace'));
+  return { ...namespace, metadata: { ...namespace.metadata, labels: rest } };
+}
+
 function resolve(objs: Objects, use: UseWaypoint, fromNs: string, mut: ReadonlySet<MutantName>): Binding {
-  const gw = objs.get(keyOf({ kind: 'Gateway', namespace: use.namespace, name: use.name }));
-  const ready = gw && flavourOf(gw) && (gw.status?.addresses?.length ?? 0) > 0;
-  if (!ready) {
+  const gw = asWaypoint(objs.get(keyOf({ kind: 'Gateway', namespace: use.namespace, name: use.name })));
+  if (!gw) {
     return { error: { reason: 'WaypointIsNotReady', message: `waypoint "${use.namespace}/${use.name}" is not ready` } };
   }
   if (!allowsAttachment(gw, fromNs, objs, mut)) {
@@ -73,7 +115,7 @@ function target(objs: Objects, o: KubeObject, ownLabelIgnored: boolean, mut: Rea
   if (own === 'none') return { own: true };
   if (own) return { ...resolve(objs, own, ns, mut), own: true };
   const namespace = nsObject(objs, ns);
-  const inherited = namespace ? useWaypointOf(namespace, ns, mut) : undefined;
+  const inherited = namespace ? useWaypointOf(withoutNsOverride(namespace, mut), ns, mut) : undefined;
   if (!inherited || inherited === 'none') return { own: false };
   return { ...resolve(objs, inherited, ns, mut), own: false };
 }
@@ -82,25 +124,26 @@ function target(objs: Objects, o: KubeObject, ownLabelIgnored: boolean, mut: Rea
 export type BindingUse = 'traffic' | 'status';
 
 export function serviceBinding(objs: Objects, svc: KubeObject, mut: ReadonlySet<MutantName>, use: BindingUse = 'status'): Binding {
-  if (isWaypointService(svc)) return {};
-  return withoutFallback(mut, use, (ignoreOwn) => serviceTyped(target(objs, svc, ignoreOwn || mut.has('service-label-ignored'), mut), mut));
+  // A waypoint's or an east-west gateway's own Service has no waypoint (waypoints.go fetchWaypointForService).
+  if (isWaypointService(svc) || labels(svc)['gateway.istio.io/managed'] === 'istio.io-eastwest-controller') return {};
+  return withoutFallback(mut, use, (ignoreOwn) => serviceTyped(objs, target(objs, svc, ignoreOwn || mut.has('service-label-ignored'), mut), mut));
 }
 
-function serviceTyped(b: Binding & { own: boolean }, mut: ReadonlySet<MutantName>): Binding & { own: boolean } {
+function serviceTyped(objs: Objects, b: Binding & { own: boolean }, mut: ReadonlySet<MutantName>): Binding & { own: boolean } {
   if (!b.waypoint) return { error: b.error, own: b.own };
-  const tt = trafficType(b.waypoint, mut);
+  const tt = trafficType(objs, b.waypoint, mut);
   if (tt === 'service' || tt === 'all') return b;
   const wp = `${b.waypoint.metadata.namespace}/${b.waypoint.metadata.name}`;
   return { own: b.own, error: { reason: 'UnsupportedTrafficType', message: `attempting to bind to traffic type "service" which the waypoint "${wp}" does not support` } };
 }
 
 export function workloadBinding(objs: Objects, pod: KubeObject, mut: ReadonlySet<MutantName>, use: BindingUse = 'status'): Binding {
-  return withoutFallback(mut, use, (ignoreOwn) => workloadTyped(target(objs, pod, ignoreOwn || mut.has('pod-label-ignored'), mut), mut));
+  return withoutFallback(mut, use, (ignoreOwn) => workloadTyped(objs, target(objs, pod, ignoreOwn || mut.has('pod-label-ignored'), mut), mut));
 }
 
-function workloadTyped(b: Binding & { own: boolean }, mut: ReadonlySet<MutantName>): Binding & { own: boolean } {
+function workloadTyped(objs: Objects, b: Binding & { own: boolean }, mut: ReadonlySet<MutantName>): Binding & { own: boolean } {
   if (!b.waypoint) return { error: b.error, own: b.own };
-  const tt = trafficType(b.waypoint, mut);
+  const tt = trafficType(objs, b.waypoint, mut);
   if (tt === 'workload' || tt === 'all') return b;
   if (!b.own) return { own: false };
   const wp = `${b.waypoint.metadata.namespace}/${b.waypoint.metadata.name}`;
@@ -128,13 +171,31 @@ export function waypointBoundCondition(objs: Objects, svc: KubeObject, mut: Read
   const b = serviceBinding(objs, svc, mut);
   if (b.waypoint) {
     const wp = `${b.waypoint.metadata.namespace}/${b.waypoint.metadata.name}`;
-    // The ingress hint appears only when the label is there (istio pilot/pkg/model/service.go).
-    const ingressLabel = labels(svc)['istio.io/ingress-use-waypoint'];
-    const ingress = ingressLabel === 'true' ? '. Ingress traffic will traverse the waypoint'
-      : ingressLabel !== undefined || mut.has('ingress-hint-always') ? '. Ingress traffic is not using the waypoint, set the istio.io/ingress-use-waypoint label to true if desired.'
+    // The ingress hint appears only when the label is there, on the Service or its namespace (istio pilot/pkg/model/service.go).
+    const ingressLabel = ingressUseWaypointLabel(objs, svc, mut);
+    const ingress = ingressLabel.use ? '. Ingress traffic will traverse the waypoint'
+      : ingressLabel.present || mut.has('ingress-hint-always') ? '. Ingress traffic is not using the waypoint, set the istio.io/ingress-use-waypoint label to true if desired.'
       : '';
     return { type: 'istio.io/WaypointBound', status: 'True', reason: 'WaypointAccepted', message: `Successfully attached to waypoint ${wp}${ingress}` };
   }
   if (b.error) return { type: 'istio.io/WaypointBound', status: 'False', reason: b.error.reason, message: b.error.message };
   return undefined;
+}
+
+/** Go's strconv.ParseBool, which istiod parses ingress-use-waypoint with; anything else is false (with a warning). */
+export function parseGoBool(v: string): boolean | undefined {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
+  return undefined;
+}
+
+/**
+ * istio.io/ingress-use-waypoint on the Service, else on its namespace (istio
+ * pilot/pkg/serviceregistry/ambient/services.go ingressUseWaypointFromLabels).
+ */
+export function ingressUseWaypointLabel(objs: Objects, svc: KubeObject, mut: ReadonlySet<MutantName>): { present: boolean; use: boolean } {
+  const own = labels(svc)['istio.io/ingress-use-waypoint'];
+  const value = own ?? (mut.has('ingress-namespace-label-ignored') ? undefined : labels(nsObject(objs, svc.metadata.namespace!))['istio.io/ingress-use-waypoint']);
+  if (value === undefined) return { present: false, use: false };
+  return { present: true, use: mut.has('ingress-label-exact-true') ? value === 'true' : parseGoBool(value) === true };
 }

@@ -6,9 +6,9 @@ import { CURL_EXIT } from '../../harness/traffic/verdict.ts';
 import type { KubeObject } from '../../harness/cluster/types.ts';
 import type { Rng } from '../../harness/stats/random.ts';
 import { appOf, echoLogLines, serve, type AppRequest, type AppResponse } from './apps.ts';
-import { serviceBinding, workloadBinding } from './binding.ts';
+import { ingressUseWaypointLabel, ROOT_NAMESPACE, serviceBinding, workloadBinding } from './binding.ts';
 import type { MutantName } from './mutations.ts';
-import { evaluate, type RequestAttrs } from './policy.ts';
+import { evaluate, isDryRun, type RequestAttrs } from './policy.ts';
 import { keyOf, type Objects } from './store.ts';
 import { ENVOY_WAYPOINT, flavourOf, type WaypointFlavour } from './implementations.ts';
 import { routeRequest, withResponseHeaders } from './routes.ts';
@@ -165,9 +165,9 @@ export class Dataplane {
   }
 
   private ingressUsesWaypoint(svc: KubeObject): boolean {
-    // istio.io/ingress-use-waypoint=true sends ingress-gateway traffic through the service's waypoint.
+    // istio.io/ingress-use-waypoint (Service, else namespace; a Go bool) sends ingress-gateway traffic through the service's waypoint.
     if (this.mut.has('ingress-label-ignored')) return false;
-    return svc.metadata.labels?.['istio.io/ingress-use-waypoint'] === 'true';
+    return ingressUseWaypointLabel(this.objs, svc, this.mut).use;
   }
 
   private toPod(caller: Caller, pod: KubeObject, port: number, req: AppRequest, viaService: KubeObject | undefined): Reply {
@@ -234,17 +234,28 @@ export class Dataplane {
     return { status: r.exitCode === 0 ? r.httpCode : 0, body: r.body, delaySec: r.timeSec };
   }
 
+  /** Dry-run policies are logged, not enforced (policy.ts isDryRun). */
+  private enforced(p: KubeObject): boolean {
+    return !isDryRun(p) || this.mut.has('dry-run-enforced');
+  }
+
   private l4Policies(pod: KubeObject): KubeObject[] {
-    return [...this.objs.values()].filter((p) => p.kind === 'AuthorizationPolicy' && p.metadata.namespace === pod.metadata.namespace &&
+    // Policies of the pod's namespace and of the root namespace, whose selector policies select pods in
+    // every namespace and whose selector-less ones apply mesh-wide (istio pilot/pkg/serviceregistry/ambient/
+    // workloads.go buildWorkloadPolicies; authorization.go convertAuthorizationPolicy: Scope_GLOBAL).
+    return [...this.objs.values()].filter((p) => p.kind === 'AuthorizationPolicy' && this.enforced(p) &&
+      (p.metadata.namespace === pod.metadata.namespace || p.metadata.namespace === ROOT_NAMESPACE) &&
       !p.spec?.targetRefs && !p.spec?.targetRef &&
       (!p.spec?.selector || matchesSelector(pod.metadata.labels, p.spec.selector.matchLabels)));
   }
 
   private l7Policies(wp: KubeObject, svc: KubeObject | undefined): KubeObject[] {
     return [...this.objs.values()].filter((p) => {
-      if (p.kind !== 'AuthorizationPolicy') return false;
+      if (p.kind !== 'AuthorizationPolicy' || !this.enforced(p)) return false;
       const refs: { kind: string; name: string }[] = p.spec?.targetRefs ?? (p.spec?.targetRef ? [p.spec.targetRef] : []);
+      // A GatewayClass target, valid only from the root namespace, reaches every waypoint of the class (policies.go).
       return refs.some((r) =>
+        (r.kind === 'GatewayClass' && (p.metadata.namespace === ROOT_NAMESPACE || this.mut.has('gatewayclass-policy-any-namespace')) && r.name === wp.spec?.gatewayClassName) ||
         (r.kind === 'Gateway' && r.name === wp.metadata.name && p.metadata.namespace === wp.metadata.namespace) ||
         (r.kind === 'Service' && svc && r.name === svc.metadata.name && p.metadata.namespace === svc.metadata.namespace));
     });

@@ -15,6 +15,17 @@
  */
 import type { KubeObject } from '../../harness/cluster/types.ts';
 import type { MutantName } from './mutations.ts';
+import { parseGoBool } from './binding.ts';
+
+/**
+ * A policy annotated istio.io/dry-run (a Go bool) is only logged: istiod does not send it to ztunnel
+ * unless AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY is on (off by default; istio
+ * pilot/pkg/serviceregistry/ambient/authorization.go convertAuthorizationPolicy), and Envoy makes it a
+ * shadow rule (pilot/pkg/security/authz/builder/builder.go).
+ */
+export function isDryRun(p: KubeObject): boolean {
+  return parseGoBool(p.metadata.annotations?.['istio.io/dry-run'] ?? '') === true;
+}
 
 export interface RequestAttrs {
   principal: string; // <trust domain>/ns/<ns>/sa/<sa>, '' for no identity
@@ -166,6 +177,11 @@ function effectiveAtL4(rule: Rule): boolean {
  * pilot/pkg/serviceregistry/ambient/authorization.go as of master).
  */
 export function ztunnelAcceptedCondition(p: KubeObject): { type: string; status: string; reason: string; message: string } | undefined {
+  // Checked before targetRefs: a dry-run policy of either kind gets this condition.
+  if (isDryRun(p)) {
+    const message = `found policy "${p.metadata.namespace}/${p.metadata.name}" using dry-run annotation, but support for ambient dry-run authorizationPolicies isn't enabled`;
+    return { type: 'ZtunnelAccepted', status: 'False', reason: 'UnsupportedValue', message };
+  }
   if (p.spec?.targetRefs || p.spec?.targetRef) return undefined;
   const action: string = p.spec?.action ?? 'ALLOW';
   if (action !== 'ALLOW' && action !== 'DENY') {

@@ -67,13 +67,30 @@ function appliesToCaller(routeNs: string, svcNs: string, callerNs: string, mut: 
   return routeNs === svcNs || routeNs === callerNs || mut.has('consumer-route-for-all');
 }
 
+/**
+ * An RE2 pattern (Envoy's safe_regex, which istiod emits for RegularExpression matches: istio
+ * pilot/pkg/config/kube/gateway/conversion.go createHeadersMatch, createURIMatch) as a JS RegExp that
+ * must match the whole input. RE2 spellings JS lacks are translated: leading (?flags), (?P<name>,
+ * \A and \z. A pattern JS still cannot compile matches nothing instead of throwing.
+ */
+export function re2FullMatch(pattern: string): RegExp {
+  const flags = /^\(\?([imsU]+)\)/.exec(pattern);
+  const body = (flags ? pattern.slice(flags[0].length) : pattern).replace(/\(\?P</g, '(?<').replace(/\\A/g, '^').replace(/\\z/g, '$');
+  const js = [...new Set((flags?.[1] ?? '').replace(/U/g, '').split(''))].join('');
+  try {
+    return new RegExp(`^(?:${body})$`, js);
+  } catch {
+    return /(?!)/;
+  }
+}
+
 function pathOnly(p: string): string {
   return p.split('?')[0];
 }
 
 function pathMatches(m: { type: string; value: string }, path: string, mut: ReadonlySet<MutantName>): boolean {
   if (m.type === 'Exact') return path === m.value;
-  if (m.type === 'RegularExpression') return new RegExp(`^(?:${m.value})$`).test(path);
+  if (m.type === 'RegularExpression') return re2FullMatch(m.value).test(path);
   const prefix = m.value.replace(/\/+$/, '');
   if (mut.has('prefix-not-segment')) return path.startsWith(prefix);
   return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
@@ -89,7 +106,7 @@ function matches(c: Candidate, req: AppRequest, mut: ReadonlySet<MutantName>): b
   if (m.method && m.method !== req.method) return false;
   const headersOk = (m.headers ?? []).every((h: { name: string; value: string; type?: string }) => {
     const got = req.headers[h.name.toLowerCase()];
-    return h.type === 'RegularExpression' ? got !== undefined && new RegExp(h.value).test(got) : got === h.value;
+    return h.type === 'RegularExpression' ? got !== undefined && re2FullMatch(h.value).test(got) : got === h.value;
   });
   if (!headersOk) return false;
   if (mut.has('query-match-ignored')) return true;

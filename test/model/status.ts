@@ -1,18 +1,18 @@
 /**
  * The status istiod writes on policies and mesh routes, from the configuration it has pushed.
  * - AuthorizationPolicy with targetRefs: WaypointAccepted, True "bound to <ns>/<waypoint>" when the
- *   target is a waypoint Gateway or a Service bound to one, else False AncestorNotBound /
- *   TargetNotFound (istio pilot/pkg/serviceregistry/kube/controller/ambient/policies.go,
- *   WaypointPolicyStatusCollection).
+ *   target is a waypoint Gateway, a Service or ServiceEntry bound to one, or (from the root namespace)
+ *   a waypoint GatewayClass; else False AncestorNotBound / TargetNotFound / Invalid; several targets
+ *   flattened into one condition (istio pilot/pkg/serviceregistry/ambient/policies.go
+ *   WaypointPolicyStatusCollection, pilot/pkg/model/service.go flattenConditions).
  * - AuthorizationPolicy with a selector (or namespace-wide): ZtunnelAccepted, from policy.ts
  *   (istio .../ambient/authorization.go).
  * - HTTPRoute with a Service parent: a status.parents entry per parent with Accepted, ResolvedRefs
- *   and ResolvedWaypoints, whose message says whether a waypoint serves the parent
+ *   and ResolvedWaypoints, whose message says whether a use-waypoint label is configured for the parent
  *   (istio pilot/pkg/config/kube/gateway/conditions.go createRouteStatus; seen on real istiod 1.31).
  */
 import type { Condition, KubeObject } from '../../harness/cluster/types.ts';
-import { serviceBinding } from './binding.ts';
-import { flavourOf } from './implementations.ts';
+import { asWaypoint, ROOT_NAMESPACE, serviceBinding } from './binding.ts';
 import type { MutantName } from './mutations.ts';
 import { ztunnelAcceptedCondition } from './policy.ts';
 import { keyOf, type Objects } from './store.ts';
@@ -21,58 +21,128 @@ interface TargetRef {
   group?: string;
   kind: string;
   name: string;
+  namespace?: string;
 }
 
-function waypointAccepted(objs: Objects, policy: KubeObject, ref: TargetRef, mut: ReadonlySet<MutantName>): Condition {
-  const ns = policy.metadata.namespace!;
+interface Binding {
+  bound: boolean;
+  reason: string;
+  message: string;
+  ancestor: string;
+}
+
+/**
+ * One targetRef's binding, as istio pilot/pkg/serviceregistry/ambient/policies.go
+ * WaypointPolicyStatusCollection computes it: defaults reason "unknown", message "not bound".
+ */
+function bindingOf(objs: Objects, policy: KubeObject, ref: TargetRef, mut: ReadonlySet<MutantName>): Binding {
+  const ns = ref.namespace || policy.metadata.namespace!;
   const key = `${ns}/${ref.name}`;
-  const cond = (ok: boolean, reason: string, message: string): Condition => ({ type: 'WaypointAccepted', status: ok ? 'True' : 'False', reason, message });
+  const ancestor = `${ref.kind}.${ref.group || 'core'}:${key}`;
+  const b = (bound: boolean, reason: string, message: string): Binding => ({ bound, reason, message, ancestor });
+  if (ref.kind === 'GatewayClass') {
+    if (ns !== ROOT_NAMESPACE && !mut.has('gatewayclass-policy-any-namespace')) return b(false, 'Invalid', `AuthorizationPolicy must be in the root namespace \`${ROOT_NAMESPACE}\` when referencing a GatewayClass`);
+    const cls = objs.get(keyOf({ kind: 'GatewayClass', name: ref.name }));
+    if (!cls) return b(false, 'TargetNotFound', 'not bound');
+    if (cls.spec?.controllerName !== 'istio.io/mesh-controller') return b(false, 'Invalid', 'GatewayClass must use controller name `istio.io/mesh-controller` for waypoints');
+    return b(true, 'Accepted', `bound to ${ref.name}`);
+  }
   if (ref.kind === 'Gateway') {
-    const gw = objs.get(keyOf({ kind: 'Gateway', namespace: ns, name: ref.name }));
-    return flavourOf(gw) ? cond(true, 'Accepted', `bound to ${key}`) : cond(false, 'TargetNotFound', '');
+    return asWaypoint(objs.get(keyOf({ kind: 'Gateway', namespace: ns, name: ref.name }))) ? b(true, 'Accepted', `bound to ${key}`) : b(false, 'TargetNotFound', 'not bound');
   }
+  if (ref.kind !== 'Service' && ref.kind !== 'ServiceEntry') return b(false, 'unknown', 'not bound');
   const svc = objs.get(keyOf({ kind: ref.kind, namespace: ns, name: ref.name }));
-  if (!svc) return cond(false, 'TargetNotFound', `${ref.kind} ${key} was not found`);
+  if (!svc) return b(false, 'TargetNotFound', `${ref.kind} ${key} was not found`);
   const wp = serviceBinding(objs, svc, mut).waypoint;
-  if (wp || mut.has('policy-bound-without-waypoint')) {
-    return cond(true, 'Accepted', `bound to ${wp ? `${wp.metadata.namespace}/${wp.metadata.name}` : key}`);
-  }
-  return cond(false, 'AncestorNotBound', `${ref.kind} ${key} is not bound to a waypoint`);
+  if (wp || mut.has('policy-bound-without-waypoint')) return b(true, 'Accepted', `bound to ${wp ? `${wp.metadata.namespace}/${wp.metadata.name}` : key}`);
+  return b(false, 'AncestorNotBound', `${ref.kind} ${key} is not bound to a waypoint`);
+}
+
+/**
+ * The one WaypointAccepted condition of a policy (istio pilot/pkg/model/service.go flattenConditions):
+ * one target keeps its own reason and message; several give True when any is bound, reason Accepted,
+ * PartiallyInvalid or Invalid, and "Invalid targetRefs: <kind>.<group>:<ns>/<name>, ..." naming the
+ * unbound ones (empty when all are bound).
+ */
+function flatten(bindings: Binding[], mut: ReadonlySet<MutantName>): Condition {
+  const cond = (ok: boolean, reason: string, message: string): Condition => ({ type: 'WaypointAccepted', status: ok ? 'True' : 'False', reason, message });
+  if (bindings.length === 1 || mut.has('multi-target-first-only')) return cond(bindings[0].bound, bindings[0].reason, bindings[0].message);
+  const unbound = bindings.filter((x) => !x.bound).map((x) => x.ancestor);
+  const any = bindings.some((x) => x.bound);
+  const reason = !any ? 'Invalid' : unbound.length > 0 ? 'PartiallyInvalid' : 'Accepted';
+  return cond(any, reason, unbound.length > 0 ? `Invalid targetRefs: ${unbound.join(', ')}` : '');
 }
 
 export function policyConditions(objs: Objects, policy: KubeObject, mut: ReadonlySet<MutantName>): Condition[] {
   const refs: TargetRef[] = policy.spec?.targetRefs ?? (policy.spec?.targetRef ? [policy.spec.targetRef] : []);
-  if (refs.length === 0) {
-    const z = mut.has('ztunnel-accepted-never-set') ? undefined : ztunnelAcceptedCondition(policy);
-    return z ? [z] : [];
-  }
-  if (mut.has('policy-status-never-set')) return [];
-  const each = refs.map((r) => waypointAccepted(objs, policy, r, mut));
-  return [each.find((c) => c.status === 'False') ?? each[0]];
+  const z = mut.has('ztunnel-accepted-never-set') ? undefined : ztunnelAcceptedCondition(policy);
+  const ztunnel = z ? [z] : [];
+  if (refs.length === 0) return ztunnel;
+  if (mut.has('policy-status-never-set')) return ztunnel;
+  return [...ztunnel, flatten(refs.map((r) => bindingOf(objs, policy, r, mut)), mut)];
 }
 
-/** One status.parents entry per Service parent (mesh routes). */
+/** A use-waypoint label that names a waypoint: present, non-empty, not "none" (case-insensitive) (istio conversion.go waypointConfigured). */
+function waypointConfigured(o: KubeObject | undefined): boolean {
+  const v = o?.metadata.labels?.['istio.io/use-waypoint'];
+  return v !== undefined && v !== '' && v.toLowerCase() !== 'none';
+}
+
+/**
+ * ResolvedWaypoints only asks whether a use-waypoint label is configured on the parent, else on the
+ * parent's namespace (a missing namespace counts as configured), not whether the named waypoint exists
+ * or admits the parent (istio pilot/pkg/config/kube/gateway/conversion.go referenceAllowed).
+ */
+function parentWaypointConfigured(objs: Objects, parent: KubeObject, mut: ReadonlySet<MutantName>): boolean {
+  if (mut.has('route-waypoint-from-binding')) return serviceBinding(objs, parent, mut).waypoint !== undefined;
+  if (mut.has('route-waypoint-always-resolved') || waypointConfigured(parent)) return true;
+  const ns = objs.get(keyOf({ kind: 'Namespace', name: parent.metadata.namespace! }));
+  return !ns || waypointConfigured(ns);
+}
+
+/**
+ * ResolvedRefs: False BackendNotFound `backend(<name>.<ns>.svc.cluster.local) not found` for the first
+ * backendRef to a Service that does not exist (istio pilot/pkg/config/kube/gateway/conversion.go
+ * buildDestination: InvalidDestinationNotFound), else True "All references resolved".
+ */
+function resolvedRefs(objs: Objects, route: KubeObject, mut: ReadonlySet<MutantName>): Condition {
+  const refs: { group?: string; kind?: string; name: string; namespace?: string }[] =
+    (route.spec?.rules ?? []).flatMap((r: { backendRefs?: unknown[] }) => r.backendRefs ?? []);
+  const missing = mut.has('missing-backend-resolved') ? undefined : refs.find((b) => (b.kind ?? 'Service') === 'Service' && !b.group &&
+    !objs.get(keyOf({ kind: 'Service', namespace: b.namespace ?? route.metadata.namespace, name: b.name })));
+  if (!missing) return { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: 'All references resolved' };
+  const host = `${missing.name}.${missing.namespace ?? route.metadata.namespace}.svc.cluster.local`;
+  return { type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound', message: `backend(${host}) not found` };
+}
+
+const PARENT_KINDS = new Map([['Service', 'parent service'], ['ServiceEntry', 'parent service entry']]);
+
+/**
+ * One status.parents entry per Service or ServiceEntry parent (mesh routes): a missing parent is
+ * Accepted False NoMatchingParent `parent service: "<name>" not found` with ResolvedWaypoints
+ * "parent not found" (istio conversion.go referenceAllowed, conditions.go createRouteStatus).
+ */
 export function routeParents(objs: Objects, route: KubeObject, mut: ReadonlySet<MutantName>) {
   if (mut.has('route-status-never-set')) return [];
   if (mut.has('grpc-route-status-never-set') && route.kind === 'GRPCRoute') return [];
   const ns = route.metadata.namespace!;
   const parents: { group?: string; kind?: string; name: string; namespace?: string; port?: number }[] = route.spec?.parentRefs ?? [];
-  return parents.filter((p) => p.kind === 'Service').map((p) => {
+  return parents.filter((p) => PARENT_KINDS.has(p.kind ?? '')).map((p) => {
     // A Service parent in another namespace (consumer route) is checked like one in the route's own:
     // istiod's referenceAllowed has no namespace condition for Services (conversion.go).
-    const svc = objs.get(keyOf({ kind: 'Service', namespace: p.namespace ?? ns, name: p.name }));
-    const accepted: Condition = svc
+    const parent = objs.get(keyOf({ kind: p.kind!, namespace: p.namespace ?? ns, name: p.name }));
+    const accepted: Condition = parent
       ? { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Route was valid' }
-      : { type: 'Accepted', status: 'False', reason: 'BackendNotFound', message: `parent service: ${p.name} not found` };
-    const bound = svc && (serviceBinding(objs, svc, mut).waypoint || mut.has('route-waypoint-always-resolved'));
-    const waypoints: Condition = {
-      type: 'ResolvedWaypoints', status: 'True', reason: 'ResolvedWaypoints',
-      message: bound ? 'All waypoints resolved' : 'istio.io/use-waypoint label missing from parent and parent namespace; in ambient mode, route will not be respected',
-    };
+      : { type: 'Accepted', status: 'False', reason: 'NoMatchingParent', message: `${PARENT_KINDS.get(p.kind!)}: "${p.name}" not found` };
+    const message = !parent ? 'parent not found'
+      : parentWaypointConfigured(objs, parent, mut) ? 'All waypoints resolved'
+      : 'istio.io/use-waypoint label missing from parent and parent namespace; in ambient mode, route will not be respected';
+    const waypoints: Condition = { type: 'ResolvedWaypoints', status: 'True', reason: 'ResolvedWaypoints', message };
+    const group = p.kind === 'Service' ? '' : (p.group ?? 'networking.istio.io');
     return {
-      parentRef: { group: '', kind: 'Service', name: p.name, ...(p.namespace ? { namespace: p.namespace } : {}), ...(p.port ? { port: p.port } : {}) },
+      parentRef: { group, kind: p.kind, name: p.name, ...(p.namespace ? { namespace: p.namespace } : {}), ...(p.port ? { port: p.port } : {}) },
       controllerName: 'istio.io/gateway-controller',
-      conditions: [accepted, { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: 'All references resolved' }, waypoints],
+      conditions: [accepted, resolvedRefs(objs, route, mut), waypoints],
     };
   });
 }

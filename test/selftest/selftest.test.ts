@@ -13,7 +13,8 @@ import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 
 describe('self-test against the ambient model', function () {
-  this.timeout(240_000);
+  // The whole catalogue against the faithful model and every mutant: minutes on a busy 2-core machine.
+  this.timeout(600_000);
 
   it('passes every scenario on the faithful model and catches every mutant in its area', async () => {
     const seed = Number(process.env.WPT_SEED ?? 1);
