@@ -30,7 +30,7 @@ import { cmdlineOf, isRunning, records, startDaemon, stopDaemon, waitExited } fr
 import { SUPERVISOR } from './supervisor.ts';
 import { rewriteWebhooks, webhookHosts } from './webhooks.ts';
 import { istioCniValues, KWOK_NODE_ANNOTATION, readMeshImages } from '../real/mesh.ts';
-import { downNode, NODE, nodePaths, SYSCTLS, upNode } from '../real/node.ts';
+import { downNode, netnsHostDir, NODE, nodePaths, SYSCTLS, upNode } from '../real/node.ts';
 
 export const CLUSTER_NAME = 'wpt-cp';
 const SIMULATED_NODES = 2;
@@ -179,6 +179,18 @@ export function kwokControllerArgs(): string[] {
   return ['manage-all-nodes=false', `manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}`].flatMap((a) => ['--extra-args', `kwok-controller=${a}`]);
 }
 
+/**
+ * Addresses of the simulated nodes and their pods. kwokctl's defaults (pods from 10.0.0.0/24 up, nodes
+ * from 192.0.2.1 up; kwok kustomize/kwokctl/resource/node.yaml) overlap the Service range and can be a
+ * real address of this machine; istiod indexes those pods as workloads, which a real ztunnel then sees.
+ */
+export const SIMULATED_POD_CIDR = '10.128.0.0/24';
+export const SIMULATED_NODE_IP = '198.51.100.1';
+
+export function simulatedNodeParams(): string[] {
+  return [`.podCIDRs=["${SIMULATED_POD_CIDR}"]`, `.nodeIPs=["${SIMULATED_NODE_IP}"]`].flatMap((p) => ['--param', p]);
+}
+
 /** Processes of ours, for the host snapshot: anything naming the state directory, the binary cache or the node's containerd socket. */
 function processMarkers(): string[] {
   return [stateDir(), controlPlaneCache(), nodePaths(stateDir()).containerdState];
@@ -230,7 +242,7 @@ export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>)
       '--extra-args', `kube-apiserver=service-cluster-ip-range=${SERVICE_CIDR}`, ...kwokControllerArgs(),
       '--etcd-binary', bin.etcd, '--kube-apiserver-binary', bin.kubeApiserver, '--kube-controller-manager-binary', bin.kubeControllerManager,
       '--kube-scheduler-binary', bin.kubeScheduler, '--kwok-controller-binary', bin.kwok]);
-    await kwokctl(bin, ['scale', 'node', '--replicas', String(SIMULATED_NODES)]);
+    await kwokctl(bin, ['scale', 'node', '--replicas', String(SIMULATED_NODES), ...simulatedNodeParams()]);
   });
   const kc = loadKubeConfig(p.kubeconfig, undefined);
   const cluster = new KubeCluster(kc);
@@ -242,7 +254,7 @@ export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>)
     });
   });
   const node = nodePaths(stateDir());
-  const cniValues = opts.realNode ? istioCniValues(node.cniBin, node.cniConf) : [];
+  const cniValues = opts.realNode ? istioCniValues(node.cniBin, node.cniConf, netnsHostDir()) : [];
   await step(`istioctl install --set profile=ambient (Istio ${version})`, () =>
     execa(bin.istioctl, ['install', '--kubeconfig', p.kubeconfig, '--set', 'profile=ambient', '--set', 'values.pilot.env.PILOT_ENABLE_AGENTGATEWAY=true', ...cniValues, '-y'], { all: true }));
   await step('admission webhooks → local istiod', () => pointWebhooksAtLocalIstiod(cluster, kc, log));

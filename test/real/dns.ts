@@ -15,7 +15,8 @@ import { isRunning, startDaemon } from '../controlplane/processes.ts';
 export const CLUSTER_DOMAIN = 'cluster.local';
 /** The kube-dns Service's ClusterIP (in the static band of the Service range; kubelet clusterDNS). */
 export const DNS_SERVICE_IP = '10.0.0.10';
-const MANAGED_BY = 'waypoint-conformance.dev/controlplane';
+/** endpointslice.kubernetes.io/managed-by of the EndpointSlices up writes (Services whose endpoints are local processes). */
+export const MANAGED_BY = 'waypoint-conformance-controlplane';
 
 export function corefile(bindAddress: string, kubeconfig: string): string {
   return `${CLUSTER_DOMAIN}:53 in-addr.arpa:53 ip6.arpa:53 {

@@ -6,11 +6,11 @@
  * references Istio's install uses. Without a ztunnel image the ztunnel DaemonSet is kept off the node.
  *
  * How Istio is fitted to this node:
- * - istio-cni shares the host network namespace (values cni.ambient.shareHostNetworkNamespace,
- *   the Istio 1.25 default): its other mode enters /proc/1/ns/net, which is not readable on every
- *   machine (not on this project's CI VM, whose PID 1 is not the host's init). Its metrics port
- *   moves off 15014, where the local istiod listens; the node's guard keeps its ports off other
- *   interfaces (node.ts).
+ * - istio-cni's node agent reads the host's network namespace at /host/proc/1/ns/net (and compares
+ *   every process's against it: istio cni/pkg/constants HostNetNSPath, nodeagent statHostNetns).
+ *   Where that is not readable (this project's CI VM: its PID 1 is not the host's init and refuses
+ *   it even to root), its /host/proc is the node's view of /proc in which process 1's ns directory
+ *   holds the host's network namespace (node.ts hostProcView).
  * - istio-cni's CNI binary and config directories are the node's own (under the state directory).
  * - The istiod Service's endpoint is the local istiod at the node's bridge address, so pods reach
  *   istiod.istio-system.svc (ztunnel's CA and XDS address) as in a cluster.
@@ -21,16 +21,12 @@ import * as k8s from '@kubernetes/client-node';
 import { UserError } from '../../harness/cli/errors.ts';
 import type { KubeCluster } from '../../harness/cluster/kube.ts';
 import type { KubeObject } from '../../harness/cluster/types.ts';
+import { MANAGED_BY } from './dns.ts';
 import { archiveImageName, readArchiveIndex } from './images.ts';
 
 export const MESH_ARCHIVE_SUFFIX = '.oci.tar';
-/** The port istio-cni's node agent serves metrics on here (MONITORING_PORT; istio cni/pkg/cmd/root.go). */
-export const CNI_MONITORING_PORT = 15114;
-/** istio-cni's readiness port (istio cni/pkg/constants ReadinessPort). */
-export const CNI_READINESS_PORT = 8000;
 /** Annotation kwokctl's node template gives simulated nodes; kwok manages only nodes carrying it. */
 export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node=fake';
-const MANAGED_BY = 'waypoint-conformance.dev/controlplane';
 
 export interface MeshArchive {
   file: string;
@@ -93,6 +89,17 @@ export function injectedImage(values: InjectorValues, name: string): string {
   return `${g.hub}/${name}:${tag}`;
 }
 
+/**
+ * A reference as containerd's CRI looks it up: "istio/ztunnel:T" is docker.io/istio/ztunnel:T, "busybox"
+ * docker.io/library/busybox:latest (the distribution reference's normalised name).
+ */
+export function normalisedRef(ref: string): string {
+  const first = ref.split('/')[0];
+  const named = !ref.includes('/') ? `docker.io/library/${ref}` : /[.:]/.test(first) || first === 'localhost' ? ref : `docker.io/${ref}`;
+  const last = named.slice(named.lastIndexOf('/') + 1);
+  return last.includes(':') || last.includes('@') ? named : `${named}:latest`;
+}
+
 function containerImage(ds: KubeObject | undefined, container: string): string | undefined {
   return (ds?.spec?.template?.spec?.containers as { name: string; image: string }[] | undefined)?.find((c) => c.name === container)?.image;
 }
@@ -105,16 +112,17 @@ export async function istioImageRefs(cluster: KubeCluster): Promise<Record<'inst
   const injector = await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'istio-system', name: 'istio-sidecar-injector' });
   const values = JSON.parse(((injector?.data as Record<string, string> | undefined)?.values) ?? '{}') as InjectorValues;
   if (!cni || !ztunnel || !values.global?.hub) throw new Error('istioctl install left no istio-cni-node or ztunnel DaemonSet, or no injector values: is the profile ambient?');
-  return { 'install-cni': cni, ztunnel, proxyv2: injectedImage(values, 'proxyv2'), agentgateway: injectedImage(values, 'agentgateway') };
+  const refs = { 'install-cni': cni, ztunnel, proxyv2: injectedImage(values, 'proxyv2'), agentgateway: injectedImage(values, 'agentgateway') };
+  return Object.fromEntries(Object.entries(refs).map(([k, v]) => [k, normalisedRef(v)])) as typeof refs;
 }
 
 /** istioctl --set flags that fit istio-cni to the real node (see the file comment). */
-export function istioCniValues(cniBinDir: string, cniConfDir: string): string[] {
+export function istioCniValues(cniBinDir: string, cniConfDir: string, netnsDir: string): string[] {
   return [
     `values.cni.cniBinDir=${cniBinDir}`,
     `values.cni.cniConfDir=${cniConfDir}`,
-    'values.cni.ambient.shareHostNetworkNamespace=true',
-    `values.cni.env.MONITORING_PORT=${CNI_MONITORING_PORT}`,
+    // Without symlinks: containerd checks the hostPath's own mount is shared and does not resolve /var/run → /run.
+    `values.cni.cniNetnsDir=${netnsDir}`,
   ].flatMap((v) => ['--set', v]);
 }
 
@@ -132,13 +140,24 @@ export function istiodEndpointSlice(service: KubeObject, address: string): KubeO
   };
 }
 
+/** istio-cni's /host/proc from `dir` instead of /proc (its chart's cni-host-procfs volume). */
+export async function hostProcFrom(kc: k8s.KubeConfig, dir: string): Promise<void> {
+  const body = { spec: { template: { spec: { volumes: [{ name: 'cni-host-procfs', hostPath: { path: dir, type: 'Directory' } }] } } } };
+  await kc.makeApiClient(k8s.AppsV1Api).patchNamespacedDaemonSet({ namespace: 'istio-system', name: 'istio-cni-node', body },
+    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch));
+}
+
 const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 
-export async function pointIstiodServiceAt(kc: k8s.KubeConfig, cluster: KubeCluster, address: string): Promise<void> {
+/** Every Service in istio-system that selects istiod's pods (istiod, and istiod-revision-tag-<tag>). */
+export async function pointIstiodServicesAt(kc: k8s.KubeConfig, cluster: KubeCluster, address: string): Promise<string[]> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
-  await core.patchNamespacedService({ namespace: 'istio-system', name: 'istiod', body: { spec: { selector: null } } }, mergePatch);
-  const svc = await cluster.get({ apiVersion: 'v1', kind: 'Service', namespace: 'istio-system', name: 'istiod' });
-  await cluster.apply(istiodEndpointSlice(svc!, address));
+  const services = (await cluster.list('v1', 'Service', { namespace: 'istio-system' })).filter((s) => s.spec?.selector?.app === 'istiod');
+  for (const svc of services) {
+    await core.patchNamespacedService({ namespace: 'istio-system', name: svc.metadata.name, body: { spec: { selector: null } } }, mergePatch);
+    await cluster.apply(istiodEndpointSlice({ ...svc, metadata: { ...svc.metadata, namespace: 'istio-system' } }, address));
+  }
+  return services.map((s) => s.metadata.name);
 }
 
 /** Marks the simulated nodes unschedulable: new pods land on the real node only (DaemonSets still place theirs). */

@@ -6,8 +6,7 @@
  * pods land: the simulated nodes are cordoned. Test equipment, not product.
  *
  * Network safety: pods live on their own bridge; an nftables table drops every packet forwarded
- * from that bridge to any other interface, so pod traffic never leaves this machine, and drops
- * connections from other interfaces to istio-cni's ports (it shares the host network).
+ * from that bridge to any other interface, so pod traffic never leaves this machine.
  *
  * What had to be worked around (issue 17's findings, re-checked here): kwok manages only nodes
  * with its annotation (controlplane.ts), so never this one; the host's cgroups are v1
@@ -16,9 +15,10 @@
  * node name (a hosts entry) without a client certificate (kubelet anonymous + AlwaysAllow: test
  * equipment only); kubelet changes host sysctls (restored by down); istio-cni mounts the netns
  * directory HostToContainer, which containerd allows only from a shared mount (made here, as
- * `ip netns add` does, and undone by down).
+ * `ip netns add` does, and undone by down); istio-cni needs the host's network namespace at
+ * /proc/1/ns/net (hostProcView where that is unreadable).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { execa } from 'execa';
@@ -34,7 +34,7 @@ import { cmdlineOf, isRunning, records, startDaemon, stopDaemon, waitExited } fr
 import { applyDnsService, CLUSTER_DOMAIN, DNS_SERVICE_IP, startCoreDns } from './dns.ts';
 import { ipsetNames, removableTable, removeNewChains, removeNewIpsets, saveAll } from './hostrules.ts';
 import { archiveImageName, debianImage, echoStandinImage, installCniImage, pauseImage, PAUSE_IMAGE, readArchiveIndex } from './images.ts';
-import { CNI_MONITORING_PORT, CNI_READINESS_PORT, cordonSimulatedNodes, istioImageRefs, keepZtunnelOff, pointIstiodServiceAt, requireArchive, type MeshArchive } from './mesh.ts';
+import { cordonSimulatedNodes, hostProcFrom, istioImageRefs, keepZtunnelOff, pointIstiodServicesAt, requireArchive, type MeshArchive } from './mesh.ts';
 
 export const NODE = {
   name: 'wpt-real-node',
@@ -57,6 +57,11 @@ export const SYSCTLS = [
 export const CNI_NETWORK = 'wpt-pods';
 /** The netns directory containerd uses and istio-cni mounts (istio-cni chart cniNetnsDir). */
 export const NETNS_DIR = '/var/run/netns';
+/** NETNS_DIR with its parent's symlinks resolved (/var/run → /run): the path as mounts show it. */
+export function netnsHostDir(): string {
+  return path.join(realpathSync(path.dirname(NETNS_DIR)), path.basename(NETNS_DIR));
+}
+
 /** Host directories istio-cni and ztunnel use (hard-coded host paths in their charts); removed by down if up created them. */
 export const ISTIO_HOST_DIRS = ['/var/run/istio-cni', '/var/run/ztunnel'];
 /** libcni's result cache (containerd 1.6 does not move it). */
@@ -75,6 +80,8 @@ export const nodePaths = (state: string) => ({
   ipam: path.join(state, 'node', 'cni', 'ipam'),
   corefile: path.join(state, 'node', 'Corefile'),
   before: path.join(state, 'node', 'host-before.json'),
+  hostProc: path.join(state, 'node', 'host-proc'),
+  hostNs: path.join(state, 'node', 'host-ns'),
   kubeletRoot: path.join(state, 'node', 'kubelet'),
   kubeletConfig: path.join(state, 'node', 'kubelet.yaml'),
   kubeProxyConfig: path.join(state, 'node', 'kube-proxy.yaml'),
@@ -136,19 +143,12 @@ export function kubeProxyConfig(kubeconfig: string): object {
   };
 }
 
-/**
- * Drops whatever the pod bridge would forward anywhere but back onto itself, and connections to
- * istio-cni's node agent (host network) that arrive on any interface but loopback and the bridge.
- */
+/** Drops whatever the pod bridge would forward anywhere but back onto itself. */
 export function guardRuleset(): string {
   return `table inet ${NODE.nftTable} {
   chain forward {
     type filter hook forward priority -200; policy accept;
     iifname "${NODE.bridge}" oifname != "${NODE.bridge}" drop
-  }
-  chain input {
-    type filter hook input priority -200; policy accept;
-    iifname != { "lo", "${NODE.bridge}" } tcp dport { ${CNI_READINESS_PORT}, ${CNI_MONITORING_PORT} } drop
   }
 }
 `;
@@ -224,13 +224,37 @@ export function isSharedMount(mountinfo: string, point: string): boolean | undef
 
 /** Makes the netns directory a shared mount, as `ip netns add` does; says what it did. */
 async function shareNetnsDir(): Promise<NodeBefore['netnsMount']> {
-  mkdirSync(NETNS_DIR, { recursive: true });
-  const dir = realpathSync(NETNS_DIR);
+  const dir = netnsHostDir();
+  mkdirSync(dir, { recursive: true });
   const shared = isSharedMount(readFileSync('/proc/self/mountinfo', 'utf8'), dir);
   if (shared === true) return undefined;
   if (shared === undefined) await sh('mount', ['--bind', dir, dir]);
   await sh('mount', ['--make-rshared', dir]);
   return shared === undefined ? 'mounted' : 'made-shared';
+}
+
+/** Whether this process may open /proc/1/ns/net (the host's network namespace, where PID 1 is the host's init). */
+export function hostNetnsReadable(): boolean {
+  try {
+    statSync('/proc/1/ns/net');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A /proc for istio-cni in which process 1's ns directory holds this host's network namespace: a
+ * bind mount of /proc, and over its 1/ns a directory whose `net` is the namespace bind-mounted (as
+ * `ip netns add` keeps one). Everything else in it is the host's /proc. Unmounted by down.
+ */
+async function hostProcView(p: ReturnType<typeof nodePaths>): Promise<void> {
+  mkdirSync(p.hostNs, { recursive: true });
+  writeFileSync(path.join(p.hostNs, 'net'), '');
+  await sh('mount', ['--bind', '/proc/self/ns/net', path.join(p.hostNs, 'net')]);
+  mkdirSync(p.hostProc, { recursive: true });
+  await sh('mount', ['--bind', '/proc', p.hostProc]);
+  await sh('mount', ['--rbind', p.hostNs, path.join(p.hostProc, '1', 'ns')]);
 }
 
 interface NodeImage {
@@ -325,9 +349,14 @@ export async function upNode(state: string, kubeconfig: string, log: Log, opts: 
   writeFileSync(p.before, JSON.stringify(before));
   await applyDnsService(cluster, NODE.address);
   await startCoreDns(state, p.dir, bin.coredns, NODE.address, kubeconfig, p.corefile);
-  await pointIstiodServiceAt(kc, cluster, NODE.address);
+  log(`Services ${(await pointIstiodServicesAt(kc, cluster, NODE.address)).join(', ')} → the local istiod at ${NODE.address}`);
   log(`cordoned the simulated nodes (${(await cordonSimulatedNodes(kc)).join(', ')}): new pods land on ${NODE.name}`);
   await startContainerd(state, p, images);
+  if (!hostNetnsReadable()) {
+    await hostProcView(p);
+    await hostProcFrom(kc, p.hostProc);
+    log(`/proc/1/ns/net is not readable here: istio-cni reads the host's network namespace from ${p.hostProc}`);
+  }
   if (!opts.mesh) await keepZtunnelOff(kc, NODE.label);
   addHosts([NODE.name], undefined, NODE.address);
   writeFileSync(p.kubeletConfig, stringify(kubeletConfig(p)));
@@ -395,8 +424,8 @@ export async function downNode(state: string, kubeconfig: string | undefined, lo
   for (const m of mountsUnder(existsSync('/proc/self/mountinfo') ? readFileSync('/proc/self/mountinfo', 'utf8') : '', [p.dir, p.containerdState])) {
     await attempt(`umount ${m}`, () => sh('umount', ['-l', m]));
   }
-  if (before?.netnsMount === 'mounted') await attempt(`umount ${NETNS_DIR}`, () => sh('umount', [realpathSync(NETNS_DIR)]));
-  if (before?.netnsMount === 'made-shared') await attempt(`make ${NETNS_DIR} private again`, () => sh('mount', ['--make-rprivate', realpathSync(NETNS_DIR)]));
+  if (before?.netnsMount === 'mounted') await attempt(`umount ${netnsHostDir()}`, () => sh('umount', [netnsHostDir()]));
+  if (before?.netnsMount === 'made-shared') await attempt(`make ${netnsHostDir()} private again`, () => sh('mount', ['--make-rprivate', netnsHostDir()]));
   const kubeProxy = binaryPath(NODE_BINARIES.kubeProxy);
   if (existsSync(kubeProxy) && existsSync(p.kubeProxyConfig)) await attempt('kube-proxy --cleanup', () => sh(kubeProxy, ['--cleanup', '--config', p.kubeProxyConfig], { reject: false }));
   if (before) {
