@@ -51,6 +51,17 @@ export function removalScript(before: SavedTable[], now: SavedTable[], owners = 
   return out.length ? `${out.join('\n')}\n` : '';
 }
 
+/** "table/chain" for each chain a removal script deletes. */
+export function removedChains(script: string): string[] {
+  let table = '';
+  const out: string[] = [];
+  for (const l of script.split('\n')) {
+    if (l.startsWith('*')) table = l.slice(1);
+    else if (l.startsWith('-X ')) out.push(`${table}/${l.slice(3)}`);
+  }
+  return out;
+}
+
 /** iptables variants whose rules are saved at up and cleaned at down. */
 export const IPTABLES = ['iptables-legacy', 'ip6tables-legacy', 'iptables-nft', 'ip6tables-nft'];
 
@@ -72,7 +83,7 @@ export async function removeNewChains(before: Record<string, string>): Promise<s
     const script = removalScript(parseIptablesSave(before[bin] ?? ''), parseIptablesSave(now.stdout));
     if (!script) continue;
     await execa(`${bin}-restore`, ['--noflush'], { input: script });
-    done.push(`${bin}: removed ${script.split('\n').filter((l) => l.startsWith('-X ')).map((l) => l.slice(3)).join(', ')}`);
+    done.push(`${bin}: removed ${removedChains(script).join(', ')}`);
   }
   return done;
 }

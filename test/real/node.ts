@@ -64,8 +64,9 @@ export function netnsHostDir(): string {
 
 /** Host directories istio-cni and ztunnel use (hard-coded host paths in their charts); removed by down if up created them. */
 export const ISTIO_HOST_DIRS = ['/var/run/istio-cni', '/var/run/ztunnel'];
-/** libcni's result cache (containerd 1.6 does not move it). */
+/** libcni's result cache (containerd 1.6 does not move it), and its parent, which libcni creates. */
 export const CNI_RESULTS_DIR = '/var/lib/cni/results';
+export const CNI_STATE_DIR = '/var/lib/cni';
 
 type Log = (line: string) => void;
 
@@ -341,7 +342,7 @@ export async function upNode(state: string, kubeconfig: string, log: Log, opts: 
   const images = await nodeImages(bin, cluster, opts.mesh, log);
   const before: NodeBefore = {
     netns: netnsList(), nftTables: nftTables((await sh('nft', ['list', 'tables'])).stdout), iptables: await saveAll(),
-    ipsets: (await ipsetNames()) ?? [], createdDirs: [NETNS_DIR, ...ISTIO_HOST_DIRS].filter((d) => !existsSync(d)),
+    ipsets: (await ipsetNames()) ?? [], createdDirs: [NETNS_DIR, ...ISTIO_HOST_DIRS, CNI_STATE_DIR].filter((d) => !existsSync(d)),
   };
   writeFileSync(p.before, JSON.stringify(before));
   await setupNetwork(p);
@@ -410,7 +411,8 @@ export async function downNode(state: string, kubeconfig: string | undefined, lo
     const rec = records(state).find((r) => r.name === name);
     if (rec) await attempt(`stop ${name}`, async () => log(`${name} (pid ${rec.pid}): ${await stopDaemon(state, rec)}`));
   }
-  await attempt('stop the containers', () => stopContainers(p, log));
+  let containerIds: string[] = [];
+  await attempt('stop the containers', async () => (containerIds = await stopContainers(p, log)));
   const containerd = records(state).find((r) => r.name === 'containerd');
   if (containerd) await attempt('stop containerd', async () => log(`containerd (pid ${containerd.pid}): ${await stopDaemon(state, containerd)}`));
   // Shims outlive containerd; ours are the ones started with our socket. down returns once they are gone.
@@ -448,7 +450,7 @@ export async function downNode(state: string, kubeconfig: string | undefined, lo
     log(`sysctls restored: ${Object.keys(saved).join(', ')}`);
   }
   if (existsSync(CNI_RESULTS_DIR)) {
-    for (const f of readdirSync(CNI_RESULTS_DIR).filter((x) => x.startsWith(`${CNI_NETWORK}-`))) await attempt(`remove ${f}`, async () => rmSync(path.join(CNI_RESULTS_DIR, f)));
+    for (const f of readdirSync(CNI_RESULTS_DIR).filter((x) => ownCniResult(x, containerIds))) await attempt(`remove ${f}`, async () => rmSync(path.join(CNI_RESULTS_DIR, f)));
   }
   for (const d of before?.createdDirs ?? []) await attempt(`remove ${d}`, async () => rmSync(d, { recursive: true, force: true }));
   if (kubeconfig && existsSync(kubeconfig)) {
@@ -464,9 +466,18 @@ export async function downNode(state: string, kubeconfig: string | undefined, lo
   return failures;
 }
 
-/** SIGKILL to every task of the node's containerd, and waits until each is gone; then removes the containers. */
-async function stopContainers(p: ReturnType<typeof nodePaths>, log: Log): Promise<void> {
-  if (!existsSync(p.socket)) return;
+/**
+ * libcni's cached results (<network>-<container id>-<interface>) of the node's pod network, and of
+ * the loopback network containerd adds to every sandbox (cni-loopback-<id>-lo) for the node's
+ * containers; left behind when a sandbox is killed rather than torn down through CNI.
+ */
+export function ownCniResult(file: string, containerIds: string[]): boolean {
+  return file.startsWith(`${CNI_NETWORK}-`) || containerIds.some((id) => file.includes(`-${id}-`));
+}
+
+/** SIGKILL to every task of the node's containerd, and waits until each is gone; then removes the containers. Returns their IDs. */
+async function stopContainers(p: ReturnType<typeof nodePaths>, log: Log): Promise<string[]> {
+  if (!existsSync(p.socket)) return [];
   const ctr = (args: string[]) => sh('ctr', ['--address', p.socket, '-n', 'k8s.io', ...args], { reject: false });
   const tasks = (await ctr(['tasks', 'ls'])).stdout.split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 2)
     .map(([id, pid]) => ({ id, pid: Number(pid) }));
@@ -476,4 +487,5 @@ async function stopContainers(p: ReturnType<typeof nodePaths>, log: Log): Promis
   const containers = (await ctr(['containers', 'ls', '-q'])).stdout.split('\n').filter(Boolean);
   for (const c of containers) await ctr(['containers', 'rm', c]);
   log(`containerd: removed ${tasks.length} tasks, ${containers.length} containers`);
+  return containers;
 }
