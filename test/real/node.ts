@@ -82,6 +82,8 @@ export const nodePaths = (state: string) => ({
   corefile: path.join(state, 'node', 'Corefile'),
   before: path.join(state, 'node', 'host-before.json'),
   hostProc: path.join(state, 'node', 'host-proc'),
+  /** The data-plane images --mesh-images imported: [{ component, image, ref }]. */
+  meshImages: path.join(state, 'node', 'mesh-images.json'),
   hostNs: path.join(state, 'node', 'host-ns'),
   kubeletRoot: path.join(state, 'node', 'kubelet'),
   kubeletConfig: path.join(state, 'node', 'kubelet.yaml'),
@@ -295,18 +297,35 @@ export async function buildNode(log: Log): Promise<NodeBinaries> {
 }
 
 /** The images the node imports: its own, istio-cni's, and the supplied data-plane images under the references Istio uses. */
-async function nodeImages(bin: NodeBinaries, cluster: KubeCluster, mesh: { dir: string; archives: MeshArchive[] } | undefined, log: Log): Promise<NodeImage[]> {
+export interface MeshImage {
+  component: string;
+  /** The name inside the archive. */
+  image: string;
+  /** The reference Istio uses for it, if it is one of Istio's. */
+  ref?: string;
+}
+
+/** The data-plane images this node runs (empty without --mesh-images). */
+export function meshImagesOf(state: string): MeshImage[] {
+  const file = nodePaths(state).meshImages;
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MeshImage[]) : [];
+}
+
+async function nodeImages(bin: NodeBinaries, cluster: KubeCluster, mesh: { dir: string; archives: MeshArchive[] } | undefined, log: Log, record: string): Promise<NodeImage[]> {
   const refs = await istioImageRefs(cluster);
   const cni = await installCniImage(bin.installCni, bin.istioCni, log);
   const images: NodeImage[] = [await pauseImage(log), await debianImage(log), await echoStandinImage(log)].map((file) => ({ file, tags: [] }));
   images.push({ file: cni.file, tags: [refs['install-cni']] });
   if (mesh) {
     requireArchive(mesh.archives, 'ztunnel', mesh.dir, 'ambient runs ztunnel on every node');
+    const imported: MeshImage[] = [];
     for (const a of mesh.archives) {
       const ref = (refs as Record<string, string>)[a.component];
       images.push({ file: a.file, tags: ref ? [ref] : [] });
+      imported.push({ component: a.component, image: a.image, ...(ref ? { ref } : {}) });
       log(`${path.basename(a.file)}: ${a.image}${ref ? ` → ${ref}` : ' (imported under its own name)'}`);
     }
+    writeFileSync(record, JSON.stringify(imported));
   }
   return images;
 }
@@ -339,7 +358,7 @@ export async function upNode(state: string, kubeconfig: string, log: Log, opts: 
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(kubeconfig);
   const cluster = new KubeCluster(kc);
-  const images = await nodeImages(bin, cluster, opts.mesh, log);
+  const images = await nodeImages(bin, cluster, opts.mesh, log, p.meshImages);
   const before: NodeBefore = {
     netns: netnsList(), nftTables: nftTables((await sh('nft', ['list', 'tables'])).stdout), iptables: await saveAll(),
     ipsets: (await ipsetNames()) ?? [], createdDirs: [NETNS_DIR, ...ISTIO_HOST_DIRS, CNI_STATE_DIR].filter((d) => !existsSync(d)),
