@@ -70,7 +70,7 @@ export function requireArchive(archives: MeshArchive[], component: string, dir: 
 }
 
 interface InjectorValues {
-  global?: { hub?: string; tag?: string | number; variant?: string };
+  global?: { hub?: string; tag?: string | number; variant?: string; agentgateway?: { image?: string } };
 }
 
 /**
@@ -112,7 +112,9 @@ export async function istioImageRefs(cluster: KubeCluster): Promise<Record<'inst
   const injector = await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'istio-system', name: 'istio-sidecar-injector' });
   const values = JSON.parse(((injector?.data as Record<string, string> | undefined)?.values) ?? '{}') as InjectorValues;
   if (!cni || !ztunnel || !values.global?.hub) throw new Error('istioctl install left no istio-cni-node or ztunnel DaemonSet, or no injector values: is the profile ambient?');
-  const refs = { 'install-cni': cni, ztunnel, proxyv2: injectedImage(values, 'proxyv2'), agentgateway: injectedImage(values, 'agentgateway') };
+  // A whole reference in global.agentgateway.image wins (istio-discovery files/agentgateway-waypoint.yaml).
+  const agentgateway = values.global.agentgateway?.image?.includes('/') ? values.global.agentgateway.image : injectedImage(values, 'agentgateway');
+  const refs = { 'install-cni': cni, ztunnel, proxyv2: injectedImage(values, 'proxyv2'), agentgateway };
   return Object.fromEntries(Object.entries(refs).map(([k, v]) => [k, normalisedRef(v)])) as typeof refs;
 }
 
