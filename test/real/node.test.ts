@@ -1,8 +1,8 @@
 /**
  * npm run test:real: what the real node of `npm run controlplane -- up --real-node` provides to
  * the suite's pods: placement on the real node (kwok never takes it over), cluster DNS, istiod and
- * the API server through their Services, istio-cni installed and running there for real, and a
- * control plane that comes back when kube-controller-manager exits.
+ * the API server through their Services, istio-cni installed and running there for real, and
+ * processes that come back when they exit (CoreDNS, kube-controller-manager).
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
@@ -16,7 +16,7 @@ import { waitDeploymentsAvailable } from '../../harness/runner/readiness.ts';
 import { CURL_EXIT } from '../../harness/traffic/verdict.ts';
 import { CLUSTER_TIMING, waitFor } from '../../harness/wait.ts';
 import { kwokComponentPid, stateDir } from '../controlplane/controlplane.ts';
-import { hasExited } from '../controlplane/processes.ts';
+import { hasExited, isRunning, records } from '../controlplane/processes.ts';
 import { CLUSTER_DOMAIN } from './dns.ts';
 import { DEBIAN_IMAGE, ECHO_STANDIN_IMAGE } from './images.ts';
 import { KWOK_NODE_ANNOTATION } from './mesh.ts';
@@ -118,6 +118,21 @@ describe('real node: placement, cluster DNS, istio-cni, supervision', function (
     // The suite's pods above were started through that chain: their sandboxes were set up after istio-cni was Ready.
     const started = new Date(pods[0].status.startTime).getTime();
     for (const pod of await cluster.list('v1', 'Pod', { namespace: NS })) expect(new Date(pod.status.startTime).getTime()).to.be.above(started);
+  });
+
+  it('starts CoreDNS again when it exits (a process up started itself), and names resolve again', async () => {
+    const before = records(stateDir()).find((r) => r.name === 'coredns');
+    expect(before, 'up recorded no coredns').to.not.equal(undefined);
+    process.kill(before!.pid, 'SIGKILL');
+    await waitFor('CoreDNS started again', async () => {
+      const now = records(stateDir()).find((r) => r.name === 'coredns');
+      return now && now.pid !== before!.pid && isRunning(now) ? true : undefined;
+    }, CLUSTER_TIMING);
+    const r = await waitFor('echo-v1 resolves again', async () => {
+      const c = await curl('http://echo-v1:8080/');
+      return c.exitCode === 0 ? c : undefined;
+    }, CLUSTER_TIMING);
+    expect(r.httpCode).to.equal(200);
   });
 
   it('starts kube-controller-manager again when it exits, and the cluster keeps reconciling', async () => {

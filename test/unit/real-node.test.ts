@@ -46,10 +46,11 @@ describe('real node: teardown and network safety (pure parts)', () => {
     expect(rules).to.match(/hook forward priority -200/);
   });
 
-  it('keeps pod networking on the bridge: no masquerade, gateway on the node address', () => {
-    const c = cniConfig('/state/node/cni/ipam') as { plugins: { type: string; ipMasq?: boolean; ipam?: { ranges: { gateway: string }[][] } }[] };
+  it('keeps pod networking on the bridge: no masquerade, gateway on the node address, IPAM state in the node\'s directory', () => {
+    const c = cniConfig('/state/node/cni/ipam') as { plugins: { type: string; ipMasq?: boolean; ipam?: { dataDir: string; ranges: { gateway: string }[][] } }[] };
     const bridge = c.plugins.find((p) => p.type === 'bridge')!;
     expect(bridge.ipMasq).to.equal(false);
+    expect(bridge.ipam!.dataDir).to.equal('/state/node/cni/ipam');
     expect(bridge.ipam!.ranges[0][0].gateway).to.equal(NODE.address);
     expect(c.plugins.map((p) => p.type)).to.not.include.members(['portmap', 'firewall']);
   });
