@@ -21,7 +21,7 @@ import { installGatewayApi } from '../../harness/platform/install.ts';
 import { Teardown } from '../../harness/platform/teardown.ts';
 import { gatewayApiFor } from '../../harness/platform/versions.ts';
 import { CLUSTER_TIMING, waitFor } from '../../harness/wait.ts';
-import { binaryPath, controlPlaneCache, downloadModule, ensureBinary, goDirective, goVersionAtLeast, installedGo } from './gobuild.ts';
+import { binaryPath, downloadModule, ensureBinary, goDirective, goVersionAtLeast, installedGo } from './gobuild.ts';
 import { captureHost, hostDifferences, type HostSnapshot } from './hoststate.ts';
 import { addHosts, removeHosts } from './hosts.ts';
 import { configMapFiles, istiodProcess, readinessUrl } from './istiod.ts';
@@ -191,9 +191,12 @@ export function simulatedNodeParams(): string[] {
   return [`.podCIDRs=["${SIMULATED_POD_CIDR}"]`, `.nodeIPs=["${SIMULATED_NODE_IP}"]`].flatMap((p) => ['--param', p]);
 }
 
-/** Processes of ours, for the host snapshot: anything naming the state directory, the binary cache or the node's containerd socket. */
+/**
+ * Processes of ours, for the host snapshot: every process up starts names the state directory
+ * (kwokctl runs its components from a copy there) or, for containerd's shims, the node's socket.
+ */
 function processMarkers(): string[] {
-  return [stateDir(), controlPlaneCache(), nodePaths(stateDir()).containerdState];
+  return [stateDir(), nodePaths(stateDir()).containerdState];
 }
 
 function startSupervisor(): void {

@@ -84,10 +84,7 @@ export function mountPoints(mountinfo: string): string[] {
   return mountinfo.split('\n').map((l) => l.split(' ')[4]).filter((m): m is string => !!m).map((m) => m.replace(/\\040/g, ' '));
 }
 
-/**
- * A process of the control plane: it runs a binary from the control plane's cache, mentions the
- * state directory, or is containerd, a containerd shim or runc started for the node's containerd.
- */
+/** A process of the control plane: its command line names one of the markers (the state directory, the node's containerd state). */
 export function ours(argv: string[], markers: string[]): boolean {
   const line = argv.join(' ');
   return markers.some((m) => line.includes(m));
