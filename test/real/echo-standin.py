@@ -3,13 +3,17 @@ A STAND-IN for the suite's echo backend (mendhak/http-https-echo), for the real 
 real image cannot be pulled here. It answers in the JSON shape the suite parses from the real
 image (path, headers, method, hostname = the request's host, os.hostname = the pod), honours the
 same knobs the fixtures set (HTTP_PORT, LOG_WITHOUT_NEWLINE: one JSON line per request on stdout,
-LOG_IGNORE_PATH) and the x-set-response-status-code request header. /reset aborts the connection
-with a TCP reset, for the traffic engine's reset classification. Nothing else of the real image.
+LOG_IGNORE_PATH), the x-set-response-status-code and x-set-response-delay-ms knobs (request header or
+query parameter), and keeps a repeated request header as one comma-joined value, as the real image's
+Node server does. /reset aborts the connection with a TCP reset, for the traffic engine's reset
+classification. Nothing else of the real image.
 """
 import json
 import os
 import socket
 import struct
+import time
+from urllib.parse import parse_qs
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -29,7 +33,15 @@ class Echo(BaseHTTPRequestHandler):
             return
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
-        headers = {k.lower(): v for k, v in self.headers.items()}
+        headers = {}
+        for k, v in self.headers.items():
+            k = k.lower()
+            headers[k] = f"{headers[k]}, {v}" if k in headers else v
+        query = parse_qs(self.path.split("?", 1)[1]) if "?" in self.path else {}
+
+        def knob(name, default):
+            return headers.get(name) or (query.get(name) or [default])[0]
+
         echo = {
             "path": path,
             "headers": headers,
@@ -40,7 +52,8 @@ class Echo(BaseHTTPRequestHandler):
             "protocol": "http",
             "os": {"hostname": socket.gethostname()},
         }
-        status = int(headers.get("x-set-response-status-code", "200"))
+        status = int(knob("x-set-response-status-code", "200"))
+        time.sleep(int(knob("x-set-response-delay-ms", "0")) / 1000)
         out = json.dumps(echo, indent=4).encode()
         self.send_response(status)
         self.send_header("content-type", "application/json; charset=utf-8")
