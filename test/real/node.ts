@@ -296,7 +296,6 @@ export async function buildNode(log: Log): Promise<NodeBinaries> {
   return out;
 }
 
-/** The images the node imports: its own, istio-cni's, and the supplied data-plane images under the references Istio uses. */
 export interface MeshImage {
   component: string;
   /** The name inside the archive. */
@@ -311,6 +310,7 @@ export function meshImagesOf(state: string): MeshImage[] {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MeshImage[]) : [];
 }
 
+/** The images the node imports: its own, istio-cni's, and the supplied data-plane images under the references Istio uses. */
 async function nodeImages(bin: NodeBinaries, cluster: KubeCluster, mesh: { dir: string; archives: MeshArchive[] } | undefined, log: Log, record: string): Promise<NodeImage[]> {
   const refs = await istioImageRefs(cluster);
   const cni = await installCniImage(bin.installCni, bin.istioCni, log);
@@ -359,25 +359,48 @@ export async function upNode(state: string, kubeconfig: string, log: Log, opts: 
   kc.loadFromFile(kubeconfig);
   const cluster = new KubeCluster(kc);
   const images = await nodeImages(bin, cluster, opts.mesh, log, p.meshImages);
-  const before: NodeBefore = {
-    netns: netnsList(), nftTables: nftTables((await sh('nft', ['list', 'tables'])).stdout), iptables: await saveAll(),
-    ipsets: (await ipsetNames()) ?? [], createdDirs: [NETNS_DIR, ...ISTIO_HOST_DIRS, CNI_STATE_DIR].filter((d) => !existsSync(d)),
-  };
-  writeFileSync(p.before, JSON.stringify(before));
+  const before = await recordBefore(p);
   await setupNetwork(p);
   before.netnsMount = await shareNetnsDir();
   writeFileSync(p.before, JSON.stringify(before));
   await applyDnsService(cluster, NODE.address);
   await startCoreDns(state, p.dir, bin.coredns, NODE.address, kubeconfig, p.corefile);
+  await startContainerd(state, p, images);
+  await fitIstio(kc, cluster, p, !!opts.mesh, log);
+  startKubelet(state, p, bin, kubeconfig);
+  await waitFor(`node ${NODE.name} Ready`, async () => {
+    const node = await cluster.get({ apiVersion: 'v1', kind: 'Node', name: NODE.name });
+    return conditionOf(node, 'Ready')?.status === 'True' ? true : undefined;
+  }, CLUSTER_TIMING);
+  const conflist = path.join(p.cniConf, '10-wpt.conflist');
+  await waitFor(`istio-cni Ready on ${NODE.name}, chained into ${conflist}`, async () =>
+    (await daemonPodReady(cluster, 'k8s-app=istio-cni-node')) && chainsIstioCni(readFileSync(conflist, 'utf8')) ? true : undefined, CLUSTER_TIMING);
+  if (opts.mesh) await waitFor(`ztunnel Ready on ${NODE.name}`, () => daemonPodReady(cluster, 'app=ztunnel'), CLUSTER_TIMING);
+}
+
+/** What down returns the host to, saved before up changes anything. */
+async function recordBefore(p: ReturnType<typeof nodePaths>): Promise<NodeBefore> {
+  const before: NodeBefore = {
+    netns: netnsList(), nftTables: nftTables((await sh('nft', ['list', 'tables'])).stdout), iptables: await saveAll(),
+    ipsets: (await ipsetNames()) ?? [], createdDirs: [NETNS_DIR, ...ISTIO_HOST_DIRS, CNI_STATE_DIR].filter((d) => !existsSync(d)),
+  };
+  writeFileSync(p.before, JSON.stringify(before));
+  return before;
+}
+
+/** Istio's install fitted to this node, before the kubelet registers it (see mesh.ts). */
+async function fitIstio(kc: k8s.KubeConfig, cluster: KubeCluster, p: ReturnType<typeof nodePaths>, ztunnel: boolean, log: Log): Promise<void> {
   log(`Services ${(await pointIstiodServicesAt(kc, cluster, NODE.address)).join(', ')} → the local istiod at ${NODE.address}`);
   log(`cordoned the simulated nodes (${(await cordonSimulatedNodes(kc)).join(', ')}): new pods land on ${NODE.name}`);
-  await startContainerd(state, p, images);
   if (!hostNetnsReadable()) {
     await hostProcView(p);
     await hostProcFrom(kc, p.hostProc);
     log(`/proc/1/ns/net is not readable here: istio-cni reads the host's network namespace from ${p.hostProc}`);
   }
-  if (!opts.mesh) await keepZtunnelOff(kc, NODE.label);
+  if (!ztunnel) await keepZtunnelOff(kc, NODE.label);
+}
+
+function startKubelet(state: string, p: ReturnType<typeof nodePaths>, bin: NodeBinaries, kubeconfig: string): void {
   addHosts([NODE.name], undefined, NODE.address);
   writeFileSync(p.kubeletConfig, stringify(kubeletConfig(p)));
   startDaemon(state, 'kubelet', bin.kubelet, [
@@ -386,15 +409,6 @@ export async function upNode(state: string, kubeconfig: string, log: Log, opts: 
   ], { cwd: p.dir, env: { PATH: process.env.PATH ?? '' } });
   writeFileSync(p.kubeProxyConfig, stringify(kubeProxyConfig(kubeconfig)));
   startDaemon(state, 'kube-proxy', bin.kubeProxy, ['--config', p.kubeProxyConfig], { cwd: p.dir, env: { PATH: process.env.PATH ?? '' } });
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  await waitFor(`node ${NODE.name} Ready`, async () => {
-    const node = await core.readNode({ name: NODE.name }).catch(() => undefined);
-    return node?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? true : undefined;
-  }, CLUSTER_TIMING);
-  const conflist = path.join(p.cniConf, '10-wpt.conflist');
-  await waitFor(`istio-cni Ready on ${NODE.name}, chained into ${conflist}`, async () =>
-    (await daemonPodReady(cluster, 'k8s-app=istio-cni-node')) && chainsIstioCni(readFileSync(conflist, 'utf8')) ? true : undefined, CLUSTER_TIMING);
-  if (opts.mesh) await waitFor(`ztunnel Ready on ${NODE.name}`, () => daemonPodReady(cluster, 'app=ztunnel'), CLUSTER_TIMING);
 }
 
 /** Mount points at or under `dirs`, deepest first (/proc/self/mountinfo field 5). */
@@ -447,21 +461,7 @@ export async function downNode(state: string, kubeconfig: string | undefined, lo
   }
   if (before?.netnsMount === 'mounted') await attempt(`umount ${netnsHostDir()}`, () => sh('umount', [netnsHostDir()]));
   if (before?.netnsMount === 'made-shared') await attempt(`make ${netnsHostDir()} private again`, () => sh('mount', ['--make-rprivate', netnsHostDir()]));
-  const kubeProxy = binaryPath(NODE_BINARIES.kubeProxy);
-  if (existsSync(kubeProxy) && existsSync(p.kubeProxyConfig)) await attempt('kube-proxy --cleanup', () => sh(kubeProxy, ['--cleanup', '--config', p.kubeProxyConfig], { reject: false }));
-  if (before) {
-    await attempt('iptables chains', async () => { for (const l of await removeNewChains(before.iptables)) log(l); });
-    await attempt('ipsets', async () => { const gone = await removeNewIpsets(before.ipsets); if (gone.length) log(`ipsets destroyed: ${gone.join(', ')}`); });
-  }
-  await attempt(`nft table ${NODE.nftTable}`, () => sh('nft', ['delete', 'table', 'inet', NODE.nftTable], { reject: false }));
-  if (before) {
-    for (const t of nftTables((await sh('nft', ['list', 'tables'], { reject: false })).stdout).filter((x) => !before.nftTables.includes(x))) {
-      const [, family, name] = t.split(/\s+/);
-      const listing = (await sh('nft', ['list', 'table', family, name], { reject: false })).stdout;
-      if (removableTable(listing)) await attempt(`nft delete ${t}`, () => sh('nft', ['delete', 'table', family, name]));
-      else failures.push(`${t} is new since up and holds more than kubelet's and istio-cni's chains: left alone`);
-    }
-  }
+  await removeHostRules(p, before, attempt, failures, log);
   await attempt(`bridge ${NODE.bridge}`, () => sh('ip', ['link', 'del', NODE.bridge], { reject: false }));
   if (existsSync(p.sysctls)) {
     const saved = JSON.parse(readFileSync(p.sysctls, 'utf8')) as Record<string, string>;
@@ -492,6 +492,27 @@ export async function downNode(state: string, kubeconfig: string | undefined, lo
  */
 export function ownCniResult(file: string, containerIds: string[]): boolean {
   return file.startsWith(`${CNI_NETWORK}-`) || containerIds.some((id) => file.includes(`-${id}-`));
+}
+
+type Attempt = (what: string, fn: () => Promise<unknown>) => Promise<void>;
+
+/** kube-proxy's rules, the chains and ipsets kubelet and istio-cni added, the guard, and nftables tables new since up. */
+async function removeHostRules(p: ReturnType<typeof nodePaths>, before: NodeBefore | undefined, attempt: Attempt, failures: string[], log: Log): Promise<void> {
+  const kubeProxy = binaryPath(NODE_BINARIES.kubeProxy);
+  if (existsSync(kubeProxy) && existsSync(p.kubeProxyConfig)) await attempt('kube-proxy --cleanup', () => sh(kubeProxy, ['--cleanup', '--config', p.kubeProxyConfig], { reject: false }));
+  if (before) {
+    await attempt('iptables chains', async () => { for (const l of await removeNewChains(before.iptables)) log(l); });
+    await attempt('ipsets', async () => { const gone = await removeNewIpsets(before.ipsets); if (gone.length) log(`ipsets destroyed: ${gone.join(', ')}`); });
+  }
+  await attempt(`nft table ${NODE.nftTable}`, () => sh('nft', ['delete', 'table', 'inet', NODE.nftTable], { reject: false }));
+  if (before) {
+    for (const t of nftTables((await sh('nft', ['list', 'tables'], { reject: false })).stdout).filter((x) => !before.nftTables.includes(x))) {
+      const [, family, name] = t.split(/\s+/);
+      const listing = (await sh('nft', ['list', 'table', family, name], { reject: false })).stdout;
+      if (removableTable(listing)) await attempt(`nft delete ${t}`, () => sh('nft', ['delete', 'table', family, name]));
+      else failures.push(`${t} is new since up and holds more than kubelet's and istio-cni's chains: left alone`);
+    }
+  }
 }
 
 /** SIGKILL to every task of the node's containerd, and waits until each is gone; then removes the containers. Returns their IDs. */
