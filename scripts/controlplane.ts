@@ -18,13 +18,14 @@ async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: () => {} });
   program.command('up').description('build (cached) and start it; prints `export KUBECONFIG=...` last')
-    .option('--real-node', 'also join a real worker node (containerd, kubelet, kube-proxy) for npm run test:real', false)
-    .action(async (o: { realNode: boolean }) => {
+    .option('--real-node', 'also join a real worker node (containerd, kubelet, kube-proxy, CoreDNS, istio-cni) where new pods land, for npm run test:real', false)
+    .option('--mesh-images <dir>', 'with --real-node: run ztunnel and the waypoint proxies on it from the OCI layout archives in DIR (ztunnel.oci.tar, agentgateway.oci.tar, ...)')
+    .action(async (o: { realNode: boolean; meshImages?: string }) => {
       const p = progress();
-      const kubeconfig = await up(p.line, (name, fn) => p.step(name, fn), { realNode: o.realNode });
+      const kubeconfig = await up(p.line, (name, fn) => p.step(name, fn), { realNode: o.realNode, meshImages: o.meshImages });
       console.log(`export KUBECONFIG=${kubeconfig}`);
     });
-  program.command('down').description('stop what up started and delete the cluster').action(async () => {
+  program.command('down').description('stop what up started, delete the cluster, and check the host is as up found it').action(async () => {
     const failures = await down((l) => console.log(l));
     for (const f of failures) console.error(`teardown failed: ${f}`);
     if (failures.length) code = 1;

@@ -1,15 +1,30 @@
 #!/usr/bin/env bash
 # CI: bring the real control plane up, run a command against it, and always bring it down.
-#   test/controlplane/ci.sh [--real-node] COMMAND...
+#   test/controlplane/ci.sh [--real-node [--mesh-images DIR]] COMMAND...
 #   test/controlplane/ci.sh npm run e2e -- --cluster existing --skip-install --checks control-plane
 #   test/controlplane/ci.sh --real-node npm run test:real
-# COMMAND runs with KUBECONFIG exported; its exit code is the script's, and down runs regardless.
+# COMMAND runs with KUBECONFIG exported. down runs regardless and fails unless the host is as up
+# found it; the script's exit code is COMMAND's, or 1 if COMMAND passed and down failed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 up_args=()
-if [ "${1:-}" = "--real-node" ]; then up_args+=(--real-node); shift; fi
-[ "$#" -gt 0 ] || { echo "usage: $0 [--real-node] COMMAND..." >&2; exit 2; }
-trap 'npm run --silent controlplane -- down || echo "controlplane down failed" >&2' EXIT
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --real-node) up_args+=(--real-node); shift ;;
+    --mesh-images) up_args+=(--mesh-images "$2"); shift 2 ;;
+    *) break ;;
+  esac
+done
+[ "$#" -gt 0 ] || { echo "usage: $0 [--real-node [--mesh-images DIR]] COMMAND..." >&2; exit 2; }
+finish() {
+  local code=$?
+  if ! npm run --silent controlplane -- down; then
+    echo "controlplane down failed" >&2
+    [ "$code" -eq 0 ] && code=1
+  fi
+  exit "$code"
+}
+trap finish EXIT
 out=$(npm run --silent controlplane -- up "${up_args[@]}")
 echo "$out"
 eval "$(echo "$out" | tail -n 1)"

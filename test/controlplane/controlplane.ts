@@ -1,7 +1,9 @@
 /**
  * A real control plane on this machine (test equipment): Kubernetes from source under kwok with
  * simulated nodes, Istio ambient installed by istioctl, istiod as a local process whose admission
- * webhooks are live, and a stand-in for istio-cni's enrollment mark (limits: cni-rules.ts).
+ * webhooks are live, a supervisor that restarts any of these that exits (supervisor.ts), and either
+ * a stand-in for istio-cni's enrollment mark (limits: cni-rules.ts) or, with --real-node, a real
+ * node running istio-cni (test/real/node.ts). `down` fails unless the host is as `up` found it.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -9,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 import { execa } from 'execa';
+import { stringify } from 'yaml';
 import { UserError } from '../../harness/cli/errors.ts';
 import { KubeCluster, loadKubeConfig } from '../../harness/cluster/kube.ts';
 import type { KubeObject } from '../../harness/cluster/types.ts';
@@ -20,12 +23,15 @@ import { Teardown } from '../../harness/platform/teardown.ts';
 import { gatewayApiFor } from '../../harness/platform/versions.ts';
 import { CLUSTER_TIMING, waitFor } from '../../harness/wait.ts';
 import { binaryPath, downloadModule, ensureBinary, goDirective, goVersionAtLeast, installedGo } from './gobuild.ts';
+import { captureHost, hostDifferences, type HostSnapshot } from './hoststate.ts';
 import { addHosts, removeHosts } from './hosts.ts';
 import { configMapFiles, istiodProcess, readinessUrl } from './istiod.ts';
 import { BINARIES, ISTIO_SOURCE, type Binaries, type BinaryKey } from './pins.ts';
-import { cmdlineOf, isRunning, records, startDaemon, stopDaemon } from './processes.ts';
+import { cmdlineOf, isRunning, records, startDaemon, stopDaemon, waitExited } from './processes.ts';
+import { SUPERVISOR } from './supervisor.ts';
 import { rewriteWebhooks, webhookHosts } from './webhooks.ts';
-import { downNode, NODE, nodePaths, upNode } from '../real/node.ts';
+import { istioCniValues, KWOK_NODE_ANNOTATION, readMeshImages } from '../real/mesh.ts';
+import { downNode, netnsHostDir, NODE, nodePaths, SYSCTLS, upNode } from '../real/node.ts';
 
 export const CLUSTER_NAME = 'wpt-cp';
 const SIMULATED_NODES = 2;
@@ -37,6 +43,8 @@ export function stateDir(): string {
 
 const paths = (state = stateDir()) => ({
   kubeconfig: path.join(state, 'kubeconfig'),
+  kwokctlConfig: path.join(state, 'kwokctl.yaml'),
+  hostBefore: path.join(state, 'host-before.json'),
   kwokWorkdir: path.join(state, 'kwok'),
   kwokCluster: path.join(state, 'kwok', 'clusters', CLUSTER_NAME),
   istiodWorkdir: path.join(state, 'istiod'),
@@ -153,6 +161,51 @@ export async function validationFailsClosed(cluster: KubeCluster): Promise<boole
   return hooks.length > 0 && hooks.every((w) => w.failurePolicy === 'Fail');
 }
 
+/**
+ * Names the API server's certificate must carry for in-cluster clients: the kubernetes Service's
+ * IP (the first of the Service range) and DNS names. kwokctl adds the host's own addresses itself.
+ */
+export const APISERVER_CERT_SANS = ['10.0.0.1', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'];
+
+export function kwokctlConfiguration(): string {
+  return stringify({ apiVersion: 'config.kwok.x-k8s.io/v1alpha1', kind: 'KwokctlConfiguration', options: { kubeApiserverCertSANs: APISERVER_CERT_SANS } });
+}
+
+/**
+ * kwok-controller flags: manage only the nodes kwokctl's node template annotates (kwok
+ * kustomize/kwokctl/resource/node.yaml), never a real node. kwokctl's binary runtime passes
+ * --manage-all-nodes=true; a later flag wins.
+ */
+export function kwokControllerArgs(): string[] {
+  return ['manage-all-nodes=false', `manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}`].flatMap((a) => ['--extra-args', `kwok-controller=${a}`]);
+}
+
+/**
+ * Addresses of the simulated nodes and their pods. kwokctl's defaults (pods from 10.0.0.0/24 up, nodes
+ * from 192.0.2.1 up; kwok kustomize/kwokctl/resource/node.yaml) overlap the Service range and can be a
+ * real address of this machine; istiod indexes those pods as workloads, which a real ztunnel then sees.
+ */
+export const SIMULATED_POD_CIDR = '10.128.0.0/24';
+export const SIMULATED_NODE_IP = '198.51.100.1';
+
+export function simulatedNodeParams(): string[] {
+  return [`.podCIDRs=["${SIMULATED_POD_CIDR}"]`, `.nodeIPs=["${SIMULATED_NODE_IP}"]`].flatMap((p) => ['--param', p]);
+}
+
+/**
+ * Processes of ours, for the host snapshot: every process up starts names the state directory
+ * (kwokctl runs its components from a copy there) or, for containerd's shims, the node's socket.
+ */
+function processMarkers(): string[] {
+  return [stateDir(), nodePaths(stateDir()).containerdState];
+}
+
+function startSupervisor(): void {
+  const script = path.join(REPO, 'test/controlplane/supervisor.ts');
+  const p = paths();
+  startDaemon(stateDir(), SUPERVISOR, process.execPath, ['--import', 'tsx', script, stateDir(), binaryPath(BINARIES.kwokctl), p.kwokWorkdir, CLUSTER_NAME], { cwd: REPO, env: { ...process.env } as Record<string, string> });
+}
+
 function startCniStandin(): void {
   const script = path.join(REPO, 'test/controlplane/cni-standin.ts');
   startDaemon(stateDir(), 'cni-standin', process.execPath, ['--import', 'tsx', script, paths().kubeconfig], { cwd: REPO, env: { ...process.env } as Record<string, string> });
@@ -161,7 +214,15 @@ function startCniStandin(): void {
 /** The Service IP range of the control plane's API server. */
 export const SERVICE_CIDR = '10.0.0.0/16';
 
-export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>) => Promise<T>, opts: { realNode?: boolean } = {}): Promise<string> {
+export interface UpOptions {
+  realNode?: boolean;
+  /** With realNode: a directory of data-plane images (OCI layout archives) to run ztunnel and waypoints with. */
+  meshImages?: string;
+}
+
+export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>) => Promise<T>, opts: UpOptions = {}): Promise<string> {
+  if (opts.meshImages && !opts.realNode) throw new UserError('--mesh-images needs --real-node: the images run on the real node', 'add --real-node');
+  const mesh = opts.meshImages ? { dir: path.resolve(opts.meshImages), archives: await readMeshImages(path.resolve(opts.meshImages)) } : undefined;
   await preflight();
   // A crashed run is cleaned up; a live one belongs to someone and is left alone.
   const live = [...records(stateDir()).filter(isRunning).map((r) => `${r.name} (pid ${r.pid})`), ...kwokPids().map((k) => `${path.basename(k.argv[0])} (pid ${k.pid})`)];
@@ -169,7 +230,9 @@ export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>)
     throw new UserError(`a control plane is already up: ${live.join(', ')}`, 'use it (npm run controlplane -- status), or stop it first with npm run controlplane -- down');
   }
   if (existsSync(stateDir())) await down(log, { quiet: true });
+  const hostBefore = await captureHost(SYSCTLS, processMarkers());
   mkdirSync(stateDir(), { recursive: true });
+  writeFileSync(paths().hostBefore, JSON.stringify(hostBefore));
   const bin = await step('binaries (built from the Go module proxy, cached)', () => buildAll(log));
   const version = await istioVersion(bin);
   const p = paths();
@@ -178,11 +241,12 @@ export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>)
     // at the default 20 qps the Deployment controller, not the implementation, set the pace. kwok's
     // Service range is a /24, which a parallel catalogue fills ("range is full"); a /16 keeps the
     // kubernetes Service at 10.0.0.1, as real clusters have a /12.
-    await kwokctl(bin, ['create', 'cluster', '--runtime', 'binary', '--kubeconfig', p.kubeconfig, '--wait', '120s', '--disable-qps-limits',
-      '--extra-args', `kube-apiserver=service-cluster-ip-range=${SERVICE_CIDR}`,
+    writeFileSync(p.kwokctlConfig, kwokctlConfiguration());
+    await kwokctl(bin, ['create', 'cluster', '--config', p.kwokctlConfig, '--runtime', 'binary', '--kubeconfig', p.kubeconfig, '--wait', '120s', '--disable-qps-limits',
+      '--extra-args', `kube-apiserver=service-cluster-ip-range=${SERVICE_CIDR}`, ...kwokControllerArgs(),
       '--etcd-binary', bin.etcd, '--kube-apiserver-binary', bin.kubeApiserver, '--kube-controller-manager-binary', bin.kubeControllerManager,
       '--kube-scheduler-binary', bin.kubeScheduler, '--kwok-controller-binary', bin.kwok]);
-    await kwokctl(bin, ['scale', 'node', '--replicas', String(SIMULATED_NODES)]);
+    await kwokctl(bin, ['scale', 'node', '--replicas', String(SIMULATED_NODES), ...simulatedNodeParams()]);
   });
   const kc = loadKubeConfig(p.kubeconfig, undefined);
   const cluster = new KubeCluster(kc);
@@ -193,20 +257,32 @@ export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>)
       teardown: new Teardown(), timing: CLUSTER_TIMING, runId: 'controlplane', log,
     });
   });
+  const node = nodePaths(stateDir());
+  const cniValues = opts.realNode ? istioCniValues(node.cniBin, node.cniConf, netnsHostDir()) : [];
   await step(`istioctl install --set profile=ambient (Istio ${version})`, () =>
     execa(bin.istioctl, ['install', '--kubeconfig', p.kubeconfig, '--set', 'profile=ambient', '--set', 'values.pilot.env.PILOT_ENABLE_AGENTGATEWAY=true',
-      '--set', WAYPOINT_SECCOMP_SETTING, '-y'], { all: true }));
+      '--set', WAYPOINT_SECCOMP_SETTING, ...cniValues, '-y'], { all: true }));
   await step('admission webhooks → local istiod', () => pointWebhooksAtLocalIstiod(cluster, kc, log));
   await step('istiod as a local process', () => startIstiod(cluster, bin, log));
-  await step('istio-cni stand-in (enrollment mark only)', async () => startCniStandin());
+  if (!opts.realNode) await step('istio-cni stand-in (enrollment mark only)', async () => startCniStandin());
   const message = await step('validation fails closed (invalid VirtualService rejected by istiod)', async () => {
     const rejected = await waitFor('istiod rejects an invalid VirtualService', () => validationRejection(kc), CLUSTER_TIMING);
     await waitFor('validation webhook failurePolicy Fail', async () => ((await validationFailsClosed(cluster)) ? true : undefined), CLUSTER_TIMING);
     return rejected;
   });
   log(`  ${message}`);
-  if (opts.realNode) await step(`real node ${NODE.name} (containerd, kubelet, kube-proxy)`, () => upNode(stateDir(), p.kubeconfig, log));
+  if (opts.realNode) {
+    const what = mesh ? 'istio-cni, ztunnel' : 'istio-cni';
+    await step(`real node ${NODE.name} (containerd, kubelet, kube-proxy, CoreDNS, ${what})`, () => upNode(stateDir(), p.kubeconfig, log, { mesh }));
+  }
+  await step('supervisor (restarts what exits)', async () => startSupervisor());
   return p.kubeconfig;
+}
+
+/** The PID kwokctl recorded for one of the cluster's components (kube-controller-manager, ...), if any. */
+export function kwokComponentPid(component: string): number | undefined {
+  const file = path.join(paths().kwokCluster, 'pids', `${component}.pid`);
+  return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : undefined;
 }
 
 /** PIDs kwokctl recorded for the cluster's components, with their command lines. */
@@ -217,7 +293,10 @@ function kwokPids(): { pid: number; argv: string[] }[] {
     .map((pid) => ({ pid, argv: cmdlineOf(pid) ?? [] })).filter((p) => p.argv.length > 0);
 }
 
+/** Stops everything up started (the supervisor first, so nothing comes back), waiting for each process to exit. */
 export async function down(log: Log, opts: { quiet?: boolean } = {}): Promise<string[]> {
+  const supervisor = records(stateDir()).find((r) => r.name === SUPERVISOR);
+  if (supervisor) log(`supervisor (pid ${supervisor.pid}): ${await stopDaemon(stateDir(), supervisor)}`);
   const failures = existsSync(nodePaths(stateDir()).dir) ? await downNode(stateDir(), paths().kubeconfig, log) : [];
   for (const rec of records(stateDir())) log(`${rec.name} (pid ${rec.pid}): ${await stopDaemon(stateDir(), rec)}`);
   const p = paths();
@@ -226,16 +305,34 @@ export async function down(log: Log, opts: { quiet?: boolean } = {}): Promise<st
     const kwokctlBin = binaryPath(BINARIES.kwokctl);
     const r = await execa(kwokctlBin, ['--name', CLUSTER_NAME, 'delete', 'cluster'], { env: { ...process.env, KWOK_WORKDIR: p.kwokWorkdir }, reject: false, all: true });
     log(`kwok cluster ${CLUSTER_NAME}: ${r.exitCode === 0 ? 'deleted' : `delete failed: ${r.all}`}`);
-    for (const left of before.filter((b) => JSON.stringify(cmdlineOf(b.pid)) === JSON.stringify(b.argv))) {
-      process.kill(left.pid, 'SIGKILL');
-      log(`killed leftover ${left.argv[0]} (pid ${left.pid})`);
+    const left = before.filter((b) => JSON.stringify(cmdlineOf(b.pid)) === JSON.stringify(b.argv));
+    try {
+      await waitExited(left.map((b) => b.pid), `${left.length} kwok components`);
+    } catch (err) {
+      failures.push(`kwok components still running: ${(err as Error).message}`);
     }
   } else if (!opts.quiet) {
     log(`kwok cluster ${CLUSTER_NAME}: not present`);
   }
   if (removeHosts()) log('hosts entries removed');
+  if (existsSync(p.hostBefore)) failures.push(...(await hostAsBefore(JSON.parse(readFileSync(p.hostBefore, 'utf8')) as HostSnapshot, log)));
   rmSync(stateDir(), { recursive: true, force: true });
   return failures;
+}
+
+/** Waits (bounded) for the host to match the snapshot up took; the differences left are failures. */
+async function hostAsBefore(before: HostSnapshot, log: Log): Promise<string[]> {
+  let diff: string[] = [];
+  try {
+    await waitFor('the host as up found it', async () => {
+      diff = hostDifferences(before, await captureHost(Object.keys(before.sysctls), processMarkers()));
+      return diff.length === 0 ? true : undefined;
+    }, { ...CLUSTER_TIMING, readyTimeoutMs: 30_000 }, () => diff.join('; '));
+    log('host: as up found it (interfaces, routes, nftables, iptables-legacy, ipsets, mounts, netns, CNI state, hosts file, sysctls, processes)');
+    return [];
+  } catch {
+    return diff.map((d) => `host differs from before up: ${d}`);
+  }
 }
 
 export interface Status {

@@ -154,7 +154,7 @@ export async function ensureBinary(spec: BinarySpec, log: (l: string) => void, r
   const partial = `${out}.partial-${process.pid}`;
   log(`building ${spec.name} (${spec.pin.module}@${spec.pin.version})`);
   const started = Date.now();
-  const r = await go(['build', '-ldflags', await ldflagsFor(spec, mod), '-o', partial, spec.pkg], src);
+  const r = await go(['build', ...(spec.tags ? ['-tags', spec.tags] : []), '-ldflags', await ldflagsFor(spec, mod), '-o', partial, spec.pkg], src);
   if (r.exitCode !== 0) {
     rmSync(partial, { force: true });
     throw new UserError(`go build ${spec.pkg} failed:\n${r.all.split('\n').slice(-20).join('\n')}`, 'see the go output above; nothing was cached');

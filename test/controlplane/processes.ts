@@ -1,6 +1,7 @@
 /**
- * The processes `up` starts itself (istiod, the cni stand-in), each recorded in a PID file with
- * its command line, so `down` stops exactly those, and a PID reused after a crash is left alone.
+ * The processes `up` starts itself (istiod, the node's daemons, the supervisor), each recorded in a
+ * PID file with its command line, working directory and environment, so `down` stops exactly those,
+ * a PID reused after a crash is left alone, and the supervisor can start one again as it was.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -13,6 +14,8 @@ export interface PidRecord {
   /** argv as started; the live process must still show it. */
   argv: string[];
   log: string;
+  cwd?: string;
+  env?: Record<string, string>;
 }
 
 const STOP_TIMING: Timing = { intervalMs: 100, maxIntervalMs: 1000, readyTimeoutMs: 20_000, convergeTimeoutMs: 20_000, consecutive: 1 };
@@ -43,9 +46,29 @@ export function startDaemon(stateDir: string, name: string, cmd: string, args: s
   closeSync(fd);
   if (!child.pid) throw new Error(`cannot start ${name} (${cmd})`);
   child.unref();
-  const rec: PidRecord = { name, pid: child.pid, argv: [cmd, ...args], log };
+  const rec: PidRecord = { name, pid: child.pid, argv: [cmd, ...args], log, cwd: opts.cwd, env: opts.env };
   writeFileSync(path.join(pidDir(stateDir), `${name}.json`), JSON.stringify(rec));
   return rec;
+}
+
+/** Starts a recorded daemon again, as it was started (same command line, directory, environment and log). */
+export function restartDaemon(stateDir: string, rec: PidRecord): PidRecord {
+  if (!rec.cwd || !rec.env) throw new Error(`${rec.name}: its record has no working directory or environment to restart it with`);
+  return startDaemon(stateDir, rec.name, rec.argv[0], rec.argv.slice(1), { cwd: rec.cwd, env: rec.env });
+}
+
+/** Gone: no such process, or a zombie (exited, not yet reaped: /proc/<pid>/cmdline is empty). */
+export function hasExited(pid: number): boolean {
+  return (cmdlineOf(pid) ?? []).length === 0;
+}
+
+/** Waits until every PID has exited; SIGKILL for those still there after the bound, and waits again. */
+export async function waitExited(pids: number[], what: string): Promise<void> {
+  const allGone = async () => (pids.every(hasExited) ? true : undefined);
+  await waitFor(`${what} exit`, allGone, STOP_TIMING).catch(async () => {
+    for (const pid of pids.filter((p) => !hasExited(p))) process.kill(pid, 'SIGKILL');
+    await waitFor(`${what} killed`, allGone, STOP_TIMING);
+  });
 }
 
 export function records(stateDir: string): PidRecord[] {

@@ -1,7 +1,8 @@
 /**
  * Pod images for the real node, made here: a pause image from a program that sleeps until
- * signalled, and a Debian image (debootstrap --variant=minbase + curl, python3) for clients and
- * backends. Each is packed as an OCI image layout archive for `ctr images import`, cached by name.
+ * signalled, a Debian image (debootstrap --variant=minbase + curl, python3, iptables) for clients
+ * and backends, and istio-cni's install-cni image from binaries built here. Each is packed as an
+ * OCI image layout archive for `ctr images import`, cached by what it is made of.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,9 @@ import { controlPlaneCache, GO_ENV } from '../controlplane/gobuild.ts';
 export const PAUSE_IMAGE = 'wpt.local/pause:1';
 export const DEBIAN_IMAGE = 'wpt.local/debian-curl-python:bookworm';
 export const ECHO_STANDIN_IMAGE = 'wpt.local/echo-standin:1';
-export const DEBIAN_PACKAGES = ['curl', 'ca-certificates', 'python3', 'iproute2'];
+export const INSTALL_CNI_IMAGE = 'wpt.local/install-cni';
+/** iptables: istio-cni's node agent runs iptables-legacy or iptables-nft from its image. */
+export const DEBIAN_PACKAGES = ['curl', 'ca-certificates', 'python3', 'iproute2', 'iptables'];
 
 export function imageCache(): string {
   return path.join(controlPlaneCache(), 'images');
@@ -33,11 +36,19 @@ function blob(dir: string, mediaType: string, data: Buffer): Blob {
   return { mediaType, digest: `sha256:${hex}`, size: data.length };
 }
 
-/** The OCI image config and manifest for one uncompressed layer (the layer's diff ID is its digest). */
-export function imageDocuments(layers: { digest: string; size: number }[], entrypoint: string[], configDigestOf: (json: Buffer) => Blob) {
+export interface ImageConfig {
+  /** PATH; the usual one when absent. */
+  path?: string;
+  workingDir?: string;
+}
+
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The OCI image config and manifest for uncompressed layers (a layer's diff ID is its digest). */
+export function imageDocuments(layers: { digest: string; size: number }[], entrypoint: string[], configDigestOf: (json: Buffer) => Blob, extra: ImageConfig = {}) {
   const config = {
     architecture: process.arch === 'arm64' ? 'arm64' : 'amd64', os: 'linux',
-    config: { Entrypoint: entrypoint, Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'] },
+    config: { Entrypoint: entrypoint, Env: [`PATH=${extra.path ?? DEFAULT_PATH}`], ...(extra.workingDir ? { WorkingDir: extra.workingDir } : {}) },
     rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
   };
   const configBlob = configDigestOf(Buffer.from(JSON.stringify(config)));
@@ -60,7 +71,7 @@ async function layerBlob(layout: string, rootfs: string): Promise<{ digest: stri
  * Packs root filesystem directories (bottom layer first), or layers of an image archive already
  * packed here (`base`), as an OCI layout archive named `ref`.
  */
-export async function packImage(rootfsLayers: string[], ref: string, entrypoint: string[], out: string, base?: string): Promise<void> {
+export async function packImage(rootfsLayers: string[], ref: string, entrypoint: string[], out: string, base?: string, extra: ImageConfig = {}): Promise<void> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'wpt-oci-'));
   try {
     const layout = path.join(work, 'layout');
@@ -73,7 +84,7 @@ export async function packImage(rootfsLayers: string[], ref: string, entrypoint:
       layers.push(...manifest.layers.map((l) => ({ digest: l.digest, size: l.size })));
     }
     for (const rootfs of rootfsLayers) layers.push(await layerBlob(layout, rootfs));
-    const manifest = imageDocuments(layers, entrypoint, (json) => blob(layout, 'application/vnd.oci.image.config.v1+json', json));
+    const manifest = imageDocuments(layers, entrypoint, (json) => blob(layout, 'application/vnd.oci.image.config.v1+json', json), extra);
     const m = blob(layout, manifest.mediaType, Buffer.from(JSON.stringify(manifest)));
     const index = { schemaVersion: 2, manifests: [{ ...m, annotations: { 'io.containerd.image.name': ref, 'org.opencontainers.image.ref.name': ref.split(':').pop() } }] };
     writeFileSync(path.join(layout, 'index.json'), JSON.stringify(index));
@@ -135,7 +146,7 @@ function machineAptSources(): string[] {
 }
 
 export async function debianImage(log: (l: string) => void): Promise<string> {
-  const out = path.join(imageCache(), 'debian-curl-python.oci.tar');
+  const out = path.join(imageCache(), `debian-${sha256Hex(Buffer.from(DEBIAN_PACKAGES.join(','))).slice(0, 12)}.oci.tar`);
   if (existsSync(out)) return out;
   const mirror = aptMirror(machineAptSources());
   log(`debootstrap --variant=minbase bookworm + ${DEBIAN_PACKAGES.join(', ')} (from ${mirror})`);
@@ -155,9 +166,9 @@ export async function debianImage(log: (l: string) => void): Promise<string> {
 /** The Debian image plus echo-standin.py as its entrypoint (a stand-in for the echo image; see the script). */
 export async function echoStandinImage(log: (l: string) => void): Promise<string> {
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'echo-standin.py');
-  const out = path.join(imageCache(), `echo-standin-${sha256File(script).slice(0, 12)}.oci.tar`);
-  if (existsSync(out)) return out;
   const base = await debianImage(log);
+  const out = path.join(imageCache(), `echo-standin-${sha256Hex(Buffer.from(sha256File(script) + path.basename(base))).slice(0, 12)}.oci.tar`);
+  if (existsSync(out)) return out;
   const work = mkdtempSync(path.join(os.tmpdir(), 'wpt-echo-'));
   try {
     mkdirSync(path.join(work, 'app'));
@@ -167,4 +178,52 @@ export async function echoStandinImage(log: (l: string) => void): Promise<string
     rmSync(work, { recursive: true, force: true });
   }
   return out;
+}
+
+/**
+ * istio-cni's image as istio cni/deployments/kubernetes/Dockerfile.install-cni makes it: the CNI
+ * plugin at /opt/cni/bin/istio-cni, the installer and node agent at /usr/local/bin/install-cni,
+ * /opt/cni/bin on PATH and as working directory, on a base with iptables (Istio's base image).
+ */
+export async function installCniImage(installCni: string, istioCni: string, log: (l: string) => void): Promise<{ file: string; ref: string }> {
+  const base = await debianImage(log);
+  const id = sha256Hex(Buffer.from([sha256File(installCni), sha256File(istioCni), path.basename(base)].join(','))).slice(0, 12);
+  const ref = `${INSTALL_CNI_IMAGE}:${id}`;
+  const out = path.join(imageCache(), `install-cni-${id}.oci.tar`);
+  if (existsSync(out)) return { file: out, ref };
+  log('packing the install-cni image');
+  const work = mkdtempSync(path.join(os.tmpdir(), 'wpt-install-cni-'));
+  try {
+    mkdirSync(path.join(work, 'opt/cni/bin'), { recursive: true });
+    mkdirSync(path.join(work, 'usr/local/bin'), { recursive: true });
+    copyFileSync(istioCni, path.join(work, 'opt/cni/bin/istio-cni'));
+    copyFileSync(installCni, path.join(work, 'usr/local/bin/install-cni'));
+    await packImage([work], ref, ['/usr/local/bin/install-cni'], out, base, { path: `${DEFAULT_PATH}:/opt/cni/bin`, workingDir: '/opt/cni/bin' });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return { file: out, ref };
+}
+
+interface IndexEntry {
+  annotations?: Record<string, string>;
+}
+
+/** The image name an OCI layout archive's index carries (containerd's annotation, else the OCI ref name if it is a whole reference). */
+export function archiveImageName(index: { manifests?: IndexEntry[] }): string | undefined {
+  for (const m of index.manifests ?? []) {
+    const a = m.annotations ?? {};
+    const name = a['io.containerd.image.name'] ?? a['org.opencontainers.image.ref.name'];
+    if (name && /[/:]/.test(name)) return name;
+  }
+  return undefined;
+}
+
+/** Reads index.json out of an OCI layout archive (tar), without unpacking the rest. */
+export async function readArchiveIndex(file: string): Promise<{ manifests?: IndexEntry[] }> {
+  for (const member of ['index.json', './index.json']) {
+    const r = await execa('tar', ['-xOf', file, member], { reject: false, encoding: 'utf8' });
+    if (r.exitCode === 0) return JSON.parse(r.stdout) as { manifests?: IndexEntry[] };
+  }
+  throw new Error(`${file} is not an OCI image layout archive: it has no index.json`);
 }

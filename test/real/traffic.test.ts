@@ -4,7 +4,7 @@
  * --real-node`: real kubelet exec streams, real curl, real Services served by kube-proxy. The
  * clients and echo backends come from the suite's own fixtures (workloads/clients.yaml, echo-v1.yaml, echo-v2.yaml, echo-v3.yaml)
  * with the locally built images; the echo image is a stand-in (test/real/echo-standin.py).
- * No cluster DNS: requests address Services by ClusterIP.
+ * Requests address Services by ClusterIP (name resolution is node.test.ts's subject).
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
@@ -41,17 +41,10 @@ const DROPPED_IP = '203.0.113.1';
 let cluster: KubeCluster;
 let engine: TrafficEngine;
 
-/** The suite's manifest, placed on the real node (the simulated nodes run nothing). */
-function onRealNode(o: KubeObject): KubeObject {
+/** The suite's manifest in this run's namespace; the real node is where new pods land (node.test.ts). */
+function inNamespace(o: KubeObject): KubeObject {
   const obj: KubeObject = { ...o, metadata: { ...o.metadata, namespace: NS } };
-  if (obj.kind === 'Deployment') {
-    obj.spec = { ...obj.spec, replicas: REPLICAS[obj.metadata.name] ?? obj.spec.replicas };
-    obj.spec.template.spec = {
-      ...obj.spec.template.spec,
-      nodeSelector: { [NODE.label]: 'true' },
-      tolerations: [{ key: NODE.label, operator: 'Equal', value: 'true', effect: 'NoSchedule' }],
-    };
-  }
+  if (obj.kind === 'Deployment') obj.spec = { ...obj.spec, replicas: REPLICAS[obj.metadata.name] ?? obj.spec.replicas };
   return obj;
 }
 
@@ -84,7 +77,7 @@ describe('real node: the traffic engine against real pods', function () {
     // sidecar-sleep asks Istio's injector for a proxy image that cannot be pulled here.
     const objs = [...loadFixture('workloads/clients.yaml', vars, RUN), ...loadFixture('workloads/echo-v1.yaml', vars, RUN), ...loadFixture('workloads/echo-v2.yaml', vars, RUN), ...loadFixture('workloads/echo-v3.yaml', vars, RUN)]
       .filter((o) => !o.metadata.name.startsWith('sidecar-sleep'))
-      .map(onRealNode);
+      .map(inNamespace);
     for (const o of objs) await cluster.apply(o);
     engine = new TrafficEngine(cluster, NS, fromHost);
     // The suite's own readiness wait; the first test checks what it claimed.

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { aptMirror, imageDocuments } from '../real/images.ts';
-import { cniConfig, guardRuleset, mountsUnder, NODE, nftTables, onlyKubeletChains } from '../real/node.ts';
+import { onlyOwnedChains } from '../real/hostrules.ts';
+import { cniConfig, guardRuleset, mountsUnder, NODE, nftTables } from '../real/node.ts';
 
 // What kubelet 1.36 left in `nft list table ip filter` on this machine (iptables-nft).
 const KUBELET_FILTER = `table ip filter {
@@ -19,9 +20,9 @@ const KUBELET_FILTER = `table ip filter {
 
 describe('real node: teardown and network safety (pure parts)', () => {
   it('recognises a table holding only kubelet chains, and refuses one with anything else', () => {
-    expect(onlyKubeletChains(KUBELET_FILTER)).to.equal(true);
-    expect(onlyKubeletChains(KUBELET_FILTER.replace('jump KUBE-FIREWALL', 'jump DOCKER-USER'))).to.equal(false);
-    expect(onlyKubeletChains(KUBELET_FILTER.replace('chain KUBE-KUBELET-CANARY {', 'chain DOCKER {\n\t\taccept\n\t}\n\tchain X {'))).to.equal(false);
+    expect(onlyOwnedChains(KUBELET_FILTER)).to.equal(true);
+    expect(onlyOwnedChains(KUBELET_FILTER.replace('jump KUBE-FIREWALL', 'jump DOCKER-USER'))).to.equal(false);
+    expect(onlyOwnedChains(KUBELET_FILTER.replace('chain KUBE-KUBELET-CANARY {', 'chain DOCKER {\n\t\taccept\n\t}\n\tchain X {'))).to.equal(false);
   });
 
   it('lists nft tables and mounts under the node directories, deepest first', () => {
@@ -45,10 +46,11 @@ describe('real node: teardown and network safety (pure parts)', () => {
     expect(rules).to.match(/hook forward priority -200/);
   });
 
-  it('keeps pod networking on the bridge: no masquerade, gateway on the node address', () => {
-    const c = cniConfig() as { plugins: { type: string; ipMasq?: boolean; ipam?: { ranges: { gateway: string }[][] } }[] };
+  it('keeps pod networking on the bridge: no masquerade, gateway on the node address, IPAM state in the node\'s directory', () => {
+    const c = cniConfig('/state/node/cni/ipam') as { plugins: { type: string; ipMasq?: boolean; ipam?: { dataDir: string; ranges: { gateway: string }[][] } }[] };
     const bridge = c.plugins.find((p) => p.type === 'bridge')!;
     expect(bridge.ipMasq).to.equal(false);
+    expect(bridge.ipam!.dataDir).to.equal('/state/node/cni/ipam');
     expect(bridge.ipam!.ranges[0][0].gateway).to.equal(NODE.address);
     expect(c.plugins.map((p) => p.type)).to.not.include.members(['portmap', 'firewall']);
   });
