@@ -58,7 +58,6 @@ describe('real node: the ambient data plane (ztunnel, waypoints) from --mesh-ima
     await cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { 'istio.io/dataplane-mode': 'ambient' } } });
     const vars = { CURL_IMAGE: DEBIAN_IMAGE, ECHO_IMAGE: ECHO_STANDIN_IMAGE };
     const objs = [...loadFixture('workloads/clients.yaml', vars, RUN), ...loadFixture('workloads/echo-v1.yaml', vars, RUN)]
-      .filter((o) => !o.metadata.name.startsWith('sidecar-sleep'))
       .map((o): KubeObject => ({ ...o, metadata: { ...o.metadata, namespace: NS } }));
     for (const o of objs) await cluster.apply(o);
     await waitDeploymentsAvailable(cluster, NS, CLUSTER_TIMING);

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { KubeCluster, loadKubeConfig } from '../../harness/cluster/kube.ts';
+import type { KubeCluster } from '../../harness/cluster/kube.ts';
 import { conditionOf, type KubeObject } from '../../harness/cluster/types.ts';
 import { podsOfDeployment } from '../../harness/cluster/workloads.ts';
 import { loadFixture } from '../../harness/manifests/manifests.ts';
@@ -20,7 +20,7 @@ import { hasExited, isRunning, records } from '../controlplane/processes.ts';
 import { CLUSTER_DOMAIN } from './dns.ts';
 import { DEBIAN_IMAGE, ECHO_STANDIN_IMAGE } from './images.ts';
 import { KWOK_NODE_ANNOTATION } from './mesh.ts';
-import { chainsIstioCni, NODE, nodePaths } from './node.ts';
+import { chainsIstioCni, NODE, nodePaths, readyRealNode } from './node.ts';
 
 const KUBECONFIG = process.env.KUBECONFIG ?? path.join(stateDir(), 'kubeconfig');
 const RUN = randomBytes(3).toString('hex');
@@ -51,15 +51,11 @@ describe('real node: placement, cluster DNS, istio-cni, supervision', function (
   this.timeout(300_000);
 
   before(async function () {
-    if (!existsSync(KUBECONFIG)) throw new Error(`no kubeconfig at ${KUBECONFIG}: run npm run controlplane -- up --real-node first (or set KUBECONFIG)`);
-    cluster = new KubeCluster(loadKubeConfig(KUBECONFIG, undefined));
-    const node = await cluster.get({ apiVersion: 'v1', kind: 'Node', name: NODE.name });
-    if (conditionOf(node, 'Ready')?.status !== 'True') throw new Error(`node ${NODE.name} is not Ready: run npm run controlplane -- up --real-node first`);
+    cluster = await readyRealNode(KUBECONFIG);
     await cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
     const vars = { CURL_IMAGE: DEBIAN_IMAGE, ECHO_IMAGE: ECHO_STANDIN_IMAGE };
     // The suite's manifests as they are: nothing here says where the pods go.
     const objs = [...loadFixture('workloads/clients.yaml', vars, RUN), ...loadFixture('workloads/echo-v1.yaml', vars, RUN)]
-      .filter((o) => !o.metadata.name.startsWith('sidecar-sleep'))
       .map((o): KubeObject => ({ ...o, metadata: { ...o.metadata, namespace: NS } }));
     for (const o of objs) await cluster.apply(o);
     echoV1 = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'echo-v1')!;

@@ -24,7 +24,7 @@ import * as k8s from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { UserError } from '../../harness/cli/errors.ts';
-import { KubeCluster } from '../../harness/cluster/kube.ts';
+import { KubeCluster, loadKubeConfig } from '../../harness/cluster/kube.ts';
 import { conditionOf } from '../../harness/cluster/types.ts';
 import { CLUSTER_TIMING, waitFor } from '../../harness/wait.ts';
 import { binaryPath, ensureBinary } from '../controlplane/gobuild.ts';
@@ -528,4 +528,13 @@ async function stopContainers(p: ReturnType<typeof nodePaths>, log: Log): Promis
   for (const c of containers) await ctr(['containers', 'rm', c]);
   log(`containerd: removed ${tasks.length} tasks, ${containers.length} containers`);
   return containers;
+}
+
+/** The real control plane's cluster with its real node Ready, or an error saying what to run first. */
+export async function readyRealNode(kubeconfig: string): Promise<KubeCluster> {
+  if (!existsSync(kubeconfig)) throw new Error(`no kubeconfig at ${kubeconfig}: run npm run controlplane -- up --real-node first (or set KUBECONFIG)`);
+  const cluster = new KubeCluster(loadKubeConfig(kubeconfig, undefined));
+  const node = await cluster.get({ apiVersion: 'v1', kind: 'Node', name: NODE.name });
+  if (conditionOf(node, 'Ready')?.status !== 'True') throw new Error(`node ${NODE.name} is not Ready: run npm run controlplane -- up --real-node first`);
+  return cluster;
 }

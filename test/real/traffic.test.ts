@@ -8,9 +8,8 @@
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { KubeCluster, loadKubeConfig } from '../../harness/cluster/kube.ts';
+import type { KubeCluster } from '../../harness/cluster/kube.ts';
 import { fromHost } from '../../harness/traffic/outside.ts';
 import { conditionOf, type KubeObject } from '../../harness/cluster/types.ts';
 import { loadFixture } from '../../harness/manifests/manifests.ts';
@@ -25,7 +24,7 @@ import { classify, CURL_EXIT, VERDICT_MARKERS } from '../../harness/traffic/verd
 import { CLUSTER_TIMING } from '../../harness/wait.ts';
 import { stateDir } from '../controlplane/controlplane.ts';
 import { DEBIAN_IMAGE, ECHO_STANDIN_IMAGE } from './images.ts';
-import { NODE } from './node.ts';
+import { NODE, readyRealNode } from './node.ts';
 
 const KUBECONFIG = process.env.KUBECONFIG ?? path.join(stateDir(), 'kubeconfig');
 const RUN = randomBytes(3).toString('hex');
@@ -68,15 +67,10 @@ describe('real node: the traffic engine against real pods', function () {
   this.timeout(300_000);
 
   before(async function () {
-    if (!existsSync(KUBECONFIG)) throw new Error(`no kubeconfig at ${KUBECONFIG}: run npm run controlplane -- up --real-node first (or set KUBECONFIG)`);
-    cluster = new KubeCluster(loadKubeConfig(KUBECONFIG, undefined));
-    const node = await cluster.get({ apiVersion: 'v1', kind: 'Node', name: NODE.name });
-    if (conditionOf(node, 'Ready')?.status !== 'True') throw new Error(`node ${NODE.name} is not Ready: run npm run controlplane -- up --real-node first`);
+    cluster = await readyRealNode(KUBECONFIG);
     await cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
     const vars = { CURL_IMAGE: DEBIAN_IMAGE, ECHO_IMAGE: ECHO_STANDIN_IMAGE };
-    // sidecar-sleep asks Istio's injector for a proxy image that cannot be pulled here.
     const objs = [...loadFixture('workloads/clients.yaml', vars, RUN), ...loadFixture('workloads/echo-v1.yaml', vars, RUN), ...loadFixture('workloads/echo-v2.yaml', vars, RUN), ...loadFixture('workloads/echo-v3.yaml', vars, RUN)]
-      .filter((o) => !o.metadata.name.startsWith('sidecar-sleep'))
       .map(inNamespace);
     for (const o of objs) await cluster.apply(o);
     engine = new TrafficEngine(cluster, NS, fromHost);
