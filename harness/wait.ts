@@ -96,8 +96,15 @@ export async function converge(
   }
 }
 
+/** One wait for the next change of what a waiter watches. */
+export interface Wake {
+  /** Resolves at the next change; never rejects. */
+  changed: Promise<void>;
+  cancel(): void;
+}
+
 /** Wakes a wait before its next poll (a watch event); the wait polls anyway. */
-export type Waker = () => { changed: Promise<void>; cancel(): void } | undefined;
+export type Waker = () => Wake | undefined;
 
 /**
  * Polls until `probe` returns a value that is not undefined. With a waker, a change wakes the wait

@@ -4,7 +4,7 @@
  */
 import '../harness/cli/require-node.ts';
 import { Command, CommanderError } from 'commander';
-import { UserError } from '../harness/cli/errors.ts';
+import { UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { Progress } from '../harness/cli/progress.ts';
 import { down, stateDir, status, up } from '../test/controlplane/controlplane.ts';

@@ -1,12 +1,13 @@
 /**
  * npm run e2e: parse → bring up the cluster → install → gate → run the scenarios → report → tear down.
- * Exit codes: harness/cli/errors.ts EXIT (README "Exit codes").
+ * Exit codes: harness/errors.ts EXIT (README "Exit codes").
  */
 import '../harness/cli/require-node.ts';
 import { parseE2eArgs, type E2eOptions } from '../harness/cli/args.ts';
-import { EXIT, formatUserError, InfraError, Interrupted } from '../harness/cli/errors.ts';
+import { EXIT, formatUserError, InfraError, Interrupted } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
-import { Progress, resultLine } from '../harness/cli/progress.ts';
+import { Progress } from '../harness/cli/progress.ts';
+import { resultLine } from '../harness/runner/results.ts';
 import { prepareReportDir } from '../harness/cli/report-dir.ts';
 import { failureEvidence, report, reportInterrupted, reportSetupFailure, type Facts } from '../harness/cli/run-report.ts';
 import { decide, type Selection } from '../harness/cli/select.ts';
@@ -20,9 +21,9 @@ import { readInstalled, type InstallContext } from '../harness/platform/install.
 import { istioctlDumper } from '../harness/platform/istioctl-dumps.ts';
 import { plan } from '../harness/platform/plan.ts';
 import { rbacManifest } from '../harness/platform/rbac.ts';
-import { checkWaypointsAdmitted, meshLine, readMesh } from '../harness/platform/mesh.ts';
+import { checkWaypointsAdmitted, meshLine, readMesh } from '../harness/mesh/mesh.ts';
 import { bringUp, install } from '../harness/platform/setup.ts';
-import { Teardown } from '../harness/platform/teardown.ts';
+import { Teardown } from '../harness/undo.ts';
 import { checkForcedTools, resolveIstioctl, type ForcedTools, type Tool } from '../harness/platform/tools.ts';
 import { checkCacheDir } from '../harness/platform/download.ts';
 import type { RunEnv } from '../harness/runner/env.ts';

@@ -1,5 +1,5 @@
 /**
- * Maintainer tool: writes harness/platform/pins.ts, the sha256 of everything the suite downloads.
+ * Maintainer tool: writes harness/versions/pins.ts, the sha256 of everything the suite downloads.
  *
  * Manifests without a published checksum (MetalLB's metallb-native.yaml, the Gateway API CRDs): the
  * bytes come from the Go module proxy through `go mod download`, which checks each module against
@@ -18,13 +18,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parse } from 'yaml';
-import { InfraError, UserError } from '../harness/cli/errors.ts';
+import { InfraError, UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { sha256File } from '../harness/digest.ts';
 import { parseChecksumFile } from '../harness/platform/download.ts';
-import { GATEWAY_API_VERSIONS, ISTIO, istioArchiveUrl, kindBinaryUrl, METALLB } from '../harness/platform/versions.ts';
+import { GATEWAY_API_VERSIONS, ISTIO, istioArchiveUrl, kindBinaryUrl, METALLB } from '../harness/versions/versions.ts';
 
-const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../harness/platform/pins.ts');
+const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../harness/versions/pins.ts');
 const CRD_DIR = 'config/crd/experimental';
 const PLATFORMS = [['linux', 'amd64'], ['linux', 'arm64'], ['darwin', 'amd64'], ['darwin', 'arm64']] as const;
 
@@ -54,7 +54,7 @@ async function publishedSha256(checksumUrl: string): Promise<string> {
   let res;
   try {
     res = await fetch(checksumUrl, { signal: AbortSignal.timeout(60_000) });
-    if (!res.ok) throw new InfraError(`${checksumUrl}: HTTP ${res.status}`, 'is the release published? Check the version in harness/platform/versions.ts');
+    if (!res.ok) throw new InfraError(`${checksumUrl}: HTTP ${res.status}`, 'is the release published? Check the version in harness/versions/versions.ts');
     return parseChecksumFile(await res.text());
   } catch (err) {
     if (err instanceof InfraError) throw err;
@@ -115,7 +115,7 @@ export function pinnedSha256(url: string): string | undefined {
 
 await runMain('the header of scripts/pin-upstream.ts', async () => {
   const extra = process.argv.slice(2).filter((a) => a !== '--debug');
-  if (extra.length > 0) throw new UserError(`npm run pins takes no arguments, got: ${extra.join(' ')}`, 'run `npm run pins` after changing a version in harness/platform/versions.ts');
+  if (extra.length > 0) throw new UserError(`npm run pins takes no arguments, got: ${extra.join(' ')}`, 'run `npm run pins` after changing a version in harness/versions/versions.ts');
   await main();
   return 0;
 });

@@ -11,7 +11,7 @@ import '../harness/cli/require-node.ts';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { EXIT, UserError } from '../harness/cli/errors.ts';
+import { EXIT, UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { GATEWAY_API_REPORT_FILE } from '../harness/report/gateway-api-report.ts';
 import { writeSubmission } from '../harness/report/gateway-api-submission.ts';

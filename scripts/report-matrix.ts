@@ -8,7 +8,7 @@ import '../harness/cli/require-node.ts';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { UserError } from '../harness/cli/errors.ts';
+import { UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { buildMatrix, matrixHtml, matrixMarkdown, readColumn } from '../harness/report/matrix.ts';
 import { CATALOGUE } from '../suites/index.ts';

@@ -8,7 +8,7 @@ import '../harness/cli/require-node.ts';
 import { createPrivateKey } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { Command } from 'commander';
-import { InfraError, UserError } from '../harness/cli/errors.ts';
+import { InfraError, UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { safeLine } from '../harness/text.ts';
 import { readUserFile } from '../harness/files/read.ts';

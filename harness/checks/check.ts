@@ -4,9 +4,9 @@
  * do what upstream documents). Any other error means the harness or the cluster broke.
  */
 import type { Cluster } from '../cluster/types.ts';
-import type { Expectation, NsRole } from '../scenario/types.ts';
+import type { Client, Expectation, NsRole } from '../scenario/types.ts';
 import type { SplitTestConfig, SplitTrace } from '../stats/split-test.ts';
-import type { Batch, TrafficEngine } from '../traffic/engine.ts';
+import type { Batch, ClientAt, TrafficEngine } from '../traffic/engine.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
 import { clockOf, waitFor, WaitTimeout, type Timing, type Waker } from '../wait.ts';
 
@@ -17,6 +17,8 @@ export const PLANES: readonly Plane[] = ['control', 'data'];
 export interface CheckContext {
   cluster: Cluster;
   traffic: TrafficEngine;
+  /** Where a client of the scenario runs (a shared client, or client@<role> in the scenario's namespace). */
+  clientAt(client: Client): ClientAt;
   timing: Timing;
   namespaces: Record<NsRole, string>;
   /** Fixture variables (namespace names, …) for expected messages and fixtures. */

@@ -37,7 +37,7 @@ export function requestTitle(o: RequestOptions): string {
 export async function resolveUrl(ctx: CheckContext, d: Destination): Promise<string> {
   const ns = ctx.namespaces[d.ns];
   const { cluster, timing } = ctx;
-  // The cluster's DNS domain as istiod names services (--domain), read by harness/platform/mesh.ts.
+  // The cluster's DNS domain as istiod names services (--domain), read by harness/mesh/mesh.ts.
   if (d.kind === 'service') return `http://${d.name}.${ns}.svc.${ctx.vars.DNS_DOMAIN}:${d.port}${d.path}`;
   if (d.kind === 'pod') {
     const ip = await waitFor(`a ready pod IP for ${d.deployment} in ${ns}`, async () => {
@@ -61,7 +61,7 @@ export function specFor(ctx: CheckContext, url: string, o: RequestOptions, extra
 }
 
 export async function send(ctx: CheckContext, from: Client, to: Destination, spec: RequestSpec, count: number): Promise<Batch> {
-  const batch = to.kind === 'ingress' ? await ctx.traffic.fromOutside(spec, count) : await ctx.traffic.fromPod(from, spec, count);
+  const batch = to.kind === 'ingress' ? await ctx.traffic.fromOutside(spec, count) : await ctx.traffic.fromPod(ctx.clientAt(from), spec, count);
   ctx.keep(batch);
   if (batch.records.length !== count) {
     throw new BatchIncomplete(

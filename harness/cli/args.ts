@@ -1,45 +1,30 @@
 /** The e2e command line, parsed and validated with commander. Bad input: a UserError naming the fix. */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CLUSTER_TIMING, type Timing } from '../wait.ts';
-import { ISTIO, checkIstioRelease, imagesWith, type Images } from '../platform/versions.ts';
+import { ISTIO, checkIstioRelease, imagesWith } from '../versions/versions.ts';
 import { parseFeatures } from '../scenario/features.ts';
-import { EXIT, UserError } from './errors.ts';
+import { EXIT, UserError } from '../errors.ts';
 import { PLANES, type Plane } from '../checks/check.ts';
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../manifests/pod-security.ts';
+import type { SetupOptions } from '../platform/options.ts';
 
-export interface E2eOptions {
-  cluster: 'kind' | 'existing';
-  kubeconfig?: string;
-  context?: string;
-  istioVersion: string;
-  reuseCluster: boolean;
-  keepCluster: boolean;
-  skipInstall: boolean;
+/** The e2e command line: how to set up (SetupOptions), which scenarios, how to run and report them. */
+export interface E2eOptions extends SetupOptions {
   grep?: string;
   list: boolean;
   json: boolean;
   plan: boolean;
-  reportDir: string;
   /** Scenarios at once; undefined: chosen from the cluster's nodes. */
   parallel?: number;
   /** The planes whose checks run: both, or the control plane only (--checks control-plane). */
   planes: Plane[];
-  /** The images the run deploys: the pinned ones with --image overrides. */
-  images: Images;
   timing: Timing;
-  gatewayClass: string;
   certify: boolean;
   implementation?: string;
   features?: string[];
-  istioctl?: string;
-  kind?: string;
   connectTimeoutMs: number;
   debug: boolean;
   profile: boolean;
-  /** Where istiod runs and its revision, when the cluster cannot say (harness/platform/mesh.ts reads them otherwise). */
-  istioNamespace?: string;
-  revision?: string;
-  /** The Pod Security level the run's namespaces enforce. */
   podSecurity: PodSecurityLevel;
   /** Print the ClusterRole a run needs, and exit. */
   printRbac: boolean;

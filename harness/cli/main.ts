@@ -6,7 +6,7 @@
  * in flight or a keep-alive socket (a cluster that never answered) must not keep it alive.
  */
 import { CommanderError } from 'commander';
-import { EXIT, formatUserError, reportError, usageError } from './errors.ts';
+import { EXIT, formatUserError, reportError, usageError } from '../errors.ts';
 
 /** commander's "help shown" and "version shown" are no errors. */
 export function isHelp(err: unknown): boolean {

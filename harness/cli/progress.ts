@@ -4,7 +4,6 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Outcome, ScenarioResult } from '../runner/results.ts';
 import { safeText } from '../text.ts';
 
 export class Progress {
@@ -42,12 +41,4 @@ export class Progress {
       if (spinner) clearInterval(spinner);
     }
   }
-}
-
-/** One line per finished scenario, as the run log and the console show it. */
-const MARK: Record<Outcome, string> = { passed: '✓', failed: '✗', error: '!', 'not-run': '-', 'not-supported': '-' };
-
-export function resultLine(r: ScenarioResult): string {
-  const why = r.outcome === 'not-run' || r.outcome === 'not-supported' ? `, ${r.outcome}: ${r.reason}` : '';
-  return `${MARK[r.outcome]} ${r.id} (${(r.durationMs / 1000).toFixed(1)}s${why})`;
 }

@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { DirError, makeDirs, probeWritable } from '../files/dirs.ts';
-import { UserError } from './errors.ts';
+import { UserError } from '../errors.ts';
 
 export function prepareReportDir(dir: string, flag = '--report-dir'): void {
   try {

@@ -6,13 +6,13 @@ import { PLANES, type Plane } from '../checks/check.ts';
 import type { Cluster } from '../cluster/types.ts';
 import type { ClusterAccess } from '../platform/bringup.ts';
 import { setupDiagnostics } from '../platform/setup-diagnostics.ts';
-import { KIND } from '../platform/versions.ts';
+import { KIND } from '../versions/versions.ts';
 import { writeReportBundle } from '../report/bundle.ts';
 import type { RunResult } from '../runner/results.ts';
 import { unrunSuite } from '../runner/suite-runner.ts';
 import type { E2eOptions } from './args.ts';
 import type { Selection } from './select.ts';
-import type { MeshFacts } from '../platform/mesh.ts';
+import type { MeshFacts } from '../mesh/mesh.ts';
 
 /** What the run learnt about the cluster so far: the report of a failed setup says as much as is known. */
 export interface Facts {

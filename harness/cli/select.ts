@@ -12,10 +12,10 @@ import type { Feature, Scenario } from '../scenario/types.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
 import { ISTIO_FEATURES, parseFeatures } from '../scenario/features.ts';
 import { select, UnknownScenarioError } from '../runner/suite-runner.ts';
-import { loadImplementation, type ImplementationClaim } from '../report/implementation.ts';
+import { loadImplementation, type ImplementationClaim } from '../claim/implementation.ts';
 import { GREP_FIX, type E2eOptions } from './args.ts';
-import { UserError } from './errors.ts';
-import { AGENTGATEWAY_WAYPOINT, istioSettingsFor } from '../platform/versions.ts';
+import { UserError } from '../errors.ts';
+import { AGENTGATEWAY_WAYPOINT, istioSettingsFor } from '../versions/versions.ts';
 
 export interface Selection {
   claim?: ImplementationClaim;

@@ -5,7 +5,7 @@
  * response headers and any other body are dropped, so a hostile server's bytes reach neither the
  * terminal nor the report.
  */
-import { InfraError, UserError, ExpectedError } from '../cli/errors.ts';
+import { InfraError, UserError, ExpectedError } from '../errors.ts';
 import { safeLine } from '../text.ts';
 
 /** Where the request went: the kubeconfig context and its server. */

@@ -7,7 +7,8 @@ import https from 'node:https';
 import { PassThrough } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import type { Cluster, ExecResult, KubeObject, ListOptions, ObjectRef, PodRef } from './types.ts';
-import { ChangeFeed, type Wake } from './watch.ts';
+import { ChangeFeed } from './watch.ts';
+import type { Wake } from '../wait.ts';
 import { clusterError, type ClusterWhere } from './api-errors.ts';
 
 export const FIELD_MANAGER = 'waypoint-conformance';

@@ -3,7 +3,7 @@
  * traffic, waiting, reports) talks only to this; the real backend (harness/cluster/kube.ts) and the
  * self-test model implement it. Requests from outside the cluster go through harness/traffic/outside.ts.
  */
-import type { Wake } from './watch.ts';
+import type { Wake } from '../wait.ts';
 
 export interface ObjectMeta {
   name: string;

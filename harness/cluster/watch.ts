@@ -3,13 +3,8 @@
  * on it. A change wakes every waiter at once; a wait still polls on its own schedule, so a watch that
  * fails or misses an event only costs latency, never a verdict. Watches close when idle.
  */
+import type { Wake, Waker } from '../wait.ts';
 import type { Cluster } from './types.ts';
-
-export interface Wake {
-  /** Resolves at the next change; never rejects. */
-  changed: Promise<void>;
-  cancel(): void;
-}
 
 type Open = (path: string, onEvent: () => void, onDone: (err: unknown) => void) => Promise<AbortController>;
 
@@ -72,12 +67,12 @@ export class ChangeFeed {
 }
 
 /** A waker for waits on objects of one kind (in one namespace), when the cluster can watch. */
-export function changesOf(cluster: Pick<Cluster, 'nextChange'>, apiVersion: string, kind: string, namespace?: string): () => Wake | undefined {
+export function changesOf(cluster: Pick<Cluster, 'nextChange'>, apiVersion: string, kind: string, namespace?: string): Waker {
   return () => cluster.nextChange?.(apiVersion, kind, namespace);
 }
 
 /** A waker for waits on several kinds: the first change of any wakes the wait. */
-export function anyChange(...wakers: (() => Wake | undefined)[]): () => Wake | undefined {
+export function anyChange(...wakers: Waker[]): Waker {
   return () => {
     const wakes = wakers.map((w) => w()).filter((w): w is Wake => w !== undefined);
     if (wakes.length === 0) return undefined;

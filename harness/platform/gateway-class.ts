@@ -10,7 +10,7 @@
  */
 import type { Cluster, KubeObject } from '../cluster/types.ts';
 import { conditionOf } from '../cluster/types.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 import { waitFor, WaitTimeout, type Timing } from '../wait.ts';
 
 export const EXPECTED_CONTROLLERS: Readonly<Record<string, string>> = {

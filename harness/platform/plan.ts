@@ -1,26 +1,12 @@
 /** Every step a run would take, in order, with versions and manifests. Touches nothing. */
-import { istioSettingsFor } from './versions.ts';
+import { istioSettingsFor } from '../versions/versions.ts';
 import type { Scenario } from '../scenario/types.ts';
+import type { SetupOptions } from './options.ts';
 import { expectedController } from './gateway-class.ts';
-import { DEFAULT_ISTIO_NAMESPACE, WAYPOINT_SECCOMP_SETTING } from './mesh.ts';
-import { gatewayApiFor, type Images, ISTIO, KIND, METALLB, metallbManifest, istioArchiveUrl, kindBinaryUrl } from './versions.ts';
+import { DEFAULT_ISTIO_NAMESPACE, WAYPOINT_SECCOMP_SETTING } from '../mesh/mesh.ts';
+import { gatewayApiFor, ISTIO, KIND, METALLB, metallbManifest, istioArchiveUrl, kindBinaryUrl } from '../versions/versions.ts';
 
-export interface PlanOptions {
-  cluster: 'kind' | 'existing';
-  context?: string;
-  istioVersion: string;
-  reuseCluster: boolean;
-  keepCluster: boolean;
-  skipInstall: boolean;
-  gatewayClass: string;
-  images: Images;
-  reportDir: string;
-  istioNamespace?: string;
-  revision?: string;
-  podSecurity?: 'baseline' | 'restricted';
-}
-
-export function plan(o: PlanOptions, scenarios: Scenario[]): string[] {
+export function plan(o: SetupOptions, scenarios: Scenario[]): string[] {
   const gw = gatewayApiFor(o.istioVersion);
   const steps: string[] = [];
   const add = (s: string) => steps.push(`${steps.length + 1}. ${s}`);
@@ -51,8 +37,8 @@ export function plan(o: PlanOptions, scenarios: Scenario[]): string[] {
   return steps;
 }
 
-/** What the run reads of the mesh instead of assuming it (harness/platform/mesh.ts). */
-function meshStep(o: PlanOptions): string {
+/** What the run reads of the mesh instead of assuming it (harness/mesh/mesh.ts). */
+function meshStep(o: SetupOptions): string {
   const where = o.istioNamespace ?? `${DEFAULT_ISTIO_NAMESPACE}, else any namespace`;
   const rev = o.revision ? `revision ${o.revision} (--revision)` : 'revision from its istio.io/rev label';
   return `mesh: read istiod (app=istiod in ${where}; ${rev}), the trust domain and aliases from ConfigMap ${o.revision ? `istio-${o.revision}` : 'istio[-<revision>]'} (data.mesh), ` +
@@ -60,7 +46,7 @@ function meshStep(o: PlanOptions): string {
 }
 
 /** Scenarios that call from their own namespaces deploy a curl client there (workload set `client`). */
-function scenarioClients(o: PlanOptions, scenarios: Scenario[]): string {
+function scenarioClients(o: SetupOptions, scenarios: Scenario[]): string {
   const ids = scenarios.filter((s) => Object.values(s.workloads).some((sets) => sets.includes('client'))).map((s) => s.id);
   return ids.length > 0 ? `; client (own ServiceAccount, ${o.images.curl}) in the namespaces of ${ids.join(', ')}` : '';
 }

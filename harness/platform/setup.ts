@@ -2,17 +2,17 @@
  * The setup phases of an e2e run, each a bounded progress step: bring the cluster up (kind or the
  * user's), install what is missing (or check it is there with --skip-install).
  */
-import type { E2eOptions } from '../cli/args.ts';
+import type { SetupOptions } from './options.ts';
 import { bringUpKind, kindPreflight, useExisting, type ClusterAccess } from './bringup.ts';
 import { withDeadline } from './deadline.ts';
 import { checkInstalled, installGatewayApi, installIstio, installMetallb, type InstallContext } from './install.ts';
-import type { Teardown } from './teardown.ts';
+import type { Teardown } from '../undo.ts';
 import type { Tool } from './tools.ts';
 
 export type Step = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
 /** Checked before any download or change: the kubeconfig and its context, or Docker for kind. */
-export async function bringUp(o: E2eOptions & { kindTool?: Tool }, step: Step, log: (line: string) => void, teardown: Teardown): Promise<ClusterAccess> {
+export async function bringUp(o: SetupOptions & { kindTool?: Tool }, step: Step, log: (line: string) => void, teardown: Teardown): Promise<ClusterAccess> {
   if (o.cluster === 'existing') return step('kubeconfig and context', async () => useExisting(o, teardown));
   await step('Docker reachable, with the resources kind needs', kindPreflight);
   return bringUpKind(o, { teardown, step, log });
@@ -21,7 +21,7 @@ export async function bringUp(o: E2eOptions & { kindTool?: Tool }, step: Step, l
 /** Each install step is bounded as a whole: a request the API server never answers cannot hang the run. */
 const INSTALL_DEADLINE_MS = 20 * 60_000;
 
-export async function install(o: E2eOptions, ictx: InstallContext, progressStep: Step, istioctl: () => Promise<Tool>): Promise<void> {
+export async function install(o: SetupOptions, ictx: InstallContext, progressStep: Step, istioctl: () => Promise<Tool>): Promise<void> {
   const step = (name: string, fn: () => Promise<void>) => progressStep(name, () => withDeadline(name, INSTALL_DEADLINE_MS, fn));
   if (o.skipInstall) {
     await step('Gateway API CRDs, istiod, istio-cni and ztunnel present and ready', () => checkInstalled(ictx));

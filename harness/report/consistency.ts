@@ -6,8 +6,8 @@
 import { XMLParser } from 'fast-xml-parser';
 import type { Scenario } from '../scenario/types.ts';
 import { countOutcomes, OUTCOMES, type Outcome } from '../runner/results.ts';
-import { SUITE_VERSION } from '../platform/versions.ts';
-import { resultLine } from '../cli/progress.ts';
+import { SUITE_VERSION } from '../versions/versions.ts';
+import { resultLine } from '../runner/results.ts';
 import { markdownSummary } from './bundle.ts';
 import { profileResult, type ConformanceReport } from './model.ts';
 import { isSafeText } from '../text.ts';

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { ConformanceReport } from './model.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 import { GATEWAY_API_REPORT_FILE, type GatewayApiReport } from './gateway-api-report.ts';
 
 export interface SubmissionLayout {

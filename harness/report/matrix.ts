@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 import type { Outcome } from '../runner/results.ts';
 import { OUTCOMES } from '../runner/results.ts';
 import type { Scenario } from '../scenario/types.ts';

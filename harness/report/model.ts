@@ -1,24 +1,16 @@
 /** The conformance report: its own apiVersion/kind, a document a machine can check. */
 import type { Feature, Scenario, Profile } from '../scenario/types.ts';
 import { countOutcomes, type Outcome, type ScenarioResult, type SetupFailure } from '../runner/results.ts';
-import { IMAGES, SUITE_VERSION, type Images } from '../platform/versions.ts';
+import { IMAGES, SUITE_VERSION, type Images } from '../versions/versions.ts';
 import type { Plane } from '../checks/check.ts';
+import type { Implementation } from '../claim/implementation.ts';
 import { suiteImages } from './images.ts';
 import { gatewayApiConformanceOf } from './gateway-api-report.ts';
 import { safeLine, safeText } from '../text.ts';
-import type { MeshFacts } from '../platform/mesh.ts';
+import type { MeshFacts } from '../mesh/mesh.ts';
 
 export const REPORT_API_VERSION = 'waypoint-conformance.dev/v1alpha1';
 export const REPORT_KIND = 'ConformanceReport';
-
-export interface Implementation {
-  organization: string;
-  project: string;
-  version: string;
-  url: string;
-  contact: string[];
-  gatewayClassName: string;
-}
 
 export interface Environment {
   kubernetesVersion: string;
@@ -26,7 +18,7 @@ export interface Environment {
   gatewayApi: { version: string; channel: string };
   /** The GatewayClass the waypoints used, and the controller that Accepted it (the pre-run gate). */
   gatewayClass?: { name: string; controllerName: string };
-  /** The mesh as read from the cluster (harness/platform/mesh.ts). */
+  /** The mesh as read from the cluster (harness/mesh/mesh.ts). */
   mesh?: MeshFacts;
   kindNodeImage?: string;
   commandLine: string;

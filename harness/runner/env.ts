@@ -7,8 +7,8 @@ import type { Batch, TrafficEngine } from '../traffic/engine.ts';
 import type { OutsideClient } from '../traffic/outside.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
 import type { Stopwatch } from './stopwatch.ts';
-import type { Images } from '../platform/versions.ts';
-import type { MeshFacts } from '../platform/mesh.ts';
+import type { Images } from '../versions/versions.ts';
+import type { MeshFacts } from '../mesh/mesh.ts';
 import type { PodSecurityLevel } from '../manifests/pod-security.ts';
 
 /** What a run shares across scenarios. */

@@ -77,3 +77,11 @@ export function scenarioOutcome(checks: CheckResult[], stop?: { outcome: 'failed
   }
   return { outcome: 'not-run', reason: checks.find((c) => c.outcome === 'not-run')?.detail ?? 'the scenario has no checks' };
 }
+
+/** One line per finished scenario, as the run log and the console show it. */
+const MARK: Record<Outcome, string> = { passed: '✓', failed: '✗', error: '!', 'not-run': '-', 'not-supported': '-' };
+
+export function resultLine(r: ScenarioResult): string {
+  const why = r.outcome === 'not-run' || r.outcome === 'not-supported' ? `, ${r.outcome}: ${r.reason}` : '';
+  return `${MARK[r.outcome]} ${r.id} (${(r.durationMs / 1000).toFixed(1)}s${why})`;
+}

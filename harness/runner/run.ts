@@ -8,8 +8,8 @@ import type { OutsideClient } from '../traffic/outside.ts';
 import { ENVOY_SIGNALS, type WaypointSignals } from '../traffic/verdict.ts';
 import { clockOf, type Timing } from '../wait.ts';
 import { Stopwatch } from './stopwatch.ts';
-import { IMAGES, type Images } from '../platform/versions.ts';
-import { DEFAULT_MESH, type MeshFacts } from '../platform/mesh.ts';
+import { IMAGES, type Images } from '../versions/versions.ts';
+import { DEFAULT_MESH, type MeshFacts } from '../mesh/mesh.ts';
 import type { PodSecurityLevel } from '../manifests/pod-security.ts';
 import type { Dumper, RunEnv } from './env.ts';
 import type { RunResult, ScenarioResult } from './results.ts';
@@ -32,7 +32,7 @@ export interface RunOptions {
   /** false: every scenario waits for its own cleanup (the behaviour before deferred cleanup; for npm run bench). */
   deferCleanup?: boolean;
   images?: Images;
-  /** The mesh read from the cluster (harness/platform/mesh.ts readMesh); Istio's defaults when absent. */
+  /** The mesh read from the cluster (harness/mesh/mesh.ts readMesh); Istio's defaults when absent. */
   mesh?: MeshFacts;
   /** The Pod Security level the run's namespaces enforce; restricted when absent. */
   podSecurity?: PodSecurityLevel;

@@ -6,6 +6,7 @@ import { podsOfDeployment } from '../cluster/workloads.ts';
 import { changesOf } from '../cluster/watch.ts';
 import { SHARED_CLIENTS, type Action, type Expectation, type Feature, type LabelTarget, type NsRole, type Scenario, type SharedClient, type Step, type WorkloadSet } from '../scenario/types.ts';
 import { TrafficEngine } from '../traffic/engine.ts';
+import { clientLocation } from '../scenario/clients.ts';
 import { clockOf, waitFor, WaitTimeout } from '../wait.ts';
 import { CheckFailed, CheckNotSupported, type CheckContext } from '../checks/check.ts';
 import { checkKind } from '../checks/registry.ts';
@@ -15,9 +16,9 @@ import { waitDeploymentsAvailable, waitPodsEnrolled, waitWaypointBoundReported, 
 import { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
 import { scenarioOutcome, type CheckResult, type ScenarioResult } from './results.ts';
 import { Stopwatch } from './stopwatch.ts';
-import { imageVars } from '../platform/versions.ts';
+import { imageVars } from '../versions/versions.ts';
 import { ENFORCE_LABEL } from '../manifests/pod-security.ts';
-import { REV_LABEL } from '../platform/mesh.ts';
+import { REV_LABEL } from '../mesh/mesh.ts';
 
 /** Why the rest of a scenario does not run. */
 interface Stop {
@@ -94,7 +95,7 @@ function newScope(env: RunEnv, s: Scenario): ScenarioScope {
   const suffix = randomBytes(3).toString('hex');
   const namespaces = Object.fromEntries(s.namespaces.map((r) => [r, namespaceName(s.id, r, suffix)])) as Record<NsRole, string>;
   return {
-    env, namespaces, traffic: new TrafficEngine(env.cluster, env.clientNamespace, env.outside, namespaces), evidence: new Evidence(), vars: fixtureVars(env, namespaces),
+    env, namespaces, traffic: new TrafficEngine(env.cluster, env.outside), evidence: new Evidence(), vars: fixtureVars(env, namespaces),
     stopwatch: new Stopwatch(clockOf(env.timing)),
   };
 }
@@ -125,7 +126,7 @@ async function runStep(scope: ScenarioScope, st: Step, checks: CheckResult[]): P
 function checkContext(scope: ScenarioScope): CheckContext {
   const { env } = scope;
   return {
-    cluster: env.cluster, traffic: scope.traffic, timing: env.timing, namespaces: scope.namespaces, vars: scope.vars, runId: env.runId,
+    cluster: env.cluster, traffic: scope.traffic, clientAt: (c) => clientLocation(c, env.clientNamespace, scope.namespaces), timing: env.timing, namespaces: scope.namespaces, vars: scope.vars, runId: env.runId,
     batchSize: env.batchSize, maxTimeSec: env.maxTimeSec, splitConfig: env.splitConfig, signals: env.signals, keep: (b) => scope.evidence.keep(b),
   };
 }

@@ -4,7 +4,6 @@
  * request and a deadline on the exec itself. Raw outputs are kept for diagnostics.
  */
 import type { Cluster, PodRef } from '../cluster/types.ts';
-import type { Client, NsRole } from '../scenario/types.ts';
 import { batchScript, parseBatch, type Marker, type RequestRecord, type RequestSpec } from './curl.ts';
 import type { OutsideClient } from './outside.ts';
 
@@ -14,32 +13,35 @@ export interface Batch {
   raw: { where: string; command: string; stdout: string; stderr: string; exitCode: number };
 }
 
+/** Where a client pod runs: its namespace and its `app` label (also its container's name). */
+export interface ClientAt {
+  namespace: string;
+  app: string;
+}
+
 export class TrafficEngine {
   private readonly pods = new Map<string, PodRef>();
 
   constructor(
     private readonly cluster: Cluster,
-    private readonly clientNamespace: string,
     private readonly outside: OutsideClient,
-    /** The scenario's namespaces, where its own clients (client@<role>) run. */
-    private readonly namespaces: Partial<Record<NsRole, string>> = {},
   ) {}
 
-  async clientPod(client: Client): Promise<PodRef> {
-    const cached = this.pods.get(client);
+  async clientPod({ namespace, app }: ClientAt): Promise<PodRef> {
+    const key = `${namespace}/${app}`;
+    const cached = this.pods.get(key);
     if (cached) return cached;
-    const { namespace, app } = clientLocation(client, this.clientNamespace, this.namespaces);
     const candidates = await this.cluster.list('v1', 'Pod', { namespace, labelSelector: `app=${app}` });
     const running = candidates.find((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
     if (!running) {
-      throw new Error(`no running pod for client "${client}" in namespace ${namespace} (found ${candidates.length})`);
+      throw new Error(`no running pod for client "${app}" in namespace ${namespace} (found ${candidates.length})`);
     }
     const ref = { namespace, name: running.metadata.name, container: app };
-    this.pods.set(client, ref);
+    this.pods.set(key, ref);
     return ref;
   }
 
-  async fromPod(client: Client, spec: RequestSpec, count: number): Promise<Batch> {
+  async fromPod(client: ClientAt, spec: RequestSpec, count: number): Promise<Batch> {
     const pod = await this.clientPod(client);
     const script = batchScript(spec, count);
     const deadlineMs = count * (spec.maxTimeSec + 2) * 1000 + 15_000;
@@ -68,16 +70,6 @@ export class TrafficEngine {
     }
     return { records, raw: { where: 'outside the cluster', command: `${spec.method ?? 'GET'} ${spec.url} x${count}`, stdout: lines.join('\n'), stderr: '', exitCode: 0 } };
   }
-}
-
-/** Where a client runs: a shared client in the run's client namespace, client@<role> in the scenario's namespace of that role. */
-export function clientLocation(client: Client, clientNamespace: string, namespaces: Partial<Record<NsRole, string>>): { namespace: string; app: string } {
-  const at = client.indexOf('@');
-  if (at < 0) return { namespace: clientNamespace, app: client };
-  const role = client.slice(at + 1) as NsRole;
-  const namespace = namespaces[role];
-  if (!namespace) throw new Error(`client "${client}" runs in the scenario's "${role}" namespace, which the scenario does not declare (add "${role}" to its namespaces and "client" to its ${role} workloads)`);
-  return { namespace, app: client.slice(0, at) };
 }
 
 /** grep -o -E semantics for the patterns the suite uses (ERE without back-references). */

@@ -7,7 +7,6 @@ import { request } from 'undici';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import { batchScript, parseBatch } from './curl.ts';
 import { CURL_EXIT } from './verdict.ts';
-import { IMAGES } from '../platform/versions.ts';
 
 /** A request made from outside the cluster (ingress), answered in curl's terms. */
 export interface OutsideRequest {
@@ -57,7 +56,8 @@ export function curlExitOf(err: unknown): number {
 export class ContainerClient {
   private started: Promise<StartedTestContainer> | undefined;
 
-  constructor(private readonly image = IMAGES.curl, private readonly network = 'kind') {}
+  /** image: the curl image the run deploys (its --image curl=). */
+  constructor(private readonly image: string, private readonly network = 'kind') {}
 
   private container(): Promise<StartedTestContainer> {
     this.started ??= new GenericContainer(this.image).withNetworkMode(this.network).withCommand(['sleep', 'infinity']).start();

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import path from 'node:path';
 import { execa } from 'execa';
 import { cacheDir } from '../../harness/platform/download.ts';
-import { UserError } from '../../harness/cli/errors.ts';
+import { UserError } from '../../harness/errors.ts';
 import type { BinarySpec, ModulePin } from './pins.ts';
 
 export const GO_ENV = { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', CGO_ENABLED: '0' };

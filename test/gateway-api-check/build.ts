@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { UserError } from '../../harness/cli/errors.ts';
+import { UserError } from '../../harness/errors.ts';
 import { cacheDir } from '../../harness/platform/download.ts';
 import { GO_ENV, installedGo } from '../controlplane/gobuild.ts';
 

@@ -18,7 +18,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { UserError } from '../../harness/cli/errors.ts';
+import { UserError } from '../../harness/errors.ts';
 import type { KubeCluster } from '../../harness/cluster/kube.ts';
 import type { KubeObject } from '../../harness/cluster/types.ts';
 import { MANAGED_BY } from './dns.ts';

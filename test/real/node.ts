@@ -23,7 +23,7 @@ import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
-import { UserError } from '../../harness/cli/errors.ts';
+import { UserError } from '../../harness/errors.ts';
 import { KubeCluster, loadKubeConfig } from '../../harness/cluster/kube.ts';
 import { conditionOf } from '../../harness/cluster/types.ts';
 import { CLUSTER_TIMING, waitFor } from '../../harness/wait.ts';

@@ -73,7 +73,7 @@ describe('real node: the traffic engine against real pods', function () {
     const objs = [...loadFixture('workloads/clients.yaml', vars, RUN), ...loadFixture('workloads/echo-v1.yaml', vars, RUN), ...loadFixture('workloads/echo-v2.yaml', vars, RUN), ...loadFixture('workloads/echo-v3.yaml', vars, RUN)]
       .map(inNamespace);
     for (const o of objs) await cluster.apply(o);
-    engine = new TrafficEngine(cluster, NS, fromHost);
+    engine = new TrafficEngine(cluster, fromHost);
     // The suite's own readiness wait; the first test checks what it claimed.
     await waitDeploymentsAvailable(cluster, NS, CLUSTER_TIMING);
   });
@@ -91,43 +91,43 @@ describe('real node: the traffic engine against real pods', function () {
   });
 
   it('an allowed request: real curl in the client pod through the echo Service\'s ClusterIP', async () => {
-    const batch = await engine.fromPod('sleep', spec(`http://${await clusterIP('echo')}:8080/`), 5);
+    const batch = await engine.fromPod({ namespace: NS, app: 'sleep' }, spec(`http://${await clusterIP('echo')}:8080/`), 5);
     expect(batch.records.map(classify)).to.deep.equal(Array(5).fill('allowed'));
     expect(batch.records.every((r) => r.httpCode === 200 && /^echo-v[12]$/.test(backendOf(r))), JSON.stringify(batch.records)).to.equal(true);
   });
 
   it('connection refused on a closed port: curl exit 7, not classified as any mesh verdict', async () => {
     const ip = (await podOf('echo-v2')).status.podIP;
-    const batch = await engine.fromPod('sleep', spec(`http://${ip}:9/`), 3);
+    const batch = await engine.fromPod({ namespace: NS, app: 'sleep' }, spec(`http://${ip}:9/`), 3);
     expect(batch.records.map((r) => r.exitCode)).to.deep.equal([CURL_EXIT.refused, CURL_EXIT.refused, CURL_EXIT.refused]);
     expect(batch.records.map(classify)).to.deep.equal(['other', 'other', 'other']);
   });
 
   it('a timeout when the route drops the packets (the node\'s network guard): curl exit 28, classified timeout', async () => {
-    const batch = await engine.fromPod('sleep', spec(`http://${DROPPED_IP}:8080/`, { maxTimeSec: 2 }), 2);
+    const batch = await engine.fromPod({ namespace: NS, app: 'sleep' }, spec(`http://${DROPPED_IP}:8080/`, { maxTimeSec: 2 }), 2);
     expect(batch.records.map((r) => r.exitCode)).to.deep.equal([CURL_EXIT.timeout, CURL_EXIT.timeout]);
     expect(batch.records.map(classify)).to.deep.equal(['timeout', 'timeout']);
     expect(batch.records.every((r) => r.timeSec >= 1.9)).to.equal(true);
   });
 
   it('a server that resets the connection: curl exit 56, classified as an L4 deny', async () => {
-    const batch = await engine.fromPod('sleep', spec(`http://${await clusterIP('echo-v2')}:8080/reset`), 3);
+    const batch = await engine.fromPod({ namespace: NS, app: 'sleep' }, spec(`http://${await clusterIP('echo-v2')}:8080/reset`), 3);
     expect(batch.records.map((r) => r.exitCode)).to.deep.equal([CURL_EXIT.reset, CURL_EXIT.reset, CURL_EXIT.reset]);
     expect(batch.records.map(classify)).to.deep.equal(['denied-l4', 'denied-l4', 'denied-l4']);
   });
 
   it('a real 503 is unavailable; a real 403 without the RBAC body is not an L7 deny', async () => {
     const url = `http://${await clusterIP('echo-v2')}:8080/`;
-    const unavailable = await engine.fromPod('sleep', spec(url, { headers: { 'x-set-response-status-code': '503' } }), 2);
+    const unavailable = await engine.fromPod({ namespace: NS, app: 'sleep' }, spec(url, { headers: { 'x-set-response-status-code': '503' } }), 2);
     expect(unavailable.records.map((r) => [r.httpCode, classify(r)])).to.deep.equal([[503, 'unavailable'], [503, 'unavailable']]);
-    const forbidden = await engine.fromPod('sleep', spec(url, { headers: { 'x-set-response-status-code': '403' } }), 2);
+    const forbidden = await engine.fromPod({ namespace: NS, app: 'sleep' }, spec(url, { headers: { 'x-set-response-status-code': '403' } }), 2);
     expect(forbidden.records.map((r) => [r.httpCode, classify(r)])).to.deep.equal([[403, 'other'], [403, 'other']]);
   });
 
   it('counts requests at the backend from its real log (kubectl logs)', async () => {
     const url = `http://${await clusterIP('echo-v2')}:8080/count`;
     const ids = Array.from({ length: 4 }, (_, i) => `wpt-${RUN}-${i}`);
-    for (const id of ids) await engine.fromPod('notsleep', spec(url, { headers: { 'x-request-id': id } }), 1);
+    for (const id of ids) await engine.fromPod({ namespace: NS, app: 'notsleep' }, spec(url, { headers: { 'x-request-id': id } }), 1);
     const pod = await podOf('echo-v2');
     const logged = parseRequestLog(await cluster.logs({ namespace: NS, name: pod.metadata.name, container: 'echo' }, 1000))
       .filter((r) => r.requestId?.startsWith(`wpt-${RUN}-`));
@@ -142,7 +142,7 @@ describe('real node: the traffic engine against real pods', function () {
     let t: SplitDecision = 'continue';
     let w: SplitDecision = 'continue';
     while (t === 'continue' || w === 'continue') {
-      const batch = await engine.fromPod('sleep', spec(url), 25);
+      const batch = await engine.fromPod({ namespace: NS, app: 'sleep' }, spec(url), 25);
       expect(batch.records, batch.raw.stderr).to.have.length(25);
       for (const r of batch.records) {
         if (t === 'continue') t = truth.observe(backendOf(r));
@@ -155,7 +155,7 @@ describe('real node: the traffic engine against real pods', function () {
 
   it('many concurrent exec streams lose nothing', async () => {
     const url = `http://${await clusterIP('echo')}:8080/`;
-    const batches = await Promise.all(Array.from({ length: 8 }, (_, i) => engine.fromPod(i % 2 ? 'sleep' : 'notsleep', spec(url), 10)));
+    const batches = await Promise.all(Array.from({ length: 8 }, (_, i) => engine.fromPod({ namespace: NS, app: i % 2 ? 'sleep' : 'notsleep' }, spec(url), 10)));
     for (const b of batches) {
       expect(b.records.map((r) => r.seq), b.raw.stderr).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       expect(b.records.map(classify)).to.deep.equal(Array(10).fill('allowed'));

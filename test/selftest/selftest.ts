@@ -8,18 +8,18 @@ import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
 import type { ScenarioResult } from '../../harness/runner/results.ts';
 import { ModelCluster, type ModelOptions } from '../model/model-cluster.ts';
 import type { Dumper } from '../../harness/runner/env.ts';
-import { resultLine } from '../../harness/cli/progress.ts';
+import { resultLine } from '../../harness/runner/results.ts';
 import { MUTANTS, type MutantName } from '../model/mutations.ts';
 import { MODEL_TIMING } from '../model/timing.ts';
 import { CURL_EXIT } from '../../harness/traffic/verdict.ts';
-import { runOptionsFrom, type ImplementationClaim } from '../../harness/report/implementation.ts';
+import { runOptionsFrom, type ImplementationClaim } from '../../harness/claim/implementation.ts';
 import { unsupportedFeatures } from '../../harness/runner/scenario-runner.ts';
 import type { SetupFailure } from '../../harness/runner/results.ts';
-import type { Implementation } from '../../harness/report/model.ts';
+import type { Implementation } from '../../harness/claim/implementation.ts';
 import { writeReportBundle } from '../../harness/report/bundle.ts';
 import { sealBundle } from '../../harness/report/seal.ts';
 import { GATEWAY_API_VERSION } from '../../harness/report/gateway-api-tests.ts';
-import { readMesh } from '../../harness/platform/mesh.ts';
+import { readMesh } from '../../harness/mesh/mesh.ts';
 
 export interface MutantOutcome {
   name: MutantName;

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { EXIT, InfraError, UserError } from '../../harness/cli/errors.ts';
+import { EXIT, InfraError, UserError } from '../../harness/errors.ts';
 import { canI, ClusterAccessError, ClusterApiError, clusterError } from '../../harness/cluster/api-errors.ts';
 import { verifyBundle } from '../../harness/report/verify.ts';
 import { CATALOGUE } from '../../suites/index.ts';

@@ -9,7 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { EXIT } from '../../harness/cli/errors.ts';
+import { EXIT } from '../../harness/errors.ts';
 import { command, kubeconfig, pooled, rawServer, STACK, type Fake } from './fake-api.ts';
 import { tempDirs } from './tmp.ts';
 

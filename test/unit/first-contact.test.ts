@@ -13,7 +13,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 import { e2eCommand, parseE2eArgs } from '../../harness/cli/args.ts';
-import { EXIT, InfraError, reportError, UserError } from '../../harness/cli/errors.ts';
+import { EXIT, InfraError, reportError, UserError } from '../../harness/errors.ts';
 import { nodeVersionProblem } from '../../harness/cli/node-version.ts';
 import { prepareReportDir } from '../../harness/cli/report-dir.ts';
 import { decide, selectScenarios } from '../../harness/cli/select.ts';
@@ -21,9 +21,9 @@ import { bringUpKind } from '../../harness/platform/bringup.ts';
 import { cachePathFor, DownloadError, fetchVerified } from '../../harness/platform/download.ts';
 import { installIstio, type InstallContext } from '../../harness/platform/install.ts';
 import { loadUserKubeconfig, writePrivateKubeconfig } from '../../harness/platform/kubeconfig.ts';
-import { Teardown } from '../../harness/platform/teardown.ts';
+import { Teardown } from '../../harness/undo.ts';
 import { parseIstioctlVersion, parseKindVersion, resolveIstioctl } from '../../harness/platform/tools.ts';
-import { loadImplementation } from '../../harness/report/implementation.ts';
+import { loadImplementation } from '../../harness/claim/implementation.ts';
 import { BundleReadError, verifyBundle } from '../../harness/report/verify.ts';
 import { checkGatewayClass, expectedController } from '../../harness/platform/gateway-class.ts';
 import type { Cluster } from '../../harness/cluster/types.ts';
@@ -272,7 +272,7 @@ describe('first contact: nothing leaks', function () {
     chmodSync(kind, 0o755);
     const t = new Teardown();
     const signals = new EventEmitter();
-    const exited = new Promise<number>((resolve) => t.onSignals(() => {}, resolve, signals));
+    const tornDown = new Promise<void>((resolve) => t.onSignals(() => {}, resolve, signals));
     const up = bringUpKind({ reuseCluster: false, keepCluster: false, kind }, {
       teardown: t, step: (_n, f) => f(), log: () => {},
     }).catch((e) => e);
@@ -282,7 +282,7 @@ describe('first contact: nothing leaks', function () {
       await new Promise((r) => setTimeout(r, 50));
     }
     signals.emit('SIGINT');
-    expect(await exited).to.equal(EXIT.interrupted);
+    await tornDown;
     expect(await up).to.be.instanceOf(Error);
     const log = readFileSync(calls, 'utf8');
     expect(log).to.include('delete cluster --name wpt');

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeReportBundle } from '../../harness/report/bundle.ts';
 import { sealBundle } from '../../harness/report/seal.ts';
-import { resultLine } from '../../harness/cli/progress.ts';
+import { resultLine } from '../../harness/runner/results.ts';
 import type { Outcome, ScenarioResult } from '../../harness/runner/results.ts';
 import type { Feature } from '../../harness/scenario/types.ts';
 import type { Plane } from '../../harness/checks/check.ts';

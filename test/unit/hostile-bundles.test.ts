@@ -10,7 +10,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { EXIT } from '../../harness/cli/errors.ts';
+import { EXIT } from '../../harness/errors.ts';
 import { bundleEntry, hashBundleFile, listEntries, readBundleFile, readUserFile, UnsafeFileError } from '../../harness/files/read.ts';
 import { SIGNATURE_FILE } from '../../harness/report/seal.ts';
 import { signWithKey } from '../../harness/report/sign.ts';

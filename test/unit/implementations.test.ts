@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadImplementation, runOptionsFrom, unknownFindings } from '../../harness/report/implementation.ts';
+import { loadImplementation, runOptionsFrom, unknownFindings } from '../../harness/claim/implementation.ts';
 import { classifyWith, ENVOY_SIGNALS } from '../../harness/traffic/verdict.ts';
 import type { RequestRecord } from '../../harness/traffic/curl.ts';
 import { mismatch, unprovablePath } from '../../harness/checks/traffic.ts';

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { execa, type ResultPromise } from 'execa';
-import { EXIT } from '../../harness/cli/errors.ts';
+import { EXIT } from '../../harness/errors.ts';
 import { verifyBundle } from '../../harness/report/verify.ts';
 import { CATALOGUE } from '../../suites/index.ts';
 import { command, kubeconfig, rawServer, script, STACK, type Fake } from './fake-api.ts';

@@ -11,9 +11,9 @@ const HARNESS = path.resolve('harness');
 
 /** Lowest first. A path is a folder or a file under harness/. */
 const LAYERS: string[][] = [
-  ['wait.ts', 'digest.ts', 'text.ts', 'files', 'stats', 'cluster', 'manifests', 'cli/errors.ts', 'platform/versions.ts', 'platform/pins.ts', 'platform/mesh.ts', 'vendor-types.d.ts'],
+  ['wait.ts', 'digest.ts', 'text.ts', 'files', 'stats', 'cluster', 'manifests', 'errors.ts', 'undo.ts', 'versions', 'mesh', 'vendor-types.d.ts'],
   ['traffic', 'scenario'],
-  ['checks'],
+  ['checks', 'claim'],
   ['runner'],
   ['report', 'platform', 'cli'],
 ];
@@ -58,6 +58,6 @@ describe('harness layers', () => {
 
   it('the check finds an upward import when there is one', () => {
     expect(layerOf('checks/traffic.ts')).to.be.below(layerOf('runner/scenario-runner.ts'));
-    expect(layerOf('platform/versions.ts')).to.equal(0);
+    expect(layerOf('versions/versions.ts')).to.equal(0);
   });
 });

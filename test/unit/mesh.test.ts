@@ -8,15 +8,15 @@ import { ModelCluster, type ModelOptions } from '../model/model-cluster.ts';
 import { MODEL_TIMING } from '../model/timing.ts';
 import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
-import { DEFAULT_MESH, domainArg, readMesh, trustOf, type MeshFacts } from '../../harness/platform/mesh.ts';
+import { DEFAULT_MESH, domainArg, readMesh, trustOf, type MeshFacts } from '../../harness/mesh/mesh.ts';
 import { expandPrincipal } from '../model/policy.ts';
-import { UserError } from '../../harness/cli/errors.ts';
+import { UserError } from '../../harness/errors.ts';
 import { readFixture } from '../../harness/manifests/manifests.ts';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES_DIR } from '../../harness/manifests/manifests.ts';
 import { plan } from '../../harness/platform/plan.ts';
-import { IMAGES } from '../../harness/platform/versions.ts';
+import { IMAGES } from '../../harness/versions/versions.ts';
 
 const CORP: ModelOptions['mesh'] = { trustDomain: 'corp.example', trustDomainAliases: ['old.example'], dnsDomain: 'corp.internal', istioNamespace: 'istio-prod', revision: 'canary' };
 

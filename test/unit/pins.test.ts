@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { pinnedSha256, RELEASE_ASSET_SHA256 } from '../../harness/platform/pins.ts';
-import { ISTIO, istioArchiveUrl, KIND, kindBinaryUrl } from '../../harness/platform/versions.ts';
+import { pinnedSha256, RELEASE_ASSET_SHA256 } from '../../harness/versions/pins.ts';
+import { ISTIO, istioArchiveUrl, KIND, kindBinaryUrl } from '../../harness/versions/versions.ts';
 
 const PLATFORMS = [['linux', 'amd64'], ['linux', 'arm64'], ['darwin', 'amd64'], ['darwin', 'arm64']] as const;
 

@@ -8,13 +8,13 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES_DIR, loadFixture } from '../../harness/manifests/manifests.ts';
 import { ENFORCE_LABEL, podSecurityViolations, podSpecOf, type PodSecurityLevel } from '../../harness/manifests/pod-security.ts';
-import { checkWaypointsAdmitted, readMesh } from '../../harness/platform/mesh.ts';
+import { checkWaypointsAdmitted, readMesh } from '../../harness/mesh/mesh.ts';
 import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { CATALOGUE } from '../../suites/index.ts';
 import { ModelCluster } from '../model/model-cluster.ts';
 import { MODEL_TIMING } from '../model/timing.ts';
-import { imageVars, IMAGES } from '../../harness/platform/versions.ts';
+import { imageVars, IMAGES } from '../../harness/versions/versions.ts';
 
 const VARS = { ...imageVars(IMAGES), APP_NS: 'a', INFRA_NS: 'i', CONSUMER_NS: 'c', CLIENT_NS: 'c', WAYPOINT_CLASS: 'w', TRUST_DOMAIN: 't', DNS_DOMAIN: 'd' };
 

@@ -10,7 +10,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import type { KubeObject, ListOptions, ObjectRef, PodRef } from '../../harness/cluster/types.ts';
 import { FIXTURES_DIR, readFixture } from '../../harness/manifests/manifests.ts';
 import { allowed, clusterRole, rbacManifest, RESOURCES, type Verb } from '../../harness/platform/rbac.ts';
-import { checkWaypointsAdmitted, readMesh } from '../../harness/platform/mesh.ts';
+import { checkWaypointsAdmitted, readMesh } from '../../harness/mesh/mesh.ts';
 import { readInstalled } from '../../harness/platform/install.ts';
 import { checkGatewayClass } from '../../harness/platform/gateway-class.ts';
 import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
@@ -18,7 +18,7 @@ import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { CATALOGUE } from '../../suites/index.ts';
 import { ModelCluster, type ModelOptions } from '../model/model-cluster.ts';
 import { MODEL_TIMING } from '../model/timing.ts';
-import type { Wake } from '../../harness/cluster/watch.ts';
+import type { Wake } from '../../harness/wait.ts';
 
 class Recording extends ModelCluster {
   readonly calls = new Set<string>();

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { UserError } from '../../harness/cli/errors.ts';
+import { UserError } from '../../harness/errors.ts';
 import { hostDifferences, linkNames, mountPoints, nftChainList, normaliseIptablesSave, type HostSnapshot } from '../controlplane/hoststate.ts';
 import { corefile, dnsServiceObjects, DNS_SERVICE_IP } from '../real/dns.ts';
 import { parseIptablesSave, removableTable, removalScript, removedChains } from '../real/hostrules.ts';

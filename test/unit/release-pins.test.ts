@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { releaseAsset } from '../../harness/platform/tools.ts';
-import { istioArchiveUrl, kindBinaryUrl } from '../../harness/platform/versions.ts';
+import { istioArchiveUrl, kindBinaryUrl } from '../../harness/versions/versions.ts';
 
 describe('release assets are verified against the pins in the repository', () => {
   it('kind and a pinned Istio archive: the pinned sha256, no checksum fetched beside the download', () => {

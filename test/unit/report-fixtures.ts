@@ -7,7 +7,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { Progress, resultLine } from '../../harness/cli/progress.ts';
+import { Progress } from '../../harness/cli/progress.ts';
+import { resultLine } from '../../harness/runner/results.ts';
 import { junitXml, markdownSummary, writeReportBundle } from '../../harness/report/bundle.ts';
 import { profileResult, type ConformanceReport } from '../../harness/report/model.ts';
 import { sealBundle, SIGNATURE_FILE } from '../../harness/report/seal.ts';

@@ -4,14 +4,15 @@
  */
 import { expect } from 'chai';
 import type { Cluster, KubeObject, ListOptions } from '../../harness/cluster/types.ts';
-import { clientLocation, TrafficEngine } from '../../harness/traffic/engine.ts';
+import { TrafficEngine } from '../../harness/traffic/engine.ts';
+import { clientLocation } from '../../harness/scenario/clients.ts';
 import { clientIn } from '../../harness/scenario/dsl.ts';
 import type { Client, Expectation, NsRole, Scenario } from '../../harness/scenario/types.ts';
 import { fixtureVars, sharedClientsUsed } from '../../harness/runner/scenario-runner.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { makeEnv } from '../../harness/runner/run.ts';
 import { loadFixture } from '../../harness/manifests/manifests.ts';
-import { imagesWith, IMAGES } from '../../harness/platform/versions.ts';
+import { imagesWith, IMAGES } from '../../harness/versions/versions.ts';
 import { plan } from '../../harness/platform/plan.ts';
 import { CATALOGUE } from '../../suites/index.ts';
 
@@ -55,12 +56,13 @@ describe('scenario clients (client@<role>)', () => {
 
   it('the traffic engine execs in the running client pod of the role\'s namespace, container "client"', async () => {
     const { cluster, asked } = podLister([pod('wpt-clients-r', 'client'), pod(NAMESPACES.consumer, 'client', 'Pending'), { ...pod(NAMESPACES.consumer, 'client'), metadata: { ...pod(NAMESPACES.consumer, 'client').metadata, name: 'client-abc-2' } }]);
-    const engine = new TrafficEngine(cluster, 'wpt-clients-r', unusedOutside, NAMESPACES);
-    expect(await engine.clientPod(clientIn('consumer'))).to.deep.equal({ namespace: NAMESPACES.consumer, name: 'client-abc-2', container: 'client' });
+    const engine = new TrafficEngine(cluster, unusedOutside);
+    const at = (c: Client) => clientLocation(c, 'wpt-clients-r', NAMESPACES);
+    expect(await engine.clientPod(at(clientIn('consumer')))).to.deep.equal({ namespace: NAMESPACES.consumer, name: 'client-abc-2', container: 'client' });
     expect(asked).to.deep.equal([{ namespace: NAMESPACES.consumer, labelSelector: 'app=client' }]);
-    await engine.clientPod(clientIn('consumer'));
+    await engine.clientPod(at(clientIn('consumer')));
     expect(asked, 'cached').to.have.length(1);
-    const err = await engine.clientPod('sleep').then(() => undefined, (e: Error) => e);
+    const err = await engine.clientPod(at('sleep')).then(() => undefined, (e: Error) => e);
     expect(err?.message).to.equal('no running pod for client "sleep" in namespace wpt-clients-r (found 0)');
     expect(asked.at(-1)).to.deep.equal({ namespace: 'wpt-clients-r', labelSelector: 'app=sleep' });
   });

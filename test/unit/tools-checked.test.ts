@@ -5,9 +5,9 @@
  * and what the run logs is the version it answered.
  */
 import { expect } from 'chai';
-import { EXIT, UserError } from '../../harness/cli/errors.ts';
+import { EXIT, UserError } from '../../harness/errors.ts';
 import { bringUpKind } from '../../harness/platform/bringup.ts';
-import { Teardown } from '../../harness/platform/teardown.ts';
+import { Teardown } from '../../harness/undo.ts';
 import { checkForcedTools, forcedIstioctl, forcedKind, runBounded, VERSION_DEADLINE_MS } from '../../harness/platform/tools.ts';
 import { command, script, STACK } from './fake-api.ts';
 import { tempDirs } from './tmp.ts';

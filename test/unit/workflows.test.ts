@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { validateWorkflow } from '@action-validator/core';
 import { parse } from 'yaml';
-import { ISTIO } from '../../harness/platform/versions.ts';
+import { ISTIO } from '../../harness/versions/versions.ts';
 
 const files = readdirSync('.github/workflows').filter((f) => f.endsWith('.yml'));
 const text = (f: string) => readFileSync(`.github/workflows/${f}`, 'utf8');

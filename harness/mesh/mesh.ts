@@ -6,7 +6,7 @@
  */
 import { parse } from 'yaml';
 import type { Cluster, KubeObject } from '../cluster/types.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 
 export const DEFAULT_ISTIO_NAMESPACE = 'istio-system';
 export const DEFAULT_TRUST_DOMAIN = 'cluster.local';

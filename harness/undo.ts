@@ -3,9 +3,9 @@
  * failed step is undone too), run in reverse order: after a failure, at the end of a run, and on
  * SIGINT or SIGTERM. Only what the run creates is ever registered. `signal` is aborted on a
  * signal so that a running child process (kind, istioctl) is stopped before the undo steps run.
+ * What a signal means for the process (its exit code) is the caller's: `onSignals` is told what to do
+ * once the undo steps have run.
  */
-import { EXIT } from '../cli/errors.ts';
-
 export interface UndoStep {
   name: string;
   run: () => Promise<void>;
@@ -49,8 +49,8 @@ export class Teardown {
     return this.running;
   }
 
-  /** On SIGINT/SIGTERM: stop running children, tear down, then exit 130. Returns a function that removes the handlers. */
-  onSignals(log: (line: string) => void, exit: (code: number) => void = (c) => process.exit(c), target: NodeJS.EventEmitter = process): () => void {
+  /** On SIGINT/SIGTERM/SIGHUP: stop running children, tear down, then `tornDown()`. Returns a function that removes the handlers. */
+  onSignals(log: (line: string) => void, tornDown: () => void, target: NodeJS.EventEmitter = process): () => void {
     const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => {
       const h = () => {
         if (this.interrupted) return; // a second signal while tearing down: keep tearing down
@@ -59,7 +59,7 @@ export class Teardown {
         this.abort.abort(new Error(`interrupted by ${sig}`));
         void this.runAll(log).then((failures) => {
           for (const f of failures) log(`teardown failed: ${f}`);
-          exit(EXIT.interrupted);
+          tornDown();
         });
       };
       target.on(sig, h);

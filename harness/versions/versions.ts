@@ -129,7 +129,7 @@ export function checkIstioRelease(v: string): void {
   if (newest && parseVersion(v).patch > parseVersion(newest).patch) {
     throw new UnsupportedVersionError(
       `Istio ${v} is not a release this suite knows: the newest ${minorOf(v)} release pinned is ${newest}. ` +
-        `Pass --istio-version ${newest} (or an older ${minorOf(v)}.x), or update ISTIO.nightly in harness/platform/versions.ts if ${v} has been released.`,
+        `Pass --istio-version ${newest} (or an older ${minorOf(v)}.x), or update ISTIO.nightly in harness/versions/versions.ts if ${v} has been released.`,
     );
   }
 }

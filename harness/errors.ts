@@ -3,7 +3,7 @@
  * its code and print its message and fix; a stack trace only with --debug. What is printed is made
  * safe first (text.ts): a message may carry what a server or a tool said.
  */
-import { safeLine } from '../text.ts';
+import { safeLine } from './text.ts';
 
 export const EXIT = {
   /** every selected scenario passed */

@@ -8,12 +8,21 @@
  */
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../errors.ts';
 import { ALL_FEATURES } from '../scenario/features.ts';
 import type { Feature, Profile } from '../scenario/types.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
-import type { Implementation } from './model.ts';
 import { readUserFile } from '../files/read.ts';
+
+/** Who made the implementation under test, and the GatewayClass of its waypoints (the report's `implementation`). */
+export interface Implementation {
+  organization: string;
+  project: string;
+  version: string;
+  url: string;
+  contact: string[];
+  gatewayClassName: string;
+}
 
 /** A scenario expected to fail on this implementation, and the upstream fact that predicts it. */
 export interface ExpectedFinding {
