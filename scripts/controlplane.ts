@@ -1,13 +1,13 @@
 /**
  * npm run controlplane -- up|down|status: a real control plane on this machine, for developing
- * the suite (test equipment; see test/controlplane/controlplane.ts and the README).
+ * the suite (test equipment; see equipment/controlplane/controlplane.ts and the README).
  */
 import '../harness/cli/require-node.ts';
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { Progress } from '../harness/cli/progress.ts';
-import { down, stateDir, status, up } from '../test/controlplane/controlplane.ts';
+import { down, stateDir, status, up } from '../equipment/controlplane/controlplane.ts';
 
 async function main(argv: string[]): Promise<number> {
   let code = 0;

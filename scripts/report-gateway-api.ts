@@ -3,7 +3,7 @@
  * Lays a bundle's Gateway API ConformanceReport out as kubernetes-sigs/gateway-api's conformance/reports/
  * asks (DIR/conformance/reports/v1.6/<organization>-<project>/<channel>-<version>-<mode>-report.yaml and
  * README.md; DIR defaults to the current directory, e.g. a gateway-api checkout). The bundle is verified
- * first; --check also holds the written file against upstream's own suite code (test/gateway-api-check,
+ * first; --check also holds the written file against upstream's own suite code (equipment/gateway-api-check,
  * needs Go). Exit 0 written (and agreeing), 1 the bundle is inconsistent, holds no report, or the check
  * found a difference, 2 usage error (bad flags, unreadable bundle, self-test bundle, Go missing for --check).
  */
@@ -17,7 +17,7 @@ import { GATEWAY_API_REPORT_FILE } from '../harness/report/gateway-api-report.ts
 import { writeSubmission } from '../harness/report/gateway-api-submission.ts';
 import { BundleReadError, verifyBundle } from '../harness/report/verify.ts';
 import { CATALOGUE } from '../suites/index.ts';
-import { runCheck } from '../test/gateway-api-check/build.ts';
+import { runCheck } from '../equipment/gateway-api-check/build.ts';
 
 const HELP = 'npm run report:gateway-api -- --help';
 

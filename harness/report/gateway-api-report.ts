@@ -3,7 +3,7 @@
  * kubernetes-sigs/gateway-api v1.6.0 conformance/apis/v1), built from this suite's report by the
  * rules upstream's suite applies (conformance/utils/suite: suite.go Run and Report, reports.go,
  * profiles.go; conformance/conformance.go). Each rule is one function of UPSTREAM_RULES, cited; the
- * cross-check (test/gateway-api-check, upstream's own Go code) breaks them one at a time.
+ * cross-check (equipment/gateway-api-check, upstream's own Go code) breaks them one at a time.
  *
  * The suite's part is the per-test result (report.yaml gatewayApiConformance.tests): a test whose
  * features are not all supported is NOT_SUPPORTED (upstream's rule); otherwise it SUCCEEDED when its

@@ -2,7 +2,7 @@
  * Gateway API v1.6.0's mesh conformance tests and profiles, as upstream defines them, and the scenario
  * of this suite that measures each test. Tests: kubernetes-sigs/gateway-api conformance/tests/mesh/*.go
  * (ShortName, Features, Provisional); profiles: conformance/utils/suite/profiles.go (MeshHTTP/MeshGRPC
- * ConformanceProfile) with pkg/features/mesh.go (MeshExtendedFeatures). test/gateway-api-check reads
+ * ConformanceProfile) with pkg/features/mesh.go (MeshExtendedFeatures). equipment/gateway-api-check reads
  * the same definitions from upstream's Go packages and fails when these differ.
  */
 import type { Feature } from '../scenario/types.ts';

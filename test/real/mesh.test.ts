@@ -15,9 +15,9 @@ import { podsOfDeployment } from '../../harness/cluster/workloads.ts';
 import { loadFixture } from '../../harness/manifests/manifests.ts';
 import { waitDeploymentsAvailable } from '../../harness/runner/readiness.ts';
 import { CLUSTER_TIMING, converge } from '../../harness/wait.ts';
-import { stateDir } from '../controlplane/controlplane.ts';
-import { DEBIAN_IMAGE, ECHO_STANDIN_IMAGE } from './images.ts';
-import { meshImagesOf, NODE } from './node.ts';
+import { stateDir } from '../../equipment/controlplane/controlplane.ts';
+import { DEBIAN_IMAGE, ECHO_STANDIN_IMAGE } from '../../equipment/real-node/images.ts';
+import { meshImagesOf, NODE } from '../../equipment/real-node/node.ts';
 
 const KUBECONFIG = process.env.KUBECONFIG ?? path.join(stateDir(), 'kubeconfig');
 const RUN = randomBytes(3).toString('hex');

@@ -15,12 +15,12 @@ import { loadFixture } from '../../harness/manifests/manifests.ts';
 import { waitDeploymentsAvailable } from '../../harness/runner/readiness.ts';
 import { CURL_EXIT } from '../../harness/traffic/verdict.ts';
 import { CLUSTER_TIMING, waitFor } from '../../harness/wait.ts';
-import { kwokComponentPid, stateDir } from '../controlplane/controlplane.ts';
-import { hasExited, isRunning, records } from '../controlplane/processes.ts';
-import { CLUSTER_DOMAIN } from './dns.ts';
-import { DEBIAN_IMAGE, ECHO_STANDIN_IMAGE } from './images.ts';
-import { KWOK_NODE_ANNOTATION } from './mesh.ts';
-import { chainsIstioCni, NODE, nodePaths, readyRealNode } from './node.ts';
+import { kwokComponentPid, stateDir } from '../../equipment/controlplane/controlplane.ts';
+import { hasExited, isRunning, records } from '../../equipment/host/processes.ts';
+import { CLUSTER_DOMAIN } from '../../equipment/real-node/dns.ts';
+import { DEBIAN_IMAGE, ECHO_STANDIN_IMAGE } from '../../equipment/real-node/images.ts';
+import { KWOK_NODE_ANNOTATION } from '../../equipment/real-node/mesh.ts';
+import { chainsIstioCni, NODE, nodePaths, readyRealNode } from '../../equipment/real-node/node.ts';
 
 const KUBECONFIG = process.env.KUBECONFIG ?? path.join(stateDir(), 'kubeconfig');
 const RUN = randomBytes(3).toString('hex');

@@ -3,7 +3,7 @@
  * (harness/cluster/kube.ts) against real pods on the real node of `npm run controlplane -- up
  * --real-node`: real kubelet exec streams, real curl, real Services served by kube-proxy. The
  * clients and echo backends come from the suite's own fixtures (workloads/clients.yaml, echo-v1.yaml, echo-v2.yaml, echo-v3.yaml)
- * with the locally built images; the echo image is a stand-in (test/real/echo-standin.py).
+ * with the locally built images; the echo image is a stand-in (equipment/real-node/echo-standin.py).
  * Requests address Services by ClusterIP (name resolution is node.test.ts's subject).
  */
 import { expect } from 'chai';
@@ -22,9 +22,9 @@ import type { RequestRecord, RequestSpec } from '../../harness/traffic/curl.ts';
 import { TrafficEngine } from '../../harness/traffic/engine.ts';
 import { classify, CURL_EXIT, VERDICT_MARKERS } from '../../harness/traffic/verdict.ts';
 import { CLUSTER_TIMING } from '../../harness/wait.ts';
-import { stateDir } from '../controlplane/controlplane.ts';
-import { DEBIAN_IMAGE, ECHO_STANDIN_IMAGE } from './images.ts';
-import { NODE, readyRealNode } from './node.ts';
+import { stateDir } from '../../equipment/controlplane/controlplane.ts';
+import { DEBIAN_IMAGE, ECHO_STANDIN_IMAGE } from '../../equipment/real-node/images.ts';
+import { NODE, readyRealNode } from '../../equipment/real-node/node.ts';
 
 const KUBECONFIG = process.env.KUBECONFIG ?? path.join(stateDir(), 'kubeconfig');
 const RUN = randomBytes(3).toString('hex');
@@ -33,7 +33,7 @@ const NS = `wpt-real-${RUN}`;
 const REPLICAS: Record<string, number> = { 'echo-v1': 9, 'echo-v2': 1, 'echo-v3': 0 };
 /**
  * Off the pod network (TEST-NET-3, RFC 5737): the pod routes it to the node, whose guard drops
- * whatever the pod bridge would forward elsewhere (test/real/node.ts), so the SYN goes nowhere.
+ * whatever the pod bridge would forward elsewhere (equipment/real-node/node.ts), so the SYN goes nowhere.
  */
 const DROPPED_IP = '203.0.113.1';
 

@@ -1,14 +1,14 @@
 /** The self-test itself, and a test of the self-test: a weakened assertion lets a mutant live. */
 import { expect } from 'chai';
 import { CATALOGUE } from '../../suites/index.ts';
-import { runOnModel, selfTest, survivors, unseenClose } from './selftest.ts';
+import { runOnModel, selfTest, survivors, unseenClose } from '../../equipment/selftest/selftest.ts';
 import { CURL_EXIT, L4_CLOSE_EXITS } from '../../harness/traffic/verdict.ts';
 import { ECHO_POD_MARKER } from '../../harness/traffic/response-markers.ts';
-import { MUTANTS } from '../model/mutations.ts';
+import { MUTANTS } from '../../equipment/model/mutations.ts';
 import type { Expectation, Scenario } from '../../harness/scenario/types.ts';
 import type { ObjectRef } from '../../harness/cluster/types.ts';
-import { ModelCluster } from '../model/model-cluster.ts';
-import { MODEL_TIMING } from '../model/timing.ts';
+import { ModelCluster } from '../../equipment/model/model-cluster.ts';
+import { MODEL_TIMING } from '../../equipment/model/timing.ts';
 import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 

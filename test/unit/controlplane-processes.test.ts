@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isRunning, pidDir, records, restartDaemon, startDaemon, stopDaemon, waitExited } from '../controlplane/processes.ts';
-import { Backoff, exitedKwokComponents } from '../controlplane/supervisor.ts';
-import { APISERVER_CERT_SANS, kwokControllerArgs, kwokctlConfiguration, simulatedNodeParams } from '../controlplane/controlplane.ts';
+import { isRunning, pidDir, records, restartDaemon, startDaemon, stopDaemon, waitExited } from '../../equipment/host/processes.ts';
+import { Backoff, exitedKwokComponents } from '../../equipment/controlplane/supervisor.ts';
+import { APISERVER_CERT_SANS, kwokControllerArgs, kwokctlConfiguration, simulatedNodeParams } from '../../equipment/controlplane/controlplane.ts';
 
 describe('controlplane: processes started by up (PID files)', () => {
   let state: string;

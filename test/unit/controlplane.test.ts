@@ -5,13 +5,13 @@ import path from 'node:path';
 import type { KubeObject } from '../../harness/cluster/types.ts';
 import { sha256Hex } from '../../harness/digest.ts';
 import { cachePathFor, fetchVerified } from '../../harness/platform/download.ts';
-import { redirectionPatch, shouldBeEnrolled } from '../controlplane/cni-rules.ts';
+import { redirectionPatch, shouldBeEnrolled } from '../../equipment/controlplane/cni-rules.ts';
 
-import { goVersionAtLeast, istioLdflags, kubernetesLdflags, pseudoVersionRevision, stagingReplaces, wrapperGoMod } from '../controlplane/gobuild.ts';
-import { addHosts, removeHosts, withEntries, withoutEntries } from '../controlplane/hosts.ts';
-import { configMapFiles, istiodProcess, readinessUrl } from '../controlplane/istiod.ts';
-import { KUBERNETES } from '../controlplane/pins.ts';
-import { rewriteWebhooks, webhookHosts } from '../controlplane/webhooks.ts';
+import { goVersionAtLeast, istioLdflags, kubernetesLdflags, pseudoVersionRevision, stagingReplaces, wrapperGoMod } from '../../equipment/host/gobuild.ts';
+import { addHosts, removeHosts, withEntries, withoutEntries } from '../../equipment/host/hosts.ts';
+import { configMapFiles, istiodProcess, readinessUrl } from '../../equipment/controlplane/istiod.ts';
+import { KUBERNETES } from '../../equipment/host/pins.ts';
+import { rewriteWebhooks, webhookHosts } from '../../equipment/controlplane/webhooks.ts';
 
 // Shaped like k8s.io/kubernetes v1.36.3's go.mod (its go/godebug lines and staging replace block).
 const K8S_GOMOD = `module k8s.io/kubernetes

@@ -1,14 +1,14 @@
 /**
- * The real node's echo stand-in (test/real/echo-standin.py) answers as the echo image does, point by
+ * The real node's echo stand-in (equipment/real-node/echo-standin.py) answers as the echo image does, point by
  * point of what the suite reads (docs/real-data-plane.md "The real echo image"): it is run here on
- * loopback and compared with the model's reading of the image's index.js (test/model/apps.ts echoReply).
+ * loopback and compared with the model's reading of the image's index.js (equipment/model/apps.ts echoReply).
  */
 import { expect } from 'chai';
 import http from 'node:http';
 import os from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { echoReply } from '../model/apps.ts';
+import { echoReply } from '../../equipment/model/apps.ts';
 
 interface Answer {
   status: number;
@@ -34,7 +34,7 @@ describe('echo stand-in of the real node, against the echo image as the model re
   let stdout = '';
 
   before(async () => {
-    child = spawn('python3', ['test/real/echo-standin.py'], { env: { ...process.env, HTTP_PORT: '0', BIND: '127.0.0.1', LOG_WITHOUT_NEWLINE: 'true', LOG_IGNORE_PATH: '/healthz' } });
+    child = spawn('python3', ['equipment/real-node/echo-standin.py'], { env: { ...process.env, HTTP_PORT: '0', BIND: '127.0.0.1', LOG_WITHOUT_NEWLINE: 'true', LOG_IGNORE_PATH: '/healthz' } });
     child.stdout!.on('data', (d) => (stdout += d));
     let err = '';
     while (!port) {

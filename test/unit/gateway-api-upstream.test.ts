@@ -1,6 +1,6 @@
 /**
  * The suite's Gateway API ConformanceReport held against Gateway API v1.6.0's own suite code: the Go
- * program in test/gateway-api-check (built from the Go module proxy) runs upstream's Run and Report
+ * program in equipment/gateway-api-check (built from the Go module proxy) runs upstream's Run and Report
  * over a bundle's per-test results and lists every difference. Skipped, with the reason, without Go.
  */
 import { expect } from 'chai';
@@ -13,7 +13,7 @@ import {
   GATEWAY_API_REPORT_FILE, gatewayApiConformanceOf, gatewayApiReportFor, gatewayApiReportYaml, UPSTREAM_RULES, validateGatewayApiReport, type ReportView, type Rules,
 } from '../../harness/report/gateway-api-report.ts';
 import { GATEWAY_API_MESH_TESTS, GATEWAY_API_PROFILES } from '../../harness/report/gateway-api-tests.ts';
-import { ensureCheckBinary, haveGo, runCheck } from '../gateway-api-check/build.ts';
+import { ensureCheckBinary, haveGo, runCheck } from '../../equipment/gateway-api-check/build.ts';
 import { bundleMaker, results, unsupported } from './gateway-api-fixtures.ts';
 import type { Feature } from '../../harness/scenario/types.ts';
 
@@ -60,7 +60,7 @@ function breakBundle(dir: string, rules: Partial<Rules>, into: string): void {
   if (doc) writeFileSync(path.join(into, GATEWAY_API_REPORT_FILE), gatewayApiReportYaml(doc));
 }
 
-describe("Gateway API ConformanceReport against upstream's own suite code (test/gateway-api-check, Go)", function () {
+describe("Gateway API ConformanceReport against upstream's own suite code (equipment/gateway-api-check, Go)", function () {
   this.timeout(20 * 60_000);
   const bundleOf = bundleMaker();
   const fixtures = new Map<string, string>();
@@ -68,7 +68,7 @@ describe("Gateway API ConformanceReport against upstream's own suite code (test/
 
   before(async function () {
     if (!(await haveGo())) {
-      console.log("      skipped: Go is not on PATH, and the check is upstream's Go code (install Go, see test/gateway-api-check/go.mod for the version)");
+      console.log("      skipped: Go is not on PATH, and the check is upstream's Go code (install Go, see equipment/gateway-api-check/go.mod for the version)");
       this.skip();
     }
     await ensureCheckBinary((l) => console.log(`      ${l}`));

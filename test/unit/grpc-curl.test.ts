@@ -1,6 +1,6 @@
 /**
  * The batch script's gRPC call, run by a real /bin/sh with the real curl against a real gRPC server
- * (test/real/grpc-standin.ts, grpc-js) and against servers that are not gRPC: a call counts only when
+ * (equipment/real-node/grpc-standin.ts, grpc-js) and against servers that are not gRPC: a call counts only when
  * it completed with grpc-status 0, and the backend's hostname is read from the binary response.
  */
 import { expect } from 'chai';
@@ -11,8 +11,8 @@ import { execa } from 'execa';
 import { batchScript, curlArgs, parseBatch, type RequestSpec } from '../../harness/traffic/curl.ts';
 import { asText, ECHO_GRPC_METHOD, fromPrintfOctal, grpcFrame, GRPC_MESSAGE, printfOctal } from '../../harness/traffic/grpc.ts';
 import { classify, grpcSucceeded, VERDICT_MARKERS } from '../../harness/traffic/verdict.ts';
-import { parseScript } from '../model/curl-emulator.ts';
-import { startGrpcStandin, type GrpcStandin } from '../real/grpc-standin.ts';
+import { parseScript } from '../../equipment/model/curl-emulator.ts';
+import { startGrpcStandin, type GrpcStandin } from '../../equipment/real-node/grpc-standin.ts';
 
 const HOST = 'grpc-echo-v2-7f9c-x2k4q';
 const markers = [...VERDICT_MARKERS, { name: 'backend', pattern: 'Hostname=grpc-echo-v[0-9]-', in: 'body' as const },

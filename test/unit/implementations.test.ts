@@ -9,7 +9,7 @@ import type { RequestRecord } from '../../harness/traffic/curl.ts';
 import { mismatch, unprovablePath } from '../../harness/checks/traffic.ts';
 import { direct, svc, traffic, viaWaypoint } from '../../harness/scenario/dsl.ts';
 import { CATALOGUE } from '../../suites/index.ts';
-import { judgeAgainstClaim, runOnModel } from '../selftest/selftest.ts';
+import { judgeAgainstClaim, runOnModel } from '../../equipment/selftest/selftest.ts';
 
 const ENVOY = 'implementations/istio-envoy-waypoint.yaml';
 const AGW = 'implementations/istio-agentgateway-waypoint.yaml';

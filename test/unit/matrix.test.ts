@@ -11,7 +11,7 @@ import { Progress } from '../../harness/cli/progress.ts';
 import { resultLine } from '../../harness/runner/results.ts';
 import { buildMatrix, matrixHtml, matrixMarkdown, readColumn } from '../../harness/report/matrix.ts';
 import { CATALOGUE } from '../../suites/index.ts';
-import { runOnModel } from '../selftest/selftest.ts';
+import { runOnModel } from '../../equipment/selftest/selftest.ts';
 
 describe('conformance matrix', function () {
   this.timeout(120_000);

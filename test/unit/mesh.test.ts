@@ -4,12 +4,12 @@
  */
 import { expect } from 'chai';
 import { CATALOGUE } from '../../suites/index.ts';
-import { ModelCluster, type ModelOptions } from '../model/model-cluster.ts';
-import { MODEL_TIMING } from '../model/timing.ts';
+import { ModelCluster, type ModelOptions } from '../../equipment/model/model-cluster.ts';
+import { MODEL_TIMING } from '../../equipment/model/timing.ts';
 import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { DEFAULT_MESH, domainArg, readMesh, trustOf, type MeshFacts } from '../../harness/mesh/mesh.ts';
-import { expandPrincipal } from '../model/policy.ts';
+import { expandPrincipal } from '../../equipment/model/policy.ts';
 import { UserError } from '../../harness/errors.ts';
 import { readFixture } from '../../harness/manifests/manifests.ts';
 import { readdirSync } from 'node:fs';

@@ -4,10 +4,10 @@
  */
 import { expect } from 'chai';
 import type { KubeObject } from '../../harness/cluster/types.ts';
-import { ingressUseWaypointLabel, parseGoBool, serviceBinding, trafficType, waypointBoundCondition, workloadBinding } from '../model/binding.ts';
-import { policyConditions, routeParents } from '../model/status.ts';
-import { keyOf, type Objects } from '../model/store.ts';
-import type { MutantName } from '../model/mutations.ts';
+import { ingressUseWaypointLabel, parseGoBool, serviceBinding, trafficType, waypointBoundCondition, workloadBinding } from '../../equipment/model/binding.ts';
+import { policyConditions, routeParents } from '../../equipment/model/status.ts';
+import { keyOf, type Objects } from '../../equipment/model/store.ts';
+import type { MutantName } from '../../equipment/model/mutations.ts';
 
 const none: ReadonlySet<MutantName> = new Set();
 
@@ -172,7 +172,7 @@ describe('model fidelity to the upstream trace (docs/upstream-trace.md)', () => 
 
 describe('model accepts what upstream accepts without throwing', () => {
   it('in-route-regex: RE2 patterns istiod passes to Envoy compile, match the whole value, and an uncompilable one matches nothing', async () => {
-    const { re2FullMatch } = await import('../model/routes.ts');
+    const { re2FullMatch } = await import('../../equipment/model/routes.ts');
     expect(re2FullMatch('(?i)/API/.*').test('/api/v1')).to.equal(true);
     expect(re2FullMatch('(?P<v>v[0-9])').test('v2')).to.equal(true);
     expect(re2FullMatch('\\Aab\\z').test('ab')).to.equal(true);

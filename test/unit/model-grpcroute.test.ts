@@ -1,7 +1,7 @@
 /** The model's GRPCRoute on a Service parent: method matches select by the /service/method path, weights pick the backend. */
 import { expect } from 'chai';
 import type { KubeObject } from '../../harness/cluster/types.ts';
-import { routeRequest } from '../model/routes.ts';
+import { routeRequest } from '../../equipment/model/routes.ts';
 
 const svc: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'grpc-echo', namespace: 'a' }, spec: { ports: [{ port: 7070 }] } };
 

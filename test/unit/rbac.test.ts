@@ -16,8 +16,8 @@ import { checkGatewayClass } from '../../harness/platform/gateway-class.ts';
 import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { CATALOGUE } from '../../suites/index.ts';
-import { ModelCluster, type ModelOptions } from '../model/model-cluster.ts';
-import { MODEL_TIMING } from '../model/timing.ts';
+import { ModelCluster, type ModelOptions } from '../../equipment/model/model-cluster.ts';
+import { MODEL_TIMING } from '../../equipment/model/timing.ts';
 import type { Wake } from '../../harness/wait.ts';
 
 class Recording extends ModelCluster {

@@ -3,12 +3,12 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { UserError } from '../../harness/errors.ts';
-import { hostDifferences, linkNames, mountPoints, nftChainList, normaliseIptablesSave, type HostSnapshot } from '../controlplane/hoststate.ts';
-import { corefile, dnsServiceObjects, DNS_SERVICE_IP } from '../real/dns.ts';
-import { parseIptablesSave, removableTable, removalScript, removedChains } from '../real/hostrules.ts';
-import { archiveImageName } from '../real/images.ts';
-import { componentOf, injectedImage, istiodEndpointSlice, normalisedRef, readMeshImages, requireArchive } from '../real/mesh.ts';
-import { chainsIstioCni, isSharedMount, ownCniResult } from '../real/node.ts';
+import { hostDifferences, linkNames, mountPoints, nftChainList, normaliseIptablesSave, type HostSnapshot } from '../../equipment/controlplane/hoststate.ts';
+import { corefile, dnsServiceObjects, DNS_SERVICE_IP } from '../../equipment/real-node/dns.ts';
+import { parseIptablesSave, removableTable, removalScript, removedChains } from '../../equipment/real-node/hostrules.ts';
+import { archiveImageName } from '../../equipment/real-node/images.ts';
+import { componentOf, injectedImage, istiodEndpointSlice, normalisedRef, readMeshImages, requireArchive } from '../../equipment/real-node/mesh.ts';
+import { chainsIstioCni, isSharedMount, ownCniResult } from '../../equipment/real-node/node.ts';
 import { tempDirs } from './tmp.ts';
 
 // What istio-cni's node agent wrote on the real node (it chose iptables-legacy), as iptables-legacy-save prints it.

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { aptMirror, imageDocuments } from '../real/images.ts';
-import { onlyOwnedChains } from '../real/hostrules.ts';
-import { cniConfig, guardRuleset, mountsUnder, NODE, nftTables } from '../real/node.ts';
+import { aptMirror, imageDocuments } from '../../equipment/real-node/images.ts';
+import { onlyOwnedChains } from '../../equipment/real-node/hostrules.ts';
+import { cniConfig, guardRuleset, mountsUnder, NODE, nftTables } from '../../equipment/real-node/node.ts';
 
 // What kubelet 1.36 left in `nft list table ip filter` on this machine (iptables-nft).
 const KUBELET_FILTER = `table ip filter {

@@ -18,8 +18,8 @@ import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { countOutcomes } from '../../harness/runner/results.ts';
 import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
 import type { KubeObject } from '../../harness/cluster/types.ts';
-import { ModelCluster } from '../model/model-cluster.ts';
-import { MODEL_TIMING } from '../model/timing.ts';
+import { ModelCluster } from '../../equipment/model/model-cluster.ts';
+import { MODEL_TIMING } from '../../equipment/model/timing.ts';
 import { CATALOGUE } from '../../suites/index.ts';
 
 export type RunKind = 'passed' | 'failed' | 'setup';

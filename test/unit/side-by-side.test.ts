@@ -5,8 +5,8 @@
  */
 import { expect } from 'chai';
 import { CATALOGUE } from '../../suites/index.ts';
-import { ModelCluster } from '../model/model-cluster.ts';
-import { MODEL_TIMING } from '../model/timing.ts';
+import { ModelCluster } from '../../equipment/model/model-cluster.ts';
+import { MODEL_TIMING } from '../../equipment/model/timing.ts';
 import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
 import { deployClients } from '../../harness/runner/suite-runner.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';

@@ -20,7 +20,7 @@ import { signWithKey, verifySignature } from '../../harness/report/sign.ts';
 import { claimOf, resultOf, verifyBundle } from '../../harness/report/verify.ts';
 import type { ConformanceReport } from '../../harness/report/model.ts';
 import { CATALOGUE } from '../../suites/index.ts';
-import { runOnModel, writeSelftestBundle } from '../selftest/selftest.ts';
+import { runOnModel, writeSelftestBundle } from '../../equipment/selftest/selftest.ts';
 import { command, pooled } from './fake-api.ts';
 import { copyBundle, forge as forgeReports, modelBundle, readReport, removeTempDirs, reseal, tempDir } from './report-fixtures.ts';
 

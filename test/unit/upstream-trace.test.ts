@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CATALOGUE } from '../../suites/index.ts';
-import { ISTIO_SOURCE } from '../controlplane/pins.ts';
+import { ISTIO_SOURCE } from '../../equipment/host/pins.ts';
 
 const DOC = 'docs/upstream-trace.md';
 const COLUMNS = ['id', 'kind', 'scope', 'what', 'upstream', 'model', 'scenarios', 'not covered'];
@@ -57,7 +57,7 @@ export function parseTrace(text: string): TraceRow[] {
     const [id, kind, scope, what, upstream, model, scenarios, reason] = c;
     rows.push({
       line: i + 1, id, kind, scope, what, reason,
-      upstream: list(upstream, /;\s+/), model: list(model, /;\s+(?=test\/model\/)/), scenarios: list(scenarios, /,\s*/),
+      upstream: list(upstream, /;\s+/), model: list(model, /;\s+(?=equipment\/model\/)/), scenarios: list(scenarios, /,\s*/),
     });
   }
   return rows;
@@ -82,10 +82,10 @@ function splitRef(ref: string): { file: string; symbol: string } {
   return { file: m[1], symbol: m[2] };
 }
 
-/** `test/model/x.ts:12 `token`` → file, line and token. */
+/** `equipment/model/x.ts:12 `token`` → file, line and token. */
 function splitModelRef(ref: string): { file: string; line: number; token: string } {
-  const m = /^(test\/model\/[\w-]+\.ts):(\d+) (``? ?)(.+?)( ?``?)$/.exec(ref);
-  if (!m) throw new Error(`"${ref}" is not test/model/file.ts:line \`token\``);
+  const m = /^(equipment\/model\/[\w-]+\.ts):(\d+) (``? ?)(.+?)( ?``?)$/.exec(ref);
+  if (!m) throw new Error(`"${ref}" is not equipment/model/file.ts:line \`token\``);
   return { file: m[1], line: Number(m[2]), token: m[4] };
 }
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { VirtualClock } from '../model/virtual-clock.ts';
+import { VirtualClock } from '../../equipment/model/virtual-clock.ts';
 import { converge, WaitTimeout } from '../../harness/wait.ts';
 
 describe('virtual clock (test equipment)', () => {

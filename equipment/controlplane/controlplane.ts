@@ -3,7 +3,7 @@
  * simulated nodes, Istio ambient installed by istioctl, istiod as a local process whose admission
  * webhooks are live, a supervisor that restarts any of these that exits (supervisor.ts), and either
  * a stand-in for istio-cni's enrollment mark (limits: cni-rules.ts) or, with --real-node, a real
- * node running istio-cni (test/real/node.ts). `down` fails unless the host is as `up` found it.
+ * node running istio-cni (equipment/real-node/node.ts). `down` fails unless the host is as `up` found it.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,16 +22,16 @@ import { WAYPOINT_SECCOMP_SETTING } from '../../harness/mesh/mesh.ts';
 import { Teardown } from '../../harness/undo.ts';
 import { gatewayApiFor } from '../../harness/versions/versions.ts';
 import { CLUSTER_TIMING, waitFor } from '../../harness/wait.ts';
-import { binaryPath, downloadModule, ensureBinary, goDirective, goVersionAtLeast, installedGo } from './gobuild.ts';
+import { binaryPath, downloadModule, ensureBinary, goDirective, goVersionAtLeast, installedGo } from '../host/gobuild.ts';
 import { captureHost, hostDifferences, type HostSnapshot } from './hoststate.ts';
-import { addHosts, removeHosts } from './hosts.ts';
+import { addHosts, removeHosts } from '../host/hosts.ts';
 import { configMapFiles, istiodProcess, readinessUrl } from './istiod.ts';
-import { BINARIES, ISTIO_SOURCE, type Binaries, type BinaryKey } from './pins.ts';
-import { cmdlineOf, isRunning, records, startDaemon, stopDaemon, waitExited } from './processes.ts';
+import { BINARIES, ISTIO_SOURCE, type Binaries, type BinaryKey } from '../host/pins.ts';
+import { cmdlineOf, isRunning, records, startDaemon, stopDaemon, waitExited } from '../host/processes.ts';
 import { SUPERVISOR } from './supervisor.ts';
 import { rewriteWebhooks, webhookHosts } from './webhooks.ts';
-import { istioCniValues, KWOK_NODE_ANNOTATION, readMeshImages } from '../real/mesh.ts';
-import { downNode, netnsHostDir, NODE, nodePaths, SYSCTLS, upNode } from '../real/node.ts';
+import { istioCniValues, KWOK_NODE_ANNOTATION, readMeshImages } from '../real-node/mesh.ts';
+import { downNode, netnsHostDir, NODE, nodePaths, SYSCTLS, upNode } from '../real-node/node.ts';
 
 export const CLUSTER_NAME = 'wpt-cp';
 const SIMULATED_NODES = 2;
@@ -201,13 +201,13 @@ function processMarkers(): string[] {
 }
 
 function startSupervisor(): void {
-  const script = path.join(REPO, 'test/controlplane/supervisor.ts');
+  const script = path.join(REPO, 'equipment/controlplane/supervisor.ts');
   const p = paths();
   startDaemon(stateDir(), SUPERVISOR, process.execPath, ['--import', 'tsx', script, stateDir(), binaryPath(BINARIES.kwokctl), p.kwokWorkdir, CLUSTER_NAME], { cwd: REPO, env: { ...process.env } as Record<string, string> });
 }
 
 function startCniStandin(): void {
-  const script = path.join(REPO, 'test/controlplane/cni-standin.ts');
+  const script = path.join(REPO, 'equipment/controlplane/cni-standin.ts');
   startDaemon(stateDir(), 'cni-standin', process.execPath, ['--import', 'tsx', script, paths().kubeconfig], { cwd: REPO, env: { ...process.env } as Record<string, string> });
 }
 

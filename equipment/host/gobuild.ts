@@ -115,7 +115,7 @@ export async function downloadModule(pin: ModulePin): Promise<Required<Pick<Down
   if (r.exitCode !== 0 || !info.Dir || !info.GoMod || !info.Info) {
     throw new UserError(
       `the pinned ${pin.module}@${pin.version} does not resolve on the Go module proxy: ${info.Error ?? r.all}. ${await whatResolves(pin.module)}`,
-      'update the pin in test/controlplane/pins.ts to a version that resolves',
+      'update the pin in equipment/host/pins.ts to a version that resolves',
     );
   }
   return { Dir: info.Dir, GoMod: info.GoMod, Info: info.Info };

@@ -7,12 +7,12 @@
  * exits by design (a real cluster's kubelet restarts it as a static pod); nothing else would here.
  * Repeated exits back off (1 s doubling to 30 s) so a broken process cannot spin.
  *
- *   node --import tsx test/controlplane/supervisor.ts <state dir> <kwokctl> <kwok workdir> <cluster name>
+ *   node --import tsx equipment/controlplane/supervisor.ts <state dir> <kwokctl> <kwok workdir> <cluster name>
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { hasExited, isRunning, records, restartDaemon } from './processes.ts';
+import { hasExited, isRunning, records, restartDaemon } from '../host/processes.ts';
 
 export const SUPERVISOR = 'supervisor';
 const TICK_MS = 1000;

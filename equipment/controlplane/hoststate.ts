@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { cmdlineOf } from './processes.ts';
+import { cmdlineOf } from '../host/processes.ts';
 
 export interface HostSnapshot {
   links: string[];

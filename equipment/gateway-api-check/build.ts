@@ -1,7 +1,7 @@
 /**
  * Builds the cross-check of Gateway API ConformanceReports (check_test.go: upstream's own suite code
  * over a bundle's per-test results) from the Go module proxy, as the control plane's binaries are
- * built (test/controlplane/gobuild.ts), and caches it by the hash of its sources.
+ * built (equipment/host/gobuild.ts), and caches it by the hash of its sources.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { UserError } from '../../harness/errors.ts';
 import { cacheDir } from '../../harness/platform/download.ts';
-import { GO_ENV, installedGo } from '../controlplane/gobuild.ts';
+import { GO_ENV, installedGo } from '../host/gobuild.ts';
 
 export const CHECK_SOURCE = path.dirname(fileURLToPath(import.meta.url));
 const SOURCES = ['go.mod', 'go.sum', 'check_test.go'];
@@ -33,11 +33,11 @@ export async function ensureCheckBinary(log: (l: string) => void = () => {}): Pr
   await installedGo();
   mkdirSync(path.dirname(out), { recursive: true });
   const partial = `${out}.partial-${process.pid}`;
-  log(`building test/gateway-api-check (sigs.k8s.io/gateway-api/conformance v1.6.0 from the Go module proxy)`);
+  log(`building equipment/gateway-api-check (sigs.k8s.io/gateway-api/conformance v1.6.0 from the Go module proxy)`);
   const r = await execa('go', ['test', '-c', '-o', partial, '.'], { cwd: CHECK_SOURCE, env: GO_ENV, reject: false, all: true });
   if (r.exitCode !== 0) {
     rmSync(partial, { force: true });
-    throw new UserError(`go test -c in test/gateway-api-check failed:\n${r.all.split('\n').slice(-20).join('\n')}`, 'see the go output above; nothing was cached');
+    throw new UserError(`go test -c in equipment/gateway-api-check failed:\n${r.all.split('\n').slice(-20).join('\n')}`, 'see the go output above; nothing was cached');
   }
   renameSync(partial, out);
   return out;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # CI: bring the real control plane up, run a command against it, and always bring it down.
-#   test/controlplane/ci.sh [--real-node [--mesh-images DIR]] COMMAND...
-#   test/controlplane/ci.sh npm run e2e -- --cluster existing --skip-install --checks control-plane
-#   test/controlplane/ci.sh --real-node npm run test:real
+#   equipment/controlplane/ci.sh [--real-node [--mesh-images DIR]] COMMAND...
+#   equipment/controlplane/ci.sh npm run e2e -- --cluster existing --skip-install --checks control-plane
+#   equipment/controlplane/ci.sh --real-node npm run test:real
 # COMMAND runs with KUBECONFIG exported. down runs regardless and fails unless the host is as up
 # found it; the script's exit code is COMMAND's, or 1 if COMMAND passed and down failed.
 set -euo pipefail

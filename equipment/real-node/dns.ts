@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import type { KubeCluster } from '../../harness/cluster/kube.ts';
 import type { KubeObject } from '../../harness/cluster/types.ts';
 import { CLUSTER_TIMING, waitFor } from '../../harness/wait.ts';
-import { isRunning, startDaemon } from '../controlplane/processes.ts';
+import { isRunning, startDaemon } from '../host/processes.ts';
 
 export const CLUSTER_DOMAIN = 'cluster.local';
 /** The kube-dns Service's ClusterIP (in the static band of the Service range; kubelet clusterDNS). */

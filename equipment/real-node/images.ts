@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { sha256File, sha256Hex } from '../../harness/digest.ts';
-import { controlPlaneCache, GO_ENV } from '../controlplane/gobuild.ts';
+import { controlPlaneCache, GO_ENV } from '../host/gobuild.ts';
 
 export const PAUSE_IMAGE = 'wpt.local/pause:1';
 export const DEBIAN_IMAGE = 'wpt.local/debian-curl-python:bookworm';
