@@ -11,7 +11,7 @@ import '../harness/cli/require-node.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { KubeCluster } from '../harness/cluster/kube.ts';
 import type { Cluster } from '../harness/cluster/types.ts';
-import { makeEnv, runCatalogue } from '../harness/runner/run.ts';
+import { makeEnv, runWithClients } from '../harness/runner/run.ts';
 import { loadImplementation, runOptionsFrom, type ImplementationClaim } from '../harness/claim/implementation.ts';
 import { chooseParallelism } from '../harness/runner/parallelism.ts';
 import { countOutcomes } from '../harness/runner/results.ts';
@@ -59,7 +59,7 @@ async function timeRun(cluster: KubeCluster, claim: ImplementationClaim, scenari
     ...runOptionsFrom(claim), timing: CLUSTER_TIMING, outside: fromHost, log: () => {}, planes: new Set(['control']), deferCleanup: s.current,
   });
   const started = Date.now();
-  const run = await runCatalogue(env, scenarios, s.parallel);
+  const run = await runWithClients(env, scenarios, s.parallel);
   const checks = run.results.flatMap((r) => r.checks).filter((c) => c.plane === 'control');
   return { seconds: (Date.now() - started) / 1000, checks: countOutcomes(checks), setup: run.setup };
 }

@@ -28,7 +28,8 @@ import { checkForcedTools, resolveIstioctl, type ForcedTools, type Tool } from '
 import { checkCacheDir } from '../harness/platform/download.ts';
 import type { RunEnv } from '../harness/runner/env.ts';
 import { countOutcomes } from '../harness/runner/results.ts';
-import { makeEnv, runCatalogue } from '../harness/runner/run.ts';
+import { exitCodeOf } from '../harness/runner/outcome.ts';
+import { makeEnv, runWithClients } from '../harness/runner/run.ts';
 import { chooseParallelism } from '../harness/runner/parallelism.ts';
 import { sealBundle } from '../harness/report/seal.ts';
 import { profileLines } from '../harness/report/profile.ts';
@@ -106,9 +107,9 @@ function evidenceOfFailure(r: Run, setupFailed: boolean): Promise<void> {
 async function runScenarios(r: Run, env: RunEnv): Promise<{ exitCode: number; writeReport: () => Promise<void> }> {
   const parallel = r.o.parallel ?? chooseParallelism(await env.cluster.list('v1', 'Node'));
   const what = `${r.sel.scenarios.length} scenarios, ${parallel} at once${r.o.parallel ? '' : ' (from the nodes\' CPUs)'}${r.o.planes.length === 1 ? ', control-plane checks only' : ''}`;
-  const result = await r.progress.step(what, () => runCatalogue(env, r.sel.scenarios, parallel, (x) => r.progress.line(resultLine(x))));
+  const result = await r.progress.step(what, () => runWithClients(env, r.sel.scenarios, parallel, (x) => r.progress.line(resultLine(x))));
   const n = countOutcomes(result.results);
-  const exitCode = result.setup || n.error > 0 ? EXIT.infrastructure : n.failed > 0 ? EXIT.scenarioFailed : EXIT.ok;
+  const exitCode = exitCodeOf(result);
   if (exitCode !== EXIT.ok) await evidenceOfFailure(r, Boolean(result.setup));
   r.progress.line(`${n.passed} passed, ${n.failed} failed, ${n.error} errors, ${n['not-run']} not run, ${n['not-supported']} not supported`);
   if (r.o.profile) for (const l of profileLines(result.results, parallel, result.laps)) r.progress.line(l);

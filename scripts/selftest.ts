@@ -8,7 +8,7 @@
 import '../harness/cli/require-node.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CATALOGUE } from '../suites/index.ts';
-import { unrunSuite } from '../harness/runner/suite-runner.ts';
+import { notRunAll } from '../harness/runner/plan.ts';
 import { judgeAgainstClaim, runOnModel, SELFTEST_PARALLEL, selfTest, survivors, unseenClose, writeSelftestBundle, type ClaimVerdict } from '../equipment/selftest/selftest.ts';
 import { profileLines } from '../harness/report/profile.ts';
 import { MUTANTS, type MutantName } from '../equipment/model/mutations.ts';
@@ -95,7 +95,7 @@ function onInterrupt(opts: Opts, scenarios: Scenario[], claim: ImplementationCla
     const signal = teardown.received ?? 'a signal';
     if (opts.reportDir) {
       const setup: SetupFailure = { outcome: 'interrupted', step: 'self-test scenarios', message: `interrupted by ${signal}`, fix: 'run again' };
-      await writeBundle(opts.reportDir, scenarios, unrunSuite(scenarios, `interrupted by ${signal}`), claim, setup);
+      await writeBundle(opts.reportDir, scenarios, notRunAll(scenarios, `interrupted by ${signal}`), claim, setup);
     }
     console.error(formatUserError(new Interrupted(`interrupted by ${signal}`, opts.reportDir ? `the report in ${opts.reportDir} records the interruption; run again` : 'run again')));
     process.exit(EXIT.interrupted);

@@ -4,7 +4,7 @@
  */
 import type { Scenario } from '../../harness/scenario/types.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
-import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
+import { makeEnv, runWithClients } from '../../harness/runner/run.ts';
 import type { ScenarioResult } from '../../harness/runner/results.ts';
 import { ModelCluster, type ModelOptions } from '../model/model-cluster.ts';
 import type { Dumper } from '../../harness/runner/env.ts';
@@ -13,7 +13,7 @@ import { MUTANTS, type MutantName } from '../model/mutations.ts';
 import { MODEL_TIMING } from '../model/timing.ts';
 import { CURL_EXIT } from '../../harness/traffic/verdict.ts';
 import { runOptionsFrom, type ImplementationClaim } from '../../harness/claim/implementation.ts';
-import { unsupportedFeatures } from '../../harness/runner/scenario-runner.ts';
+import { unsupportedFeatures } from '../../harness/runner/plan.ts';
 import type { SetupFailure } from '../../harness/runner/results.ts';
 import type { Implementation } from '../../harness/claim/implementation.ts';
 import { writeReportBundle } from '../../harness/report/bundle.ts';
@@ -60,7 +60,7 @@ export async function runModel(scenarios: Scenario[], seed: number, o: ModelRunO
     timing: { ...MODEL_TIMING, clock: cluster.clock }, outside: cluster.outside, ...configured, log: o.log ?? (() => {}), dumpers: o.dumpers,
     mesh: await readMesh(cluster),
   });
-  const run = await runCatalogue(env, scenarios, SELFTEST_PARALLEL, o.onResult);
+  const run = await runWithClients(env, scenarios, SELFTEST_PARALLEL, o.onResult);
   if (run.setup) throw new Error(`self-test setup failed: ${run.setup.step}: ${run.setup.message}`);
   return { results: run.results, l4Closes: cluster.l4Closes() };
 }

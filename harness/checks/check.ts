@@ -5,7 +5,7 @@
  */
 import type { Cluster } from '../cluster/types.ts';
 import type { Client, Expectation, NsRole } from '../scenario/types.ts';
-import type { SplitTestConfig, SplitTrace } from '../stats/split-test.ts';
+import type { SplitTestConfig, SplitTrace } from '../stats/split-config.ts';
 import type { Batch, ClientAt, TrafficEngine } from '../traffic/engine.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
 import { clockOf, waitFor, WaitTimeout, type Timing, type Waker } from '../wait.ts';

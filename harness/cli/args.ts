@@ -3,7 +3,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { CLUSTER_TIMING, type Timing } from '../wait.ts';
 import { ISTIO, checkIstioRelease, imagesWith } from '../versions/versions.ts';
 import { parseFeatures } from '../scenario/features.ts';
-import { EXIT, UserError } from '../errors.ts';
+import { UserError } from '../errors.ts';
+import { EXIT_CODES_HELP } from './exit-codes-help.ts';
 import { PLANES, type Plane } from '../checks/check.ts';
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../manifests/pod-security.ts';
 import type { SetupOptions } from '../platform/options.ts';
@@ -83,17 +84,6 @@ export function parseTimeoutOverrides(spec: string, base: Timing = CLUSTER_TIMIN
   }
   return out;
 }
-
-export const EXIT_CODES_HELP = `
-Exit codes:
-  ${EXIT.ok}    every selected scenario passed
-  ${EXIT.scenarioFailed}    a scenario failed: the implementation is not conformant
-  ${EXIT.usage}    usage or configuration error: bad flag, bad file, missing context, unsupported version, wrong Node,
-       an unusable --kind/--istioctl or WPT_CACHE_DIR, credentials refused (401) or permission denied (403)
-  ${EXIT.infrastructure}    infrastructure error: cluster unreachable, silent, TLS failure or broke (5xx), install or download failed, setup timed out
-  ${EXIT.interrupted}  interrupted (SIGINT, SIGTERM): what the run created was torn down; the report records the interruption
-
-Environment: WPT_CACHE_DIR, the download cache (an absolute path; default ~/.cache/waypoint-conformance; pre-seed it for offline runs).`;
 
 const opt = (flags: string, description: string, name: string) => new Option(flags, description).argParser(value(name));
 

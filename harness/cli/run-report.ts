@@ -9,7 +9,7 @@ import { setupDiagnostics } from '../platform/setup-diagnostics.ts';
 import { KIND } from '../versions/versions.ts';
 import { writeReportBundle } from '../report/bundle.ts';
 import type { RunResult } from '../runner/results.ts';
-import { unrunSuite } from '../runner/suite-runner.ts';
+import { notRunAll } from '../runner/plan.ts';
 import type { E2eOptions } from './args.ts';
 import type { Selection } from './select.ts';
 import type { MeshFacts } from '../mesh/mesh.ts';
@@ -37,7 +37,7 @@ export async function report(o: E2eOptions, sel: Selection, facts: Facts, run: R
 /** A setup step broke: the bundle records the step, what broke and the fix; every scenario is not run. */
 export async function reportSetupFailure(o: E2eOptions, sel: Selection, facts: Facts, step: string, err: unknown): Promise<void> {
   const setup = { step, message: (err as Error).message, fix: (err as { fix?: string }).fix };
-  await report(o, sel, facts, { results: unrunSuite(sel.scenarios, `setup failed: ${step}`), setup }).catch((e) => {
+  await report(o, sel, facts, { results: notRunAll(sel.scenarios, `setup failed: ${step}`), setup }).catch((e) => {
     console.error(`could not write the report of the failed setup: ${(e as Error).message}`);
   });
 }
@@ -45,7 +45,7 @@ export async function reportSetupFailure(o: E2eOptions, sel: Selection, facts: F
 /** An interrupted run's record: the step it was in and the signal; every scenario not run (nothing of the run is claimed). */
 export async function reportInterrupted(o: E2eOptions, sel: Selection, facts: Facts, step: string, signal: string): Promise<void> {
   const setup = { outcome: 'interrupted' as const, step, message: `interrupted by ${signal}; what the run created was torn down`, fix: 'run again' };
-  await report(o, sel, facts, { results: unrunSuite(sel.scenarios, `interrupted by ${signal} at ${step}`), setup }).catch((e) => {
+  await report(o, sel, facts, { results: notRunAll(sel.scenarios, `interrupted by ${signal} at ${step}`), setup }).catch((e) => {
     console.error(`could not write the report of the interrupted run: ${(e as Error).message}`);
   });
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Feature, Scenario } from '../scenario/types.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
 import { ISTIO_FEATURES, parseFeatures } from '../scenario/features.ts';
-import { select, UnknownScenarioError } from '../runner/suite-runner.ts';
+import { select, UnknownScenarioError } from '../runner/plan.ts';
 import { loadImplementation, type ImplementationClaim } from '../claim/implementation.ts';
 import { GREP_FIX, type E2eOptions } from './args.ts';
 import { UserError } from '../errors.ts';

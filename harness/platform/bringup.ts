@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ExpectedError, InfraError, UserError } from '../errors.ts';
-import { loadKubeConfig } from '../cluster/kube.ts';
+import { loadKubeConfig } from '../cluster/kubeconfig.ts';
 import type { Cluster } from '../cluster/types.ts';
 import { withDeadline } from './deadline.ts';
 import * as kind from './kind.ts';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { UserError } from '../errors.ts';
 import { readUserFile } from '../files/read.ts';
-import { KubeContextError, loadKubeConfig } from '../cluster/kube.ts';
+import { KubeContextError, loadKubeConfig } from '../cluster/kubeconfig.ts';
 import type { Teardown } from '../undo.ts';
 
 export interface LoadedKubeconfig {

@@ -1,5 +1,5 @@
 /** What a failed scenario leaves behind for a person to read, bounded in size. */
-import type { ScenarioScope } from './env.ts';
+import type { ScenarioScope } from './scope.ts';
 import type { KubeObject } from '../cluster/types.ts';
 
 const MAX_TEXT = 16_000;

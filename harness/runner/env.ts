@@ -1,12 +1,10 @@
-import type { Cluster, KubeObject } from '../cluster/types.ts';
+import type { Cluster } from '../cluster/types.ts';
 import type { Plane } from '../checks/check.ts';
-import type { SplitTestConfig } from '../stats/split-test.ts';
-import type { Feature, NsRole } from '../scenario/types.ts';
+import type { SplitTestConfig } from '../stats/split-config.ts';
+import type { Feature } from '../scenario/types.ts';
 import type { Timing } from '../wait.ts';
-import type { Batch, TrafficEngine } from '../traffic/engine.ts';
 import type { OutsideClient } from '../traffic/outside.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
-import type { Stopwatch } from './stopwatch.ts';
 import type { Images } from '../versions/versions.ts';
 import type { MeshFacts } from '../mesh/mesh.ts';
 import type { PodSecurityLevel } from '../manifests/pod-security.ts';
@@ -48,24 +46,4 @@ export interface RunEnv {
 export interface Dumper {
   name: string;
   dump(namespaces: string[]): Promise<Record<string, string>>;
-}
-
-/** What one scenario owns: its namespaces, its traffic, the evidence kept for diagnostics. */
-export interface ScenarioScope {
-  env: RunEnv;
-  namespaces: Record<NsRole, string>;
-  traffic: TrafficEngine;
-  evidence: Evidence;
-  /** Fixture variables (namespace names etc.), also used in label values and expected messages. */
-  vars: Record<string, string>;
-  stopwatch: Stopwatch;
-}
-
-export class Evidence {
-  readonly batches: Batch['raw'][] = [];
-  readonly applied: KubeObject[] = [];
-  keep(batch: Batch): void {
-    this.batches.push(batch.raw);
-    if (this.batches.length > 6) this.batches.shift();
-  }
 }

@@ -1,9 +1,9 @@
-/** One run of the catalogue on a cluster: clients up, scenarios, clients down. */
+/** One run on a cluster: its environment, then the shared clients up, the scenarios (runInParallel), the clients down. */
 import { randomBytes } from 'node:crypto';
 import type { Cluster } from '../cluster/types.ts';
 import { PLANES, type Plane } from '../checks/check.ts';
 import type { Feature, Scenario } from '../scenario/types.ts';
-import { DEFAULT_SPLIT_CONFIG } from '../stats/split-test.ts';
+import { DEFAULT_SPLIT_CONFIG } from '../stats/split-config.ts';
 import type { OutsideClient } from '../traffic/outside.ts';
 import { ENVOY_SIGNALS, type WaypointSignals } from '../traffic/verdict.ts';
 import { clockOf, type Timing } from '../wait.ts';
@@ -13,8 +13,9 @@ import { DEFAULT_MESH, type MeshFacts } from '../mesh/mesh.ts';
 import type { PodSecurityLevel } from '../manifests/pod-security.ts';
 import type { Dumper, RunEnv } from './env.ts';
 import type { RunResult, ScenarioResult } from './results.ts';
-import { deployClients, removeClients, runSuite, unrunSuite } from './suite-runner.ts';
-import { sharedClientsUsed } from './scenario-runner.ts';
+import { deployClients, removeClients } from './clients.ts';
+import { sharedClientsUsed, notRunAll } from './plan.ts';
+import { runInParallel } from './pool.ts';
 
 export interface RunOptions {
   timing: Timing;
@@ -67,22 +68,22 @@ export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
  * Clients that never come up are a setup failure of the run: every scenario is reported as not run.
  * A control-plane-only run sends no traffic, so it deploys no clients.
  */
-export async function runCatalogue(
+export async function runWithClients(
   env: RunEnv, scenarios: Scenario[], parallel: number, onResult: (r: ScenarioResult) => void = () => {},
 ): Promise<RunResult> {
   const watch = new Stopwatch(clockOf(env.timing));
   const { laps } = watch;
-  if (!env.planes.has('data')) return { results: await runSuite(env, scenarios, parallel, onResult, watch), laps };
+  if (!env.planes.has('data')) return { results: await runInParallel(env, scenarios, parallel, onResult, watch), laps };
   try {
     const clients = await watch.time('run', 'apply', 'deploy the clients', () => deployClients(env, scenarios));
     env.log(`clients: ${clients.join(', ') || 'none (no check of this run sends traffic from a shared client)'}`);
   } catch (err) {
     const setup = { step: `deploy the clients ${sharedClientsUsed(env, scenarios).join(', ')}`, message: (err as Error).message };
     await removeClients(env).catch(() => undefined);
-    return { results: unrunSuite(scenarios, `setup failed: ${setup.step}`), setup, laps };
+    return { results: notRunAll(scenarios, `setup failed: ${setup.step}`), setup, laps };
   }
   try {
-    return { results: await runSuite(env, scenarios, parallel, onResult, watch), laps };
+    return { results: await runInParallel(env, scenarios, parallel, onResult, watch), laps };
   } finally {
     await watch.time('run', 'cleanup', 'remove the clients', () => removeClients(env));
   }

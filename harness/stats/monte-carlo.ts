@@ -4,7 +4,8 @@
  * direction, the downward one clipped at 0), and the exec round trips a batching plan needs.
  */
 import { Rng } from './random.ts';
-import { DEFAULT_SPLIT_CONFIG, SplitTest, type SplitTestConfig } from './split-test.ts';
+import { SplitTest } from './split-test.ts';
+import { DEFAULT_SPLIT_CONFIG, type SplitTestConfig } from './split-config.ts';
 
 type Truth = [string, number][];
 

@@ -9,7 +9,7 @@ import type { Expectation, Scenario } from '../../harness/scenario/types.ts';
 import type { ObjectRef } from '../../harness/cluster/types.ts';
 import { ModelCluster } from '../../equipment/model/model-cluster.ts';
 import { MODEL_TIMING } from '../../equipment/model/timing.ts';
-import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
+import { makeEnv, runWithClients } from '../../harness/runner/run.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 
 describe('self-test against the ambient model', function () {
@@ -96,7 +96,7 @@ describe('self-test against the ambient model', function () {
     }
     const cluster = new StuckNamespaces({ seed: 4 });
     const env = makeEnv(cluster, { timing: { ...MODEL_TIMING, clock: cluster.clock }, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', outside: cluster.outside, log: () => {} });
-    const run = await runCatalogue(env, CATALOGUE.filter((s) => s.id === 'routing/path-match' || s.id === 'routing/header-match'), 2);
+    const run = await runWithClients(env, CATALOGUE.filter((s) => s.id === 'routing/path-match' || s.id === 'routing/header-match'), 2);
     const byId = Object.fromEntries(run.results.map((r) => [r.id, r]));
     expect(byId['routing/header-match'].outcome).to.equal('passed');
     expect(byId['routing/path-match'].outcome).to.equal('error');
@@ -106,7 +106,7 @@ describe('self-test against the ambient model', function () {
   it('a control-plane-only run deploys no clients and reports every traffic check as not run, never passed', async () => {
     const cluster = new ModelCluster({ seed: 9 });
     const env = makeEnv(cluster, { timing: { ...MODEL_TIMING, clock: cluster.clock }, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', outside: cluster.outside, log: () => {}, planes: new Set(['control']) });
-    const run = await runCatalogue(env, CATALOGUE.filter((s) => s.area === 'authorization'), 4);
+    const run = await runWithClients(env, CATALOGUE.filter((s) => s.area === 'authorization'), 4);
     const checks = run.results.flatMap((r) => r.checks);
     expect(checks.filter((c) => c.plane === 'data' && c.outcome !== 'not-run')).to.deep.equal([]);
     expect(checks.filter((c) => c.plane === 'control' && c.outcome === 'passed')).to.have.length.above(10);
@@ -121,7 +121,7 @@ describe('self-test against the ambient model', function () {
     const env = makeEnv(cluster, { timing: { ...MODEL_TIMING, clock: cluster.clock }, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', outside: cluster.outside, log: () => {}, planes: new Set(['control']) });
     // fault-abort has only traffic checks; l7-policy-removed's second step (policy removed, traffic again) has only traffic checks.
     const ids = ['resilience/fault-abort', 'authorization/l7-policy-removed'];
-    const run = await runCatalogue(env, CATALOGUE.filter((s) => ids.includes(s.id)), 2);
+    const run = await runWithClients(env, CATALOGUE.filter((s) => ids.includes(s.id)), 2);
     const [abort, removed] = ids.map((id) => run.results.find((r) => r.id === id)!);
     expect(abort.outcome).to.equal('not-run');
     expect(abort.reason).to.equal('data-plane check, and this run checks only the control plane');

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { CATALOGUE } from '../../suites/index.ts';
-import { workloadFiles } from '../../harness/runner/scenario-runner.ts';
+import { workloadFiles } from '../../harness/scenario/workloads.ts';
 import type { Scenario, WorkloadSet } from '../../harness/scenario/types.ts';
 
 const VERSION = /\becho-v([123])\b|\bversion: v([123])\b/g;

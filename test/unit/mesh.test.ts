@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { CATALOGUE } from '../../suites/index.ts';
 import { ModelCluster, type ModelOptions } from '../../equipment/model/model-cluster.ts';
 import { MODEL_TIMING } from '../../equipment/model/timing.ts';
-import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
+import { makeEnv, runWithClients } from '../../harness/runner/run.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { DEFAULT_MESH, domainArg, readMesh, trustOf, type MeshFacts } from '../../harness/mesh/mesh.ts';
 import { expandPrincipal } from '../../equipment/model/policy.ts';
@@ -30,7 +30,7 @@ async function runOn(mesh: ModelOptions['mesh'], read: (m: MeshFacts) => MeshFac
     timing: { ...MODEL_TIMING, clock: cluster.clock }, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', outside: cluster.outside, log: () => {},
     mesh: read(await readMesh(cluster)),
   });
-  return (await runCatalogue(env, PRINCIPAL_SCENARIOS, 8)).results;
+  return (await runWithClients(env, PRINCIPAL_SCENARIOS, 8)).results;
 }
 
 describe('the mesh as it runs', function () {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { FIXTURES_DIR, loadFixture } from '../../harness/manifests/manifests.ts';
 import { ENFORCE_LABEL, podSecurityViolations, podSpecOf, type PodSecurityLevel } from '../../harness/manifests/pod-security.ts';
 import { checkWaypointsAdmitted, readMesh } from '../../harness/mesh/mesh.ts';
-import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
+import { makeEnv, runWithClients } from '../../harness/runner/run.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { CATALOGUE } from '../../suites/index.ts';
 import { ModelCluster } from '../../equipment/model/model-cluster.ts';
@@ -72,7 +72,7 @@ describe('Pod Security restricted on the model', function () {
     const cluster = new ModelCluster({ seed: 31, waypointSeccomp });
     const env = makeEnv(cluster, { timing: { ...MODEL_TIMING, clock: cluster.clock }, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', outside: cluster.outside, log: () => {}, podSecurity });
     const admitted = await checkWaypointsAdmitted(cluster, await readMesh(cluster), podSecurity).then(() => 'admitted', (e: Error) => e.message);
-    return { admitted, results: (await runCatalogue(env, scenarios, 1)).results };
+    return { admitted, results: (await runWithClients(env, scenarios, 1)).results };
   }
 
   it('runs the scenario pods and waypoints in namespaces enforcing restricted, when istiod gives waypoints a seccomp profile', async () => {

@@ -13,7 +13,7 @@ import { allowed, clusterRole, rbacManifest, RESOURCES, type Verb } from '../../
 import { checkWaypointsAdmitted, readMesh } from '../../harness/mesh/mesh.ts';
 import { readInstalled } from '../../harness/platform/install.ts';
 import { checkGatewayClass } from '../../harness/platform/gateway-class.ts';
-import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
+import { makeEnv, runWithClients } from '../../harness/runner/run.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { CATALOGUE } from '../../suites/index.ts';
 import { ModelCluster, type ModelOptions } from '../../equipment/model/model-cluster.ts';
@@ -85,7 +85,7 @@ async function recordedRun(seed: number, mutants: ModelOptions['mutants'] = []):
   // The model's classes carry no status: the gate's reads are what is recorded here.
   await checkGatewayClass(cluster, 'istio-waypoint', undefined, timing, 1).catch(() => undefined);
   const env = makeEnv(cluster, { timing, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', outside: cluster.outside, log: () => {}, mesh });
-  await runCatalogue(env, mutants.length ? CATALOGUE.filter((s) => s.area === 'routing') : CATALOGUE, 8);
+  await runWithClients(env, mutants.length ? CATALOGUE.filter((s) => s.area === 'routing') : CATALOGUE, 8);
   return cluster.calls;
 }
 

@@ -16,7 +16,7 @@ import { runLogLine } from '../../harness/report/consistency.ts';
 import { reportHtml, REPORT_HTML_FILE } from '../../harness/report/report-html.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { countOutcomes } from '../../harness/runner/results.ts';
-import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
+import { makeEnv, runWithClients } from '../../harness/runner/run.ts';
 import type { KubeObject } from '../../harness/cluster/types.ts';
 import { ModelCluster } from '../../equipment/model/model-cluster.ts';
 import { MODEL_TIMING } from '../../equipment/model/timing.ts';
@@ -53,7 +53,7 @@ export async function modelBundle(kind: RunKind, mode: 'e2e' | 'certification' =
   const env = makeEnv(cluster, {
     timing: { ...MODEL_TIMING, clock: cluster.clock }, outside: cluster.outside, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', log: progress.line,
   });
-  const { results, setup } = await runCatalogue(env, CATALOGUE, 8, (r) => progress.line(resultLine(r)));
+  const { results, setup } = await runWithClients(env, CATALOGUE, 8, (r) => progress.line(resultLine(r)));
   await writeReportBundle(dir, {
     results, scenarios: CATALOGUE, setup, mode, planes: ['control', 'data'],
     implementation: { organization: 'acme', project: 'acme-waypoint', version: '2.3.0', url: 'https://acme.example', contact: ['@acme/mesh'], gatewayClassName: 'istio-waypoint' },

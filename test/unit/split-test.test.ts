@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { SplitTest, DEFAULT_SPLIT_CONFIG } from '../../harness/stats/split-test.ts';
+import { SplitTest } from '../../harness/stats/split-test.ts';
+import { DEFAULT_SPLIT_CONFIG } from '../../harness/stats/split-config.ts';
 import { Rng } from '../../harness/stats/random.ts';
 
 function runUntilDecision(weights: Record<string, number>, truth: [string, number][], seed: number) {
