@@ -15,7 +15,7 @@ import { makeEnv, runWithClients } from '../harness/runner/run.ts';
 import { loadImplementation, runOptionsFrom, type ImplementationClaim } from '../harness/claim/implementation.ts';
 import { chooseParallelism } from '../harness/runner/parallelism.ts';
 import { countOutcomes } from '../harness/runner/results.ts';
-import type { Scenario } from '../harness/scenario/types.ts';
+import type { Scenario } from '../harness/record/record.ts';
 import { fromHost } from '../harness/traffic/outside.ts';
 import { CLUSTER_TIMING } from '../harness/wait.ts';
 import { UserError } from '../harness/errors.ts';

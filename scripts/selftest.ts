@@ -22,7 +22,7 @@ import { Teardown } from '../harness/undo.ts';
 import type { SetupFailure } from '../harness/runner/results.ts';
 import { loadImplementation, unknownFindings, type ImplementationClaim } from '../harness/claim/implementation.ts';
 import type { ScenarioResult } from '../harness/runner/results.ts';
-import type { Scenario } from '../harness/scenario/types.ts';
+import type { Scenario } from '../harness/record/record.ts';
 
 const program = new Command('selftest')
   .description('Run the scenario catalogue against the ambient model and its mutants')

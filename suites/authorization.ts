@@ -4,12 +4,8 @@
  * at L4 (curl exit 52 or 56, as CheckDeny accepts), and 503
  * when a waypoint's own connection is refused at L4 (istio tests/integration/ambient/baseline_test.go).
  */
-import {
-  ztunnelRefused,
-  policyCondition,
-  apply, defineScenario, direct, namespace, policyBound, policyNotBound, productpage, remove, step, svc, traffic, useWaypoint, viaWaypoint,
-  policyTargetNotFound, rejected, waypointProvisioned, ztunnelAccepted,
-} from '../harness/scenario/dsl.ts';
+import { ztunnelRefused, policyCondition, policyBound, policyNotBound, productpage, svc, useWaypoint, policyTargetNotFound, waypointProvisioned, ztunnelAccepted } from './vocabulary.ts';
+import { apply, defineScenario, direct, namespace, remove, step, traffic, viaWaypoint, rejected } from '../harness/record/builders.ts';
 import { SRC } from './sources.ts';
 
 const enrolled = [useWaypoint(namespace(), 'waypoint')];

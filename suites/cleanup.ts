@@ -1,7 +1,6 @@
 /** Undoing each step of the user journey brings traffic back to the documented state and leaves nothing. */
-import {
-  apply, defineScenario, direct, label, namespace, remove, step, svc, traffic, useWaypoint, viaWaypoint, waypointResourcesGone, routeAccepted, waypointProvisioned, routeWaypoint
-} from '../harness/scenario/dsl.ts';
+import { apply, defineScenario, direct, label, namespace, remove, step, traffic, viaWaypoint } from '../harness/record/builders.ts';
+import { svc, useWaypoint, waypointResourcesGone, routeAccepted, waypointProvisioned, routeWaypoint } from './vocabulary.ts';
 import { SRC } from './sources.ts';
 
 export default [

@@ -7,10 +7,8 @@
  * only, pod-IP traffic the pod's (istio/ztunnel src/proxy/outbound.rs). Scenarios that prove a
  * waypoint is not used give the traffic a working waypoint it could wrongly take.
  */
-import {
-  apply, defineScenario, direct, label, namespace, podIP, pods, service, step, svc, traffic, useWaypoint, viaWaypoint, waypointBound,
-  waypointBoundMessage, waypointProvisioned
-} from '../harness/scenario/dsl.ts';
+import { apply, defineScenario, direct, label, namespace, pods, service, step, traffic, viaWaypoint } from '../harness/record/builders.ts';
+import { podIP, svc, useWaypoint, waypointBound, waypointBoundMessage, waypointProvisioned } from './vocabulary.ts';
 import { SRC } from './sources.ts';
 
 const BOUND = 'Successfully attached to waypoint';

@@ -1,5 +1,5 @@
 /** The catalogue: every scenario, in a stable order. */
-import type { Scenario } from '../harness/scenario/types.ts';
+import type { Scenario } from '../harness/record/record.ts';
 import enrollment from './enrollment.ts';
 import routing from './routing.ts';
 import authorization from './authorization.ts';

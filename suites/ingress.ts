@@ -5,9 +5,8 @@
  * label is present: "will traverse the waypoint" for true, "is not using the waypoint" otherwise
  * (istio pilot/pkg/model/service.go; pilot/pkg/serviceregistry/ambient/services_test.go).
  */
-import {
-  apply, defineScenario, label, namespace, productpage, service, step, traffic, useWaypoint, ingress, waypointBound, waypointBoundExactly,
-} from '../harness/scenario/dsl.ts';
+import { apply, defineScenario, label, namespace, service, step, traffic, ingress } from '../harness/record/builders.ts';
+import { productpage, useWaypoint, waypointBound, waypointBoundExactly } from './vocabulary.ts';
 import { SRC } from './sources.ts';
 
 const setup = [useWaypoint(namespace(), 'waypoint'), apply('authorization/productpage-waypoint-policy.yaml')];

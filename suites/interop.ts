@@ -1,5 +1,6 @@
 /** A sidecar-injected client calling a service behind a waypoint: the waypoint's policy still applies. */
-import { apply, defineScenario, namespace, step, svc, traffic, useWaypoint, waypointProvisioned } from '../harness/scenario/dsl.ts';
+import { apply, defineScenario, namespace, step, traffic } from '../harness/record/builders.ts';
+import { svc, useWaypoint, waypointProvisioned } from './vocabulary.ts';
 import { SRC } from './sources.ts';
 
 export default [

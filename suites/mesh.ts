@@ -4,11 +4,11 @@
  * waypoint, so the waypoint is the proxy that applies it. The behaviours are upstream's; the
  * manifests and requests are this suite's own. docs/gateway-api-mesh.md maps test names to ids.
  */
-import {
-  apply, clientIn, defineScenario, meshRouteAccepted, meshRouteWaypoint, namespace, podIP, redirect, response, routeAccepted,
-  routeWaypoint, split, step, svc, useWaypoint, viaWaypoint, ECHO_BACKEND,
-} from '../harness/scenario/dsl.ts';
-import type { BackendMarker, Expectation, Feature, Scenario, Step, WorkloadSet } from '../harness/scenario/types.ts';
+import { apply, clientIn, defineScenario, namespace, redirect, response, split, step, viaWaypoint } from '../harness/record/builders.ts';
+import { meshRouteAccepted, meshRouteWaypoint, podIP, routeAccepted, routeWaypoint, svc, useWaypoint, ECHO_BACKEND } from './vocabulary.ts';
+import type { BackendMarker, Feature, WorkloadSet } from '../harness/scenario/types.ts';
+import type { Expectation } from '../harness/checks/registry.ts';
+import type { Scenario, Step } from '../harness/record/record.ts';
 import { ECHO_GRPC_METHOD } from '../harness/traffic/grpc.ts';
 import { SRC } from './sources.ts';
 

@@ -1,5 +1,6 @@
 /** What the waypoint reports about the requests it handled. */
-import { defineScenario, namespace, step, svc, useWaypoint, viaWaypoint, waypointRequests, waypointProvisioned } from '../harness/scenario/dsl.ts';
+import { defineScenario, namespace, step, viaWaypoint } from '../harness/record/builders.ts';
+import { svc, useWaypoint, waypointRequests, waypointProvisioned } from './vocabulary.ts';
 import { SRC } from './sources.ts';
 
 export default [

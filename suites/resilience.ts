@@ -1,8 +1,6 @@
 /** Faults and timeouts applied by the waypoint. */
-import {
-  apply, attempts, defineScenario, direct, namespace, podIP, scale, service, step, svc, traffic, useWaypoint, viaWaypoint, waypointBound,
-  routeAccepted, routeWaypoint,
-} from '../harness/scenario/dsl.ts';
+import { apply, attempts, defineScenario, direct, namespace, scale, service, step, traffic, viaWaypoint } from '../harness/record/builders.ts';
+import { podIP, svc, useWaypoint, waypointBound, routeAccepted, routeWaypoint } from './vocabulary.ts';
 import { SRC } from './sources.ts';
 
 const enrolled = [useWaypoint(namespace(), 'waypoint')];

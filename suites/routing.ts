@@ -2,9 +2,8 @@
  * Traffic splits and matches applied by the waypoint. A split is a sequential test over requests
  * (harness/stats/split-test.ts); a backend with weight 0 must receive nothing.
  */
-import {
-  ECHO_BACKEND, REVIEWS_BACKEND, apply, defineScenario, namespace, productpage, remove, split, spread, step, svc, useWaypoint, routeAccepted, routeWaypoint, direct, rejected, service, viaWaypoint, routeParentNotFound, routeBackendNotFound, response
-} from '../harness/scenario/dsl.ts';
+import { ECHO_BACKEND, REVIEWS_BACKEND, productpage, svc, useWaypoint, routeAccepted, routeWaypoint, routeParentNotFound, routeBackendNotFound } from './vocabulary.ts';
+import { apply, defineScenario, namespace, remove, split, spread, step, direct, rejected, service, viaWaypoint, response } from '../harness/record/builders.ts';
 import { SRC } from './sources.ts';
 
 const enrolled = [useWaypoint(namespace(), 'waypoint')];

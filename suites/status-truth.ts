@@ -5,9 +5,8 @@
  * (seen on real istiod 1.31 with istio-agentgateway-waypoint), so they promise for every implementation.
  * Each claim is also checked on its own first, so a control-plane-only run records the status half.
  */
-import {
-  apply, defineScenario, namespace, podIP, policyBound, programmed, routeAccepted, statusTruth, step, svc, traffic, useWaypoint,
-} from '../harness/scenario/dsl.ts';
+import { apply, defineScenario, namespace, statusTruth, step, traffic } from '../harness/record/builders.ts';
+import { podIP, policyBound, programmed, routeAccepted, svc, useWaypoint } from './vocabulary.ts';
 import { SRC } from './sources.ts';
 
 const enrolled = [useWaypoint(namespace(), 'waypoint')];

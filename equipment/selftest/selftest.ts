@@ -2,7 +2,7 @@
  * The self-test: the catalogue against the faithful model (every scenario must pass) and against
  * every mutant (each must be failed by a scenario of the area it breaks).
  */
-import type { Scenario } from '../../harness/scenario/types.ts';
+import type { Scenario } from '../../harness/record/record.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { makeEnv, runWithClients } from '../../harness/runner/run.ts';
 import type { ScenarioResult } from '../../harness/runner/results.ts';

@@ -3,13 +3,30 @@
  * so the backend's log lines for it belong to this batch only.
  */
 import { randomBytes } from 'node:crypto';
-import type { AttemptsExpectation } from '../scenario/types.ts';
+import type { Client, Destination, ExpectationBase, NsRole, RequestOptions } from '../scenario/types.ts';
 import { judgeAttempts, parseRequestLog, type LoggedRequest } from '../traffic/backend-log.ts';
 import { describeRecord } from '../traffic/verdict.ts';
 import { podsOfDeployment } from '../cluster/workloads.ts';
 import { converge, waitFor, WaitTimeout, type Observation } from '../wait.ts';
 import { CheckNotSupported, failOnTimeout, type CheckContext, type CheckKind } from './check.ts';
 import { destName, resolveUrl, send, specFor } from './requests.ts';
+
+/**
+ * How often the backend received each request. A retry repeats the request with its X-Request-Id
+ * (Envoy keeps it across attempts), so the backend's own request log (one JSON line per request)
+ * counts the attempts per client request.
+ */
+export interface AttemptsExpectation extends ExpectationBase, RequestOptions {
+  type: 'attempts';
+  from: Client;
+  to: Destination;
+  /** The Deployment whose request log is read. */
+  backend: { ns: NsRole; deployment: string };
+  /** The HTTP status the client must get (the last attempt's answer). */
+  status: number;
+  /** Requests the backend must see per client request: 1 + retries. */
+  perRequest: number;
+}
 
 export const attemptsCheck: CheckKind<AttemptsExpectation> = {
   plane: 'data',

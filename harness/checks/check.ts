@@ -4,7 +4,7 @@
  * do what upstream documents). Any other error means the harness or the cluster broke.
  */
 import type { Cluster } from '../cluster/types.ts';
-import type { Client, Expectation, NsRole } from '../scenario/types.ts';
+import type { Client, ExpectationBase, NsRole } from '../scenario/types.ts';
 import type { SplitTestConfig, SplitTrace } from '../stats/split-config.ts';
 import type { Batch, ClientAt, TrafficEngine } from '../traffic/engine.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
@@ -60,7 +60,7 @@ export interface Measured {
   evidence?: CheckEvidence;
 }
 
-export interface CheckKind<E extends Expectation> {
+export interface CheckKind<E extends ExpectationBase> {
   plane: Plane;
   title(e: E): string;
   run(ctx: CheckContext, e: E): Promise<Measured>;

@@ -1,9 +1,22 @@
 /** An object reports a status condition with the expected status, reason and message. */
 import { conditionOf, type Condition, type KubeObject } from '../cluster/types.ts';
-import type { ConditionExpectation } from '../scenario/types.ts';
+import type { ExpectationBase, NsRole } from '../scenario/types.ts';
 import { substitute } from '../manifests/manifests.ts';
 import { changesOf } from '../cluster/watch.ts';
 import { CheckFailed, reach, type CheckContext, type CheckEvidence, type CheckKind } from './check.ts';
+
+export interface ConditionExpectation extends ExpectationBase {
+  type: 'condition';
+  object: { apiVersion: string; kind: string; ns: NsRole; name: string };
+  /** Read the condition in a route's status.parents entry for this parent, not in status.conditions. */
+  parent?: { kind: string; name: string };
+  condition: string;
+  status: 'True' | 'False';
+  reason?: string;
+  messagePrefix?: string;
+  /** The whole message, where a longer one would mean something else. */
+  message?: string;
+}
 
 /** The condition in status.conditions, or in a route's status.parents entry for the named parent. */
 export function conditionIn(obj: KubeObject | undefined, e: Pick<ConditionExpectation, 'condition' | 'parent'>): Condition | undefined {

@@ -1,7 +1,12 @@
 /** Objects (by name or label selector) no longer exist. */
-import type { GoneExpectation } from '../scenario/types.ts';
+import type { ExpectationBase, NsRole } from '../scenario/types.ts';
 import { changesOf } from '../cluster/watch.ts';
 import { reach, type CheckContext, type CheckKind } from './check.ts';
+
+export interface GoneExpectation extends ExpectationBase {
+  type: 'gone';
+  objects: { apiVersion: string; kind: string; ns: NsRole; name?: string; labelSelector?: string }[];
+}
 
 async function remaining(ctx: CheckContext, e: GoneExpectation): Promise<string[]> {
   const left: string[] = [];

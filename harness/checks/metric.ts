@@ -1,10 +1,19 @@
 /** A waypoint's own counter grows by exactly the number of allowed requests sent through it. */
-import type { MetricExpectation } from '../scenario/types.ts';
+import type { Client, Destination, ExpectationBase, NsRole } from '../scenario/types.ts';
 import { classifyWith, describeRecord } from '../traffic/verdict.ts';
 import { clockOf, waitFor } from '../wait.ts';
 import { CheckFailed, CheckNotSupported, failOnTimeout, type CheckKind } from './check.ts';
 import { resolveUrl, send, specFor } from './requests.ts';
 import { readCounter } from './waypoint-stats.ts';
+
+export interface MetricExpectation extends ExpectationBase {
+  type: 'metric';
+  waypoint: { ns: NsRole; name: string };
+  metric: string;
+  labels: Record<string, string>;
+  /** Send this many allowed requests; the counter must grow by exactly that many. */
+  send: { from: Client; to: Destination; count: number };
+}
 
 export const metricCheck: CheckKind<MetricExpectation> = {
   plane: 'data',

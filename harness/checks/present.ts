@@ -1,8 +1,22 @@
 /** Objects exist, holding the expected values (what a controller created, e.g. a waypoint's Deployment). */
 import type { KubeObject } from '../cluster/types.ts';
-import type { FieldExpectation, PresentExpectation } from '../scenario/types.ts';
+import type { ExpectationBase, NsRole } from '../scenario/types.ts';
 import { changesOf } from '../cluster/watch.ts';
 import { reach, type CheckContext, type CheckKind } from './check.ts';
+
+export interface PresentExpectation extends ExpectationBase {
+  type: 'present';
+  objects: { apiVersion: string; kind: string; ns: NsRole; name: string; fields?: FieldExpectation[] }[];
+}
+
+/** A value an object must hold at a path (keys and list indexes); nonEmpty: any non-empty value. */
+export interface FieldExpectation {
+  path: (string | number)[];
+  equals?: string | number | boolean;
+  nonEmpty?: true;
+  /** A list at `path` has an element with these fields (e.g. a Service port). */
+  includes?: Record<string, string | number>;
+}
 
 function valueAt(obj: unknown, path: (string | number)[]): unknown {
   return path.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], obj);

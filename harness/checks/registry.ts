@@ -1,9 +1,10 @@
 /**
- * Every check kind, keyed by the expectation type it measures. The mapped type makes a kind that
- * has no module a compile error. Adding a kind: its expectation type in harness/scenario/types.ts,
- * its module here, and one line below.
+ * Every check kind, keyed by the expectation type it measures. A kind is one module of this folder:
+ * its expectation (extending ExpectationBase, with `type` its key here) beside the code that
+ * measures it; registering it is one line below. The union of every expectation a scenario can hold
+ * is made from this table, so a registered kind is at once part of the scenario record, and a key
+ * that is not its kind's expectation type is a compile error.
  */
-import type { Expectation } from '../scenario/types.ts';
 import type { CheckKind } from './check.ts';
 import { attemptsCheck } from './attempts.ts';
 import { conditionCheck } from './condition.ts';
@@ -17,9 +18,7 @@ import { spreadCheck } from './spread.ts';
 import { statusTruthCheck } from './status-truth.ts';
 import { trafficCheck } from './traffic.ts';
 
-type Registry = { [K in Expectation['type']]: CheckKind<Extract<Expectation, { type: K }>> };
-
-const CHECKS: Registry = {
+const CHECKS = {
   traffic: trafficCheck,
   response: responseCheck,
   attempts: attemptsCheck,
@@ -32,6 +31,16 @@ const CHECKS: Registry = {
   metric: metricCheck,
   'status-truth': statusTruthCheck,
 };
+
+type Kinds = typeof CHECKS;
+type Measures<K> = K extends CheckKind<infer E> ? E : never;
+
+/** Every expectation a scenario can hold: what one of the registered check kinds measures. */
+export type Expectation = { [K in keyof Kinds]: Measures<Kinds[K]> }[keyof Kinds];
+
+/** The keys whose kind measures another expectation type; must be none. */
+type Misfiled = { [K in keyof Kinds]: Measures<Kinds[K]>['type'] extends K ? never : K }[keyof Kinds];
+export const EVERY_KEY_IS_ITS_KIND: [Misfiled] extends [never] ? true : Misfiled = true;
 
 export function checkKind<E extends Expectation>(e: E): CheckKind<E> {
   return CHECKS[e.type] as unknown as CheckKind<E>;

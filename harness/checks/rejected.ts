@@ -2,10 +2,17 @@
  * Invalid configuration is refused when it is applied: by the API server (CRD schema and CEL rules)
  * or by the implementation's validating webhook. Accepted configuration is removed again at once.
  */
-import type { RejectedExpectation } from '../scenario/types.ts';
+import type { ExpectationBase } from '../scenario/types.ts';
 import { loadFixture } from '../manifests/manifests.ts';
 import { refOf } from '../cluster/types.ts';
 import { CheckFailed, type CheckKind } from './check.ts';
+
+/** Applying the fixture is refused by the API server (schema, CEL) or an admission webhook, with this text in the message. */
+export interface RejectedExpectation extends ExpectationBase {
+  type: 'rejected';
+  fixture: string;
+  message: string;
+}
 
 /** The API server's answer to a refused request: its Status message, wherever the client put it. */
 export function refusal(err: unknown): string {

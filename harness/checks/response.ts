@@ -2,7 +2,7 @@
  * One kind of response, N batches in a row: status (a redirect is not followed), the backend that
  * served it, the Location header, response headers, and the request the echo backend received.
  */
-import type { LocationParts, ResponseExpectation } from '../scenario/types.ts';
+import type { Client, Destination, ExpectationBase, RequestOptions } from '../scenario/types.ts';
 import type { Marker, RequestRecord } from '../traffic/curl.ts';
 import { describeRecord } from '../traffic/verdict.ts';
 import {
@@ -11,6 +11,34 @@ import {
 import { converge, type Observation } from '../wait.ts';
 import { failOnTimeout, Tally, type CheckKind } from './check.ts';
 import { destName, requestTitle, resolveUrl, send, specFor } from './requests.ts';
+
+/**
+ * One response, not followed when it is a redirect: its status, the backend that served it, the
+ * request the echo backend saw (path, headers) and response headers. null: the header is absent.
+ */
+export interface ResponseExpectation extends ExpectationBase, RequestOptions {
+  type: 'response';
+  from: Client;
+  to: Destination;
+  status: number;
+  /** The echo Deployment that answered (echo-v1, …); the echo body names it. */
+  backend?: string;
+  /** Parts of a redirect's Location header; a part left out is not compared. */
+  location?: LocationParts;
+  responseHeaders?: Record<string, string | null>;
+  /** Headers as the echo backend received them (comma-joined values compare as lists). */
+  requestHeaders?: Record<string, string | null>;
+  /** The path the echo backend received (after rewrites). */
+  backendPath?: string;
+}
+
+export interface LocationParts {
+  scheme?: 'http' | 'https';
+  host?: string;
+  /** '' : no port in the Location (the scheme's default). */
+  port?: string;
+  path?: string;
+}
 
 function markersFor(e: ResponseExpectation): Marker[] {
   return [

@@ -2,13 +2,23 @@
  * A weighted split, decided by the sequential test in harness/stats over single requests, after a
  * warm-up that waits for the configuration to be in effect.
  */
-import type { SplitExpectation } from '../scenario/types.ts';
+import type { BackendMarker, Client, Destination, ExpectationBase, RequestOptions } from '../scenario/types.ts';
 import type { RequestRecord, RequestSpec } from '../traffic/curl.ts';
 import { classifyWith, describeRecord, grpcSucceeded } from '../traffic/verdict.ts';
 import { SplitTest } from '../stats/split-test.ts';
 import { converge, type Converged, type Observation } from '../wait.ts';
 import { CheckFailed, failOnTimeout, type CheckContext, type CheckEvidence, type CheckKind, type Measured } from './check.ts';
 import { destName, resolveUrl, send, specFor } from './requests.ts';
+
+export interface SplitExpectation extends ExpectationBase, RequestOptions {
+  type: 'split';
+  from: Client;
+  to: Destination;
+  /** Backend name -> weight; a backend with weight 0 must receive nothing. */
+  weights: Record<string, number>;
+  /** What identifies the backend that served a request (a body marker). */
+  backend: BackendMarker;
+}
 
 /** A gRPC call that did not end with grpc-status 0 was served by nobody, whatever its body named. */
 function backendOf(r: RequestRecord, normalize: RegExp): string | undefined {

@@ -7,12 +7,21 @@
  * Gateway API leaves it open (weights only bind where backendRefs give them), so this check asks only
  * what every implementation owes: each backend answers, nothing else does.
  */
-import type { SpreadExpectation } from '../scenario/types.ts';
+import type { BackendMarker, Client, Destination, ExpectationBase, RequestOptions } from '../scenario/types.ts';
 import type { RequestRecord } from '../traffic/curl.ts';
 import { classifyWith, grpcSucceeded } from '../traffic/verdict.ts';
 import { converge, type Observation } from '../wait.ts';
 import { failOnTimeout, type CheckKind, type Measured } from './check.ts';
 import { destName, resolveUrl, send, specFor } from './requests.ts';
+
+/** Every backend answers and no other does; how the requests are shared is not asserted. */
+export interface SpreadExpectation extends ExpectationBase, RequestOptions {
+  type: 'spread';
+  from: Client;
+  to: Destination;
+  backends: string[];
+  backend: BackendMarker;
+}
 
 /**
  * The chance that a backend which gets at least 1/k² of the requests (the least any of k pods gets

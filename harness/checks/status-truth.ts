@@ -3,10 +3,20 @@
  * waypoint Programmed) is read first; then traffic must show what it promises. When it does not,
  * the check fails with both facts, so the report shows the contradiction and not only a symptom.
  */
-import type { StatusTruthExpectation } from '../scenario/types.ts';
+import type { ExpectationBase } from '../scenario/types.ts';
 import { CheckFailed, type CheckKind } from './check.ts';
-import { conditionCheck } from './condition.ts';
-import { trafficCheck } from './traffic.ts';
+import { conditionCheck, type ConditionExpectation } from './condition.ts';
+import { trafficCheck, type TrafficExpectation } from './traffic.ts';
+
+/**
+ * What the cluster says must be what traffic shows: once the status condition `claim` holds, every
+ * request of `shows` must get its verdict. A contradiction fails with both facts as evidence.
+ */
+export interface StatusTruthExpectation extends ExpectationBase {
+  type: 'status-truth';
+  claim: ConditionExpectation;
+  shows: TrafficExpectation;
+}
 
 export const statusTruthCheck: CheckKind<StatusTruthExpectation> = {
   plane: 'data',

@@ -1,10 +1,25 @@
 /** Every request gets the expected verdict, through (or around) the waypoint, N batches in a row. */
-import type { TrafficExpectation } from '../scenario/types.ts';
+import type { Client, Destination, ExpectationBase, RequestOptions } from '../scenario/types.ts';
 import type { RequestRecord } from '../traffic/curl.ts';
-import { classifyWith, describeRecord, ENVOY_SIGNALS, type WaypointSignals } from '../traffic/verdict.ts';
+import { classifyWith, describeRecord, ENVOY_SIGNALS, type Verdict, type WaypointSignals } from '../traffic/verdict.ts';
 import { converge, type Observation } from '../wait.ts';
 import { CheckNotSupported, failOnTimeout, Tally, type CheckKind } from './check.ts';
 import { destName, requestTitle, resolveUrl, send, specFor } from './requests.ts';
+
+export interface TrafficExpectation extends ExpectationBase, RequestOptions {
+  type: 'traffic';
+  from: Client;
+  to: Destination;
+  /** The verdict every request must get; a list accepts any of several documented signals. */
+  verdict: Verdict | readonly Verdict[];
+  /** waypoint: the request was processed at L7 (X-Request-Id seen by the echo backend);
+   *  direct: it was not. Needs the echo backend as destination. */
+  via?: 'waypoint' | 'direct';
+  /** The x-wpt-via request header the scenario's HTTPRoute adds, as the backend saw it; null: absent. */
+  routeMarker?: string | null;
+  /** The request takes at least this long (fault delay). */
+  minTimeSec?: number;
+}
 
 /** Why one request does not meet the expectation, or undefined if it does. */
 export function mismatch(e: TrafficExpectation, r: RequestRecord, signals: WaypointSignals = ENVOY_SIGNALS): string | undefined {

@@ -8,7 +8,8 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import type { Feature, Scenario } from '../scenario/types.ts';
+import type { Feature } from '../scenario/types.ts';
+import type { Scenario } from '../record/record.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
 import { ISTIO_FEATURES, parseFeatures } from '../scenario/features.ts';
 import { select, UnknownScenarioError } from '../runner/plan.ts';

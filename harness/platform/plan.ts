@@ -1,6 +1,6 @@
 /** Every step a run would take, in order, with versions and manifests. Touches nothing. */
 import { istioSettingsFor } from '../versions/versions.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../record/record.ts';
 import type { SetupOptions } from './options.ts';
 import { expectedController } from './gateway-class.ts';
 import { DEFAULT_ISTIO_NAMESPACE, WAYPOINT_SECCOMP_SETTING } from '../mesh/mesh.ts';

@@ -4,7 +4,7 @@
  * against junit.xml, summary.md and run.log. Each problem names the file and what differs.
  */
 import { XMLParser } from 'fast-xml-parser';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../record/record.ts';
 import { countOutcomes, OUTCOMES, type Outcome } from '../runner/results.ts';
 import { SUITE_VERSION } from '../versions/versions.ts';
 import { resultLine } from '../runner/results.ts';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { UserError } from '../errors.ts';
 import type { Outcome } from '../runner/results.ts';
 import { OUTCOMES } from '../runner/results.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../record/record.ts';
 import type { ConformanceReport } from './model.ts';
 import { BundleReadError, verifyBundle } from './verify.ts';
 import { html, page, BASE_STYLE } from './html.ts';

@@ -1,5 +1,6 @@
 /** The conformance report: its own apiVersion/kind, a document a machine can check. */
-import type { Feature, Scenario, Profile } from '../scenario/types.ts';
+import type { Feature, Profile } from '../scenario/types.ts';
+import type { Scenario } from '../record/record.ts';
 import { countOutcomes, type Outcome, type ScenarioResult, type SetupFailure } from '../runner/results.ts';
 import { IMAGES, SUITE_VERSION, type Images } from '../versions/versions.ts';
 import type { Plane } from '../checks/check.ts';

@@ -5,7 +5,7 @@
  * scenarios open, everything else one click away in <details>); the inline script only filters.
  */
 import { countOutcomes, OUTCOMES, type Outcome } from '../runner/results.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../record/record.ts';
 import { PHASES, type Lap } from '../runner/stopwatch.ts';
 import type { ConformanceReport } from './model.ts';
 import { GATEWAY_API_REPORT_FILE, gatewayApiReportFor, type GatewayApiReport, type Status } from './gateway-api-report.ts';

@@ -11,7 +11,7 @@ import { Ajv } from 'ajv';
 import { parse, stringify } from 'yaml';
 import { isDeepStrictEqual } from 'node:util';
 import { countOutcomes } from '../runner/results.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../record/record.ts';
 import { checkAgainstCatalogue, checkJunit, checkReportItself, checkRunLog, checkSummary } from './consistency.ts';
 import { EVIDENCE_FILE, EVIDENCE_KIND, evidenceFiles, SIGNATURE_FILE, type EvidenceManifest } from './seal.ts';
 import { REPORT_API_VERSION, type ConformanceReport } from './model.ts';

@@ -2,7 +2,7 @@
 import { refOf } from '../cluster/types.ts';
 import { changesOf } from '../cluster/watch.ts';
 import { RUN_LABEL } from '../manifests/manifests.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../record/record.ts';
 import { waitFor, WaitTimeout } from '../wait.ts';
 import type { RunEnv } from './env.ts';
 import type { ScenarioScope } from './scope.ts';

@@ -1,6 +1,7 @@
 /** The run's shared client namespace: deployed before the scenarios, removed after them. */
 import { applyAll, loadFixture, markOwned } from '../manifests/manifests.ts';
-import type { Scenario, SharedClient } from '../scenario/types.ts';
+import type { Scenario } from '../record/record.ts';
+import type { SharedClient } from '../scenario/types.ts';
 import { clientFile } from '../scenario/workloads.ts';
 import { leftoverMessage, namespacesLeft } from './cleanup.ts';
 import type { RunEnv } from './env.ts';

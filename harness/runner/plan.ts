@@ -6,7 +6,9 @@
  */
 import type { Plane } from '../checks/check.ts';
 import { checkKind } from '../checks/registry.ts';
-import { AREAS, SHARED_CLIENTS, type Expectation, type Feature, type Scenario, type SharedClient, type Step } from '../scenario/types.ts';
+import { AREAS, SHARED_CLIENTS, type Feature, type SharedClient } from '../scenario/types.ts';
+import { type Expectation } from '../checks/registry.ts';
+import { type Scenario, type Step } from '../record/record.ts';
 import { scenarioOutcome, type CheckResult, type ScenarioResult } from './results.ts';
 
 /** What planning reads of the run: the features claimed and the planes checked. */

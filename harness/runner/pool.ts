@@ -1,5 +1,5 @@
 /** The scenarios of a run, a bounded number at once; then every namespace they deleted verified gone. */
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../record/record.ts';
 import { leftoverMessage, namespacesLeft } from './cleanup.ts';
 import type { RunEnv } from './env.ts';
 import type { ScenarioResult } from './results.ts';

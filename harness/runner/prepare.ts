@@ -1,6 +1,7 @@
 /** What a scenario needs before its checks: namespaces, workloads and fixtures applied, then everything ready. */
 import { markOwned } from '../manifests/manifests.ts';
-import type { NsRole, Scenario, WorkloadSet } from '../scenario/types.ts';
+import type { NsRole, WorkloadSet } from '../scenario/types.ts';
+import type { Scenario } from '../record/record.ts';
 import { workloadFiles } from '../scenario/workloads.ts';
 import { applyAll, fixtureObjects, inNamespace, perform } from './actions.ts';
 import { waitDeploymentsAvailable, waitPodsEnrolled, waitWaypointBoundReported, waitWaypointsReady } from './readiness.ts';

@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Cluster } from '../cluster/types.ts';
 import { PLANES, type Plane } from '../checks/check.ts';
-import type { Feature, Scenario } from '../scenario/types.ts';
+import type { Feature } from '../scenario/types.ts';
+import type { Scenario } from '../record/record.ts';
 import { DEFAULT_SPLIT_CONFIG } from '../stats/split-config.ts';
 import type { OutsideClient } from '../traffic/outside.ts';
 import { ENVOY_SIGNALS, type WaypointSignals } from '../traffic/verdict.ts';

@@ -1,6 +1,6 @@
 /** One scenario, start to end: its plan, namespaces and fixtures, steps, diagnostics when it stops, teardown. */
 import { clockOf } from '../wait.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../record/record.ts';
 import { deleteNamespaces } from './cleanup.ts';
 import { collectDiagnostics, type Diagnostics } from './diagnostics.ts';
 import type { RunEnv } from './env.ts';

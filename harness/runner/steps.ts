@@ -1,6 +1,7 @@
 /** A scenario's steps: each step's actions, the readiness waits, then its checks in order. */
 import { checkKind } from '../checks/registry.ts';
-import type { Expectation, Step } from '../scenario/types.ts';
+import type { Expectation } from '../checks/registry.ts';
+import type { Step } from '../record/record.ts';
 import { actionName, perform } from './actions.ts';
 import { outcomeOf, stopFor, type Stop } from './outcome.ts';
 import { checkRow, notMade, unrun } from './plan.ts';

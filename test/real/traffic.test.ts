@@ -15,7 +15,7 @@ import { conditionOf, type KubeObject } from '../../harness/cluster/types.ts';
 import { loadFixture } from '../../harness/manifests/manifests.ts';
 import { waitDeploymentsAvailable } from '../../harness/runner/readiness.ts';
 import { podsOfDeployment } from '../../harness/cluster/workloads.ts';
-import { ECHO_BACKEND } from '../../harness/scenario/dsl.ts';
+import { ECHO_BACKEND } from '../../suites/vocabulary.ts';
 import { SplitTest } from '../../harness/stats/split-test.ts';
 import type { SplitDecision } from '../../harness/stats/split-config.ts';
 import { judgeAttempts, parseRequestLog } from '../../harness/traffic/backend-log.ts';

@@ -5,7 +5,8 @@ import { runOnModel, selfTest, survivors, unseenClose } from '../../equipment/se
 import { CURL_EXIT, L4_CLOSE_EXITS } from '../../harness/traffic/verdict.ts';
 import { ECHO_POD_MARKER } from '../../harness/traffic/response-markers.ts';
 import { MUTANTS } from '../../equipment/model/mutations.ts';
-import type { Expectation, Scenario } from '../../harness/scenario/types.ts';
+import type { Expectation } from '../../harness/checks/registry.ts';
+import type { Scenario } from '../../harness/record/record.ts';
 import type { ObjectRef } from '../../harness/cluster/types.ts';
 import { ModelCluster } from '../../equipment/model/model-cluster.ts';
 import { MODEL_TIMING } from '../../equipment/model/timing.ts';

@@ -7,7 +7,9 @@
  */
 import { expect } from 'chai';
 import { CATALOGUE } from '../../suites/index.ts';
-import type { Client, Destination, Expectation, Scenario } from '../../harness/scenario/types.ts';
+import type { Client, Destination } from '../../harness/scenario/types.ts';
+import type { Expectation } from '../../harness/checks/registry.ts';
+import type { Scenario } from '../../harness/record/record.ts';
 
 interface Answer {
   step: number;

@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { CATALOGUE } from '../../suites/index.ts';
 import { workloadFiles } from '../../harness/scenario/workloads.ts';
-import type { Scenario, WorkloadSet } from '../../harness/scenario/types.ts';
+import type { Scenario } from '../../harness/record/record.ts';
+import type { WorkloadSet } from '../../harness/scenario/types.ts';
 
 const VERSION = /\becho-v([123])\b|\bversion: v([123])\b/g;
 

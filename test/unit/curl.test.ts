@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { batchScript, parseBatch, type RequestSpec } from '../../harness/traffic/curl.ts';
 import { classify, VERDICT_MARKERS } from '../../harness/traffic/verdict.ts';
 import { ECHO_POD_MARKER, jsonStringValue } from '../../harness/traffic/response-markers.ts';
-import { ECHO_BACKEND } from '../../harness/scenario/dsl.ts';
+import { ECHO_BACKEND } from '../../suites/vocabulary.ts';
 
 function listen(server: net.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));

@@ -7,7 +7,8 @@ import { loadImplementation, runOptionsFrom, unknownFindings } from '../../harne
 import { classifyWith, ENVOY_SIGNALS } from '../../harness/traffic/verdict.ts';
 import type { RequestRecord } from '../../harness/traffic/curl.ts';
 import { mismatch, unprovablePath } from '../../harness/checks/traffic.ts';
-import { direct, svc, traffic, viaWaypoint } from '../../harness/scenario/dsl.ts';
+import { direct, traffic, viaWaypoint } from '../../harness/record/builders.ts';
+import { svc } from '../../suites/vocabulary.ts';
 import { CATALOGUE } from '../../suites/index.ts';
 import { judgeAgainstClaim, runOnModel } from '../../equipment/selftest/selftest.ts';
 

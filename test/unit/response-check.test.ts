@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { batchScript, parseBatch } from '../../harness/traffic/curl.ts';
 import { ECHO_POD_MARKER, LOCATION_MARKER, ECHOED_PATH_MARKER, echoedHeaderMarker, responseHeaderMarker } from '../../harness/traffic/response-markers.ts';
 import { responseMismatch } from '../../harness/checks/response.ts';
-import { response } from '../../harness/scenario/dsl.ts';
+import { response } from '../../harness/record/builders.ts';
 
 describe('response check (real sh + curl)', () => {
   let server: http.Server;

@@ -8,7 +8,8 @@ import { EXIT } from '../../harness/errors.ts';
 import { exitCodeOf, outcomeOf } from '../../harness/runner/outcome.ts';
 import { planScenario, sharedClientsUsed } from '../../harness/runner/plan.ts';
 import type { ScenarioResult } from '../../harness/runner/results.ts';
-import { defineScenario, programmed, step, svc, viaWaypoint } from '../../harness/scenario/dsl.ts';
+import { defineScenario, step, viaWaypoint } from '../../harness/record/builders.ts';
+import { programmed, svc } from '../../suites/vocabulary.ts';
 import type { Feature } from '../../harness/scenario/types.ts';
 import { WaitTimeout } from '../../harness/wait.ts';
 

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { classify } from '../../harness/traffic/verdict.ts';
 import type { RequestRecord } from '../../harness/traffic/curl.ts';
 import { mismatch } from '../../harness/checks/traffic.ts';
-import { traffic, svc } from '../../harness/scenario/dsl.ts';
+import { traffic } from '../../harness/record/builders.ts';
+import { svc } from '../../suites/vocabulary.ts';
 
 const rec = (o: Partial<RequestRecord>): RequestRecord => ({ seq: 1, exitCode: 0, httpCode: 200, timeSec: 0.01, stderr: '', markers: {}, ...o });
 

@@ -1,71 +1,36 @@
-/** Small verbs that keep a scenario readable as a table. */
-import type {
-  Action, AttemptsExpectation, BackendMarker, Client, ConditionExpectation, Destination, GoneExpectation, LabelTarget, MetricExpectation,
-  LocationParts, NsRole, RejectedExpectation, RequestOptions, ResponseExpectation, Scenario, ScenarioClient, SplitExpectation, SpreadExpectation, StatusTruthExpectation, Step, TrafficExpectation, Expectation,
-} from './types.ts';
-import type { Verdict } from '../traffic/verdict.ts';
-import { ECHO_POD_FIELD } from '../traffic/response-markers.ts';
+/**
+ * The catalogue's own words: facts about the fixtures (the echo port, the backends a body names) and
+ * Istio's vocabulary for what its controllers write (conditions, reasons and messages, each citing
+ * where istiod writes it). Generic verbs are harness/record/builders.ts.
+ */
+import type { Action, BackendMarker, Destination, LabelTarget, NsRole } from '../harness/scenario/types.ts';
+import type { ConditionExpectation } from '../harness/checks/condition.ts';
+import type { GoneExpectation } from '../harness/checks/gone.ts';
+import type { MetricExpectation } from '../harness/checks/metric.ts';
+import type { Expectation } from '../harness/checks/registry.ts';
+import { ECHO_POD_FIELD } from '../harness/traffic/response-markers.ts';
+import { label, gone } from '../harness/record/builders.ts';
 
 export const ECHO_PORT = 8080;
-export const BOOKINFO_PORT = 9080;
 
-export function defineScenario(s: Omit<Scenario, 'namespaces'> & { namespaces?: NsRole[] }): Scenario {
-  return { namespaces: ['app'], ...s };
-}
+export const BOOKINFO_PORT = 9080;
 
 export const svc = (name: string, opts: { ns?: NsRole; port?: number; path?: string } = {}): Destination => ({
   kind: 'service', ns: opts.ns ?? 'app', name, port: opts.port ?? ECHO_PORT, path: opts.path ?? '/',
 });
+
 export const podIP = (deployment: string, opts: { ns?: NsRole; port?: number; path?: string } = {}): Destination => ({
   kind: 'pod', ns: opts.ns ?? 'app', deployment, port: opts.port ?? ECHO_PORT, path: opts.path ?? '/',
 });
-export const ingress = (gateway: string, path: string, port = 80): Destination => ({
-  kind: 'ingress', ns: 'app', gateway, port, path,
-});
+
 export const productpage = (): Destination => svc('productpage', { port: BOOKINFO_PORT, path: '/productpage' });
 
-/** The client of workload set `client` in the scenario namespace of this role (declare it in `workloads`). */
-export const clientIn = (ns: NsRole): ScenarioClient => `client@${ns}`;
-
-export const namespace = (ns: NsRole = 'app'): LabelTarget => ({ kind: 'namespace', ns });
-export const service = (name: string, ns: NsRole = 'app'): LabelTarget => ({ kind: 'service', ns, name });
-export const pods = (deployment: string, ns: NsRole = 'app'): LabelTarget => ({ kind: 'pods', ns, deployment });
-
-export const apply = (fixture: string): Action => ({ do: 'apply', fixture });
-export const remove = (fixture: string): Action => ({ do: 'remove', fixture });
-export const label = (target: LabelTarget, labels: Record<string, string | null>): Action => ({ do: 'label', target, labels });
-export const scale = (deployment: string, replicas: number, ns: NsRole = 'app'): Action => ({ do: 'scale', deployment, ns, replicas });
 export const useWaypoint = (target: LabelTarget, waypoint: string | null): Action =>
   label(target, { 'istio.io/use-waypoint': waypoint });
 
-export function step(name: string, actions: Action[], expect: Expectation[]): Step {
-  return { name, actions, expect };
-}
-
-type TrafficExtra = RequestOptions & Partial<Pick<TrafficExpectation, 'via' | 'routeMarker' | 'minTimeSec' | 'feature'>>;
-
-export function traffic(from: Client, to: Destination, verdict: Verdict, extra: TrafficExtra = {}): TrafficExpectation {
-  return { type: 'traffic', from, to, verdict, ...extra };
-}
-export const viaWaypoint = (from: Client, to: Destination, extra: TrafficExtra = {}) =>
-  traffic(from, to, 'allowed', { via: 'waypoint', ...extra });
-export const direct = (from: Client, to: Destination, extra: TrafficExtra = {}) =>
-  traffic(from, to, 'allowed', { via: 'direct', ...extra });
-
 export const REVIEWS_BACKEND: BackendMarker = { pattern: 'reviews-v[0-9]-', normalize: 'reviews-v[0-9]' };
+
 export const ECHO_BACKEND: BackendMarker = { pattern: `${ECHO_POD_FIELD}echo-v[0-9]-`, normalize: 'echo-v[0-9]' };
-
-export function split(
-  from: Client, to: Destination, weights: Record<string, number>, backend: BackendMarker,
-  extra: RequestOptions & { feature?: SplitExpectation['feature'] } = {},
-): SplitExpectation {
-  return { type: 'split', from, to, weights, backend, ...extra };
-}
-
-/** Each of `backends` answers `to`, and no other; the shares are the implementation's (harness/checks/spread.ts). */
-export function spread(from: Client, to: Destination, backends: string[], backend: BackendMarker, extra: RequestOptions = {}): SpreadExpectation {
-  return { type: 'spread', from, to, backends, backend, ...extra };
-}
 
 export function waypointBound(
   serviceName: string, status: 'True' | 'False', reason: string, messagePrefix?: string, ns: NsRole = 'app',
@@ -90,10 +55,6 @@ export function programmed(gateway: string, status: 'True' | 'False', reason?: s
   };
 }
 
-export function gone(objects: GoneExpectation['objects']): GoneExpectation {
-  return { type: 'gone', objects };
-}
-
 /** What istiod creates for a waypoint Gateway: Deployment, Service and ServiceAccount of its name. */
 export function waypointResourcesGone(name: string, ns: NsRole = 'app'): GoneExpectation {
   return gone([
@@ -115,14 +76,6 @@ export function waypointRequests(
     send,
     feature: 'WaypointMetrics',
   };
-}
-
-/** The backend (a Deployment in the app namespace) must see each request `perRequest` times. */
-export function attempts(
-  from: Client, to: Destination, backend: string, expect: { status: number; perRequest: number },
-  extra: RequestOptions & { feature?: AttemptsExpectation['feature'] } = {},
-): AttemptsExpectation {
-  return { type: 'attempts', from, to, backend: { ns: to.ns, deployment: backend }, ...expect, ...extra };
 }
 
 /**
@@ -169,10 +122,6 @@ export function routeAccepted(route: string, parentService: string, ns: NsRole =
     type: 'condition', object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns, name: route },
     parent: { kind: 'Service', name: parentService }, condition: 'Accepted', status: 'True', reason: 'Accepted',
   };
-}
-
-export function rejected(fixture: string, message: string, feature?: RejectedExpectation['feature']): RejectedExpectation {
-  return { type: 'rejected', fixture, message, ...(feature ? { feature } : {}) };
 }
 
 /** WaypointBound with this status, reason and whole message (istio pilot/pkg/serviceregistry/ambient/status.go). */
@@ -243,18 +192,6 @@ export function routeParentNotFound(route: string, parentService: string, ns: Ns
   ];
 }
 
-type ResponseExtra = RequestOptions & Omit<Partial<ResponseExpectation>, 'type' | 'from' | 'to' | 'status'>;
-
-/** One response as the client got it (redirects not followed) and the request the echo backend saw. */
-export function response(from: Client, to: Destination, status: number, extra: ResponseExtra = {}): ResponseExpectation {
-  return { type: 'response', from, to, status, ...extra };
-}
-
-/** A redirect answered by the proxy itself: this status and these parts of Location. */
-export function redirect(from: Client, to: Destination, status: number, location: LocationParts, extra: ResponseExtra = {}): ResponseExpectation {
-  return response(from, to, status, { location, ...extra });
-}
-
 /** routeAccepted for any mesh route kind (GRPCRoute has the same status.parents shape, GEP-1426). */
 export function meshRouteAccepted(kind: 'HTTPRoute' | 'GRPCRoute', route: string, parentService: string, ns: NsRole = 'app'): ConditionExpectation {
   const c = routeAccepted(route, parentService, ns);
@@ -265,9 +202,4 @@ export function meshRouteAccepted(kind: 'HTTPRoute' | 'GRPCRoute', route: string
 export function meshRouteWaypoint(kind: 'HTTPRoute' | 'GRPCRoute', route: string, parentService: string, resolved: boolean, ns: NsRole = 'app'): ConditionExpectation {
   const c = routeWaypoint(route, parentService, resolved, ns);
   return { ...c, object: { ...c.object, kind } };
-}
-
-/** The status `claim` holds, and traffic shows what it promises (suites/status-truth.ts). */
-export function statusTruth(claim: ConditionExpectation, shows: TrafficExpectation): StatusTruthExpectation {
-  return { type: 'status-truth', claim, shows };
 }
