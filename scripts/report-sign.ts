@@ -6,29 +6,22 @@
  */
 import '../harness/cli/require-node.ts';
 import { createPrivateKey } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { Command } from 'commander';
 import { InfraError, UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { safeLine } from '../harness/text.ts';
 import { readUserFile } from '../harness/files/read.ts';
-import { BundleReadError, verifyBundle } from '../harness/report/verify.ts';
+import { bundleCommand, checkBundle, parseBundleArgs } from '../harness/cli/bundle-command.ts';
 import { signKeyless, signWithKey } from '../harness/report/sign.ts';
 import { CATALOGUE } from '../suites/index.ts';
 
 const HELP = 'npm run report:sign -- --help';
 const KEY_FIX = 'pass the private key of your pair, PEM: openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out signing.pem (docs/certification.md)';
 
-const program = new Command('report:sign')
-  .description('Sign a report bundle with Sigstore (keyless in GitHub Actions, or a local key pair)')
-  .argument('<dir>', 'the sealed report bundle directory')
+const program = bundleCommand('report:sign', 'Sign a report bundle with Sigstore (keyless in GitHub Actions, or a local key pair)', 'the sealed report bundle directory', (c) => c
   .option('--key <private.pem>', 'sign with this PEM private key (offline; verify with --key PUBLIC.pem)')
   .option('--identity-token <jwt>', 'an OIDC token to sign keyless with (default: the GitHub Actions token, or SIGSTORE_ID_TOKEN)')
   .option('--fulcio-url <url>', 'Fulcio instance (default: the public one)')
-  .option('--rekor-url <url>', 'Rekor instance (default: the public one)')
-  .option('--debug', 'print stack traces with errors')
-  .exitOverride()
-  .configureOutput({ writeErr: () => {} });
+  .option('--rekor-url <url>', 'Rekor instance (default: the public one)'));
 
 interface Opts { key?: string; identityToken?: string; fulcioUrl?: string; rekorUrl?: string }
 
@@ -54,10 +47,7 @@ function privateKey(file: string): string {
 }
 
 function options(): { dir: string; o: Opts; key?: string } {
-  program.parse(process.argv);
-  const dir = program.args[0];
-  const o = program.opts<Opts>();
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`no such directory: ${dir}`, `pass the report bundle's directory; see ${HELP}`);
+  const { dir, o } = parseBundleArgs<Opts>(program, HELP);
   if (o.key && (o.identityToken || o.fulcioUrl || o.rekorUrl)) throw new UserError('--key signs offline: it takes no --identity-token, --fulcio-url or --rekor-url', `see ${HELP}`);
   if (!o.key && !keylessPossible(o)) {
     throw new UserError('keyless signing needs an OIDC identity: run in GitHub Actions with `permissions: id-token: write`, or pass --identity-token', 'offline, pass --key PRIVATE.pem');
@@ -67,13 +57,7 @@ function options(): { dir: string; o: Opts; key?: string } {
 
 async function main(): Promise<number> {
   const { dir, o, key } = options();
-  let problems: string[];
-  try {
-    problems = verifyBundle(dir, CATALOGUE).problems;
-  } catch (err) {
-    if (err instanceof BundleReadError) throw new UserError(err.message, 'docs/certification.md says what a bundle holds');
-    throw err;
-  }
+  const { problems } = checkBundle(dir, CATALOGUE);
   if (problems.length > 0) {
     for (const p of problems) console.error(`✗ ${safeLine(p)}`);
     console.error(`${dir}: not signed: the bundle is inconsistent (${problems.length} problem(s))`);

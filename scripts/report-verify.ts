@@ -8,28 +8,22 @@
  */
 import '../harness/cli/require-node.ts';
 import { createPublicKey } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { Command } from 'commander';
 import { UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { safeLine } from '../harness/text.ts';
 import { readUserFile } from '../harness/files/read.ts';
-import { BundleReadError, claimOf, resultOf, verifyBundle } from '../harness/report/verify.ts';
+import { claimOf, resultOf } from '../harness/report/verify.ts';
+import { bundleCommand, checkBundle, parseBundleArgs } from '../harness/cli/bundle-command.ts';
 import { describeSigner, readTrustedRoot, SignatureError, verifySignature, type SignaturePolicy } from '../harness/report/sign.ts';
 import { CATALOGUE } from '../suites/index.ts';
 
 const HELP = 'npm run report:verify -- --help';
 
-const program = new Command('report:verify')
-  .description('Check a report bundle: evidence, consistency, completeness, and its Sigstore signature')
-  .argument('<dir>', 'the report bundle directory')
+const program = bundleCommand('report:verify', 'Check a report bundle: evidence, consistency, completeness, and its Sigstore signature', 'the report bundle directory', (c) => c
   .option('--identity <signer>', 'expected keyless signer: the certificate identity (workflow ref URI or e-mail)')
   .option('--issuer <url>', 'expected OIDC issuer of the keyless signer (default: GitHub Actions)')
   .option('--trusted-root <file>', 'Sigstore trusted root JSON (default: the public instance, fetched over TUF)')
-  .option('--key <pub.pem>', 'expected public key of a key-pair signature')
-  .option('--debug', 'print stack traces with errors')
-  .exitOverride()
-  .configureOutput({ writeErr: () => {} });
+  .option('--key <pub.pem>', 'expected public key of a key-pair signature'));
 
 interface Opts { identity?: string; issuer?: string; trustedRoot?: string; key?: string }
 
@@ -55,22 +49,10 @@ function policyOf(o: Opts): SignaturePolicy | undefined {
   }
 }
 
-/** The bundle's own problems, or a usage error (exit 2) for a file that cannot be parsed. */
-function check(dir: string) {
-  try {
-    return verifyBundle(dir, CATALOGUE);
-  } catch (err) {
-    if (err instanceof BundleReadError) throw new UserError(err.message, 'docs/certification.md says what a bundle holds');
-    throw err;
-  }
-}
-
 async function main(): Promise<number> {
-  program.parse(process.argv);
-  const dir = program.args[0];
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`no such directory: ${dir}`, `pass the report bundle's directory; see ${HELP}`);
-  const policy = policyOf(program.opts<Opts>());
-  const bundle = check(dir);
+  const { dir, o } = parseBundleArgs<Opts>(program, HELP);
+  const policy = policyOf(o);
+  const bundle = checkBundle(dir, CATALOGUE);
   for (const p of bundle.problems) console.error(`✗ ${safeLine(p)}`);
   if (bundle.problems.length > 0 || !bundle.report) {
     console.log(`${dir}: inconsistent: ${bundle.problems.length} problem(s); nothing in it can be trusted`);

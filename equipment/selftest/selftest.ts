@@ -18,7 +18,7 @@ import type { SetupFailure } from '../../harness/runner/results.ts';
 import type { Implementation } from '../../harness/claim/implementation.ts';
 import { writeReportBundle } from '../../harness/report/bundle.ts';
 import { sealBundle } from '../../harness/report/seal.ts';
-import { GATEWAY_API_VERSION } from '../../harness/report/gateway-api-tests.ts';
+import { GATEWAY_API_VERSION } from '../../harness/versions/versions.ts';
 import { readMesh } from '../../harness/mesh/mesh.ts';
 
 export interface MutantOutcome {

@@ -6,7 +6,7 @@
  * headers, metrics) and the findings upstream's own behaviour predicts (expectedFindings).
  * Checked against a JSON Schema: every field's type.
  */
-import { Ajv } from 'ajv';
+import { schemaProblems } from '../schema.ts';
 import { parse } from 'yaml';
 import { UserError } from '../errors.ts';
 import { ALL_FEATURES } from '../scenario/features.ts';
@@ -97,7 +97,7 @@ const SCHEMA = {
 } as const;
 
 const FIX = 'see docs/certification.md for its format';
-const validate = new Ajv({ allErrors: true }).compile(SCHEMA);
+const claimProblems = schemaProblems(SCHEMA);
 
 export function loadImplementation(file: string): ImplementationClaim {
   let doc: unknown;
@@ -106,11 +106,8 @@ export function loadImplementation(file: string): ImplementationClaim {
   } catch (err) {
     throw new UserError(`cannot read implementation file ${file}: ${(err as Error).message}`, FIX);
   }
-  if (!validate(doc)) {
-    const problems = (validate.errors ?? []).map((e) => {
-      const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues;
-      return `${e.instancePath || '/'} ${e.message}${allowed ? ` (${allowed.join(', ')})` : ''}`;
-    });
+  const problems = claimProblems(doc);
+  if (problems.length > 0) {
     throw new UserError(`${file} is not a valid implementation file: ${problems.join('; ')}`, FIX);
   }
   const d = doc as unknown as ImplementationFile;

@@ -8,20 +8,17 @@ import type { ClusterAccess } from '../platform/bringup.ts';
 import { setupDiagnostics } from '../platform/setup-diagnostics.ts';
 import { KIND } from '../versions/versions.ts';
 import { writeReportBundle } from '../report/bundle.ts';
+import type { Environment } from '../report/model.ts';
 import type { RunResult } from '../runner/results.ts';
 import { notRunAll } from '../runner/plan.ts';
 import type { E2eOptions } from './args.ts';
 import type { Selection } from './select.ts';
-import type { MeshFacts } from '../mesh/mesh.ts';
 
-/** What the run learnt about the cluster so far: the report of a failed setup says as much as is known. */
-export interface Facts {
-  kubernetesVersion: string;
-  istioVersion?: string;
-  gatewayApi: { version: string; channel: string };
-  gatewayClass?: { name: string; controllerName: string };
-  mesh?: MeshFacts;
-}
+/**
+ * What the run learnt about the cluster so far (the report's environment, without what the command
+ * line says): the report of a failed setup says as much as is known.
+ */
+export type Facts = Omit<Environment, 'kindNodeImage' | 'commandLine'>;
 
 export async function report(o: E2eOptions, sel: Selection, facts: Facts, run: RunResult, planes: readonly Plane[] = PLANES): Promise<void> {
   await writeReportBundle(o.reportDir, {

@@ -11,20 +11,18 @@
  * SKIPPED (as upstream's SkipTests) in every other case: a control-plane-only run, a scenario not
  * selected or not run.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
 import { Document, Scalar } from 'yaml';
+import { readSchema, schemaProblems } from '../schema.ts';
+import { GATEWAY_API_VERSION } from '../versions/versions.ts';
 import type { Feature } from '../scenario/types.ts';
 import type { Outcome } from '../runner/results.ts';
 import {
-  GATEWAY_API_MESH_FEATURES, GATEWAY_API_MESH_TESTS, GATEWAY_API_PROFILES, GATEWAY_API_VERSION,
+  GATEWAY_API_MESH_FEATURES, GATEWAY_API_MESH_TESTS, GATEWAY_API_PROFILES,
   type GatewayApiProfile, type GatewayApiProfileDef, type GatewayApiTest,
 } from './gateway-api-tests.ts';
 
 export const GATEWAY_API_REPORT_FILE = 'gateway-api-conformance-report.yaml';
-const SCHEMA = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'gateway-api-report.schema.json'), 'utf8'));
+const gatewayApiReportProblems = schemaProblems(readSchema(new URL('gateway-api-report.schema.json', import.meta.url)));
 
 /** Upstream's resultType words (reports.go), PROVISIONAL_SKIPPED aside: the suite never skips provisional tests. */
 export type TestResult = 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'NOT_SUPPORTED';
@@ -231,7 +229,5 @@ export function gatewayApiReportYaml(doc: GatewayApiReport): string {
 }
 
 export function validateGatewayApiReport(doc: unknown): string[] {
-  const ajv = new Ajv({ allErrors: true });
-  if (ajv.validate(SCHEMA, doc)) return [];
-  return (ajv.errors ?? []).map((e) => `${GATEWAY_API_REPORT_FILE}: ${e.instancePath || '/'} ${e.message}`);
+  return gatewayApiReportProblems(doc).map((p) => `${GATEWAY_API_REPORT_FILE}: ${p}`);
 }

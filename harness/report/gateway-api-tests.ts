@@ -7,9 +7,6 @@
  */
 import type { Feature } from '../scenario/types.ts';
 
-/** consts.BundleVersion of the release whose tests, profiles and report rules the suite follows. */
-export const GATEWAY_API_VERSION = 'v1.6.0';
-
 export type GatewayApiProfile = 'MESH-GRPC' | 'MESH-HTTP';
 
 export interface GatewayApiProfileDef {

@@ -4,10 +4,7 @@
  * Bundles come from strangers: every file is read through files/read.ts (regular files only, no
  * links, bounded sizes), so no bundle can make the verifier hang or exhaust memory.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
 import { parse, stringify } from 'yaml';
 import { isDeepStrictEqual } from 'node:util';
 import { countOutcomes } from '../runner/results.ts';
@@ -18,8 +15,9 @@ import { REPORT_API_VERSION, type ConformanceReport } from './model.ts';
 import { gatewayApiReportFor, GATEWAY_API_REPORT_FILE, validateGatewayApiReport } from './gateway-api-report.ts';
 import { checkReportHtml, REPORT_HTML_FILE } from './report-html.ts';
 import { bundleEntry, hashBundleFile, readBundleFile, UnsafeFileError } from '../files/read.ts';
+import { readSchema, schemaProblems } from '../schema.ts';
 
-const SCHEMA = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'report.schema.json'), 'utf8'));
+const reportProblems = schemaProblems(readSchema(new URL('report.schema.json', import.meta.url)));
 const REQUIRED = ['report.yaml', 'report.html', 'junit.xml', 'summary.md', 'run.log'];
 
 /** A file of the bundle cannot be read or parsed: bad input rather than a forgery (exit 2). */
@@ -44,14 +42,23 @@ function readText(dir: string, file: string): string {
 const isFile = (dir: string, file: string) => bundleEntry(dir, file).kind === 'file';
 const isThere = (dir: string, file: string) => bundleEntry(dir, file).kind !== 'missing';
 
-function readManifest(dir: string): EvidenceManifest {
-  let m: EvidenceManifest;
+/**
+ * A bundle file parsed as JSON or YAML. A file that cannot be read is thrown (readText); one that does
+ * not parse comes back as the parser's message, for the caller to say what that means.
+ */
+function parseBundleFile(dir: string, file: string, format: 'JSON' | 'YAML'): { value: unknown } | { notParsed: string } {
+  const text = readText(dir, file);
   try {
-    m = JSON.parse(readText(dir, EVIDENCE_FILE)) as EvidenceManifest;
+    return { value: format === 'JSON' ? JSON.parse(text) : parse(text) };
   } catch (err) {
-    if (err instanceof BundleReadError || err instanceof UnsafeFileError) throw err;
-    throw new BundleReadError(`${EVIDENCE_FILE} is not JSON (${(err as Error).message}); reseal the bundle or ask the submitter for an intact one`);
+    return { notParsed: (err as Error).message };
   }
+}
+
+function readManifest(dir: string): EvidenceManifest {
+  const read = parseBundleFile(dir, EVIDENCE_FILE, 'JSON');
+  if ('notParsed' in read) throw new BundleReadError(`${EVIDENCE_FILE} is not JSON (${read.notParsed}); reseal the bundle or ask the submitter for an intact one`);
+  const m = read.value as EvidenceManifest;
   const hashes = Object.values(m?.files ?? { bad: 0 });
   if (m?.apiVersion !== REPORT_API_VERSION || m.kind !== EVIDENCE_KIND || typeof m.files !== 'object' || !hashes.every((h) => /^[0-9a-f]{64}$/.test(String(h)))) {
     throw new BundleReadError(`${EVIDENCE_FILE} is not an ${EVIDENCE_KIND} of ${REPORT_API_VERSION} (apiVersion, kind and files of sha256 hex)`);
@@ -116,13 +123,9 @@ function checkContents(report: ConformanceReport, manifest: EvidenceManifest): s
 function checkDiagnostics(dir: string, report: ConformanceReport): string[] {
   return report.scenarios.flatMap((s) => {
     if (!s.diagnostics || !isFile(dir, s.diagnostics)) return [];
-    let d: { id?: string; outcome?: string } | null;
-    try {
-      d = parse(readText(dir, s.diagnostics)) as typeof d;
-    } catch (err) {
-      if (err instanceof BundleReadError || err instanceof UnsafeFileError) throw err;
-      return [`${s.diagnostics}: not YAML (${(err as Error).message.split('\n')[0]})`];
-    }
+    const read = parseBundleFile(dir, s.diagnostics, 'YAML');
+    if ('notParsed' in read) return [`${s.diagnostics}: not YAML (${read.notParsed.split('\n')[0]})`];
+    const d = read.value as { id?: string; outcome?: string } | null;
     return d?.id === s.id && d.outcome === s.outcome ? [] : [`${s.diagnostics}: records ${d?.id} ${d?.outcome}, report.yaml ${s.id} ${s.outcome}`];
   });
 }
@@ -136,25 +139,18 @@ function checkGatewayApiReport(dir: string, report: ConformanceReport): string[]
   const there = isThere(dir, GATEWAY_API_REPORT_FILE);
   if (!want) return there ? [`${GATEWAY_API_REPORT_FILE}: report.yaml gives no Gateway API report, yet the bundle holds one`] : [];
   if (!there) return [`${GATEWAY_API_REPORT_FILE}: missing, though report.yaml gives one`];
-  let got: unknown;
-  try {
-    got = parse(readText(dir, GATEWAY_API_REPORT_FILE));
-  } catch (err) {
-    if (err instanceof BundleReadError || err instanceof UnsafeFileError) throw err;
-    return [`${GATEWAY_API_REPORT_FILE}: not YAML (${(err as Error).message.split('\n')[0]})`];
-  }
+  const read = parseBundleFile(dir, GATEWAY_API_REPORT_FILE, 'YAML');
+  if ('notParsed' in read) return [`${GATEWAY_API_REPORT_FILE}: not YAML (${read.notParsed.split('\n')[0]})`];
+  const got = read.value;
   const invalid = validateGatewayApiReport(got);
   if (invalid.length > 0) return invalid;
   return isDeepStrictEqual(got, parse(stringify(want))) ? [] : [`${GATEWAY_API_REPORT_FILE}: differs from the report report.yaml gives (results, statistics or claims changed)`];
 }
 
 function readReport(dir: string): ConformanceReport {
-  try {
-    return parse(readText(dir, 'report.yaml')) as ConformanceReport;
-  } catch (err) {
-    if (err instanceof BundleReadError || err instanceof UnsafeFileError) throw err;
-    throw new BundleReadError(`report.yaml is not YAML: ${(err as Error).message}`);
-  }
+  const read = parseBundleFile(dir, 'report.yaml', 'YAML');
+  if ('notParsed' in read) throw new BundleReadError(`report.yaml is not YAML: ${read.notParsed}`);
+  return read.value as ConformanceReport;
 }
 
 /** Every problem of the bundle in dir, judged against the catalogue of this suite version. */
@@ -177,10 +173,8 @@ function checkBundle(dir: string, catalogue: Scenario[], signed: boolean, proble
   if (!isThere(dir, 'report.yaml')) return { problems, signed };
   if (!isFile(dir, 'report.yaml')) return { problems: [...new Set([...problems, `report.yaml: ${bundleEntry(dir, 'report.yaml').why}`])], signed };
   const report = readReport(dir);
-  const ajv = new Ajv({ allErrors: true });
-  if (!ajv.validate(SCHEMA, report)) {
-    return { problems: [...problems, ...(ajv.errors ?? []).map((e) => `report.yaml: ${e.instancePath || '/'} ${e.message}`)], signed };
-  }
+  const invalid = reportProblems(report);
+  if (invalid.length > 0) return { problems: [...problems, ...invalid.map((p) => `report.yaml: ${p}`)], signed };
   problems.push(...checkContents(report, manifest), ...checkDiagnostics(dir, report), ...checkReportItself(report), ...checkAgainstCatalogue(report, catalogue));
   problems.push(...checkGatewayApiReport(dir, report));
   const checkHtml = (r: ConformanceReport, text: string) => checkReportHtml(r, text, catalogue);

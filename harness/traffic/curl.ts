@@ -31,6 +31,8 @@ export interface RequestSpec {
   markers: Marker[];
   /** grpc: a unary gRPC call to the URL's path (/package.Service/Method) over cleartext HTTP/2. */
   protocol?: 'http' | 'grpc';
+  /** Also return the whole response: its header block and body (the outside client, which answers as undici does). */
+  capture?: boolean;
 }
 
 export interface RequestRecord {
@@ -42,6 +44,8 @@ export interface RequestRecord {
   markers: Record<string, string>;
   /** gRPC requests only: the grpc-status value the client got ('' when none came). */
   grpcStatus?: string;
+  /** With RequestSpec.capture: the response's header block(s) as curl wrote them, and its body. */
+  captured?: { head: string; body: string };
 }
 
 export const LINE_PREFIX = 'WPT';
@@ -90,6 +94,7 @@ export function batchScript(spec: RequestSpec, count: number): string {
     ...(grpc ? [firstMatchField('grpc', GRPC_STATUS_LINE, h, false)] : []),
   ];
   for (const m of spec.markers) lines.push(m.in === 'body' ? firstMatchField(`m.${m.name}`, m.pattern, b, true) : firstMatchField(`m.${m.name}`, m.pattern, h, false));
+  if (spec.capture) lines.push(`  printf ' head=%s body=%s' "$(base64 < ${h} 2>/dev/null | tr -d '\\n')" "$(base64 < ${b} 2>/dev/null | tr -d '\\n')"`);
   lines.push("  printf '\\n'", '  rm -f "$b" "$h" "$e"', 'done');
   return lines.join('\n');
 }
@@ -118,6 +123,7 @@ export function parseBatch(stdout: string): RequestRecord[] {
       stderr: b64(fields.get('err') ?? ''),
       markers,
       ...(fields.has('grpc') ? { grpcStatus: b64(fields.get('grpc')!).replace(/^[^:]*: ?/, '') } : {}),
+      ...(fields.has('head') ? { captured: { head: b64(fields.get('head')!), body: b64(fields.get('body') ?? '') } } : {}),
     });
   }
   return records;

@@ -56,8 +56,15 @@ export function curlExitOf(err: unknown): number {
 export class ContainerClient {
   private started: Promise<StartedTestContainer> | undefined;
 
-  /** image: the curl image the run deploys (its --image curl=). */
-  constructor(private readonly image: string, private readonly network = 'kind') {}
+  /**
+   * image: the curl image the run deploys (its --image curl=). run: how a script is run in the
+   * container (a test runs it on this host instead).
+   */
+  constructor(
+    private readonly image: string,
+    private readonly network = 'kind',
+    private readonly run: (script: string) => Promise<string> = async (script) => (await (await this.container()).exec(['sh', '-c', script])).output,
+  ) {}
 
   private container(): Promise<StartedTestContainer> {
     this.started ??= new GenericContainer(this.image).withNetworkMode(this.network).withCommand(['sleep', 'infinity']).start();
@@ -65,18 +72,33 @@ export class ContainerClient {
   }
 
   async request(req: OutsideRequest): Promise<OutsideResponse> {
-    const c = await this.container();
-    const markers = [{ name: 'body', pattern: '.*', in: 'body' as const }];
-    const script = batchScript({ url: req.url, method: req.method, headers: req.headers, maxTimeSec: Math.ceil(req.timeoutMs / 1000), markers }, 1);
-    const res = await c.exec(['sh', '-c', script]);
-    const [r] = parseBatch(res.output);
-    if (!r) return { exitCode: 1, httpCode: 0, timeSec: 0, headers: {}, body: res.output };
-    return { exitCode: r.exitCode, httpCode: r.httpCode, timeSec: r.timeSec, headers: {}, body: r.markers.body ?? '' };
+    const script = batchScript({ url: req.url, method: req.method, headers: req.headers, maxTimeSec: Math.ceil(req.timeoutMs / 1000), markers: [], capture: true }, 1);
+    const output = await this.run(script);
+    const [r] = parseBatch(output);
+    if (!r) return { exitCode: 1, httpCode: 0, timeSec: 0, headers: {}, body: output };
+    return { exitCode: r.exitCode, httpCode: r.httpCode, timeSec: r.timeSec, headers: headersOf(r.captured?.head ?? ''), body: (r.captured?.body ?? '').replace(/[\r\n]/g, '') };
   }
 
   async stop(): Promise<void> {
     if (this.started) await (await this.started).stop();
   }
+}
+
+/**
+ * The headers of the last response in curl's header dump (a 100 Continue comes first), as undici
+ * gives them: lower-case names, repeated headers joined with ", ".
+ */
+export function headersOf(head: string): Record<string, string> {
+  const blocks = head.split(/\r?\n\r?\n/).filter((b) => b.trim() !== '');
+  const headers: Record<string, string> = {};
+  for (const line of (blocks.at(-1) ?? '').split(/\r?\n/).slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+  }
+  return headers;
 }
 
 export function hostRoutesToKind(platform = process.platform): boolean {

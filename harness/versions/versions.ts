@@ -19,6 +19,13 @@ export const METALLB = { version: 'v0.15.2' };
 export type GatewayApiChannel = 'standard' | 'experimental';
 
 /**
+ * consts.BundleVersion of the Gateway API release whose mesh conformance tests, profiles and report
+ * rules the suite follows (harness/report/gateway-api-tests.ts), and the one the newest Istio minor is
+ * built against. equipment/gateway-api-check/go.mod pins the same (test/unit/gateway-api-upstream.test.ts).
+ */
+export const GATEWAY_API_VERSION = 'v1.6.0';
+
+/**
  * Gateway API release Istio is built against, per Istio minor (istio go.mod on each release branch;
  * release-1.30: v1.5.1, release-1.31: v1.6.0, read from the branch's go.mod on the Go module proxy).
  */
@@ -28,7 +35,7 @@ const GATEWAY_API_BY_ISTIO_MINOR: Record<string, string> = {
   '1.28': 'v1.4.0',
   '1.29': 'v1.4.0',
   '1.30': 'v1.5.1',
-  '1.31': 'v1.6.0',
+  '1.31': GATEWAY_API_VERSION,
 };
 
 export const GATEWAY_API_VERSIONS = [...new Set(Object.values(GATEWAY_API_BY_ISTIO_MINOR))];

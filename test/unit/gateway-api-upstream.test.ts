@@ -4,6 +4,7 @@
  * over a bundle's per-test results and lists every difference. Skipped, with the reason, without Go.
  */
 import { expect } from 'chai';
+import { GATEWAY_API_VERSION } from '../../harness/versions/versions.ts';
 import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,7 +39,7 @@ const BROKEN: { rule: string; fixture: string; rules: Partial<Rules> }[] = [
     rules: { summary: (p) => `Core tests ${p.core.result} (${p.core.statistics.Passed} passed, ${p.core.statistics.Failed} failed, ${p.core.statistics.Skipped} skipped).` } },
   { rule: 'date: ISO 8601 with milliseconds', fixture: 'istio', rules: { date: (iso) => new Date(iso).toISOString() } },
   { rule: 'unknown versions: a report for CRDs of another release', fixture: 'crd-v1.5.1',
-    rules: { withheld: (r, e) => UPSTREAM_RULES.withheld({ ...r, environment: { gatewayApi: { ...r.environment.gatewayApi, version: 'v1.6.0' } } }, e) } },
+    rules: { withheld: (r, e) => UPSTREAM_RULES.withheld({ ...r, environment: { gatewayApi: { ...r.environment.gatewayApi, version: GATEWAY_API_VERSION } } }, e) } },
   { rule: 'Implementation.Validate: a report for an implementation without contact', fixture: 'no-contact',
     rules: { withheld: (r, e) => UPSTREAM_RULES.withheld({ ...r, implementation: { ...r.implementation, contact: ['x'] } }, e) } },
   { rule: 'not supported: a test whose features are not supported counted as skipped', fixture: 'agentgateway',

@@ -2,7 +2,9 @@
 import { expect } from 'chai';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { fromHost } from '../../harness/traffic/outside.ts';
+import http from 'node:http';
+import { execa } from 'execa';
+import { ContainerClient, fromHost, headersOf } from '../../harness/traffic/outside.ts';
 import { classify, CURL_EXIT } from '../../harness/traffic/verdict.ts';
 
 async function server(onData: (s: net.Socket) => void): Promise<{ url: string; close: () => void }> {
@@ -27,4 +29,33 @@ describe('outside client (undici) in curl terms', () => {
       }
     });
   }
+});
+
+describe('outside client in a curl container (macOS, Windows): the response as undici gives it', () => {
+  it('returns the status, the body and the real headers (repeated ones joined), so header markers can match', async () => {
+    const srv = http.createServer((_req, res) => {
+      res.setHeader('x-wpt-route', 'v2');
+      res.setHeader('set-cookie', ['a=1', 'b=2']);
+      res.writeHead(418, { 'content-type': 'text/plain' });
+      res.end('hello\nworld');
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    try {
+      // The container's shell, run on this host: the same script, curl and base64 as in the curl image.
+      const client = new ContainerClient('unused', 'none', async (script) => (await execa('sh', ['-c', script])).stdout);
+      const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/`;
+      const viaContainer = await client.request({ url, method: 'GET', headers: {}, timeoutMs: 5000 });
+      const direct = await fromHost({ url, method: 'GET', headers: {}, timeoutMs: 5000 });
+      expect(viaContainer).to.include({ exitCode: 0, httpCode: 418, body: 'helloworld' });
+      expect(viaContainer.headers).to.include({ 'x-wpt-route': 'v2', 'set-cookie': 'a=1, b=2', 'content-type': 'text/plain' });
+      expect(viaContainer.headers).to.deep.equal(direct.headers);
+    } finally {
+      srv.close();
+    }
+  });
+
+  it('reads the last response of a header dump (after a 100 Continue)', () => {
+    const head = 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nX-A: 1\r\nx-a: 2\r\nServer: envoy\r\n\r\n';
+    expect(headersOf(head)).to.deep.equal({ 'x-a': '1, 2', server: 'envoy' });
+  });
 });
