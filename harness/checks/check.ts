@@ -39,13 +39,16 @@ export interface CheckContext {
  * What a check expected and what it saw, kept structured for a person (report.html): the detail
  * string says it in prose, this lets the page show expected beside seen, counts and plots.
  */
+/** @asType integer @minimum 0 */
+export type RequestCount = number;
+
 export interface CheckEvidence {
   /** What every request or the object should show. */
   expected?: string;
   /** The last thing seen that did not (a request's verdict and record, a condition). */
   seen?: string;
   /** Every request the check sent, counted by verdict (traffic) or by answer (responses). */
-  verdicts?: Record<string, number>;
+  verdicts?: Record<string, RequestCount>;
   /** A status condition: what the check looked for, and the condition as the object last had it. */
   condition?: { object: string; expected: Record<string, string>; seen: Record<string, unknown> | null };
   /** The sequential split test's observations, to plot with its decision bounds. */

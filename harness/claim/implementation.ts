@@ -16,11 +16,16 @@ import { readUserFile } from '../files/read.ts';
 
 /** Who made the implementation under test, and the GatewayClass of its waypoints (the report's `implementation`). */
 export interface Implementation {
+  /** Who makes it. @minLength 1 */
   organization: string;
+  /** @minLength 1 */
   project: string;
+  /** The release under test. @minLength 1 */
   version: string;
   url: string;
+  /** Who to ask about it (GitHub handles, e-mail). */
   contact: string[];
+  /** The GatewayClass of its waypoints. @minLength 1 */
   gatewayClassName: string;
 }
 

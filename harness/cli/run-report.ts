@@ -8,7 +8,7 @@ import type { ClusterAccess } from '../platform/bringup.ts';
 import { setupDiagnostics } from '../platform/setup-diagnostics.ts';
 import { KIND } from '../versions/versions.ts';
 import { writeReportBundle } from '../report/bundle.ts';
-import type { Environment } from '../report/model.ts';
+import type { Environment } from '../report/apis/v1alpha1.ts';
 import type { RunResult } from '../runner/results.ts';
 import { notRunAll } from '../runner/plan.ts';
 import type { E2eOptions } from './args.ts';
@@ -18,7 +18,7 @@ import type { Selection } from './select.ts';
  * What the run learnt about the cluster so far (the report's environment, without what the command
  * line says): the report of a failed setup says as much as is known.
  */
-export type Facts = Omit<Environment, 'kindNodeImage' | 'commandLine'>;
+export type Facts = Omit<Environment, 'kindNodeImage' | 'commandLine' | 'suiteVersion' | 'images'>;
 
 export async function report(o: E2eOptions, sel: Selection, facts: Facts, run: RunResult, planes: readonly Plane[] = PLANES): Promise<void> {
   await writeReportBundle(o.reportDir, {

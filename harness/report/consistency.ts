@@ -9,7 +9,8 @@ import { countOutcomes, OUTCOMES, type Outcome } from '../runner/results.ts';
 import { SUITE_VERSION } from '../versions/versions.ts';
 import { resultLine } from '../runner/results.ts';
 import { markdownSummary } from './bundle.ts';
-import { profileResult, type ConformanceReport } from './model.ts';
+import { profileResult } from './model.ts';
+import type { ConformanceReport } from './apis/v1alpha1.ts';
 import { isSafeText } from '../text.ts';
 
 type ReportScenario = ConformanceReport['scenarios'][number];

@@ -1,5 +1,5 @@
 /** report.html's environment section (who, which versions, which images) and its list of the bundle's files. */
-import type { ConformanceReport as Report } from './model.ts';
+import type { ConformanceReport as Report } from './apis/v1alpha1.ts';
 import { GATEWAY_API_REPORT_FILE, gatewayApiReportFor } from './gateway-api-report.ts';
 import { EVIDENCE_FILE, SIGNATURE_FILE } from './seal.ts';
 import { href, html, type Html } from './html.ts';

@@ -49,14 +49,14 @@ export interface TestRecord { name: string; scenario: string; result: TestResult
 
 /** report.yaml's gatewayApiConformance: what the Gateway API report is computed from. */
 export interface GatewayApiConformance {
-  /** The Gateway API release whose tests and rules apply. */
+  /** The Gateway API release whose tests and rules apply. @minLength 1 */
   version: string;
-  /** The conformance profiles the run enables: those whose core features are supported. */
+  /** The conformance profiles the run enables: those whose core features are supported. @uniqueItems true */
   profiles: GatewayApiProfile[];
-  /** The Gateway API features (of the mesh profiles and tests) the run treats as supported. */
+  /** The Gateway API features (of the mesh profiles and tests) the run treats as supported. @uniqueItems true */
   supportedFeatures: Feature[];
   tests: TestRecord[];
-  /** Why the bundle holds no ConformanceReport; absent when it does. */
+  /** Why the bundle holds no ConformanceReport; absent when it does. @minLength 1 */
   withheld?: string;
 }
 

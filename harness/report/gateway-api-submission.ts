@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import type { ConformanceReport } from './model.ts';
+import type { ConformanceReport } from './apis/v1alpha1.ts';
 import { UserError } from '../errors.ts';
 import { GATEWAY_API_REPORT_FILE, type GatewayApiReport } from './gateway-api-report.ts';
 

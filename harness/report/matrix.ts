@@ -9,7 +9,7 @@ import { UserError } from '../errors.ts';
 import type { Outcome } from '../runner/results.ts';
 import { OUTCOMES } from '../runner/results.ts';
 import type { Scenario } from '../record/record.ts';
-import type { ConformanceReport } from './model.ts';
+import type { ConformanceReport } from './apis/v1alpha1.ts';
 import { BundleReadError, verifyBundle } from './verify.ts';
 import { html, page, BASE_STYLE } from './html.ts';
 import { REPORT_HTML_FILE, scenarioAnchor } from './report-html.ts';

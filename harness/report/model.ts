@@ -1,4 +1,5 @@
-/** The conformance report: its own apiVersion/kind, a document a machine can check. */
+/** The conformance report built from a run's results (its types: apis/v1alpha1.ts). */
+import { REPORT_API_VERSION, REPORT_KIND, type ConformanceReport, type Environment, type ProfileReport } from './apis/v1alpha1.ts';
 import type { Feature, Profile } from '../scenario/types.ts';
 import type { Scenario } from '../record/record.ts';
 import { countOutcomes, type Outcome, type ScenarioResult, type SetupFailure } from '../runner/results.ts';
@@ -8,28 +9,15 @@ import type { Implementation } from '../claim/implementation.ts';
 import { suiteImages } from './images.ts';
 import { gatewayApiConformanceOf } from './gateway-api-report.ts';
 import { safeLine, safeText } from '../text.ts';
-import type { MeshFacts } from '../mesh/mesh.ts';
 
-export const REPORT_API_VERSION = 'waypoint-conformance.dev/v1alpha1';
-export const REPORT_KIND = 'ConformanceReport';
-
-export interface Environment {
-  kubernetesVersion: string;
-  istioVersion?: string;
-  gatewayApi: { version: string; channel: string };
-  /** The GatewayClass the waypoints used, and the controller that Accepted it (the pre-run gate). */
-  gatewayClass?: { name: string; controllerName: string };
-  /** The mesh as read from the cluster (harness/mesh/mesh.ts). */
-  mesh?: MeshFacts;
-  kindNodeImage?: string;
-  commandLine: string;
-}
+/** What the run says of where it ran; the report adds the suite's version and its images. */
+export type RunEnvironment = Omit<Environment, 'suiteVersion' | 'images'>;
 
 export interface ReportInput {
   results: ScenarioResult[];
   scenarios: Scenario[];
   implementation: Implementation;
-  environment: Environment;
+  environment: RunEnvironment;
   mode: 'e2e' | 'selftest' | 'certification';
   /** Features the implementation claims (certification); undefined: not claimed. */
   claimedFeatures: Feature[] | undefined;
@@ -40,14 +28,6 @@ export interface ReportInput {
   images?: Images;
   /** The planes whose checks ran; a control-plane-only report is no certification. */
   planes: Plane[];
-}
-
-export interface ProfileReport {
-  name: Profile;
-  result: 'success' | 'partial' | 'failure';
-  summary: Record<Outcome, number>;
-  supportedFeatures: string[];
-  unsupportedFeatures: string[];
 }
 
 /** success: every scenario passed; failure: one failed or broke; partial: some were not run or not supported. */
@@ -83,11 +63,11 @@ function setupRecord(setup: SetupFailure) {
   };
 }
 
-export function buildReport(input: ReportInput, date = new Date()) {
+export function buildReport(input: ReportInput, date = new Date()): ConformanceReport {
   return safeStrings(reportOf(input, date));
 }
 
-function reportOf(input: ReportInput, date: Date) {
+function reportOf(input: ReportInput, date: Date): ConformanceReport {
   const byId = new Map(input.scenarios.map((s) => [s.id, s]));
   const profiles: ProfileReport[] = (['core', 'extended'] as Profile[]).map((profile) => {
     const rs = input.results.filter((r) => byId.get(r.id)?.profile === profile);
@@ -99,7 +79,7 @@ function reportOf(input: ReportInput, date: Date) {
       supportedFeatures: [...features].filter((f) => !unsupported.has(f)).sort(), unsupportedFeatures: [...unsupported].sort(),
     };
   });
-  const report = {
+  const report: Omit<ConformanceReport, 'gatewayApiConformance'> = {
     apiVersion: REPORT_API_VERSION,
     kind: REPORT_KIND,
     date: date.toISOString(),
@@ -135,4 +115,3 @@ function reportOf(input: ReportInput, date: Date) {
   return { ...report, gatewayApiConformance: gatewayApiConformanceOf(report) };
 }
 
-export type ConformanceReport = ReturnType<typeof buildReport>;

@@ -7,7 +7,7 @@
 import { countOutcomes, OUTCOMES, type Outcome } from '../runner/results.ts';
 import type { Scenario } from '../record/record.ts';
 import { PHASES, type Lap } from '../runner/stopwatch.ts';
-import type { ConformanceReport } from './model.ts';
+import type { ConformanceReport } from './apis/v1alpha1.ts';
 import { GATEWAY_API_REPORT_FILE, gatewayApiReportFor, type GatewayApiReport, type Status } from './gateway-api-report.ts';
 import { BASE_STYLE, href, html, page, type Html } from './html.ts';
 import { evidence } from './evidence-html.ts';

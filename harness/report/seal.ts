@@ -6,7 +6,7 @@
 import { lstatSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sha256File } from '../digest.ts';
-import { REPORT_API_VERSION } from './model.ts';
+import { REPORT_API_VERSION } from './apis/v1alpha1.ts';
 import { listEntries } from '../files/read.ts';
 
 export const EVIDENCE_FILE = 'evidence.json';

@@ -11,7 +11,7 @@ import { countOutcomes } from '../runner/results.ts';
 import type { Scenario } from '../record/record.ts';
 import { checkAgainstCatalogue, checkJunit, checkReportItself, checkRunLog, checkSummary } from './consistency.ts';
 import { EVIDENCE_FILE, EVIDENCE_KIND, evidenceFiles, SIGNATURE_FILE, type EvidenceManifest } from './seal.ts';
-import { REPORT_API_VERSION, type ConformanceReport } from './model.ts';
+import { REPORT_API_VERSION, type ConformanceReport } from './apis/v1alpha1.ts';
 import { gatewayApiReportFor, GATEWAY_API_REPORT_FILE, validateGatewayApiReport } from './gateway-api-report.ts';
 import { checkReportHtml, REPORT_HTML_FILE } from './report-html.ts';
 import { bundleEntry, hashBundleFile, readBundleFile, UnsafeFileError } from '../files/read.ts';

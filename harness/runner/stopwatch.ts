@@ -11,6 +11,7 @@ export interface Lap {
   step: string;
   phase: Phase;
   name: string;
+  /** @minimum 0 */
   ms: number;
   /** The clock's reading when the lap started: with the scenarios' startedMs, the run's timeline. */
   atMs?: number;

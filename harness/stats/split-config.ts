@@ -1,11 +1,18 @@
 /** The split test's settings, what it decides, and the observations it keeps (harness/stats/split-test.ts says how it decides). */
 
 export interface SplitTestConfig {
+  /** The probability of failing a correct split. */
   falseFailureRate: number;
+  /** The probability of failing a split that deviates by `deviation`. */
   power: number;
+  /** The share, in (0, 1), by which a backend must be off for the test to fail it. */
   deviation: number;
+  /** The test passes after this many requests without a decision. @asType integer @minimum 1 */
   maxRequests: number;
 }
+
+/** A backend's weight in a split. @minimum 0 */
+export type Weight = number;
 
 export const DEFAULT_SPLIT_CONFIG: SplitTestConfig = {
   falseFailureRate: 1e-6,
@@ -21,11 +28,12 @@ export type SplitDecision = 'continue' | 'pass' | 'fail';
 
 /** One split test's observations: enough to replay it (splitTrajectory) and plot it. */
 export interface SplitTrace {
-  weights: Record<string, number>;
+  /** Backend name → weight. */
+  weights: Record<string, Weight>;
   config: SplitTestConfig;
-  /** Every backend that answered or has a weight; the sequence refers to them by position. */
+  /** Every backend that answered or has a weight; the sequence refers to them by position. @maxItems 36 */
   backends: string[];
-  /** The backend of each request, in order, as one base-36 digit (its position in backends). */
+  /** The backend of each request, in order, as one base-36 digit (its position in backends). @pattern ^[0-9a-z]*$ */
   sequence: string;
 }
 

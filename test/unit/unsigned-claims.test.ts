@@ -18,7 +18,7 @@ import { gatewayApiReportFor, GATEWAY_API_REPORT_FILE } from '../../harness/repo
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { signWithKey, verifySignature } from '../../harness/report/sign.ts';
 import { claimOf, resultOf, verifyBundle } from '../../harness/report/verify.ts';
-import type { ConformanceReport } from '../../harness/report/model.ts';
+import type { ConformanceReport } from '../../harness/report/apis/v1alpha1.ts';
 import { CATALOGUE } from '../../suites/index.ts';
 import { runOnModel, writeSelftestBundle } from '../../equipment/selftest/selftest.ts';
 import { command, pooled } from './fake-api.ts';
