@@ -21,8 +21,8 @@ import { CLUSTER_TIMING } from '../harness/wait.ts';
 import { UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { selectScenarios } from '../harness/cli/select.ts';
-import { checkReachable } from '../harness/platform/bringup.ts';
-import { loadUserKubeconfig } from '../harness/platform/kubeconfig.ts';
+import { checkReachable } from '../harness/platform/cluster/bringup.ts';
+import { loadUserKubeconfig } from '../harness/platform/cluster/kubeconfig.ts';
 import { Teardown } from '../harness/undo.ts';
 import { CATALOGUE } from '../suites/index.ts';
 

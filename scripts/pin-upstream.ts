@@ -21,7 +21,7 @@ import { parse } from 'yaml';
 import { InfraError, UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { sha256File } from '../harness/digest.ts';
-import { parseChecksumFile } from '../harness/platform/download.ts';
+import { parseChecksumFile } from '../harness/platform/tools/download.ts';
 import { GATEWAY_API_VERSIONS, ISTIO, istioArchiveUrl, kindBinaryUrl, METALLB } from '../harness/versions/versions.ts';
 
 const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../harness/versions/pins.ts');

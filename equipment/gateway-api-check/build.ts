@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { UserError } from '../../harness/errors.ts';
-import { cacheDir } from '../../harness/platform/download.ts';
+import { cacheDir } from '../../harness/platform/tools/download.ts';
 import { GO_ENV, installedGo } from '../host/gobuild.ts';
 
 export const CHECK_SOURCE = path.dirname(fileURLToPath(import.meta.url));

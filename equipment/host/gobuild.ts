@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { cacheDir } from '../../harness/platform/download.ts';
+import { cacheDir } from '../../harness/platform/tools/download.ts';
 import { UserError } from '../../harness/errors.ts';
 import type { BinarySpec, ModulePin } from './pins.ts';
 

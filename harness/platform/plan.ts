@@ -2,7 +2,7 @@
 import { istioSettingsFor } from '../versions/versions.ts';
 import type { Scenario } from '../record/record.ts';
 import type { SetupOptions } from './options.ts';
-import { expectedController } from './gateway-class.ts';
+import { expectedController } from './install/gateway-class.ts';
 import { DEFAULT_ISTIO_NAMESPACE, WAYPOINT_SECCOMP_SETTING } from '../mesh/mesh.ts';
 import { gatewayApiFor, ISTIO, KIND, METALLB, metallbManifest, istioArchiveUrl, kindBinaryUrl } from '../versions/versions.ts';
 

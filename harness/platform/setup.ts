@@ -3,11 +3,11 @@
  * user's), install what is missing (or check it is there with --skip-install).
  */
 import type { SetupOptions } from './options.ts';
-import { bringUpKind, kindPreflight, useExisting, type ClusterAccess } from './bringup.ts';
-import { withDeadline } from './deadline.ts';
-import { checkInstalled, installGatewayApi, installIstio, installMetallb, type InstallContext } from './install.ts';
+import { bringUpKind, kindPreflight, useExisting, type ClusterAccess } from './cluster/bringup.ts';
+import { withDeadline } from './install/deadline.ts';
+import { checkInstalled, installGatewayApi, installIstio, installMetallb, type InstallContext } from './install/install.ts';
 import type { Teardown } from '../undo.ts';
-import type { Tool } from './tools.ts';
+import type { Tool } from './tools/tools.ts';
 
 export type Step = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 

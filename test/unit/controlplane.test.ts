@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { KubeObject } from '../../harness/cluster/types.ts';
 import { sha256Hex } from '../../harness/digest.ts';
-import { cachePathFor, fetchVerified } from '../../harness/platform/download.ts';
+import { cachePathFor, fetchVerified } from '../../harness/platform/tools/download.ts';
 import { redirectionPatch, shouldBeEnrolled } from '../../equipment/controlplane/cni-rules.ts';
 
 import { goVersionAtLeast, istioLdflags, kubernetesLdflags, pseudoVersionRevision, stagingReplaces, wrapperGoMod } from '../../equipment/host/gobuild.ts';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { checkIstioVersion, gatewayApiFor, minorOf } from '../../harness/versions/versions.ts';
-import { istioVersionOfImage } from '../../harness/platform/installed.ts';
+import { istioVersionOfImage } from '../../harness/platform/install/installed.ts';
 import { istioSettingsFor } from '../../harness/versions/versions.ts';
 
 // Istio's build stamps VERSION-file + "-dev" (istio Makefile.core.mk); such a build has its minor's features.

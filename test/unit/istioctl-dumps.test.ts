@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { istioctlDumper } from '../../harness/platform/istioctl-dumps.ts';
+import { istioctlDumper } from '../../harness/platform/tools/istioctl-dumps.ts';
 import { tempDirs } from './tmp.ts';
 
 /** A stand-in istioctl: answers like the real one for proxy-status, fails for waypoint list in "bad". */

@@ -11,8 +11,8 @@ import type { KubeObject, ListOptions, ObjectRef, PodRef } from '../../harness/c
 import { FIXTURES_DIR, readFixture } from '../../harness/manifests/manifests.ts';
 import { allowed, clusterRole, rbacManifest, RESOURCES, type Verb } from '../../harness/platform/rbac.ts';
 import { checkWaypointsAdmitted, readMesh } from '../../harness/mesh/mesh.ts';
-import { readInstalled } from '../../harness/platform/install.ts';
-import { checkGatewayClass } from '../../harness/platform/gateway-class.ts';
+import { readInstalled } from '../../harness/platform/install/install.ts';
+import { checkGatewayClass } from '../../harness/platform/install/gateway-class.ts';
 import { makeEnv, runWithClients } from '../../harness/runner/run.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { CATALOGUE } from '../../suites/index.ts';

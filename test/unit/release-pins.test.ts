@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { releaseAsset } from '../../harness/platform/tools.ts';
+import { releaseAsset } from '../../harness/platform/tools/tools.ts';
 import { istioArchiveUrl, kindBinaryUrl } from '../../harness/versions/versions.ts';
 
 describe('release assets are verified against the pins in the repository', () => {

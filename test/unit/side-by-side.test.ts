@@ -10,7 +10,7 @@ import { MODEL_TIMING } from '../../equipment/model/timing.ts';
 import { makeEnv, runWithClients } from '../../harness/runner/run.ts';
 import { deployClients } from '../../harness/runner/clients.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
-import { findLeftovers, leftoverLines, removeLeftovers } from '../../harness/platform/cleanup.ts';
+import { findLeftovers, leftoverLines, removeLeftovers } from '../../harness/platform/cluster/cleanup.ts';
 import { MANAGED_BY, markOwned } from '../../harness/manifests/manifests.ts';
 
 const SCENARIOS = CATALOGUE.filter((s) => ['authorization/l4-ztunnel', 'routing/header-match', 'enrollment/namespace-scope', 'cleanup/delete-waypoint'].includes(s.id));

@@ -6,9 +6,9 @@
  */
 import { expect } from 'chai';
 import { EXIT, UserError } from '../../harness/errors.ts';
-import { bringUpKind } from '../../harness/platform/bringup.ts';
+import { bringUpKind } from '../../harness/platform/cluster/bringup.ts';
 import { Teardown } from '../../harness/undo.ts';
-import { checkForcedTools, forcedIstioctl, forcedKind, runBounded, VERSION_DEADLINE_MS } from '../../harness/platform/tools.ts';
+import { checkForcedTools, forcedIstioctl, forcedKind, runBounded, VERSION_DEADLINE_MS } from '../../harness/platform/tools/tools.ts';
 import { command, script, STACK } from './fake-api.ts';
 import { tempDirs } from './tmp.ts';
 

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT } from '../../harness/errors.ts';
-import { cacheDir } from '../../harness/platform/download.ts';
+import { cacheDir } from '../../harness/platform/tools/download.ts';
 import { makeDirs } from '../../harness/files/dirs.ts';
 import { command, fakeApi, kubeconfig, pooled, script, STACK, type Fake } from './fake-api.ts';
 import { tempDirs } from './tmp.ts';

@@ -1,6 +1,6 @@
 /** What is installed in the cluster, read in one place: Istio from istiod's image, Gateway API from its CRD. */
-import type { Cluster } from '../cluster/types.ts';
-import { findIstiod, type MeshHints } from '../mesh/mesh.ts';
+import type { Cluster } from '../../cluster/types.ts';
+import { findIstiod, type MeshHints } from '../../mesh/mesh.ts';
 
 export const GATEWAY_CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'gateways.gateway.networking.k8s.io' };
 

@@ -3,7 +3,7 @@
  * the native manifest, then an IPAddressPool from the end of the docker "kind" network's IPv4
  * subnet and an L2Advertisement naming it (metallb.io/v1beta1).
  */
-import type { KubeObject } from '../cluster/types.ts';
+import type { KubeObject } from '../../cluster/types.ts';
 
 interface DockerNetwork {
   IPAM?: { Config?: { Subnet?: string }[] };

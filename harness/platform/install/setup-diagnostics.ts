@@ -3,7 +3,7 @@
  * the conditions that are not True) and their latest events. Bounded, and never throws: the report
  * of a failed run must be written whatever the cluster does.
  */
-import type { Cluster, KubeObject } from '../cluster/types.ts';
+import type { Cluster, KubeObject } from '../../cluster/types.ts';
 import { withDeadline } from './deadline.ts';
 
 export const SETUP_NAMESPACES = ['istio-system', 'metallb-system'];

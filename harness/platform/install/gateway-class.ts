@@ -8,10 +8,10 @@
  * istio.io/agentgateway-waypoint-controller (istio.io content/en/docs/ambient/usage/agentgateway:
  * the two GatewayClasses that enabling agentgateway registers).
  */
-import type { Cluster, KubeObject } from '../cluster/types.ts';
-import { conditionOf } from '../cluster/types.ts';
-import { UserError } from '../errors.ts';
-import { waitFor, WaitTimeout, type Timing } from '../wait.ts';
+import type { Cluster, KubeObject } from '../../cluster/types.ts';
+import { conditionOf } from '../../cluster/types.ts';
+import { UserError } from '../../errors.ts';
+import { waitFor, WaitTimeout, type Timing } from '../../wait.ts';
 
 export const EXPECTED_CONTROLLERS: Readonly<Record<string, string>> = {
   'istio-waypoint': 'istio.io/mesh-controller',

@@ -4,10 +4,10 @@
  * run makes lives in namespaces it labels app.kubernetes.io/managed-by=waypoint-conformance with
  * its run id (harness/manifests/manifests.ts markOwned); deleting those namespaces removes it all.
  */
-import type { Cluster, KubeObject } from '../cluster/types.ts';
-import { changesOf } from '../cluster/watch.ts';
-import { MANAGED_BY, RUN_LABEL } from '../manifests/manifests.ts';
-import { waitFor, WaitTimeout, type Timing } from '../wait.ts';
+import type { Cluster, KubeObject } from '../../cluster/types.ts';
+import { changesOf } from '../../cluster/watch.ts';
+import { MANAGED_BY, RUN_LABEL } from '../../manifests/manifests.ts';
+import { waitFor, WaitTimeout, type Timing } from '../../wait.ts';
 
 const OWNED = `${MANAGED_BY.key}=${MANAGED_BY.value}`;
 

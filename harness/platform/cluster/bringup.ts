@@ -6,16 +6,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ExpectedError, InfraError, UserError } from '../errors.ts';
-import { loadKubeConfig } from '../cluster/kubeconfig.ts';
-import type { Cluster } from '../cluster/types.ts';
-import { withDeadline } from './deadline.ts';
+import { ExpectedError, InfraError, UserError } from '../../errors.ts';
+import { loadKubeConfig } from '../../cluster/kubeconfig.ts';
+import type { Cluster } from '../../cluster/types.ts';
+import { withDeadline } from '../install/deadline.ts';
 import * as kind from './kind.ts';
 import { loadUserKubeconfig, writePrivateKubeconfig } from './kubeconfig.ts';
 import { checkResources, dockerResources } from './preflight.ts';
-import type { Teardown } from '../undo.ts';
-import { resolveKind, type Tool } from './tools.ts';
-import { KIND } from '../versions/versions.ts';
+import type { Teardown } from '../../undo.ts';
+import { resolveKind, type Tool } from '../tools/tools.ts';
+import { KIND } from '../../versions/versions.ts';
 
 export interface ClusterAccess {
   kc: KubeConfig;

@@ -5,7 +5,7 @@
  * content/en/docs/ambient/usage/waypoint/index.md.
  */
 import { execa } from 'execa';
-import type { Dumper } from '../runner/env.ts';
+import type { Dumper } from '../../runner/env.ts';
 
 export function istioctlCommands(namespaces: string[]): string[][] {
   return [

@@ -6,18 +6,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
-import type { Cluster, KubeObject } from '../cluster/types.ts';
-import { conditionOf } from '../cluster/types.ts';
-import { UserError } from '../errors.ts';
-import { applyAll, markOwned, parseManifests } from '../manifests/manifests.ts';
-import { waitFor, type Timing } from '../wait.ts';
-import { fetchVerified } from './download.ts';
+import type { Cluster, KubeObject } from '../../cluster/types.ts';
+import { conditionOf } from '../../cluster/types.ts';
+import { UserError } from '../../errors.ts';
+import { applyAll, markOwned, parseManifests } from '../../manifests/manifests.ts';
+import { waitFor, type Timing } from '../../wait.ts';
+import { fetchVerified } from '../tools/download.ts';
 import { installedGatewayApi, installedIstio, type GatewayApiInstalled } from './installed.ts';
 import { ipv4Subnet, poolObjects, poolRange } from './metallb.ts';
-import type { Teardown } from '../undo.ts';
-import type { Tool } from './tools.ts';
-import { gatewayApiFor, metallbManifest } from '../versions/versions.ts';
-import { DEFAULT_ISTIO_NAMESPACE, REV_LABEL, WAYPOINT_SECCOMP_SETTING, type MeshHints } from '../mesh/mesh.ts';
+import type { Teardown } from '../../undo.ts';
+import type { Tool } from '../tools/tools.ts';
+import { gatewayApiFor, metallbManifest } from '../../versions/versions.ts';
+import { DEFAULT_ISTIO_NAMESPACE, REV_LABEL, WAYPOINT_SECCOMP_SETTING, type MeshHints } from '../../mesh/mesh.ts';
 
 export interface InstallContext {
   cluster: Cluster;

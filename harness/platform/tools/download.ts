@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
-import { InfraError, UserError } from '../errors.ts';
-import { sha256File, sha256Hex } from '../digest.ts';
-import { DirError, makeDirs, probeWritable } from '../files/dirs.ts';
+import { InfraError, UserError } from '../../errors.ts';
+import { sha256File, sha256Hex } from '../../digest.ts';
+import { DirError, makeDirs, probeWritable } from '../../files/dirs.ts';
 
 export class DownloadError extends InfraError {}
 

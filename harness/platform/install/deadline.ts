@@ -1,5 +1,5 @@
 /** A bound on one network step: what it waited for, and for how long, when it does not finish. */
-import { InfraError } from '../errors.ts';
+import { InfraError } from '../../errors.ts';
 
 export async function withDeadline<T>(what: string, ms: number, fn: () => Promise<T>, fix?: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -7,11 +7,11 @@
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type Result } from 'execa';
-import { Interrupted, UserError } from '../errors.ts';
-import { safeLine } from '../text.ts';
+import { Interrupted, UserError } from '../../errors.ts';
+import { safeLine } from '../../text.ts';
 import { cacheDir, fetchVerified, type Artifact } from './download.ts';
-import { pinnedSha256 } from '../versions/pins.ts';
-import { istioArchiveUrl, KIND, kindBinaryUrl } from '../versions/versions.ts';
+import { pinnedSha256 } from '../../versions/pins.ts';
+import { istioArchiveUrl, KIND, kindBinaryUrl } from '../../versions/versions.ts';
 
 const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64' };
 

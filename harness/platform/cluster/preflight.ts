@@ -1,6 +1,6 @@
 /** Checks made before any download or change. Each failure says what is wrong and how to fix it. */
 import { execa } from 'execa';
-import { UserError } from '../errors.ts';
+import { UserError } from '../../errors.ts';
 
 export const MIN_CPUS = 4;
 export const MIN_MEMORY_BYTES = 8 * 1024 ** 3;

@@ -5,7 +5,7 @@
  */
 import { execa } from 'execa';
 import { stringify } from 'yaml';
-import { KIND } from '../versions/versions.ts';
+import { KIND } from '../../versions/versions.ts';
 
 export function kindConfig(): string {
   return stringify({

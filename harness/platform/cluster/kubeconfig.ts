@@ -6,10 +6,10 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { UserError } from '../errors.ts';
-import { readUserFile } from '../files/read.ts';
-import { KubeContextError, loadKubeConfig } from '../cluster/kubeconfig.ts';
-import type { Teardown } from '../undo.ts';
+import { UserError } from '../../errors.ts';
+import { readUserFile } from '../../files/read.ts';
+import { KubeContextError, loadKubeConfig } from '../../cluster/kubeconfig.ts';
+import type { Teardown } from '../../undo.ts';
 
 export interface LoadedKubeconfig {
   kc: KubeConfig;
