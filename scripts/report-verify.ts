@@ -12,7 +12,7 @@ import { UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { safeLine } from '../harness/text.ts';
 import { readUserFile } from '../harness/files/read.ts';
-import { claimOf, resultOf } from '../harness/report/verify.ts';
+import { claimOf, resultOf } from '../harness/report/bundle-verdict.ts';
 import { bundleCommand, checkBundle, parseBundleArgs } from '../harness/cli/bundle-command.ts';
 import { describeSigner, readTrustedRoot, SignatureError, verifySignature, type SignaturePolicy } from '../harness/report/sign.ts';
 import { CATALOGUE } from '../suites/index.ts';

@@ -1,7 +1,8 @@
 /** The e2e command line, parsed and validated with commander. Bad input: a UserError naming the fix. */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CLUSTER_TIMING, type Timing } from '../wait.ts';
-import { ISTIO, checkIstioRelease, imagesWith } from '../versions/versions.ts';
+import { ISTIO, checkIstioRelease } from '../versions/versions.ts';
+import { imagesWith } from '../versions/images.ts';
 import { parseFeatures } from '../scenario/features.ts';
 import { UserError } from '../errors.ts';
 import { EXIT_CODES_HELP } from './exit-codes-help.ts';

@@ -1,6 +1,6 @@
 /** What a command line says about the cluster and what goes on it: setup, the plan and the preflight read these. */
 import type { PodSecurityLevel } from '../manifests/pod-security.ts';
-import type { Images } from '../versions/versions.ts';
+import type { Images } from '../versions/images.ts';
 
 export interface SetupOptions {
   /** Create a kind cluster, or use the one the kubeconfig and context name. */

@@ -14,51 +14,17 @@
 import { Document, Scalar } from 'yaml';
 import { readSchema, schemaProblems } from '../schema.ts';
 import { GATEWAY_API_VERSION } from '../versions/versions.ts';
+import type { ExtendedStatus, GatewayApiReport, ProfileReport, Result, Statistics, Status, TestResult } from './apis/gateway-api-v1.ts';
+import type { GatewayApiConformance } from './apis/v1alpha1.ts';
 import type { Feature } from '../scenario/types.ts';
 import type { Outcome } from '../runner/results.ts';
 import {
   GATEWAY_API_MESH_FEATURES, GATEWAY_API_MESH_TESTS, GATEWAY_API_PROFILES,
-  type GatewayApiProfile, type GatewayApiProfileDef, type GatewayApiTest,
+  type GatewayApiProfileDef, type GatewayApiTest,
 } from './gateway-api-tests.ts';
 
 export const GATEWAY_API_REPORT_FILE = 'gateway-api-conformance-report.yaml';
 const gatewayApiReportProblems = schemaProblems(readSchema(new URL('gateway-api-report.schema.json', import.meta.url)));
-
-/** Upstream's resultType words (reports.go), PROVISIONAL_SKIPPED aside: the suite never skips provisional tests. */
-export type TestResult = 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'NOT_SUPPORTED';
-export type Result = 'success' | 'partial' | 'failure';
-
-export interface Statistics { Failed: number; Passed: number; Skipped: number }
-export interface Status { failedTests?: string[]; result: Result; skippedTests?: string[]; statistics: Statistics }
-export interface ExtendedStatus extends Status { supportedFeatures?: string[]; unsupportedFeatures?: string[] }
-export interface ProfileReport { core: Status; extended?: ExtendedStatus; name: GatewayApiProfile; summary: string }
-
-export interface GatewayApiReport {
-  apiVersion: 'gateway.networking.k8s.io/v1';
-  date: string;
-  gatewayAPIChannel: string;
-  gatewayAPIVersion: string;
-  implementation: { contact: string[]; organization: string; project: string; url: string; version: string };
-  kind: 'ConformanceReport';
-  mode: string;
-  profiles: ProfileReport[];
-  succeededProvisionalTests?: string[];
-}
-
-export interface TestRecord { name: string; scenario: string; result: TestResult }
-
-/** report.yaml's gatewayApiConformance: what the Gateway API report is computed from. */
-export interface GatewayApiConformance {
-  /** The Gateway API release whose tests and rules apply. @minLength 1 */
-  version: string;
-  /** The conformance profiles the run enables: those whose core features are supported. @uniqueItems true */
-  profiles: GatewayApiProfile[];
-  /** The Gateway API features (of the mesh profiles and tests) the run treats as supported. @uniqueItems true */
-  supportedFeatures: Feature[];
-  tests: TestRecord[];
-  /** Why the bundle holds no ConformanceReport; absent when it does. @minLength 1 */
-  withheld?: string;
-}
 
 /** The parts of the suite's report the rules read. */
 export interface ReportView {

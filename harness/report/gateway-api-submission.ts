@@ -10,7 +10,8 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import type { ConformanceReport } from './apis/v1alpha1.ts';
 import { UserError } from '../errors.ts';
-import { GATEWAY_API_REPORT_FILE, type GatewayApiReport } from './gateway-api-report.ts';
+import { GATEWAY_API_REPORT_FILE } from './gateway-api-report.ts';
+import { type GatewayApiReport } from './apis/gateway-api-v1.ts';
 
 export interface SubmissionLayout {
   /** conformance/reports/v<major>.<minor> (upstream's folders from v1.5 on are per minor release). */

@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES_DIR, readFixture, substitute } from '../manifests/manifests.ts';
-import { imageVars, type Images } from '../versions/versions.ts';
+import { imageVars, type Images } from '../versions/images.ts';
 
 const IMAGE_LINE = /^\s*(?:-\s*)?image:\s*(\S+)\s*$/gm;
 

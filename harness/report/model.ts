@@ -3,7 +3,8 @@ import { REPORT_API_VERSION, REPORT_KIND, type ConformanceReport, type Environme
 import type { Feature, Profile } from '../scenario/types.ts';
 import type { Scenario } from '../record/record.ts';
 import { countOutcomes, type Outcome, type ScenarioResult, type SetupFailure } from '../runner/results.ts';
-import { IMAGES, SUITE_VERSION, type Images } from '../versions/versions.ts';
+import { IMAGES, type Images } from '../versions/images.ts';
+import { SUITE_VERSION } from '../versions/versions.ts';
 import type { Plane } from '../checks/check.ts';
 import type { Implementation } from '../claim/implementation.ts';
 import { suiteImages } from './images.ts';

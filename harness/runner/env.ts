@@ -5,7 +5,7 @@ import type { Feature } from '../scenario/types.ts';
 import type { Timing } from '../wait.ts';
 import type { OutsideClient } from '../traffic/outside.ts';
 import type { WaypointSignals } from '../traffic/verdict.ts';
-import type { Images } from '../versions/versions.ts';
+import type { Images } from '../versions/images.ts';
 import type { MeshFacts } from '../mesh/mesh.ts';
 import type { PodSecurityLevel } from '../manifests/pod-security.ts';
 

@@ -9,7 +9,7 @@ import type { OutsideClient } from '../traffic/outside.ts';
 import { ENVOY_SIGNALS, type WaypointSignals } from '../traffic/verdict.ts';
 import { clockOf, type Timing } from '../wait.ts';
 import { Stopwatch } from './stopwatch.ts';
-import { IMAGES, type Images } from '../versions/versions.ts';
+import { IMAGES, type Images } from '../versions/images.ts';
 import { DEFAULT_MESH, type MeshFacts } from '../mesh/mesh.ts';
 import type { PodSecurityLevel } from '../manifests/pod-security.ts';
 import type { Dumper, RunEnv } from './env.ts';

@@ -9,7 +9,7 @@ import { clientLocation } from '../scenario/clients.ts';
 import type { NsRole } from '../scenario/types.ts';
 import type { Scenario } from '../record/record.ts';
 import { TrafficEngine, type Batch } from '../traffic/engine.ts';
-import { imageVars } from '../versions/versions.ts';
+import { imageVars } from '../versions/images.ts';
 import { clockOf } from '../wait.ts';
 import type { RunEnv } from './env.ts';
 import { Stopwatch } from './stopwatch.ts';

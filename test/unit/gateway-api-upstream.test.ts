@@ -10,9 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { parse, stringify } from 'yaml';
-import {
-  GATEWAY_API_REPORT_FILE, gatewayApiConformanceOf, gatewayApiReportFor, gatewayApiReportYaml, UPSTREAM_RULES, validateGatewayApiReport, type ReportView, type Rules,
-} from '../../harness/report/gateway-api-report.ts';
+import { GATEWAY_API_REPORT_FILE, gatewayApiConformanceOf, gatewayApiReportFor, gatewayApiReportYaml, UPSTREAM_RULES, validateGatewayApiReport, type ReportView, type Rules } from '../../harness/report/gateway-api-report.ts';
 import { GATEWAY_API_MESH_TESTS, GATEWAY_API_PROFILES } from '../../harness/report/gateway-api-tests.ts';
 import { ensureCheckBinary, haveGo, runCheck } from '../../equipment/gateway-api-check/build.ts';
 import { bundleMaker, results, unsupported } from './gateway-api-fixtures.ts';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { imagesWith, imageVars, IMAGES } from '../../harness/versions/versions.ts';
+import { imagesWith, imageVars, IMAGES } from '../../harness/versions/images.ts';
 import { loadFixture } from '../../harness/manifests/manifests.ts';
 import { suiteImages } from '../../harness/report/images.ts';
 

@@ -16,7 +16,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES_DIR } from '../../harness/manifests/manifests.ts';
 import { plan } from '../../harness/platform/plan.ts';
-import { IMAGES } from '../../harness/versions/versions.ts';
+import { IMAGES } from '../../harness/versions/images.ts';
 
 const CORP: ModelOptions['mesh'] = { trustDomain: 'corp.example', trustDomainAliases: ['old.example'], dnsDomain: 'corp.internal', istioNamespace: 'istio-prod', revision: 'canary' };
 

@@ -14,7 +14,7 @@ import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { CATALOGUE } from '../../suites/index.ts';
 import { ModelCluster } from '../../equipment/model/model-cluster.ts';
 import { MODEL_TIMING } from '../../equipment/model/timing.ts';
-import { imageVars, IMAGES } from '../../harness/versions/versions.ts';
+import { imageVars, IMAGES } from '../../harness/versions/images.ts';
 
 const VARS = { ...imageVars(IMAGES), APP_NS: 'a', INFRA_NS: 'i', CONSUMER_NS: 'c', CLIENT_NS: 'c', WAYPOINT_CLASS: 'w', TRUST_DOMAIN: 't', DNS_DOMAIN: 'd' };
 

@@ -15,7 +15,7 @@ import { sharedClientsUsed } from '../../harness/runner/plan.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { makeEnv } from '../../harness/runner/run.ts';
 import { loadFixture } from '../../harness/manifests/manifests.ts';
-import { imagesWith, IMAGES } from '../../harness/versions/versions.ts';
+import { imagesWith, IMAGES } from '../../harness/versions/images.ts';
 import { plan } from '../../harness/platform/plan.ts';
 import { CATALOGUE } from '../../suites/index.ts';
 

@@ -10,8 +10,9 @@ import type { CheckEvidence, Plane } from '../../checks/check.ts';
 import type { MeshFacts } from '../../mesh/mesh.ts';
 import type { Outcome } from '../../runner/results.ts';
 import type { Lap } from '../../runner/stopwatch.ts';
-import type { Profile } from '../../scenario/types.ts';
-import type { GatewayApiConformance } from '../gateway-api-report.ts';
+import type { Feature, Profile } from '../../scenario/types.ts';
+import type { GatewayApiProfile } from '../gateway-api-tests.ts';
+import type { TestResult } from './gateway-api-v1.ts';
 
 export const REPORT_API_VERSION = 'waypoint-conformance.dev/v1alpha1';
 export const REPORT_KIND = 'ConformanceReport';
@@ -144,4 +145,20 @@ export interface CheckReport {
   unsupportedFeatures?: string[];
   /** What the check expected beside what it saw, for report.html. */
   evidence?: CheckEvidence;
+}
+
+/** One Gateway API mesh test: the scenario that measures it and its result in upstream's words. */
+export interface TestRecord { name: string; scenario: string; result: TestResult }
+
+/** report.yaml's gatewayApiConformance: what the Gateway API report is computed from. */
+export interface GatewayApiConformance {
+  /** The Gateway API release whose tests and rules apply. @minLength 1 */
+  version: string;
+  /** The conformance profiles the run enables: those whose core features are supported. @uniqueItems true */
+  profiles: GatewayApiProfile[];
+  /** The Gateway API features (of the mesh profiles and tests) the run treats as supported. @uniqueItems true */
+  supportedFeatures: Feature[];
+  tests: TestRecord[];
+  /** Why the bundle holds no ConformanceReport; absent when it does. @minLength 1 */
+  withheld?: string;
 }
