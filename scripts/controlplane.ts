@@ -7,7 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { Progress } from '../harness/cli/progress.ts';
-import { down, stateDir, status, up } from '../equipment/controlplane/controlplane.ts';
+import { down, stateDir, status, up } from '../equipment/controlplane/index.ts';
 
 async function main(argv: string[]): Promise<number> {
   let code = 0;

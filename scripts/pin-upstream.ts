@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parse } from 'yaml';
-import { InfraError, UserError } from '../harness/errors.ts';
+import { EXIT, InfraError, UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { sha256File } from '../harness/digest.ts';
 import { parseChecksumFile } from '../harness/platform/tools/download.ts';
@@ -117,5 +117,5 @@ await runMain('the header of scripts/pin-upstream.ts', async () => {
   const extra = process.argv.slice(2).filter((a) => a !== '--debug');
   if (extra.length > 0) throw new UserError(`npm run pins takes no arguments, got: ${extra.join(' ')}`, 'run `npm run pins` after changing a version in harness/versions/versions.ts');
   await main();
-  return 0;
+  return EXIT.ok;
 });

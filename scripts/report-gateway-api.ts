@@ -17,7 +17,7 @@ import { GATEWAY_API_REPORT_FILE } from '../harness/report/gateway-api-report.ts
 import { writeSubmission } from '../harness/report/gateway-api-submission.ts';
 import { BundleReadError, verifyBundle } from '../harness/report/verify.ts';
 import { CATALOGUE } from '../suites/index.ts';
-import { runCheck } from '../equipment/gateway-api-check/build.ts';
+import { runCheck } from '../equipment/gateway-api-check/index.ts';
 
 const HELP = 'npm run report:gateway-api -- --help';
 

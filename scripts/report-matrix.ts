@@ -8,7 +8,7 @@ import '../harness/cli/require-node.ts';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { UserError } from '../harness/errors.ts';
+import { EXIT, UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { buildMatrix, matrixHtml, matrixMarkdown, readColumn } from '../harness/report/matrix.ts';
 import { CATALOGUE } from '../suites/index.ts';
@@ -41,7 +41,7 @@ function main(): number {
   if (opts.html) write('--html', opts.html, matrixHtml(matrix, path.dirname(path.resolve(opts.html))));
   if (opts.markdown) write('--markdown', opts.markdown, md);
   console.log(md);
-  return 0;
+  return EXIT.ok;
 }
 
 await runMain(HELP, main);

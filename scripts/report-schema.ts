@@ -4,7 +4,7 @@
  */
 import '../harness/cli/require-node.ts';
 import { writeFileSync } from 'node:fs';
-import { UserError } from '../harness/errors.ts';
+import { EXIT, UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { REPORT_SCHEMA, reportSchemaText } from './schema/report-schema.ts';
 
@@ -13,5 +13,5 @@ await runMain('npm run schema', () => {
   if (extra.length > 0) throw new UserError(`npm run schema takes no arguments, got: ${extra.join(' ')}`, 'run `npm run schema` alone');
   writeFileSync(REPORT_SCHEMA, reportSchemaText());
   console.log(`wrote ${REPORT_SCHEMA}`);
-  return 0;
+  return EXIT.ok;
 });

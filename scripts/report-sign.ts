@@ -6,7 +6,7 @@
  */
 import '../harness/cli/require-node.ts';
 import { createPrivateKey } from 'node:crypto';
-import { InfraError, UserError } from '../harness/errors.ts';
+import { EXIT, InfraError, UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { safeLine } from '../harness/text.ts';
 import { readUserFile } from '../harness/files/read.ts';
@@ -61,12 +61,12 @@ async function main(): Promise<number> {
   if (problems.length > 0) {
     for (const p of problems) console.error(`✗ ${safeLine(p)}`);
     console.error(`${dir}: not signed: the bundle is inconsistent (${problems.length} problem(s))`);
-    return 1;
+    return EXIT.scenarioFailed;
   }
   try {
     const file = key ? await signWithKey(dir, key) : await signKeyless(dir, { identityToken: o.identityToken, fulcioURL: o.fulcioUrl, rekorURL: o.rekorUrl });
     console.log(`signed ${dir}: ${file}`);
-    return 0;
+    return EXIT.ok;
   } catch (err) {
     throw new InfraError(`signing failed: ${(err as Error).message}`, key ? 'check that the bundle directory is writable' : 'check the network and the OIDC token; Fulcio and Rekor must be reachable');
   }

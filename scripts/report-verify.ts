@@ -8,7 +8,7 @@
  */
 import '../harness/cli/require-node.ts';
 import { createPublicKey } from 'node:crypto';
-import { UserError } from '../harness/errors.ts';
+import { EXIT, UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { safeLine } from '../harness/text.ts';
 import { readUserFile } from '../harness/files/read.ts';
@@ -56,12 +56,12 @@ async function main(): Promise<number> {
   for (const p of bundle.problems) console.error(`✗ ${safeLine(p)}`);
   if (bundle.problems.length > 0 || !bundle.report) {
     console.log(`${dir}: inconsistent: ${bundle.problems.length} problem(s); nothing in it can be trusted`);
-    return 1;
+    return EXIT.scenarioFailed;
   }
   if (!policy) {
     const how = bundle.signed ? 'signed (signature not checked: pass --identity or --key)' : 'unsigned';
     console.log(`${dir}: consistent, ${how}: it claims ${safeLine(claimOf(bundle.report))}; nothing binds this claim to a run until a signature you trust is checked`);
-    return 0;
+    return EXIT.ok;
   }
   let signer: string;
   try {
@@ -70,11 +70,11 @@ async function main(): Promise<number> {
     if (!(err instanceof SignatureError)) throw err;
     console.error(`✗ signature: ${safeLine(err.message)}`);
     console.log(`${dir}: consistent, signature rejected: not certified`);
-    return 1;
+    return EXIT.scenarioFailed;
   }
   const result = resultOf(bundle.report);
   console.log(`${dir}: consistent, ${safeLine(signer)}, ${safeLine(result.text)}${result.conformant ? ', certified' : ''}`);
-  return 0;
+  return EXIT.ok;
 }
 
 await runMain(HELP, main);

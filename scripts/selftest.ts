@@ -9,11 +9,11 @@ import '../harness/cli/require-node.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CATALOGUE } from '../suites/index.ts';
 import { notRunAll } from '../harness/runner/plan.ts';
-import { judgeAgainstClaim, runOnModel, SELFTEST_PARALLEL, selfTest, survivors, unseenClose, writeSelftestBundle, type ClaimVerdict } from '../equipment/selftest/selftest.ts';
+import { judgeAgainstClaim, runOnModel, SELFTEST_PARALLEL, selfTest, survivors, unseenClose, writeSelftestBundle, type ClaimVerdict } from '../equipment/selftest/index.ts';
 import { profileLines } from '../harness/report/profile.ts';
-import { MUTANTS, type MutantName } from '../equipment/model/mutations.ts';
-import { EXIT, formatUserError, Interrupted, UserError } from '../harness/errors.ts';
-import { runMain } from '../harness/cli/main.ts';
+import { MUTANTS, type MutantName } from '../equipment/selftest/index.ts';
+import { Interrupted, UserError } from '../harness/errors.ts';
+import { exitWith, runMain } from '../harness/cli/main.ts';
 import { Progress } from '../harness/cli/progress.ts';
 import { resultLine } from '../harness/runner/results.ts';
 import { prepareReportDir } from '../harness/cli/report-dir.ts';
@@ -97,8 +97,7 @@ function onInterrupt(opts: Opts, scenarios: Scenario[], claim: ImplementationCla
       const setup: SetupFailure = { outcome: 'interrupted', step: 'self-test scenarios', message: `interrupted by ${signal}`, fix: 'run again' };
       await writeBundle(opts.reportDir, scenarios, notRunAll(scenarios, `interrupted by ${signal}`), claim, setup);
     }
-    console.error(formatUserError(new Interrupted(`interrupted by ${signal}`, opts.reportDir ? `the report in ${opts.reportDir} records the interruption; run again` : 'run again')));
-    process.exit(EXIT.interrupted);
+    exitWith(new Interrupted(`interrupted by ${signal}`, opts.reportDir ? `the report in ${opts.reportDir} records the interruption; run again` : 'run again'), HELP);
   })());
   return { finishing: () => (finishing = true) };
 }

@@ -23,6 +23,14 @@ export function exitCodeOf(err: unknown, help: string, debug: boolean, print: (s
   return reportError(err, debug, print);
 }
 
+/**
+ * Exits at once, printing the error and choosing the code as runMain does: for a signal handler,
+ * which cannot return to runMain (SIGINT/SIGTERM after the teardown: exit 130).
+ */
+export function exitWith(err: unknown, help: string, argv: string[] = process.argv.slice(2)): never {
+  process.exit(exitCodeOf(err, help, argv.includes('--debug')));
+}
+
 /** Runs a command's body and exits with its code. `help` is how to get the command's help ("npm run x -- --help"). */
 export async function runMain(help: string, body: () => Promise<number> | number, argv: string[] = process.argv.slice(2)): Promise<never> {
   let code: number;

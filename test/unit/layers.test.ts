@@ -116,6 +116,17 @@ describe('layers (the README Architecture drawing)', () => {
     expect(cycles(graph)).to.deep.equal([]);
   });
 
+  it('scripts use test equipment only through its public entry (equipment/<name>/index.ts)', () => {
+    const reaching = [...graph].flatMap(([from, targets]) => targets.filter((t) => from.startsWith('scripts/') && t.startsWith('equipment/')).map((t) => `${from} → ${t}`));
+    expect(reaching.length).to.be.greaterThan(0);
+    expect(reaching.filter((r) => !/ → equipment\/[^/]+\/index\.ts$/.test(r))).to.deep.equal([]);
+  });
+
+  it('no module of harness/ is over 200 lines', () => {
+    const long = modules.filter((m) => m.startsWith('harness/')).map((m) => [m, readFileSync(m, 'utf8').split('\n').length - 1] as const).filter(([, n]) => n > 200);
+    expect(long).to.deep.equal([]);
+  });
+
   it('the checks find an upward import, an import of test code and a loop when there is one', () => {
     const fake = new Map([
       ['harness/checks/x.ts', ['harness/runner/y.ts']],

@@ -1,0 +1,2 @@
+/** The real control plane's public entry: up, down, status (scripts/controlplane.ts). */
+export { down, stateDir, status, up } from './controlplane.ts';
