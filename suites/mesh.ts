@@ -27,7 +27,7 @@ const GRPC_ECHO_BACKEND: BackendMarker = { pattern: 'Hostname=grpc-echo-v[0-9]-'
 function meshScenario(s: {
   id: string; description: string; features: Feature[]; profile: 'core' | 'extended'; test: string; fixture: string;
   route: string; parent: string; kind?: 'HTTPRoute' | 'GRPCRoute'; checks: Expectation[]; extraSteps?: Step[];
-  /** The echo versions the test names (test/unit/catalogue-workloads.test.ts); all three by default. */
+  /** The echo versions the test names (test/unit/suites/catalogue-workloads.test.ts); all three by default. */
   backends?: WorkloadSet;
 }): Scenario {
   const kind = s.kind ?? 'HTTPRoute';

@@ -2,7 +2,7 @@
  * The Pod Security Standards (kubernetes.io/docs/concepts/security/pod-security-standards/), as
  * rules over a pod spec: what a namespace labelled pod-security.kubernetes.io/enforce=<level>
  * admits. The suite labels its scenario namespaces with a level (--pod-security, restricted by
- * default), and holds every pod it deploys to that level (test/unit/pod-security.test.ts).
+ * default), and holds every pod it deploys to that level (test/unit/runner/pod-security.test.ts).
  */
 import type { KubeObject } from '../cluster/types.ts';
 

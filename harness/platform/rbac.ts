@@ -2,7 +2,7 @@
  * The least a run needs (npm run e2e -- --print-rbac): a ClusterRole from a table of what the
  * suite does to which resource, and the ServiceAccount and binding that grant it. For a run on an
  * existing cluster with Istio and the Gateway API already installed (--cluster existing
- * --skip-install): installing them needs cluster-admin. test/unit/rbac.test.ts records every call
+ * --skip-install): installing them needs cluster-admin. test/unit/platform/rbac.test.ts records every call
  * a run makes through the Cluster interface and holds each to this table, and every fixture kind.
  */
 import { stringify } from 'yaml';

@@ -3,7 +3,7 @@ import type { SharedClient, WorkloadSet } from './types.ts';
 
 /**
  * `echo` has versions v1, v2 and v3; `echo-v1` and `echo-v1-v2` are for scenarios that name fewer
- * versions (test/unit/catalogue-workloads.test.ts holds each scenario to the versions it names):
+ * versions (test/unit/suites/catalogue-workloads.test.ts holds each scenario to the versions it names):
  * every Deployment fewer is less work for every controller of the cluster, which on a small machine
  * sets the pace of the whole catalogue.
  */

@@ -21,7 +21,7 @@ export type GatewayApiChannel = 'standard' | 'experimental';
 /**
  * consts.BundleVersion of the Gateway API release whose mesh conformance tests, profiles and report
  * rules the suite follows (harness/report/gateway-api-tests.ts), and the one the newest Istio minor is
- * built against. equipment/gateway-api-check/go.mod pins the same (test/unit/gateway-api-upstream.test.ts).
+ * built against. equipment/gateway-api-check/go.mod pins the same (test/unit/report/gateway-api-upstream.test.ts).
  */
 export const GATEWAY_API_VERSION = 'v1.6.0';
 

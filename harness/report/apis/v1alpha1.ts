@@ -2,7 +2,7 @@
  * report.yaml, apiVersion waypoint-conformance.dev/v1alpha1: the report's types, one doc comment per
  * field, in the manner of Gateway API's conformance/apis/v1. They are the one definition of the
  * report's shape: harness/report/report.schema.json is generated from them (`npm run schema`;
- * test/unit/report-schema.test.ts fails when the file and the types differ), and report:verify checks
+ * test/unit/report/report-schema.test.ts fails when the file and the types differ), and report:verify checks
  * every bundle against it. Annotations (@minLength, @pattern, ...) are JSON Schema keywords.
  */
 import type { Implementation } from '../../claim/implementation.ts';
