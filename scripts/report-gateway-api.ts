@@ -15,7 +15,8 @@ import { EXIT, UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { GATEWAY_API_REPORT_FILE } from '../harness/report/gateway-api-report.ts';
 import { writeSubmission } from '../harness/report/gateway-api-submission.ts';
-import { BundleReadError, verifyBundle } from '../harness/report/verify.ts';
+import { BundleReadError } from '../harness/report/bundle-files.ts';
+import { verifyBundle } from '../harness/report/verify.ts';
 import { CATALOGUE } from '../suites/index.ts';
 import { runCheck } from '../equipment/gateway-api-check/index.ts';
 

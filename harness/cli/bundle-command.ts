@@ -3,7 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import { Command } from 'commander';
 import { UserError } from '../errors.ts';
 import type { Scenario } from '../record/record.ts';
-import { BundleReadError, verifyBundle, type BundleCheck } from '../report/verify.ts';
+import { BundleReadError } from '../report/bundle-files.ts';
+import { verifyBundle, type BundleCheck } from '../report/verify.ts';
 
 /** A commander program over one bundle directory; --debug, and commander's errors thrown to runMain (exit 2). */
 export function bundleCommand(name: string, description: string, dir: string, options: (c: Command) => Command): Command {

@@ -14,7 +14,8 @@ import type { WaypointSignals } from '../traffic/verdict.ts';
 import { ISTIO_FEATURES, parseFeatures } from '../scenario/features.ts';
 import { select, UnknownScenarioError } from '../runner/plan.ts';
 import { loadImplementation, type ImplementationClaim } from '../claim/implementation.ts';
-import { GREP_FIX, type E2eOptions } from './args.ts';
+import { GREP_FIX } from './e2e-command.ts';
+import { type E2eOptions } from './args.ts';
 import { UserError } from '../errors.ts';
 import { AGENTGATEWAY_WAYPOINT, istioSettingsFor } from '../versions/versions.ts';
 

@@ -2,13 +2,13 @@
  * The real backend: a Kubernetes API reached through a kubeconfig context, with
  * @kubernetes/client-node (server-side apply, merge patch, exec, logs).
  */
-import { PassThrough } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import type { Cluster, ExecResult, KubeObject, ListOptions, ObjectRef, PodRef } from './types.ts';
 import { ChangeFeed } from './watch.ts';
 import type { Wake } from '../wait.ts';
 import { clusterError, type ClusterWhere } from './api-errors.ts';
 import { KeepAliveKubeConfig } from './kubeconfig.ts';
+import { execInPod } from './pod-exec.ts';
 
 export const FIELD_MANAGER = 'waypoint-conformance';
 
@@ -127,32 +127,8 @@ export class KubeCluster implements Cluster {
     );
   }
 
-  async exec(pod: PodRef, command: string[], timeoutMs: number): Promise<ExecResult> {
-    const out = new PassThrough();
-    const err = new PassThrough();
-    let stdout = '';
-    let stderr = '';
-    out.on('data', (d) => (stdout += d));
-    err.on('data', (d) => (stderr += d));
-    const exec = new k8s.Exec(this.kc);
-    return new Promise<ExecResult>((resolve, reject) => {
-      let ws: { close(): void } | undefined;
-      const timer = setTimeout(() => {
-        ws?.close();
-        resolve({ stdout, stderr: `${stderr}\nexec deadline of ${timeoutMs}ms passed`, exitCode: 124 });
-      }, timeoutMs);
-      exec.exec(pod.namespace, pod.name, pod.container ?? '', command, out, err, null, false, (status) => {
-        clearTimeout(timer);
-        // exit code: status Success, or Failure with details.causes[ExitCode] ("command terminated with exit code N")
-        const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
-        // Without an exit code the exec itself failed (no such container, kubelet unreachable): say why.
-        const why = status.status !== 'Success' && !cause && status.message ? `${stderr}${stderr ? '\n' : ''}exec failed: ${status.message}` : stderr;
-        resolve({ stdout, stderr: why, exitCode: status.status === 'Success' ? 0 : Number(cause?.message ?? 1) });
-      }).then((w) => (ws = w), (e) => {
-        clearTimeout(timer);
-        reject(clusterError(e, this.where));
-      });
-    });
+  exec(pod: PodRef, command: string[], timeoutMs: number): Promise<ExecResult> {
+    return execInPod(this.kc, pod, command, timeoutMs, this.where);
   }
 
   async logs(pod: PodRef, tailLines: number): Promise<string> {

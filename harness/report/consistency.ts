@@ -3,7 +3,6 @@
  * scenario outcomes against their checks), against the scenario catalogue of its suite version, and
  * against junit.xml, summary.md and run.log. Each problem names the file and what differs.
  */
-import { XMLParser } from 'fast-xml-parser';
 import type { Scenario } from '../record/record.ts';
 import { countOutcomes, OUTCOMES, type Outcome } from '../runner/results.ts';
 import { SUITE_VERSION } from '../versions/versions.ts';
@@ -118,51 +117,6 @@ function checkClaims(report: ConformanceReport, catalogue: Scenario[], present: 
     if (coveredByClaim && s.outcome === 'not-supported') problems.push(`report.yaml: ${s.id} not supported although its features are all claimed`);
     if (!coveredByClaim && s.outcome !== 'not-supported') problems.push(`report.yaml: ${s.id} ran although it needs unclaimed features`);
   }
-  return problems;
-}
-
-interface JunitCase { classname: string; name: string; failure?: unknown; error?: unknown; skipped?: unknown }
-
-/** The outcome as JUnit can tell it: not-run and not-supported are both skipped. */
-function junitKind(o: Outcome): string {
-  return o === 'not-run' || o === 'not-supported' ? 'skipped' : o;
-}
-
-function caseKind(c: JunitCase): string {
-  if (c.error !== undefined) return 'error';
-  if (c.failure !== undefined) return 'failed';
-  return c.skipped !== undefined ? 'skipped' : 'passed';
-}
-
-/** junit.xml against report.yaml: versions, one test case per scenario with the same outcome, totals. */
-export function checkJunit(report: ConformanceReport, xml: string): string[] {
-  let doc;
-  try {
-    doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name) }).parse(xml);
-  } catch (err) {
-    return [`junit.xml: not XML (${(err as Error).message})`];
-  }
-  const suites = (doc?.testsuites?.testsuite ?? []) as { properties?: { property?: { name: string; value: string }[] }; testcase?: JunitCase[] }[];
-  if (suites.length !== 1) return [`junit.xml: ${suites.length} test suites, expected 1`];
-  const problems: string[] = [];
-  const props = new Map((suites[0].properties?.property ?? []).map((p) => [p.name, String(p.value)]));
-  const env = report.environment;
-  const want: Record<string, string> = { suiteVersion: env.suiteVersion, istioVersion: env.istioVersion ?? 'none', kubernetesVersion: env.kubernetesVersion };
-  for (const [k, v] of Object.entries(want)) if (props.get(k) !== v) problems.push(`junit.xml: ${k} is ${props.get(k)}, report.yaml ${v}`);
-  const cases = suites[0].testcase ?? [];
-  const setupCases = cases.filter((c) => c.classname === 'setup');
-  if (report.setup && (setupCases.length !== 1 || setupCases[0].name !== report.setup.step || caseKind(setupCases[0]) !== 'error')) {
-    problems.push(`junit.xml: no setup error for step "${report.setup.step}" that report.yaml records`);
-  }
-  if (!report.setup && setupCases.length > 0) problems.push('junit.xml: a setup failure that report.yaml does not record');
-  const inJunit = new Map(cases.filter((c) => c.classname !== 'setup').map((c) => [String(c.name), c]));
-  for (const s of report.scenarios) {
-    const c = inJunit.get(s.id);
-    if (!c) problems.push(`junit.xml: no test case for ${s.id}`);
-    else if (caseKind(c) !== junitKind(s.outcome)) problems.push(`junit.xml: ${s.id} is ${caseKind(c)}, report.yaml says ${s.outcome}`);
-    inJunit.delete(s.id);
-  }
-  for (const id of inJunit.keys()) problems.push(`junit.xml: test case ${id} is not in report.yaml`);
   return problems;
 }
 

@@ -10,9 +10,11 @@ import type { Outcome } from '../runner/results.ts';
 import { OUTCOMES } from '../runner/results.ts';
 import type { Scenario } from '../record/record.ts';
 import type { ConformanceReport } from './apis/v1alpha1.ts';
-import { BundleReadError, verifyBundle } from './verify.ts';
+import { BundleReadError } from './bundle-files.ts';
+import { verifyBundle } from './verify.ts';
 import { html, page, BASE_STYLE } from './html.ts';
-import { REPORT_HTML_FILE, scenarioAnchor } from './report-html.ts';
+import { REPORT_HTML_FILE } from './report-html.ts';
+import { scenarioAnchor } from './outcome-html.ts';
 
 export interface MatrixColumn {
   label: string;

@@ -9,50 +9,23 @@ import { parse, stringify } from 'yaml';
 import { isDeepStrictEqual } from 'node:util';
 import { countOutcomes } from '../runner/results.ts';
 import type { Scenario } from '../record/record.ts';
-import { checkAgainstCatalogue, checkJunit, checkReportItself, checkRunLog, checkSummary } from './consistency.ts';
+import { checkAgainstCatalogue, checkReportItself, checkRunLog, checkSummary } from './consistency.ts';
+import { checkJunit } from './junit-check.ts';
 import { EVIDENCE_FILE, EVIDENCE_KIND, evidenceFiles, SIGNATURE_FILE, type EvidenceManifest } from './seal.ts';
 import { REPORT_API_VERSION, type ConformanceReport } from './apis/v1alpha1.ts';
 import { gatewayApiReportFor, GATEWAY_API_REPORT_FILE, validateGatewayApiReport } from './gateway-api-report.ts';
 import { checkReportHtml, REPORT_HTML_FILE } from './report-html.ts';
-import { bundleEntry, hashBundleFile, readBundleFile, UnsafeFileError } from '../files/read.ts';
+import { bundleEntry, hashBundleFile, UnsafeFileError } from '../files/read.ts';
 import { readSchema, schemaProblems } from '../schema.ts';
+import { BundleReadError, isFile, isThere, parseBundleFile, readText } from './bundle-files.ts';
 
 const reportProblems = schemaProblems(readSchema(new URL('report.schema.json', import.meta.url)));
 const REQUIRED = ['report.yaml', 'report.html', 'junit.xml', 'summary.md', 'run.log'];
-
-/** A file of the bundle cannot be read or parsed: bad input rather than a forgery (exit 2). */
-export class BundleReadError extends Error {}
 
 export interface BundleCheck {
   problems: string[];
   report?: ConformanceReport;
   signed: boolean;
-}
-
-/** A bundle file's text; an unsafe file (link, FIFO, device, too big) is a problem of the bundle, never read. */
-function readText(dir: string, file: string): string {
-  try {
-    return readBundleFile(dir, file).toString('utf8');
-  } catch (err) {
-    if (err instanceof UnsafeFileError) throw err;
-    throw new BundleReadError(`cannot read ${path.join(dir, file)}: ${(err as Error).message}`);
-  }
-}
-
-const isFile = (dir: string, file: string) => bundleEntry(dir, file).kind === 'file';
-const isThere = (dir: string, file: string) => bundleEntry(dir, file).kind !== 'missing';
-
-/**
- * A bundle file parsed as JSON or YAML. A file that cannot be read is thrown (readText); one that does
- * not parse comes back as the parser's message, for the caller to say what that means.
- */
-function parseBundleFile(dir: string, file: string, format: 'JSON' | 'YAML'): { value: unknown } | { notParsed: string } {
-  const text = readText(dir, file);
-  try {
-    return { value: format === 'JSON' ? JSON.parse(text) : parse(text) };
-  } catch (err) {
-    return { notParsed: (err as Error).message };
-  }
 }
 
 function readManifest(dir: string): EvidenceManifest {

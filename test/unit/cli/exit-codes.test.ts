@@ -8,7 +8,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { execa } from 'execa';
-import { e2eCommand } from '../../../harness/cli/args.ts';
+import { e2eCommand } from '../../../harness/cli/e2e-command.ts';
 import { EXIT, InfraError, reportError, UserError } from '../../../harness/errors.ts';
 import { nodeVersionProblem } from '../../../harness/cli/node-version.ts';
 

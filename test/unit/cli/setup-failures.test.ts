@@ -10,7 +10,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 import { EXIT } from '../../../harness/errors.ts';
-import { BundleReadError, verifyBundle } from '../../../harness/report/verify.ts';
+import { BundleReadError } from '../../../harness/report/bundle-files.ts';
+import { verifyBundle } from '../../../harness/report/verify.ts';
 import { CATALOGUE } from '../../../suites/index.ts';
 
 import { e2e, kubeconfig, STACK, tmp } from '../e2e-process.ts';

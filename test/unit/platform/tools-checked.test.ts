@@ -8,7 +8,8 @@ import { expect } from 'chai';
 import { EXIT, UserError } from '../../../harness/errors.ts';
 import { bringUpKind } from '../../../harness/platform/cluster/bringup.ts';
 import { Teardown } from '../../../harness/undo.ts';
-import { checkForcedTools, forcedIstioctl, forcedKind, runBounded, VERSION_DEADLINE_MS } from '../../../harness/platform/tools/tools.ts';
+import { checkForcedTools, forcedIstioctl, forcedKind, VERSION_DEADLINE_MS } from '../../../harness/platform/tools/tools.ts';
+import { runBounded } from '../../../harness/platform/tools/run-bounded.ts';
 import { command, script, STACK } from '../fake-api.ts';
 import { tempDirs } from '../tmp.ts';
 
