@@ -24,7 +24,7 @@ ${keys.map((k) => html`<tr${differs(k) ? html` class="mismatch"` : ''}><th>${k}<
 }
 
 /** The split test's statistics after each request, against its bounds (harness/stats/split-test.ts). */
-export function splitPlot(trace: SplitTrace): Html {
+export function splitPlot(trace: SplitTrace, requests?: number): Html {
   const t = splitTrajectory(trace);
   const n = t.points.length;
   if (n === 0) return html`<p>No request was decided.</p>`;
@@ -56,7 +56,7 @@ ${t.tested.map((r, k) => html`<polyline fill="none" stroke="${colours[k % colour
 ${legend}
 <text x="${pad.l}" y="${H - 8}" class="lbl">request 1</text><text x="${W - pad.r}" y="${H - 8}" text-anchor="end" class="lbl">request ${n}</text>
 <text x="6" y="${y(0) + 4}" class="lbl">0</text>
-</svg><figcaption>Sequential test over ${n} decided requests: <strong>${t.state.decision}</strong>, ${t.state.reason}. Red: log ΣL<sub>i</sub> against the failure bound log(m/α); thin lines: each ratio's log L<sub>i</sub>, accepted at log B. Counts: ${Object.entries(t.state.counts).map(([b, c]) => `${b} ${c} (${((100 * c) / n).toFixed(1)}%, configured ${((100 * (t.state.expectedShares[b] ?? 0))).toFixed(1)}%)`).join(', ')}.</figcaption></figure>`;
+</svg><figcaption>Sequential test over ${n} decided requests: <strong>${t.state.decision}</strong>, ${t.state.reason}. Red: log ΣL<sub>i</sub> against the failure bound log(m/α); thin lines: each ratio's log L<sub>i</sub>, accepted at log B. Counts: ${Object.entries(t.state.counts).map(([b, c]) => `${b} ${c} (${((100 * c) / n).toFixed(1)}%, configured ${((100 * (t.state.expectedShares[b] ?? 0))).toFixed(1)}%)`).join(', ')}.${requests !== undefined && requests > n ? ` The check's other ${requests - n} of its ${requests} requests came first: the warm-up that waits until the configuration is in effect, not part of the test.` : ''}</figcaption></figure>`;
 }
 
 /** A check's evidence: expected beside seen, the verdicts, a condition, the split test. */
@@ -67,6 +67,6 @@ export function evidence(c: { evidence?: unknown; outcome: string; requests: num
 ${e.expected || e.seen ? html`<table class="expected-seen"><tr><th>expected</th><td>${e.expected ?? ''}</td></tr>${e.seen ? html`<tr class="${c.outcome === 'passed' ? '' : 'mismatch'}"><th>seen</th><td><code>${e.seen}</code></td></tr>` : ''}</table>` : ''}
 ${e.verdicts ? html`<div class="verdicts"><small>${c.requests} requests by verdict:</small>${verdictBar(e.verdicts)}</div>` : ''}
 ${e.condition ? conditionTable(e.condition) : ''}
-${e.split ? splitPlot(e.split) : ''}
+${e.split ? splitPlot(e.split, c.requests) : ''}
 </div>`;
 }

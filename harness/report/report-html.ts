@@ -139,7 +139,7 @@ section.scenario summary{cursor:pointer}section.scenario h3{display:inline;font-
 .seg{overflow:hidden;white-space:nowrap;padding:0 .3em;background:#cfd8dc}.seg.v-allowed{background:#a8dab5}.seg.v-denied-l7,.seg.v-denied-l4{background:#f6aea9}
 .seg.v-timeout,.seg.v-unavailable,.seg.v-other{background:#fdd663}
 svg .bound{stroke:#555;stroke-dasharray:4 3}svg .bound.fail{stroke:#b3261e}svg .lbl{font-size:10px;fill:#333}svg .lbl.fail{fill:#b3261e}
-figure.split{margin:.5em 0}figcaption{font-size:.9em;color:#333;max-width:800px}
+figure.split{margin:.5em 0}figure.split svg{max-width:100%;height:auto}figcaption{font-size:.9em;color:#333;max-width:800px}
 .key{display:inline-block;padding:0 .4em;font-size:.85em}
 .checks td:nth-child(6){max-width:700px}
 body.only-bad section.scenario:not([data-outcome=failed]):not([data-outcome=error]),body.only-bad table.overview tr[data-outcome]:not([data-outcome=failed]):not([data-outcome=error]){display:none}
