@@ -175,7 +175,7 @@ describe('report:gateway-api --check has a deadline', () => {
       const started = Date.now();
       const err = await runCheck([dir], { bin: script(dir, 'gateway-api-check', ['sleep 300']), timeoutMs: 500 }).catch((e) => e);
       expect(err).to.be.instanceOf(InfraError);
-      expect((err as InfraError).message).to.equal('test/gateway-api-check did not answer within 1s');
+      expect((err as InfraError).message).to.equal('equipment/gateway-api-check did not answer within 1s');
       expect(Date.now() - started).to.be.below(10_000);
     } finally {
       rmSync(dir, { recursive: true, force: true });
