@@ -30,7 +30,7 @@ import { KubeCluster, loadKubeConfig } from '../../harness/cluster/kube.ts';
 import type { KubeObject } from '../../harness/cluster/types.ts';
 import { MANAGED_BY } from '../../harness/manifests/manifests.ts';
 import { DEFAULT_ISTIO_NAMESPACE, DEFAULT_TRUST_DOMAIN, type MeshFacts } from '../../harness/platform/mesh.ts';
-import { CLUSTER_TIMING, waitFor } from '../../harness/wait.ts';
+import { CLUSTER_TIMING, waitFor, WaitTimeout } from '../../harness/wait.ts';
 import { parseNamespace, parseRevision, parseTrustDomain } from './mesh-options.ts';
 import { applyRbac, describeAccess, mayDo, MUST_ALLOW, MUST_DENY, writeRunnerKubeconfig } from './runner-access.ts';
 import { snapshotCluster, snapshotDifferences, type Snapshot } from './snapshot.ts';
@@ -117,7 +117,8 @@ async function asBefore(what: string, cluster: KubeCluster, kc: ReturnType<typeo
       diff = snapshotDifferences(before, await snapshotCluster(cluster, kc));
       return diff.length === 0 ? true : undefined;
     }, { ...CLUSTER_TIMING, maxIntervalMs: 5_000 }, () => diff.join('; '), SETTLE_MS);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof WaitTimeout)) throw err;
     fail(`after ${what}, the cluster is not as before (${diff.length} differences):\n    ${diff.join('\n    ')}`);
   }
 }
