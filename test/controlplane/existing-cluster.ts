@@ -161,6 +161,7 @@ async function killMidRun(cluster: KubeCluster, runnerFile: string, dir: string)
 async function main(argv: string[]): Promise<number> {
   const o = new Command('existing-cluster')
     .exitOverride()
+    .configureOutput({ writeErr: () => {} })
     .requiredOption('--trust-domain <domain>', 'the trust domain the control plane was brought up with', parseTrustDomain)
     .option('--revision <rev>', 'its revision', parseRevision)
     .option('--istio-namespace <ns>', 'its namespace', parseNamespace)
