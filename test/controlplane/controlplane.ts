@@ -276,6 +276,13 @@ export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>)
   await step(`istioctl install --set profile=ambient${shaped.length ? ` ${shaped.join(' ')}` : ''} (Istio ${version})`, () =>
     execa(bin.istioctl, ['install', '--kubeconfig', p.kubeconfig, '--set', 'profile=ambient', '--set', 'values.pilot.env.PILOT_ENABLE_AGENTGATEWAY=true',
       '--set', WAYPOINT_SECCOMP_SETTING, ...shaped, ...cniValues, '-y'], { all: true }));
+  if (shape.revision) {
+    // istioctl makes the first revision installed the default (a `default` revision tag: webhooks that take
+    // unlabelled namespaces and configuration). Without it the revision has only what is labelled with it,
+    // as when it runs beside another control plane: the suite must label what it makes.
+    await step(`istioctl tag remove default (revision ${shape.revision} alone, as beside another control plane)`, () =>
+      execa(bin.istioctl, ['tag', 'remove', 'default', '--kubeconfig', p.kubeconfig, '--istioNamespace', istioNamespace, '-y'], { all: true }));
+  }
   await step('admission webhooks → local istiod', () => pointWebhooksAtLocalIstiod(cluster, kc, istioNamespace, log));
   await step('istiod as a local process', () => startIstiod(cluster, bin, shape, log));
   if (!opts.realNode) await step('istio-cni stand-in (enrollment mark only)', async () => startCniStandin(istioNamespace));
