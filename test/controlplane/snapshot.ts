@@ -6,7 +6,10 @@
  * changed is a difference). Status churn is not (controllers write it all the time).
  */
 import * as k8s from '@kubernetes/client-node';
+import { ClusterApiError } from '../../harness/cluster/api-errors.ts';
 import type { KubeCluster } from '../../harness/cluster/kube.ts';
+import type { KubeObject } from '../../harness/cluster/types.ts';
+import { CLUSTER_TIMING, waitFor } from '../../harness/wait.ts';
 
 /** Written by the cluster itself, all the time: leader-election leases and events. */
 const CHURN = new Set(['coordination.k8s.io/Lease', 'Event', 'events.k8s.io/Event']);
@@ -31,10 +34,27 @@ async function resourcesOf(kc: k8s.KubeConfig): Promise<Listable[]> {
   return out.filter((r) => !CHURN.has(r.apiVersion === 'v1' ? r.kind : `${r.apiVersion.split('/')[0]}/${r.kind}`));
 }
 
+/**
+ * The list, waiting while the API server answers 429 "storage is (re)initializing": a resource's watch
+ * cache starts again after its CRD changes (istiod updates CRDs it owns as it starts).
+ */
+async function listSettled(cluster: KubeCluster, r: Listable): Promise<KubeObject[]> {
+  let last = '';
+  return waitFor(`${r.apiVersion} ${r.kind} listed`, async () => {
+    try {
+      return await cluster.list(r.apiVersion, r.kind);
+    } catch (err) {
+      if (!(err instanceof ClusterApiError) || err.code !== 429) throw err;
+      last = err.message;
+      return undefined;
+    }
+  }, CLUSTER_TIMING, () => last, 60_000);
+}
+
 export async function snapshotCluster(cluster: KubeCluster, kc: k8s.KubeConfig): Promise<Snapshot> {
   const snap: Snapshot = new Map();
   for (const r of await resourcesOf(kc)) {
-    for (const o of await cluster.list(r.apiVersion, r.kind)) {
+    for (const o of await listSettled(cluster, r)) {
       const where = o.metadata.namespace ? `${o.metadata.namespace}/` : '';
       snap.set(`${r.apiVersion} ${r.kind} ${where}${o.metadata.name}`, `uid ${o.metadata.uid ?? '-'} generation ${o.metadata.generation ?? '-'}`);
     }
