@@ -11,6 +11,7 @@ export const MUTANTS = {
   'route-waypoint-from-binding': { area: 'routing', breaks: 'ResolvedWaypoints reports whether the parent is bound to a ready waypoint instead of whether a use-waypoint label is configured' },
   'missing-backend-resolved': { area: 'routing', breaks: 'a mesh route with a backendRef to a missing Service reports ResolvedRefs True' },
   'route-status-never-set': { area: 'routing', breaks: 'HTTPRoutes with a Service parent get no status.parents entry' },
+  'deleted-route-kept': { area: 'routing', breaks: 'a deleted HTTPRoute keeps applying at the waypoint' },
   'header-match-ignored': { area: 'routing', breaks: 'route matches ignored: the first rule always applies' },
   'waypoint-ignores-authz': { area: 'authorization', breaks: 'the waypoint enforces no AuthorizationPolicy' },
   'l4-deny-as-403': { area: 'authorization', breaks: 'ztunnel answers an L4 denial with HTTP 403 instead of a reset' },
