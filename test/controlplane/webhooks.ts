@@ -1,9 +1,10 @@
 /**
  * Points Istio's admission webhooks at istiod running as a local process. istiod's serving
- * certificate names istiod[-<revision>].<namespace>.svc (istio pilot/pkg/bootstrap/server.go getDNSNames)
- * and istiod patches each caBundle itself, so the webhooks call https://istiod.istio-system.svc:15017<path> (15017 is the port the istiod
- * Service's 443 targets; istio manifests/charts/istio-control/istio-discovery/templates/service.yaml),
- * and that name resolves to this machine (hosts.ts). Validation then fails closed as in a cluster.
+ * certificate names istiod[-<revision>].<namespace>.svc (istio pilot/pkg/bootstrap/server.go
+ * getDNSNames) and istiod patches each caBundle itself, so the webhooks call
+ * https://istiod[-<revision>].<namespace>.svc:15017<path> (15017 is the port the istiod Service's 443
+ * targets; istio manifests/charts/istio-control/istio-discovery/templates/service.yaml), and that
+ * name resolves to this machine (hosts.ts). Validation then fails closed as in a cluster.
  */
 import type { KubeObject } from '../../harness/cluster/types.ts';
 

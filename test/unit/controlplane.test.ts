@@ -14,6 +14,7 @@ import { KUBERNETES } from '../controlplane/pins.ts';
 import { rewriteWebhooks, webhookHosts } from '../controlplane/webhooks.ts';
 import { istiodSelector, meshSettings, parseNamespace, parseRevision, parseTrustDomain } from '../controlplane/mesh-options.ts';
 import { snapshotDifferences } from '../controlplane/snapshot.ts';
+import { up } from '../controlplane/controlplane.ts';
 import { UserError } from '../../harness/cli/errors.ts';
 
 // Shaped like k8s.io/kubernetes v1.36.3's go.mod (its go/godebug lines and staging replace block).
@@ -155,6 +156,13 @@ describe('controlplane: the mesh up installs (--trust-domain, --revision, --isti
     ]);
     expect(istiodSelector({})).to.equal('app=istiod');
     expect(istiodSelector({ revision: 'canary' })).to.equal('app=istiod,istio.io/rev=canary');
+  });
+
+  it('refuses --revision and --istio-namespace with --real-node before it builds or changes anything', async () => {
+    for (const mesh of [{ revision: 'canary' }, { istioNamespace: 'istio-cp' }]) {
+      const err = await up(() => {}, () => Promise.reject(new Error('a step ran')), { realNode: true, mesh }).catch((e: unknown) => e);
+      expect(err, JSON.stringify(mesh)).to.be.instanceOf(UserError).with.property('fix').that.matches(/drop --revision and --istio-namespace/);
+    }
   });
 
   it('accepts DNS names and labels, and refuses anything else with the fix', () => {
