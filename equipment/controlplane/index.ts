@@ -1,2 +1,3 @@
 /** The real control plane's public entry: up, down, status (scripts/controlplane.ts). */
 export { down, stateDir, status, up } from './controlplane.ts';
+export { parseNamespace, parseRevision, parseTrustDomain } from './mesh-options.ts';

@@ -5,6 +5,7 @@
 import type { ExpectationBase } from '../scenario/types.ts';
 import { loadFixture } from '../manifests/manifests.ts';
 import { refOf } from '../cluster/types.ts';
+import { forRevision } from '../mesh/mesh.ts';
 import { CheckFailed, type CheckKind } from './check.ts';
 
 /** Applying the fixture is refused by the API server (schema, CEL) or an admission webhook, with this text in the message. */
@@ -34,7 +35,7 @@ export const rejectedCheck: CheckKind<RejectedExpectation> = {
   plane: 'control',
   title: (e) => `applying ${e.fixture} is refused: "${e.message}"`,
   async run(ctx, e) {
-    const objs = loadFixture(e.fixture, ctx.vars, ctx.runId);
+    const objs = loadFixture(e.fixture, ctx.vars, ctx.runId).map((o) => forRevision(o, ctx.revision));
     for (const o of objs) {
       let stored;
       try {

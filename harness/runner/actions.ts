@@ -3,6 +3,7 @@ import type { KubeObject, ObjectRef } from '../cluster/types.ts';
 import { refOf } from '../cluster/types.ts';
 import { podsOfDeployment } from '../cluster/workloads.ts';
 import { applyAll as applyObjects, loadFixture, substitute } from '../manifests/manifests.ts';
+import { forRevision } from '../mesh/mesh.ts';
 import type { Action, LabelTarget } from '../scenario/types.ts';
 import { waitFor } from '../wait.ts';
 import type { ScenarioScope } from './scope.ts';
@@ -14,7 +15,7 @@ export function actionName(a: Action): string {
 }
 
 export function fixtureObjects(scope: ScenarioScope, fixture: string): KubeObject[] {
-  return loadFixture(fixture, scope.vars, scope.env.runId);
+  return loadFixture(fixture, scope.vars, scope.env.runId).map((o) => forRevision(o, scope.env.mesh.revision));
 }
 
 export function inNamespace(o: KubeObject, ns: string): KubeObject {

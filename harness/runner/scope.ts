@@ -52,7 +52,7 @@ export function checkContext(scope: ScenarioScope): CheckContext {
   const { env } = scope;
   return {
     cluster: env.cluster, traffic: scope.traffic, clientAt: (c) => clientLocation(c, env.clientNamespace, scope.namespaces), timing: env.timing,
-    namespaces: scope.namespaces, vars: scope.vars, runId: env.runId,
+    namespaces: scope.namespaces, vars: scope.vars, runId: env.runId, revision: env.mesh.revision,
     batchSize: env.batchSize, maxTimeSec: env.maxTimeSec, splitConfig: env.splitConfig, signals: env.signals, keep: (b) => scope.evidence.keep(b),
   };
 }
