@@ -8,12 +8,27 @@
  * waypoint is not used give the traffic a working waypoint it could wrongly take.
  */
 import {
-  apply, defineScenario, direct, label, namespace, podIP, pods, service, step, svc, traffic, useWaypoint, viaWaypoint, waypointBound,
+  apply, defineScenario, direct, label, meshHost, namespace, podIP, pods, policyCondition, service, step, svc, traffic, useWaypoint, viaWaypoint, waypointBound,
   waypointBoundMessage, waypointProvisioned
 } from '../harness/scenario/dsl.ts';
+import type { ConditionExpectation, Expectation } from '../harness/scenario/types.ts';
 import { SRC } from './sources.ts';
 
 const BOUND = 'Successfully attached to waypoint';
+
+/** A condition istiod writes on a ServiceEntry or WorkloadEntry of the app namespace (istio pilot/pkg/model/service.go GetConditions). */
+function entryCondition(
+  kind: 'ServiceEntry' | 'WorkloadEntry', name: string, condition: string, status: 'True' | 'False', reason: string, message: string,
+): ConditionExpectation {
+  return { type: 'condition', object: { apiVersion: 'networking.istio.io/v1', kind, ns: 'app', name }, condition, status, reason, message, feature: 'WaypointBoundStatus' };
+}
+
+/** istiod allocated the ServiceEntry an address, which ztunnel's DNS proxy answers its host with (istio pilot/pkg/controllers/ipallocate/ipallocate.go). */
+function addressAllocated(name: string): Expectation {
+  return { type: 'present', objects: [{ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', ns: 'app', name, fields: [{ path: ['status', 'addresses', 0, 'value'], nonEmpty: true }] }] };
+}
+
+const SE_HOST = meshHost('echo.${APP_NS}.wpt.test');
 
 export default [
   defineScenario({
@@ -345,6 +360,68 @@ export default [
       step('label the namespace: admitted', [label(namespace(), { 'wpt-attach': 'yes' })], [
         viaWaypoint('sleep', svc('echo')),
         waypointBoundMessage('echo', 'True', 'WaypointAccepted', `${BOUND} \${INFRA_NS}/waypoint`),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/serviceentry-waypoint',
+    area: 'enrollment',
+    description: 'A ServiceEntry labelled use-waypoint sends its host\'s traffic through the waypoint (egress), reports WaypointBound, and a policy targeting it is enforced there',
+    features: ['Waypoint', 'WaypointServiceEntry', 'L7AuthorizationPolicy'],
+    profile: 'extended',
+    source: [SRC.egressWaypoint, SRC.egressWaypointTest, SRC.serviceEntryBinding, SRC.serviceEntryAddress, SRC.serviceEntryConditions, SRC.policyBinding],
+    workloads: { app: ['echo-v1'] },
+    manifests: ['common/waypoint.yaml', 'enrollment/serviceentry.yaml'],
+    steps: [
+      step('the ServiceEntry without a waypoint: its host is answered directly by its pods', [], [
+        addressAllocated('echo-external'),
+        direct('sleep', SE_HOST),
+      ]),
+      step('label the ServiceEntry with the waypoint', [apply('enrollment/serviceentry-bound.yaml')], [
+        viaWaypoint('sleep', SE_HOST),
+        entryCondition('ServiceEntry', 'echo-external', 'istio.io/WaypointBound', 'True', 'WaypointAccepted', `${BOUND} \${APP_NS}/waypoint`),
+        direct('sleep', svc('echo-v1')),
+      ]),
+      step('a DENY policy targeting the ServiceEntry: enforced by its waypoint', [apply('enrollment/serviceentry-deny-sleep.yaml')], [
+        traffic('sleep', SE_HOST, 'denied-l7'),
+        viaWaypoint('notsleep', SE_HOST),
+        policyCondition('echo-external-deny-sleep', 'True', 'Accepted', 'bound to ${APP_NS}/waypoint'),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/serviceentry-wildcard-status',
+    area: 'enrollment',
+    description: 'A wildcard ServiceEntry without a waypoint reports WaypointMissing; labelled use-waypoint it reports WaypointBound',
+    features: ['Waypoint', 'WaypointServiceEntry', 'WaypointBoundStatus'],
+    profile: 'extended',
+    source: [SRC.serviceEntryConditions, SRC.serviceEntryBinding, SRC.egressWaypoint],
+    workloads: {},
+    manifests: ['common/waypoint.yaml', 'enrollment/serviceentry-wildcard.yaml'],
+    steps: [
+      step('no waypoint: WaypointMissing', [], [
+        entryCondition('ServiceEntry', 'wildcard-external', 'istio.io/WaypointMissing', 'True', 'NoWaypointForWildcardService',
+          'ServiceEntry will not apply until it is bound to a valid waypoint.'),
+      ]),
+      step('label it with the waypoint: WaypointBound', [apply('enrollment/serviceentry-wildcard-bound.yaml')], [
+        entryCondition('ServiceEntry', 'wildcard-external', 'istio.io/WaypointBound', 'True', 'WaypointAccepted', `${BOUND} \${APP_NS}/waypoint`),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/workloadentry-status',
+    area: 'enrollment',
+    description: 'WorkloadEntries labelled use-waypoint bind to a workload waypoint and report it; one naming a service-only waypoint reports UnsupportedTrafficType "workload"',
+    features: ['Waypoint', 'WaypointForWorkload', 'WaypointBoundStatus'],
+    profile: 'extended',
+    source: [SRC.workloadEntryConditions, SRC.waypointBinding, SRC.waypointBoundMessages],
+    workloads: {},
+    manifests: ['common/waypoint.yaml', 'common/pod-waypoint.yaml', 'enrollment/workloadentries.yaml'],
+    steps: [
+      step('WorkloadEntries on a workload and on a service-only waypoint', [], [
+        entryCondition('WorkloadEntry', 'vm-workload-waypoint', 'istio.io/WaypointBound', 'True', 'WaypointAccepted', `${BOUND} \${APP_NS}/pod-waypoint`),
+        entryCondition('WorkloadEntry', 'vm-service-waypoint', 'istio.io/WaypointBound', 'False', 'UnsupportedTrafficType',
+          'attempting to bind to traffic type "workload" which the waypoint "${APP_NS}/waypoint" does not support'),
       ]),
     ],
   }),

@@ -22,6 +22,15 @@ export const podIP = (deployment: string, opts: { ns?: NsRole; port?: number; pa
 export const ingress = (gateway: string, path: string, port = 80): Destination => ({
   kind: 'ingress', ns: 'app', gateway, port, path,
 });
+/**
+ * A ServiceEntry host: ztunnel's DNS proxy answers it with the ServiceEntry's address (istio
+ * manifests/charts/istio-cni/values.yaml ambient.dnsCapture, on by default; the address istiod
+ * auto-allocates, pilot/pkg/features/pilot.go PILOT_ENABLE_IP_AUTOALLOCATE). The suite names hosts
+ * under `wpt.test` (RFC 2606: never resolvable outside the mesh), so traffic never leaves the cluster.
+ */
+export const meshHost = (host: string, opts: { ns?: NsRole; port?: number; path?: string } = {}): Destination => ({
+  kind: 'host', ns: opts.ns ?? 'app', host, port: opts.port ?? ECHO_PORT, path: opts.path ?? '/',
+});
 export const productpage = (): Destination => svc('productpage', { port: BOOKINFO_PORT, path: '/productpage' });
 
 /** The client of workload set `client` in the scenario namespace of this role (declare it in `workloads`). */

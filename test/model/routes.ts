@@ -50,12 +50,15 @@ interface Candidate {
   path: { type: string; value: string };
 }
 
-/** Routes whose parentRef is this Service (and this port, when the parentRef names one), for a caller in `callerNs`. */
+/**
+ * Routes whose parentRef is this Service or ServiceEntry (kind as the parent's; and this port, when the
+ * parentRef names one), for a caller in `callerNs` (istio pilot/pkg/config/kube/gateway/conversion.go referenceAllowed).
+ */
 export function attachedRoutes(objs: Iterable<KubeObject>, svc: KubeObject, port: number, callerNs: string, mut: ReadonlySet<MutantName>): KubeObject[] {
   const svcNs = svc.metadata.namespace;
   return [...objs].filter((r) => (r.kind === 'HTTPRoute' || r.kind === 'GRPCRoute') && appliesToCaller(r.metadata.namespace!, svcNs!, callerNs, mut) &&
     // route-applies-to-all-services (status-truth): a route changes every Service behind the waypoint, not only its parent.
-    (r.spec?.parentRefs ?? []).some((p: { kind?: string; name: string; namespace?: string; port?: number }) => p.kind === 'Service' &&
+    (r.spec?.parentRefs ?? []).some((p: { kind?: string; name: string; namespace?: string; port?: number }) => p.kind === svc.kind &&
       (p.namespace ?? r.metadata.namespace) === svcNs &&
       (p.name === svc.metadata.name || mut.has('route-applies-to-all-services')) &&
       (p.port === undefined || p.port === port || mut.has('parent-port-ignored'))) &&
