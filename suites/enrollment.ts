@@ -364,6 +364,27 @@ export default [
     ],
   }),
   defineScenario({
+    id: 'enrollment/pod-dataplane-mode-none',
+    area: 'enrollment',
+    description: 'Pods labelled istio.io/dataplane-mode=none leave the mesh of their enrolled namespace: ztunnel no longer enforces their L4 policy; their siblings stay enrolled',
+    features: ['L4AuthorizationPolicy'],
+    profile: 'core',
+    source: [SRC.podOptOut, SRC.l4Policy],
+    workloads: { app: ['echo-v1-v2'] },
+    manifests: ['authorization/echo-l4-sleep-only.yaml'],
+    steps: [
+      step('all pods enrolled: only sleep may connect', [], [
+        traffic('notsleep', svc('echo-v1'), 'denied-l4'),
+        direct('sleep', svc('echo-v1')),
+      ]),
+      step('echo-v1 pods opt out', [label(pods('echo-v1'), { 'istio.io/dataplane-mode': 'none' })], [
+        direct('notsleep', svc('echo-v1')),
+        traffic('notsleep', svc('echo-v2'), 'denied-l4'),
+        direct('sleep', svc('echo-v2')),
+      ]),
+    ],
+  }),
+  defineScenario({
     id: 'enrollment/serviceentry-waypoint',
     area: 'enrollment',
     description: 'A ServiceEntry labelled use-waypoint sends its host\'s traffic through the waypoint (egress), reports WaypointBound, and a policy targeting it is enforced there',
@@ -392,12 +413,13 @@ export default [
   defineScenario({
     id: 'enrollment/serviceentry-wildcard-status',
     area: 'enrollment',
-    description: 'A wildcard ServiceEntry without a waypoint reports WaypointMissing; labelled use-waypoint it reports WaypointBound',
-    features: ['Waypoint', 'WaypointServiceEntry', 'WaypointBoundStatus'],
+    description: 'A wildcard ServiceEntry without a waypoint reports WaypointMissing; labelled use-waypoint it reports WaypointBound, also with use-waypoint-namespace and ingress-use-waypoint on it',
+    features: ['Waypoint', 'WaypointServiceEntry', 'WaypointBoundStatus', 'CrossNamespaceWaypoint'],
     profile: 'extended',
     source: [SRC.serviceEntryConditions, SRC.serviceEntryBinding, SRC.egressWaypoint],
+    namespaces: ['app', 'infra'],
     workloads: {},
-    manifests: ['common/waypoint.yaml', 'enrollment/serviceentry-wildcard.yaml'],
+    manifests: ['common/waypoint.yaml', 'enrollment/infra-waypoint-allowed.yaml', 'enrollment/serviceentry-wildcard.yaml'],
     steps: [
       step('no waypoint: WaypointMissing', [], [
         entryCondition('ServiceEntry', 'wildcard-external', 'istio.io/WaypointMissing', 'True', 'NoWaypointForWildcardService',
@@ -405,6 +427,10 @@ export default [
       ]),
       step('label it with the waypoint: WaypointBound', [apply('enrollment/serviceentry-wildcard-bound.yaml')], [
         entryCondition('ServiceEntry', 'wildcard-external', 'istio.io/WaypointBound', 'True', 'WaypointAccepted', `${BOUND} \${APP_NS}/waypoint`),
+      ]),
+      step('on the infra namespace\'s waypoint, with ingress-use-waypoint', [apply('enrollment/serviceentry-wildcard-infra.yaml')], [
+        entryCondition('ServiceEntry', 'wildcard-external', 'istio.io/WaypointBound', 'True', 'WaypointAccepted',
+          `${BOUND} \${INFRA_NS}/waypoint. Ingress traffic will traverse the waypoint`),
       ]),
     ],
   }),

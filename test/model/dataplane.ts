@@ -101,7 +101,8 @@ export class Dataplane {
 
   private ambient(pod: KubeObject): boolean {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-    if (isAmbient(this.objs, pod)) {
+    const seen = this.mut.has('pod-dataplane-mode-ignored') ? withoutLabel(pod, 'istio.io/dataplane-mode') : pod;
+    if (isAmbient(this.objs, seen)) {
       this.memory.everAmbient.add(key);
       return true;
     }
@@ -400,6 +401,11 @@ export class Dataplane {
     const caller: Caller = { identity: `${this.mesh.trustDomain}/ns/${ns}/sa/${gw.metadata.name}-istio`, namespace: ns, captured: true, ingressGateway: true };
     return this.request(caller, `http://${backendRef.name}.${ns}:${backendRef.port}${u.pathname}`, method, { ...headers, 'x-request-id': 'ingress' }, maxTimeSec);
   }
+}
+
+function withoutLabel(o: KubeObject, key: string): KubeObject {
+  const labels = Object.fromEntries(Object.entries(o.metadata.labels ?? {}).filter(([k]) => k !== key));
+  return { ...o, metadata: { ...o.metadata, labels } };
 }
 
 /** The pods serving a Service (spec.selector) or a ServiceEntry (spec.workloadSelector.labels, which selects pods: istio PILOT_ENABLE_SERVICEENTRY_SELECT_PODS). */

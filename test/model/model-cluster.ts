@@ -190,7 +190,7 @@ export class ModelCluster implements Cluster {
   private setEntryConditions(o: KubeObject, pushed: Map<string, KubeObject>, conditions: typeof serviceEntryConditions): boolean {
     const seen = pushed.get(keyOf({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name }));
     const next = seen ? conditions(pushed, seen, this.mut) : [];
-    const { conditions: _old, ...rest } = o.status ?? {};
+    const rest = Object.fromEntries(Object.entries(o.status ?? {}).filter(([k]) => k !== 'conditions'));
     return setStatus(o, next.length > 0 ? { ...rest, conditions: next } : rest);
   }
 

@@ -204,8 +204,11 @@ export function routeRequest(
       path = modifiedPath(f.urlRewrite.path, pathOnly(req.path), chosen) + q;
     }
   }
-  const refs: { name: string; namespace?: string; weight?: number; filters?: Rule[] }[] = chosen.rule.backendRefs ?? [];
-  if (refs.length === 0) return { kind: 'answer', status: 500, headers: {}, body: 'no backendRefs' };
+  const refs: { name: string; namespace?: string; weight?: number; filters?: Rule[] }[] = [...(chosen.rule.backendRefs ?? [])];
+  // No backend of weight > 0 (none listed, or every weight 0): istiod makes the rule a direct 500
+  // (istio pilot/pkg/config/kube/gateway/conversion.go weightSum). The mutant falls through to the parent.
+  if (mut.has('empty-rule-to-parent') && refs.length === 0) refs.push({ name: svc.metadata.name, namespace: svc.metadata.namespace });
+  if (refs.reduce((sum, b) => sum + (b.weight ?? 1), 0) === 0) return { kind: 'answer', status: 500, headers: {}, body: 'no backendRefs' };
   // grpc-route-weights-ignored: a GRPCRoute's backends chosen evenly, a weight of 0 included.
   const even = mut.has('grpc-route-weights-ignored') && chosen.route.kind === 'GRPCRoute';
   const ref = refs[pick(refs.map((b, i) => [i, even ? 1 : (b.weight ?? 1)] as const))];
