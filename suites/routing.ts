@@ -3,12 +3,12 @@
  * (harness/stats/split-test.ts); a backend with weight 0 must receive nothing.
  */
 import {
-  ECHO_BACKEND, REVIEWS_BACKEND, apply, defineScenario, namespace, productpage, remove, split, step, svc, useWaypoint, routeAccepted, routeWaypoint, direct, rejected, service, viaWaypoint, routeParentNotFound, routeBackendNotFound, response
+  ECHO_BACKEND, REVIEWS_BACKEND, apply, defineScenario, namespace, productpage, remove, split, spread, step, svc, useWaypoint, routeAccepted, routeWaypoint, direct, rejected, service, viaWaypoint, routeParentNotFound, routeBackendNotFound, response
 } from '../harness/scenario/dsl.ts';
 import { SRC } from './sources.ts';
 
 const enrolled = [useWaypoint(namespace(), 'waypoint')];
-const EVEN = { 'echo-v1': 1, 'echo-v2': 1, 'echo-v3': 1 };
+const ALL_VERSIONS = ['echo-v1', 'echo-v2', 'echo-v3'];
 
 export default [
   defineScenario({
@@ -63,20 +63,20 @@ export default [
   defineScenario({
     id: 'routing/route-removed-restores-spread',
     area: 'routing',
-    description: 'Deleting the route restores the default even spread over all versions',
+    description: 'Deleting the route restores the default: every version serves again (how evenly is the implementation\'s choice)',
     features: ['Waypoint', 'HTTPRouteWeights'],
     profile: 'core',
     source: [SRC.manageTraffic, SRC.cleanup, SRC.meshRouteStatus],
     workloads: { app: ['echo'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
-      step('without a route the service spreads evenly', enrolled, [split('sleep', svc('echo'), EVEN, ECHO_BACKEND)]),
+      step('without a route every version serves', enrolled, [spread('sleep', svc('echo'), ALL_VERSIONS, ECHO_BACKEND)]),
       step('route everything to v1', [apply('routing/echo-100-0.yaml')], [
         routeAccepted('echo-split', 'echo'),
         routeWaypoint('echo-split', 'echo', true),
         split('sleep', svc('echo'), { 'echo-v1': 100, 'echo-v2': 0, 'echo-v3': 0 }, ECHO_BACKEND),
       ]),
-      step('delete the route', [remove('routing/echo-100-0.yaml')], [split('sleep', svc('echo'), EVEN, ECHO_BACKEND)]),
+      step('delete the route', [remove('routing/echo-100-0.yaml')], [spread('sleep', svc('echo'), ALL_VERSIONS, ECHO_BACKEND)]),
     ],
   }),
   defineScenario({

@@ -13,6 +13,7 @@ import { presentCheck } from './present.ts';
 import { rejectedCheck } from './rejected.ts';
 import { responseCheck } from './response.ts';
 import { splitCheck } from './split.ts';
+import { spreadCheck } from './spread.ts';
 import { statusTruthCheck } from './status-truth.ts';
 import { trafficCheck } from './traffic.ts';
 
@@ -23,6 +24,7 @@ const CHECKS: Registry = {
   response: responseCheck,
   attempts: attemptsCheck,
   split: splitCheck,
+  spread: spreadCheck,
   condition: conditionCheck,
   gone: goneCheck,
   present: presentCheck,

@@ -1,7 +1,7 @@
 /** Small verbs that keep a scenario readable as a table. */
 import type {
   Action, AttemptsExpectation, BackendMarker, Client, ConditionExpectation, Destination, GoneExpectation, LabelTarget, MetricExpectation,
-  LocationParts, NsRole, RejectedExpectation, RequestOptions, ResponseExpectation, Scenario, ScenarioClient, SplitExpectation, StatusTruthExpectation, Step, TrafficExpectation, Expectation,
+  LocationParts, NsRole, RejectedExpectation, RequestOptions, ResponseExpectation, Scenario, ScenarioClient, SplitExpectation, SpreadExpectation, StatusTruthExpectation, Step, TrafficExpectation, Expectation,
 } from './types.ts';
 import type { Verdict } from '../traffic/verdict.ts';
 import { ECHO_POD_FIELD } from '../traffic/response-markers.ts';
@@ -69,6 +69,11 @@ export function split(
   extra: RequestOptions & { feature?: SplitExpectation['feature'] } = {},
 ): SplitExpectation {
   return { type: 'split', from, to, weights, backend, ...extra };
+}
+
+/** Each of `backends` answers `to`, and no other; the shares are the implementation's (harness/checks/spread.ts). */
+export function spread(from: Client, to: Destination, backends: string[], backend: BackendMarker, extra: RequestOptions = {}): SpreadExpectation {
+  return { type: 'spread', from, to, backends, backend, ...extra };
 }
 
 export function waypointBound(

@@ -88,6 +88,16 @@ export interface SplitExpectation extends RequestOptions {
   feature?: Feature;
 }
 
+/** Every backend answers and no other does; how the requests are shared is not asserted. */
+export interface SpreadExpectation extends RequestOptions {
+  type: 'spread';
+  from: Client;
+  to: Destination;
+  backends: string[];
+  backend: BackendMarker;
+  feature?: Feature;
+}
+
 export interface BackendMarker {
   pattern: string; // ERE grepped in the body; its first match
   normalize: string; // JS regex whose first match names the backend
@@ -210,6 +220,7 @@ export type Expectation =
   | ResponseExpectation
   | AttemptsExpectation
   | SplitExpectation
+  | SpreadExpectation
   | ConditionExpectation
   | GoneExpectation
   | PresentExpectation

@@ -78,6 +78,8 @@ export interface DataplaneMemory {
   logs: Map<string, string[]>;
   /** How often ztunnel closed a connection without an HTTP response, by curl's exit code (52, 56). */
   closes: Map<number, number>;
+  /** HTTPRoutes deleted from the API that the deleted-route-kept mutant still applies. */
+  deletedRoutes: KubeObject[];
 }
 
 /** How a waypoint retries (istio pilot/pkg/networking/core/route/retry/retry.go). */
@@ -317,7 +319,7 @@ export class Dataplane {
     const endpoints = target.pod && !routed.changed ? [target.pod] : this.readyPods(routed.backend.metadata.namespace!, routed.selector);
     if (endpoints.length === 0) return finish(http(503, flavour.bodies.noHealthy, 0.001));
     const attempt = () => {
-      const pod = this.rng.pick(endpoints);
+      const pod = this.pickEndpoint(endpoints, flavour);
       const again = this.mut.has('waypoint-traversed-twice') ? this.secondWaypoint(wp, pod) : undefined;
       if (again) return this.throughWaypoint({ identity: fwdIdentity, namespace: wp.metadata.namespace!, captured: true }, again, { pod, port: target.port }, { ...req, headers: routed.headers });
       return this.deliver(fwdIdentity, pod, { ...req, path: routed.path ?? req.path, headers: routed.headers, peer }, flavour, routed.delaySec, routed.timeoutSec);
@@ -328,6 +330,13 @@ export class Dataplane {
       reply = { ...again, timeSec: reply.timeSec + again.timeSec };
     }
     return finish({ ...reply, headers: withResponseHeaders(reply.headers, routed.responseHeaders ?? [], this.mut) });
+  }
+
+  /** One of a Service's pods, as the waypoint implementation chooses (WaypointFlavour.endpointChoice). */
+  private pickEndpoint(endpoints: readonly KubeObject[], flavour: WaypointFlavour): KubeObject {
+    if (flavour.endpointChoice === 'random') return this.rng.pick(endpoints);
+    const [a, b] = [this.rng.pick(endpoints), this.rng.pick(endpoints)];
+    return a.metadata.name! <= b.metadata.name! ? a : b;
   }
 
   /** The mutant's second hop: the endpoint's own workload waypoint, which ztunnel skips for traffic from a waypoint. */
@@ -341,7 +350,9 @@ export class Dataplane {
     const ns = svc.metadata.namespace!;
     // The implementation's measured route leak is the route-applies-to-all-services behaviour.
     const mut: ReadonlySet<MutantName> = flavour.routesLeakAcrossServices ? new Set([...this.mut, 'route-applies-to-all-services']) : this.mut;
-    const decided = routeRequest(this.objs.values(), svc, port, callerNs, req, mut, (e) => this.pickWeighted(e));
+    const objs = this.mut.has('deleted-route-kept') ? [...this.objs.values(), ...this.memory.deletedRoutes] : this.objs.values();
+    const found = routeRequest(objs, svc, port, callerNs, req, mut, (e) => this.pickWeighted(e));
+    const decided = found?.kind === 'answer' && found.unmatched && flavour.unmatchedReachesService ? undefined : found;
     if (decided?.kind === 'answer') return { reply: { ...http(decided.status, decided.body, 0.001), headers: decided.headers } };
     if (decided) {
       const { rule } = decided;

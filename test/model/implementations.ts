@@ -12,7 +12,9 @@
  * istiod's status is class-independent (WaypointBound, WaypointAccepted on policies), which is where
  * it over-promises for agentgateway: a policy is reported bound that the proxy never applies.
  * Measured on a real agentgateway waypoint: a route scoped to one Service also captured another
- * Service's traffic behind the same waypoint (routesLeakAcrossServices).
+ * Service's traffic behind the same waypoint (routesLeakAcrossServices); a request no rule of the
+ * Service's route matches was served by the Service instead of 404 (unmatchedReachesService); with no
+ * route, the Service's pods shared its traffic unevenly (endpointChoice).
  */
 import type { KubeObject } from '../../harness/cluster/types.ts';
 
@@ -37,6 +39,21 @@ export interface WaypointFlavour {
    * catalogue's status-truth/route-scoped-to-parent finds it, and its implementation file lists it.
    */
   routesLeakAcrossServices: boolean;
+  /**
+   * A request to a Service whose HTTPRoute has no matching rule is sent to the Service as if it had no
+   * route, instead of 404 (Gateway API's MeshHTTPRouteQueryParamMatching expects 404). agentgateway
+   * v1.0.1 does: crates/agentgateway/src/http/route.rs select_best_route keeps a `_waypoint-default`
+   * route to the Service for any VIP request no route matches; measured, docs/real-data-plane.md.
+   */
+  unmatchedReachesService: boolean;
+  /**
+   * How the waypoint picks one of a Service's pods. 'random': Envoy's LEAST_REQUEST with one request in
+   * flight (uniform). 'p2c-by-score': agentgateway crates/agentgateway/src/types/loadbalancer.rs
+   * select_endpoint, two random candidates and the one with the better score (health over latency
+   * EWMA), so the spread follows the pods' latency and is not even (measured 24/36/41%). The model gives
+   * the pods a fixed order of merit, by name.
+   */
+  endpointChoice: 'random' | 'p2c-by-score';
   bodies: { denied: string; routeNotFound: string; noHealthy: string; upstreamReset: string; timeout: string };
 }
 
@@ -51,6 +68,8 @@ export const ENVOY_WAYPOINT: WaypointFlavour = {
   defaultRetry: { attempts: 2, codes: [503] },
   istioMetrics: true,
   routesLeakAcrossServices: false,
+  unmatchedReachesService: false,
+  endpointChoice: 'random',
   bodies: {
     denied: 'RBAC: access denied',
     routeNotFound: 'route not found',
@@ -75,6 +94,8 @@ export const AGENTGATEWAY_WAYPOINT: WaypointFlavour = {
   defaultRetry: { attempts: 0, codes: [] },
   istioMetrics: false,
   routesLeakAcrossServices: true,
+  unmatchedReachesService: true,
+  endpointChoice: 'p2c-by-score',
   bodies: {
     denied: 'authorization failed',
     routeNotFound: 'route not found',

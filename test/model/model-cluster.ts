@@ -64,7 +64,7 @@ export class ModelCluster implements Cluster {
   private nextSeAddress = 1;
   private uid = 0;
   private readonly counters = new Map<string, Map<string, number>>();
-  private readonly memory: DataplaneMemory = { sticky: new Map(), everAmbient: new Set(), logs: new Map(), closes: new Map() };
+  private readonly memory: DataplaneMemory = { sticky: new Map(), everAmbient: new Set(), logs: new Map(), closes: new Map(), deletedRoutes: [] };
   private readonly mesh: ModelMesh;
   private readonly waypointSeccomp: string | undefined;
   private readonly revision: string | undefined;
@@ -403,6 +403,7 @@ export class ModelCluster implements Cluster {
     this.store.remove(keyOf({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name }));
     if (o.kind === 'Deployment') for (const p of this.ownedPods(o)) this.store.remove(keyOf({ kind: 'Pod', namespace: p.metadata.namespace, name: p.metadata.name }));
     if (o.kind === 'Gateway' && !this.mut.has('leftover-waypoint-resources')) this.later(() => this.removeGatewayResources(o));
+    if (o.kind === 'HTTPRoute' && this.mut.has('deleted-route-kept')) this.memory.deletedRoutes.push(structuredClone(o));
     this.store.publish(this.clock.now());
     return true;
   }

@@ -12,6 +12,7 @@ export const MUTANTS = {
   'missing-backend-resolved': { area: 'routing', breaks: 'a mesh route with a backendRef to a missing Service reports ResolvedRefs True' },
   'route-status-never-set': { area: 'routing', breaks: 'HTTPRoutes with a Service parent get no status.parents entry' },
   'empty-rule-to-parent': { area: 'routing', breaks: 'a route rule without backendRefs sends to its parent Service instead of answering 500' },
+  'deleted-route-kept': { area: 'routing', breaks: 'a deleted HTTPRoute keeps applying at the waypoint' },
   'header-match-ignored': { area: 'routing', breaks: 'route matches ignored: the first rule always applies' },
   'waypoint-ignores-authz': { area: 'authorization', breaks: 'the waypoint enforces no AuthorizationPolicy' },
   'l4-deny-as-403': { area: 'authorization', breaks: 'ztunnel answers an L4 denial with HTTP 403 instead of a reset' },

@@ -30,6 +30,8 @@ export interface Forward {
 }
 export interface Answer {
   kind: 'answer';
+  /** No rule of the Service's routes matched the request. */
+  unmatched?: true;
   status: number;
   headers: Record<string, string>;
   body: string;
@@ -191,7 +193,7 @@ export function routeRequest(
   const all = candidates(routes);
   const ordered = mut.has('match-precedence-ignored') ? all : [...all].sort(precedence);
   const chosen = mut.has('header-match-ignored') ? all[0] : ordered.find((c) => matches(c, req, mut));
-  if (!chosen) return { kind: 'answer', status: 404, headers: {}, body: 'route not found' };
+  if (!chosen) return { kind: 'answer', unmatched: true, status: 404, headers: {}, body: 'route not found' };
   let headers = req.headers;
   let path = req.path;
   const responseHeaders: HeaderFilter[] = [];

@@ -22,7 +22,7 @@ function answers(e: Expectation, step: number): Answer[] {
     const verdicts: readonly string[] = typeof e.verdict === 'string' ? [e.verdict] : e.verdict;
     return verdicts.length === 1 && verdicts[0] === 'allowed' ? [{ step, from: e.from, to: e.to }] : [];
   }
-  if (e.type === 'response' || e.type === 'split') return [{ step, from: e.from, to: e.to }];
+  if (e.type === 'response' || e.type === 'split' || e.type === 'spread') return [{ step, from: e.from, to: e.to }];
   return [];
 }
 
