@@ -390,7 +390,7 @@ export default [
     description: 'A ServiceEntry labelled use-waypoint sends its host\'s traffic through the waypoint (egress), reports WaypointBound, and a policy targeting it is enforced there',
     features: ['Waypoint', 'WaypointServiceEntry', 'L7AuthorizationPolicy'],
     profile: 'extended',
-    source: [SRC.egressWaypoint, SRC.egressWaypointTest, SRC.serviceEntryBinding, SRC.serviceEntryAddress, SRC.serviceEntryConditions, SRC.policyBinding],
+    source: [SRC.egressWaypoint, SRC.egressWaypointTest, SRC.serviceEntryBinding, SRC.serviceEntryAddress, SRC.dnsProxy, SRC.serviceEntryConditions, SRC.policyBinding],
     workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml', 'enrollment/serviceentry.yaml'],
     steps: [

@@ -8,6 +8,7 @@ export const SRC = {
   egressWaypointTest: 'istio/istio tests/integration/ambient/waypoint_test.go (TestWaypointAsEgressGateway: a ServiceEntry labelled use-waypoint, its host called through ztunnel\'s DNS proxy, the request processed at L7)',
   serviceEntryBinding: 'istio/istio pilot/pkg/serviceregistry/ambient/services.go (serviceEntryServiceBuilder, serviceEntriesInfo: a ServiceEntry binds to its waypoint like a Service, workloadSelector selects pods)',
   serviceEntryAddress: 'istio/istio pilot/pkg/controllers/ipallocate/ipallocate.go (status.addresses for ServiceEntries without spec.addresses, resolution not NONE)',
+  dnsProxy: 'istio/istio.io content/en/docs/ops/configuration/traffic-management/dns-proxy/index.md (ambient: DNS capture and address auto-allocation on by default since Istio 1.25)',
   serviceEntryConditions: 'istio/istio pilot/pkg/model/service.go (ServiceInfo.GetConditions: WaypointBound on ServiceEntries, WaypointMissing for wildcard hosts without a waypoint)',
   workloadEntryConditions: 'istio/istio pilot/pkg/model/service.go (WorkloadInfo.GetConditions) and pilot/pkg/serviceregistry/ambient/workloads.go (workloadEntryWorkloadBuilder, computeWaypoint)',
   ztunnelOutbound: 'istio/ztunnel src/proxy/outbound.rs',

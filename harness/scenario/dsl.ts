@@ -24,8 +24,9 @@ export const ingress = (gateway: string, path: string, port = 80): Destination =
 });
 /**
  * A ServiceEntry host: ztunnel's DNS proxy answers it with the ServiceEntry's address (istio
- * manifests/charts/istio-cni/values.yaml ambient.dnsCapture, on by default; the address istiod
- * auto-allocates, pilot/pkg/features/pilot.go PILOT_ENABLE_IP_AUTOALLOCATE). The suite names hosts
+ * manifests/charts/istio-cni/values.yaml ambient.dnsCapture; the address istiod auto-allocates,
+ * pilot/pkg/features/pilot.go PILOT_ENABLE_IP_AUTOALLOCATE; both on by default in ambient since Istio
+ * 1.25: istio/istio.io content/en/docs/ops/configuration/traffic-management/dns-proxy/index.md). The suite names hosts
  * under `wpt.test` (RFC 2606: never resolvable outside the mesh), so traffic never leaves the cluster.
  */
 export const meshHost = (host: string, opts: { ns?: NsRole; port?: number; path?: string } = {}): Destination => ({
