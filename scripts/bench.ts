@@ -18,7 +18,7 @@ import { countOutcomes } from '../harness/runner/results.ts';
 import type { Scenario } from '../harness/scenario/types.ts';
 import { fromHost } from '../harness/traffic/outside.ts';
 import { CLUSTER_TIMING } from '../harness/wait.ts';
-import { UserError } from '../harness/cli/errors.ts';
+import { EXIT, formatUserError, Interrupted, UserError } from '../harness/cli/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { selectScenarios } from '../harness/cli/select.ts';
 import { checkReachable } from '../harness/platform/bringup.ts';
@@ -86,6 +86,14 @@ async function main(): Promise<number> {
   const scenarios = selectScenarios(CATALOGUE, o.grep);
   // Checked like e2e checks it, before any request: the kubeconfig, its context, then a bounded first answer.
   const teardown = new Teardown();
+  // SIGINT or SIGTERM: what the teardown holds (a merged kubeconfig's private copy) goes, and the exit is
+  // 130 with the discipline's two lines, as for e2e. The scenarios' namespaces are the catalogue's own
+  // (labelled as every run's), which e2e --cleanup finds and deletes.
+  teardown.onSignals(() => {}, () => {
+    console.error(formatUserError(new Interrupted(`interrupted by ${teardown.received ?? 'a signal'}`,
+      'namespaces a scenario had made may remain: `npm run e2e -- --cleanup --cluster existing` (with the same --kubeconfig and --context) lists and deletes them; then run again')));
+    process.exit(EXIT.interrupted);
+  });
   const { kc } = loadUserKubeconfig(o.kubeconfig, o.context, teardown);
   const cluster = new KubeCluster(kc);
   try {

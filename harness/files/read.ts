@@ -50,7 +50,20 @@ function openRegular(file: string, what: string, max: number, followLinks: boole
   }
 }
 
-/** Reads at most max bytes of an open file, in chunks; a file that grows past max while read is refused. */
+/**
+ * Reads at most max bytes of an open file, in chunks; a file that grows past max while read is refused.
+ *
+ * Why this read needs no timer (issue 28, "every read has a deadline"): its deadline holds by
+ * construction. The descriptor is a regular file (checked on the descriptor itself, so nothing
+ * swapped in after the path check gets here); a read of a regular file never waits for a writer the
+ * way a FIFO, a socket or a terminal does, and never runs on without end the way /dev/zero does: each
+ * readSync returns what the disk holds, 0 at its end. The loop stops after at most max + 1 bytes, so
+ * the time is bounded by reading max bytes from a local disk (the 64 MiB a parsed file may hold, the
+ * 512 MiB a hashed one may). A timer could not add to this: the reads are synchronous, and a read
+ * blocked in the kernel is not interrupted by one. (A hung network file system is the one place this
+ * does not hold; a bundle to verify is a directory on a local disk.) The test: hostile-bundles.test.ts,
+ * "refuses every input that is not a regular file at once".
+ */
 function readBounded(fd: number, what: string, max: number, onChunk: (b: Buffer) => void): void {
   const chunk = Buffer.alloc(Math.min(max + 1, MiB));
   let total = 0;

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import type { ConformanceReport } from './model.ts';
 import { UserError } from '../cli/errors.ts';
+import { readBundleFile } from '../files/read.ts';
 import { GATEWAY_API_REPORT_FILE, type GatewayApiReport } from './gateway-api-report.ts';
 
 export interface SubmissionLayout {
@@ -102,7 +103,8 @@ export interface Written {
 
 /** Writes the bundle's report (its bytes) and the README under out/conformance/reports/. */
 export function writeSubmission(bundle: string, report: ConformanceReport, out: string): Written {
-  const bytes = readFileSync(path.join(bundle, GATEWAY_API_REPORT_FILE));
+  // Read as report:verify reads it (the bundle is a stranger's): a regular file inside it, bounded in size.
+  const bytes = readBundleFile(bundle, GATEWAY_API_REPORT_FILE);
   const doc = parse(bytes.toString('utf8')) as GatewayApiReport;
   const layout = submissionLayout(doc);
   const dir = path.join(out, 'conformance', 'reports', layout.versionDir, layout.implementationDir);

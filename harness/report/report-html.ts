@@ -118,7 +118,7 @@ ${keys.map((k) => html`<tr${differs(k) ? html` class="mismatch"` : ''}><th>${k}<
 }
 
 /** The split test's statistics after each request, against its bounds (harness/stats/split-test.ts). */
-export function splitPlot(trace: SplitTrace): Html {
+export function splitPlot(trace: SplitTrace, requests?: number): Html {
   const t = splitTrajectory(trace);
   const n = t.points.length;
   if (n === 0) return html`<p>No request was decided.</p>`;
@@ -150,7 +150,7 @@ ${t.tested.map((r, k) => html`<polyline fill="none" stroke="${colours[k % colour
 ${legend}
 <text x="${pad.l}" y="${H - 8}" class="lbl">request 1</text><text x="${W - pad.r}" y="${H - 8}" text-anchor="end" class="lbl">request ${n}</text>
 <text x="6" y="${y(0) + 4}" class="lbl">0</text>
-</svg><figcaption>Sequential test over ${n} decided requests: <strong>${t.state.decision}</strong>, ${t.state.reason}. Red: log ΣL<sub>i</sub> against the failure bound log(m/α); thin lines: each ratio's log L<sub>i</sub>, accepted at log B. Counts: ${Object.entries(t.state.counts).map(([b, c]) => `${b} ${c} (${((100 * c) / n).toFixed(1)}%, configured ${((100 * (t.state.expectedShares[b] ?? 0))).toFixed(1)}%)`).join(', ')}.</figcaption></figure>`;
+</svg><figcaption>Sequential test over ${n} decided requests: <strong>${t.state.decision}</strong>, ${t.state.reason}. Red: log ΣL<sub>i</sub> against the failure bound log(m/α); thin lines: each ratio's log L<sub>i</sub>, accepted at log B. Counts: ${Object.entries(t.state.counts).map(([b, c]) => `${b} ${c} (${((100 * c) / n).toFixed(1)}%, configured ${((100 * (t.state.expectedShares[b] ?? 0))).toFixed(1)}%)`).join(', ')}.${requests !== undefined && requests > n ? ` The check's other ${requests - n} of its ${requests} requests came first: the warm-up that waits until the configuration is in effect, not part of the test.` : ''}</figcaption></figure>`;
 }
 
 function evidence(c: CheckEntry): Html {
@@ -160,7 +160,7 @@ function evidence(c: CheckEntry): Html {
 ${e.expected || e.seen ? html`<table class="expected-seen"><tr><th>expected</th><td>${e.expected ?? ''}</td></tr>${e.seen ? html`<tr class="${c.outcome === 'passed' ? '' : 'mismatch'}"><th>seen</th><td><code>${e.seen}</code></td></tr>` : ''}</table>` : ''}
 ${e.verdicts ? html`<div class="verdicts"><small>${c.requests} requests by verdict:</small>${verdictBar(e.verdicts)}</div>` : ''}
 ${e.condition ? conditionTable(e.condition) : ''}
-${e.split ? splitPlot(e.split) : ''}
+${e.split ? splitPlot(e.split, c.requests) : ''}
 </div>`;
 }
 
@@ -262,7 +262,7 @@ section.scenario summary{cursor:pointer}section.scenario h3{display:inline;font-
 .seg{overflow:hidden;white-space:nowrap;padding:0 .3em;background:#cfd8dc}.seg.v-allowed{background:#a8dab5}.seg.v-denied-l7,.seg.v-denied-l4{background:#f6aea9}
 .seg.v-timeout,.seg.v-unavailable,.seg.v-other{background:#fdd663}
 svg .bound{stroke:#555;stroke-dasharray:4 3}svg .bound.fail{stroke:#b3261e}svg .lbl{font-size:10px;fill:#333}svg .lbl.fail{fill:#b3261e}
-figure.split{margin:.5em 0}figcaption{font-size:.9em;color:#333;max-width:800px}
+figure.split{margin:.5em 0}figure.split svg{max-width:100%;height:auto}figcaption{font-size:.9em;color:#333;max-width:800px}
 .key{display:inline-block;padding:0 .4em;font-size:.85em}
 .checks td:nth-child(6){max-width:700px}
 body.only-bad section.scenario:not([data-outcome=failed]):not([data-outcome=error]),body.only-bad table.overview tr[data-outcome]:not([data-outcome=failed]):not([data-outcome=error]){display:none}

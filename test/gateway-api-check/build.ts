@@ -8,12 +8,17 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { UserError } from '../../harness/cli/errors.ts';
+import { InfraError, UserError } from '../../harness/cli/errors.ts';
 import { cacheDir } from '../../harness/platform/download.ts';
+import { runBounded } from '../../harness/platform/tools.ts';
 import { GO_ENV, installedGo } from '../controlplane/gobuild.ts';
 
 export const CHECK_SOURCE = path.dirname(fileURLToPath(import.meta.url));
 const SOURCES = ['go.mod', 'go.sum', 'check_test.go'];
+
+/** Deadlines (README "Exit codes"): a build downloads modules, as an install step does; a check reads one bundle. */
+export const BUILD_DEADLINE_MS = 20 * 60_000;
+export const CHECK_DEADLINE_MS = 2 * 60_000;
 
 export function checkBinaryPath(root = path.resolve(cacheDir())): string {
   const hash = createHash('sha256');
@@ -34,9 +39,10 @@ export async function ensureCheckBinary(log: (l: string) => void = () => {}): Pr
   mkdirSync(path.dirname(out), { recursive: true });
   const partial = `${out}.partial-${process.pid}`;
   log(`building test/gateway-api-check (sigs.k8s.io/gateway-api/conformance v1.6.0 from the Go module proxy)`);
-  const r = await execa('go', ['test', '-c', '-o', partial, '.'], { cwd: CHECK_SOURCE, env: GO_ENV, reject: false, all: true });
+  const r = await execa('go', ['test', '-c', '-o', partial, '.'], { cwd: CHECK_SOURCE, env: GO_ENV, reject: false, all: true, timeout: BUILD_DEADLINE_MS });
   if (r.exitCode !== 0) {
     rmSync(partial, { force: true });
+    if (r.timedOut) throw new InfraError(`go test -c in test/gateway-api-check did not finish within ${BUILD_DEADLINE_MS / 60_000} minutes`, 'check the network and GOPROXY (it downloads sigs.k8s.io/gateway-api), then run again');
     throw new UserError(`go test -c in test/gateway-api-check failed:\n${r.all.split('\n').slice(-20).join('\n')}`, 'see the go output above; nothing was cached');
   }
   renameSync(partial, out);
@@ -50,16 +56,20 @@ export interface CheckRun {
   verdicts: Map<string, { verdict: 'AGREES' | 'DIFFERS' | 'ERROR'; lines: string[] }>;
 }
 
-/** Runs the check: `gateway-api-check [-report FILE] [-emit FILE] DIR...`. */
-export async function runCheck(args: string[]): Promise<CheckRun> {
-  const bin = await ensureCheckBinary();
-  const r = await execa(bin, args, { reject: false, all: true });
+/** Runs the check: `gateway-api-check [-report FILE] [-emit FILE] DIR...`; o.bin and o.timeoutMs for its test. */
+export async function runCheck(args: string[], o: { bin?: string; timeoutMs?: number } = {}): Promise<CheckRun> {
+  const bin = o.bin ?? await ensureCheckBinary();
+  const timeoutMs = o.timeoutMs ?? CHECK_DEADLINE_MS;
+  // Bounded as a forced tool is (the process group killed at the deadline, children included).
+  const r = await runBounded(bin, args, timeoutMs);
+  if (r.timedOut) throw new InfraError(`test/gateway-api-check did not answer within ${Math.round(timeoutMs / 1000)}s`, 'run it again; if it hangs again, report it as a bug in the suite');
+  const all = [String(r.stdout), String(r.stderr)].filter(Boolean).join('\n');
   const verdicts: CheckRun['verdicts'] = new Map();
   let last: { verdict: 'AGREES' | 'DIFFERS' | 'ERROR'; lines: string[] } | undefined;
-  for (const line of r.all.split('\n')) {
+  for (const line of all.split('\n')) {
     const m = /^(AGREES|DIFFERS|ERROR) (.+?): /.exec(line);
     if (m) verdicts.set(m[2], (last = { verdict: m[1] as 'AGREES', lines: [line] }));
     else if (last && line.startsWith('  ')) last.lines.push(line.trim());
   }
-  return { exitCode: r.exitCode ?? 3, output: r.all, verdicts };
+  return { exitCode: r.exitCode ?? 3, output: all, verdicts };
 }

@@ -15,6 +15,8 @@ import {
 import { GATEWAY_API_MESH_TESTS, GATEWAY_API_PROFILES } from '../../harness/report/gateway-api-tests.ts';
 import { ensureCheckBinary, haveGo, runCheck } from '../gateway-api-check/build.ts';
 import { bundleMaker, results, unsupported } from './gateway-api-fixtures.ts';
+import { script } from './fake-api.ts';
+import { InfraError } from '../../harness/cli/errors.ts';
 import type { Feature } from '../../harness/scenario/types.ts';
 
 const NODE = [process.execPath, '--import', 'tsx'];
@@ -161,6 +163,22 @@ describe("Gateway API ConformanceReport against upstream's own suite code (test/
       const r = await runCheck(['-emit', emitted, fixtures.get(name)!]);
       expect(r.exitCode, r.output).to.equal(0);
       expect(validateGatewayApiReport(parse(readFileSync(emitted, 'utf8'))), name).to.deep.equal([]);
+    }
+  });
+});
+
+describe('report:gateway-api --check has a deadline', () => {
+  it('a check that does not answer is stopped and named (exit 3), not waited for', async function () {
+    this.timeout(30_000);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wpt-gwcheck-hang-'));
+    try {
+      const started = Date.now();
+      const err = await runCheck([dir], { bin: script(dir, 'gateway-api-check', ['sleep 300']), timeoutMs: 500 }).catch((e) => e);
+      expect(err).to.be.instanceOf(InfraError);
+      expect((err as InfraError).message).to.equal('test/gateway-api-check did not answer within 1s');
+      expect(Date.now() - started).to.be.below(10_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

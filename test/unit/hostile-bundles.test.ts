@@ -8,6 +8,7 @@
 import { expect } from 'chai';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { execa } from 'execa';
 import { EXIT } from '../../harness/cli/errors.ts';
@@ -85,25 +86,28 @@ describe('hostile bundles (issue 28)', function () {
     }
   });
 
-  it('report:sign refuses to sign (1) and report:matrix refuses the bundle (2): the FIFO and /dev/zero cases, read the same way', async () => {
+  it('report:sign refuses to sign (1), report:matrix (2) and report:gateway-api (1) refuse the bundle: the FIFO and /dev/zero cases, read the same way', async () => {
     const hanging = CASES.filter((c) => /FIFO|dev\/zero/.test(c.name));
     expect(hanging).to.have.length(5);
     const runs = await pooled(hanging, async (c) => {
       const dir = copyBundle(failed);
       const problem = await c.make(dir);
-      const [sign, matrix] = await Promise.all([
+      const [sign, matrix, gatewayApi] = await Promise.all([
         command('report-sign', [dir, '--key', keyFile], { timeoutMs: 120_000 }),
         command('report-matrix', [dir], { timeoutMs: 120_000 }),
+        command('report-gateway-api', [dir, '--out', tempDir()], { timeoutMs: 120_000 }),
       ]);
-      return { c, problem, sign, matrix };
+      return { c, problem, sign, matrix, gatewayApi };
     }, 2);
-    for (const { c, sign, matrix, problem } of runs) {
-      const what = `${c.name}:\n${sign.stderr}\n${matrix.stderr}`;
-      for (const r of [sign, matrix]) expect(r.timedOut, what).to.equal(false);
+    for (const { c, sign, matrix, gatewayApi, problem } of runs) {
+      const what = `${c.name}:\n${sign.stderr}\n${matrix.stderr}\n${gatewayApi.stderr}`;
+      for (const r of [sign, matrix, gatewayApi]) expect(r.timedOut, what).to.equal(false);
       expect(sign.exitCode, what).to.equal(1);
       expect(sign.stderr, what).to.match(problem).and.match(/not signed: the bundle is inconsistent/);
       expect(matrix.exitCode, what).to.equal(EXIT.usage);
       expect(matrix.stderr, what).to.match(/is not a valid report bundle: /).and.match(problem);
+      expect(gatewayApi.exitCode, what).to.equal(EXIT.scenarioFailed);
+      expect(gatewayApi.stderr, what).to.match(problem).and.match(/inconsistent \(npm run report:verify/);
     }
   });
 
@@ -122,6 +126,69 @@ describe('hostile bundles (issue 28)', function () {
     const r = await command('report-verify', [dir, '--key', pubFile]);
     expect(r.exitCode, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/consistent, signed by key sha256:\w+ .*, not conformant: \d+ failed/);
+  });
+
+  it('refuses every input that is not a regular file at once, no slower than an honest bundle verifies (the deadline of every read holds by construction: harness/files/read.ts readBounded)', async function () {
+    // Each hostile bundle verified in one child process, which times each verification itself: a read
+    // that blocked (a FIFO) or never ended (/dev/zero) would stop the child, and the child's deadline
+    // and this test's timeout fail it; a synchronous read blocked in this process would stop mocha too.
+    this.timeout(120_000);
+    const diag = (dir: string) => path.join(dir, diagnostics(dir));
+    const replace = (file: string) => (rmSync(file), file);
+    const servers: net.Server[] = [];
+    const cases: { name: string; make: (dir: string) => Promise<boolean>; problem: RegExp }[] = [
+      { name: 'report.yaml a FIFO', make: async (d) => (await mkfifo(replace(path.join(d, 'report.yaml'))), true), problem: /^report\.yaml: not a regular file \(a FIFO/ },
+      { name: 'evidence.json a FIFO', make: async (d) => (await mkfifo(replace(path.join(d, 'evidence.json'))), true), problem: /^evidence\.json: not a regular file \(a FIFO/ },
+      { name: 'report.html a FIFO', make: async (d) => (await mkfifo(replace(path.join(d, 'report.html'))), true), problem: /^report\.html: not a regular file \(a FIFO/ },
+      { name: 'junit.xml a symlink to /dev/zero', make: async (d) => (symlinkSync('/dev/zero', replace(path.join(d, 'junit.xml'))), true), problem: /^junit\.xml: not a regular file \(a symbolic link/ },
+      { name: 'a sealed diagnostics file a FIFO', make: async (d) => (await mkfifo(replace(diag(d))), true), problem: /^diagnostics\/.*: not a regular file \(a FIFO/ },
+      {
+        name: 'a sealed diagnostics file a Unix socket with a listener', problem: /^diagnostics\/.*: not a regular file \(a socket/,
+        make: async (d) => {
+          const server = net.createServer((s) => s.on('error', () => {}));
+          servers.push(server);
+          await new Promise<void>((r) => server.listen(replace(diag(d)), r));
+          return true;
+        },
+      },
+      // A device node itself (not a link to one): mknod needs root; without it the case is left out.
+      { name: 'a sealed diagnostics file the device /dev/zero is (mknod c 1 5)', make: async (d) => (await execa('mknod', [replace(diag(d)), 'c', '1', '5'], { reject: false })).exitCode === 0, problem: /^diagnostics\/.*: not a regular file \(a device/ },
+      { name: 'report.yaml of 65 MiB (sparse: refused by its size, unread)', make: async (d) => (truncateSync(path.join(d, 'report.yaml'), 65 * 1024 * 1024), true), problem: /^report\.yaml: 68157440 bytes, more than/ },
+      { name: 'a diagnostics file of 600 MiB (sparse: refused by its size, unhashed)', make: async (d) => (truncateSync(diag(d), 600 * 1024 * 1024), true), problem: /^diagnostics\/.*: 629145600 bytes, more than the 536870912 bytes/ },
+    ];
+    const made: { name: string; dir: string; problem: RegExp }[] = [];
+    for (const c of cases) {
+      const dir = copyBundle(failed);
+      if (await c.make(dir)) made.push({ name: c.name, dir, problem: c.problem });
+    }
+    // An honest copy first: it verifies clean, and loads and compiles what every verification uses
+    // (the schema, the page renderer), so the times below are of the hostile inputs, not of warming up.
+    const honest = copyBundle(failed);
+    try {
+      const child = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
+        import { verifyBundle } from './harness/report/verify.ts';
+        import { CATALOGUE } from './suites/index.ts';
+        for (const dir of ${JSON.stringify([honest, ...made.map((m) => m.dir)])}) {
+          const started = performance.now();
+          const { problems } = verifyBundle(dir, CATALOGUE);
+          console.log(JSON.stringify({ dir, ms: performance.now() - started, problems }));
+        }`], { reject: false, timeout: 60_000 });
+      expect(child.timedOut, `the verifier hung: ${child.stdout}`).to.equal(false);
+      expect(child.exitCode, child.stderr).to.equal(0);
+      const seen = new Map(child.stdout.split('\n').map((l) => JSON.parse(l) as { dir: string; ms: number; problems: string[] }).map((r) => [r.dir, r]));
+      expect(made.length).to.be.at.least(cases.length - 1);
+      expect(seen.get(honest)!.problems).to.deep.equal([]);
+      // An honest bundle takes a second or more on a busy machine (the page is rendered again); a hostile
+      // input is refused at its first look, and a blocked read would never return at all.
+      const bound = 2 * seen.get(honest)!.ms + 1000;
+      for (const m of made) {
+        const r = seen.get(m.dir)!;
+        expect(r.problems.some((p) => m.problem.test(p)), `${m.name}: ${r.problems.join('; ')}`).to.equal(true);
+        expect(r.ms, `${m.name}: verified in ${r.ms} ms`).to.be.below(bound);
+      }
+    } finally {
+      for (const s of servers) s.close();
+    }
   });
 
   describe('the reads themselves (harness/files/read.ts)', () => {

@@ -108,6 +108,20 @@ describe('interrupted runs leave a sealed record (issue 28)', function () {
     expect(existsSync(path.join(d, 'report'))).to.equal(false);
   });
 
+  it('bench: SIGTERM while waiting for the cluster → exit 130 with the discipline\'s two lines (was: killed, exit 143, nothing said)', async () => {
+    const before = silent.seen.length; // the silent server is shared: wait for bench's own connection
+    const child = command('bench', ['--kubeconfig', kubeconfig(tmp(), `https://${silent.url}`), '--connect-timeout', '120']);
+    for (const t0 = Date.now(); silent.seen.length === before;) {
+      if (Date.now() - t0 > 60_000 || child.exitCode !== null) expect.fail('bench never asked the cluster');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGTERM');
+    const r = await child;
+    expect(r.exitCode, r.stderr).to.equal(EXIT.interrupted);
+    expect(r.stderr).to.match(/^error: interrupted by SIGTERM\n {2}fix: namespaces a scenario had made may remain: `npm run e2e -- --cleanup --cluster existing`/);
+    expect(r.stderr).not.to.match(STACK);
+  });
+
   it('the npm wrapper passes SIGINT on as well: the same record', async () => {
     const dir = path.join(tmp(), 'report');
     const npm = execa('npm', ['run', '--silent', 'e2e', '--', '--cluster', 'existing', '--kubeconfig', kubeconfig(tmp(), `https://${silent.url}`), '--report-dir', dir, '--connect-timeout', '120'], { reject: false, env: { WPT_CACHE_DIR: tmp() } });

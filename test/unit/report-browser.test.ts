@@ -116,6 +116,13 @@ describe('report.html and the matrix page in headless Chromium', function () {
     const text = await page.$eval(`[id="${id}"]`, (s) => (s as HTMLElement).innerText);
     expect(text).to.include('Why it failed').and.match(/share of reviews-v2 is not 10\.0%/).and.match(/expected\s+shares reviews-v1=90\/reviews-v2=10\/reviews-v3=0/);
     expect(await page.$eval(`[id="${id}"] .why svg polyline`, (e) => e.checkVisibility()), 'the plot is shown, not folded away').to.equal(true);
+    // The requests column counts the warm-up too; the caption says what of them the test did not decide on.
+    const requests = Number(await page.$eval(`[id="${id}"] tr.check[data-outcome="failed"] td:nth-child(5)`, (td) => td.textContent));
+    const decided = Number(/Sequential test over (\d+) decided requests/.exec(text)![1]);
+    expect(requests).to.be.above(decided);
+    expect(text).to.include(`The check's other ${requests - decided} of its ${requests} requests came first: the warm-up`);
+    // Nothing of a section is cut off at the right: the screenshot below holds all of it (the plot overflowed its cell before).
+    expect(await page.$$eval('section.scenario', (ss) => ss.filter((s) => s.scrollWidth > s.clientWidth).map((s) => s.id))).to.deep.equal([]);
     // What passed stays one click away: its checks are folded until opened.
     expect(await page.$eval('[id="s-mesh/basic"] table.checks', (e) => e.checkVisibility())).to.equal(false);
     await (await page.$(`[id="${id}"]`))!.screenshot({ path: path.join(SCREENSHOTS, 'failed-scenario-no-js.png') });
