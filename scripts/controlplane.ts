@@ -8,6 +8,7 @@ import { UserError } from '../harness/cli/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { Progress } from '../harness/cli/progress.ts';
 import { down, stateDir, status, up } from '../test/controlplane/controlplane.ts';
+import { parseNamespace, parseRevision, parseTrustDomain } from '../test/controlplane/mesh-options.ts';
 
 async function main(argv: string[]): Promise<number> {
   let code = 0;
@@ -20,9 +21,13 @@ async function main(argv: string[]): Promise<number> {
   program.command('up').description('build (cached) and start it; prints `export KUBECONFIG=...` last')
     .option('--real-node', 'also join a real worker node (containerd, kubelet, kube-proxy, CoreDNS, istio-cni) where new pods land, for npm run test:real', false)
     .option('--mesh-images <dir>', 'with --real-node: run ztunnel and the waypoint proxies on it from the OCI layout archives in DIR (ztunnel.oci.tar, agentgateway.oci.tar, ...)')
-    .action(async (o: { realNode: boolean; meshImages?: string }) => {
+    .option('--trust-domain <domain>', 'the mesh\'s trust domain (meshConfig.trustDomain; default cluster.local)', parseTrustDomain)
+    .option('--revision <rev>', 'install istiod as this revision (istiod-<rev>, istio.io/rev=<rev>; default unrevisioned)', parseRevision)
+    .option('--istio-namespace <ns>', 'install Istio into this namespace (default istio-system)', parseNamespace)
+    .action(async (o: { realNode: boolean; meshImages?: string; trustDomain?: string; revision?: string; istioNamespace?: string }) => {
       const p = progress();
-      const kubeconfig = await up(p.line, (name, fn) => p.step(name, fn), { realNode: o.realNode, meshImages: o.meshImages });
+      const mesh = { trustDomain: o.trustDomain, revision: o.revision, istioNamespace: o.istioNamespace };
+      const kubeconfig = await up(p.line, (name, fn) => p.step(name, fn), { realNode: o.realNode, meshImages: o.meshImages, mesh });
       console.log(`export KUBECONFIG=${kubeconfig}`);
     });
   program.command('down').description('stop what up started, delete the cluster, and check the host is as up found it').action(async () => {

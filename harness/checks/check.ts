@@ -23,6 +23,8 @@ export interface CheckContext {
   vars: Record<string, string>;
   /** Marks objects a check applies as this run's. */
   runId: string;
+  /** The mesh's revision, which Istio configuration a check applies is labelled with (platform/mesh.ts forRevision). */
+  revision?: string;
   /** Requests per convergence attempt, and curl --max-time per request. */
   batchSize: number;
   maxTimeSec: number;

@@ -5,6 +5,7 @@
 import type { RejectedExpectation } from '../scenario/types.ts';
 import { loadFixture } from '../manifests/manifests.ts';
 import { refOf } from '../cluster/types.ts';
+import { forRevision } from '../platform/mesh.ts';
 import { CheckFailed, type CheckKind } from './check.ts';
 
 /** The API server's answer to a refused request: its Status message, wherever the client put it. */
@@ -27,7 +28,7 @@ export const rejectedCheck: CheckKind<RejectedExpectation> = {
   plane: 'control',
   title: (e) => `applying ${e.fixture} is refused: "${e.message}"`,
   async run(ctx, e) {
-    const objs = loadFixture(e.fixture, ctx.vars, ctx.runId);
+    const objs = loadFixture(e.fixture, ctx.vars, ctx.runId).map((o) => forRevision(o, ctx.revision));
     for (const o of objs) {
       let stored;
       try {

@@ -18,13 +18,18 @@ export interface Leftover {
   terminating: boolean;
 }
 
+/** A timestamp as the API server wrote it; @kubernetes/client-node hands it over as a Date. */
+function isoTime(t: string | Date | undefined): string | undefined {
+  return t === undefined ? undefined : new Date(t).toISOString();
+}
+
 /** The namespaces earlier runs made, oldest first; `exceptRun`: a run still going (never its own). */
 export async function findLeftovers(cluster: Cluster, exceptRun?: string): Promise<Leftover[]> {
   const owned = await cluster.list('v1', 'Namespace', { labelSelector: OWNED });
   return owned
     .filter((n) => exceptRun === undefined || n.metadata.labels?.[RUN_LABEL] !== exceptRun)
     .map((n: KubeObject) => ({
-      name: n.metadata.name, run: n.metadata.labels?.[RUN_LABEL] ?? '(no run label)', created: n.metadata.creationTimestamp,
+      name: n.metadata.name, run: n.metadata.labels?.[RUN_LABEL] ?? '(no run label)', created: isoTime(n.metadata.creationTimestamp),
       terminating: Boolean(n.metadata.deletionTimestamp),
     }))
     .sort((a, b) => (a.created ?? '').localeCompare(b.created ?? '') || a.name.localeCompare(b.name));

@@ -85,6 +85,21 @@ export async function readMesh(cluster: Cluster, hints: MeshHints = {}): Promise
   };
 }
 
+/**
+ * Istio's configuration APIs, which a revision's validating webhook checks only on objects labelled
+ * with that revision (istio manifests/charts/istio-control/istio-discovery/templates/validatingwebhookconfiguration.yaml:
+ * rules on these groups, objectSelector istio.io/rev In [revision]); unlabelled config on a mesh with no
+ * default revision is validated by nothing. Labelled, it is read by that revision's istiod alone
+ * (istio pkg/config/model.go LabelsInRevision).
+ */
+const ISTIO_CONFIG_GROUPS = new Set(['security.istio.io', 'networking.istio.io', 'telemetry.istio.io', 'extensions.istio.io']);
+
+/** The object, labelled with the mesh's revision when it is Istio configuration on a revisioned mesh. */
+export function forRevision(obj: KubeObject, revision: string | undefined): KubeObject {
+  if (!revision || !ISTIO_CONFIG_GROUPS.has(obj.apiVersion.split('/')[0])) return obj;
+  return { ...obj, metadata: { ...obj.metadata, labels: { ...obj.metadata.labels, [REV_LABEL]: revision } } };
+}
+
 /** One line for the log and the plan. */
 export function meshLine(m: MeshFacts): string {
   const aliases = m.trustDomainAliases.length ? ` (aliases ${m.trustDomainAliases.join(', ')})` : '';

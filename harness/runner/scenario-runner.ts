@@ -17,7 +17,7 @@ import { scenarioOutcome, type CheckResult, type ScenarioResult } from './result
 import { Stopwatch } from './stopwatch.ts';
 import { imageVars } from '../platform/versions.ts';
 import { ENFORCE_LABEL } from '../manifests/pod-security.ts';
-import { REV_LABEL } from '../platform/mesh.ts';
+import { forRevision, REV_LABEL } from '../platform/mesh.ts';
 
 /** Why the rest of a scenario does not run. */
 interface Stop {
@@ -125,7 +125,7 @@ async function runStep(scope: ScenarioScope, st: Step, checks: CheckResult[]): P
 function checkContext(scope: ScenarioScope): CheckContext {
   const { env } = scope;
   return {
-    cluster: env.cluster, traffic: scope.traffic, timing: env.timing, namespaces: scope.namespaces, vars: scope.vars, runId: env.runId,
+    cluster: env.cluster, traffic: scope.traffic, timing: env.timing, namespaces: scope.namespaces, vars: scope.vars, runId: env.runId, revision: env.mesh.revision,
     batchSize: env.batchSize, maxTimeSec: env.maxTimeSec, splitConfig: env.splitConfig, signals: env.signals, keep: (b) => scope.evidence.keep(b),
   };
 }
@@ -208,7 +208,7 @@ export function fixtureVars(env: RunEnv, namespaces: Record<NsRole, string>): Va
 }
 
 function fixtureObjects(scope: ScenarioScope, fixture: string): KubeObject[] {
-  return loadFixture(fixture, scope.vars, scope.env.runId);
+  return loadFixture(fixture, scope.vars, scope.env.runId).map((o) => forRevision(o, scope.env.mesh.revision));
 }
 
 /**

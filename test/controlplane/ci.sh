@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # CI: bring the real control plane up, run a command against it, and always bring it down.
-#   test/controlplane/ci.sh [--real-node [--mesh-images DIR]] COMMAND...
+#   test/controlplane/ci.sh [--real-node [--mesh-images DIR]] [--trust-domain D] [--revision R] [--istio-namespace NS] COMMAND...
 #   test/controlplane/ci.sh npm run e2e -- --cluster existing --skip-install --checks control-plane
 #   test/controlplane/ci.sh --real-node npm run test:real
+# The options before COMMAND are npm run controlplane -- up's.
 # COMMAND runs with KUBECONFIG exported. down runs regardless and fails unless the host is as up
 # found it; the script's exit code is COMMAND's, or 1 if COMMAND passed and down failed.
 set -euo pipefail
@@ -11,11 +12,11 @@ up_args=()
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --real-node) up_args+=(--real-node); shift ;;
-    --mesh-images) up_args+=(--mesh-images "$2"); shift 2 ;;
+    --mesh-images|--trust-domain|--revision|--istio-namespace) up_args+=("$1" "$2"); shift 2 ;;
     *) break ;;
   esac
 done
-[ "$#" -gt 0 ] || { echo "usage: $0 [--real-node [--mesh-images DIR]] COMMAND..." >&2; exit 2; }
+[ "$#" -gt 0 ] || { echo "usage: $0 [--real-node [--mesh-images DIR]] [--trust-domain D] [--revision R] [--istio-namespace NS] COMMAND..." >&2; exit 2; }
 finish() {
   local code=$?
   if ! npm run --silent controlplane -- down; then

@@ -3,15 +3,16 @@
  * watches pods and namespaces and keeps each pod's redirection annotation as cni-rules.ts says.
  * Its limits are stated in cni-rules.ts.
  *
- *   node --import tsx test/controlplane/cni-standin.ts <kubeconfig>
+ *   node --import tsx test/controlplane/cni-standin.ts <kubeconfig> [istio-namespace]
  */
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '../../harness/cluster/types.ts';
 import { redirectionPatch } from './cni-rules.ts';
 
 const kubeconfig = process.argv[2];
+const istioNamespace = process.argv[3] ?? 'istio-system';
 if (!kubeconfig) {
-  console.error('usage: cni-standin.ts <kubeconfig>');
+  console.error('usage: cni-standin.ts <kubeconfig> [istio-namespace]');
   process.exit(2);
 }
 const kc = new k8s.KubeConfig();
@@ -27,7 +28,7 @@ function nsLabels(name: string): Record<string, string> {
 }
 
 async function reconcile(pod: k8s.V1Pod): Promise<void> {
-  const patch = redirectionPatch(pod as unknown as KubeObject, nsLabels(pod.metadata!.namespace!));
+  const patch = redirectionPatch(pod as unknown as KubeObject, nsLabels(pod.metadata!.namespace!), istioNamespace);
   if (!patch) return;
   const { name, namespace } = pod.metadata as { name: string; namespace: string };
   try {

@@ -18,7 +18,7 @@ import type { KubeObject } from '../../harness/cluster/types.ts';
 import { sha256File } from '../../harness/digest.ts';
 import { cacheDir, cachePathFor } from '../../harness/platform/download.ts';
 import { installGatewayApi } from '../../harness/platform/install.ts';
-import { WAYPOINT_SECCOMP_SETTING } from '../../harness/platform/mesh.ts';
+import { DEFAULT_ISTIO_NAMESPACE, REV_LABEL, WAYPOINT_SECCOMP_SETTING } from '../../harness/platform/mesh.ts';
 import { Teardown } from '../../harness/platform/teardown.ts';
 import { gatewayApiFor } from '../../harness/platform/versions.ts';
 import { CLUSTER_TIMING, waitFor } from '../../harness/wait.ts';
@@ -31,6 +31,7 @@ import { cmdlineOf, isRunning, records, startDaemon, stopDaemon, waitExited } fr
 import { SUPERVISOR } from './supervisor.ts';
 import { rewriteWebhooks, webhookHosts } from './webhooks.ts';
 import { istioCniValues, KWOK_NODE_ANNOTATION, readMeshImages } from '../real/mesh.ts';
+import { istiodSelector, meshSettings, type MeshShape } from './mesh-options.ts';
 import { downNode, netnsHostDir, NODE, nodePaths, SYSCTLS, upNode } from '../real/node.ts';
 
 export const CLUSTER_NAME = 'wpt-cp';
@@ -99,11 +100,11 @@ async function replaceObject(kc: k8s.KubeConfig, obj: KubeObject): Promise<void>
   await k8s.KubernetesObjectApi.makeApiClient(kc).replace(obj as k8s.KubernetesObject);
 }
 
-async function pointWebhooksAtLocalIstiod(cluster: KubeCluster, kc: k8s.KubeConfig, log: Log): Promise<void> {
+async function pointWebhooksAtLocalIstiod(cluster: KubeCluster, kc: k8s.KubeConfig, istioNamespace: string, log: Log): Promise<void> {
   const rewritten: KubeObject[] = [];
   for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
     for (const cfg of await cluster.list('admissionregistration.k8s.io/v1', kind)) {
-      const next = rewriteWebhooks(cfg);
+      const next = rewriteWebhooks(cfg, istioNamespace);
       if (!next) continue;
       await replaceObject(kc, next);
       rewritten.push(next);
@@ -113,10 +114,11 @@ async function pointWebhooksAtLocalIstiod(cluster: KubeCluster, kc: k8s.KubeConf
   addHosts(webhookHosts(rewritten));
 }
 
-async function startIstiod(cluster: KubeCluster, bin: Binaries, log: Log): Promise<void> {
-  const deployment = await cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'istio-system', name: 'istiod' });
-  if (!deployment) throw new Error('istioctl install created no istiod Deployment');
-  const configMaps = await cluster.list('v1', 'ConfigMap', { namespace: 'istio-system' });
+async function startIstiod(cluster: KubeCluster, bin: Binaries, shape: MeshShape, log: Log): Promise<void> {
+  const namespace = shape.istioNamespace ?? DEFAULT_ISTIO_NAMESPACE;
+  const [deployment, ...more] = await cluster.list('apps/v1', 'Deployment', { namespace, labelSelector: istiodSelector(shape) });
+  if (!deployment || more.length) throw new Error(`istioctl install created ${more.length + (deployment ? 1 : 0)} istiod Deployments in ${namespace} (${istiodSelector(shape)}), not one`);
+  const configMaps = await cluster.list('v1', 'ConfigMap', { namespace });
   const dir = paths().istiodWorkdir;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -135,17 +137,20 @@ async function startIstiod(cluster: KubeCluster, bin: Binaries, log: Log): Promi
   }, CLUSTER_TIMING);
 }
 
-const INVALID_VIRTUAL_SERVICE = {
-  apiVersion: 'networking.istio.io/v1',
-  kind: 'VirtualService',
-  metadata: { name: 'wpt-controlplane-validation-probe', namespace: 'default' },
-  spec: { hosts: ['probe.example'], http: [{ route: [{ destination: { host: '' } }] }] },
-};
+/** Labelled with the revision, which a revisioned istiod's webhook validates alone (harness/platform/mesh.ts forRevision). */
+function invalidVirtualService(revision?: string) {
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name: 'wpt-controlplane-validation-probe', namespace: 'default', ...(revision ? { labels: { [REV_LABEL]: revision } } : {}) },
+    spec: { hosts: ['probe.example'], http: [{ route: [{ destination: { host: '' } }] }] },
+  };
+}
 
 /** Server-side dry run of an invalid VirtualService: the rejection message, or undefined if accepted. */
-export async function validationRejection(kc: k8s.KubeConfig): Promise<string | undefined> {
+export async function validationRejection(kc: k8s.KubeConfig, revision?: string): Promise<string | undefined> {
   try {
-    await k8s.KubernetesObjectApi.makeApiClient(kc).create(INVALID_VIRTUAL_SERVICE, undefined, 'All');
+    await k8s.KubernetesObjectApi.makeApiClient(kc).create(invalidVirtualService(revision), undefined, 'All');
     return undefined;
   } catch (err) {
     const body = (err as { body?: string }).body;
@@ -206,9 +211,9 @@ function startSupervisor(): void {
   startDaemon(stateDir(), SUPERVISOR, process.execPath, ['--import', 'tsx', script, stateDir(), binaryPath(BINARIES.kwokctl), p.kwokWorkdir, CLUSTER_NAME], { cwd: REPO, env: { ...process.env } as Record<string, string> });
 }
 
-function startCniStandin(): void {
+function startCniStandin(istioNamespace: string): void {
   const script = path.join(REPO, 'test/controlplane/cni-standin.ts');
-  startDaemon(stateDir(), 'cni-standin', process.execPath, ['--import', 'tsx', script, paths().kubeconfig], { cwd: REPO, env: { ...process.env } as Record<string, string> });
+  startDaemon(stateDir(), 'cni-standin', process.execPath, ['--import', 'tsx', script, paths().kubeconfig, istioNamespace], { cwd: REPO, env: { ...process.env } as Record<string, string> });
 }
 
 /** The Service IP range of the control plane's API server. */
@@ -218,10 +223,18 @@ export interface UpOptions {
   realNode?: boolean;
   /** With realNode: a directory of data-plane images (OCI layout archives) to run ztunnel and waypoints with. */
   meshImages?: string;
+  /** The mesh's trust domain, revision and namespace (Istio's defaults when absent). */
+  mesh?: MeshShape;
 }
 
 export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>) => Promise<T>, opts: UpOptions = {}): Promise<string> {
   if (opts.meshImages && !opts.realNode) throw new UserError('--mesh-images needs --real-node: the images run on the real node', 'add --real-node');
+  const shape = opts.mesh ?? {};
+  if (opts.realNode && (shape.revision || shape.istioNamespace)) {
+    // test/real/mesh.ts wires istio-cni, ztunnel and istiod's Service in istio-system, unrevisioned.
+    throw new UserError('--real-node runs Istio\'s node components for an unrevisioned istiod in istio-system', 'drop --revision and --istio-namespace with --real-node');
+  }
+  const istioNamespace = shape.istioNamespace ?? DEFAULT_ISTIO_NAMESPACE;
   const mesh = opts.meshImages ? { dir: path.resolve(opts.meshImages), archives: await readMeshImages(path.resolve(opts.meshImages)) } : undefined;
   await preflight();
   // A crashed run is cleaned up; a live one belongs to someone and is left alone.
@@ -259,14 +272,22 @@ export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>)
   });
   const node = nodePaths(stateDir());
   const cniValues = opts.realNode ? istioCniValues(node.cniBin, node.cniConf, netnsHostDir()) : [];
-  await step(`istioctl install --set profile=ambient (Istio ${version})`, () =>
+  const shaped = meshSettings(shape);
+  await step(`istioctl install --set profile=ambient${shaped.length ? ` ${shaped.join(' ')}` : ''} (Istio ${version})`, () =>
     execa(bin.istioctl, ['install', '--kubeconfig', p.kubeconfig, '--set', 'profile=ambient', '--set', 'values.pilot.env.PILOT_ENABLE_AGENTGATEWAY=true',
-      '--set', WAYPOINT_SECCOMP_SETTING, ...cniValues, '-y'], { all: true }));
-  await step('admission webhooks → local istiod', () => pointWebhooksAtLocalIstiod(cluster, kc, log));
-  await step('istiod as a local process', () => startIstiod(cluster, bin, log));
-  if (!opts.realNode) await step('istio-cni stand-in (enrollment mark only)', async () => startCniStandin());
+      '--set', WAYPOINT_SECCOMP_SETTING, ...shaped, ...cniValues, '-y'], { all: true }));
+  if (shape.revision) {
+    // istioctl makes the first revision installed the default (a `default` revision tag: webhooks that take
+    // unlabelled namespaces and configuration). Without it the revision has only what is labelled with it,
+    // as when it runs beside another control plane: the suite must label what it makes.
+    await step(`istioctl tag remove default (revision ${shape.revision} alone, as beside another control plane)`, () =>
+      execa(bin.istioctl, ['tag', 'remove', 'default', '--kubeconfig', p.kubeconfig, '--istioNamespace', istioNamespace, '-y'], { all: true }));
+  }
+  await step('admission webhooks → local istiod', () => pointWebhooksAtLocalIstiod(cluster, kc, istioNamespace, log));
+  await step('istiod as a local process', () => startIstiod(cluster, bin, shape, log));
+  if (!opts.realNode) await step('istio-cni stand-in (enrollment mark only)', async () => startCniStandin(istioNamespace));
   const message = await step('validation fails closed (invalid VirtualService rejected by istiod)', async () => {
-    const rejected = await waitFor('istiod rejects an invalid VirtualService', () => validationRejection(kc), CLUSTER_TIMING);
+    const rejected = await waitFor('istiod rejects an invalid VirtualService', () => validationRejection(kc, shape.revision), CLUSTER_TIMING);
     await waitFor('validation webhook failurePolicy Fail', async () => ((await validationFailsClosed(cluster)) ? true : undefined), CLUSTER_TIMING);
     return rejected;
   });

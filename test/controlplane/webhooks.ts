@@ -1,9 +1,10 @@
 /**
  * Points Istio's admission webhooks at istiod running as a local process. istiod's serving
- * certificate names istiod.istio-system.svc and istiod patches each caBundle itself, so the
- * webhooks call https://istiod.istio-system.svc:15017<path> (15017 is the port the istiod
- * Service's 443 targets; istio manifests/charts/istio-control/istio-discovery/templates/service.yaml),
- * and that name resolves to this machine (hosts.ts). Validation then fails closed as in a cluster.
+ * certificate names istiod[-<revision>].<namespace>.svc (istio pilot/pkg/bootstrap/server.go
+ * getDNSNames) and istiod patches each caBundle itself, so the webhooks call
+ * https://istiod[-<revision>].<namespace>.svc:15017<path> (15017 is the port the istiod Service's 443
+ * targets; istio manifests/charts/istio-control/istio-discovery/templates/service.yaml), and that
+ * name resolves to this machine (hosts.ts). Validation then fails closed as in a cluster.
  */
 import type { KubeObject } from '../../harness/cluster/types.ts';
 
@@ -30,14 +31,14 @@ export function webhookUrl(s: ServiceRef): string {
 }
 
 /** The configuration with every istiod service reference replaced by a URL; undefined if none. */
-export function rewriteWebhooks(config: KubeObject): KubeObject | undefined {
+export function rewriteWebhooks(config: KubeObject, istioNamespace = 'istio-system'): KubeObject | undefined {
   const webhooks = (config.webhooks ?? []) as Webhook[];
-  if (!webhooks.some((w) => isIstiodService(w.clientConfig.service))) return undefined;
+  if (!webhooks.some((w) => isIstiodService(w.clientConfig.service, istioNamespace))) return undefined;
   return {
     ...config,
     webhooks: webhooks.map((w) => {
       const svc = w.clientConfig.service;
-      if (!isIstiodService(svc)) return w;
+      if (!isIstiodService(svc, istioNamespace)) return w;
       const { caBundle } = w.clientConfig;
       return { ...w, clientConfig: { url: webhookUrl(svc), ...(caBundle ? { caBundle } : {}) } };
     }),

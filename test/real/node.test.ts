@@ -12,7 +12,9 @@ import type { KubeCluster } from '../../harness/cluster/kube.ts';
 import { conditionOf, type KubeObject } from '../../harness/cluster/types.ts';
 import { podsOfDeployment } from '../../harness/cluster/workloads.ts';
 import { loadFixture } from '../../harness/manifests/manifests.ts';
+import { ENFORCE_LABEL } from '../../harness/manifests/pod-security.ts';
 import { waitDeploymentsAvailable } from '../../harness/runner/readiness.ts';
+import { refusal } from '../../harness/checks/rejected.ts';
 import { CURL_EXIT } from '../../harness/traffic/verdict.ts';
 import { CLUSTER_TIMING, waitFor } from '../../harness/wait.ts';
 import { kwokComponentPid, stateDir } from '../controlplane/controlplane.ts';
@@ -52,7 +54,8 @@ describe('real node: placement, cluster DNS, istio-cni, supervision', function (
 
   before(async function () {
     cluster = await readyRealNode(KUBECONFIG);
-    await cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    // Pod Security restricted enforced, as every namespace of a run is (README "Running on your own cluster").
+    await cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { [ENFORCE_LABEL]: 'restricted' } } });
     const vars = { CURL_IMAGE: DEBIAN_IMAGE, ECHO_IMAGE: ECHO_STANDIN_IMAGE };
     // The suite's manifests as they are: nothing here says where the pods go.
     const objs = [...loadFixture('workloads/clients.yaml', vars, RUN), ...loadFixture('workloads/echo-v1.yaml', vars, RUN)]
@@ -80,6 +83,19 @@ describe('real node: placement, cluster DNS, istio-cni, supervision', function (
     expect(real.metadata.annotations?.[key]).to.equal(undefined);
     expect(real.spec.unschedulable ?? false).to.equal(false);
     expect(real.spec.taints ?? []).to.deep.equal([]);
+  });
+
+  it('enforces Pod Security restricted: a pod without its settings is refused; the suite\'s pods run as their numeric user, without privileges, under seccomp', async () => {
+    let refused = '';
+    try {
+      await cluster.apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'not-restricted', namespace: NS }, spec: { containers: [{ name: 'c', image: DEBIAN_IMAGE, command: ['true'] }] } });
+    } catch (err) {
+      refused = refusal(err);
+    }
+    expect(refused, 'the API server admitted a pod restricted forbids').to.match(/violates PodSecurity "restricted/);
+    // clients.yaml asks for uid 100; the kernel's view of the process: no capabilities, no new privileges, a seccomp filter (mode 2).
+    const r = await inSleep('id -u; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status');
+    expect(r.stdout.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean), r.stderr).to.deep.equal(['100', 'CapEff: 0000000000000000', 'NoNewPrivs: 1', 'Seccomp: 2']);
   });
 
   it('cluster DNS: a pod reaches a Service by its short, namespaced and full name', async () => {

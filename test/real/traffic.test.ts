@@ -13,6 +13,7 @@ import type { KubeCluster } from '../../harness/cluster/kube.ts';
 import { fromHost } from '../../harness/traffic/outside.ts';
 import { conditionOf, type KubeObject } from '../../harness/cluster/types.ts';
 import { loadFixture } from '../../harness/manifests/manifests.ts';
+import { ENFORCE_LABEL } from '../../harness/manifests/pod-security.ts';
 import { waitDeploymentsAvailable } from '../../harness/runner/readiness.ts';
 import { podsOfDeployment } from '../../harness/cluster/workloads.ts';
 import { ECHO_BACKEND } from '../../harness/scenario/dsl.ts';
@@ -68,7 +69,8 @@ describe('real node: the traffic engine against real pods', function () {
 
   before(async function () {
     cluster = await readyRealNode(KUBECONFIG);
-    await cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    // Pod Security restricted enforced, as every namespace of a run is (README "Running on your own cluster").
+    await cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { [ENFORCE_LABEL]: 'restricted' } } });
     const vars = { CURL_IMAGE: DEBIAN_IMAGE, ECHO_IMAGE: ECHO_STANDIN_IMAGE };
     const objs = [...loadFixture('workloads/clients.yaml', vars, RUN), ...loadFixture('workloads/echo-v1.yaml', vars, RUN), ...loadFixture('workloads/echo-v2.yaml', vars, RUN), ...loadFixture('workloads/echo-v3.yaml', vars, RUN)]
       .map(inNamespace);

@@ -12,6 +12,10 @@ import { addHosts, removeHosts, withEntries, withoutEntries } from '../controlpl
 import { configMapFiles, istiodProcess, readinessUrl } from '../controlplane/istiod.ts';
 import { KUBERNETES } from '../controlplane/pins.ts';
 import { rewriteWebhooks, webhookHosts } from '../controlplane/webhooks.ts';
+import { istiodSelector, meshSettings, parseNamespace, parseRevision, parseTrustDomain } from '../controlplane/mesh-options.ts';
+import { snapshotDifferences } from '../controlplane/snapshot.ts';
+import { up } from '../controlplane/controlplane.ts';
+import { UserError } from '../../harness/cli/errors.ts';
 
 // Shaped like k8s.io/kubernetes v1.36.3's go.mod (its go/godebug lines and staging replace block).
 const K8S_GOMOD = `module k8s.io/kubernetes
@@ -125,8 +129,50 @@ describe('controlplane: webhooks point at the local istiod', () => {
     expect(hooks[0].clientConfig.url).to.equal('https://istiod-canary.istio-system.svc:15017/inject/cluster/Kubernetes/net/');
   });
 
+  it('in another Istio namespace, rewrites that namespace\'s istiod (a revision\'s Service) and leaves istio-system\'s alone', () => {
+    const cfg = webhookConfig('ValidatingWebhookConfiguration', [
+      { name: 'rev.validation.istio.io', service: { name: 'istiod-canary', namespace: 'istio-cp', path: '/validate' } },
+      { name: 'old.validation.istio.io', service: { name: 'istiod', namespace: 'istio-system', path: '/validate' } },
+    ]);
+    const out = rewriteWebhooks(cfg, 'istio-cp')!;
+    const hooks = out.webhooks as { clientConfig: Record<string, unknown> }[];
+    expect(hooks[0].clientConfig).to.deep.equal({ url: 'https://istiod-canary.istio-cp.svc:15017/validate', caBundle: 'Q0E=' });
+    expect(hooks[1].clientConfig).to.deep.equal({ service: { name: 'istiod', namespace: 'istio-system', path: '/validate' }, caBundle: 'Q0E=' });
+    expect(webhookHosts([out])).to.deep.equal(['istiod-canary.istio-cp.svc']);
+    expect(rewriteWebhooks(webhookConfig('ValidatingWebhookConfiguration', [{ name: 'x', service: { name: 'istiod-canary', namespace: 'istio-cp' } }]))).to.equal(undefined);
+  });
+
   it('leaves configurations without an istiod reference alone', () => {
     expect(rewriteWebhooks(webhookConfig('ValidatingWebhookConfiguration', [{ name: 'a', url: 'https://a.example/validate' }]))).to.equal(undefined);
+  });
+});
+
+describe('controlplane: the mesh up installs (--trust-domain, --revision, --istio-namespace)', () => {
+  it('turns each into an istioctl install setting, and Istio\'s defaults into none', () => {
+    expect(meshSettings({})).to.deep.equal([]);
+    expect(meshSettings({ trustDomain: 'cluster.local', istioNamespace: 'istio-system' })).to.deep.equal([]);
+    expect(meshSettings({ trustDomain: 'wpt.example', revision: 'canary', istioNamespace: 'istio-cp' })).to.deep.equal([
+      '--set', 'meshConfig.trustDomain=wpt.example', '--set', 'revision=canary', '--set', 'values.global.istioNamespace=istio-cp',
+    ]);
+    expect(istiodSelector({})).to.equal('app=istiod');
+    expect(istiodSelector({ revision: 'canary' })).to.equal('app=istiod,istio.io/rev=canary');
+  });
+
+  it('refuses --revision and --istio-namespace with --real-node before it builds or changes anything', async () => {
+    for (const mesh of [{ revision: 'canary' }, { istioNamespace: 'istio-cp' }]) {
+      const err = await up(() => {}, () => Promise.reject(new Error('a step ran')), { realNode: true, mesh }).catch((e: unknown) => e);
+      expect(err, JSON.stringify(mesh)).to.be.instanceOf(UserError).with.property('fix').that.matches(/drop --revision and --istio-namespace/);
+    }
+  });
+
+  it('accepts DNS names and labels, and refuses anything else with the fix', () => {
+    expect(parseTrustDomain('corp.example')).to.equal('corp.example');
+    expect(parseRevision('1-31-canary')).to.equal('1-31-canary');
+    expect(parseNamespace('istio-cp')).to.equal('istio-cp');
+    for (const [parser, bad] of [[parseTrustDomain, 'Corp.example'], [parseTrustDomain, 'a..b'], [parseTrustDomain, 'spiffe://x'], [parseRevision, 'default'],
+      [parseRevision, 'Canary'], [parseRevision, 'a'.repeat(57)], [parseNamespace, '-x'], [parseNamespace, 'istio.cp']] as const) {
+      expect(() => parser(bad), bad).to.throw(UserError).with.property('fix').that.matches(/\S/);
+    }
   });
 });
 
@@ -183,6 +229,13 @@ describe('controlplane: istio-cni stand-in rules (istio-cni default enablement s
     expect(shouldBeEnrolled(pod('kube-system'), ambientNs)).to.equal(false);
     expect(shouldBeEnrolled(pod('istio-system', { app: 'ztunnel', 'istio.io/dataplane-mode': 'ambient' }), {})).to.equal(false);
     expect(shouldBeEnrolled(pod('a', {}, { phase: 'Succeeded' }), ambientNs)).to.equal(false);
+  });
+
+  it('knows ztunnel in the Istio namespace it is given', () => {
+    const ztunnel = pod('istio-cp', { app: 'ztunnel', 'istio.io/dataplane-mode': 'ambient' });
+    expect(shouldBeEnrolled(ztunnel, {}, 'istio-cp')).to.equal(false);
+    expect(shouldBeEnrolled(ztunnel, {})).to.equal(true);
+    expect(redirectionPatch(ztunnel, {}, 'istio-cp')).to.equal(undefined);
   });
 
   it('patches only on change: adds the mark once the pod has an IP, removes it when the namespace leaves', () => {
@@ -253,5 +306,19 @@ describe('controlplane: istiod as a local process', () => {
     });
     expect(() => configMapFiles(ISTIOD, cms.slice(0, 1))).to.throw(/istio-sidecar-injector, which does not exist/);
     expect(readinessUrl(ISTIOD)).to.equal('http://127.0.0.1:8080/ready');
+  });
+});
+
+describe('controlplane: the cluster as it was (snapshots)', () => {
+  const snap = (entries: [string, string][]) => new Map(entries);
+  it('names what was added, removed, or made again / changed; nothing when equal', () => {
+    const before = snap([['v1 Namespace a', 'uid 1 generation -'], ['apps/v1 Deployment a/x', 'uid 2 generation 1'], ['v1 ConfigMap a/y', 'uid 3 generation -']]);
+    expect(snapshotDifferences(before, new Map(before))).to.deep.equal([]);
+    const after = snap([['v1 Namespace a', 'uid 1 generation -'], ['apps/v1 Deployment a/x', 'uid 2 generation 2'], ['v1 Namespace wpt-left', 'uid 9 generation -']]);
+    expect(snapshotDifferences(before, after)).to.deep.equal([
+      'added: v1 Namespace wpt-left',
+      'changed: apps/v1 Deployment a/x (uid 2 generation 1 → uid 2 generation 2)',
+      'removed: v1 ConfigMap a/y',
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import { ModelCluster, type ModelOptions } from '../model/model-cluster.ts';
 import { MODEL_TIMING } from '../model/timing.ts';
 import { makeEnv, runCatalogue } from '../../harness/runner/run.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
-import { DEFAULT_MESH, domainArg, readMesh, trustOf, type MeshFacts } from '../../harness/platform/mesh.ts';
+import { DEFAULT_MESH, domainArg, forRevision, readMesh, trustOf, type MeshFacts } from '../../harness/platform/mesh.ts';
 import { expandPrincipal } from '../model/policy.ts';
 import { UserError } from '../../harness/cli/errors.ts';
 import { readFixture } from '../../harness/manifests/manifests.ts';
@@ -63,6 +63,15 @@ describe('the mesh as it runs', function () {
     expect(told).to.match(/mesh: read istiod \(app=istiod in istio-prod; revision canary \(--revision\)\), the trust domain and aliases from ConfigMap istio-canary/);
     expect(told).to.match(/Pod Security: every namespace the run makes enforces restricted/);
     expect(plan({ ...base, podSecurity: 'baseline' }, []).join('\n')).to.match(/mesh: read istiod \(app=istiod in istio-system, else any namespace; revision from its istio.io\/rev label\)[^]*enforces baseline/);
+  });
+
+  it('on a revisioned mesh labels Istio configuration with the revision (its webhook validates nothing else), and nothing else', () => {
+    const obj = (apiVersion: string) => ({ apiVersion, kind: 'X', metadata: { name: 'x', labels: { a: 'b' } } });
+    for (const group of ['security.istio.io/v1', 'networking.istio.io/v1', 'telemetry.istio.io/v1', 'extensions.istio.io/v1alpha1']) {
+      expect(forRevision(obj(group), 'canary').metadata.labels, group).to.deep.equal({ a: 'b', 'istio.io/rev': 'canary' });
+      expect(forRevision(obj(group), undefined)).to.deep.equal(obj(group));
+    }
+    for (const other of ['v1', 'apps/v1', 'gateway.networking.k8s.io/v1']) expect(forRevision(obj(other), 'canary'), other).to.deep.equal(obj(other));
   });
 
   it('parses the mesh config and istiod\'s arguments as istio writes them', () => {

@@ -12,6 +12,7 @@ import { deployClients } from '../../harness/runner/suite-runner.ts';
 import { ISTIO_FEATURES } from '../../harness/scenario/features.ts';
 import { findLeftovers, leftoverLines, removeLeftovers } from '../../harness/platform/cleanup.ts';
 import { MANAGED_BY, markOwned } from '../../harness/manifests/manifests.ts';
+import type { Cluster } from '../../harness/cluster/types.ts';
 
 const SCENARIOS = CATALOGUE.filter((s) => ['authorization/l4-ztunnel', 'routing/header-match', 'enrollment/namespace-scope', 'cleanup/delete-waypoint'].includes(s.id));
 
@@ -53,5 +54,13 @@ describe('runs side by side, and leftovers', function () {
     expect(await removeLeftovers(cluster, left, { ...MODEL_TIMING, clock: cluster.clock })).to.deep.equal([]);
     expect(await namespaces(cluster)).to.deep.equal(before);
     expect(await findLeftovers(cluster)).to.deep.equal([]);
+  });
+
+  it('reads creation times as the real client gives them (Date objects), oldest first', async () => {
+    const ns = (name: string, created: Date) => markOwned({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, creationTimestamp: created as unknown as string } }, 'dead02');
+    const cluster = { list: async () => [ns('wpt-b', new Date('2026-12-03T08:00:01Z')), ns('wpt-a', new Date('2026-12-03T08:00:00Z'))] } as unknown as Cluster;
+    const left = await findLeftovers(cluster);
+    expect(left.map((l) => [l.name, l.created])).to.deep.equal([['wpt-a', '2026-12-03T08:00:00.000Z'], ['wpt-b', '2026-12-03T08:00:01.000Z']]);
+    expect(leftoverLines(left)[0]).to.equal('namespace wpt-a (run dead02, created 2026-12-03T08:00:00.000Z)');
   });
 });
