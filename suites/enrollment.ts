@@ -8,10 +8,26 @@
  * waypoint is not used give the traffic a working waypoint it could wrongly take.
  */
 import { apply, defineScenario, direct, label, namespace, pods, service, step, traffic, viaWaypoint } from '../harness/record/builders.ts';
-import { podIP, svc, useWaypoint, waypointBound, waypointBoundMessage, waypointProvisioned } from './vocabulary.ts';
+import { meshHost, podIP, policyCondition, svc, useWaypoint, waypointBound, waypointBoundMessage, waypointProvisioned } from './vocabulary.ts';
+import type { ConditionExpectation } from '../harness/checks/condition.ts';
+import type { Expectation } from '../harness/checks/registry.ts';
 import { SRC } from './sources.ts';
 
 const BOUND = 'Successfully attached to waypoint';
+
+/** A condition istiod writes on a ServiceEntry or WorkloadEntry of the app namespace (istio pilot/pkg/model/service.go GetConditions). */
+function entryCondition(
+  kind: 'ServiceEntry' | 'WorkloadEntry', name: string, condition: string, status: 'True' | 'False', reason: string, message: string,
+): ConditionExpectation {
+  return { type: 'condition', object: { apiVersion: 'networking.istio.io/v1', kind, ns: 'app', name }, condition, status, reason, message, feature: 'WaypointBoundStatus' };
+}
+
+/** istiod allocated the ServiceEntry an address, which ztunnel's DNS proxy answers its host with (istio pilot/pkg/controllers/ipallocate/ipallocate.go). */
+function addressAllocated(name: string): Expectation {
+  return { type: 'present', objects: [{ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', ns: 'app', name, fields: [{ path: ['status', 'addresses', 0, 'value'], nonEmpty: true }] }] };
+}
+
+const SE_HOST = meshHost('echo.${APP_NS}.wpt.test');
 
 export default [
   defineScenario({
@@ -343,6 +359,94 @@ export default [
       step('label the namespace: admitted', [label(namespace(), { 'wpt-attach': 'yes' })], [
         viaWaypoint('sleep', svc('echo')),
         waypointBoundMessage('echo', 'True', 'WaypointAccepted', `${BOUND} \${INFRA_NS}/waypoint`),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/pod-dataplane-mode-none',
+    area: 'enrollment',
+    description: 'Pods labelled istio.io/dataplane-mode=none leave the mesh of their enrolled namespace: ztunnel no longer enforces their L4 policy; their siblings stay enrolled',
+    features: ['L4AuthorizationPolicy'],
+    profile: 'core',
+    source: [SRC.podOptOut, SRC.l4Policy],
+    workloads: { app: ['echo-v1-v2'] },
+    manifests: ['authorization/echo-l4-sleep-only.yaml'],
+    steps: [
+      step('all pods enrolled: only sleep may connect', [], [
+        traffic('notsleep', svc('echo-v1'), 'denied-l4'),
+        direct('sleep', svc('echo-v1')),
+      ]),
+      step('echo-v1 pods opt out', [label(pods('echo-v1'), { 'istio.io/dataplane-mode': 'none' })], [
+        direct('notsleep', svc('echo-v1')),
+        traffic('notsleep', svc('echo-v2'), 'denied-l4'),
+        direct('sleep', svc('echo-v2')),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/serviceentry-waypoint',
+    area: 'enrollment',
+    description: 'A ServiceEntry labelled use-waypoint sends its host\'s traffic through the waypoint (egress), reports WaypointBound, and a policy targeting it is enforced there',
+    features: ['Waypoint', 'WaypointServiceEntry', 'L7AuthorizationPolicy'],
+    profile: 'extended',
+    source: [SRC.egressWaypoint, SRC.egressWaypointTest, SRC.serviceEntryBinding, SRC.serviceEntryAddress, SRC.dnsProxy, SRC.serviceEntryConditions, SRC.policyBinding],
+    workloads: { app: ['echo-v1'] },
+    manifests: ['common/waypoint.yaml', 'enrollment/serviceentry.yaml'],
+    steps: [
+      step('the ServiceEntry without a waypoint: its host is answered directly by its pods', [], [
+        addressAllocated('echo-external'),
+        direct('sleep', SE_HOST),
+      ]),
+      step('label the ServiceEntry with the waypoint', [apply('enrollment/serviceentry-bound.yaml')], [
+        viaWaypoint('sleep', SE_HOST),
+        entryCondition('ServiceEntry', 'echo-external', 'istio.io/WaypointBound', 'True', 'WaypointAccepted', `${BOUND} \${APP_NS}/waypoint`),
+        direct('sleep', svc('echo-v1')),
+      ]),
+      step('a DENY policy targeting the ServiceEntry: enforced by its waypoint', [apply('enrollment/serviceentry-deny-sleep.yaml')], [
+        traffic('sleep', SE_HOST, 'denied-l7'),
+        viaWaypoint('notsleep', SE_HOST),
+        policyCondition('echo-external-deny-sleep', 'True', 'Accepted', 'bound to ${APP_NS}/waypoint'),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/serviceentry-wildcard-status',
+    area: 'enrollment',
+    description: 'A wildcard ServiceEntry without a waypoint reports WaypointMissing; labelled use-waypoint it reports WaypointBound, also with use-waypoint-namespace and ingress-use-waypoint on it',
+    features: ['Waypoint', 'WaypointServiceEntry', 'WaypointBoundStatus', 'CrossNamespaceWaypoint'],
+    profile: 'extended',
+    source: [SRC.serviceEntryConditions, SRC.serviceEntryBinding, SRC.egressWaypoint],
+    namespaces: ['app', 'infra'],
+    workloads: {},
+    manifests: ['common/waypoint.yaml', 'enrollment/infra-waypoint-allowed.yaml', 'enrollment/serviceentry-wildcard.yaml'],
+    steps: [
+      step('no waypoint: WaypointMissing', [], [
+        entryCondition('ServiceEntry', 'wildcard-external', 'istio.io/WaypointMissing', 'True', 'NoWaypointForWildcardService',
+          'ServiceEntry will not apply until it is bound to a valid waypoint.'),
+      ]),
+      step('label it with the waypoint: WaypointBound', [apply('enrollment/serviceentry-wildcard-bound.yaml')], [
+        entryCondition('ServiceEntry', 'wildcard-external', 'istio.io/WaypointBound', 'True', 'WaypointAccepted', `${BOUND} \${APP_NS}/waypoint`),
+      ]),
+      step('on the infra namespace\'s waypoint, with ingress-use-waypoint', [apply('enrollment/serviceentry-wildcard-infra.yaml')], [
+        entryCondition('ServiceEntry', 'wildcard-external', 'istio.io/WaypointBound', 'True', 'WaypointAccepted',
+          `${BOUND} \${INFRA_NS}/waypoint. Ingress traffic will traverse the waypoint`),
+      ]),
+    ],
+  }),
+  defineScenario({
+    id: 'enrollment/workloadentry-status',
+    area: 'enrollment',
+    description: 'WorkloadEntries labelled use-waypoint bind to a workload waypoint and report it; one naming a service-only waypoint reports UnsupportedTrafficType "workload"',
+    features: ['Waypoint', 'WaypointForWorkload', 'WaypointBoundStatus'],
+    profile: 'extended',
+    source: [SRC.workloadEntryConditions, SRC.waypointBinding, SRC.waypointBoundMessages],
+    workloads: {},
+    manifests: ['common/waypoint.yaml', 'common/pod-waypoint.yaml', 'enrollment/workloadentries.yaml'],
+    steps: [
+      step('WorkloadEntries on a workload and on a service-only waypoint', [], [
+        entryCondition('WorkloadEntry', 'vm-workload-waypoint', 'istio.io/WaypointBound', 'True', 'WaypointAccepted', `${BOUND} \${APP_NS}/pod-waypoint`),
+        entryCondition('WorkloadEntry', 'vm-service-waypoint', 'istio.io/WaypointBound', 'False', 'UnsupportedTrafficType',
+          'attempting to bind to traffic type "workload" which the waypoint "${APP_NS}/waypoint" does not support'),
       ]),
     ],
   }),

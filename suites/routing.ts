@@ -200,4 +200,25 @@ export default [
       ]),
     ],
   }),
+  defineScenario({
+    id: 'routing/rule-without-backends',
+    area: 'routing',
+    description: 'A route rule without backendRefs answers 500 instead of falling through to the parent Service; the route stays Accepted with its references resolved, and its other rule still applies',
+    features: ['Waypoint', 'HTTPRouteMatching'],
+    profile: 'core',
+    source: [SRC.emptyRule, SRC.meshRouteStatus],
+    workloads: { app: ['echo-v1'] },
+    manifests: ['common/waypoint.yaml'],
+    steps: [
+      step('route with an empty rule on /empty', [...enrolled, apply('routing/echo-empty-rule.yaml')], [
+        routeAccepted('echo-empty-rule', 'echo'),
+        {
+          type: 'condition', object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns: 'app', name: 'echo-empty-rule' },
+          parent: { kind: 'Service', name: 'echo' }, condition: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: 'All references resolved',
+        },
+        response('sleep', svc('echo', { path: '/empty' }), 500),
+        response('sleep', svc('echo', { path: '/other' }), 200, { backend: 'echo-v1' }),
+      ]),
+    ],
+  }),
 ];

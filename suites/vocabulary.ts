@@ -23,6 +23,16 @@ export const podIP = (deployment: string, opts: { ns?: NsRole; port?: number; pa
   kind: 'pod', ns: opts.ns ?? 'app', deployment, port: opts.port ?? ECHO_PORT, path: opts.path ?? '/',
 });
 
+/**
+ * A ServiceEntry host: ztunnel's DNS proxy answers it with the ServiceEntry's address (istio
+ * manifests/charts/istio-cni/values.yaml ambient.dnsCapture; the address istiod auto-allocates,
+ * pilot/pkg/features/pilot.go PILOT_ENABLE_IP_AUTOALLOCATE; both on by default in ambient since Istio
+ * 1.25: istio/istio.io content/en/docs/ops/configuration/traffic-management/dns-proxy/index.md). The suite names hosts
+ * under `wpt.test` (RFC 2606: never resolvable outside the mesh), so traffic never leaves the cluster.
+ */
+export const meshHost = (host: string, opts: { ns?: NsRole; port?: number; path?: string } = {}): Destination => ({
+  kind: 'host', ns: opts.ns ?? 'app', host, port: opts.port ?? ECHO_PORT, path: opts.path ?? '/',
+});
 export const productpage = (): Destination => svc('productpage', { port: BOOKINFO_PORT, path: '/productpage' });
 
 export const useWaypoint = (target: LabelTarget, waypoint: string | null): Action =>

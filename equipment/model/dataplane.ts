@@ -96,14 +96,15 @@ export class Dataplane {
     private readonly mesh: ModelMesh = KIND_MESH,
   ) {}
 
-  private readyPods(ns: string, selector: Record<string, string>): KubeObject[] {
+  private readyPods(ns: string, selector: Record<string, string> | undefined): KubeObject[] {
     return [...this.objs.values()].filter((o) =>
       o.kind === 'Pod' && o.metadata.namespace === ns && o.status?.phase === 'Running' && matchesSelector(o.metadata.labels, selector));
   }
 
   private ambient(pod: KubeObject): boolean {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-    if (isAmbient(this.objs, pod)) {
+    const seen = this.mut.has('pod-dataplane-mode-ignored') ? withoutLabel(pod, 'istio.io/dataplane-mode') : pod;
+    if (isAmbient(this.objs, seen)) {
       this.memory.everAmbient.add(key);
       return true;
     }
@@ -115,7 +116,8 @@ export class Dataplane {
   }
 
   private serviceWaypoint(svc: KubeObject): KubeObject | undefined {
-    const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
+    if (svc.kind === 'ServiceEntry' && this.mut.has('serviceentry-waypoint-ignored')) return undefined;
+    const key = `${svc.kind}/${svc.metadata.namespace}/${svc.metadata.name}`;
     const w = serviceBinding(this.objs, svc, this.mut, 'traffic').waypoint;
     if (w) this.memory.sticky.set(key, w);
     if (!w && this.mut.has('waypoint-outlives-label')) {
@@ -141,9 +143,9 @@ export class Dataplane {
     } else {
       const addressed = this.mut.has('route-by-host-header') && hostHeader ? hostHeader.split(':')[0] : u.hostname;
       const [name, ns = caller.namespace] = addressed.split('.');
-      const svc = underDomain(addressed, this.mesh.dnsDomain) ? this.service(name, ns) : undefined;
+      const svc = underDomain(addressed, this.mesh.dnsDomain) ? this.service(name, ns) : this.serviceEntryHost(caller, addressed);
       if (!svc) return curlError(CURL_EXIT.couldNotResolve, `curl: (6) Could not resolve host: ${u.hostname}`, base);
-      if (!(svc.spec?.ports ?? []).some((p: { port: number }) => p.port === port)) {
+      if (!servicePorts(svc).includes(port)) {
         return curlError(CURL_EXIT.refused, `curl: (7) Failed to connect to ${u.hostname} port ${port}: Connection refused`, base);
       }
       resp = this.toService(caller, svc, port, req);
@@ -155,11 +157,24 @@ export class Dataplane {
     return resp;
   }
 
+  /**
+   * A ServiceEntry host as ztunnel's DNS proxy answers it for a captured client: only when the
+   * ServiceEntry has an address, its own (spec.addresses) or the one istiod allocated for the host
+   * (status.addresses; istio pilot/pkg/controllers/ipallocate/ipallocate.go, not for resolution NONE).
+   * Without one the name does not resolve (istio manifests/charts/istio-cni/values.yaml
+   * ambient.dnsCapture; pilot/pkg/serviceregistry/ambient/services.go constructServiceEntries).
+   */
+  private serviceEntryHost(caller: Caller, hostname: string): KubeObject | undefined {
+    if (!caller.captured) return undefined;
+    return [...this.objs.values()].find((o) => o.kind === 'ServiceEntry' && (o.spec?.hosts ?? []).includes(hostname) &&
+      ((o.spec?.addresses ?? []).length > 0 || (o.status?.addresses ?? []).some((a: { host?: string }) => a.host === hostname)));
+  }
+
   private toService(caller: Caller, svc: KubeObject, port: number, req: AppRequest): Reply {
     const captured = caller.captured && (!caller.ingressGateway || this.ingressUsesWaypoint(svc));
     const wp = captured ? this.serviceWaypoint(svc) : undefined;
     if (wp) return this.throughWaypoint(caller, wp, { svc, port }, req);
-    const endpoints = this.readyPods(svc.metadata.namespace!, svc.spec?.selector);
+    const endpoints = this.readyPods(svc.metadata.namespace!, endpointSelector(svc));
     // ztunnel: "no healthy upstream" (docs/real-data-plane.md).
     if (endpoints.length === 0) return this.ztunnelCloses();
     const pod = this.rng.pick(endpoints);
@@ -259,7 +274,8 @@ export class Dataplane {
       return refs.some((r) =>
         (r.kind === 'GatewayClass' && (p.metadata.namespace === ROOT_NAMESPACE || this.mut.has('gatewayclass-policy-any-namespace')) && r.name === wp.spec?.gatewayClassName) ||
         (r.kind === 'Gateway' && r.name === wp.metadata.name && p.metadata.namespace === wp.metadata.namespace) ||
-        (r.kind === 'Service' && svc && r.name === svc.metadata.name && p.metadata.namespace === svc.metadata.namespace));
+        // A Service or ServiceEntry target: the policy applies to that target's traffic at its waypoint.
+        ((r.kind === 'Service' || r.kind === 'ServiceEntry') && svc?.kind === r.kind && r.name === svc.metadata.name && p.metadata.namespace === svc.metadata.namespace));
     });
   }
 
@@ -274,7 +290,7 @@ export class Dataplane {
     const wpPods = this.readyPods(wp.metadata.namespace!, { 'gateway.networking.k8s.io/gateway-name': wp.metadata.name });
     if (wpPods.length === 0) {
       if (!this.mut.has('waypoint-down-fails-open')) return this.ztunnelCloses();
-      return target.pod ? this.deliver(caller.identity, target.pod, req, 'ztunnel') : this.toPod(caller, this.rng.pick(this.readyPods(target.svc!.metadata.namespace!, target.svc!.spec?.selector)), target.port, req, target.svc);
+      return target.pod ? this.deliver(caller.identity, target.pod, req, 'ztunnel') : this.toPod(caller, this.rng.pick(this.readyPods(target.svc!.metadata.namespace!, endpointSelector(target.svc!))), target.port, req, target.svc);
     }
     const peer = wpPods[0].status?.podIP as string | undefined;
     const headers = { ...req.headers };
@@ -348,7 +364,7 @@ export class Dataplane {
         delaySec: 0, timeoutSec: parseDuration(rule.timeouts?.request), changed: true, retry,
       };
     }
-    const vs = flavour.istioApis && [...this.objs.values()].find((v) => v.kind === 'VirtualService' && v.metadata.namespace === ns &&
+    const vs = flavour.istioApis && svc.kind === 'Service' && [...this.objs.values()].find((v) => v.kind === 'VirtualService' && v.metadata.namespace === ns &&
       (v.spec?.hosts ?? []).some((h: string) => h === svc.metadata.name || h.startsWith(`${svc.metadata.name}.${ns}`)));
     if (vs) {
       const rules: VsRule[] = vs.spec?.http ?? [];
@@ -373,7 +389,7 @@ export class Dataplane {
       if (dest.subset && !subset) return { reply: http(503, flavour.bodies.noHealthy, 0.001) };
       return { backend, selector: { ...backend.spec.selector, ...(subset?.labels ?? {}) }, headers: req.headers, delaySec, timeoutSec: undefined, changed: true, retry: flavour.defaultRetry };
     }
-    return { backend: svc, selector: svc.spec.selector, headers: req.headers, delaySec: 0, changed: false, retry: flavour.defaultRetry };
+    return { backend: svc, selector: endpointSelector(svc), headers: req.headers, delaySec: 0, changed: false, retry: flavour.defaultRetry };
   }
 
   private pickWeighted<T>(entries: readonly (readonly [T, number])[]): T {
@@ -398,9 +414,24 @@ export class Dataplane {
   }
 }
 
+function withoutLabel(o: KubeObject, key: string): KubeObject {
+  const labels = Object.fromEntries(Object.entries(o.metadata.labels ?? {}).filter(([k]) => k !== key));
+  return { ...o, metadata: { ...o.metadata, labels } };
+}
+
+/** The pods serving a Service (spec.selector) or a ServiceEntry (spec.workloadSelector.labels, which selects pods: istio PILOT_ENABLE_SERVICEENTRY_SELECT_PODS). */
+function endpointSelector(svc: KubeObject): Record<string, string> | undefined {
+  return svc.kind === 'ServiceEntry' ? svc.spec?.workloadSelector?.labels : svc.spec?.selector;
+}
+
+/** The ports a Service (spec.ports[].port) or a ServiceEntry (spec.ports[].number) listens on. */
+function servicePorts(svc: KubeObject): number[] {
+  return (svc.spec?.ports ?? []).map((p: { port?: number; number?: number }) => (svc.kind === 'ServiceEntry' ? p.number : p.port));
+}
+
 interface Routed {
   backend: KubeObject;
-  selector: Record<string, string>;
+  selector: Record<string, string> | undefined;
   headers: Record<string, string>;
   /** The path after an HTTPRoute URLRewrite; absent: unchanged. */
   path?: string;

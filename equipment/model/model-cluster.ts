@@ -22,7 +22,7 @@ import { runScript } from './curl-emulator.ts';
 import { Dataplane, identityOf, isAmbient, KIND_MESH, type DataplaneMemory, type ModelMesh, type Reply } from './dataplane.ts';
 import { waypointBoundCondition } from './binding.ts';
 import { flavourOf, WAYPOINT_FLAVOURS } from './implementations.ts';
-import { policyConditions, routeParents } from './status.ts';
+import { policyConditions, routeParents, serviceEntryConditions, workloadEntryConditions } from './status.ts';
 import { refusal } from './validation.ts';
 import type { MutantName } from './mutations.ts';
 import { CLUSTER_SCOPED, keyOf, Store } from './store.ts';
@@ -61,6 +61,7 @@ export class ModelCluster implements Cluster {
   private timers: Timer[] = [];
   private nextIp = 10;
   private nextLb = 200;
+  private nextSeAddress = 1;
   private uid = 0;
   private readonly counters = new Map<string, Map<string, number>>();
   private readonly memory: DataplaneMemory = { sticky: new Map(), everAmbient: new Set(), logs: new Map(), closes: new Map(), deletedRoutes: [] };
@@ -178,9 +179,42 @@ export class ModelCluster implements Cluster {
         changed = true;
       }
     }
+    for (const se of this.store.list('ServiceEntry')) changed = this.setEntryConditions(se, pushed, serviceEntryConditions) || changed;
+    for (const we of this.store.list('WorkloadEntry')) changed = this.setEntryConditions(we, pushed, workloadEntryConditions) || changed;
     for (const pol of this.store.list('AuthorizationPolicy')) changed = setStatus(pol, { conditions: policyConditions(pushed, pol, this.mut) }) || changed;
     for (const route of [...this.store.list('HTTPRoute'), ...this.store.list('GRPCRoute')]) changed = setStatus(route, { parents: routeParents(pushed, route, this.mut) }) || changed;
     return changed;
+  }
+
+  /** Conditions on a ServiceEntry or WorkloadEntry from the pushed configuration; the rest of its status (addresses) kept. */
+  private setEntryConditions(o: KubeObject, pushed: Map<string, KubeObject>, conditions: typeof serviceEntryConditions): boolean {
+    const seen = pushed.get(keyOf({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name }));
+    const next = seen ? conditions(pushed, seen, this.mut) : [];
+    const rest = Object.fromEntries(Object.entries(o.status ?? {}).filter(([k]) => k !== 'conditions'));
+    return setStatus(o, next.length > 0 ? { ...rest, conditions: next } : rest);
+  }
+
+  /**
+   * istiod's IP allocator: every host of a ServiceEntry without spec.addresses, resolution other than
+   * NONE and not labelled networking.istio.io/enable-autoallocate-ip=false gets a v4 and a v6 address
+   * in status.addresses (wildcard hosts only with DYNAMIC_DNS) (istio pilot/pkg/controllers/ipallocate/
+   * ipallocate.go statusPatchForAddresses, keepHost; pilot/pkg/networking/serviceentry/ip_autoallocation.go).
+   */
+  private allocateAddresses(ns: string, name: string): void {
+    const se = this.store.get({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', namespace: ns, name });
+    if (!se) return;
+    const spec = se.spec ?? {};
+    const optOut = (se.metadata.labels?.['networking.istio.io/enable-autoallocate-ip'] ?? '').toLowerCase() === 'false';
+    if (spec.resolution === 'NONE' || optOut || (spec.addresses ?? []).length > 0) return;
+    const have: { host: string; value: string }[] = se.status?.addresses ?? [];
+    const hosts: string[] = (spec.hosts ?? []).filter((h: string) => !h.startsWith('*') || spec.resolution === 'DYNAMIC_DNS');
+    const addresses = hosts.flatMap((host) => {
+      const kept = have.filter((a) => a.host === host);
+      if (kept.length > 0) return kept;
+      const n = this.nextSeAddress++;
+      return [{ value: `240.240.${n >> 8}.${n & 255}`, host }, { value: `2001:2::f0f0:${n.toString(16)}`, host }];
+    });
+    if (JSON.stringify(addresses) !== JSON.stringify(have)) se.status = { ...se.status, addresses };
   }
 
   async serverVersion(): Promise<string> {
@@ -215,6 +249,7 @@ export class ModelCluster implements Cluster {
     if (o.kind === 'Deployment' && !old) this.startDeployment(o);
     if (o.kind === 'Service' && !o.spec.clusterIP) o.spec.clusterIP = `10.96.0.${this.nextIp++ % 250}`;
     if (o.kind === 'Gateway' && !old) this.later(() => this.reconcileGateway(o.metadata.namespace!, o.metadata.name));
+    if (o.kind === 'ServiceEntry') this.later(() => this.allocateAddresses(o.metadata.namespace!, o.metadata.name));
   }
 
   private startDeployment(dep: KubeObject): void {

@@ -52,12 +52,15 @@ interface Candidate {
   path: { type: string; value: string };
 }
 
-/** Routes whose parentRef is this Service (and this port, when the parentRef names one), for a caller in `callerNs`. */
+/**
+ * Routes whose parentRef is this Service or ServiceEntry (kind as the parent's; and this port, when the
+ * parentRef names one), for a caller in `callerNs` (istio pilot/pkg/config/kube/gateway/conversion.go referenceAllowed).
+ */
 export function attachedRoutes(objs: Iterable<KubeObject>, svc: KubeObject, port: number, callerNs: string, mut: ReadonlySet<MutantName>): KubeObject[] {
   const svcNs = svc.metadata.namespace;
   return [...objs].filter((r) => (r.kind === 'HTTPRoute' || r.kind === 'GRPCRoute') && appliesToCaller(r.metadata.namespace!, svcNs!, callerNs, mut) &&
     // route-applies-to-all-services (status-truth): a route changes every Service behind the waypoint, not only its parent.
-    (r.spec?.parentRefs ?? []).some((p: { kind?: string; name: string; namespace?: string; port?: number }) => p.kind === 'Service' &&
+    (r.spec?.parentRefs ?? []).some((p: { kind?: string; name: string; namespace?: string; port?: number }) => p.kind === svc.kind &&
       (p.namespace ?? r.metadata.namespace) === svcNs &&
       (p.name === svc.metadata.name || mut.has('route-applies-to-all-services')) &&
       (p.port === undefined || p.port === port || mut.has('parent-port-ignored'))) &&
@@ -203,8 +206,11 @@ export function routeRequest(
       path = modifiedPath(f.urlRewrite.path, pathOnly(req.path), chosen) + q;
     }
   }
-  const refs: { name: string; namespace?: string; weight?: number; filters?: Rule[] }[] = chosen.rule.backendRefs ?? [];
-  if (refs.length === 0) return { kind: 'answer', status: 500, headers: {}, body: 'no backendRefs' };
+  const refs: { name: string; namespace?: string; weight?: number; filters?: Rule[] }[] = [...(chosen.rule.backendRefs ?? [])];
+  // No backend of weight > 0 (none listed, or every weight 0): istiod makes the rule a direct 500
+  // (istio pilot/pkg/config/kube/gateway/conversion.go weightSum). The mutant falls through to the parent.
+  if (mut.has('empty-rule-to-parent') && refs.length === 0) refs.push({ name: svc.metadata.name, namespace: svc.metadata.namespace });
+  if (refs.reduce((sum, b) => sum + (b.weight ?? 1), 0) === 0) return { kind: 'answer', status: 500, headers: {}, body: 'no backendRefs' };
   // grpc-route-weights-ignored: a GRPCRoute's backends chosen evenly, a weight of 0 included.
   const even = mut.has('grpc-route-weights-ignored') && chosen.route.kind === 'GRPCRoute';
   const ref = refs[pick(refs.map((b, i) => [i, even ? 1 : (b.weight ?? 1)] as const))];

@@ -12,7 +12,7 @@
  *   (istio pilot/pkg/config/kube/gateway/conditions.go createRouteStatus; seen on real istiod 1.31).
  */
 import type { Condition, KubeObject } from '../../harness/cluster/types.ts';
-import { asWaypoint, ROOT_NAMESPACE, serviceBinding } from './binding.ts';
+import { asWaypoint, ROOT_NAMESPACE, serviceBinding, waypointBoundCondition, workloadBinding } from './binding.ts';
 import type { MutantName } from './mutations.ts';
 import { ztunnelAcceptedCondition } from './policy.ts';
 import { keyOf, type Objects } from './store.ts';
@@ -145,4 +145,40 @@ export function routeParents(objs: Objects, route: KubeObject, mut: ReadonlySet<
       conditions: [accepted, resolvedRefs(objs, route, mut), waypoints],
     };
   });
+}
+
+/**
+ * The conditions istiod writes on a ServiceEntry (istio pilot/pkg/model/service.go ServiceInfo.GetConditions,
+ * written by pilot/pkg/serviceregistry/ambient/ambientindex.go "istio-ambient-service"): WaypointBound as on a
+ * Service (ingress hint included), and without a waypoint WaypointMissing True, reason
+ * NoWaypointForWildcardService for a wildcard host, NoWaypointForRacingConnectStrategy for the annotation
+ * istio.io/connect-strategy=RACE_FIRST_TCP_CONNECT (case-insensitive; it wins when both apply).
+ */
+export function serviceEntryConditions(objs: Objects, se: KubeObject, mut: ReadonlySet<MutantName>): Condition[] {
+  const bound = waypointBoundCondition(objs, se, mut);
+  const out: Condition[] = bound && !mut.has('serviceentry-bound-never-set') ? [bound] : [];
+  if (bound?.status === 'True') return out;
+  const racing = (se.metadata.annotations?.['istio.io/connect-strategy'] ?? '').toUpperCase() === 'RACE_FIRST_TCP_CONNECT';
+  const wildcard = (se.spec?.hosts ?? []).some((h: string) => h.startsWith('*'));
+  const missing = (reason: string, message: string): Condition => ({ type: 'istio.io/WaypointMissing', status: 'True', reason, message });
+  if (racing) {
+    out.push(missing('NoWaypointForRacingConnectStrategy', 'ServiceEntry has a non-default connect strategy but no waypoint bound. ' +
+      'A waypoint is required for connect strategies to take effect for ambient clients.'));
+  } else if (wildcard) {
+    out.push(missing('NoWaypointForWildcardService', 'ServiceEntry will not apply until it is bound to a valid waypoint.'));
+  }
+  return out;
+}
+
+/**
+ * WaypointBound on a WorkloadEntry (istio pilot/pkg/model/service.go WorkloadInfo.GetConditions, written by
+ * ambientindex.go "istio-ambient-workloadentry"): bound to its workload waypoint, with no ingress hint, or
+ * the binding's error (traffic type "workload" when its own label names a service-only waypoint).
+ */
+export function workloadEntryConditions(objs: Objects, we: KubeObject, mut: ReadonlySet<MutantName>): Condition[] {
+  const b = mut.has('workloadentry-as-service') ? serviceBinding(objs, we, mut) : workloadBinding(objs, we, mut);
+  if (b.waypoint) {
+    return [{ type: 'istio.io/WaypointBound', status: 'True', reason: 'WaypointAccepted', message: `Successfully attached to waypoint ${b.waypoint.metadata.namespace}/${b.waypoint.metadata.name}` }];
+  }
+  return b.error ? [{ type: 'istio.io/WaypointBound', status: 'False', reason: b.error.reason, message: b.error.message }] : [];
 }

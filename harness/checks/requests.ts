@@ -5,6 +5,7 @@ import type { Batch } from '../traffic/engine.ts';
 import { verdictMarkers, type WaypointSignals } from '../traffic/verdict.ts';
 import { podsOfDeployment } from '../cluster/workloads.ts';
 import { waitFor } from '../wait.ts';
+import { substitute } from '../manifests/manifests.ts';
 import type { CheckContext } from './check.ts';
 
 /** A batch that did not come back whole: the exec or the client broke, not the implementation. */
@@ -27,6 +28,7 @@ export function destName(d: Destination): string {
     case 'service': return `svc/${d.name}:${d.port}${d.path}`;
     case 'pod': return `pod-ip/${d.deployment}:${d.port}${d.path}`;
     case 'ingress': return `ingress/${d.gateway}:${d.port}${d.path}`;
+    case 'host': return `host/${d.host}:${d.port}${d.path}`;
   }
 }
 
@@ -39,6 +41,7 @@ export async function resolveUrl(ctx: CheckContext, d: Destination): Promise<str
   const { cluster, timing } = ctx;
   // The cluster's DNS domain as istiod names services (--domain), read by harness/mesh/mesh.ts.
   if (d.kind === 'service') return `http://${d.name}.${ns}.svc.${ctx.vars.DNS_DOMAIN}:${d.port}${d.path}`;
+  if (d.kind === 'host') return `http://${substitute(d.host, ctx.vars, 'destination host')}:${d.port}${d.path}`;
   if (d.kind === 'pod') {
     const ip = await waitFor(`a ready pod IP for ${d.deployment} in ${ns}`, async () => {
       const pods = (await podsOfDeployment(cluster, ns, d.deployment)) ?? [];

@@ -38,6 +38,8 @@ export const RESOURCES: Record<string, Resource> = {
   AuthorizationPolicy: { group: 'security.istio.io', resource: 'authorizationpolicies', verbs: OWN, why: 'authorization fixtures' },
   VirtualService: { group: 'networking.istio.io', resource: 'virtualservices', verbs: OWN, why: 'routing fixtures (Istio APIs)' },
   DestinationRule: { group: 'networking.istio.io', resource: 'destinationrules', verbs: OWN, why: 'routing fixtures (Istio APIs)' },
+  ServiceEntry: { group: 'networking.istio.io', resource: 'serviceentries', verbs: OWN, why: 'enrollment fixtures: ServiceEntries bound to a waypoint (egress)' },
+  WorkloadEntry: { group: 'networking.istio.io', resource: 'workloadentries', verbs: OWN, why: 'enrollment fixtures: WorkloadEntries bound to a waypoint (status only)' },
   CustomResourceDefinition: { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', verbs: ['get'], why: 'the Gateway API version and channel, from its CRD' },
 };
 

@@ -6,6 +6,7 @@ export const FEATURES = {
   WaypointOptOut: 'istio.io/use-waypoint=none',
   CrossNamespaceWaypoint: 'istio.io/use-waypoint-namespace with allowedRoutes',
   WaypointBoundStatus: 'istio.io/WaypointBound condition on Services (Istio 1.24+)',
+  WaypointServiceEntry: 'istio.io/use-waypoint on a ServiceEntry: its hosts\' traffic through the waypoint (egress), its status and policies',
   RouteWaypointStatus: 'ResolvedWaypoints condition on mesh routes (istio pilot/pkg/config/kube/gateway/conditions.go)',
   IstioConfigValidation: 'istiod\'s validating webhook refuses invalid Istio configuration, failing closed',
   PolicyStatus: 'WaypointAccepted / ZtunnelAccepted conditions on AuthorizationPolicies (istio pilot/pkg/serviceregistry/ambient/policies.go)',

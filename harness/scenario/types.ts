@@ -38,7 +38,9 @@ export type WorkloadSet = 'echo' | 'echo-v1' | 'echo-v1-v2' | 'bookinfo' | 'clie
 export type Destination =
   | { kind: 'service'; ns: NsRole; name: string; port: number; path: string }
   | { kind: 'pod'; ns: NsRole; deployment: string; port: number; path: string }
-  | { kind: 'ingress'; ns: NsRole; gateway: string; port: number; path: string };
+  | { kind: 'ingress'; ns: NsRole; gateway: string; port: number; path: string }
+  /** A ServiceEntry host (fixture variables allowed, e.g. `echo.${APP_NS}.wpt.test`), resolved by the mesh's DNS proxy. */
+  | { kind: 'host'; ns: NsRole; host: string; port: number; path: string };
 
 export type LabelTarget =
   | { kind: 'namespace'; ns: NsRole }

@@ -2,7 +2,8 @@
  * npm run test:real, with `npm run controlplane -- up --real-node --mesh-images DIR`: Istio's ambient
  * data plane on the real node for real. ztunnel carries the suite's pods' traffic over HBONE with
  * their SPIFFE identities and enforces an L4 policy; with an agentgateway image, a waypoint of
- * class istio-agentgateway-waypoint applies an HTTPRoute. Without the images (CI) these are skipped
+ * class istio-agentgateway-waypoint applies an HTTPRoute. The namespace enforces Pod Security
+ * `restricted`, as the suite's own do: the waypoint istiod deploys must pass it too. Without the images (CI) these are skipped
  * and say so: nothing here is simulated.
  */
 import { expect } from 'chai';
@@ -14,6 +15,7 @@ import { loadKubeConfig } from '../../harness/cluster/kubeconfig.ts';
 import { conditionOf, type KubeObject } from '../../harness/cluster/types.ts';
 import { podsOfDeployment } from '../../harness/cluster/workloads.ts';
 import { loadFixture } from '../../harness/manifests/manifests.ts';
+import { ENFORCE_LABEL } from '../../harness/manifests/pod-security.ts';
 import { waitDeploymentsAvailable } from '../../harness/runner/readiness.ts';
 import { CLUSTER_TIMING, converge } from '../../harness/wait.ts';
 import { stateDir } from '../../equipment/controlplane/controlplane.ts';
@@ -56,7 +58,7 @@ describe('real node: the ambient data plane (ztunnel, waypoints) from --mesh-ima
     }
     if (!existsSync(KUBECONFIG)) throw new Error(`no kubeconfig at ${KUBECONFIG}`);
     cluster = new KubeCluster(loadKubeConfig(KUBECONFIG, undefined));
-    await cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { 'istio.io/dataplane-mode': 'ambient' } } });
+    await cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { 'istio.io/dataplane-mode': 'ambient', [ENFORCE_LABEL]: 'restricted' } } });
     const vars = { CURL_IMAGE: DEBIAN_IMAGE, ECHO_IMAGE: ECHO_STANDIN_IMAGE };
     const objs = [...loadFixture('workloads/clients.yaml', vars, RUN), ...loadFixture('workloads/echo-v1.yaml', vars, RUN)]
       .map((o): KubeObject => ({ ...o, metadata: { ...o.metadata, namespace: NS } }));

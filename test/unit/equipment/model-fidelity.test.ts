@@ -5,7 +5,9 @@
 import { expect } from 'chai';
 import type { KubeObject } from '../../../harness/cluster/types.ts';
 import { ingressUseWaypointLabel, parseGoBool, serviceBinding, trafficType, waypointBoundCondition, workloadBinding } from '../../../equipment/model/binding.ts';
-import { policyConditions, routeParents } from '../../../equipment/model/status.ts';
+import { policyConditions, routeParents, serviceEntryConditions, workloadEntryConditions } from '../../../equipment/model/status.ts';
+import { routeRequest } from '../../../equipment/model/routes.ts';
+import { ModelCluster } from '../../../equipment/model/model-cluster.ts';
 import { keyOf, type Objects } from '../../../equipment/model/store.ts';
 import type { MutantName } from '../../../equipment/model/mutations.ts';
 
@@ -134,6 +136,61 @@ describe('model fidelity to the upstream trace (docs/upstream-trace.md)', () => 
       expect(policyConditions(objects(ns('a'), gateway('w', 'a')), policy('a', ref), none)[0]).to.include({ reason: 'TargetNotFound', message: 'ServiceEntry a/ext was not found' });
     });
 
+    it('out-waypointmissing-*: a wildcard ServiceEntry without a waypoint is WaypointMissing, the racing connect strategy wins, a bound one has none (model/service.go ServiceInfo.GetConditions)', () => {
+      const se = (hosts: string[], labels: Record<string, string> = {}, annotations: Record<string, string> = {}): KubeObject =>
+        ({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'ext', namespace: 'a', labels, annotations }, spec: { hosts } });
+      const objs = objects(ns('a'), gateway('w', 'a'));
+      const missing = (o: KubeObject) => serviceEntryConditions(objs, o, none).filter((c) => c.type === 'istio.io/WaypointMissing');
+      expect(missing(se(['*.example.test']))).to.deep.equal([{
+        type: 'istio.io/WaypointMissing', status: 'True', reason: 'NoWaypointForWildcardService', message: 'ServiceEntry will not apply until it is bound to a valid waypoint.',
+      }]);
+      expect(missing(se(['*.example.test'], {}, { 'istio.io/connect-strategy': 'race_first_tcp_connect' }))).to.deep.equal([{
+        type: 'istio.io/WaypointMissing', status: 'True', reason: 'NoWaypointForRacingConnectStrategy',
+        message: 'ServiceEntry has a non-default connect strategy but no waypoint bound. A waypoint is required for connect strategies to take effect for ambient clients.',
+      }]);
+      expect(missing(se(['one.example.test'])), 'a plain host without a waypoint').to.deep.equal([]);
+      const bound = se(['*.example.test'], { 'istio.io/use-waypoint': 'w' });
+      expect(missing(bound), 'bound: pruned').to.deep.equal([]);
+      expect(serviceEntryConditions(objs, bound, none)).to.deep.equal([
+        { type: 'istio.io/WaypointBound', status: 'True', reason: 'WaypointAccepted', message: 'Successfully attached to waypoint a/w' },
+      ]);
+      const notReady = serviceEntryConditions(objs, se(['*.example.test'], { 'istio.io/use-waypoint': 'gone' }), none);
+      expect(notReady.map((c) => c.reason), 'an error binding is no waypoint: both conditions').to.deep.equal(['WaypointIsNotReady', 'NoWaypointForWildcardService']);
+    });
+
+    it('out-workloadentry-bound / out-waypointbound-traffic-type-workload: a WorkloadEntry binds as workload traffic, without the ingress hint (model/service.go WorkloadInfo.GetConditions)', () => {
+      const we = (waypoint: string): KubeObject => ({
+        apiVersion: 'networking.istio.io/v1', kind: 'WorkloadEntry',
+        metadata: { name: 'vm', namespace: 'a', labels: { 'istio.io/use-waypoint': waypoint, 'istio.io/ingress-use-waypoint': 'true' } }, spec: { address: 'vm.a.test' },
+      });
+      const objs = objects(ns('a'), gateway('svc-wp', 'a'), gateway('wl-wp', 'a', { labels: { 'istio.io/waypoint-for': 'workload' } }));
+      expect(workloadEntryConditions(objs, we('wl-wp'), none)).to.deep.equal([
+        { type: 'istio.io/WaypointBound', status: 'True', reason: 'WaypointAccepted', message: 'Successfully attached to waypoint a/wl-wp' },
+      ]);
+      expect(workloadEntryConditions(objs, we('svc-wp'), none)).to.deep.equal([{
+        type: 'istio.io/WaypointBound', status: 'False', reason: 'UnsupportedTrafficType',
+        message: 'attempting to bind to traffic type "workload" which the waypoint "a/svc-wp" does not support',
+      }]);
+    });
+
+    it('in-serviceentry-address: istiod allocates a v4 and a v6 address per host, not for resolution NONE, spec.addresses, the opt-out label or a wildcard host (ipallocate.go)', async () => {
+      const m = new ModelCluster({ seed: 3 });
+      await m.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } });
+      const se = (name: string, spec: Record<string, unknown>, labels: Record<string, string> = {}): KubeObject =>
+        ({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name, namespace: 'a', labels }, spec: { ports: [{ number: 80, name: 'http' }], ...spec } });
+      await m.apply(se('static', { hosts: ['x.test', '*.y.test'], resolution: 'STATIC' }));
+      await m.apply(se('none', { hosts: ['n.test'], resolution: 'NONE' }));
+      await m.apply(se('own', { hosts: ['o.test'], resolution: 'STATIC', addresses: ['240.0.0.1'] }));
+      await m.apply(se('opt-out', { hosts: ['p.test'], resolution: 'DNS' }, { 'networking.istio.io/enable-autoallocate-ip': 'False' }));
+      await m.clock.sleep(1000);
+      const addresses = async (name: string) => (await m.get({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', namespace: 'a', name }))?.status?.addresses;
+      const allocated = await addresses('static');
+      expect(allocated.map((a: { host: string }) => a.host)).to.deep.equal(['x.test', 'x.test']);
+      expect(allocated[0].value).to.match(/^240\.240\./);
+      expect(allocated[1].value).to.match(/^2001:2::/);
+      for (const name of ['none', 'own', 'opt-out']) expect(await addresses(name), name).to.equal(undefined);
+    });
+
     it('out-policy-unknown-kind: any other kind is reason "unknown", "not bound" (policies.go)', () => {
       expect(policyConditions(objects(ns('a')), policy('a', [{ group: '', kind: 'Pod', name: 'x' }]), none)[0]).to.include({ status: 'False', reason: 'unknown', message: 'not bound' });
     });
@@ -180,6 +237,16 @@ describe('model accepts what upstream accepts without throwing', () => {
     expect(() => re2FullMatch('(?<=a)b[')).to.not.throw();
     expect(re2FullMatch('[').test('[')).to.equal(false);
     expect(re2FullMatch('[').test('')).to.equal(false);
+  });
+
+  it('gwapi-route-degenerate-zero-weights: a rule whose backendRefs all weigh 0 answers 500 (gateway/conversion.go weightSum), it does not throw', () => {
+    const route: KubeObject = {
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'a' },
+      spec: { parentRefs: [{ group: '', kind: 'Service', name: 's' }], rules: [{ backendRefs: [{ name: 's', port: 80, weight: 0 }, { name: 't', port: 80, weight: 0 }] }] },
+    };
+    const req = { method: 'GET', path: '/', headers: {}, host: 's.a:80' };
+    const decided = routeRequest([route], service('s', 'a'), 80, 'a', req, none, () => { throw new Error('nothing to pick from'); });
+    expect(decided).to.deep.include({ kind: 'answer', status: 500 });
   });
 
   it('in-route-parent-kind: a parentRef kind that is an Object property name is just an unknown kind', () => {

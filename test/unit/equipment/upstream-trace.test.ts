@@ -63,6 +63,31 @@ export function parseTrace(text: string): TraceRow[] {
   return rows;
 }
 
+export interface ScopeLine {
+  line: number;
+  label: string;
+  scope: string;
+  rows: string[];
+  scenarios: string[];
+  reason: string;
+}
+
+/** The table of "## Enrollment labels by scope" (before "## Rows"). */
+export function parseScopes(text: string): ScopeLine[] {
+  const lines = text.split('\n');
+  const start = lines.indexOf('## Enrollment labels by scope');
+  const end = lines.indexOf('## Rows');
+  if (start < 0 || end < start) throw new Error(`${DOC}: no "## Enrollment labels by scope" section before "## Rows"`);
+  const out: ScopeLine[] = [];
+  for (let i = start + 1; i < end; i++) {
+    const c = cells(lines[i]);
+    if (!lines[i].startsWith('|') || c[0] === 'label' || /^-+$/.test(c[0])) continue;
+    if (c.length !== 5) throw new Error(`${DOC}:${i + 1}: ${c.length} cells, want 5`);
+    out.push({ line: i + 1, label: c[0], scope: c[1], rows: list(c[2], /,\s*/), scenarios: list(c[3], /,\s*/), reason: c[4] });
+  }
+  return out;
+}
+
 function moduleCache(): string {
   return process.env.GOMODCACHE || path.join(os.homedir(), 'go', 'pkg', 'mod');
 }
@@ -87,6 +112,30 @@ function splitModelRef(ref: string): { file: string; line: number; token: string
   const m = /^(equipment\/model\/[\w-]+\.ts):(\d+) (``? ?)(.+?)( ?``?)$/.exec(ref);
   if (!m) throw new Error(`"${ref}" is not equipment/model/file.ts:line \`token\``);
   return { file: m[1], line: Number(m[2]), token: m[4] };
+}
+
+/**
+ * Issue #25's rule for every row: at least one upstream path:Symbol in the pinned modules (or an `ext:`
+ * source besides), and a "not covered" reason wherever it has no model code or no scenario.
+ */
+export function rowProblems(r: TraceRow): string[] {
+  const at = `${DOC}:${r.line} (${r.id})`;
+  const out: string[] = [];
+  const local = r.upstream.filter((u) => !u.startsWith('ext:'));
+  if (local.length === 0) out.push(`${at}: needs at least one upstream path:Symbol in the pinned modules`);
+  for (const u of local) {
+    try {
+      splitRef(u);
+    } catch (e) {
+      out.push(`${at}: ${(e as Error).message}`);
+    }
+  }
+  for (const u of r.upstream.filter((x) => x.startsWith('ext:'))) {
+    if (!/^ext:(istio|kubernetes-sigs)\/[\w.-]+ \S+/.test(u)) out.push(`${at}: "${u}" is not ext:<org>/<repo> <path>`);
+  }
+  if (r.model.length === 0 && r.reason === '—') out.push(`${at}: no model code and no "not covered" reason`);
+  if (r.scenarios.length === 0 && r.reason === '—') out.push(`${at}: no scenario and no "not covered" reason`);
+  return out;
 }
 
 describe('docs/upstream-trace.md', () => {
@@ -119,14 +168,21 @@ describe('docs/upstream-trace.md', () => {
   });
 
   it('gives every row an upstream file and symbol, and a reason wherever model code or a scenario is missing', () => {
-    for (const r of rows) {
-      const local = r.upstream.filter((u) => !u.startsWith('ext:'));
-      expect(local.length, `${at(r)}: needs at least one upstream path:Symbol in the pinned modules`).to.be.above(0);
-      for (const u of local) expect(() => splitRef(u), at(r)).to.not.throw();
-      for (const u of r.upstream.filter((x) => x.startsWith('ext:'))) expect(u, at(r)).to.match(/^ext:(istio|kubernetes-sigs)\/[\w.-]+ \S+/);
-      if (r.model.length === 0) expect(r.reason, `${at(r)}: no model code and no "not covered" reason`).to.not.equal('—');
-      if (r.scenarios.length === 0) expect(r.reason, `${at(r)}: no scenario and no "not covered" reason`).to.not.equal('—');
-    }
+    expect(rows.flatMap(rowProblems)).to.deep.equal([]);
+  });
+
+  it('fails a doctored row: an input with neither model code nor a reason, or without an upstream symbol', () => {
+    const table = (row: string) => parseTrace(`## Rows\n\n| ${COLUMNS.join(' | ')} |\n|${COLUMNS.map(() => '----').join('|')}|\n${row}\n`);
+    const [bare] = table('| in-x | input | Service | some label read somewhere | pilot/pkg/x.go:Fn | — | enrollment/namespace-scope | — |');
+    expect(rowProblems(bare)).to.deep.equal([`${DOC}:5 (in-x): no model code and no "not covered" reason`]);
+    const [noScenario] = table('| in-x | input | Service | some label read somewhere | pilot/pkg/x.go:Fn | equipment/model/binding.ts:1 `x` | — | — |');
+    expect(rowProblems(noScenario)).to.deep.equal([`${DOC}:5 (in-x): no scenario and no "not covered" reason`]);
+    const [reasoned] = table('| in-x | input | Service | some label read somewhere | pilot/pkg/x.go:Fn | — | — | Not modelled: why |');
+    expect(rowProblems(reasoned)).to.deep.equal([]);
+    const [external] = table('| in-x | input | Service | some label read somewhere | ext:istio/ztunnel src/x.rs | — | — | why |');
+    expect(rowProblems(external)).to.deep.equal([`${DOC}:5 (in-x): needs at least one upstream path:Symbol in the pinned modules`]);
+    const [noSymbol] = table('| in-x | input | Service | some label read somewhere | pilot/pkg/x.go | — | — | why |');
+    expect(rowProblems(noSymbol)).to.deep.equal([`${DOC}:5 (in-x): "pilot/pkg/x.go" is not path:Symbol`]);
   });
 
   it('points every model reference at an existing line that contains its token', () => {
@@ -146,6 +202,22 @@ describe('docs/upstream-trace.md', () => {
     for (const r of rows) {
       for (const s of r.scenarios) expect(ids.has(s), `${at(r)}: no scenario "${s}"`).to.equal(true);
       for (const m of r.reason.matchAll(/Unit test(?: test\/unit\/equipment\/model-fidelity\.test\.ts)? \(([^)]+)\)/g)) expect(unit, `${at(r)}: no unit test "${m[1]}"`).to.include(m[1]);
+    }
+  });
+
+  it('lists every scope of every enrollment label with its rows, and its scenarios or why there are none', () => {
+    const scopes = parseScopes(readFileSync(DOC, 'utf8'));
+    const ids = new Set(rows.map((r) => r.id));
+    const catalogue = new Set(CATALOGUE.map((s) => s.id));
+    for (const l of ['istio.io/use-waypoint', 'istio.io/use-waypoint-namespace', 'istio.io/ingress-use-waypoint', 'istio.io/waypoint-for', 'istio.io/dataplane-mode']) {
+      expect(scopes.some((s) => s.label === `\`${l}\``), l).to.equal(true);
+    }
+    for (const s of scopes) {
+      const at = `${DOC}:${s.line} (${s.label} at ${s.scope})`;
+      expect(s.rows.length, at).to.be.above(0);
+      for (const r of s.rows) expect(ids.has(r), `${at}: no row "${r}"`).to.equal(true);
+      for (const id of s.scenarios) expect(catalogue.has(id), `${at}: no scenario "${id}"`).to.equal(true);
+      if (s.scenarios.length === 0) expect(s.reason, `${at}: no scenario and no reason`).to.not.equal('—');
     }
   });
 
