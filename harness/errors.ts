@@ -20,7 +20,11 @@ export const EXIT = {
 
 export abstract class ExpectedError extends Error {
   abstract readonly exitCode: number;
-  constructor(message: string, readonly fix?: string, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly fix?: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
   }
 }
@@ -54,7 +58,9 @@ export function reportError(err: unknown, debug: boolean, print: (s: string) => 
   }
   // Untyped: thrown by a client library (the network, the API server) or a bug in the suite.
   print(`error: ${safeLine((err as Error)?.message ?? String(err))}`);
-  print(debug ? String((err as Error)?.stack) : '  fix: run again with --debug for the stack trace; if it is a bug in the suite, report it');
+  print(
+    debug ? String((err as Error)?.stack) : '  fix: run again with --debug for the stack trace; if it is a bug in the suite, report it',
+  );
   return EXIT.infrastructure;
 }
 
@@ -62,4 +68,3 @@ export function reportError(err: unknown, debug: boolean, print: (s: string) => 
 export function usageError(err: unknown, help: string): UserError {
   return new UserError(((err as Error).message ?? String(err)).replace(/^error: /, ''), `see ${help}`);
 }
-

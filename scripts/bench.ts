@@ -56,7 +56,12 @@ function previousCluster(cluster: KubeCluster): Cluster {
 
 async function timeRun(cluster: KubeCluster, claim: ImplementationClaim, scenarios: Scenario[], s: Setting) {
   const env = makeEnv(s.current ? cluster : previousCluster(cluster), {
-    ...runOptionsFrom(claim), timing: CLUSTER_TIMING, outside: fromHost, log: () => {}, planes: new Set(['control']), deferCleanup: s.current,
+    ...runOptionsFrom(claim),
+    timing: CLUSTER_TIMING,
+    outside: fromHost,
+    log: () => {},
+    planes: new Set(['control']),
+    deferCleanup: s.current,
   });
   const started = Date.now();
   const run = await runWithClients(env, scenarios, s.parallel);
@@ -68,20 +73,34 @@ function implementations(files: string): ImplementationClaim[] {
   try {
     return files.split(',').map(loadImplementation);
   } catch (err) {
-    if (err instanceof UserError) throw new UserError(err.message, 'pass --implementations with files that npm run e2e -- --implementation accepts');
+    if (err instanceof UserError)
+      throw new UserError(err.message, 'pass --implementations with files that npm run e2e -- --implementation accepts');
     throw err;
   }
 }
 
 async function main(): Promise<number> {
   const program = new Command('bench')
-    .option('--kubeconfig <file>').option('--context <name>').option('--grep <regex>')
-    .option('--implementations <files>', 'implementation files, comma-separated', 'implementations/istio-envoy-waypoint.yaml,implementations/istio-agentgateway-waypoint.yaml')
+    .option('--kubeconfig <file>')
+    .option('--context <name>')
+    .option('--grep <regex>')
+    .option(
+      '--implementations <files>',
+      'implementation files, comma-separated',
+      'implementations/istio-envoy-waypoint.yaml,implementations/istio-agentgateway-waypoint.yaml',
+    )
     .addOption(new Option('--target <seconds>', 'the most a current run may take').argParser(seconds('--target', 86_400)).default(60))
-    .addOption(new Option('--connect-timeout <seconds>', 'how long the cluster may take to answer its first request').argParser(seconds('--connect-timeout', 3600)).default(30))
+    .addOption(
+      new Option('--connect-timeout <seconds>', 'how long the cluster may take to answer its first request')
+        .argParser(seconds('--connect-timeout', 3600))
+        .default(30),
+    )
     .option('--debug', 'print stack traces with errors')
-    .exitOverride().configureOutput({ writeErr: () => {} });
-  const o = program.parse(process.argv).opts<{ kubeconfig?: string; context?: string; grep?: string; implementations: string; target: number; connectTimeout: number }>();
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
+  const o = program
+    .parse(process.argv)
+    .opts<{ kubeconfig?: string; context?: string; grep?: string; implementations: string; target: number; connectTimeout: number }>();
   const claims = implementations(o.implementations);
   const scenarios = selectScenarios(CATALOGUE, o.grep);
   // Checked like e2e checks it, before any request: the kubeconfig, its context, then a bounded first answer.
@@ -89,10 +108,18 @@ async function main(): Promise<number> {
   // SIGINT or SIGTERM: what the teardown holds (a merged kubeconfig's private copy) goes, and the exit is
   // 130 with the discipline's two lines, as for e2e. The scenarios' namespaces are the catalogue's own
   // (labelled as every run's), which e2e --cleanup finds and deletes.
-  teardown.onSignals(() => {}, () => {
-    exitWith(new Interrupted(`interrupted by ${teardown.received ?? 'a signal'}`,
-      'namespaces a scenario had made may remain: `npm run e2e -- --cleanup --cluster existing` (with the same --kubeconfig and --context) lists and deletes them; then run again'), HELP);
-  });
+  teardown.onSignals(
+    () => {},
+    () => {
+      exitWith(
+        new Interrupted(
+          `interrupted by ${teardown.received ?? 'a signal'}`,
+          'namespaces a scenario had made may remain: `npm run e2e -- --cleanup --cluster existing` (with the same --kubeconfig and --context) lists and deletes them; then run again',
+        ),
+        HELP,
+      );
+    },
+  );
   const { kc } = loadUserKubeconfig(o.kubeconfig, o.context, teardown);
   const cluster = new KubeCluster(kc);
   try {
@@ -106,13 +133,23 @@ async function main(): Promise<number> {
     console.log(`catalogue, control-plane checks only, on ${cluster.description}; current parallelism ${parallel} (from the nodes)`);
     for (const claim of claims) {
       const gatewayClass = claim.implementation.gatewayClassName;
-      const [before, after] = [await timeRun(cluster, claim, scenarios, settings[0]), await timeRun(cluster, claim, scenarios, settings[1])];
-      for (const [s, r] of [[settings[0], before], [settings[1], after]] as const) {
-        console.log(`${gatewayClass.padEnd(30)} ${s.name.padEnd(9)} ${r.seconds.toFixed(1).padStart(6)}s  control checks: ${r.checks.passed} passed, ${r.checks.failed} failed, ${r.checks.error} errors${r.setup ? `; SETUP FAILED: ${r.setup.message}` : ''}`);
+      const [before, after] = [
+        await timeRun(cluster, claim, scenarios, settings[0]),
+        await timeRun(cluster, claim, scenarios, settings[1]),
+      ];
+      for (const [s, r] of [
+        [settings[0], before],
+        [settings[1], after],
+      ] as const) {
+        console.log(
+          `${gatewayClass.padEnd(30)} ${s.name.padEnd(9)} ${r.seconds.toFixed(1).padStart(6)}s  control checks: ${r.checks.passed} passed, ${r.checks.failed} failed, ${r.checks.error} errors${r.setup ? `; SETUP FAILED: ${r.setup.message}` : ''}`,
+        );
         ok &&= !r.setup && r.checks.failed === 0 && r.checks.error === 0;
       }
       const met = after.seconds <= o.target;
-      console.log(`${gatewayClass.padEnd(30)} ratio     ${(after.seconds / before.seconds).toFixed(2)} (current / previous); target ${o.target}s ${met ? 'met' : 'MISSED'}`);
+      console.log(
+        `${gatewayClass.padEnd(30)} ratio     ${(after.seconds / before.seconds).toFixed(2)} (current / previous); target ${o.target}s ${met ? 'met' : 'MISSED'}`,
+      );
       ok &&= met;
     }
     return ok ? 0 : 1;

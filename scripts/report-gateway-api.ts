@@ -30,7 +30,10 @@ const program = new Command('report:gateway-api')
   .exitOverride()
   .configureOutput({ writeErr: () => {} });
 
-interface Opts { out: string; check?: boolean }
+interface Opts {
+  out: string;
+  check?: boolean;
+}
 
 async function check(bundle: string, file: string): Promise<number> {
   const r = await runCheck(['-report', file, bundle]);
@@ -42,7 +45,8 @@ async function main(): Promise<number> {
   program.parse(process.argv);
   const bundle = program.args[0];
   const opts = program.opts<Opts>();
-  if (!existsSync(bundle) || !statSync(bundle).isDirectory()) throw new UserError(`no such directory: ${bundle}`, `pass the report bundle's directory; see ${HELP}`);
+  if (!existsSync(bundle) || !statSync(bundle).isDirectory())
+    throw new UserError(`no such directory: ${bundle}`, `pass the report bundle's directory; see ${HELP}`);
   let verified;
   try {
     verified = verifyBundle(bundle, CATALOGUE);
@@ -57,7 +61,10 @@ async function main(): Promise<number> {
     return EXIT.scenarioFailed;
   }
   if (report.mode === 'selftest') {
-    throw new UserError(`${bundle} is a self-test bundle: it measures the suite's model of ambient, not an implementation`, 'submit the bundle of an npm run e2e run (with --certify for a certification)');
+    throw new UserError(
+      `${bundle} is a self-test bundle: it measures the suite's model of ambient, not an implementation`,
+      'submit the bundle of an npm run e2e run (with --certify for a certification)',
+    );
   }
   if (!existsSync(path.join(bundle, GATEWAY_API_REPORT_FILE))) {
     console.error(`${bundle} holds no ${GATEWAY_API_REPORT_FILE}: ${report.gatewayApiConformance?.withheld ?? 'report.yaml gives none'}`);
@@ -66,7 +73,8 @@ async function main(): Promise<number> {
   const written = writeSubmission(bundle, report, opts.out);
   console.log(`wrote ${written.report}\n      ${written.readme}`);
   const partial = written.doc.profiles.filter((p) => p.core.result !== 'success' || (p.extended && p.extended.result !== 'success'));
-  for (const p of partial) console.log(`note: ${p.name}: ${p.summary} (upstream lists partial reports apart from successful ones; a failure is not accepted)`);
+  for (const p of partial)
+    console.log(`note: ${p.name}: ${p.summary} (upstream lists partial reports apart from successful ones; a failure is not accepted)`);
   if (!/^v?\d+\.\d+\.\d+/.test(written.doc.implementation.version)) {
     console.log(`note: implementation.version "${written.doc.implementation.version}" is not a semver; upstream's README asks for one`);
   }

@@ -28,7 +28,10 @@ function write(flag: string, file: string, text: string): void {
   try {
     writeFileSync(file, text);
   } catch (err) {
-    throw new UserError(`${flag} ${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, `pass ${flag} with a file in a directory you can write to`);
+    throw new UserError(
+      `${flag} ${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      `pass ${flag} with a file in a directory you can write to`,
+    );
   }
 }
 

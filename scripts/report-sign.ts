@@ -15,15 +15,27 @@ import { signKeyless, signWithKey } from '../harness/report/sign.ts';
 import { CATALOGUE } from '../suites/index.ts';
 
 const HELP = 'npm run report:sign -- --help';
-const KEY_FIX = 'pass the private key of your pair, PEM: openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out signing.pem (docs/certification.md)';
+const KEY_FIX =
+  'pass the private key of your pair, PEM: openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out signing.pem (docs/certification.md)';
 
-const program = bundleCommand('report:sign', 'Sign a report bundle with Sigstore (keyless in GitHub Actions, or a local key pair)', 'the sealed report bundle directory', (c) => c
-  .option('--key <private.pem>', 'sign with this PEM private key (offline; verify with --key PUBLIC.pem)')
-  .option('--identity-token <jwt>', 'an OIDC token to sign keyless with (default: the GitHub Actions token, or SIGSTORE_ID_TOKEN)')
-  .option('--fulcio-url <url>', 'Fulcio instance (default: the public one)')
-  .option('--rekor-url <url>', 'Rekor instance (default: the public one)'));
+const program = bundleCommand(
+  'report:sign',
+  'Sign a report bundle with Sigstore (keyless in GitHub Actions, or a local key pair)',
+  'the sealed report bundle directory',
+  (c) =>
+    c
+      .option('--key <private.pem>', 'sign with this PEM private key (offline; verify with --key PUBLIC.pem)')
+      .option('--identity-token <jwt>', 'an OIDC token to sign keyless with (default: the GitHub Actions token, or SIGSTORE_ID_TOKEN)')
+      .option('--fulcio-url <url>', 'Fulcio instance (default: the public one)')
+      .option('--rekor-url <url>', 'Rekor instance (default: the public one)'),
+);
 
-interface Opts { key?: string; identityToken?: string; fulcioUrl?: string; rekorUrl?: string }
+interface Opts {
+  key?: string;
+  identityToken?: string;
+  fulcioUrl?: string;
+  rekorUrl?: string;
+}
 
 function keylessPossible(o: Opts): boolean {
   return Boolean(o.identityToken || process.env.SIGSTORE_ID_TOKEN || process.env.ACTIONS_ID_TOKEN_REQUEST_URL);
@@ -37,7 +49,11 @@ function privateKey(file: string): string {
   } catch (err) {
     throw new UserError(`--key ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, KEY_FIX);
   }
-  if (/-----BEGIN PUBLIC KEY-----/.test(pem)) throw new UserError(`--key ${file} is a public key; signing needs the private key of the pair`, `${KEY_FIX}; the public key is for report:verify --key`);
+  if (/-----BEGIN PUBLIC KEY-----/.test(pem))
+    throw new UserError(
+      `--key ${file} is a public key; signing needs the private key of the pair`,
+      `${KEY_FIX}; the public key is for report:verify --key`,
+    );
   try {
     createPrivateKey(pem);
   } catch {
@@ -48,9 +64,13 @@ function privateKey(file: string): string {
 
 function options(): { dir: string; o: Opts; key?: string } {
   const { dir, o } = parseBundleArgs<Opts>(program, HELP);
-  if (o.key && (o.identityToken || o.fulcioUrl || o.rekorUrl)) throw new UserError('--key signs offline: it takes no --identity-token, --fulcio-url or --rekor-url', `see ${HELP}`);
+  if (o.key && (o.identityToken || o.fulcioUrl || o.rekorUrl))
+    throw new UserError('--key signs offline: it takes no --identity-token, --fulcio-url or --rekor-url', `see ${HELP}`);
   if (!o.key && !keylessPossible(o)) {
-    throw new UserError('keyless signing needs an OIDC identity: run in GitHub Actions with `permissions: id-token: write`, or pass --identity-token', 'offline, pass --key PRIVATE.pem');
+    throw new UserError(
+      'keyless signing needs an OIDC identity: run in GitHub Actions with `permissions: id-token: write`, or pass --identity-token',
+      'offline, pass --key PRIVATE.pem',
+    );
   }
   return { dir, o, key: o.key ? privateKey(o.key) : undefined };
 }
@@ -64,11 +84,16 @@ async function main(): Promise<number> {
     return EXIT.scenarioFailed;
   }
   try {
-    const file = key ? await signWithKey(dir, key) : await signKeyless(dir, { identityToken: o.identityToken, fulcioURL: o.fulcioUrl, rekorURL: o.rekorUrl });
+    const file = key
+      ? await signWithKey(dir, key)
+      : await signKeyless(dir, { identityToken: o.identityToken, fulcioURL: o.fulcioUrl, rekorURL: o.rekorUrl });
     console.log(`signed ${dir}: ${file}`);
     return EXIT.ok;
   } catch (err) {
-    throw new InfraError(`signing failed: ${(err as Error).message}`, key ? 'check that the bundle directory is writable' : 'check the network and the OIDC token; Fulcio and Rekor must be reachable');
+    throw new InfraError(
+      `signing failed: ${(err as Error).message}`,
+      key ? 'check that the bundle directory is writable' : 'check the network and the OIDC token; Fulcio and Rekor must be reachable',
+    );
   }
 }
 

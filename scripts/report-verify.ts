@@ -19,13 +19,24 @@ import { CATALOGUE } from '../suites/index.ts';
 
 const HELP = 'npm run report:verify -- --help';
 
-const program = bundleCommand('report:verify', 'Check a report bundle: evidence, consistency, completeness, and its Sigstore signature', 'the report bundle directory', (c) => c
-  .option('--identity <signer>', 'expected keyless signer: the certificate identity (workflow ref URI or e-mail)')
-  .option('--issuer <url>', 'expected OIDC issuer of the keyless signer (default: GitHub Actions)')
-  .option('--trusted-root <file>', 'Sigstore trusted root JSON (default: the public instance, fetched over TUF)')
-  .option('--key <pub.pem>', 'expected public key of a key-pair signature'));
+const program = bundleCommand(
+  'report:verify',
+  'Check a report bundle: evidence, consistency, completeness, and its Sigstore signature',
+  'the report bundle directory',
+  (c) =>
+    c
+      .option('--identity <signer>', 'expected keyless signer: the certificate identity (workflow ref URI or e-mail)')
+      .option('--issuer <url>', 'expected OIDC issuer of the keyless signer (default: GitHub Actions)')
+      .option('--trusted-root <file>', 'Sigstore trusted root JSON (default: the public instance, fetched over TUF)')
+      .option('--key <pub.pem>', 'expected public key of a key-pair signature'),
+);
 
-interface Opts { identity?: string; issuer?: string; trustedRoot?: string; key?: string }
+interface Opts {
+  identity?: string;
+  issuer?: string;
+  trustedRoot?: string;
+  key?: string;
+}
 
 function publicKey(file: string): string {
   try {
@@ -33,7 +44,10 @@ function publicKey(file: string): string {
     createPublicKey(pem);
     return pem;
   } catch (err) {
-    throw new UserError(`--key ${file}: not a PEM public key (${(err as Error).message})`, 'pass the public key of the pair that signed (openssl ec -in signing.pem -pubout -out signing.pub)');
+    throw new UserError(
+      `--key ${file}: not a PEM public key (${(err as Error).message})`,
+      'pass the public key of the pair that signed (openssl ec -in signing.pem -pubout -out signing.pub)',
+    );
   }
 }
 
@@ -45,7 +59,10 @@ function policyOf(o: Opts): SignaturePolicy | undefined {
   try {
     return { identity: o.identity, issuer: o.issuer, trustedRoot: o.trustedRoot ? readTrustedRoot(o.trustedRoot) : undefined };
   } catch (err) {
-    throw new UserError((err as Error).message, 'pass --trusted-root with the trusted_root.json of your Sigstore instance, or drop it for the public one');
+    throw new UserError(
+      (err as Error).message,
+      'pass --trusted-root with the trusted_root.json of your Sigstore instance, or drop it for the public one',
+    );
   }
 }
 
@@ -60,7 +77,9 @@ async function main(): Promise<number> {
   }
   if (!policy) {
     const how = bundle.signed ? 'signed (signature not checked: pass --identity or --key)' : 'unsigned';
-    console.log(`${dir}: consistent, ${how}: it claims ${safeLine(claimOf(bundle.report))}; nothing binds this claim to a run until a signature you trust is checked`);
+    console.log(
+      `${dir}: consistent, ${how}: it claims ${safeLine(claimOf(bundle.report))}; nothing binds this claim to a run until a signature you trust is checked`,
+    );
     return EXIT.ok;
   }
   let signer: string;

@@ -26,8 +26,12 @@ const program = new Command('stats:check')
 function main(): number {
   const o = program.parse(process.argv).opts<{ json?: boolean; runs: number; seed: number }>();
   const r = monteCarlo90_10(o.runs, o.seed);
-  const ok = r.falseFailureBound <= 1e-6 && r.powerBound >= 0.999 && r.simulatedFalseFailures === 0 &&
-    r.power >= 0.999 && r.meanRequests <= MAX_MEAN_REQUESTS;
+  const ok =
+    r.falseFailureBound <= 1e-6 &&
+    r.powerBound >= 0.999 &&
+    r.simulatedFalseFailures === 0 &&
+    r.power >= 0.999 &&
+    r.meanRequests <= MAX_MEAN_REQUESTS;
   if (o.json) console.log(JSON.stringify(r, null, 2));
   else {
     console.log(`false-failure bound ${r.falseFailureBound.toExponential(2)} (<= 1e-6, exact: Ville's inequality)`);

@@ -7,7 +7,7 @@ export default [
   defineScenario({
     id: 'cleanup/remove-use-waypoint-label',
     area: 'cleanup',
-    description: 'Removing the namespace\'s use-waypoint label takes its traffic off the waypoint',
+    description: "Removing the namespace's use-waypoint label takes its traffic off the waypoint",
     features: ['Waypoint'],
     profile: 'core',
     source: [SRC.cleanup, SRC.waypointBinding],
@@ -29,10 +29,11 @@ export default [
     manifests: ['common/waypoint.yaml'],
     steps: [
       step('enrolled', [useWaypoint(namespace(), 'waypoint')], [...waypointProvisioned('waypoint'), viaWaypoint('sleep', svc('echo'))]),
-      step('label removed and waypoint deleted', [useWaypoint(namespace(), null), remove('common/waypoint.yaml')], [
-        waypointResourcesGone('waypoint'),
-        direct('sleep', svc('echo')),
-      ]),
+      step(
+        'label removed and waypoint deleted',
+        [useWaypoint(namespace(), null), remove('common/waypoint.yaml')],
+        [waypointResourcesGone('waypoint'), direct('sleep', svc('echo'))],
+      ),
     ],
   }),
   defineScenario({
@@ -59,14 +60,16 @@ export default [
     workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
-      step('route applied', [useWaypoint(namespace(), 'waypoint'), apply('common/echo-route-marker.yaml')], [
-        routeAccepted('echo-marker', 'echo'),
-        routeWaypoint('echo-marker', 'echo', true),
-        viaWaypoint('sleep', svc('echo'), { routeMarker: 'echo-route' }),
-      ]),
-      step('route deleted', [remove('common/echo-route-marker.yaml')], [
-        viaWaypoint('sleep', svc('echo'), { routeMarker: null }),
-      ]),
+      step(
+        'route applied',
+        [useWaypoint(namespace(), 'waypoint'), apply('common/echo-route-marker.yaml')],
+        [
+          routeAccepted('echo-marker', 'echo'),
+          routeWaypoint('echo-marker', 'echo', true),
+          viaWaypoint('sleep', svc('echo'), { routeMarker: 'echo-route' }),
+        ],
+      ),
+      step('route deleted', [remove('common/echo-route-marker.yaml')], [viaWaypoint('sleep', svc('echo'), { routeMarker: null })]),
     ],
   }),
   defineScenario({

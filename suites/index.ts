@@ -12,5 +12,14 @@ import mesh from './mesh.ts';
 import statusTruth from './status-truth.ts';
 
 export const CATALOGUE: Scenario[] = [
-  ...enrollment, ...routing, ...authorization, ...resilience, ...observability, ...ingress, ...interop, ...cleanup, ...mesh, ...statusTruth,
+  ...enrollment,
+  ...routing,
+  ...authorization,
+  ...resilience,
+  ...observability,
+  ...ingress,
+  ...interop,
+  ...cleanup,
+  ...mesh,
+  ...statusTruth,
 ];

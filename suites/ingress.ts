@@ -27,10 +27,19 @@ export default [
         traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'allowed'),
         waypointBoundExactly('productpage', 'Successfully attached to waypoint ${APP_NS}/waypoint'),
       ]),
-      step('ingress-use-waypoint=false keeps ingress off the waypoint, with a hint', [label(service('productpage'), { 'istio.io/ingress-use-waypoint': 'false' })], [
-        traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'allowed'),
-        waypointBound('productpage', 'True', 'WaypointAccepted', 'Successfully attached to waypoint ${APP_NS}/waypoint. Ingress traffic is not using the waypoint'),
-      ]),
+      step(
+        'ingress-use-waypoint=false keeps ingress off the waypoint, with a hint',
+        [label(service('productpage'), { 'istio.io/ingress-use-waypoint': 'false' })],
+        [
+          traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'allowed'),
+          waypointBound(
+            'productpage',
+            'True',
+            'WaypointAccepted',
+            'Successfully attached to waypoint ${APP_NS}/waypoint. Ingress traffic is not using the waypoint',
+          ),
+        ],
+      ),
     ],
   }),
   defineScenario({
@@ -43,35 +52,72 @@ export default [
     workloads: { app: ['bookinfo'] },
     manifests: ['common/waypoint.yaml', 'ingress/bookinfo-gateway.yaml'],
     steps: [
-      step('label productpage for ingress', [...setup, label(service('productpage'), { 'istio.io/ingress-use-waypoint': 'true' })], [
-        traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'denied-l7'),
-        traffic('sleep', productpage(), 'allowed'),
-        waypointBound('productpage', 'True', 'WaypointAccepted', 'Successfully attached to waypoint ${APP_NS}/waypoint. Ingress traffic will traverse the waypoint'),
-      ]),
+      step(
+        'label productpage for ingress',
+        [...setup, label(service('productpage'), { 'istio.io/ingress-use-waypoint': 'true' })],
+        [
+          traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'denied-l7'),
+          traffic('sleep', productpage(), 'allowed'),
+          waypointBound(
+            'productpage',
+            'True',
+            'WaypointAccepted',
+            'Successfully attached to waypoint ${APP_NS}/waypoint. Ingress traffic will traverse the waypoint',
+          ),
+        ],
+      ),
     ],
   }),
   defineScenario({
     id: 'ingress/namespace-use-waypoint',
     area: 'ingress',
-    description: 'ingress-use-waypoint on the namespace sends ingress traffic through the waypoint; the Service\'s own label wins over it, and is read as a Go bool',
+    description:
+      "ingress-use-waypoint on the namespace sends ingress traffic through the waypoint; the Service's own label wins over it, and is read as a Go bool",
     features: ['Waypoint', 'L7AuthorizationPolicy', 'LoadBalancerIngress', 'IngressUseWaypoint'],
     profile: 'extended',
     source: [SRC.ambientIngress, SRC.ingressNamespaceLabel, SRC.ingressHint],
     workloads: { app: ['bookinfo'] },
     manifests: ['common/waypoint.yaml', 'ingress/bookinfo-gateway.yaml'],
     steps: [
-      step('label the namespace for ingress', [...setup, label(namespace(), { 'istio.io/ingress-use-waypoint': 'true' })], [
-        traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'denied-l7'),
-        waypointBound('productpage', 'True', 'WaypointAccepted', 'Successfully attached to waypoint ${APP_NS}/waypoint. Ingress traffic will traverse the waypoint'),
-      ]),
-      step('the Service says false: its label wins', [label(service('productpage'), { 'istio.io/ingress-use-waypoint': 'false' })], [
-        traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'allowed'),
-        waypointBound('productpage', 'True', 'WaypointAccepted', 'Successfully attached to waypoint ${APP_NS}/waypoint. Ingress traffic is not using the waypoint'),
-      ]),
-      step('the Service says TRUE: a Go bool, so true', [label(service('productpage'), { 'istio.io/ingress-use-waypoint': 'TRUE' })], [
-        traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'denied-l7'),
-        waypointBound('productpage', 'True', 'WaypointAccepted', 'Successfully attached to waypoint ${APP_NS}/waypoint. Ingress traffic will traverse the waypoint'),
-      ]),
+      step(
+        'label the namespace for ingress',
+        [...setup, label(namespace(), { 'istio.io/ingress-use-waypoint': 'true' })],
+        [
+          traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'denied-l7'),
+          waypointBound(
+            'productpage',
+            'True',
+            'WaypointAccepted',
+            'Successfully attached to waypoint ${APP_NS}/waypoint. Ingress traffic will traverse the waypoint',
+          ),
+        ],
+      ),
+      step(
+        'the Service says false: its label wins',
+        [label(service('productpage'), { 'istio.io/ingress-use-waypoint': 'false' })],
+        [
+          traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'allowed'),
+          waypointBound(
+            'productpage',
+            'True',
+            'WaypointAccepted',
+            'Successfully attached to waypoint ${APP_NS}/waypoint. Ingress traffic is not using the waypoint',
+          ),
+        ],
+      ),
+      step(
+        'the Service says TRUE: a Go bool, so true',
+        [label(service('productpage'), { 'istio.io/ingress-use-waypoint': 'TRUE' })],
+        [
+          traffic('sleep', ingress('bookinfo-gateway', '/productpage'), 'denied-l7'),
+          waypointBound(
+            'productpage',
+            'True',
+            'WaypointAccepted',
+            'Successfully attached to waypoint ${APP_NS}/waypoint. Ingress traffic will traverse the waypoint',
+          ),
+        ],
+      ),
     ],
   }),
 ];

@@ -14,14 +14,16 @@ export default [
     workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
-      step('through the waypoint', [useWaypoint(namespace(), 'waypoint')], [
-        ...waypointProvisioned('waypoint'),
-        traffic('sidecar-sleep', svc('echo'), 'allowed'),
-      ]),
-      step('the waypoint policy applies to the sidecar client', [apply('authorization/echo-service-policy.yaml')], [
-        traffic('sidecar-sleep', svc('echo'), 'denied-l7'),
-        traffic('sleep', svc('echo'), 'allowed'),
-      ]),
+      step(
+        'through the waypoint',
+        [useWaypoint(namespace(), 'waypoint')],
+        [...waypointProvisioned('waypoint'), traffic('sidecar-sleep', svc('echo'), 'allowed')],
+      ),
+      step(
+        'the waypoint policy applies to the sidecar client',
+        [apply('authorization/echo-service-policy.yaml')],
+        [traffic('sidecar-sleep', svc('echo'), 'denied-l7'), traffic('sleep', svc('echo'), 'allowed')],
+      ),
     ],
   }),
 ];

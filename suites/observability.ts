@@ -14,11 +14,15 @@ export default [
     workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
-      step('send 20 requests', [useWaypoint(namespace(), 'waypoint')], [
-        ...waypointProvisioned('waypoint'),
-        viaWaypoint('sleep', svc('echo')),
-        waypointRequests('waypoint', 'echo', { from: 'sleep', to: svc('echo'), count: 20 }),
-      ]),
+      step(
+        'send 20 requests',
+        [useWaypoint(namespace(), 'waypoint')],
+        [
+          ...waypointProvisioned('waypoint'),
+          viaWaypoint('sleep', svc('echo')),
+          waypointRequests('waypoint', 'echo', { from: 'sleep', to: svc('echo'), count: 20 }),
+        ],
+      ),
     ],
   }),
 ];

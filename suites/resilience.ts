@@ -1,5 +1,16 @@
 /** Faults and timeouts applied by the waypoint. */
-import { apply, attempts, defineScenario, direct, namespace, scale, service, step, traffic, viaWaypoint } from '../harness/record/builders.ts';
+import {
+  apply,
+  attempts,
+  defineScenario,
+  direct,
+  namespace,
+  scale,
+  service,
+  step,
+  traffic,
+  viaWaypoint,
+} from '../harness/record/builders.ts';
 import { podIP, svc, useWaypoint, waypointBound, routeAccepted, routeWaypoint } from './vocabulary.ts';
 import { SRC } from './sources.ts';
 
@@ -18,10 +29,11 @@ export default [
     workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
-      step('abort with 418', [...enrolled, apply('resilience/echo-fault-abort.yaml')], [
-        traffic('sleep', svc('echo'), 'fault-abort'),
-        viaWaypoint('sleep', svc('echo-v1')),
-      ]),
+      step(
+        'abort with 418',
+        [...enrolled, apply('resilience/echo-fault-abort.yaml')],
+        [traffic('sleep', svc('echo'), 'fault-abort'), viaWaypoint('sleep', svc('echo-v1'))],
+      ),
     ],
   }),
   defineScenario({
@@ -34,9 +46,7 @@ export default [
     workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
-      step('delay 2s', [...enrolled, apply('resilience/echo-fault-delay.yaml')], [
-        viaWaypoint('sleep', svc('echo'), { minTimeSec: 2 }),
-      ]),
+      step('delay 2s', [...enrolled, apply('resilience/echo-fault-delay.yaml')], [viaWaypoint('sleep', svc('echo'), { minTimeSec: 2 })]),
     ],
   }),
   defineScenario({
@@ -49,13 +59,17 @@ export default [
     workloads: { app: ['echo-v1-v2'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
-      step('1s timeout', [...enrolled, apply('resilience/echo-route-timeout.yaml')], [
-        routeAccepted('echo-timeout', 'echo'),
-        routeWaypoint('echo-timeout', 'echo', true),
-        traffic('sleep', svc('echo'), 'gateway-timeout', { headers: SLOW }),
-        viaWaypoint('sleep', svc('echo')),
-        viaWaypoint('sleep', svc('echo-v2'), { headers: SLOW, minTimeSec: 3 }),
-      ]),
+      step(
+        '1s timeout',
+        [...enrolled, apply('resilience/echo-route-timeout.yaml')],
+        [
+          routeAccepted('echo-timeout', 'echo'),
+          routeWaypoint('echo-timeout', 'echo', true),
+          traffic('sleep', svc('echo'), 'gateway-timeout', { headers: SLOW }),
+          viaWaypoint('sleep', svc('echo')),
+          viaWaypoint('sleep', svc('echo-v2'), { headers: SLOW, minTimeSec: 3 }),
+        ],
+      ),
     ],
   }),
   defineScenario({
@@ -68,40 +82,47 @@ export default [
     workloads: { app: ['echo-v1-v2'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
-      step('retry 500 twice; 502 only on echo-v2', [...enrolled, apply('resilience/echo-route-retry.yaml')], [
-        routeAccepted('echo-retry', 'echo'),
-        routeWaypoint('echo-retry', 'echo', true),
-        routeAccepted('echo-v2-retry', 'echo-v2'),
-        routeWaypoint('echo-v2-retry', 'echo-v2', true),
-        attempts('sleep', svc('echo'), 'echo-v1', { status: 500, perRequest: 3 }, { headers: answer(500) }),
-        attempts('sleep', svc('echo-v2'), 'echo-v2', { status: 500, perRequest: 1 }, { headers: answer(500) }),
-      ]),
+      step(
+        'retry 500 twice; 502 only on echo-v2',
+        [...enrolled, apply('resilience/echo-route-retry.yaml')],
+        [
+          routeAccepted('echo-retry', 'echo'),
+          routeWaypoint('echo-retry', 'echo', true),
+          routeAccepted('echo-v2-retry', 'echo-v2'),
+          routeWaypoint('echo-v2-retry', 'echo-v2', true),
+          attempts('sleep', svc('echo'), 'echo-v1', { status: 500, perRequest: 3 }, { headers: answer(500) }),
+          attempts('sleep', svc('echo-v2'), 'echo-v2', { status: 500, perRequest: 1 }, { headers: answer(500) }),
+        ],
+      ),
     ],
   }),
   defineScenario({
     id: 'resilience/waypoint-without-pods',
     area: 'resilience',
-    description: 'A waypoint that loses its pods after it was Programmed: the Services bound to it stay bound and their traffic fails closed; what does not use it is still answered; its pods back, traffic passes it again',
+    description:
+      'A waypoint that loses its pods after it was Programmed: the Services bound to it stay bound and their traffic fails closed; what does not use it is still answered; its pods back, traffic passes it again',
     features: ['Waypoint', 'WaypointBoundStatus'],
     profile: 'core',
     source: [SRC.ztunnelWaypointUpstream, SRC.waypointAddressesKept, SRC.gatewayProgrammed, SRC.checkDeny, SRC.waypointStatus],
     workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
-      step('echo bound to the waypoint', [useWaypoint(service('echo'), 'waypoint')], [
-        waypointBound('echo', 'True', 'WaypointAccepted'),
-        viaWaypoint('sleep', svc('echo')),
-        direct('sleep', svc('echo-v1')),
-      ]),
-      step('the waypoint scaled to zero', [scale('waypoint', 0)], [
-        waypointBound('echo', 'True', 'WaypointAccepted'),
-        traffic('sleep', svc('echo'), 'denied-l4'),
-        direct('sleep', svc('echo-v1')),
-        direct('sleep', podIP('echo-v1')),
-      ]),
-      step('its pod back', [scale('waypoint', 1)], [
-        viaWaypoint('sleep', svc('echo')),
-      ]),
+      step(
+        'echo bound to the waypoint',
+        [useWaypoint(service('echo'), 'waypoint')],
+        [waypointBound('echo', 'True', 'WaypointAccepted'), viaWaypoint('sleep', svc('echo')), direct('sleep', svc('echo-v1'))],
+      ),
+      step(
+        'the waypoint scaled to zero',
+        [scale('waypoint', 0)],
+        [
+          waypointBound('echo', 'True', 'WaypointAccepted'),
+          traffic('sleep', svc('echo'), 'denied-l4'),
+          direct('sleep', svc('echo-v1')),
+          direct('sleep', podIP('echo-v1')),
+        ],
+      ),
+      step('its pod back', [scale('waypoint', 1)], [viaWaypoint('sleep', svc('echo'))]),
     ],
   }),
 ];

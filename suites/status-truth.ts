@@ -22,11 +22,15 @@ export default [
     workloads: { app: ['echo-v1'] },
     manifests: ['common/waypoint.yaml'],
     steps: [
-      step('bind a policy that admits only sleep', [...enrolled, apply('authorization/echo-service-policy.yaml')], [
-        policyBound('echo-viewer', 'waypoint'),
-        traffic('sleep', svc('echo'), 'allowed'),
-        statusTruth(policyBound('echo-viewer', 'waypoint'), traffic('notsleep', svc('echo'), 'denied-l7')),
-      ]),
+      step(
+        'bind a policy that admits only sleep',
+        [...enrolled, apply('authorization/echo-service-policy.yaml')],
+        [
+          policyBound('echo-viewer', 'waypoint'),
+          traffic('sleep', svc('echo'), 'allowed'),
+          statusTruth(policyBound('echo-viewer', 'waypoint'), traffic('notsleep', svc('echo'), 'denied-l7')),
+        ],
+      ),
     ],
   }),
   defineScenario({
@@ -41,7 +45,10 @@ export default [
     steps: [
       step('route on echo-v1 only', enrolled, [
         routeAccepted('echo-v1-marker', 'echo-v1'),
-        statusTruth(routeAccepted('echo-v1-marker', 'echo-v1'), traffic('sleep', svc('echo-v1'), 'allowed', { routeMarker: 'echo-v1-route' })),
+        statusTruth(
+          routeAccepted('echo-v1-marker', 'echo-v1'),
+          traffic('sleep', svc('echo-v1'), 'allowed', { routeMarker: 'echo-v1-route' }),
+        ),
         statusTruth(routeAccepted('echo-v1-marker', 'echo-v1'), traffic('sleep', svc('echo-v2'), 'allowed', { routeMarker: null })),
       ]),
     ],
@@ -49,7 +56,8 @@ export default [
   defineScenario({
     id: 'status-truth/programmed-traffic-type',
     area: 'status-truth',
-    description: 'A waypoint Programmed with waypoint-for=workload serves pod-addressed traffic: the destination, which admits only the waypoint, receives it',
+    description:
+      'A waypoint Programmed with waypoint-for=workload serves pod-addressed traffic: the destination, which admits only the waypoint, receives it',
     features: ['Waypoint', 'L4AuthorizationPolicy'],
     profile: 'core',
     source: [SRC.waypointDocs, SRC.gatewayDeployment, SRC.agentgatewayBindings],

@@ -16,11 +16,19 @@ export const ECHO_PORT = 8080;
 export const BOOKINFO_PORT = 9080;
 
 export const svc = (name: string, opts: { ns?: NsRole; port?: number; path?: string } = {}): Destination => ({
-  kind: 'service', ns: opts.ns ?? 'app', name, port: opts.port ?? ECHO_PORT, path: opts.path ?? '/',
+  kind: 'service',
+  ns: opts.ns ?? 'app',
+  name,
+  port: opts.port ?? ECHO_PORT,
+  path: opts.path ?? '/',
 });
 
 export const podIP = (deployment: string, opts: { ns?: NsRole; port?: number; path?: string } = {}): Destination => ({
-  kind: 'pod', ns: opts.ns ?? 'app', deployment, port: opts.port ?? ECHO_PORT, path: opts.path ?? '/',
+  kind: 'pod',
+  ns: opts.ns ?? 'app',
+  deployment,
+  port: opts.port ?? ECHO_PORT,
+  path: opts.path ?? '/',
 });
 
 /**
@@ -31,24 +39,35 @@ export const podIP = (deployment: string, opts: { ns?: NsRole; port?: number; pa
  * under `wpt.test` (RFC 2606: never resolvable outside the mesh), so traffic never leaves the cluster.
  */
 export const meshHost = (host: string, opts: { ns?: NsRole; port?: number; path?: string } = {}): Destination => ({
-  kind: 'host', ns: opts.ns ?? 'app', host, port: opts.port ?? ECHO_PORT, path: opts.path ?? '/',
+  kind: 'host',
+  ns: opts.ns ?? 'app',
+  host,
+  port: opts.port ?? ECHO_PORT,
+  path: opts.path ?? '/',
 });
 export const productpage = (): Destination => svc('productpage', { port: BOOKINFO_PORT, path: '/productpage' });
 
-export const useWaypoint = (target: LabelTarget, waypoint: string | null): Action =>
-  label(target, { 'istio.io/use-waypoint': waypoint });
+export const useWaypoint = (target: LabelTarget, waypoint: string | null): Action => label(target, { 'istio.io/use-waypoint': waypoint });
 
 export const REVIEWS_BACKEND: BackendMarker = { pattern: 'reviews-v[0-9]-', normalize: 'reviews-v[0-9]' };
 
 export const ECHO_BACKEND: BackendMarker = { pattern: `${ECHO_POD_FIELD}echo-v[0-9]-`, normalize: 'echo-v[0-9]' };
 
 export function waypointBound(
-  serviceName: string, status: 'True' | 'False', reason: string, messagePrefix?: string, ns: NsRole = 'app',
+  serviceName: string,
+  status: 'True' | 'False',
+  reason: string,
+  messagePrefix?: string,
+  ns: NsRole = 'app',
 ): ConditionExpectation {
   return {
     type: 'condition',
     object: { apiVersion: 'v1', kind: 'Service', ns, name: serviceName },
-    condition: 'istio.io/WaypointBound', status, reason, messagePrefix, feature: 'WaypointBoundStatus',
+    condition: 'istio.io/WaypointBound',
+    status,
+    reason,
+    messagePrefix,
+    feature: 'WaypointBoundStatus',
   };
 }
 
@@ -57,11 +76,20 @@ export function waypointBoundExactly(serviceName: string, message: string, ns: N
   return { ...waypointBound(serviceName, 'True', 'WaypointAccepted', undefined, ns), message };
 }
 
-export function programmed(gateway: string, status: 'True' | 'False', reason?: string, messagePrefix?: string, ns: NsRole = 'app'): ConditionExpectation {
+export function programmed(
+  gateway: string,
+  status: 'True' | 'False',
+  reason?: string,
+  messagePrefix?: string,
+  ns: NsRole = 'app',
+): ConditionExpectation {
   return {
     type: 'condition',
     object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', ns, name: gateway },
-    condition: 'Programmed', status, ...(reason ? { reason } : {}), ...(messagePrefix ? { messagePrefix } : {}),
+    condition: 'Programmed',
+    status,
+    ...(reason ? { reason } : {}),
+    ...(messagePrefix ? { messagePrefix } : {}),
   };
 }
 
@@ -75,9 +103,7 @@ export function waypointResourcesGone(name: string, ns: NsRole = 'app'): GoneExp
   ]);
 }
 
-export function waypointRequests(
-  waypoint: string, destinationService: string, send: MetricExpectation['send'],
-): MetricExpectation {
+export function waypointRequests(waypoint: string, destinationService: string, send: MetricExpectation['send']): MetricExpectation {
   return {
     type: 'metric',
     waypoint: { ns: 'app', name: waypoint },
@@ -95,14 +121,34 @@ export function waypointRequests(
  */
 export function waypointProvisioned(name: string, ns: NsRole = 'app'): Expectation[] {
   return [
-    { type: 'condition', object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', ns, name }, condition: 'Accepted', status: 'True' },
+    {
+      type: 'condition',
+      object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', ns, name },
+      condition: 'Accepted',
+      status: 'True',
+    },
     {
       type: 'present',
       objects: [
-        { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', ns, name, fields: [{ path: ['status', 'addresses', 0, 'value'], nonEmpty: true }] },
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'Gateway',
+          ns,
+          name,
+          fields: [{ path: ['status', 'addresses', 0, 'value'], nonEmpty: true }],
+        },
         { apiVersion: 'apps/v1', kind: 'Deployment', ns, name },
         { apiVersion: 'v1', kind: 'ServiceAccount', ns, name },
-        { apiVersion: 'v1', kind: 'Service', ns, name, fields: [{ path: ['spec', 'ports'], includes: { port: 15008 } }, { path: ['spec', 'ports'], includes: { port: 15021 } }] },
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          ns,
+          name,
+          fields: [
+            { path: ['spec', 'ports'], includes: { port: 15008 } },
+            { path: ['spec', 'ports'], includes: { port: 15021 } },
+          ],
+        },
       ],
     },
   ];
@@ -113,42 +159,67 @@ const AUTHZ = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy' 
 /** A targetRefs policy bound to the waypoint that will enforce it (istio .../ambient/policies.go). */
 export function policyBound(policy: string, waypoint: string, ns: NsRole = 'app'): ConditionExpectation {
   return {
-    type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status: 'True', reason: 'Accepted',
-    message: `bound to \${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}/${waypoint}`, feature: 'PolicyStatus',
+    type: 'condition',
+    object: { ...AUTHZ, ns, name: policy },
+    condition: 'WaypointAccepted',
+    status: 'True',
+    reason: 'Accepted',
+    message: `bound to \${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}/${waypoint}`,
+    feature: 'PolicyStatus',
   };
 }
 
 /** A targetRefs policy whose Service has no waypoint: nothing will enforce it, and istiod says so. */
 export function policyNotBound(policy: string, serviceName: string, ns: NsRole = 'app'): ConditionExpectation {
   return {
-    type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status: 'False', reason: 'AncestorNotBound',
-    message: `Service \${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}/${serviceName} is not bound to a waypoint`, feature: 'PolicyStatus',
+    type: 'condition',
+    object: { ...AUTHZ, ns, name: policy },
+    condition: 'WaypointAccepted',
+    status: 'False',
+    reason: 'AncestorNotBound',
+    message: `Service \${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}/${serviceName} is not bound to a waypoint`,
+    feature: 'PolicyStatus',
   };
 }
 
 /** A mesh route attached to its Service parent (Gateway API GEP-1426: the parent's controller writes Accepted). */
 export function routeAccepted(route: string, parentService: string, ns: NsRole = 'app'): ConditionExpectation {
   return {
-    type: 'condition', object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns, name: route },
-    parent: { kind: 'Service', name: parentService }, condition: 'Accepted', status: 'True', reason: 'Accepted',
+    type: 'condition',
+    object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns, name: route },
+    parent: { kind: 'Service', name: parentService },
+    condition: 'Accepted',
+    status: 'True',
+    reason: 'Accepted',
   };
 }
 
 /** WaypointBound with this status, reason and whole message (istio pilot/pkg/serviceregistry/ambient/status.go). */
 export function waypointBoundMessage(
-  serviceName: string, status: 'True' | 'False', reason: string, message: string, ns: NsRole = 'app',
+  serviceName: string,
+  status: 'True' | 'False',
+  reason: string,
+  message: string,
+  ns: NsRole = 'app',
 ): ConditionExpectation {
   return { ...waypointBound(serviceName, status, reason, undefined, ns), message };
 }
 
 /** The ZtunnelAccepted condition istiod writes on a selector AuthorizationPolicy (istio pilot/pkg/model/service.go). */
 export function ztunnelAccepted(
-  policy: string, reason: string, text: { message: string } | { messagePrefix: string }, ns: NsRole = 'app',
+  policy: string,
+  reason: string,
+  text: { message: string } | { messagePrefix: string },
+  ns: NsRole = 'app',
 ): ConditionExpectation {
   return {
     type: 'condition',
     object: { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', ns, name: policy },
-    condition: 'ZtunnelAccepted', status: 'True', reason, ...text, feature: 'PolicyStatus',
+    condition: 'ZtunnelAccepted',
+    status: 'True',
+    reason,
+    ...text,
+    feature: 'PolicyStatus',
   };
 }
 
@@ -160,9 +231,15 @@ export function ztunnelRefused(policy: string, reason: string, message: string, 
 /** Where an Istio mesh route's waypoint stands: ResolvedWaypoints stays True, its message says whether one serves the parent (istio pilot/pkg/config/kube/gateway/conditions.go, createRouteStatus). */
 export function routeWaypoint(route: string, parentService: string, resolved: boolean, ns: NsRole = 'app'): ConditionExpectation {
   return {
-    type: 'condition', object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns, name: route },
-    parent: { kind: 'Service', name: parentService }, condition: 'ResolvedWaypoints', status: 'True', reason: 'ResolvedWaypoints',
-    message: resolved ? 'All waypoints resolved' : 'istio.io/use-waypoint label missing from parent and parent namespace; in ambient mode, route will not be respected',
+    type: 'condition',
+    object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns, name: route },
+    parent: { kind: 'Service', name: parentService },
+    condition: 'ResolvedWaypoints',
+    status: 'True',
+    reason: 'ResolvedWaypoints',
+    message: resolved
+      ? 'All waypoints resolved'
+      : 'istio.io/use-waypoint label missing from parent and parent namespace; in ambient mode, route will not be respected',
     feature: 'RouteWaypointStatus',
   };
 }
@@ -170,24 +247,45 @@ export function routeWaypoint(route: string, parentService: string, resolved: bo
 /** A targetRefs policy whose target does not exist (istio .../ambient/policies.go: TargetNotFound). */
 export function policyTargetNotFound(policy: string, serviceName: string, ns: NsRole = 'app'): ConditionExpectation {
   return {
-    type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status: 'False', reason: 'TargetNotFound',
-    message: `Service \${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}/${serviceName} was not found`, feature: 'PolicyStatus',
+    type: 'condition',
+    object: { ...AUTHZ, ns, name: policy },
+    condition: 'WaypointAccepted',
+    status: 'False',
+    reason: 'TargetNotFound',
+    message: `Service \${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}/${serviceName} was not found`,
+    feature: 'PolicyStatus',
   };
 }
 
 /** WaypointAccepted with this status, reason and whole message (istio pilot/pkg/model/service.go flattenConditions). */
 export function policyCondition(
-  policy: string, status: 'True' | 'False', reason: string, text: string | { messagePrefix: string }, ns: NsRole = 'app',
+  policy: string,
+  status: 'True' | 'False',
+  reason: string,
+  text: string | { messagePrefix: string },
+  ns: NsRole = 'app',
 ): ConditionExpectation {
   const message = typeof text === 'string' ? { message: text } : text;
-  return { type: 'condition', object: { ...AUTHZ, ns, name: policy }, condition: 'WaypointAccepted', status, reason, ...message, feature: 'PolicyStatus' };
+  return {
+    type: 'condition',
+    object: { ...AUTHZ, ns, name: policy },
+    condition: 'WaypointAccepted',
+    status,
+    reason,
+    ...message,
+    feature: 'PolicyStatus',
+  };
 }
 
 /** A mesh route with a backendRef to a missing Service (istio pilot/pkg/config/kube/gateway/conversion.go: InvalidDestinationNotFound). */
 export function routeBackendNotFound(route: string, parentService: string, backend: string, ns: NsRole = 'app'): ConditionExpectation {
   return {
-    type: 'condition', object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns, name: route },
-    parent: { kind: 'Service', name: parentService }, condition: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound',
+    type: 'condition',
+    object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns, name: route },
+    parent: { kind: 'Service', name: parentService },
+    condition: 'ResolvedRefs',
+    status: 'False',
+    reason: 'BackendNotFound',
     message: `backend(${backend}.\${${ns === 'app' ? 'APP_NS' : 'INFRA_NS'}}.svc.cluster.local) not found`,
   };
 }
@@ -197,19 +295,47 @@ export function routeParentNotFound(route: string, parentService: string, ns: Ns
   const object = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', ns, name: route };
   const parent = { kind: 'Service', name: parentService };
   return [
-    { type: 'condition', object, parent, condition: 'Accepted', status: 'False', reason: 'NoMatchingParent', message: `parent service: "${parentService}" not found` },
-    { type: 'condition', object, parent, condition: 'ResolvedWaypoints', status: 'True', reason: 'ResolvedWaypoints', message: 'parent not found', feature: 'RouteWaypointStatus' },
+    {
+      type: 'condition',
+      object,
+      parent,
+      condition: 'Accepted',
+      status: 'False',
+      reason: 'NoMatchingParent',
+      message: `parent service: "${parentService}" not found`,
+    },
+    {
+      type: 'condition',
+      object,
+      parent,
+      condition: 'ResolvedWaypoints',
+      status: 'True',
+      reason: 'ResolvedWaypoints',
+      message: 'parent not found',
+      feature: 'RouteWaypointStatus',
+    },
   ];
 }
 
 /** routeAccepted for any mesh route kind (GRPCRoute has the same status.parents shape, GEP-1426). */
-export function meshRouteAccepted(kind: 'HTTPRoute' | 'GRPCRoute', route: string, parentService: string, ns: NsRole = 'app'): ConditionExpectation {
+export function meshRouteAccepted(
+  kind: 'HTTPRoute' | 'GRPCRoute',
+  route: string,
+  parentService: string,
+  ns: NsRole = 'app',
+): ConditionExpectation {
   const c = routeAccepted(route, parentService, ns);
   return { ...c, object: { ...c.object, kind } };
 }
 
 /** routeWaypoint for any mesh route kind. */
-export function meshRouteWaypoint(kind: 'HTTPRoute' | 'GRPCRoute', route: string, parentService: string, resolved: boolean, ns: NsRole = 'app'): ConditionExpectation {
+export function meshRouteWaypoint(
+  kind: 'HTTPRoute' | 'GRPCRoute',
+  route: string,
+  parentService: string,
+  resolved: boolean,
+  ns: NsRole = 'app',
+): ConditionExpectation {
   const c = routeWaypoint(route, parentService, resolved, ns);
   return { ...c, object: { ...c.object, kind } };
 }

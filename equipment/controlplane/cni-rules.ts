@@ -34,7 +34,11 @@ export function shouldBeEnrolled(pod: KubeObject, namespaceLabels: Record<string
 }
 
 /** The annotation patch to send, or undefined when the pod is already as it should be. */
-export function redirectionPatch(pod: KubeObject, namespaceLabels: Record<string, string>, systemNamespace = 'istio-system'): { [REDIRECTION]: string | null } | undefined {
+export function redirectionPatch(
+  pod: KubeObject,
+  namespaceLabels: Record<string, string>,
+  systemNamespace = 'istio-system',
+): { [REDIRECTION]: string | null } | undefined {
   const has = pod.metadata.annotations?.[REDIRECTION] === 'enabled';
   // Like istio-cni, act on a pod only once it is set up on its node, i.e. has an IP.
   const want = !!pod.status?.podIP && shouldBeEnrolled(pod, namespaceLabels, systemNamespace);

@@ -33,7 +33,10 @@ async function reconcile(pod: k8s.V1Pod): Promise<void> {
   const { name, namespace } = pod.metadata as { name: string; namespace: string };
   try {
     // pods/status, as istio-cni does (lower privilege than pods; cni/pkg/util/podutil.go).
-    await core.patchNamespacedPodStatus({ name, namespace, body: { metadata: { annotations: patch } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    await core.patchNamespacedPodStatus(
+      { name, namespace, body: { metadata: { annotations: patch } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
     log(`${namespace}/${name}: redirection ${Object.values(patch)[0] ?? 'removed'}`);
   } catch (err) {
     const code = (err as { code?: number }).code;

@@ -56,11 +56,17 @@ type Log = (line: string) => void;
 
 /** Refuses where it cannot run, before anything is built or changed. */
 export async function preflight(): Promise<void> {
-  if (process.platform !== 'linux') throw new UserError(`the real control plane runs on Linux only (this is ${process.platform})`, 'use a Linux machine or VM');
-  if (process.getuid?.() !== 0) throw new UserError('the real control plane needs root (it edits /etc/hosts so the webhooks reach the local istiod)', 'run it as root, e.g. in a CI container or with sudo');
+  if (process.platform !== 'linux')
+    throw new UserError(`the real control plane runs on Linux only (this is ${process.platform})`, 'use a Linux machine or VM');
+  if (process.getuid?.() !== 0)
+    throw new UserError(
+      'the real control plane needs root (it edits /etc/hosts so the webhooks reach the local istiod)',
+      'run it as root, e.g. in a CI container or with sudo',
+    );
   const have = await installedGo();
   const need = goDirective(readFileSync((await downloadModule(ISTIO_SOURCE)).GoMod, 'utf8'));
-  if (!goVersionAtLeast(have, need)) throw new UserError(`Go ${have} is too old: the pinned modules need Go >= ${need}`, `install Go ${need} or newer`);
+  if (!goVersionAtLeast(have, need))
+    throw new UserError(`Go ${have} is too old: the pinned modules need Go >= ${need}`, `install Go ${need} or newer`);
 }
 
 export async function buildAll(log: Log): Promise<Binaries> {
@@ -109,7 +115,9 @@ async function pointWebhooksAtLocalIstiod(cluster: KubeCluster, kc: k8s.KubeConf
       if (!next) continue;
       await replaceObject(kc, next);
       rewritten.push(next);
-      log(`${kind} ${cfg.metadata.name} → ${(next.webhooks as { clientConfig: { url: string } }[]).map((w) => w.clientConfig.url).join(', ')}`);
+      log(
+        `${kind} ${cfg.metadata.name} → ${(next.webhooks as { clientConfig: { url: string } }[]).map((w) => w.clientConfig.url).join(', ')}`,
+      );
     }
   }
   addHosts(webhookHosts(rewritten));
@@ -118,7 +126,10 @@ async function pointWebhooksAtLocalIstiod(cluster: KubeCluster, kc: k8s.KubeConf
 async function startIstiod(cluster: KubeCluster, bin: Binaries, shape: MeshShape, log: Log): Promise<void> {
   const namespace = shape.istioNamespace ?? DEFAULT_ISTIO_NAMESPACE;
   const [deployment, ...more] = await cluster.list('apps/v1', 'Deployment', { namespace, labelSelector: istiodSelector(shape) });
-  if (!deployment || more.length) throw new Error(`istioctl install created ${more.length + (deployment ? 1 : 0)} istiod Deployments in ${namespace} (${istiodSelector(shape)}), not one`);
+  if (!deployment || more.length)
+    throw new Error(
+      `istioctl install created ${more.length + (deployment ? 1 : 0)} istiod Deployments in ${namespace} (${istiodSelector(shape)}), not one`,
+    );
   const configMaps = await cluster.list('v1', 'ConfigMap', { namespace });
   const dir = paths().istiodWorkdir;
   rmSync(dir, { recursive: true, force: true });
@@ -129,13 +140,20 @@ async function startIstiod(cluster: KubeCluster, bin: Binaries, shape: MeshShape
   }
   const spec = istiodProcess(deployment, paths().kubeconfig);
   if (spec.skipped.length) log(`istiod env not set outside a pod: ${spec.skipped.join(', ')}`);
-  const rec = startDaemon(stateDir(), 'istiod', bin.pilotDiscovery, spec.args, { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), ...spec.env } });
+  const rec = startDaemon(stateDir(), 'istiod', bin.pilotDiscovery, spec.args, {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), ...spec.env },
+  });
   const url = readinessUrl(deployment);
-  await waitFor(`istiod ready (${url}; log ${rec.log})`, async () => {
-    if (!isRunning(rec)) throw new Error(`istiod exited; see ${rec.log}`);
-    const res = await fetch(url).catch(() => undefined);
-    return res?.ok ? true : undefined;
-  }, CLUSTER_TIMING);
+  await waitFor(
+    `istiod ready (${url}; log ${rec.log})`,
+    async () => {
+      if (!isRunning(rec)) throw new Error(`istiod exited; see ${rec.log}`);
+      const res = await fetch(url).catch(() => undefined);
+      return res?.ok ? true : undefined;
+    },
+    CLUSTER_TIMING,
+  );
 }
 
 /** Labelled with the revision, which a revisioned istiod's webhook validates alone (harness/mesh/mesh.ts forRevision). */
@@ -143,7 +161,11 @@ function invalidVirtualService(revision?: string) {
   return {
     apiVersion: 'networking.istio.io/v1',
     kind: 'VirtualService',
-    metadata: { name: 'wpt-controlplane-validation-probe', namespace: 'default', ...(revision ? { labels: { [REV_LABEL]: revision } } : {}) },
+    metadata: {
+      name: 'wpt-controlplane-validation-probe',
+      namespace: 'default',
+      ...(revision ? { labels: { [REV_LABEL]: revision } } : {}),
+    },
     spec: { hosts: ['probe.example'], http: [{ route: [{ destination: { host: '' } }] }] },
   };
 }
@@ -163,7 +185,9 @@ export async function validationRejection(kc: k8s.KubeConfig, revision?: string)
 /** istiod switches its validation webhooks to failurePolicy Fail once it has seen itself reject config. */
 export async function validationFailsClosed(cluster: KubeCluster): Promise<boolean> {
   const cfgs = await cluster.list('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration');
-  const hooks = cfgs.flatMap((c) => (c.webhooks ?? []) as { name: string; failurePolicy?: string }[]).filter((w) => w.name.endsWith('validation.istio.io'));
+  const hooks = cfgs
+    .flatMap((c) => (c.webhooks ?? []) as { name: string; failurePolicy?: string }[])
+    .filter((w) => w.name.endsWith('validation.istio.io'));
   return hooks.length > 0 && hooks.every((w) => w.failurePolicy === 'Fail');
 }
 
@@ -171,10 +195,20 @@ export async function validationFailsClosed(cluster: KubeCluster): Promise<boole
  * Names the API server's certificate must carry for in-cluster clients: the kubernetes Service's
  * IP (the first of the Service range) and DNS names. kwokctl adds the host's own addresses itself.
  */
-export const APISERVER_CERT_SANS = ['10.0.0.1', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'];
+export const APISERVER_CERT_SANS = [
+  '10.0.0.1',
+  'kubernetes',
+  'kubernetes.default',
+  'kubernetes.default.svc',
+  'kubernetes.default.svc.cluster.local',
+];
 
 export function kwokctlConfiguration(): string {
-  return stringify({ apiVersion: 'config.kwok.x-k8s.io/v1alpha1', kind: 'KwokctlConfiguration', options: { kubeApiserverCertSANs: APISERVER_CERT_SANS } });
+  return stringify({
+    apiVersion: 'config.kwok.x-k8s.io/v1alpha1',
+    kind: 'KwokctlConfiguration',
+    options: { kubeApiserverCertSANs: APISERVER_CERT_SANS },
+  });
 }
 
 /**
@@ -183,7 +217,10 @@ export function kwokctlConfiguration(): string {
  * --manage-all-nodes=true; a later flag wins.
  */
 export function kwokControllerArgs(): string[] {
-  return ['manage-all-nodes=false', `manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}`].flatMap((a) => ['--extra-args', `kwok-controller=${a}`]);
+  return ['manage-all-nodes=false', `manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}`].flatMap((a) => [
+    '--extra-args',
+    `kwok-controller=${a}`,
+  ]);
 }
 
 /**
@@ -209,12 +246,21 @@ function processMarkers(): string[] {
 function startSupervisor(): void {
   const script = path.join(REPO, 'equipment/controlplane/supervisor.ts');
   const p = paths();
-  startDaemon(stateDir(), SUPERVISOR, process.execPath, ['--import', 'tsx', script, stateDir(), binaryPath(BINARIES.kwokctl), p.kwokWorkdir, CLUSTER_NAME], { cwd: REPO, env: { ...process.env } as Record<string, string> });
+  startDaemon(
+    stateDir(),
+    SUPERVISOR,
+    process.execPath,
+    ['--import', 'tsx', script, stateDir(), binaryPath(BINARIES.kwokctl), p.kwokWorkdir, CLUSTER_NAME],
+    { cwd: REPO, env: { ...process.env } as Record<string, string> },
+  );
 }
 
 function startCniStandin(istioNamespace: string): void {
   const script = path.join(REPO, 'equipment/controlplane/cni-standin.ts');
-  startDaemon(stateDir(), 'cni-standin', process.execPath, ['--import', 'tsx', script, paths().kubeconfig, istioNamespace], { cwd: REPO, env: { ...process.env } as Record<string, string> });
+  startDaemon(stateDir(), 'cni-standin', process.execPath, ['--import', 'tsx', script, paths().kubeconfig, istioNamespace], {
+    cwd: REPO,
+    env: { ...process.env } as Record<string, string>,
+  });
 }
 
 /** The Service IP range of the control plane's API server. */
@@ -229,19 +275,33 @@ export interface UpOptions {
 }
 
 export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>) => Promise<T>, opts: UpOptions = {}): Promise<string> {
-  if (opts.meshImages && !opts.realNode) throw new UserError('--mesh-images needs --real-node: the images run on the real node', 'add --real-node');
+  if (opts.meshImages && !opts.realNode)
+    throw new UserError('--mesh-images needs --real-node: the images run on the real node', 'add --real-node');
   const shape = opts.mesh ?? {};
   if (opts.realNode && (shape.revision || shape.istioNamespace)) {
     // equipment/real-node/mesh.ts wires istio-cni, ztunnel and istiod's Service in istio-system, unrevisioned.
-    throw new UserError('--real-node runs Istio\'s node components for an unrevisioned istiod in istio-system', 'drop --revision and --istio-namespace with --real-node');
+    throw new UserError(
+      "--real-node runs Istio's node components for an unrevisioned istiod in istio-system",
+      'drop --revision and --istio-namespace with --real-node',
+    );
   }
   const istioNamespace = shape.istioNamespace ?? DEFAULT_ISTIO_NAMESPACE;
-  const mesh = opts.meshImages ? { dir: path.resolve(opts.meshImages), archives: await readMeshImages(path.resolve(opts.meshImages)) } : undefined;
+  const mesh = opts.meshImages
+    ? { dir: path.resolve(opts.meshImages), archives: await readMeshImages(path.resolve(opts.meshImages)) }
+    : undefined;
   await preflight();
   // A crashed run is cleaned up; a live one belongs to someone and is left alone.
-  const live = [...records(stateDir()).filter(isRunning).map((r) => `${r.name} (pid ${r.pid})`), ...kwokPids().map((k) => `${path.basename(k.argv[0])} (pid ${k.pid})`)];
+  const live = [
+    ...records(stateDir())
+      .filter(isRunning)
+      .map((r) => `${r.name} (pid ${r.pid})`),
+    ...kwokPids().map((k) => `${path.basename(k.argv[0])} (pid ${k.pid})`),
+  ];
   if (live.length > 0) {
-    throw new UserError(`a control plane is already up: ${live.join(', ')}`, 'use it (npm run controlplane -- status), or stop it first with npm run controlplane -- down');
+    throw new UserError(
+      `a control plane is already up: ${live.join(', ')}`,
+      'use it (npm run controlplane -- status), or stop it first with npm run controlplane -- down',
+    );
   }
   if (existsSync(stateDir())) await down(log, { quiet: true });
   const hostBefore = await captureHost(SYSCTLS, processMarkers());
@@ -250,52 +310,114 @@ export async function up(log: Log, step: <T>(name: string, fn: () => Promise<T>)
   const bin = await step('binaries (built from the Go module proxy, cached)', () => buildAll(log));
   const version = await istioVersion(bin);
   const p = paths();
-  await step(`kwok cluster ${CLUSTER_NAME} (kube-apiserver ${BINARIES.kubeApiserver.pin.version}, ${SIMULATED_NODES} simulated nodes)`, async () => {
-    // Without client rate limits: the controllers serve a dozen scenarios at once on one machine, and
-    // at the default 20 qps the Deployment controller, not the implementation, set the pace. kwok's
-    // Service range is a /24, which a parallel catalogue fills ("range is full"); a /16 keeps the
-    // kubernetes Service at 10.0.0.1, as real clusters have a /12.
-    writeFileSync(p.kwokctlConfig, kwokctlConfiguration());
-    await kwokctl(bin, ['create', 'cluster', '--config', p.kwokctlConfig, '--runtime', 'binary', '--kubeconfig', p.kubeconfig, '--wait', '120s', '--disable-qps-limits',
-      '--extra-args', `kube-apiserver=service-cluster-ip-range=${SERVICE_CIDR}`, ...kwokControllerArgs(),
-      '--etcd-binary', bin.etcd, '--kube-apiserver-binary', bin.kubeApiserver, '--kube-controller-manager-binary', bin.kubeControllerManager,
-      '--kube-scheduler-binary', bin.kubeScheduler, '--kwok-controller-binary', bin.kwok]);
-    await kwokctl(bin, ['scale', 'node', '--replicas', String(SIMULATED_NODES), ...simulatedNodeParams()]);
-  });
+  await step(
+    `kwok cluster ${CLUSTER_NAME} (kube-apiserver ${BINARIES.kubeApiserver.pin.version}, ${SIMULATED_NODES} simulated nodes)`,
+    async () => {
+      // Without client rate limits: the controllers serve a dozen scenarios at once on one machine, and
+      // at the default 20 qps the Deployment controller, not the implementation, set the pace. kwok's
+      // Service range is a /24, which a parallel catalogue fills ("range is full"); a /16 keeps the
+      // kubernetes Service at 10.0.0.1, as real clusters have a /12.
+      writeFileSync(p.kwokctlConfig, kwokctlConfiguration());
+      await kwokctl(bin, [
+        'create',
+        'cluster',
+        '--config',
+        p.kwokctlConfig,
+        '--runtime',
+        'binary',
+        '--kubeconfig',
+        p.kubeconfig,
+        '--wait',
+        '120s',
+        '--disable-qps-limits',
+        '--extra-args',
+        `kube-apiserver=service-cluster-ip-range=${SERVICE_CIDR}`,
+        ...kwokControllerArgs(),
+        '--etcd-binary',
+        bin.etcd,
+        '--kube-apiserver-binary',
+        bin.kubeApiserver,
+        '--kube-controller-manager-binary',
+        bin.kubeControllerManager,
+        '--kube-scheduler-binary',
+        bin.kubeScheduler,
+        '--kwok-controller-binary',
+        bin.kwok,
+      ]);
+      await kwokctl(bin, ['scale', 'node', '--replicas', String(SIMULATED_NODES), ...simulatedNodeParams()]);
+    },
+  );
   const kc = loadKubeConfig(p.kubeconfig, undefined);
   const cluster = new KubeCluster(kc);
-  await step('Gateway API CRDs (the harness\'s pinned set)', async () => {
+  await step("Gateway API CRDs (the harness's pinned set)", async () => {
     await seedGatewayApiCache(version);
     await installGatewayApi({
-      cluster, kubeconfig: p.kubeconfig, context: kc.getCurrentContext(), istioVersion: version, kindNetwork: false,
-      teardown: new Teardown(), timing: CLUSTER_TIMING, runId: 'controlplane', log,
+      cluster,
+      kubeconfig: p.kubeconfig,
+      context: kc.getCurrentContext(),
+      istioVersion: version,
+      kindNetwork: false,
+      teardown: new Teardown(),
+      timing: CLUSTER_TIMING,
+      runId: 'controlplane',
+      log,
     });
   });
   const node = nodePaths(stateDir());
   const cniValues = opts.realNode ? istioCniValues(node.cniBin, node.cniConf, netnsHostDir()) : [];
   const shaped = meshSettings(shape);
   await step(`istioctl install --set profile=ambient${shaped.length ? ` ${shaped.join(' ')}` : ''} (Istio ${version})`, () =>
-    execa(bin.istioctl, ['install', '--kubeconfig', p.kubeconfig, '--set', 'profile=ambient', '--set', 'values.pilot.env.PILOT_ENABLE_AGENTGATEWAY=true',
-      '--set', WAYPOINT_SECCOMP_SETTING, ...shaped, ...cniValues, '-y'], { all: true }));
+    execa(
+      bin.istioctl,
+      [
+        'install',
+        '--kubeconfig',
+        p.kubeconfig,
+        '--set',
+        'profile=ambient',
+        '--set',
+        'values.pilot.env.PILOT_ENABLE_AGENTGATEWAY=true',
+        '--set',
+        WAYPOINT_SECCOMP_SETTING,
+        ...shaped,
+        ...cniValues,
+        '-y',
+      ],
+      { all: true },
+    ),
+  );
   if (shape.revision) {
     // istioctl makes the first revision installed the default (a `default` revision tag: webhooks that take
     // unlabelled namespaces and configuration). Without it the revision has only what is labelled with it,
     // as when it runs beside another control plane: the suite must label what it makes.
     await step(`istioctl tag remove default (revision ${shape.revision} alone, as beside another control plane)`, () =>
-      execa(bin.istioctl, ['tag', 'remove', 'default', '--kubeconfig', p.kubeconfig, '--istioNamespace', istioNamespace, '-y'], { all: true }));
+      execa(bin.istioctl, ['tag', 'remove', 'default', '--kubeconfig', p.kubeconfig, '--istioNamespace', istioNamespace, '-y'], {
+        all: true,
+      }),
+    );
   }
   await step('admission webhooks → local istiod', () => pointWebhooksAtLocalIstiod(cluster, kc, istioNamespace, log));
   await step('istiod as a local process', () => startIstiod(cluster, bin, shape, log));
   if (!opts.realNode) await step('istio-cni stand-in (enrollment mark only)', async () => startCniStandin(istioNamespace));
   const message = await step('validation fails closed (invalid VirtualService rejected by istiod)', async () => {
-    const rejected = await waitFor('istiod rejects an invalid VirtualService', () => validationRejection(kc, shape.revision), CLUSTER_TIMING);
-    await waitFor('validation webhook failurePolicy Fail', async () => ((await validationFailsClosed(cluster)) ? true : undefined), CLUSTER_TIMING);
+    const rejected = await waitFor(
+      'istiod rejects an invalid VirtualService',
+      () => validationRejection(kc, shape.revision),
+      CLUSTER_TIMING,
+    );
+    await waitFor(
+      'validation webhook failurePolicy Fail',
+      async () => ((await validationFailsClosed(cluster)) ? true : undefined),
+      CLUSTER_TIMING,
+    );
     return rejected;
   });
   log(`  ${message}`);
   if (opts.realNode) {
     const what = mesh ? 'istio-cni, ztunnel' : 'istio-cni';
-    await step(`real node ${NODE.name} (containerd, kubelet, kube-proxy, CoreDNS, ${what})`, () => upNode(stateDir(), p.kubeconfig, log, { mesh }));
+    await step(`real node ${NODE.name} (containerd, kubelet, kube-proxy, CoreDNS, ${what})`, () =>
+      upNode(stateDir(), p.kubeconfig, log, { mesh }),
+    );
   }
   await step('supervisor (restarts what exits)', async () => startSupervisor());
   return p.kubeconfig;
@@ -311,8 +433,11 @@ export function kwokComponentPid(component: string): number | undefined {
 function kwokPids(): { pid: number; argv: string[] }[] {
   const dir = path.join(paths().kwokCluster, 'pids');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).map((f) => Number(readFileSync(path.join(dir, f), 'utf8').trim())).filter(Number.isInteger)
-    .map((pid) => ({ pid, argv: cmdlineOf(pid) ?? [] })).filter((p) => p.argv.length > 0);
+  return readdirSync(dir)
+    .map((f) => Number(readFileSync(path.join(dir, f), 'utf8').trim()))
+    .filter(Number.isInteger)
+    .map((pid) => ({ pid, argv: cmdlineOf(pid) ?? [] }))
+    .filter((p) => p.argv.length > 0);
 }
 
 /** Stops everything up started (the supervisor first, so nothing comes back), waiting for each process to exit. */
@@ -325,11 +450,18 @@ export async function down(log: Log, opts: { quiet?: boolean } = {}): Promise<st
   if (existsSync(p.kwokCluster)) {
     const before = kwokPids();
     const kwokctlBin = binaryPath(BINARIES.kwokctl);
-    const r = await execa(kwokctlBin, ['--name', CLUSTER_NAME, 'delete', 'cluster'], { env: { ...process.env, KWOK_WORKDIR: p.kwokWorkdir }, reject: false, all: true });
+    const r = await execa(kwokctlBin, ['--name', CLUSTER_NAME, 'delete', 'cluster'], {
+      env: { ...process.env, KWOK_WORKDIR: p.kwokWorkdir },
+      reject: false,
+      all: true,
+    });
     log(`kwok cluster ${CLUSTER_NAME}: ${r.exitCode === 0 ? 'deleted' : `delete failed: ${r.all}`}`);
     const left = before.filter((b) => JSON.stringify(cmdlineOf(b.pid)) === JSON.stringify(b.argv));
     try {
-      await waitExited(left.map((b) => b.pid), `${left.length} kwok components`);
+      await waitExited(
+        left.map((b) => b.pid),
+        `${left.length} kwok components`,
+      );
     } catch (err) {
       failures.push(`kwok components still running: ${(err as Error).message}`);
     }
@@ -346,11 +478,18 @@ export async function down(log: Log, opts: { quiet?: boolean } = {}): Promise<st
 async function hostAsBefore(before: HostSnapshot, log: Log): Promise<string[]> {
   let diff: string[] = [];
   try {
-    await waitFor('the host as up found it', async () => {
-      diff = hostDifferences(before, await captureHost(Object.keys(before.sysctls), processMarkers()));
-      return diff.length === 0 ? true : undefined;
-    }, { ...CLUSTER_TIMING, readyTimeoutMs: 30_000 }, () => diff.join('; '));
-    log('host: as up found it (interfaces, routes, nftables, iptables-legacy, ipsets, mounts, netns, CNI state, hosts file, sysctls, processes)');
+    await waitFor(
+      'the host as up found it',
+      async () => {
+        diff = hostDifferences(before, await captureHost(Object.keys(before.sysctls), processMarkers()));
+        return diff.length === 0 ? true : undefined;
+      },
+      { ...CLUSTER_TIMING, readyTimeoutMs: 30_000 },
+      () => diff.join('; '),
+    );
+    log(
+      'host: as up found it (interfaces, routes, nftables, iptables-legacy, ipsets, mounts, netns, CNI state, hosts file, sysctls, processes)',
+    );
     return [];
   } catch {
     return diff.map((d) => `host differs from before up: ${d}`);
@@ -368,7 +507,11 @@ export async function status(): Promise<Status> {
   const daemons = records(stateDir());
   for (const rec of daemons) lines.push(`${rec.name}: ${isRunning(rec) ? `running (pid ${rec.pid}, log ${rec.log})` : 'NOT running'}`);
   const kwok = kwokPids();
-  lines.push(existsSync(p.kwokCluster) ? `kwok cluster ${CLUSTER_NAME}: ${kwok.length} component processes (${kwok.map((k) => path.basename(k.argv[0])).join(', ')})` : `kwok cluster ${CLUSTER_NAME}: not present`);
+  lines.push(
+    existsSync(p.kwokCluster)
+      ? `kwok cluster ${CLUSTER_NAME}: ${kwok.length} component processes (${kwok.map((k) => path.basename(k.argv[0])).join(', ')})`
+      : `kwok cluster ${CLUSTER_NAME}: not present`,
+  );
   let answers = false;
   if (existsSync(p.kubeconfig)) {
     const cluster = new KubeCluster(loadKubeConfig(p.kubeconfig, undefined));

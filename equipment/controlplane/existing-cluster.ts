@@ -38,7 +38,10 @@ import { snapshotCluster, snapshotDifferences, type Snapshot } from './snapshot.
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const OWNED = `${MANAGED_BY.key}=${MANAGED_BY.value}`;
-const IMPLEMENTATIONS = { envoy: 'implementations/istio-envoy-waypoint.yaml', agentgateway: 'implementations/istio-agentgateway-waypoint.yaml' } as const;
+const IMPLEMENTATIONS = {
+  envoy: 'implementations/istio-envoy-waypoint.yaml',
+  agentgateway: 'implementations/istio-agentgateway-waypoint.yaml',
+} as const;
 /** How long the cluster may take to be as before once the runs ended (namespace deletion, garbage collection). */
 const SETTLE_MS = 180_000;
 
@@ -59,11 +62,15 @@ interface Run {
 /** npm run e2e -- ARGS as its own process group (so a SIGKILL reaches all of it), each output line prefixed (unless quiet). */
 function e2e(label: string, args: string[], kubeconfig?: string, quiet = false): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/e2e.ts', ...args], {
-    cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}) },
+    cwd: REPO,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}) },
   });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  for (const stream of quiet ? [child.stderr] : [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (l) => console.log(`  [${label}] ${l}`));
+  for (const stream of quiet ? [child.stderr] : [child.stdout, child.stderr])
+    createInterface({ input: stream }).on('line', (l) => console.log(`  [${label}] ${l}`));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout }));
@@ -72,7 +79,19 @@ function e2e(label: string, args: string[], kubeconfig?: string, quiet = false):
 }
 
 function catalogueArgs(impl: keyof typeof IMPLEMENTATIONS, kubeconfig: string, reportDir: string): string[] {
-  return ['--cluster', 'existing', '--kubeconfig', kubeconfig, '--skip-install', '--checks', 'control-plane', '--implementation', IMPLEMENTATIONS[impl], '--report-dir', reportDir];
+  return [
+    '--cluster',
+    'existing',
+    '--kubeconfig',
+    kubeconfig,
+    '--skip-install',
+    '--checks',
+    'control-plane',
+    '--implementation',
+    IMPLEMENTATIONS[impl],
+    '--report-dir',
+    reportDir,
+  ];
 }
 
 async function passes(label: string, run: Run, reportDir: string): Promise<void> {
@@ -92,7 +111,10 @@ function checkReport(label: string, dir: string, want: MeshFacts): string {
   const report = parse(readFileSync(file, 'utf8')) as ReportSeen;
   const mesh = report.environment.mesh;
   for (const key of ['trustDomain', 'revision', 'istioNamespace'] as const) {
-    if (mesh?.[key] !== want[key]) fail(`${label}: the report's environment.mesh.${key} is ${JSON.stringify(mesh?.[key])}; the mesh has ${JSON.stringify(want[key])} (the run did not read it)`);
+    if (mesh?.[key] !== want[key])
+      fail(
+        `${label}: the report's environment.mesh.${key} is ${JSON.stringify(mesh?.[key])}; the mesh has ${JSON.stringify(want[key])} (the run did not read it)`,
+      );
   }
   const control = report.scenarios.flatMap((s) => s.checks.filter((c) => c.plane === 'control').map((c) => ({ ...c, id: s.id })));
   const bad = control.filter((c) => c.outcome !== 'passed' && c.outcome !== 'not-supported');
@@ -114,10 +136,16 @@ async function verifyBundle(dir: string): Promise<void> {
 async function asBefore(what: string, cluster: KubeCluster, kc: ReturnType<typeof loadKubeConfig>, before: Snapshot): Promise<void> {
   let diff: string[] = [];
   try {
-    await waitFor(`the cluster as before ${what}`, async () => {
-      diff = snapshotDifferences(before, await snapshotCluster(cluster, kc));
-      return diff.length === 0 ? true : undefined;
-    }, { ...CLUSTER_TIMING, maxIntervalMs: 5_000 }, () => diff.join('; '), SETTLE_MS);
+    await waitFor(
+      `the cluster as before ${what}`,
+      async () => {
+        diff = snapshotDifferences(before, await snapshotCluster(cluster, kc));
+        return diff.length === 0 ? true : undefined;
+      },
+      { ...CLUSTER_TIMING, maxIntervalMs: 5_000 },
+      () => diff.join('; '),
+      SETTLE_MS,
+    );
   } catch (err) {
     if (!(err instanceof WaitTimeout)) throw err;
     fail(`after ${what}, the cluster is not as before (${diff.length} differences):\n    ${diff.join('\n    ')}`);
@@ -138,7 +166,8 @@ async function leastPrivilege(cluster: KubeCluster, admin: ReturnType<typeof loa
   await writeRunnerKubeconfig(admin, runnerFile);
   const runner = loadKubeConfig(runnerFile, undefined);
   for (const a of MUST_ALLOW) if (!(await mayDo(runner, a))) fail(`the runner may not ${describeAccess(a)}, which a run does`);
-  for (const a of MUST_DENY) if (await mayDo(runner, a)) fail(`the runner may ${describeAccess(a)}: it has more than the printed role should give`);
+  for (const a of MUST_DENY)
+    if (await mayDo(runner, a)) fail(`the runner may ${describeAccess(a)}: it has more than the printed role should give`);
   return objs;
 }
 
@@ -147,10 +176,14 @@ async function killMidRun(cluster: KubeCluster, runnerFile: string, dir: string)
   const run = e2e('killed', catalogueArgs('envoy', runnerFile, dir), runnerFile);
   let ended = false;
   void run.done.then(() => (ended = true));
-  await waitFor('a scenario of the run has made its waypoint', async () => {
-    if (ended) fail('the run ended before a scenario made a waypoint: nothing to kill mid-run');
-    return (await cluster.list('gateway.networking.k8s.io/v1', 'Gateway', { labelSelector: OWNED })).length > 0 ? true : undefined;
-  }, CLUSTER_TIMING);
+  await waitFor(
+    'a scenario of the run has made its waypoint',
+    async () => {
+      if (ended) fail('the run ended before a scenario made a waypoint: nothing to kill mid-run');
+      return (await cluster.list('gateway.networking.k8s.io/v1', 'Gateway', { labelSelector: OWNED })).length > 0 ? true : undefined;
+    },
+    CLUSTER_TIMING,
+  );
   process.kill(-run.pid, 'SIGKILL');
   const { signal } = await run.done;
   if (signal !== 'SIGKILL') fail(`the run ended with ${signal ?? 'an exit'} before the SIGKILL reached it`);
@@ -166,11 +199,20 @@ async function main(argv: string[]): Promise<number> {
     .requiredOption('--trust-domain <domain>', 'the trust domain the control plane was brought up with', parseTrustDomain)
     .option('--revision <rev>', 'its revision', parseRevision)
     .option('--istio-namespace <ns>', 'its namespace', parseNamespace)
-    .option('--report-dir <dir>', 'where the runs\' reports go', 'reports/ci-existing-cluster')
+    .option('--report-dir <dir>', "where the runs' reports go", 'reports/ci-existing-cluster')
     .option('--debug', 'print stack traces with errors')
-    .parse(argv, { from: 'user' }).opts<{ trustDomain: string; revision?: string; istioNamespace?: string; reportDir: string }>();
-  const want = { trustDomain: o.trustDomain ?? DEFAULT_TRUST_DOMAIN, revision: o.revision, istioNamespace: o.istioNamespace ?? DEFAULT_ISTIO_NAMESPACE } as MeshFacts;
-  if (!process.env.KUBECONFIG) throw new UserError('KUBECONFIG is not set', 'run this with the admin kubeconfig npm run controlplane -- up printed (equipment/controlplane/ci.sh sets it)');
+    .parse(argv, { from: 'user' })
+    .opts<{ trustDomain: string; revision?: string; istioNamespace?: string; reportDir: string }>();
+  const want = {
+    trustDomain: o.trustDomain ?? DEFAULT_TRUST_DOMAIN,
+    revision: o.revision,
+    istioNamespace: o.istioNamespace ?? DEFAULT_ISTIO_NAMESPACE,
+  } as MeshFacts;
+  if (!process.env.KUBECONFIG)
+    throw new UserError(
+      'KUBECONFIG is not set',
+      'run this with the admin kubeconfig npm run controlplane -- up printed (equipment/controlplane/ci.sh sets it)',
+    );
   const dir = path.resolve(REPO, o.reportDir);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -179,10 +221,13 @@ async function main(argv: string[]): Promise<number> {
   const cluster = new KubeCluster(admin);
   let rbac: KubeObject[] = [];
   try {
-    await step('least privilege: the ClusterRole --print-rbac prints, bound to a ServiceAccount whose kubeconfig every run below uses', async () => {
-      rbac = await leastPrivilege(cluster, admin, runnerFile);
-      return `allowed: ${MUST_ALLOW.map(describeAccess).join(', ')}; refused: ${MUST_DENY.map(describeAccess).join(', ')}`;
-    });
+    await step(
+      'least privilege: the ClusterRole --print-rbac prints, bound to a ServiceAccount whose kubeconfig every run below uses',
+      async () => {
+        rbac = await leastPrivilege(cluster, admin, runnerFile);
+        return `allowed: ${MUST_ALLOW.map(describeAccess).join(', ')}; refused: ${MUST_DENY.map(describeAccess).join(', ')}`;
+      },
+    );
     const before = await snapshotCluster(cluster, admin);
     console.log(`cluster snapshot: ${before.size} objects`);
     await step('the control-plane catalogue on the revisioned mesh with its own trust domain, as the least-privileged runner', async () => {
@@ -191,14 +236,20 @@ async function main(argv: string[]): Promise<number> {
       await verifyBundle(one);
       return checkReport('the run', one, want);
     });
-    await step('two catalogue runs at once (istio-waypoint, istio-agentgateway-waypoint), both passing, nothing of either left', async () => {
-      const dirs = { envoy: path.join(dir, 'two-envoy'), agentgateway: path.join(dir, 'two-agentgateway') };
-      const runs = (['envoy', 'agentgateway'] as const).map((impl) => ({ impl, run: e2e(impl, catalogueArgs(impl, runnerFile, dirs[impl]), runnerFile) }));
-      await Promise.all(runs.map(({ impl, run }) => passes(impl, run, dirs[impl])));
-      const said = runs.map(({ impl }) => `${impl}: ${checkReport(impl, dirs[impl], want)}`);
-      await asBefore('the two runs', cluster, admin, before);
-      return said.join('; ');
-    });
+    await step(
+      'two catalogue runs at once (istio-waypoint, istio-agentgateway-waypoint), both passing, nothing of either left',
+      async () => {
+        const dirs = { envoy: path.join(dir, 'two-envoy'), agentgateway: path.join(dir, 'two-agentgateway') };
+        const runs = (['envoy', 'agentgateway'] as const).map((impl) => ({
+          impl,
+          run: e2e(impl, catalogueArgs(impl, runnerFile, dirs[impl]), runnerFile),
+        }));
+        await Promise.all(runs.map(({ impl, run }) => passes(impl, run, dirs[impl])));
+        const said = runs.map(({ impl }) => `${impl}: ${checkReport(impl, dirs[impl], want)}`);
+        await asBefore('the two runs', cluster, admin, before);
+        return said.join('; ');
+      },
+    );
     await step('a run killed with SIGKILL mid-scenario, then --cleanup: the cluster as before', async () => {
       const left = await killMidRun(cluster, runnerFile, path.join(dir, 'killed'));
       const cleanup = await e2e('cleanup', ['--cleanup', '--cluster', 'existing', '--kubeconfig', runnerFile], runnerFile).done;
@@ -209,7 +260,8 @@ async function main(argv: string[]): Promise<number> {
       return `the killed run left ${left.length} namespaces (${left.join(', ')}); --cleanup listed and removed them`;
     });
   } finally {
-    for (const obj of rbac.reverse()) await cluster.delete({ apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace });
+    for (const obj of rbac.reverse())
+      await cluster.delete({ apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace });
     cluster.close();
   }
   return EXIT.ok;

@@ -28,11 +28,22 @@ export interface HostSnapshot {
 }
 
 /** Host directories a CNI plugin, istio-cni or ztunnel write to (istio manifests/charts/istio-cni, ztunnel). */
-export const CNI_STATE_DIRS = ['/var/lib/cni/networks', '/var/lib/cni/results', '/var/run/istio-cni', '/var/run/ztunnel', '/etc/cni/net.d', '/opt/cni/bin'];
+export const CNI_STATE_DIRS = [
+  '/var/lib/cni/networks',
+  '/var/lib/cni/results',
+  '/var/run/istio-cni',
+  '/var/run/ztunnel',
+  '/etc/cni/net.d',
+  '/opt/cni/bin',
+];
 
 /** Interface names of `ip -o link show` ("3: wptbr0: <...>" or "5: veth1@if2: <...>"). */
 export function linkNames(listing: string): string[] {
-  return listing.split('\n').map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1]).filter((n): n is string => !!n).sort();
+  return listing
+    .split('\n')
+    .map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1])
+    .filter((n): n is string => !!n)
+    .sort();
 }
 
 /** Tables and their chains from `nft list chains` (chain bodies hold only hooks and policies there). */
@@ -81,7 +92,11 @@ export function normaliseIptablesSave(dump: string): string[] {
 
 /** Mount points from /proc/self/mountinfo, in order. */
 export function mountPoints(mountinfo: string): string[] {
-  return mountinfo.split('\n').map((l) => l.split(' ')[4]).filter((m): m is string => !!m).map((m) => m.replace(/\\040/g, ' '));
+  return mountinfo
+    .split('\n')
+    .map((l) => l.split(' ')[4])
+    .filter((m): m is string => !!m)
+    .map((m) => m.replace(/\\040/g, ' '));
 }
 
 /** A process of the control plane: its command line names one of the markers (the state directory, the node's containerd state). */
@@ -109,8 +124,11 @@ export async function captureHost(sysctlNames: string[], markers: string[]): Pro
     const file = path.join('/proc/sys', ...s.split('.'));
     if (existsSync(file)) sysctls[s] = readFileSync(file, 'utf8').trim();
   }
-  const processes = readdirSync('/proc').filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)
-    .map((d) => cmdlineOf(Number(d)) ?? []).filter((a) => a.length > 0 && ours(a, markers)).map((a) => a.join(' '));
+  const processes = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)
+    .map((d) => cmdlineOf(Number(d)) ?? [])
+    .filter((a) => a.length > 0 && ours(a, markers))
+    .map((a) => a.join(' '));
   return {
     links: linkNames((await run('ip', ['-o', 'link', 'show'])) ?? ''),
     routes: ((await run('ip', ['route', 'show', 'table', 'all'])) ?? '').split('\n').filter(Boolean).sort(),
@@ -129,7 +147,17 @@ export async function captureHost(sysctlNames: string[], markers: string[]): Pro
 /** What differs, one line per item ("+ added", "- removed", "~ changed"); empty when the host is as before. */
 export function hostDifferences(before: HostSnapshot, after: HostSnapshot): string[] {
   const out: string[] = [];
-  const lists: (keyof HostSnapshot)[] = ['links', 'routes', 'nftChains', 'iptablesLegacy', 'ipsets', 'mounts', 'netns', 'cniState', 'processes'];
+  const lists: (keyof HostSnapshot)[] = [
+    'links',
+    'routes',
+    'nftChains',
+    'iptablesLegacy',
+    'ipsets',
+    'mounts',
+    'netns',
+    'cniState',
+    'processes',
+  ];
   for (const key of lists) {
     const b = before[key] as string[] | undefined;
     const a = after[key] as string[] | undefined;

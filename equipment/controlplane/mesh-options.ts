@@ -17,7 +17,10 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A trust domain as a DNS name: lowercase labels joined by dots (what SPIFFE IDs and Istio's principals carry). */
 export function parseTrustDomain(value: string): string {
   if (value.length > 253 || !value.split('.').every((l) => l.length <= 63 && DNS_LABEL.test(l))) {
-    throw new UserError(`--trust-domain ${JSON.stringify(value)} is not a DNS name`, 'give lowercase letters, digits and hyphens in dot-separated labels, e.g. --trust-domain corp.example');
+    throw new UserError(
+      `--trust-domain ${JSON.stringify(value)} is not a DNS name`,
+      'give lowercase letters, digits and hyphens in dot-separated labels, e.g. --trust-domain corp.example',
+    );
   }
   return value;
 }
@@ -28,16 +31,26 @@ export function parseTrustDomain(value: string): string {
  * "default" is the unrevisioned install's name for itself.
  */
 export function parseRevision(value: string): string {
-  if (value === 'default') throw new UserError('--revision default is the unrevisioned install', 'drop --revision for it, or name another revision, e.g. --revision canary');
+  if (value === 'default')
+    throw new UserError(
+      '--revision default is the unrevisioned install',
+      'drop --revision for it, or name another revision, e.g. --revision canary',
+    );
   if (value.length > 56 || !DNS_LABEL.test(value)) {
-    throw new UserError(`--revision ${JSON.stringify(value)} is not a DNS label of at most 56 characters (istiod's Service is istiod-<revision>)`, 'give lowercase letters, digits and hyphens, e.g. --revision canary');
+    throw new UserError(
+      `--revision ${JSON.stringify(value)} is not a DNS label of at most 56 characters (istiod's Service is istiod-<revision>)`,
+      'give lowercase letters, digits and hyphens, e.g. --revision canary',
+    );
   }
   return value;
 }
 
 export function parseNamespace(value: string): string {
   if (value.length > 63 || !DNS_LABEL.test(value)) {
-    throw new UserError(`--istio-namespace ${JSON.stringify(value)} is not a namespace name`, 'give a DNS label: lowercase letters, digits and hyphens, e.g. --istio-namespace istio-control');
+    throw new UserError(
+      `--istio-namespace ${JSON.stringify(value)} is not a namespace name`,
+      'give a DNS label: lowercase letters, digits and hyphens, e.g. --istio-namespace istio-control',
+    );
   }
   return value;
 }

@@ -17,7 +17,9 @@ export async function applyRbac(cluster: KubeCluster, printed: string): Promise<
   const objs = parseManifests(printed, 'npm run e2e -- --print-rbac');
   const kinds = objs.map((o) => o.kind).sort();
   if (JSON.stringify(kinds) !== JSON.stringify(['ClusterRole', 'ClusterRoleBinding', 'Namespace', 'ServiceAccount'])) {
-    throw new Error(`--print-rbac printed ${kinds.join(', ')}; expected a Namespace, a ServiceAccount, a ClusterRole and a ClusterRoleBinding`);
+    throw new Error(
+      `--print-rbac printed ${kinds.join(', ')}; expected a Namespace, a ServiceAccount, a ClusterRole and a ClusterRoleBinding`,
+    );
   }
   for (const o of objs) await cluster.apply(o);
   return objs;
@@ -26,19 +28,29 @@ export async function applyRbac(cluster: KubeCluster, printed: string): Promise<
 /** A kubeconfig for the runner's ServiceAccount: the admin kubeconfig's server and CA, the account's token, nothing else. */
 export async function writeRunnerKubeconfig(admin: k8s.KubeConfig, file: string, expirationSeconds = 3 * 3600): Promise<void> {
   const core = admin.makeApiClient(k8s.CoreV1Api);
-  const answer = await core.createNamespacedServiceAccountToken({ name: RUNNER.name, namespace: RUNNER.namespace, body: { spec: { audiences: [], expirationSeconds } } });
+  const answer = await core.createNamespacedServiceAccountToken({
+    name: RUNNER.name,
+    namespace: RUNNER.namespace,
+    body: { spec: { audiences: [], expirationSeconds } },
+  });
   const token = answer.status?.token;
   if (!token) throw new Error(`the API server issued no token for ${RUNNER.namespace}/${RUNNER.name}`);
   const server = admin.getCurrentCluster();
   if (!server) throw new Error('the admin kubeconfig names no cluster');
   const ca = server.caData ?? (server.caFile ? readFileSync(server.caFile).toString('base64') : undefined);
   const name = 'wpt-runner';
-  writeFileSync(file, stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': name,
-    clusters: [{ name, cluster: { server: server.server, ...(ca ? { 'certificate-authority-data': ca } : {}) } }],
-    users: [{ name, user: { token } }],
-    contexts: [{ name, context: { cluster: name, user: name } }],
-  }), { mode: 0o600 });
+  writeFileSync(
+    file,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': name,
+      clusters: [{ name, cluster: { server: server.server, ...(ca ? { 'certificate-authority-data': ca } : {}) } }],
+      users: [{ name, user: { token } }],
+      contexts: [{ name, context: { cluster: name, user: name } }],
+    }),
+    { mode: 0o600 },
+  );
 }
 
 export interface Access {
@@ -49,7 +61,8 @@ export interface Access {
   namespace?: string;
 }
 
-export const describeAccess = (a: Access) => `${a.verb} ${a.group ? `${a.group}/` : ''}${a.resource}${a.subresource ? `/${a.subresource}` : ''}${a.namespace ? ` in ${a.namespace}` : ' (all namespaces)'}`;
+export const describeAccess = (a: Access) =>
+  `${a.verb} ${a.group ? `${a.group}/` : ''}${a.resource}${a.subresource ? `/${a.subresource}` : ''}${a.namespace ? ` in ${a.namespace}` : ' (all namespaces)'}`;
 
 /** The API server's answer for whoever the kubeconfig authenticates as (SelfSubjectAccessReview). */
 export async function mayDo(kc: k8s.KubeConfig, a: Access): Promise<boolean> {

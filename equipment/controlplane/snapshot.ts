@@ -22,9 +22,8 @@ interface Listable {
 }
 
 async function resourcesOf(kc: k8s.KubeConfig): Promise<Listable[]> {
-  const listable = (apiVersion: string, list: k8s.V1APIResourceList) => list.resources
-    .filter((r) => !r.name.includes('/') && r.verbs.includes('list'))
-    .map((r) => ({ apiVersion, kind: r.kind }));
+  const listable = (apiVersion: string, list: k8s.V1APIResourceList) =>
+    list.resources.filter((r) => !r.name.includes('/') && r.verbs.includes('list')).map((r) => ({ apiVersion, kind: r.kind }));
   const out = listable('v1', await kc.makeApiClient(k8s.CoreV1Api).getAPIResources());
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
   for (const g of (await kc.makeApiClient(k8s.ApisApi).getAPIVersions()).groups) {
@@ -40,15 +39,21 @@ async function resourcesOf(kc: k8s.KubeConfig): Promise<Listable[]> {
  */
 async function listSettled(cluster: KubeCluster, r: Listable): Promise<KubeObject[]> {
   let last = '';
-  return waitFor(`${r.apiVersion} ${r.kind} listed`, async () => {
-    try {
-      return await cluster.list(r.apiVersion, r.kind);
-    } catch (err) {
-      if (!(err instanceof ClusterApiError) || err.code !== 429) throw err;
-      last = err.message;
-      return undefined;
-    }
-  }, CLUSTER_TIMING, () => last, 60_000);
+  return waitFor(
+    `${r.apiVersion} ${r.kind} listed`,
+    async () => {
+      try {
+        return await cluster.list(r.apiVersion, r.kind);
+      } catch (err) {
+        if (!(err instanceof ClusterApiError) || err.code !== 429) throw err;
+        last = err.message;
+        return undefined;
+      }
+    },
+    CLUSTER_TIMING,
+    () => last,
+    60_000,
+  );
 }
 
 export async function snapshotCluster(cluster: KubeCluster, kc: k8s.KubeConfig): Promise<Snapshot> {
@@ -56,7 +61,10 @@ export async function snapshotCluster(cluster: KubeCluster, kc: k8s.KubeConfig):
   for (const r of await resourcesOf(kc)) {
     for (const o of await listSettled(cluster, r)) {
       const where = o.metadata.namespace ? `${o.metadata.namespace}/` : '';
-      snap.set(`${r.apiVersion} ${r.kind} ${where}${o.metadata.name}`, `uid ${o.metadata.uid ?? '-'} generation ${o.metadata.generation ?? '-'}`);
+      snap.set(
+        `${r.apiVersion} ${r.kind} ${where}${o.metadata.name}`,
+        `uid ${o.metadata.uid ?? '-'} generation ${o.metadata.generation ?? '-'}`,
+      );
     }
   }
   return snap;

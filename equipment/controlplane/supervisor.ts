@@ -37,10 +37,13 @@ export class Backoff {
 /** kwokctl's PID files (<workdir>/clusters/<name>/pids/<component>.pid) whose process has exited. */
 export function exitedKwokComponents(pidsDir: string, exited: (pid: number) => boolean = hasExited): string[] {
   if (!existsSync(pidsDir)) return [];
-  return readdirSync(pidsDir).filter((f) => f.endsWith('.pid')).filter((f) => {
-    const pid = Number(readFileSync(path.join(pidsDir, f), 'utf8').trim());
-    return !Number.isInteger(pid) || exited(pid);
-  }).map((f) => f.slice(0, -'.pid'.length));
+  return readdirSync(pidsDir)
+    .filter((f) => f.endsWith('.pid'))
+    .filter((f) => {
+      const pid = Number(readFileSync(path.join(pidsDir, f), 'utf8').trim());
+      return !Number.isInteger(pid) || exited(pid);
+    })
+    .map((f) => f.slice(0, -'.pid'.length));
 }
 
 async function main(): Promise<void> {
@@ -53,8 +56,16 @@ async function main(): Promise<void> {
   const backoff = new Backoff();
   const pidsDir = path.join(kwokWorkdir, 'clusters', cluster, 'pids');
   let stopping = false;
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => { stopping = true; });
-  log(`supervising ${records(state).filter((r) => r.name !== SUPERVISOR).map((r) => r.name).join(', ')} and kwok cluster ${cluster}`);
+  for (const sig of ['SIGTERM', 'SIGINT'] as const)
+    process.on(sig, () => {
+      stopping = true;
+    });
+  log(
+    `supervising ${records(state)
+      .filter((r) => r.name !== SUPERVISOR)
+      .map((r) => r.name)
+      .join(', ')} and kwok cluster ${cluster}`,
+  );
   while (!stopping) {
     const now = Date.now();
     for (const rec of records(state).filter((r) => r.name !== SUPERVISOR && !isRunning(r))) {
@@ -66,7 +77,11 @@ async function main(): Promise<void> {
     if (!stopping && exited.length > 0) {
       // kwokctl starts a component whose PID file is absent, exactly as `create cluster` did.
       for (const c of exited) rmSync(path.join(pidsDir, `${c}.pid`), { force: true });
-      const r = await execa(kwokctl, ['--name', cluster, 'start', 'cluster'], { env: { ...process.env, KWOK_WORKDIR: kwokWorkdir }, reject: false, all: true });
+      const r = await execa(kwokctl, ['--name', cluster, 'start', 'cluster'], {
+        env: { ...process.env, KWOK_WORKDIR: kwokWorkdir },
+        reject: false,
+        all: true,
+      });
       log(`${exited.join(', ')} exited; kwokctl start cluster: ${r.exitCode === 0 ? 'started again' : `failed: ${r.all}`}`);
     }
     await new Promise((resolve) => setTimeout(resolve, TICK_MS));

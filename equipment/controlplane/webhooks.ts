@@ -47,6 +47,11 @@ export function rewriteWebhooks(config: KubeObject, istioNamespace = 'istio-syst
 
 /** Host names the webhooks now call, for the hosts file. */
 export function webhookHosts(configs: KubeObject[]): string[] {
-  const hosts = configs.flatMap((c) => ((c.webhooks ?? []) as Webhook[]).map((w) => w.clientConfig.url).filter((u): u is string => !!u).map((u) => new URL(u).hostname));
+  const hosts = configs.flatMap((c) =>
+    ((c.webhooks ?? []) as Webhook[])
+      .map((w) => w.clientConfig.url)
+      .filter((u): u is string => !!u)
+      .map((u) => new URL(u).hostname),
+  );
   return [...new Set(hosts)].filter((h) => h.endsWith('.svc'));
 }

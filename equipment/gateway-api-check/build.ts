@@ -28,7 +28,10 @@ export function checkBinaryPath(root = path.resolve(cacheDir())): string {
 
 /** Whether Go is on PATH (the check cannot be built without it). */
 export async function haveGo(): Promise<boolean> {
-  return installedGo().then(() => true, () => false);
+  return installedGo().then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The cached binary, built first if needed (`go test -c`: upstream's Run needs a *testing.T). */
@@ -39,11 +42,24 @@ export async function ensureCheckBinary(log: (l: string) => void = () => {}): Pr
   mkdirSync(path.dirname(out), { recursive: true });
   const partial = `${out}.partial-${process.pid}`;
   log(`building equipment/gateway-api-check (sigs.k8s.io/gateway-api/conformance v1.6.0 from the Go module proxy)`);
-  const r = await execa('go', ['test', '-c', '-o', partial, '.'], { cwd: CHECK_SOURCE, env: GO_ENV, reject: false, all: true, timeout: BUILD_DEADLINE_MS });
+  const r = await execa('go', ['test', '-c', '-o', partial, '.'], {
+    cwd: CHECK_SOURCE,
+    env: GO_ENV,
+    reject: false,
+    all: true,
+    timeout: BUILD_DEADLINE_MS,
+  });
   if (r.exitCode !== 0) {
     rmSync(partial, { force: true });
-    if (r.timedOut) throw new InfraError(`go test -c in equipment/gateway-api-check did not finish within ${BUILD_DEADLINE_MS / 60_000} minutes`, 'check the network and GOPROXY (it downloads sigs.k8s.io/gateway-api), then run again');
-    throw new UserError(`go test -c in equipment/gateway-api-check failed:\n${r.all.split('\n').slice(-20).join('\n')}`, 'see the go output above; nothing was cached');
+    if (r.timedOut)
+      throw new InfraError(
+        `go test -c in equipment/gateway-api-check did not finish within ${BUILD_DEADLINE_MS / 60_000} minutes`,
+        'check the network and GOPROXY (it downloads sigs.k8s.io/gateway-api), then run again',
+      );
+    throw new UserError(
+      `go test -c in equipment/gateway-api-check failed:\n${r.all.split('\n').slice(-20).join('\n')}`,
+      'see the go output above; nothing was cached',
+    );
   }
   renameSync(partial, out);
   return out;
@@ -58,11 +74,15 @@ export interface CheckRun {
 
 /** Runs the check: `gateway-api-check [-report FILE] [-emit FILE] DIR...`; o.bin and o.timeoutMs for its test. */
 export async function runCheck(args: string[], o: { bin?: string; timeoutMs?: number } = {}): Promise<CheckRun> {
-  const bin = o.bin ?? await ensureCheckBinary();
+  const bin = o.bin ?? (await ensureCheckBinary());
   const timeoutMs = o.timeoutMs ?? CHECK_DEADLINE_MS;
   // Bounded as a forced tool is (the process group killed at the deadline, children included).
   const r = await runBounded(bin, args, timeoutMs);
-  if (r.timedOut) throw new InfraError(`equipment/gateway-api-check did not answer within ${Math.round(timeoutMs / 1000)}s`, 'run it again; if it hangs again, report it as a bug in the suite');
+  if (r.timedOut)
+    throw new InfraError(
+      `equipment/gateway-api-check did not answer within ${Math.round(timeoutMs / 1000)}s`,
+      'run it again; if it hangs again, report it as a bug in the suite',
+    );
   const all = [String(r.stdout), String(r.stderr)].filter(Boolean).join('\n');
   const verdicts: CheckRun['verdicts'] = new Map();
   let last: { verdict: 'AGREES' | 'DIFFERS' | 'ERROR'; lines: string[] } | undefined;

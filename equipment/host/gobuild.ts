@@ -87,7 +87,9 @@ export function istioLdflags(versionFile: string, pseudoVersion: string): string
     buildTag: pseudoVersion,
     buildHub: 'istio',
   };
-  return Object.entries(vars).map(([k, v]) => `-X istio.io/istio/pkg/version.${k}=${v}`).join(' ');
+  return Object.entries(vars)
+    .map(([k, v]) => `-X istio.io/istio/pkg/version.${k}=${v}`)
+    .join(' ');
 }
 
 interface Downloaded {
@@ -123,7 +125,8 @@ export async function downloadModule(pin: ModulePin): Promise<Required<Pick<Down
 
 export async function installedGo(): Promise<string> {
   const r = await execa('go', ['env', 'GOVERSION'], { env: GO_ENV, reject: false });
-  if (r.exitCode !== 0 || r.failed) throw new UserError('Go is not on PATH', 'install Go (the version the pinned modules need, see their go.mod) and put it on PATH');
+  if (r.exitCode !== 0 || r.failed)
+    throw new UserError('Go is not on PATH', 'install Go (the version the pinned modules need, see their go.mod) and put it on PATH');
   return r.stdout.trim();
 }
 
@@ -144,7 +147,10 @@ export async function ensureBinary(spec: BinarySpec, log: (l: string) => void, r
   const gomod = readFileSync(mod.GoMod, 'utf8');
   const have = await installedGo();
   if (!goVersionAtLeast(have, goDirective(gomod))) {
-    throw new UserError(`${spec.pin.module}@${spec.pin.version} needs Go >= ${goDirective(gomod)}, this machine has ${have}`, `install Go ${goDirective(gomod)} or newer`);
+    throw new UserError(
+      `${spec.pin.module}@${spec.pin.version} needs Go >= ${goDirective(gomod)}, this machine has ${have}`,
+      `install Go ${goDirective(gomod)} or newer`,
+    );
   }
   const src = path.join(root, 'src', path.basename(path.dirname(out)));
   mkdirSync(src, { recursive: true });
@@ -154,10 +160,16 @@ export async function ensureBinary(spec: BinarySpec, log: (l: string) => void, r
   const partial = `${out}.partial-${process.pid}`;
   log(`building ${spec.name} (${spec.pin.module}@${spec.pin.version})`);
   const started = Date.now();
-  const r = await go(['build', ...(spec.tags ? ['-tags', spec.tags] : []), '-ldflags', await ldflagsFor(spec, mod), '-o', partial, spec.pkg], src);
+  const r = await go(
+    ['build', ...(spec.tags ? ['-tags', spec.tags] : []), '-ldflags', await ldflagsFor(spec, mod), '-o', partial, spec.pkg],
+    src,
+  );
   if (r.exitCode !== 0) {
     rmSync(partial, { force: true });
-    throw new UserError(`go build ${spec.pkg} failed:\n${r.all.split('\n').slice(-20).join('\n')}`, 'see the go output above; nothing was cached');
+    throw new UserError(
+      `go build ${spec.pkg} failed:\n${r.all.split('\n').slice(-20).join('\n')}`,
+      'see the go output above; nothing was cached',
+    );
   }
   renameSync(partial, out);
   log(`built ${spec.name} in ${Math.round((Date.now() - started) / 1000)} s`);

@@ -5,13 +5,19 @@ const MARK = '# waypoint-conformance controlplane';
 
 /** Adds one marked line for `names`, replacing a marked line that named any of them. */
 export function withEntries(hostsText: string, names: string[], address = '127.0.0.1'): string {
-  const kept = hostsText.split('\n').filter((l) => !(l.endsWith(MARK) && names.some((n) => l.split(/\s+/).includes(n)))).join('\n');
+  const kept = hostsText
+    .split('\n')
+    .filter((l) => !(l.endsWith(MARK) && names.some((n) => l.split(/\s+/).includes(n))))
+    .join('\n');
   if (names.length === 0) return kept;
   return `${kept.replace(/\n*$/, '\n')}${address} ${names.join(' ')} ${MARK}\n`;
 }
 
 export function withoutEntries(hostsText: string): string {
-  return hostsText.split('\n').filter((l) => !l.endsWith(MARK)).join('\n');
+  return hostsText
+    .split('\n')
+    .filter((l) => !l.endsWith(MARK))
+    .join('\n');
 }
 
 export function hostsFile(): string {

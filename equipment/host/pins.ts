@@ -62,4 +62,14 @@ export const NODE_BINARIES = {
 export type NodeBinaries = Record<keyof typeof NODE_BINARIES, string>;
 
 /** Debian packages the real node is made of (containerd 1.6 works with kubelet 1.36). */
-export const NODE_PACKAGES = ['containerd', 'runc', 'containernetworking-plugins', 'debootstrap', 'nftables', 'iptables', 'ipset', 'conntrack', 'iproute2'];
+export const NODE_PACKAGES = [
+  'containerd',
+  'runc',
+  'containernetworking-plugins',
+  'debootstrap',
+  'nftables',
+  'iptables',
+  'ipset',
+  'conntrack',
+  'iproute2',
+];

@@ -38,7 +38,13 @@ export function isRunning(rec: PidRecord): boolean {
   return !!argv && argv.length === rec.argv.length && argv.every((a, i) => a === rec.argv[i]);
 }
 
-export function startDaemon(stateDir: string, name: string, cmd: string, args: string[], opts: { cwd: string; env: Record<string, string> }): PidRecord {
+export function startDaemon(
+  stateDir: string,
+  name: string,
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: Record<string, string> },
+): PidRecord {
   mkdirSync(pidDir(stateDir), { recursive: true });
   const log = path.join(stateDir, `${name}.log`);
   const fd = openSync(log, 'a');
@@ -74,7 +80,9 @@ export async function waitExited(pids: number[], what: string): Promise<void> {
 export function records(stateDir: string): PidRecord[] {
   const dir = pidDir(stateDir);
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as PidRecord);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as PidRecord);
 }
 
 /** SIGTERM, then SIGKILL if it has not exited within the bound; the PID file goes either way. */

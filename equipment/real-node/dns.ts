@@ -40,32 +40,54 @@ export function corefile(bindAddress: string, kubeconfig: string): string {
 
 /** kube-dns without a selector, and the EndpointSlice that makes the node's CoreDNS its endpoint. */
 export function dnsServiceObjects(address: string): KubeObject[] {
-  const ports = [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }];
+  const ports = [
+    { name: 'dns', port: 53, protocol: 'UDP' },
+    { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+  ];
   return [
     {
-      apiVersion: 'v1', kind: 'Service',
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
       spec: { clusterIP: DNS_SERVICE_IP, ports: ports.map((p) => ({ ...p, targetPort: 53 })) },
     },
     {
-      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-      metadata: { name: 'kube-dns-node', namespace: 'kube-system', labels: { 'kubernetes.io/service-name': 'kube-dns', 'endpointslice.kubernetes.io/managed-by': MANAGED_BY } },
-      addressType: 'IPv4', endpoints: [{ addresses: [address], conditions: { ready: true } }], ports,
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: {
+        name: 'kube-dns-node',
+        namespace: 'kube-system',
+        labels: { 'kubernetes.io/service-name': 'kube-dns', 'endpointslice.kubernetes.io/managed-by': MANAGED_BY },
+      },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: [address], conditions: { ready: true } }],
+      ports,
     },
   ];
 }
 
 /** Starts CoreDNS and waits until it answers for the kubernetes Service. */
-export async function startCoreDns(state: string, dir: string, binary: string, bindAddress: string, kubeconfig: string, corefilePath: string): Promise<void> {
+export async function startCoreDns(
+  state: string,
+  dir: string,
+  binary: string,
+  bindAddress: string,
+  kubeconfig: string,
+  corefilePath: string,
+): Promise<void> {
   writeFileSync(corefilePath, corefile(bindAddress, kubeconfig));
   const rec = startDaemon(state, 'coredns', binary, ['-conf', corefilePath], { cwd: dir, env: { PATH: process.env.PATH ?? '' } });
   const resolver = new Resolver({ timeout: 1000, tries: 1 });
   resolver.setServers([bindAddress]);
   const name = `kubernetes.default.svc.${CLUSTER_DOMAIN}`;
-  await waitFor(`CoreDNS answers ${name} (log ${rec.log})`, async () => {
-    if (!isRunning(rec)) throw new Error(`CoreDNS exited; see ${rec.log}`);
-    return (await resolver.resolve4(name).catch(() => [])).length > 0 ? true : undefined;
-  }, CLUSTER_TIMING);
+  await waitFor(
+    `CoreDNS answers ${name} (log ${rec.log})`,
+    async () => {
+      if (!isRunning(rec)) throw new Error(`CoreDNS exited; see ${rec.log}`);
+      return (await resolver.resolve4(name).catch(() => [])).length > 0 ? true : undefined;
+    },
+    CLUSTER_TIMING,
+  );
 }
 
 export async function applyDnsService(cluster: KubeCluster, address: string): Promise<void> {

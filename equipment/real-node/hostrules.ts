@@ -46,7 +46,13 @@ export function removalScript(before: SavedTable[], now: SavedTable[], owners = 
     if (added.length === 0) continue;
     const target = new RegExp(`\\s-[jg]\\s+(${added.map((c) => c.replace(/[^\w-]/g, '\\$&')).join('|')})(\\s|$)`);
     const jumps = t.rules.filter((r) => !added.includes(r.split(/\s+/)[1]) && target.test(r));
-    out.push(`*${t.name}`, ...jumps.map((r) => `-D${r.slice(2)}`), ...added.map((c) => `-F ${c}`), ...added.map((c) => `-X ${c}`), 'COMMIT');
+    out.push(
+      `*${t.name}`,
+      ...jumps.map((r) => `-D${r.slice(2)}`),
+      ...added.map((c) => `-F ${c}`),
+      ...added.map((c) => `-X ${c}`),
+      'COMMIT',
+    );
   }
   return out.length ? `${out.join('\n')}\n` : '';
 }

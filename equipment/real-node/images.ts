@@ -45,15 +45,27 @@ export interface ImageConfig {
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The OCI image config and manifest for uncompressed layers (a layer's diff ID is its digest). */
-export function imageDocuments(layers: { digest: string; size: number }[], entrypoint: string[], configDigestOf: (json: Buffer) => Blob, extra: ImageConfig = {}) {
+export function imageDocuments(
+  layers: { digest: string; size: number }[],
+  entrypoint: string[],
+  configDigestOf: (json: Buffer) => Blob,
+  extra: ImageConfig = {},
+) {
   const config = {
-    architecture: process.arch === 'arm64' ? 'arm64' : 'amd64', os: 'linux',
-    config: { Entrypoint: entrypoint, Env: [`PATH=${extra.path ?? DEFAULT_PATH}`], ...(extra.workingDir ? { WorkingDir: extra.workingDir } : {}) },
+    architecture: process.arch === 'arm64' ? 'arm64' : 'amd64',
+    os: 'linux',
+    config: {
+      Entrypoint: entrypoint,
+      Env: [`PATH=${extra.path ?? DEFAULT_PATH}`],
+      ...(extra.workingDir ? { WorkingDir: extra.workingDir } : {}),
+    },
     rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
   };
   const configBlob = configDigestOf(Buffer.from(JSON.stringify(config)));
   return {
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: configBlob,
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: configBlob,
     layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: l.digest, size: l.size })),
   };
 }
@@ -71,7 +83,14 @@ async function layerBlob(layout: string, rootfs: string): Promise<{ digest: stri
  * Packs root filesystem directories (bottom layer first), or layers of an image archive already
  * packed here (`base`), as an OCI layout archive named `ref`.
  */
-export async function packImage(rootfsLayers: string[], ref: string, entrypoint: string[], out: string, base?: string, extra: ImageConfig = {}): Promise<void> {
+export async function packImage(
+  rootfsLayers: string[],
+  ref: string,
+  entrypoint: string[],
+  out: string,
+  base?: string,
+  extra: ImageConfig = {},
+): Promise<void> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'wpt-oci-'));
   try {
     const layout = path.join(work, 'layout');
@@ -80,13 +99,18 @@ export async function packImage(rootfsLayers: string[], ref: string, entrypoint:
     if (base) {
       await execa('tar', ['-C', layout, '-xf', base]);
       const index = JSON.parse(readFileSync(path.join(layout, 'index.json'), 'utf8')) as { manifests: Blob[] };
-      const manifest = JSON.parse(readFileSync(path.join(layout, 'blobs', 'sha256', index.manifests[0].digest.slice(7)), 'utf8')) as { layers: Blob[] };
+      const manifest = JSON.parse(readFileSync(path.join(layout, 'blobs', 'sha256', index.manifests[0].digest.slice(7)), 'utf8')) as {
+        layers: Blob[];
+      };
       layers.push(...manifest.layers.map((l) => ({ digest: l.digest, size: l.size })));
     }
     for (const rootfs of rootfsLayers) layers.push(await layerBlob(layout, rootfs));
     const manifest = imageDocuments(layers, entrypoint, (json) => blob(layout, 'application/vnd.oci.image.config.v1+json', json), extra);
     const m = blob(layout, manifest.mediaType, Buffer.from(JSON.stringify(manifest)));
-    const index = { schemaVersion: 2, manifests: [{ ...m, annotations: { 'io.containerd.image.name': ref, 'org.opencontainers.image.ref.name': ref.split(':').pop() } }] };
+    const index = {
+      schemaVersion: 2,
+      manifests: [{ ...m, annotations: { 'io.containerd.image.name': ref, 'org.opencontainers.image.ref.name': ref.split(':').pop() } }],
+    };
     writeFileSync(path.join(layout, 'index.json'), JSON.stringify(index));
     writeFileSync(path.join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
     await execa('tar', ['-C', layout, '-cf', `${out}.partial`, '.']);
@@ -167,7 +191,10 @@ export async function debianImage(log: (l: string) => void): Promise<string> {
 export async function echoStandinImage(log: (l: string) => void): Promise<string> {
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'echo-standin.py');
   const base = await debianImage(log);
-  const out = path.join(imageCache(), `echo-standin-${sha256Hex(Buffer.from(sha256File(script) + path.basename(base))).slice(0, 12)}.oci.tar`);
+  const out = path.join(
+    imageCache(),
+    `echo-standin-${sha256Hex(Buffer.from(sha256File(script) + path.basename(base))).slice(0, 12)}.oci.tar`,
+  );
   if (existsSync(out)) return out;
   const work = mkdtempSync(path.join(os.tmpdir(), 'wpt-echo-'));
   try {
@@ -185,7 +212,11 @@ export async function echoStandinImage(log: (l: string) => void): Promise<string
  * plugin at /opt/cni/bin/istio-cni, the installer and node agent at /usr/local/bin/install-cni,
  * /opt/cni/bin on PATH and as working directory, on a base with iptables (Istio's base image).
  */
-export async function installCniImage(installCni: string, istioCni: string, log: (l: string) => void): Promise<{ file: string; ref: string }> {
+export async function installCniImage(
+  installCni: string,
+  istioCni: string,
+  log: (l: string) => void,
+): Promise<{ file: string; ref: string }> {
   const base = await debianImage(log);
   const id = sha256Hex(Buffer.from([sha256File(installCni), sha256File(istioCni), path.basename(base)].join(','))).slice(0, 12);
   const ref = `${INSTALL_CNI_IMAGE}:${id}`;
@@ -198,7 +229,10 @@ export async function installCniImage(installCni: string, istioCni: string, log:
     mkdirSync(path.join(work, 'usr/local/bin'), { recursive: true });
     copyFileSync(istioCni, path.join(work, 'opt/cni/bin/istio-cni'));
     copyFileSync(installCni, path.join(work, 'usr/local/bin/install-cni'));
-    await packImage([work], ref, ['/usr/local/bin/install-cni'], out, base, { path: `${DEFAULT_PATH}:/opt/cni/bin`, workingDir: '/opt/cni/bin' });
+    await packImage([work], ref, ['/usr/local/bin/install-cni'], out, base, {
+      path: `${DEFAULT_PATH}:/opt/cni/bin`,
+      workingDir: '/opt/cni/bin',
+    });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

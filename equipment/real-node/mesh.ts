@@ -45,15 +45,31 @@ export function componentOf(image: string): string {
 
 /** Every *.oci.tar in `dir`, identified; a directory with none, or an archive without an image name, is a usage error. */
 export async function readMeshImages(dir: string): Promise<MeshArchive[]> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`--mesh-images ${dir}: no such directory`, 'give a directory holding the data plane\'s images as OCI layout archives (ztunnel.oci.tar, ...)');
-  const files = readdirSync(dir).filter((f) => f.endsWith(MESH_ARCHIVE_SUFFIX)).sort();
-  if (files.length === 0) throw new UserError(`--mesh-images ${dir}: no *${MESH_ARCHIVE_SUFFIX} files there`, 'put the data plane\'s images there as OCI layout archives, e.g. ztunnel.oci.tar');
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UserError(
+      `--mesh-images ${dir}: no such directory`,
+      "give a directory holding the data plane's images as OCI layout archives (ztunnel.oci.tar, ...)",
+    );
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(MESH_ARCHIVE_SUFFIX))
+    .sort();
+  if (files.length === 0)
+    throw new UserError(
+      `--mesh-images ${dir}: no *${MESH_ARCHIVE_SUFFIX} files there`,
+      "put the data plane's images there as OCI layout archives, e.g. ztunnel.oci.tar",
+    );
   const out: MeshArchive[] = [];
   for (const f of files) {
     const file = path.join(dir, f);
-    const index = await readArchiveIndex(file).catch((e: Error) => { throw new UserError(e.message, 'give an OCI image layout archive (a tar of oci-layout, index.json and blobs/)'); });
+    const index = await readArchiveIndex(file).catch((e: Error) => {
+      throw new UserError(e.message, 'give an OCI image layout archive (a tar of oci-layout, index.json and blobs/)');
+    });
     const image = archiveImageName(index);
-    if (!image) throw new UserError(`${file}: its index.json names no image (annotation io.containerd.image.name or org.opencontainers.image.ref.name with a repository)`, 'export the archive with the image\'s name, e.g. localhost/wpt/ztunnel:TAG');
+    if (!image)
+      throw new UserError(
+        `${file}: its index.json names no image (annotation io.containerd.image.name or org.opencontainers.image.ref.name with a repository)`,
+        "export the archive with the image's name, e.g. localhost/wpt/ztunnel:TAG",
+      );
     out.push({ file, image, component: componentOf(image) });
   }
   return out;
@@ -63,8 +79,10 @@ export async function readMeshImages(dir: string): Promise<MeshArchive[]> {
 export function requireArchive(archives: MeshArchive[], component: string, dir: string, why: string): MeshArchive {
   const a = archives.find((x) => x.component === component);
   if (!a) {
-    throw new UserError(`--mesh-images ${dir}: no ${component} image (${why}); found: ${archives.map((x) => `${path.basename(x.file)} (${x.image})`).join(', ')}`,
-      `add ${path.join(dir, `${component}${MESH_ARCHIVE_SUFFIX}`)}: an OCI layout archive of an image whose name ends in /${component}:TAG`);
+    throw new UserError(
+      `--mesh-images ${dir}: no ${component} image (${why}); found: ${archives.map((x) => `${path.basename(x.file)} (${x.image})`).join(', ')}`,
+      `add ${path.join(dir, `${component}${MESH_ARCHIVE_SUFFIX}`)}: an OCI layout archive of an image whose name ends in /${component}:TAG`,
+    );
   }
   return a;
 }
@@ -105,15 +123,20 @@ function containerImage(ds: KubeObject | undefined, container: string): string |
 }
 
 /** The references Istio's install uses, read from the cluster after `istioctl install`. */
-export async function istioImageRefs(cluster: KubeCluster): Promise<Record<'install-cni' | 'ztunnel' | 'proxyv2' | 'agentgateway', string>> {
+export async function istioImageRefs(
+  cluster: KubeCluster,
+): Promise<Record<'install-cni' | 'ztunnel' | 'proxyv2' | 'agentgateway', string>> {
   const ds = (name: string) => cluster.get({ apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: 'istio-system', name });
   const cni = containerImage(await ds('istio-cni-node'), 'install-cni');
   const ztunnel = containerImage(await ds('ztunnel'), 'istio-proxy');
   const injector = await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'istio-system', name: 'istio-sidecar-injector' });
-  const values = JSON.parse(((injector?.data as Record<string, string> | undefined)?.values) ?? '{}') as InjectorValues;
-  if (!cni || !ztunnel || !values.global?.hub) throw new Error('istioctl install left no istio-cni-node or ztunnel DaemonSet, or no injector values: is the profile ambient?');
+  const values = JSON.parse((injector?.data as Record<string, string> | undefined)?.values ?? '{}') as InjectorValues;
+  if (!cni || !ztunnel || !values.global?.hub)
+    throw new Error('istioctl install left no istio-cni-node or ztunnel DaemonSet, or no injector values: is the profile ambient?');
   // A whole reference in global.agentgateway.image wins (istio-discovery files/agentgateway-waypoint.yaml).
-  const agentgateway = values.global.agentgateway?.image?.includes('/') ? values.global.agentgateway.image : injectedImage(values, 'agentgateway');
+  const agentgateway = values.global.agentgateway?.image?.includes('/')
+    ? values.global.agentgateway.image
+    : injectedImage(values, 'agentgateway');
   const refs = { 'install-cni': cni, ztunnel, proxyv2: injectedImage(values, 'proxyv2'), agentgateway };
   return Object.fromEntries(Object.entries(refs).map(([k, v]) => [k, normalisedRef(v)])) as typeof refs;
 }
@@ -135,18 +158,32 @@ export function istioCniValues(cniBinDir: string, cniConfDir: string, netnsDir: 
 export function istiodEndpointSlice(service: KubeObject, address: string): KubeObject {
   const ports = (service.spec?.ports ?? []) as { name?: string; port: number; targetPort?: number | string; protocol?: string }[];
   return {
-    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-    metadata: { name: `${service.metadata.name}-local`, namespace: service.metadata.namespace, labels: { 'kubernetes.io/service-name': service.metadata.name, 'endpointslice.kubernetes.io/managed-by': MANAGED_BY } },
-    addressType: 'IPv4', endpoints: [{ addresses: [address], conditions: { ready: true } }],
-    ports: ports.map((p) => ({ name: p.name ?? '', port: typeof p.targetPort === 'number' ? p.targetPort : p.port, protocol: p.protocol ?? 'TCP' })),
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name: `${service.metadata.name}-local`,
+      namespace: service.metadata.namespace,
+      labels: { 'kubernetes.io/service-name': service.metadata.name, 'endpointslice.kubernetes.io/managed-by': MANAGED_BY },
+    },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [address], conditions: { ready: true } }],
+    ports: ports.map((p) => ({
+      name: p.name ?? '',
+      port: typeof p.targetPort === 'number' ? p.targetPort : p.port,
+      protocol: p.protocol ?? 'TCP',
+    })),
   };
 }
 
 /** istio-cni's /host/proc from `dir` instead of /proc (its chart's cni-host-procfs volume). */
 export async function hostProcFrom(kc: k8s.KubeConfig, dir: string): Promise<void> {
   const body = { spec: { template: { spec: { volumes: [{ name: 'cni-host-procfs', hostPath: { path: dir, type: 'Directory' } }] } } } };
-  await kc.makeApiClient(k8s.AppsV1Api).patchNamespacedDaemonSet({ namespace: 'istio-system', name: 'istio-cni-node', body },
-    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch));
+  await kc
+    .makeApiClient(k8s.AppsV1Api)
+    .patchNamespacedDaemonSet(
+      { namespace: 'istio-system', name: 'istio-cni-node', body },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
+    );
 }
 
 const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
@@ -156,7 +193,10 @@ export async function pointIstiodServicesAt(kc: k8s.KubeConfig, cluster: KubeClu
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const services = (await cluster.list('v1', 'Service', { namespace: 'istio-system' })).filter((s) => s.spec?.selector?.app === 'istiod');
   for (const svc of services) {
-    await core.patchNamespacedService({ namespace: 'istio-system', name: svc.metadata.name, body: { spec: { selector: null } } }, mergePatch);
+    await core.patchNamespacedService(
+      { namespace: 'istio-system', name: svc.metadata.name, body: { spec: { selector: null } } },
+      mergePatch,
+    );
     await cluster.apply(istiodEndpointSlice({ ...svc, metadata: { ...svc.metadata, namespace: 'istio-system' } }, address));
   }
   return services.map((s) => s.metadata.name);
@@ -173,7 +213,17 @@ export async function cordonSimulatedNodes(kc: k8s.KubeConfig): Promise<string[]
 
 /** ztunnel tolerates every taint; without its image, node affinity keeps it on the simulated nodes. */
 export async function keepZtunnelOff(kc: k8s.KubeConfig, nodeLabel: string): Promise<void> {
-  const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: nodeLabel, operator: 'DoesNotExist' }] }] } } };
-  await kc.makeApiClient(k8s.AppsV1Api).patchNamespacedDaemonSet({ namespace: 'istio-system', name: 'ztunnel', body: { spec: { template: { spec: { affinity } } } } },
-    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch));
+  const affinity = {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchExpressions: [{ key: nodeLabel, operator: 'DoesNotExist' }] }],
+      },
+    },
+  };
+  await kc
+    .makeApiClient(k8s.AppsV1Api)
+    .patchNamespacedDaemonSet(
+      { namespace: 'istio-system', name: 'ztunnel', body: { spec: { template: { spec: { affinity } } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
+    );
 }

@@ -35,7 +35,15 @@ import { cmdlineOf, isRunning, records, startDaemon, stopDaemon, waitExited } fr
 import { applyDnsService, CLUSTER_DOMAIN, DNS_SERVICE_IP, startCoreDns } from './dns.ts';
 import { ipsetNames, removableTable, removeNewChains, removeNewIpsets, saveAll } from './hostrules.ts';
 import { archiveImageName, debianImage, echoStandinImage, installCniImage, pauseImage, PAUSE_IMAGE, readArchiveIndex } from './images.ts';
-import { cordonSimulatedNodes, hostProcFrom, istioImageRefs, keepZtunnelOff, pointIstiodServicesAt, requireArchive, type MeshArchive } from './mesh.ts';
+import {
+  cordonSimulatedNodes,
+  hostProcFrom,
+  istioImageRefs,
+  keepZtunnelOff,
+  pointIstiodServicesAt,
+  requireArchive,
+  type MeshArchive,
+} from './mesh.ts';
 
 export const NODE = {
   name: 'wpt-real-node',
@@ -48,9 +56,15 @@ export const NODE = {
 
 /** Host sysctls the node's components change; saved before, restored by down. */
 export const SYSCTLS = [
-  'kernel.panic', 'kernel.panic_on_oops', 'vm.overcommit_memory', 'net.ipv4.ip_forward',
-  'net.bridge.bridge-nf-call-iptables', 'net.bridge.bridge-nf-call-ip6tables',
-  'net.netfilter.nf_conntrack_max', 'net.netfilter.nf_conntrack_tcp_timeout_established', 'net.netfilter.nf_conntrack_tcp_timeout_close_wait',
+  'kernel.panic',
+  'kernel.panic_on_oops',
+  'vm.overcommit_memory',
+  'net.ipv4.ip_forward',
+  'net.bridge.bridge-nf-call-iptables',
+  'net.bridge.bridge-nf-call-ip6tables',
+  'net.netfilter.nf_conntrack_max',
+  'net.netfilter.nf_conntrack_tcp_timeout_established',
+  'net.netfilter.nf_conntrack_tcp_timeout_close_wait',
   'net.ipv4.tcp_early_demux',
 ];
 
@@ -113,9 +127,22 @@ state = "${p.containerdState}"
 /** bridge + host-local on the node's own bridge; no masquerade, nothing routed off the machine; IPAM state under the node's directory. */
 export function cniConfig(ipamDir: string): object {
   return {
-    cniVersion: '0.4.0', name: CNI_NETWORK,
+    cniVersion: '0.4.0',
+    name: CNI_NETWORK,
     plugins: [
-      { type: 'bridge', bridge: NODE.bridge, isGateway: true, ipMasq: false, hairpinMode: true, ipam: { type: 'host-local', dataDir: ipamDir, ranges: [[{ subnet: NODE.podCidr, gateway: NODE.address }]], routes: [{ dst: '0.0.0.0/0' }] } },
+      {
+        type: 'bridge',
+        bridge: NODE.bridge,
+        isGateway: true,
+        ipMasq: false,
+        hairpinMode: true,
+        ipam: {
+          type: 'host-local',
+          dataDir: ipamDir,
+          ranges: [[{ subnet: NODE.podCidr, gateway: NODE.address }]],
+          routes: [{ dst: '0.0.0.0/0' }],
+        },
+      },
       { type: 'loopback' },
     ],
   };
@@ -123,25 +150,43 @@ export function cniConfig(ipamDir: string): object {
 
 export function kubeletConfig(p: ReturnType<typeof nodePaths>): object {
   return {
-    apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration',
+    apiVersion: 'kubelet.config.k8s.io/v1beta1',
+    kind: 'KubeletConfiguration',
     authentication: { anonymous: { enabled: true }, webhook: { enabled: false } },
     authorization: { mode: 'AlwaysAllow' },
-    address: NODE.address, readOnlyPort: 0, healthzBindAddress: '127.0.0.1', healthzPort: 10248,
-    cgroupDriver: 'cgroupfs', failCgroupV1: false, cgroupsPerQOS: false, enforceNodeAllocatable: [],
-    containerRuntimeEndpoint: `unix://${p.socket}`, podCIDR: NODE.podCidr, resolvConf: p.resolvConf,
-    clusterDNS: [DNS_SERVICE_IP], clusterDomain: CLUSTER_DOMAIN,
-    failSwapOn: false, localStorageCapacityIsolation: false, protectKernelDefaults: false,
+    address: NODE.address,
+    readOnlyPort: 0,
+    healthzBindAddress: '127.0.0.1',
+    healthzPort: 10248,
+    cgroupDriver: 'cgroupfs',
+    failCgroupV1: false,
+    cgroupsPerQOS: false,
+    enforceNodeAllocatable: [],
+    containerRuntimeEndpoint: `unix://${p.socket}`,
+    podCIDR: NODE.podCidr,
+    resolvConf: p.resolvConf,
+    clusterDNS: [DNS_SERVICE_IP],
+    clusterDomain: CLUSTER_DOMAIN,
+    failSwapOn: false,
+    localStorageCapacityIsolation: false,
+    protectKernelDefaults: false,
     evictionHard: { 'memory.available': '1Mi', 'nodefs.available': '1%', 'imagefs.available': '1%' },
-    imageGCHighThresholdPercent: 100, imageGCLowThresholdPercent: 99, serializeImagePulls: false,
+    imageGCHighThresholdPercent: 100,
+    imageGCLowThresholdPercent: 99,
+    serializeImagePulls: false,
   };
 }
 
 export function kubeProxyConfig(kubeconfig: string): object {
   return {
-    apiVersion: 'kubeproxy.config.k8s.io/v1alpha1', kind: 'KubeProxyConfiguration',
-    mode: 'nftables', clusterCIDR: NODE.podCidr, hostnameOverride: NODE.name,
+    apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
+    kind: 'KubeProxyConfiguration',
+    mode: 'nftables',
+    clusterCIDR: NODE.podCidr,
+    hostnameOverride: NODE.name,
     clientConnection: { kubeconfig },
-    metricsBindAddress: '127.0.0.1:10249', healthzBindAddress: '127.0.0.1:10256',
+    metricsBindAddress: '127.0.0.1:10249',
+    healthzBindAddress: '127.0.0.1:10256',
     // 0: leave the host's conntrack sysctls alone.
     conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
   };
@@ -164,14 +209,21 @@ async function sh(cmd: string, args: string[], opts: { reject?: boolean; input?:
 
 export async function installPackages(log: Log): Promise<void> {
   if ((await sh('sh', ['-c', 'command -v apt-get && command -v dpkg-query'], { reject: false })).exitCode !== 0) {
-    throw new UserError('the real node installs its runtime from Debian packages, and this machine has no apt-get', 'use a Debian or Ubuntu machine (or container) for --real-node');
+    throw new UserError(
+      'the real node installs its runtime from Debian packages, and this machine has no apt-get',
+      'use a Debian or Ubuntu machine (or container) for --real-node',
+    );
   }
   const missing: string[] = [];
-  for (const pkg of NODE_PACKAGES) if ((await sh('dpkg-query', ['-W', '-f=${Status}', pkg], { reject: false })).stdout !== 'install ok installed') missing.push(pkg);
+  for (const pkg of NODE_PACKAGES)
+    if ((await sh('dpkg-query', ['-W', '-f=${Status}', pkg], { reject: false })).stdout !== 'install ok installed') missing.push(pkg);
   if (missing.length === 0) return;
   log(`apt-get install ${missing.join(' ')}`);
   await execa('apt-get', ['update', '-qq'], { all: true });
-  await execa('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env: { DEBIAN_FRONTEND: 'noninteractive' }, all: true });
+  await execa('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+    env: { DEBIAN_FRONTEND: 'noninteractive' },
+    all: true,
+  });
 }
 
 function readSysctl(name: string): string | undefined {
@@ -269,11 +321,18 @@ interface NodeImage {
 
 async function startContainerd(state: string, p: ReturnType<typeof nodePaths>, images: NodeImage[]): Promise<void> {
   writeFileSync(p.containerdConfig, containerdConfig(p));
-  const rec = startDaemon(state, 'containerd', '/usr/bin/containerd', ['--config', p.containerdConfig], { cwd: p.dir, env: { PATH: process.env.PATH ?? '' } });
-  await waitFor('containerd answers', async () => {
-    if (!isRunning(rec)) throw new Error(`containerd exited; see ${rec.log}`);
-    return (await sh('ctr', ['--address', p.socket, 'version'], { reject: false })).exitCode === 0 ? true : undefined;
-  }, CLUSTER_TIMING);
+  const rec = startDaemon(state, 'containerd', '/usr/bin/containerd', ['--config', p.containerdConfig], {
+    cwd: p.dir,
+    env: { PATH: process.env.PATH ?? '' },
+  });
+  await waitFor(
+    'containerd answers',
+    async () => {
+      if (!isRunning(rec)) throw new Error(`containerd exited; see ${rec.log}`);
+      return (await sh('ctr', ['--address', p.socket, 'version'], { reject: false })).exitCode === 0 ? true : undefined;
+    },
+    CLUSTER_TIMING,
+  );
   const ctr = (args: string[]) => sh('ctr', ['--address', p.socket, '-n', 'k8s.io', 'images', ...args]);
   for (const image of images) {
     const before = new Set((await ctr(['ls', '-q'])).stdout.split('\n'));
@@ -312,10 +371,19 @@ export function meshImagesOf(state: string): MeshImage[] {
 }
 
 /** The images the node imports: its own, istio-cni's, and the supplied data-plane images under the references Istio uses. */
-async function nodeImages(bin: NodeBinaries, cluster: KubeCluster, mesh: { dir: string; archives: MeshArchive[] } | undefined, log: Log, record: string): Promise<NodeImage[]> {
+async function nodeImages(
+  bin: NodeBinaries,
+  cluster: KubeCluster,
+  mesh: { dir: string; archives: MeshArchive[] } | undefined,
+  log: Log,
+  record: string,
+): Promise<NodeImage[]> {
   const refs = await istioImageRefs(cluster);
   const cni = await installCniImage(bin.installCni, bin.istioCni, log);
-  const images: NodeImage[] = [await pauseImage(log), await debianImage(log), await echoStandinImage(log)].map((file) => ({ file, tags: [] }));
+  const images: NodeImage[] = [await pauseImage(log), await debianImage(log), await echoStandinImage(log)].map((file) => ({
+    file,
+    tags: [],
+  }));
   images.push({ file: cni.file, tags: [refs['install-cni']] });
   if (mesh) {
     requireArchive(mesh.archives, 'ztunnel', mesh.dir, 'ambient runs ztunnel on every node');
@@ -354,7 +422,10 @@ export async function upNode(state: string, kubeconfig: string, log: Log, opts: 
   const p = nodePaths(state);
   mkdirSync(p.dir, { recursive: true });
   if ((await sh('ip', ['link', 'show', NODE.bridge], { reject: false })).exitCode === 0) {
-    throw new UserError(`a network interface ${NODE.bridge} already exists and this run did not create it`, 'run npm run controlplane -- down, or remove it');
+    throw new UserError(
+      `a network interface ${NODE.bridge} already exists and this run did not create it`,
+      'run npm run controlplane -- down, or remove it',
+    );
   }
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(kubeconfig);
@@ -369,28 +440,45 @@ export async function upNode(state: string, kubeconfig: string, log: Log, opts: 
   await startContainerd(state, p, images);
   await fitIstio(kc, cluster, p, !!opts.mesh, log);
   startKubelet(state, p, bin, kubeconfig);
-  await waitFor(`node ${NODE.name} Ready`, async () => {
-    const node = await cluster.get({ apiVersion: 'v1', kind: 'Node', name: NODE.name });
-    return conditionOf(node, 'Ready')?.status === 'True' ? true : undefined;
-  }, CLUSTER_TIMING);
+  await waitFor(
+    `node ${NODE.name} Ready`,
+    async () => {
+      const node = await cluster.get({ apiVersion: 'v1', kind: 'Node', name: NODE.name });
+      return conditionOf(node, 'Ready')?.status === 'True' ? true : undefined;
+    },
+    CLUSTER_TIMING,
+  );
   const conflist = path.join(p.cniConf, '10-wpt.conflist');
-  await waitFor(`istio-cni Ready on ${NODE.name}, chained into ${conflist}`, async () =>
-    (await daemonPodReady(cluster, 'k8s-app=istio-cni-node')) && chainsIstioCni(readFileSync(conflist, 'utf8')) ? true : undefined, CLUSTER_TIMING);
+  await waitFor(
+    `istio-cni Ready on ${NODE.name}, chained into ${conflist}`,
+    async () =>
+      (await daemonPodReady(cluster, 'k8s-app=istio-cni-node')) && chainsIstioCni(readFileSync(conflist, 'utf8')) ? true : undefined,
+    CLUSTER_TIMING,
+  );
   if (opts.mesh) await waitFor(`ztunnel Ready on ${NODE.name}`, () => daemonPodReady(cluster, 'app=ztunnel'), CLUSTER_TIMING);
 }
 
 /** What down returns the host to, saved before up changes anything. */
 async function recordBefore(p: ReturnType<typeof nodePaths>): Promise<NodeBefore> {
   const before: NodeBefore = {
-    netns: netnsList(), nftTables: nftTables((await sh('nft', ['list', 'tables'])).stdout), iptables: await saveAll(),
-    ipsets: (await ipsetNames()) ?? [], createdDirs: [NETNS_DIR, ...ISTIO_HOST_DIRS, CNI_STATE_DIR].filter((d) => !existsSync(d)),
+    netns: netnsList(),
+    nftTables: nftTables((await sh('nft', ['list', 'tables'])).stdout),
+    iptables: await saveAll(),
+    ipsets: (await ipsetNames()) ?? [],
+    createdDirs: [NETNS_DIR, ...ISTIO_HOST_DIRS, CNI_STATE_DIR].filter((d) => !existsSync(d)),
   };
   writeFileSync(p.before, JSON.stringify(before));
   return before;
 }
 
 /** Istio's install fitted to this node, before the kubelet registers it (see mesh.ts). */
-async function fitIstio(kc: k8s.KubeConfig, cluster: KubeCluster, p: ReturnType<typeof nodePaths>, ztunnel: boolean, log: Log): Promise<void> {
+async function fitIstio(
+  kc: k8s.KubeConfig,
+  cluster: KubeCluster,
+  p: ReturnType<typeof nodePaths>,
+  ztunnel: boolean,
+  log: Log,
+): Promise<void> {
   log(`Services ${(await pointIstiodServicesAt(kc, cluster, NODE.address)).join(', ')} → the local istiod at ${NODE.address}`);
   log(`cordoned the simulated nodes (${(await cordonSimulatedNodes(kc)).join(', ')}): new pods land on ${NODE.name}`);
   if (!hostNetnsReadable()) {
@@ -404,17 +492,37 @@ async function fitIstio(kc: k8s.KubeConfig, cluster: KubeCluster, p: ReturnType<
 function startKubelet(state: string, p: ReturnType<typeof nodePaths>, bin: NodeBinaries, kubeconfig: string): void {
   addHosts([NODE.name], undefined, NODE.address);
   writeFileSync(p.kubeletConfig, stringify(kubeletConfig(p)));
-  startDaemon(state, 'kubelet', bin.kubelet, [
-    '--config', p.kubeletConfig, '--kubeconfig', kubeconfig, '--hostname-override', NODE.name, '--node-ip', NODE.address,
-    '--root-dir', p.kubeletRoot, '--cert-dir', path.join(p.dir, 'pki'), `--node-labels=${NODE.label}=true`,
-  ], { cwd: p.dir, env: { PATH: process.env.PATH ?? '' } });
+  startDaemon(
+    state,
+    'kubelet',
+    bin.kubelet,
+    [
+      '--config',
+      p.kubeletConfig,
+      '--kubeconfig',
+      kubeconfig,
+      '--hostname-override',
+      NODE.name,
+      '--node-ip',
+      NODE.address,
+      '--root-dir',
+      p.kubeletRoot,
+      '--cert-dir',
+      path.join(p.dir, 'pki'),
+      `--node-labels=${NODE.label}=true`,
+    ],
+    { cwd: p.dir, env: { PATH: process.env.PATH ?? '' } },
+  );
   writeFileSync(p.kubeProxyConfig, stringify(kubeProxyConfig(kubeconfig)));
   startDaemon(state, 'kube-proxy', bin.kubeProxy, ['--config', p.kubeProxyConfig], { cwd: p.dir, env: { PATH: process.env.PATH ?? '' } });
 }
 
 /** Mount points at or under `dirs`, deepest first (/proc/self/mountinfo field 5). */
 export function mountsUnder(mountinfo: string, dirs: string[]): string[] {
-  const points = mountinfo.split('\n').map((l) => l.split(' ')[4]).filter((m): m is string => !!m)
+  const points = mountinfo
+    .split('\n')
+    .map((l) => l.split(' ')[4])
+    .filter((m): m is string => !!m)
     .map((m) => m.replace(/\\040/g, ' '))
     .filter((m) => dirs.some((d) => m === d || m.startsWith(`${d}/`)));
   return [...new Set(points)].sort((a, b) => b.length - a.length);
@@ -422,7 +530,10 @@ export function mountsUnder(mountinfo: string, dirs: string[]): string[] {
 
 /** "table ip filter" lines of `nft list tables`. */
 export function nftTables(listing: string): string[] {
-  return listing.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('table '));
+  return listing
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('table '));
 }
 
 function netnsList(): string[] {
@@ -448,37 +559,55 @@ export async function downNode(state: string, kubeconfig: string | undefined, lo
   let containerIds: string[] = [];
   await attempt('stop the containers', async () => (containerIds = await stopContainers(p, log)));
   const containerd = records(state).find((r) => r.name === 'containerd');
-  if (containerd) await attempt('stop containerd', async () => log(`containerd (pid ${containerd.pid}): ${await stopDaemon(state, containerd)}`));
+  if (containerd)
+    await attempt('stop containerd', async () => log(`containerd (pid ${containerd.pid}): ${await stopDaemon(state, containerd)}`));
   // Shims outlive containerd; ours are the ones started with our socket. down returns once they are gone.
-  const shims = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
-    const argv = cmdlineOf(pid);
-    return argv?.[0]?.includes('containerd-shim') && argv.includes(p.socket);
-  });
+  const shims = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      const argv = cmdlineOf(pid);
+      return argv?.[0]?.includes('containerd-shim') && argv.includes(p.socket);
+    });
   for (const pid of shims) await attempt(`kill shim ${pid}`, async () => process.kill(pid, 'SIGKILL'));
   await attempt('shims exit', () => waitExited(shims, `${shims.length} containerd shims`));
-  if (before) for (const ns of netnsList().filter((n) => n.startsWith('cni-') && !before.netns.includes(n))) await attempt(`delete netns ${ns}`, () => sh('ip', ['netns', 'delete', ns]));
-  for (const m of mountsUnder(existsSync('/proc/self/mountinfo') ? readFileSync('/proc/self/mountinfo', 'utf8') : '', [p.dir, p.containerdState])) {
+  if (before)
+    for (const ns of netnsList().filter((n) => n.startsWith('cni-') && !before.netns.includes(n)))
+      await attempt(`delete netns ${ns}`, () => sh('ip', ['netns', 'delete', ns]));
+  for (const m of mountsUnder(existsSync('/proc/self/mountinfo') ? readFileSync('/proc/self/mountinfo', 'utf8') : '', [
+    p.dir,
+    p.containerdState,
+  ])) {
     await attempt(`umount ${m}`, () => sh('umount', ['-l', m]));
   }
   if (before?.netnsMount === 'mounted') await attempt(`umount ${netnsHostDir()}`, () => sh('umount', [netnsHostDir()]));
-  if (before?.netnsMount === 'made-shared') await attempt(`make ${netnsHostDir()} private again`, () => sh('mount', ['--make-rprivate', netnsHostDir()]));
+  if (before?.netnsMount === 'made-shared')
+    await attempt(`make ${netnsHostDir()} private again`, () => sh('mount', ['--make-rprivate', netnsHostDir()]));
   await removeHostRules(p, before, attempt, failures, log);
   await attempt(`bridge ${NODE.bridge}`, () => sh('ip', ['link', 'del', NODE.bridge], { reject: false }));
   if (existsSync(p.sysctls)) {
     const saved = JSON.parse(readFileSync(p.sysctls, 'utf8')) as Record<string, string>;
-    for (const [k, v] of Object.entries(saved)) await attempt(`restore ${k}`, async () => { if (readSysctl(k) !== v) writeSysctl(k, v); });
+    for (const [k, v] of Object.entries(saved))
+      await attempt(`restore ${k}`, async () => {
+        if (readSysctl(k) !== v) writeSysctl(k, v);
+      });
     log(`sysctls restored: ${Object.keys(saved).join(', ')}`);
   }
   if (existsSync(CNI_RESULTS_DIR)) {
-    for (const f of readdirSync(CNI_RESULTS_DIR).filter((x) => ownCniResult(x, containerIds))) await attempt(`remove ${f}`, async () => rmSync(path.join(CNI_RESULTS_DIR, f)));
+    for (const f of readdirSync(CNI_RESULTS_DIR).filter((x) => ownCniResult(x, containerIds)))
+      await attempt(`remove ${f}`, async () => rmSync(path.join(CNI_RESULTS_DIR, f)));
   }
   for (const d of before?.createdDirs ?? []) await attempt(`remove ${d}`, async () => rmSync(d, { recursive: true, force: true }));
   if (kubeconfig && existsSync(kubeconfig)) {
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(kubeconfig);
-    const ignore404 = (e: { code?: number }) => { if (e.code !== 404) throw e; };
+    const ignore404 = (e: { code?: number }) => {
+      if (e.code !== 404) throw e;
+    };
     await attempt(`delete Node ${NODE.name}`, () => kc.makeApiClient(k8s.CoreV1Api).deleteNode({ name: NODE.name }).catch(ignore404));
-    await attempt(`delete Lease ${NODE.name}`, () => kc.makeApiClient(k8s.CoordinationV1Api).deleteNamespacedLease({ namespace: 'kube-node-lease', name: NODE.name }).catch(ignore404));
+    await attempt(`delete Lease ${NODE.name}`, () =>
+      kc.makeApiClient(k8s.CoordinationV1Api).deleteNamespacedLease({ namespace: 'kube-node-lease', name: NODE.name }).catch(ignore404),
+    );
   }
   rmSync(p.containerdState, { recursive: true, force: true });
   await attempt(`remove ${p.dir}`, async () => rmSync(p.dir, { recursive: true, force: true }));
@@ -498,16 +627,30 @@ export function ownCniResult(file: string, containerIds: string[]): boolean {
 type Attempt = (what: string, fn: () => Promise<unknown>) => Promise<void>;
 
 /** kube-proxy's rules, the chains and ipsets kubelet and istio-cni added, the guard, and nftables tables new since up. */
-async function removeHostRules(p: ReturnType<typeof nodePaths>, before: NodeBefore | undefined, attempt: Attempt, failures: string[], log: Log): Promise<void> {
+async function removeHostRules(
+  p: ReturnType<typeof nodePaths>,
+  before: NodeBefore | undefined,
+  attempt: Attempt,
+  failures: string[],
+  log: Log,
+): Promise<void> {
   const kubeProxy = binaryPath(NODE_BINARIES.kubeProxy);
-  if (existsSync(kubeProxy) && existsSync(p.kubeProxyConfig)) await attempt('kube-proxy --cleanup', () => sh(kubeProxy, ['--cleanup', '--config', p.kubeProxyConfig], { reject: false }));
+  if (existsSync(kubeProxy) && existsSync(p.kubeProxyConfig))
+    await attempt('kube-proxy --cleanup', () => sh(kubeProxy, ['--cleanup', '--config', p.kubeProxyConfig], { reject: false }));
   if (before) {
-    await attempt('iptables chains', async () => { for (const l of await removeNewChains(before.iptables)) log(l); });
-    await attempt('ipsets', async () => { const gone = await removeNewIpsets(before.ipsets); if (gone.length) log(`ipsets destroyed: ${gone.join(', ')}`); });
+    await attempt('iptables chains', async () => {
+      for (const l of await removeNewChains(before.iptables)) log(l);
+    });
+    await attempt('ipsets', async () => {
+      const gone = await removeNewIpsets(before.ipsets);
+      if (gone.length) log(`ipsets destroyed: ${gone.join(', ')}`);
+    });
   }
   await attempt(`nft table ${NODE.nftTable}`, () => sh('nft', ['delete', 'table', 'inet', NODE.nftTable], { reject: false }));
   if (before) {
-    for (const t of nftTables((await sh('nft', ['list', 'tables'], { reject: false })).stdout).filter((x) => !before.nftTables.includes(x))) {
+    for (const t of nftTables((await sh('nft', ['list', 'tables'], { reject: false })).stdout).filter(
+      (x) => !before.nftTables.includes(x),
+    )) {
       const [, family, name] = t.split(/\s+/);
       const listing = (await sh('nft', ['list', 'table', family, name], { reject: false })).stdout;
       if (removableTable(listing)) await attempt(`nft delete ${t}`, () => sh('nft', ['delete', 'table', family, name]));
@@ -520,11 +663,26 @@ async function removeHostRules(p: ReturnType<typeof nodePaths>, before: NodeBefo
 async function stopContainers(p: ReturnType<typeof nodePaths>, log: Log): Promise<string[]> {
   if (!existsSync(p.socket)) return [];
   const ctr = (args: string[]) => sh('ctr', ['--address', p.socket, '-n', 'k8s.io', ...args], { reject: false });
-  const tasks = (await ctr(['tasks', 'ls'])).stdout.split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 2)
+  const tasks = (await ctr(['tasks', 'ls'])).stdout
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 2)
     .map(([id, pid]) => ({ id, pid: Number(pid) }));
   for (const t of tasks) await ctr(['tasks', 'kill', '-a', '-s', 'SIGKILL', t.id]);
-  await waitExited(tasks.map((t) => t.pid).filter((pid) => pid > 0), `${tasks.length} container tasks`);
-  for (const t of tasks) await waitFor(`task ${t.id} deleted`, async () => ((await ctr(['tasks', 'delete', t.id])).exitCode === 0 || !(await ctr(['tasks', 'ls', '-q'])).stdout.includes(t.id) ? true : undefined), CLUSTER_TIMING);
+  await waitExited(
+    tasks.map((t) => t.pid).filter((pid) => pid > 0),
+    `${tasks.length} container tasks`,
+  );
+  for (const t of tasks)
+    await waitFor(
+      `task ${t.id} deleted`,
+      async () =>
+        (await ctr(['tasks', 'delete', t.id])).exitCode === 0 || !(await ctr(['tasks', 'ls', '-q'])).stdout.includes(t.id)
+          ? true
+          : undefined,
+      CLUSTER_TIMING,
+    );
   const containers = (await ctr(['containers', 'ls', '-q'])).stdout.split('\n').filter(Boolean);
   for (const c of containers) await ctr(['containers', 'rm', c]);
   log(`containerd: removed ${tasks.length} tasks, ${containers.length} containers`);
@@ -533,9 +691,11 @@ async function stopContainers(p: ReturnType<typeof nodePaths>, log: Log): Promis
 
 /** The real control plane's cluster with its real node Ready, or an error saying what to run first. */
 export async function readyRealNode(kubeconfig: string): Promise<KubeCluster> {
-  if (!existsSync(kubeconfig)) throw new Error(`no kubeconfig at ${kubeconfig}: run npm run controlplane -- up --real-node first (or set KUBECONFIG)`);
+  if (!existsSync(kubeconfig))
+    throw new Error(`no kubeconfig at ${kubeconfig}: run npm run controlplane -- up --real-node first (or set KUBECONFIG)`);
   const cluster = new KubeCluster(loadKubeConfig(kubeconfig, undefined));
   const node = await cluster.get({ apiVersion: 'v1', kind: 'Node', name: NODE.name });
-  if (conditionOf(node, 'Ready')?.status !== 'True') throw new Error(`node ${NODE.name} is not Ready: run npm run controlplane -- up --real-node first`);
+  if (conditionOf(node, 'Ready')?.status !== 'True')
+    throw new Error(`node ${NODE.name} is not Ready: run npm run controlplane -- up --real-node first`);
   return cluster;
 }

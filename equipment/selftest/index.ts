@@ -1,3 +1,12 @@
 /** The self-test's public entry: the catalogue on the model of ambient and its mutants (scripts/selftest.ts). */
-export { judgeAgainstClaim, runOnModel, SELFTEST_PARALLEL, selfTest, survivors, unseenClose, writeSelftestBundle, type ClaimVerdict } from './selftest.ts';
+export {
+  judgeAgainstClaim,
+  runOnModel,
+  SELFTEST_PARALLEL,
+  selfTest,
+  survivors,
+  unseenClose,
+  writeSelftestBundle,
+  type ClaimVerdict,
+} from './selftest.ts';
 export { MUTANTS, type MutantName } from '../model/mutations.ts';

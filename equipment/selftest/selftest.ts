@@ -53,11 +53,19 @@ export async function runOnModel(scenarios: Scenario[], seed: number, o: ModelRu
 }
 
 /** The run's results, and what its data plane did that no result shows (how ztunnel closed connections). */
-export async function runModel(scenarios: Scenario[], seed: number, o: ModelRunOptions = {}): Promise<{ results: ScenarioResult[]; l4Closes: Record<number, number> }> {
+export async function runModel(
+  scenarios: Scenario[],
+  seed: number,
+  o: ModelRunOptions = {},
+): Promise<{ results: ScenarioResult[]; l4Closes: Record<number, number> }> {
   const cluster = new ModelCluster({ seed, mutants: o.mutants, mesh: o.mesh });
   const configured = o.implementation ? runOptionsFrom(o.implementation) : { supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint' };
   const env = makeEnv(cluster, {
-    timing: { ...MODEL_TIMING, clock: cluster.clock }, outside: cluster.outside, ...configured, log: o.log ?? (() => {}), dumpers: o.dumpers,
+    timing: { ...MODEL_TIMING, clock: cluster.clock },
+    outside: cluster.outside,
+    ...configured,
+    log: o.log ?? (() => {}),
+    dumpers: o.dumpers,
     mesh: await readMesh(cluster),
   });
   const run = await runWithClients(env, scenarios, SELFTEST_PARALLEL, o.onResult);
@@ -73,11 +81,18 @@ export async function runModel(scenarios: Scenario[], seed: number, o: ModelRunO
 export function unseenClose(l4Closes: Record<number, number>): string | undefined {
   const seen = Object.values(l4Closes).reduce((a, b) => a + b, 0);
   const missing = [CURL_EXIT.emptyReply, CURL_EXIT.reset].filter((c) => !l4Closes[c]);
-  return seen > 0 && missing.length > 0 ? `ztunnel's refusals came only as curl exit ${Object.keys(l4Closes).join(', ')}; never ${missing.join(', ')}` : undefined;
+  return seen > 0 && missing.length > 0
+    ? `ztunnel's refusals came only as curl exit ${Object.keys(l4Closes).join(', ')}; never ${missing.join(', ')}`
+    : undefined;
 }
 
 /** The faithful run's progress goes to `log` (the bundle's run.log), one line per scenario. */
-export async function selfTest(catalogue: Scenario[], seed: number, onlyMutants?: MutantName[], log?: (line: string) => void): Promise<SelfTestReport> {
+export async function selfTest(
+  catalogue: Scenario[],
+  seed: number,
+  onlyMutants?: MutantName[],
+  log?: (line: string) => void,
+): Promise<SelfTestReport> {
   const { results, l4Closes } = await runModel(catalogue, seed, { log, onResult: log && ((r) => log(resultLine(r))) });
   const faithful = {
     passed: results.filter((r) => r.outcome === 'passed').length,
@@ -85,12 +100,14 @@ export async function selfTest(catalogue: Scenario[], seed: number, onlyMutants?
     results,
   };
   const names = onlyMutants ?? (Object.keys(MUTANTS) as MutantName[]);
-  const mutants = await Promise.all(names.map(async (name, i) => {
-    const area = MUTANTS[name].area;
-    const scenarios = catalogue.filter((s) => s.area === area);
-    const outcome = await runOnModel(scenarios, seed + i + 1, { mutants: [name] });
-    return { name, area, killedBy: outcome.filter((r) => r.outcome === 'failed').map((r) => r.id) };
-  }));
+  const mutants = await Promise.all(
+    names.map(async (name, i) => {
+      const area = MUTANTS[name].area;
+      const scenarios = catalogue.filter((s) => s.area === area);
+      const outcome = await runOnModel(scenarios, seed + i + 1, { mutants: [name] });
+      return { name, area, killedBy: outcome.filter((r) => r.outcome === 'failed').map((r) => r.id) };
+    }),
+  );
   return { seed, faithful, mutants, l4Closes };
 }
 
@@ -130,20 +147,34 @@ export function judgeAgainstClaim(catalogue: Scenario[], results: ScenarioResult
 }
 
 const MODEL_IMPLEMENTATION: Implementation = {
-  organization: 'istio', project: 'ambient model (self-test)', version: 'model', url: 'https://istio.io', contact: [], gatewayClassName: 'istio-waypoint',
+  organization: 'istio',
+  project: 'ambient model (self-test)',
+  version: 'model',
+  url: 'https://istio.io',
+  contact: [],
+  gatewayClassName: 'istio-waypoint',
 };
 
 /**
  * The self-test's report bundle, sealed: its environment names the model (Istio version "model"),
  * which report:verify holds to mode selftest whatever the mode field says.
  */
-export async function writeSelftestBundle(dir: string, o: { scenarios: Scenario[]; results: ScenarioResult[]; claim?: ImplementationClaim; setup?: SetupFailure; commandLine: string }): Promise<void> {
+export async function writeSelftestBundle(
+  dir: string,
+  o: { scenarios: Scenario[]; results: ScenarioResult[]; claim?: ImplementationClaim; setup?: SetupFailure; commandLine: string },
+): Promise<void> {
   await writeReportBundle(dir, {
     results: o.results,
     scenarios: o.scenarios,
     setup: o.setup,
     implementation: o.claim ? { ...o.claim.implementation, version: `${o.claim.implementation.version} (model)` } : MODEL_IMPLEMENTATION,
-    environment: { kubernetesVersion: 'v1.34.0', istioVersion: 'model', gatewayApi: { version: GATEWAY_API_VERSION, channel: 'experimental' }, kindNodeImage: undefined, commandLine: o.commandLine },
+    environment: {
+      kubernetesVersion: 'v1.34.0',
+      istioVersion: 'model',
+      gatewayApi: { version: GATEWAY_API_VERSION, channel: 'experimental' },
+      kindNodeImage: undefined,
+      commandLine: o.commandLine,
+    },
     mode: 'selftest',
     planes: ['control', 'data'],
     // Only a certification run claims features; the self-test records the class it was configured like.

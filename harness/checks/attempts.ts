@@ -30,10 +30,14 @@ export interface AttemptsExpectation extends ExpectationBase, RequestOptions {
 
 export const attemptsCheck: CheckKind<AttemptsExpectation> = {
   plane: 'data',
-  title: (e) => `${e.from} → ${destName(e.to)} (${JSON.stringify(e.headers ?? {})}) gets ${e.status}; ${e.backend.deployment} sees each request ${e.perRequest}x`,
+  title: (e) =>
+    `${e.from} → ${destName(e.to)} (${JSON.stringify(e.headers ?? {})}) gets ${e.status}; ${e.backend.deployment} sees each request ${e.perRequest}x`,
   async run(ctx, e) {
     // Attempts are told apart by the request id the proxy keeps across retries (Envoy's X-Request-Id).
-    if (!ctx.signals.l7Header) throw new CheckNotSupported(`${ctx.signals.name} adds no documented per-request id, so the backend cannot tell retries from requests`);
+    if (!ctx.signals.l7Header)
+      throw new CheckNotSupported(
+        `${ctx.signals.name} adds no documented per-request id, so the backend cannot tell retries from requests`,
+      );
     let requests = 0;
     const observe = async (): Promise<Observation> => {
       const path = `${e.to.path.replace(/\/$/, '')}/wpt-attempts-${randomBytes(4).toString('hex')}`;
@@ -45,8 +49,16 @@ export const attemptsCheck: CheckKind<AttemptsExpectation> = {
       const logged = await backendLog(ctx, e, path, batch.records.length * e.perRequest);
       return judgeAttempts(logged, batch.records.length, e.perRequest);
     };
-    const c = await failOnTimeout(() => requests, () => converge(attemptsCheck.title(e), observe, ctx.timing));
-    return { convergedMs: c.elapsedMs, attempts: c.attempts, requests, detail: `${requests} requests, converged after ${c.attempts} attempts` };
+    const c = await failOnTimeout(
+      () => requests,
+      () => converge(attemptsCheck.title(e), observe, ctx.timing),
+    );
+    return {
+      convergedMs: c.elapsedMs,
+      attempts: c.attempts,
+      requests,
+      detail: `${requests} requests, converged after ${c.attempts} attempts`,
+    };
   },
 };
 
@@ -66,9 +78,8 @@ async function backendLog(ctx: CheckContext, e: AttemptsExpectation, path: strin
   };
   // The last attempt is logged just after it is answered: give the log a moment (a few poll
   // intervals), then judge what is there; a batch that went elsewhere must not use up the deadline.
-  await waitFor(`request log of ${e.backend.deployment}`, read, timing, undefined, timing.maxIntervalMs * 5)
-    .catch((err: unknown) => {
-      if (!(err instanceof WaitTimeout)) throw err;
-    });
+  await waitFor(`request log of ${e.backend.deployment}`, read, timing, undefined, timing.maxIntervalMs * 5).catch((err: unknown) => {
+    if (!(err instanceof WaitTimeout)) throw err;
+  });
   return logged;
 }

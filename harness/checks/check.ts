@@ -72,7 +72,11 @@ export interface CheckKind<E extends ExpectationBase> {
 }
 
 export class CheckFailed extends Error {
-  constructor(message: string, readonly requests: number, readonly evidence?: CheckEvidence) {
+  constructor(
+    message: string,
+    readonly requests: number,
+    readonly evidence?: CheckEvidence,
+  ) {
     super(message);
   }
 }
@@ -99,10 +103,19 @@ export class CheckNotSupported extends Error {}
  * Waits until the cluster shows the expected state (the probe says so), woken by changes where the
  * cluster can watch; returns how long it took. Not reaching it in time is the implementation's failure.
  */
-export async function reach(ctx: CheckContext, what: string, probe: () => Promise<boolean>, describe: () => string, waker?: Waker): Promise<number> {
+export async function reach(
+  ctx: CheckContext,
+  what: string,
+  probe: () => Promise<boolean>,
+  describe: () => string,
+  waker?: Waker,
+): Promise<number> {
   const clock = clockOf(ctx.timing);
   const start = clock.now();
-  await failOnTimeout(() => 0, () => waitFor(what, async () => ((await probe()) ? true : undefined), ctx.timing, describe, ctx.timing.readyTimeoutMs, waker));
+  await failOnTimeout(
+    () => 0,
+    () => waitFor(what, async () => ((await probe()) ? true : undefined), ctx.timing, describe, ctx.timing.readyTimeoutMs, waker),
+  );
   return clock.now() - start;
 }
 

@@ -28,9 +28,13 @@ export function conditionIn(obj: KubeObject | undefined, e: Pick<ConditionExpect
 
 function matches(ctx: CheckContext, e: ConditionExpectation, obj: KubeObject | undefined): boolean {
   const c = conditionIn(obj, e);
-  return c !== undefined && c.status === e.status && (!e.reason || c.reason === e.reason) &&
+  return (
+    c !== undefined &&
+    c.status === e.status &&
+    (!e.reason || c.reason === e.reason) &&
     (!e.messagePrefix || (c.message ?? '').startsWith(substitute(e.messagePrefix, ctx.vars, 'messagePrefix'))) &&
-    (e.message === undefined || c.message === substitute(e.message, ctx.vars, 'message'));
+    (e.message === undefined || c.message === substitute(e.message, ctx.vars, 'message'))
+  );
 }
 
 /** The condition looked for (fixture variables filled in) beside the one the object last had. */
@@ -45,14 +49,20 @@ function conditionEvidence(ctx: CheckContext, e: ConditionExpectation, obj: Kube
 
 export const conditionCheck: CheckKind<ConditionExpectation> = {
   plane: 'control',
-  title: (e) => `${e.object.kind} ${e.object.name}${e.parent ? ` (parent ${e.parent.kind} ${e.parent.name})` : ''} has ${e.condition}=${e.status}${e.reason ? ` (${e.reason})` : ''}`,
+  title: (e) =>
+    `${e.object.kind} ${e.object.name}${e.parent ? ` (parent ${e.parent.kind} ${e.parent.name})` : ''} has ${e.condition}=${e.status}${e.reason ? ` (${e.reason})` : ''}`,
   async run(ctx, e) {
     const ref = { apiVersion: e.object.apiVersion, kind: e.object.kind, namespace: ctx.namespaces[e.object.ns], name: e.object.name };
     let last: KubeObject | undefined;
     const evidence = () => conditionEvidence(ctx, e, last);
     try {
-      const convergedMs = await reach(ctx, conditionCheck.title(e), async () => matches(ctx, e, (last = await ctx.cluster.get(ref))),
-        () => `condition is ${JSON.stringify(conditionIn(last, e) ?? 'absent')}`, changesOf(ctx.cluster, ref.apiVersion, ref.kind, ref.namespace));
+      const convergedMs = await reach(
+        ctx,
+        conditionCheck.title(e),
+        async () => matches(ctx, e, (last = await ctx.cluster.get(ref))),
+        () => `condition is ${JSON.stringify(conditionIn(last, e) ?? 'absent')}`,
+        changesOf(ctx.cluster, ref.apiVersion, ref.kind, ref.namespace),
+      );
       return { convergedMs, requests: 0, detail: JSON.stringify(conditionIn(last, e)), evidence: evidence() };
     } catch (err) {
       if (err instanceof CheckFailed) throw new CheckFailed(err.message, err.requests, evidence());

@@ -57,11 +57,17 @@ async function missing(ctx: CheckContext, e: PresentExpectation): Promise<string
 
 export const presentCheck: CheckKind<PresentExpectation> = {
   plane: 'control',
-  title: (e) => `present: ${e.objects.map((o) => `${o.kind} ${o.name}${o.fields?.length ? ` (${o.fields.map((f) => f.path.join('.')).join(', ')})` : ''}`).join(', ')}`,
+  title: (e) =>
+    `present: ${e.objects.map((o) => `${o.kind} ${o.name}${o.fields?.length ? ` (${o.fields.map((f) => f.path.join('.')).join(', ')})` : ''}`).join(', ')}`,
   async run(ctx, e) {
     let problems: string[] = [];
-    const convergedMs = await reach(ctx, presentCheck.title(e), async () => (problems = await missing(ctx, e)).length === 0,
-      () => problems.join('; '), changesOf(ctx.cluster, e.objects[0].apiVersion, e.objects[0].kind, ctx.namespaces[e.objects[0].ns]));
+    const convergedMs = await reach(
+      ctx,
+      presentCheck.title(e),
+      async () => (problems = await missing(ctx, e)).length === 0,
+      () => problems.join('; '),
+      changesOf(ctx.cluster, e.objects[0].apiVersion, e.objects[0].kind, ctx.namespaces[e.objects[0].ns]),
+    );
     return { convergedMs, requests: 0, detail: `${e.objects.length} objects as expected` };
   },
 };

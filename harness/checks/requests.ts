@@ -25,10 +25,14 @@ export function pathMarkers(s: WaypointSignals): Marker[] {
 
 export function destName(d: Destination): string {
   switch (d.kind) {
-    case 'service': return `svc/${d.name}:${d.port}${d.path}`;
-    case 'pod': return `pod-ip/${d.deployment}:${d.port}${d.path}`;
-    case 'ingress': return `ingress/${d.gateway}:${d.port}${d.path}`;
-    case 'host': return `host/${d.host}:${d.port}${d.path}`;
+    case 'service':
+      return `svc/${d.name}:${d.port}${d.path}`;
+    case 'pod':
+      return `pod-ip/${d.deployment}:${d.port}${d.path}`;
+    case 'ingress':
+      return `ingress/${d.gateway}:${d.port}${d.path}`;
+    case 'host':
+      return `host/${d.host}:${d.port}${d.path}`;
   }
 }
 
@@ -43,28 +47,41 @@ export async function resolveUrl(ctx: CheckContext, d: Destination): Promise<str
   if (d.kind === 'service') return `http://${d.name}.${ns}.svc.${ctx.vars.DNS_DOMAIN}:${d.port}${d.path}`;
   if (d.kind === 'host') return `http://${substitute(d.host, ctx.vars, 'destination host')}:${d.port}${d.path}`;
   if (d.kind === 'pod') {
-    const ip = await waitFor(`a ready pod IP for ${d.deployment} in ${ns}`, async () => {
-      const pods = (await podsOfDeployment(cluster, ns, d.deployment)) ?? [];
-      return pods.find((p) => p.status?.phase === 'Running' && p.status?.podIP)?.status.podIP as string | undefined;
-    }, timing);
+    const ip = await waitFor(
+      `a ready pod IP for ${d.deployment} in ${ns}`,
+      async () => {
+        const pods = (await podsOfDeployment(cluster, ns, d.deployment)) ?? [];
+        return pods.find((p) => p.status?.phase === 'Running' && p.status?.podIP)?.status.podIP as string | undefined;
+      },
+      timing,
+    );
     return `http://${ip}:${d.port}${d.path}`;
   }
-  const address = await waitFor(`an address for Gateway ${d.gateway} in ${ns}`, async () => {
-    const gw = await cluster.get({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: ns, name: d.gateway });
-    return gw?.status?.addresses?.[0]?.value as string | undefined;
-  }, timing);
+  const address = await waitFor(
+    `an address for Gateway ${d.gateway} in ${ns}`,
+    async () => {
+      const gw = await cluster.get({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: ns, name: d.gateway });
+      return gw?.status?.addresses?.[0]?.value as string | undefined;
+    },
+    timing,
+  );
   return `http://${address}:${d.port}${d.path}`;
 }
 
 export function specFor(ctx: CheckContext, url: string, o: RequestOptions, extra: Marker[] = []): RequestSpec {
   return {
-    url, method: o.method, headers: o.headers, maxTimeSec: ctx.maxTimeSec, markers: [...verdictMarkers(ctx.signals), ...pathMarkers(ctx.signals), ...extra],
+    url,
+    method: o.method,
+    headers: o.headers,
+    maxTimeSec: ctx.maxTimeSec,
+    markers: [...verdictMarkers(ctx.signals), ...pathMarkers(ctx.signals), ...extra],
     ...(o.protocol ? { protocol: o.protocol } : {}),
   };
 }
 
 export async function send(ctx: CheckContext, from: Client, to: Destination, spec: RequestSpec, count: number): Promise<Batch> {
-  const batch = to.kind === 'ingress' ? await ctx.traffic.fromOutside(spec, count) : await ctx.traffic.fromPod(ctx.clientAt(from), spec, count);
+  const batch =
+    to.kind === 'ingress' ? await ctx.traffic.fromOutside(spec, count) : await ctx.traffic.fromPod(ctx.clientAt(from), spec, count);
   ctx.keep(batch);
   if (batch.records.length !== count) {
     throw new BatchIncomplete(

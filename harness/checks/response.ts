@@ -6,7 +6,13 @@ import type { Client, Destination, ExpectationBase, RequestOptions } from '../sc
 import type { Marker, RequestRecord } from '../traffic/curl.ts';
 import { describeRecord } from '../traffic/verdict.ts';
 import {
-  ECHO_POD_MARKER, ECHOED_PATH_MARKER, LOCATION_MARKER, echoedHeaderMarker, jsonStringValue, responseHeaderMarker, responseHeaderValue,
+  ECHO_POD_MARKER,
+  ECHOED_PATH_MARKER,
+  LOCATION_MARKER,
+  echoedHeaderMarker,
+  jsonStringValue,
+  responseHeaderMarker,
+  responseHeaderValue,
 } from '../traffic/response-markers.ts';
 import { converge, type Observation } from '../wait.ts';
 import { failOnTimeout, Tally, type CheckKind } from './check.ts';
@@ -42,7 +48,9 @@ export interface LocationParts {
 
 function markersFor(e: ResponseExpectation): Marker[] {
   return [
-    ECHO_POD_MARKER, LOCATION_MARKER, ECHOED_PATH_MARKER,
+    ECHO_POD_MARKER,
+    LOCATION_MARKER,
+    ECHOED_PATH_MARKER,
     ...Object.keys(e.responseHeaders ?? {}).map((h, i) => responseHeaderMarker(`rh${i}`, h)),
     ...Object.keys(e.requestHeaders ?? {}).map((h, i) => echoedHeaderMarker(`qh${i}`, h)),
   ];
@@ -69,9 +77,16 @@ export function locationMismatch(want: LocationParts, location: string | undefin
   } catch {
     return `Location ${JSON.stringify(location)} is not a URL`;
   }
-  const got: Required<LocationParts> = { scheme: u.protocol.replace(':', '') as 'http' | 'https', host: u.hostname, port: u.port, path: u.pathname };
+  const got: Required<LocationParts> = {
+    scheme: u.protocol.replace(':', '') as 'http' | 'https',
+    host: u.hostname,
+    port: u.port,
+    path: u.pathname,
+  };
   const off = (Object.keys(want) as (keyof LocationParts)[]).filter((k) => want[k] !== got[k]);
-  return off.length === 0 ? undefined : `Location ${JSON.stringify(location)}: ${off.map((k) => `${k} ${JSON.stringify(got[k])}, expected ${JSON.stringify(want[k])}`).join(', ')}`;
+  return off.length === 0
+    ? undefined
+    : `Location ${JSON.stringify(location)}: ${off.map((k) => `${k} ${JSON.stringify(got[k])}, expected ${JSON.stringify(want[k])}`).join(', ')}`;
 }
 
 /** Why one response does not meet the expectation, or undefined if it does. */
@@ -85,10 +100,15 @@ export function responseMismatch(e: ResponseExpectation, r: RequestRecord, url: 
     if (why) return why;
   }
   const path = jsonStringValue(r.markers.echopath);
-  if (e.backendPath !== undefined && path !== e.backendPath) return `backend saw path ${JSON.stringify(path)}, expected ${JSON.stringify(e.backendPath)}`;
+  if (e.backendPath !== undefined && path !== e.backendPath)
+    return `backend saw path ${JSON.stringify(path)}, expected ${JSON.stringify(e.backendPath)}`;
   const problems = [
-    ...Object.entries(e.responseHeaders ?? {}).map(([h, want], i) => headerMismatch('response header', h, responseHeaderValue(r.markers[`rh${i}`]), want)),
-    ...Object.entries(e.requestHeaders ?? {}).map(([h, want], i) => headerMismatch('request header', h, jsonStringValue(r.markers[`qh${i}`]), want)),
+    ...Object.entries(e.responseHeaders ?? {}).map(([h, want], i) =>
+      headerMismatch('response header', h, responseHeaderValue(r.markers[`rh${i}`]), want),
+    ),
+    ...Object.entries(e.requestHeaders ?? {}).map(([h, want], i) =>
+      headerMismatch('request header', h, jsonStringValue(r.markers[`qh${i}`]), want),
+    ),
   ].filter(Boolean);
   return problems.length > 0 ? problems.join('; ') : undefined;
 }
@@ -98,11 +118,15 @@ export const responseCheck: CheckKind<ResponseExpectation> = {
   title(e) {
     const how = requestTitle(e);
     const what = [
-      `${e.status}`, e.backend ? `from ${e.backend}` : '', e.location ? `Location ${JSON.stringify(e.location)}` : '',
+      `${e.status}`,
+      e.backend ? `from ${e.backend}` : '',
+      e.location ? `Location ${JSON.stringify(e.location)}` : '',
       e.backendPath !== undefined ? `backend path ${e.backendPath}` : '',
       ...Object.entries(e.requestHeaders ?? {}).map(([h, v]) => `${h}${v === null ? ' absent' : `=${v}`} at backend`),
       ...Object.entries(e.responseHeaders ?? {}).map(([h, v]) => `${h}${v === null ? ' absent' : `=${v}`} in response`),
-    ].filter(Boolean).join(', ');
+    ]
+      .filter(Boolean)
+      .join(', ');
     return `${e.from} → ${destName(e.to)}${how ? ` (${how})` : ''} expects ${what}`;
   },
   async run(ctx, e) {
@@ -114,13 +138,27 @@ export const responseCheck: CheckKind<ResponseExpectation> = {
       const batch = await send(ctx, e.from, e.to, spec, ctx.batchSize);
       requests += batch.records.length;
       const judged = batch.records.map((r) => [r, responseMismatch(e, r, url)] as const);
-      for (const [r, why] of judged) tally.add(r.exitCode !== 0 ? `curl exit ${r.exitCode}` : `HTTP ${r.httpCode}${why ? ', not as expected' : ''}`, why && `${why}: ${describeRecord(r)}`);
+      for (const [r, why] of judged)
+        tally.add(
+          r.exitCode !== 0 ? `curl exit ${r.exitCode}` : `HTTP ${r.httpCode}${why ? ', not as expected' : ''}`,
+          why && `${why}: ${describeRecord(r)}`,
+        );
       const bad = judged.filter(([, why]) => why);
       if (bad.length === 0) return { ok: true, detail: `${batch.records.length} responses as expected` };
       return { ok: false, detail: bad.map(([r, why]) => `${why}: ${describeRecord(r)}`).join('; ') };
     };
     const expected = `every response ${responseCheck.title(e).split(' expects ')[1]}`;
-    const c = await failOnTimeout(() => requests, () => converge(responseCheck.title(e), observe, ctx.timing), () => tally.evidence(expected));
-    return { convergedMs: c.elapsedMs, attempts: c.attempts, requests, detail: `${requests} responses, converged after ${c.attempts} attempts`, evidence: tally.evidence(expected) };
+    const c = await failOnTimeout(
+      () => requests,
+      () => converge(responseCheck.title(e), observe, ctx.timing),
+      () => tally.evidence(expected),
+    );
+    return {
+      convergedMs: c.elapsedMs,
+      attempts: c.attempts,
+      requests,
+      detail: `${requests} responses, converged after ${c.attempts} attempts`,
+      evidence: tally.evidence(expected),
+    };
   },
 };

@@ -51,16 +51,26 @@ async function warmUp(run: SplitRun): Promise<Converged> {
     }
     names.forEach((n) => seen.add(n));
     const missing = positive.filter((b) => !seen.has(b));
-    return missing.length === 0 ? { ok: true, detail: 'all weighted backends answered' } : { ok: false, detail: `not yet answered: ${missing.join(', ')}` };
+    return missing.length === 0
+      ? { ok: true, detail: 'all weighted backends answered' }
+      : { ok: false, detail: `not yet answered: ${missing.join(', ')}` };
   };
-  return failOnTimeout(() => run.requests, () => converge(`${splitCheck.title(e)} (configuration in effect)`, warm, ctx.timing, { consecutive: 1 }));
+  return failOnTimeout(
+    () => run.requests,
+    () => converge(`${splitCheck.title(e)} (configuration in effect)`, warm, ctx.timing, { consecutive: 1 }),
+  );
 }
 
 /** Fresh samples, one decision per request, until the sequential test decides. */
 async function decide(run: SplitRun): Promise<{ detail: string; evidence: CheckEvidence }> {
   const { ctx, e } = run;
   const test = new SplitTest(e.weights, ctx.splitConfig);
-  const evidence = (): CheckEvidence => ({ expected: `shares ${Object.entries(e.weights).map(([b, w]) => `${b}=${w}`).join('/')}`, split: test.trace(e.weights) });
+  const evidence = (): CheckEvidence => ({
+    expected: `shares ${Object.entries(e.weights)
+      .map(([b, w]) => `${b}=${w}`)
+      .join('/')}`,
+    split: test.trace(e.weights),
+  });
   for (;;) {
     // As many as the test needs before it could pass (none wasted on a correct split), at least the floor.
     const batch = await send(ctx, e.from, e.to, run.spec, test.nextBatchSize(run.batchSize));
@@ -68,21 +78,32 @@ async function decide(run: SplitRun): Promise<{ detail: string; evidence: CheckE
       run.requests++;
       const b = backendOf(r, run.normalize);
       if (b === undefined) {
-        throw new CheckFailed(`request not served by an identifiable backend: ${describeRecord(r)}`, run.requests, { ...evidence(), seen: describeRecord(r) });
+        throw new CheckFailed(`request not served by an identifiable backend: ${describeRecord(r)}`, run.requests, {
+          ...evidence(),
+          seen: describeRecord(r),
+        });
       }
       const decision = test.observe(b);
       if (decision === 'continue') continue;
       const st = test.state();
-      const counts = Object.entries(st.counts).map(([k, v]) => `${k}=${v}`).join(' ');
+      const counts = Object.entries(st.counts)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
       if (decision === 'fail') throw new CheckFailed(`${st.reason} [${counts}]`, run.requests, { ...evidence(), seen: counts });
-      return { detail: `${st.reason} [${counts}]; false-failure bound ${test.falseFailureBound.toExponential(1)}`, evidence: { ...evidence(), seen: counts } };
+      return {
+        detail: `${st.reason} [${counts}]; false-failure bound ${test.falseFailureBound.toExponential(1)}`,
+        evidence: { ...evidence(), seen: counts },
+      };
     }
   }
 }
 
 export const splitCheck: CheckKind<SplitExpectation> = {
   plane: 'data',
-  title: (e) => `${e.from} → ${destName(e.to)}${e.protocol === 'grpc' ? ' (gRPC)' : ''} splits ${Object.entries(e.weights).map(([b, w]) => `${b}=${w}`).join('/')}`,
+  title: (e) =>
+    `${e.from} → ${destName(e.to)}${e.protocol === 'grpc' ? ' (gRPC)' : ''} splits ${Object.entries(e.weights)
+      .map(([b, w]) => `${b}=${w}`)
+      .join('/')}`,
   async run(ctx, e): Promise<Measured> {
     const spec = specFor(ctx, await resolveUrl(ctx, e.to), e, [{ name: 'backend', pattern: e.backend.pattern, in: 'body' }]);
     const run: SplitRun = { ctx, e, spec, normalize: new RegExp(e.backend.normalize), batchSize: Math.max(ctx.batchSize, 10), requests: 0 };

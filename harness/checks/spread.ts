@@ -57,11 +57,21 @@ export const spreadCheck: CheckKind<SpreadExpectation> = {
       names.forEach((n) => seen.add(n));
       const missing = e.backends.filter((b) => !seen.has(b));
       if (missing.length === 0) return { ok: true, detail: 'every backend answered' };
-      return { ok: false, detail: `not answered by ${missing.join(', ')} in ${requests} requests (a bound of ${missBound(e.backends.length, requests).toExponential(1)} for an implementation that spreads)` };
+      return {
+        ok: false,
+        detail: `not answered by ${missing.join(', ')} in ${requests} requests (a bound of ${missBound(e.backends.length, requests).toExponential(1)} for an implementation that spreads)`,
+      };
     };
-    const tally = () => Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ');
+    const tally = () =>
+      Object.entries(counts)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
     const evidence = () => ({ expected: `answered by each of ${e.backends.join(', ')}, no other`, seen: tally(), verdicts: { ...counts } });
-    const done = await failOnTimeout(() => requests, () => converge(spreadCheck.title(e), observe, ctx.timing), evidence);
+    const done = await failOnTimeout(
+      () => requests,
+      () => converge(spreadCheck.title(e), observe, ctx.timing),
+      evidence,
+    );
     return { convergedMs: done.elapsedMs, attempts: done.attempts, requests, detail: `[${tally()}]`, evidence: evidence() };
   },
 };

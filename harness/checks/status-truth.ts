@@ -25,11 +25,18 @@ export const statusTruthCheck: CheckKind<StatusTruthExpectation> = {
     const said = await conditionCheck.run(ctx, e.claim);
     try {
       const shown = await trafficCheck.run(ctx, e.shows);
-      return { ...shown, detail: `status: ${said.detail}; traffic agrees: ${shown.detail}`, evidence: { ...said.evidence, ...shown.evidence } };
+      return {
+        ...shown,
+        detail: `status: ${said.detail}; traffic agrees: ${shown.detail}`,
+        evidence: { ...said.evidence, ...shown.evidence },
+      };
     } catch (err) {
       if (!(err instanceof CheckFailed)) throw err;
-      throw new CheckFailed(`status contradicts traffic. Status: ${conditionCheck.title(e.claim)}, reported as ${said.detail}. Traffic: ${err.message}`, err.requests,
-        { ...said.evidence, ...err.evidence });
+      throw new CheckFailed(
+        `status contradicts traffic. Status: ${conditionCheck.title(e.claim)}, reported as ${said.detail}. Traffic: ${err.message}`,
+        err.requests,
+        { ...said.evidence, ...err.evidence },
+      );
     }
   },
 };

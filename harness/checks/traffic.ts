@@ -26,7 +26,8 @@ export function mismatch(e: TrafficExpectation, r: RequestRecord, signals: Waypo
   const verdict = classifyWith(r, signals);
   const accepted: readonly string[] = typeof e.verdict === 'string' ? [e.verdict] : e.verdict;
   if (!accepted.includes(verdict)) return `verdict ${verdict}, expected ${accepted.join(' or ')}`;
-  if (e.via === 'waypoint' && signals.l7Header && !r.markers.reqid) return `no ${headerName(signals.l7Header.name)} at the backend: the request did not pass an L7 proxy`;
+  if (e.via === 'waypoint' && signals.l7Header && !r.markers.reqid)
+    return `no ${headerName(signals.l7Header.name)} at the backend: the request did not pass an L7 proxy`;
   if (e.via === 'direct' && (r.markers.reqid || r.markers.via)) return 'the backend saw L7 proxy headers: the request passed a waypoint';
   if (e.routeMarker === null && r.markers.via) return `the route's header is still applied: ${r.markers.via}`;
   if (typeof e.routeMarker === 'string' && !r.markers.via?.includes(`"${e.routeMarker}"`)) {
@@ -55,8 +56,10 @@ function headerName(lower: string): string {
 export function unprovablePath(e: TrafficExpectation, signals: WaypointSignals): string | undefined {
   if (!e.via || signals.l7Header) return undefined;
   if (e.via === 'waypoint' ? typeof e.routeMarker === 'string' : e.routeMarker === null) return undefined;
-  return `${signals.name} adds no documented per-request header that proves the path (${e.via}); ` +
-    'traversal is proven by the route-marker and waypoint-identity scenarios instead';
+  return (
+    `${signals.name} adds no documented per-request header that proves the path (${e.via}); ` +
+    'traversal is proven by the route-marker and waypoint-identity scenarios instead'
+  );
 }
 
 export const trafficCheck: CheckKind<TrafficExpectation> = {
@@ -84,9 +87,16 @@ export const trafficCheck: CheckKind<TrafficExpectation> = {
       return { ok: false, detail: bad.map(([r, why]) => `${why}: ${describeRecord(r)}`).join('; ') };
     };
     const expected = `every request ${trafficCheck.title(e).split(' expects ')[1]}`;
-    const c = await failOnTimeout(() => requests, () => converge(trafficCheck.title(e), observe, ctx.timing), () => tally.evidence(expected));
+    const c = await failOnTimeout(
+      () => requests,
+      () => converge(trafficCheck.title(e), observe, ctx.timing),
+      () => tally.evidence(expected),
+    );
     return {
-      convergedMs: c.elapsedMs, attempts: c.attempts, requests, detail: `${requests} requests${exitTally(exits)}, converged after ${c.attempts} attempts`,
+      convergedMs: c.elapsedMs,
+      attempts: c.attempts,
+      requests,
+      detail: `${requests} requests${exitTally(exits)}, converged after ${c.attempts} attempts`,
       evidence: tally.evidence(expected),
     };
   },

@@ -23,14 +23,20 @@ export function sumCounter(text: string, metric: string, labels: Record<string, 
 }
 
 export async function readCounter(
-  cluster: Cluster, reader: NonNullable<WaypointSignals['metrics']>, namespace: string, waypoint: string, metric: string, labels: Record<string, string>,
+  cluster: Cluster,
+  reader: NonNullable<WaypointSignals['metrics']>,
+  namespace: string,
+  waypoint: string,
+  metric: string,
+  labels: Record<string, string>,
 ): Promise<number> {
   const pods = await cluster.list('v1', 'Pod', { namespace, labelSelector: `gateway.networking.k8s.io/gateway-name=${waypoint}` });
   if (pods.length === 0) throw new Error(`no pods for waypoint ${namespace}/${waypoint}`);
   let total = 0;
   for (const p of pods) {
     const res = await cluster.exec({ namespace, name: p.metadata.name, container: reader.container }, reader.command, 30_000);
-    if (res.exitCode !== 0) throw new Error(`reading stats from ${p.metadata.name} failed (exit ${res.exitCode}): ${res.stderr.slice(0, 200)}`);
+    if (res.exitCode !== 0)
+      throw new Error(`reading stats from ${p.metadata.name} failed (exit ${res.exitCode}): ${res.stderr.slice(0, 200)}`);
     total += sumCounter(res.stdout, metric, labels);
   }
   return total;

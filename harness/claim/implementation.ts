@@ -64,19 +64,30 @@ const text = { type: 'string', minLength: 1 };
 const dnsSubdomain = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$' };
 const feature = { enum: ALL_FEATURES };
 const bodySignal = (required: string[]) => ({
-  type: 'object', required, additionalProperties: false,
+  type: 'object',
+  required,
+  additionalProperties: false,
   properties: { status: { type: 'integer', minimum: 100, maximum: 599 }, body: text, source: text },
 });
 const SIGNALS = {
-  type: 'object', required: ['name', 'deniedL7', 'gatewayTimeout'], additionalProperties: false,
+  type: 'object',
+  required: ['name', 'deniedL7', 'gatewayTimeout'],
+  additionalProperties: false,
   properties: {
     name: text,
     deniedL7: bodySignal(['status', 'body', 'source']),
     gatewayTimeout: bodySignal(['status', 'body', 'source']),
     faultAbort: bodySignal(['body', 'source']),
-    l7Header: { type: 'object', required: ['name', 'source'], additionalProperties: false, properties: { name: { type: 'string', pattern: '^[a-z0-9-]+$' }, source: text } },
+    l7Header: {
+      type: 'object',
+      required: ['name', 'source'],
+      additionalProperties: false,
+      properties: { name: { type: 'string', pattern: '^[a-z0-9-]+$' }, source: text },
+    },
     metrics: {
-      type: 'object', required: ['container', 'command', 'requestsTotal', 'source'], additionalProperties: false,
+      type: 'object',
+      required: ['container', 'command', 'requestsTotal', 'source'],
+      additionalProperties: false,
       properties: { container: text, command: { type: 'array', items: text, minItems: 1 }, requestsTotal: text, source: text },
     },
   },
@@ -86,17 +97,33 @@ const SCHEMA = {
   required: ['organization', 'project', 'version', 'url', 'contact', 'gatewayClassName', 'profiles', 'features'],
   additionalProperties: false,
   properties: {
-    organization: text, project: text, version: text, url: text, gatewayClassName: dnsSubdomain, controllerName: text,
+    organization: text,
+    project: text,
+    version: text,
+    url: text,
+    gatewayClassName: dnsSubdomain,
+    controllerName: text,
     contact: { type: 'array', items: text },
     profiles: { type: 'array', items: { enum: ['core', 'extended'] }, contains: { const: 'core' }, uniqueItems: true },
     features: {
-      type: 'array', uniqueItems: true,
-      items: { anyOf: [feature, { type: 'object', required: ['name', 'source'], additionalProperties: false, properties: { name: feature, source: text } }] },
+      type: 'array',
+      uniqueItems: true,
+      items: {
+        anyOf: [
+          feature,
+          { type: 'object', required: ['name', 'source'], additionalProperties: false, properties: { name: feature, source: text } },
+        ],
+      },
     },
     signals: SIGNALS,
     expectedFindings: {
       type: 'array',
-      items: { type: 'object', required: ['scenario', 'reason', 'source'], additionalProperties: false, properties: { scenario: text, reason: text, source: text } },
+      items: {
+        type: 'object',
+        required: ['scenario', 'reason', 'source'],
+        additionalProperties: false,
+        properties: { scenario: text, reason: text, source: text },
+      },
     },
   },
 } as const;
@@ -120,7 +147,14 @@ export function loadImplementation(file: string): ImplementationClaim {
   const twice = names.filter((n, i) => names.indexOf(n) !== i);
   if (twice.length > 0) throw new UserError(`${file} is not a valid implementation file: features listed twice: ${twice.join(', ')}`, FIX);
   return {
-    implementation: { organization: d.organization, project: d.project, version: d.version, url: d.url, contact: d.contact, gatewayClassName: d.gatewayClassName },
+    implementation: {
+      organization: d.organization,
+      project: d.project,
+      version: d.version,
+      url: d.url,
+      contact: d.contact,
+      gatewayClassName: d.gatewayClassName,
+    },
     controllerName: d.controllerName,
     profiles: d.profiles,
     features: new Set(names),
@@ -137,6 +171,14 @@ export function unknownFindings(claim: ImplementationClaim, scenarioIds: Iterabl
 }
 
 /** What a run uses from a loaded claim: the class, the features and the signals (spread into makeEnv's options). */
-export function runOptionsFrom(claim: ImplementationClaim): { gatewayClass: string; supported: ReadonlySet<Feature>; signals?: WaypointSignals } {
-  return { gatewayClass: claim.implementation.gatewayClassName, supported: claim.features, ...(claim.signals ? { signals: claim.signals } : {}) };
+export function runOptionsFrom(claim: ImplementationClaim): {
+  gatewayClass: string;
+  supported: ReadonlySet<Feature>;
+  signals?: WaypointSignals;
+} {
+  return {
+    gatewayClass: claim.implementation.gatewayClassName,
+    supported: claim.features,
+    ...(claim.signals ? { signals: claim.signals } : {}),
+  };
 }

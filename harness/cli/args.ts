@@ -36,21 +36,39 @@ export interface E2eOptions extends SetupOptions {
 
 function conflicts(o: Record<string, unknown>, gatewayClassGiven: boolean): void {
   if (o.cluster === 'kind' && (o.context || o.kubeconfig)) {
-    throw new UserError('--context and --kubeconfig name an existing cluster', 'add --cluster existing, or drop them to create a kind cluster');
+    throw new UserError(
+      '--context and --kubeconfig name an existing cluster',
+      'add --cluster existing, or drop them to create a kind cluster',
+    );
   }
   if (o.cluster === 'existing' && (o.reuseCluster || o.keepCluster || o.kind)) {
-    throw new UserError('--reuse-cluster, --keep-cluster and --kind apply to kind clusters', 'drop them: an existing cluster is never deleted');
+    throw new UserError(
+      '--reuse-cluster, --keep-cluster and --kind apply to kind clusters',
+      'drop them: an existing cluster is never deleted',
+    );
   }
   if (o.cleanup && o.cluster !== 'existing') {
     throw new UserError('--cleanup works on an existing cluster', 'add --cluster existing (and --kubeconfig/--context to name it)');
   }
   if (o.certify && !o.implementation) throw new UserError('--certify needs --implementation FILE', 'see docs/certification.md');
-  if (o.certify && o.grep) throw new UserError('a certification run cannot be filtered with --grep', 'drop --grep: certification runs every scenario of the claimed profiles');
-  if (o.implementation && o.features) throw new UserError('--implementation names the features already', 'drop --features, or edit the implementation file');
+  if (o.certify && o.grep)
+    throw new UserError(
+      'a certification run cannot be filtered with --grep',
+      'drop --grep: certification runs every scenario of the claimed profiles',
+    );
+  if (o.implementation && o.features)
+    throw new UserError('--implementation names the features already', 'drop --features, or edit the implementation file');
   if (o.certify && o.checks === 'control-plane') {
-    throw new UserError('a certification needs traffic: --checks control-plane reports every traffic check as not run', 'drop --checks for a certification run');
+    throw new UserError(
+      'a certification needs traffic: --checks control-plane reports every traffic check as not run',
+      'drop --checks for a certification run',
+    );
   }
-  if (o.implementation && gatewayClassGiven) throw new UserError('--implementation names the GatewayClass already (gatewayClassName)', 'drop --gateway-class, or edit the implementation file');
+  if (o.implementation && gatewayClassGiven)
+    throw new UserError(
+      '--implementation names the GatewayClass already (gatewayClassName)',
+      'drop --gateway-class, or edit the implementation file',
+    );
 }
 
 /** Parses argv (without node and script). Throws UserError for any bad input. */
@@ -79,12 +97,35 @@ export function parseE2eArgs(argv: string[]): E2eOptions {
     }
   }
   return {
-    cluster: o.cluster, kubeconfig: o.kubeconfig, context: o.context, istioVersion: o.istioVersion,
-    reuseCluster: o.reuseCluster, keepCluster: o.keepCluster || o.reuseCluster, skipInstall: o.skipInstall,
-    grep: o.grep, list: o.list, json: o.json, plan: o.plan, reportDir: o.reportDir, parallel: o.parallel, planes: o.checks === 'control-plane' ? ['control'] : [...PLANES], images: imagesWith(o.image),
-    timing: o.timeoutOverrides ?? CLUSTER_TIMING, gatewayClass: o.gatewayClass, certify: o.certify,
-    implementation: o.implementation, features: o.features, istioctl: o.istioctl, kind: o.kind,
-    connectTimeoutMs: o.connectTimeout * 1000, debug: o.debug, profile: o.profile,
-    podSecurity: o.podSecurity, printRbac: o.printRbac, cleanup: o.cleanup, ...(o.istioNamespace ? { istioNamespace: o.istioNamespace } : {}), ...(o.revision ? { revision: o.revision } : {}),
+    cluster: o.cluster,
+    kubeconfig: o.kubeconfig,
+    context: o.context,
+    istioVersion: o.istioVersion,
+    reuseCluster: o.reuseCluster,
+    keepCluster: o.keepCluster || o.reuseCluster,
+    skipInstall: o.skipInstall,
+    grep: o.grep,
+    list: o.list,
+    json: o.json,
+    plan: o.plan,
+    reportDir: o.reportDir,
+    parallel: o.parallel,
+    planes: o.checks === 'control-plane' ? ['control'] : [...PLANES],
+    images: imagesWith(o.image),
+    timing: o.timeoutOverrides ?? CLUSTER_TIMING,
+    gatewayClass: o.gatewayClass,
+    certify: o.certify,
+    implementation: o.implementation,
+    features: o.features,
+    istioctl: o.istioctl,
+    kind: o.kind,
+    connectTimeoutMs: o.connectTimeout * 1000,
+    debug: o.debug,
+    profile: o.profile,
+    podSecurity: o.podSecurity,
+    printRbac: o.printRbac,
+    cleanup: o.cleanup,
+    ...(o.istioNamespace ? { istioNamespace: o.istioNamespace } : {}),
+    ...(o.revision ? { revision: o.revision } : {}),
   };
 }

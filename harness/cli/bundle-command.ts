@@ -18,7 +18,8 @@ export function bundleCommand(name: string, description: string, dir: string, op
 export function parseBundleArgs<O>(program: Command, help: string, argv = process.argv): { dir: string; o: O } {
   program.parse(argv);
   const dir = program.args[0];
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`no such directory: ${dir}`, `pass the report bundle's directory; see ${help}`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UserError(`no such directory: ${dir}`, `pass the report bundle's directory; see ${help}`);
   return { dir, o: program.opts() as O };
 }
 

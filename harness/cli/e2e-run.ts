@@ -47,11 +47,12 @@ export interface Run {
 
 function istioctlOnce(r: Run): (version: string) => Promise<Tool> {
   let found: Promise<Tool> | undefined = r.tools.istioctl && Promise.resolve(r.tools.istioctl);
-  return (version) => (found ??= r.progress.step(`istioctl ${version}`, async () => {
-    const t = await resolveIstioctl(version, r.o.istioctl);
-    r.progress.line(`istioctl: ${t.path} (${t.origin}${t.version ? `, ${t.version}` : ''})`);
-    return t;
-  }));
+  return (version) =>
+    (found ??= r.progress.step(`istioctl ${version}`, async () => {
+      const t = await resolveIstioctl(version, r.o.istioctl);
+      r.progress.line(`istioctl: ${t.path} (${t.origin}${t.version ? `, ${t.version}` : ''})`);
+      return t;
+    }));
 }
 
 /** Bring up, check the cluster answers, install, gate: everything before the first scenario. */
@@ -60,26 +61,51 @@ export async function setUp(r: Run): Promise<RunEnv> {
   const access = (r.access = await bringUp({ ...o, kindTool: r.tools.kind }, (n, f) => progress.step(n, f), progress.line, teardown));
   const cluster = (r.cluster = new KubeCluster(access.kc));
   const server = access.kc.getCurrentCluster()?.server ?? 'unknown server';
-  facts.kubernetesVersion = await progress.step(`cluster answers (${cluster.description}, ${server})`, () => checkReachable(cluster, server, o.connectTimeoutMs));
+  facts.kubernetesVersion = await progress.step(`cluster answers (${cluster.description}, ${server})`, () =>
+    checkReachable(cluster, server, o.connectTimeoutMs),
+  );
   const outsideContainer = new ContainerClient(o.images.curl);
   teardown.add('stop the outside client', () => outsideContainer.stop());
-  const outside = o.cluster === 'kind' && !hostRoutesToKind() ? (q: Parameters<typeof fromHost>[0]) => outsideContainer.request(q) : fromHost;
+  const outside =
+    o.cluster === 'kind' && !hostRoutesToKind() ? (q: Parameters<typeof fromHost>[0]) => outsideContainer.request(q) : fromHost;
   const env = makeEnv(cluster, {
-    timing: o.timing, supported: sel.supported, gatewayClass: sel.gatewayClass, signals: sel.signals, outside, log: progress.line, planes: new Set(o.planes), images: o.images, podSecurity: o.podSecurity,
+    timing: o.timing,
+    supported: sel.supported,
+    gatewayClass: sel.gatewayClass,
+    signals: sel.signals,
+    outside,
+    log: progress.line,
+    planes: new Set(o.planes),
+    images: o.images,
+    podSecurity: o.podSecurity,
   });
   const ictx: InstallContext = {
-    cluster, kubeconfig: access.kubeconfig, context: access.context, istioVersion: o.istioVersion,
-    kindNetwork: o.cluster === 'kind', teardown, timing: o.timing, runId: env.runId, log: progress.line, istioSettings: sel.istioSettings,
+    cluster,
+    kubeconfig: access.kubeconfig,
+    context: access.context,
+    istioVersion: o.istioVersion,
+    kindNetwork: o.cluster === 'kind',
+    teardown,
+    timing: o.timing,
+    runId: env.runId,
+    log: progress.line,
+    istioSettings: sel.istioSettings,
     mesh: { istioNamespace: o.istioNamespace, revision: o.revision },
   };
   const istioctl = istioctlOnce(r);
-  await install(o, ictx, (n, f) => progress.step(n, f), () => istioctl(o.istioVersion));
+  await install(
+    o,
+    ictx,
+    (n, f) => progress.step(n, f),
+    () => istioctl(o.istioVersion),
+  );
   Object.assign(facts, await readInstalled(cluster, ictx.mesh));
   env.mesh = facts.mesh = await progress.step('read the mesh: istiod, trust domain, DNS domain', () => readMesh(cluster, ictx.mesh));
   progress.line(meshLine(env.mesh));
   await checkWaypointsAdmitted(cluster, env.mesh, o.podSecurity);
   facts.gatewayClass = await progress.step(`GatewayClass ${sel.gatewayClass} Accepted`, () =>
-    checkGatewayClass(cluster, sel.gatewayClass, expectedController(sel.gatewayClass, sel.controllerName), o.timing));
+    checkGatewayClass(cluster, sel.gatewayClass, expectedController(sel.gatewayClass, sel.controllerName), o.timing),
+  );
   await istioctl(facts.istioVersion!).then(
     (t) => env.dumpers.push(istioctlDumper(t.path, ictx.kubeconfig, ictx.context)),
     (err) => progress.line(`istioctl unavailable, diagnostics without it: ${(err as Error).message}`),
@@ -89,18 +115,22 @@ export async function setUp(r: Run): Promise<RunEnv> {
 
 export function evidenceOfFailure(r: Run, setupFailed: boolean): Promise<void> {
   const reached = r.facts.kubernetesVersion !== 'unknown' ? r.cluster : undefined;
-  return failureEvidence(r.o, r.access, reached, setupFailed).catch((e) => r.progress.line(`failure evidence incomplete: ${(e as Error).message}`));
+  return failureEvidence(r.o, r.access, reached, setupFailed).catch((e) =>
+    r.progress.line(`failure evidence incomplete: ${(e as Error).message}`),
+  );
 }
 
 /** The scenarios, then what the report will say: the exit code and the function that writes it. */
 export async function runScenarios(r: Run, env: RunEnv): Promise<{ exitCode: number; writeReport: () => Promise<void> }> {
   const parallel = r.o.parallel ?? chooseParallelism(await env.cluster.list('v1', 'Node'));
-  const what = `${r.sel.scenarios.length} scenarios, ${parallel} at once${r.o.parallel ? '' : ' (from the nodes\' CPUs)'}${r.o.planes.length === 1 ? ', control-plane checks only' : ''}`;
+  const what = `${r.sel.scenarios.length} scenarios, ${parallel} at once${r.o.parallel ? '' : " (from the nodes' CPUs)"}${r.o.planes.length === 1 ? ', control-plane checks only' : ''}`;
   const result = await r.progress.step(what, () => runWithClients(env, r.sel.scenarios, parallel, (x) => r.progress.line(resultLine(x))));
   const n = countOutcomes(result.results);
   const exitCode = exitCodeOf(result);
   if (exitCode !== EXIT.ok) await evidenceOfFailure(r, Boolean(result.setup));
-  r.progress.line(`${n.passed} passed, ${n.failed} failed, ${n.error} errors, ${n['not-run']} not run, ${n['not-supported']} not supported`);
+  r.progress.line(
+    `${n.passed} passed, ${n.failed} failed, ${n.error} errors, ${n['not-run']} not run, ${n['not-supported']} not supported`,
+  );
   if (r.o.profile) for (const l of profileLines(result.results, parallel, result.laps)) r.progress.line(l);
   return { exitCode, writeReport: () => report(r.o, r.sel, r.facts, result, [...env.planes]) };
 }
@@ -112,13 +142,19 @@ export async function runScenarios(r: Run, env: RunEnv): Promise<{ exitCode: num
  */
 export function interruption(r: Run): () => Promise<never> {
   let once: Promise<never> | undefined;
-  return () => (once ??= (async () => {
-    await r.teardown.runAll(r.progress.line); // started by the signal handler, which logs what failed
-    const signal = r.teardown.received ?? 'a signal';
-    const step = [...r.progress.running][0] ?? r.progress.failedStep ?? 'before the first step';
-    await reportInterrupted(r.o, r.sel, r.facts, step, signal);
-    sealBundle(r.o.reportDir);
-    exitWith(new Interrupted(`interrupted by ${signal} at "${step}": what this run created was torn down`, `the report in ${r.o.reportDir} records the interruption; run again`), E2E_HELP);
-  })());
+  return () =>
+    (once ??= (async () => {
+      await r.teardown.runAll(r.progress.line); // started by the signal handler, which logs what failed
+      const signal = r.teardown.received ?? 'a signal';
+      const step = [...r.progress.running][0] ?? r.progress.failedStep ?? 'before the first step';
+      await reportInterrupted(r.o, r.sel, r.facts, step, signal);
+      sealBundle(r.o.reportDir);
+      exitWith(
+        new Interrupted(
+          `interrupted by ${signal} at "${step}": what this run created was torn down`,
+          `the report in ${r.o.reportDir} records the interruption; run again`,
+        ),
+        E2E_HELP,
+      );
+    })());
 }
-

@@ -22,7 +22,14 @@ import { CATALOGUE } from '../../suites/index.ts';
 import { evidenceOfFailure, interruption, runScenarios, setUp, type Run } from './e2e-run.ts';
 
 function listing(json: boolean): string {
-  const rows = CATALOGUE.map((s) => ({ id: s.id, area: s.area, description: s.description, features: s.features, profile: s.profile, source: s.source }));
+  const rows = CATALOGUE.map((s) => ({
+    id: s.id,
+    area: s.area,
+    description: s.description,
+    features: s.features,
+    profile: s.profile,
+    source: s.source,
+  }));
   if (json) return JSON.stringify(rows, null, 2);
   return rows.map((r) => `${r.id.padEnd(46)} ${r.profile.padEnd(9)} ${r.description}`).join('\n');
 }
@@ -37,7 +44,9 @@ async function checkLocal(o: E2eOptions): Promise<ForcedTools> {
 }
 
 function toolLines(t: ForcedTools): string[] {
-  return Object.entries(t).filter(([, tool]) => tool).map(([name, tool]) => `${name}: ${tool!.path} (forced, ${tool!.version})`);
+  return Object.entries(t)
+    .filter(([, tool]) => tool)
+    .map(([name, tool]) => `${name}: ${tool!.path} (forced, ${tool!.version})`);
 }
 
 /** --cleanup: lists what earlier runs left, then deletes it; nothing else is touched. */
@@ -52,9 +61,17 @@ async function cleanUp(o: E2eOptions): Promise<number> {
       console.log(`nothing left by earlier runs on ${cluster.description} (no namespace labelled ${MANAGED_BY.key}=${MANAGED_BY.value})`);
       return EXIT.ok;
     }
-    console.log(`left by earlier runs on ${cluster.description}, deleting:\n${leftoverLines(left).map((l) => `  ${l}`).join('\n')}`);
+    console.log(
+      `left by earlier runs on ${cluster.description}, deleting:\n${leftoverLines(left)
+        .map((l) => `  ${l}`)
+        .join('\n')}`,
+    );
     const still = await removeLeftovers(cluster, left, o.timing);
-    if (still.length > 0) throw new InfraError(`namespaces still present after deletion: ${still.join(', ')}`, 'look at their finalizers: kubectl get namespace NAME -o yaml');
+    if (still.length > 0)
+      throw new InfraError(
+        `namespaces still present after deletion: ${still.join(', ')}`,
+        'look at their finalizers: kubectl get namespace NAME -o yaml',
+      );
     console.log(`deleted ${left.length} namespace${left.length === 1 ? '' : 's'}`);
     return EXIT.ok;
   } finally {
@@ -71,12 +88,23 @@ export async function runE2e(o: E2eOptions): Promise<number> {
   }
   const sel = decide(o, CATALOGUE);
   if (o.list || o.plan) {
-    console.log(o.list ? listing(o.json) : [...plan({ ...o, gatewayClass: sel.gatewayClass }, sel.scenarios), `features: ${sel.featuresFrom}`].join('\n'));
+    console.log(
+      o.list
+        ? listing(o.json)
+        : [...plan({ ...o, gatewayClass: sel.gatewayClass }, sel.scenarios), `features: ${sel.featuresFrom}`].join('\n'),
+    );
     return EXIT.ok;
   }
   const tools = await checkLocal(o);
   prepareReportDir(o.reportDir);
-  const r: Run = { o, sel, tools, progress: new Progress(o.reportDir), teardown: new Teardown(), facts: { kubernetesVersion: 'unknown', gatewayApi: { version: 'unknown', channel: 'unknown' } } };
+  const r: Run = {
+    o,
+    sel,
+    tools,
+    progress: new Progress(o.reportDir),
+    teardown: new Teardown(),
+    facts: { kubernetesVersion: 'unknown', gatewayApi: { version: 'unknown', channel: 'unknown' } },
+  };
   const interrupted = interruption(r);
   const removeSignals = r.teardown.onSignals(r.progress.line, () => {
     if (r.finishing) r.progress.line('the run has ended: its report is written first');
@@ -93,7 +121,10 @@ export async function runE2e(o: E2eOptions): Promise<number> {
     if (r.teardown.interrupted) return interrupted();
     await evidenceOfFailure(r, true);
     failure = err;
-    outcome = { exitCode: EXIT.infrastructure, writeReport: () => reportSetupFailure(o, sel, r.facts, r.progress.failedStep ?? 'setup', err) };
+    outcome = {
+      exitCode: EXIT.infrastructure,
+      writeReport: () => reportSetupFailure(o, sel, r.facts, r.progress.failedStep ?? 'setup', err),
+    };
   }
   for (const f of await r.teardown.runAll(r.progress.line)) r.progress.line(`teardown failed: ${f}`);
   if (r.teardown.interrupted) return interrupted();
@@ -106,4 +137,3 @@ export async function runE2e(o: E2eOptions): Promise<number> {
   if (failure) throw failure;
   return outcome.exitCode;
 }
-

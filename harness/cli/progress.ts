@@ -13,7 +13,10 @@ export class Progress {
   /** The steps running now, for the report of an interrupted run. */
   readonly running = new Set<string>();
   /** echo: also print each line (the e2e run); the self-test prints its own summary. */
-  constructor(dir: string, private readonly echo = true) {
+  constructor(
+    dir: string,
+    private readonly echo = true,
+  ) {
     mkdirSync(dir, { recursive: true });
     this.logFile = path.join(dir, 'run.log');
   }
@@ -25,7 +28,9 @@ export class Progress {
   async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const t0 = Date.now();
     this.running.add(name);
-    const spinner = process.stdout.isTTY ? setInterval(() => process.stdout.write(`\r… ${name} ${((Date.now() - t0) / 1000).toFixed(0)}s`), 1000) : undefined;
+    const spinner = process.stdout.isTTY
+      ? setInterval(() => process.stdout.write(`\r… ${name} ${((Date.now() - t0) / 1000).toFixed(0)}s`), 1000)
+      : undefined;
     try {
       const v = await fn();
       if (spinner) process.stdout.write('\r');

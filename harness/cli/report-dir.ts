@@ -17,6 +17,9 @@ export function prepareReportDir(dir: string, flag = '--report-dir'): void {
     throw new UserError(`${flag} ${dir}: cannot write there (${err.why})`, `pass ${flag} with a directory you can write to`);
   }
   if (readdirSync(dir).length > 0) {
-    throw new UserError(`${flag} ${dir} is not empty (an earlier run's report?)`, `pass ${flag} with a new or empty directory, or remove that one yourself`);
+    throw new UserError(
+      `${flag} ${dir} is not empty (an earlier run's report?)`,
+      `pass ${flag} with a new or empty directory, or remove that one yourself`,
+    );
   }
 }

@@ -20,11 +20,32 @@ import type { Selection } from './select.ts';
  */
 export type Facts = Omit<Environment, 'kindNodeImage' | 'commandLine' | 'suiteVersion' | 'images'>;
 
-export async function report(o: E2eOptions, sel: Selection, facts: Facts, run: RunResult, planes: readonly Plane[] = PLANES): Promise<void> {
+export async function report(
+  o: E2eOptions,
+  sel: Selection,
+  facts: Facts,
+  run: RunResult,
+  planes: readonly Plane[] = PLANES,
+): Promise<void> {
   await writeReportBundle(o.reportDir, {
-    results: run.results, scenarios: sel.scenarios, setup: run.setup, planes: [...planes], images: o.images,
-    implementation: sel.claim?.implementation ?? { organization: 'istio', project: 'istio', version: facts.istioVersion ?? 'unknown', url: 'https://istio.io', contact: [], gatewayClassName: sel.gatewayClass },
-    environment: { ...facts, kindNodeImage: o.cluster === 'kind' ? KIND.nodeImage : undefined, commandLine: `npm run e2e -- ${process.argv.slice(2).join(' ')}`.trim() },
+    results: run.results,
+    scenarios: sel.scenarios,
+    setup: run.setup,
+    planes: [...planes],
+    images: o.images,
+    implementation: sel.claim?.implementation ?? {
+      organization: 'istio',
+      project: 'istio',
+      version: facts.istioVersion ?? 'unknown',
+      url: 'https://istio.io',
+      contact: [],
+      gatewayClassName: sel.gatewayClass,
+    },
+    environment: {
+      ...facts,
+      kindNodeImage: o.cluster === 'kind' ? KIND.nodeImage : undefined,
+      commandLine: `npm run e2e -- ${process.argv.slice(2).join(' ')}`.trim(),
+    },
     mode: o.certify ? 'certification' : 'e2e',
     claimedFeatures: o.certify && sel.claim ? [...sel.claim.features] : undefined,
     claimedProfiles: o.certify ? sel.claim?.profiles : undefined,
@@ -41,14 +62,24 @@ export async function reportSetupFailure(o: E2eOptions, sel: Selection, facts: F
 
 /** An interrupted run's record: the step it was in and the signal; every scenario not run (nothing of the run is claimed). */
 export async function reportInterrupted(o: E2eOptions, sel: Selection, facts: Facts, step: string, signal: string): Promise<void> {
-  const setup = { outcome: 'interrupted' as const, step, message: `interrupted by ${signal}; what the run created was torn down`, fix: 'run again' };
+  const setup = {
+    outcome: 'interrupted' as const,
+    step,
+    message: `interrupted by ${signal}; what the run created was torn down`,
+    fix: 'run again',
+  };
   await report(o, sel, facts, { results: notRunAll(sel.scenarios, `interrupted by ${signal} at ${step}`), setup }).catch((e) => {
     console.error(`could not write the report of the interrupted run: ${(e as Error).message}`);
   });
 }
 
 /** What a failed run leaves to look at, written before the bundle seals the directory with evidence.json. */
-export async function failureEvidence(o: E2eOptions, access: ClusterAccess | undefined, cluster: Cluster | undefined, setupFailed: boolean): Promise<void> {
+export async function failureEvidence(
+  o: E2eOptions,
+  access: ClusterAccess | undefined,
+  cluster: Cluster | undefined,
+  setupFailed: boolean,
+): Promise<void> {
   if (cluster && setupFailed) {
     mkdirSync(path.join(o.reportDir, 'diagnostics'), { recursive: true });
     // One line per message (lineWidth 0): what the API server said stays greppable.

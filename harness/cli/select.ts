@@ -36,7 +36,9 @@ const BUNDLED = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../i
 
 /** The implementation file in implementations/ for a GatewayClass, if the suite ships one. */
 export function bundledImplementation(gatewayClass: string): { file: string; claim: ImplementationClaim } | undefined {
-  for (const name of readdirSync(BUNDLED).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const name of readdirSync(BUNDLED)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const file = path.join(BUNDLED, name);
     const claim = loadImplementation(file);
     if (claim.implementation.gatewayClassName === gatewayClass) return { file: `implementations/${name}`, claim };
@@ -51,11 +53,17 @@ export function selectScenarios(catalogue: Scenario[], grep: string | undefined)
     if (!(err instanceof UnknownScenarioError)) throw err;
     if (err.invalid) throw new UserError(err.message, GREP_FIX);
     const areas = [...new Set(catalogue.map((s) => s.area))].sort();
-    throw new UserError(err.message, `scenario ids start with their area: ${areas.map((a) => `^${a}/`).join(', ')}; \`npm run e2e -- --list\` lists every id`);
+    throw new UserError(
+      err.message,
+      `scenario ids start with their area: ${areas.map((a) => `^${a}/`).join(', ')}; \`npm run e2e -- --list\` lists every id`,
+    );
   }
 }
 
-export function decide(o: Pick<E2eOptions, 'implementation' | 'certify' | 'grep' | 'features' | 'gatewayClass' | 'istioVersion'>, catalogue: Scenario[]): Selection {
+export function decide(
+  o: Pick<E2eOptions, 'implementation' | 'certify' | 'grep' | 'features' | 'gatewayClass' | 'istioVersion'>,
+  catalogue: Scenario[],
+): Selection {
   const claim = o.implementation ? loadImplementation(o.implementation) : undefined;
   let scenarios = selectScenarios(catalogue, o.grep);
   if (claim && o.certify) scenarios = scenarios.filter((s) => claim.profiles.includes(s.profile));
@@ -64,14 +72,23 @@ export function decide(o: Pick<E2eOptions, 'implementation' | 'certify' | 'grep'
   try {
     istioSettings = istioSettingsFor(gatewayClass, o.istioVersion);
   } catch (err) {
-    throw new UserError((err as Error).message, `pass --istio-version ${AGENTGATEWAY_WAYPOINT.sinceMinor}.x or later, or another --gateway-class`);
+    throw new UserError(
+      (err as Error).message,
+      `pass --istio-version ${AGENTGATEWAY_WAYPOINT.sinceMinor}.x or later, or another --gateway-class`,
+    );
   }
   const bundled = !claim && !o.features ? bundledImplementation(gatewayClass) : undefined;
   const from = claim ?? bundled?.claim;
   return {
     claim,
     supported: from?.features ?? (o.features ? parseFeatures(o.features) : ISTIO_FEATURES),
-    featuresFrom: claim ? `${o.implementation}` : o.features ? '--features' : bundled ? `${bundled.file} (bundled for ${gatewayClass}; --features chooses others)` : 'every feature the catalogue knows (--features or --implementation to choose)',
+    featuresFrom: claim
+      ? `${o.implementation}`
+      : o.features
+        ? '--features'
+        : bundled
+          ? `${bundled.file} (bundled for ${gatewayClass}; --features chooses others)`
+          : 'every feature the catalogue knows (--features or --implementation to choose)',
     signals: from?.signals,
     controllerName: from?.controllerName,
     gatewayClass,

@@ -77,7 +77,9 @@ function said(s: ApiStatus): string {
  * server's message (k8s.io/apiserver pkg/endpoints/handlers/responsewriters/errors.go forbiddenMessage).
  */
 export function canI(message: string | undefined, context: string): string {
-  const resource = /cannot (\S+) resource "([^"/]+)(?:\/([^"]+))?" in API group "([^"]*)"(?: in the namespace "([^"]+)")?/.exec(message ?? '');
+  const resource = /cannot (\S+) resource "([^"/]+)(?:\/([^"]+))?" in API group "([^"]*)"(?: in the namespace "([^"]+)")?/.exec(
+    message ?? '',
+  );
   if (resource) {
     const [, verb, res, sub, group, ns] = resource;
     return `kubectl auth can-i ${verb} ${group ? `${res}.${group}` : res}${sub ? ` --subresource=${sub}` : ''}${ns ? ` -n ${ns}` : ''} --context ${context}`;
@@ -90,21 +92,43 @@ export function canI(message: string | undefined, context: string): string {
 function fromStatus(s: ApiStatus, w: ClusterWhere, cause: unknown): ExpectedError {
   const who = `the cluster (context ${w.context}, ${w.server})`;
   if (s.code === 401) {
-    return new ClusterAccessError(`${who} does not accept the credentials of context ${w.context}: ${said(s)}`,
-      `the kubeconfig's user for context ${w.context} has no valid credentials (an expired token or certificate, or one of another cluster): renew them; \`kubectl --context ${w.context} get --raw /version\` must work`, s, { cause });
+    return new ClusterAccessError(
+      `${who} does not accept the credentials of context ${w.context}: ${said(s)}`,
+      `the kubeconfig's user for context ${w.context} has no valid credentials (an expired token or certificate, or one of another cluster): renew them; \`kubectl --context ${w.context} get --raw /version\` must work`,
+      s,
+      { cause },
+    );
   }
   if (s.code === 403) {
-    return new ClusterAccessError(`${who} forbids what the suite asked: ${said(s)}`,
-      `give the user of context ${w.context} that permission (the suite needs cluster-admin to install and run), or use a context that has it; \`${canI(s.message, w.context)}\` says whether it has it`, s, { cause });
+    return new ClusterAccessError(
+      `${who} forbids what the suite asked: ${said(s)}`,
+      `give the user of context ${w.context} that permission (the suite needs cluster-admin to install and run), or use a context that has it; \`${canI(s.message, w.context)}\` says whether it has it`,
+      s,
+      { cause },
+    );
   }
   if (s.code >= 500) {
-    return new ClusterApiError(`the API server of ${who} failed the request: ${said(s)}`,
-      `the API server or what stands behind it (etcd, a webhook, an aggregated API) is broken: \`kubectl --context ${w.context} get --raw '/readyz?verbose'\` says which part; run again once it is healthy`, s, { cause });
+    return new ClusterApiError(
+      `the API server of ${who} failed the request: ${said(s)}`,
+      `the API server or what stands behind it (etcd, a webhook, an aggregated API) is broken: \`kubectl --context ${w.context} get --raw '/readyz?verbose'\` says which part; run again once it is healthy`,
+      s,
+      { cause },
+    );
   }
   if (s.code === 429) {
-    return new ClusterApiError(`${who} is throttling requests: ${said(s)}`, 'the API server is overloaded (API priority and fairness): run again with a lower --parallel, or when the cluster is less busy', s, { cause });
+    return new ClusterApiError(
+      `${who} is throttling requests: ${said(s)}`,
+      'the API server is overloaded (API priority and fairness): run again with a lower --parallel, or when the cluster is less busy',
+      s,
+      { cause },
+    );
   }
-  return new ClusterApiError(`${who} refused the request: ${said(s)}`, 'the message says why; if it names a manifest of the suite, report it as a bug in the suite', s, { cause });
+  return new ClusterApiError(
+    `${who} refused the request: ${said(s)}`,
+    'the message says why; if it names a manifest of the suite, report it as a bug in the suite',
+    s,
+    { cause },
+  );
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE']);
@@ -122,20 +146,34 @@ function fromConnection(err: unknown, w: ClusterWhere, timeoutMs: number | undef
   const e = err as { name?: string; code?: unknown; errno?: unknown; type?: string; message?: string };
   const who = `the cluster (context ${w.context}, ${w.server})`;
   if (e?.name === 'AbortError' || e?.type === 'aborted') {
-    return new InfraError(`${who} did not answer a request${timeoutMs ? ` within ${Math.round(timeoutMs / 1000)}s` : ''}`, `the API server is overloaded or hung: check \`kubectl --context ${w.context} get --raw '/readyz?verbose'\`, then run again`, { cause: err });
+    return new InfraError(
+      `${who} did not answer a request${timeoutMs ? ` within ${Math.round(timeoutMs / 1000)}s` : ''}`,
+      `the API server is overloaded or hung: check \`kubectl --context ${w.context} get --raw '/readyz?verbose'\`, then run again`,
+      { cause: err },
+    );
   }
   const code = String(e?.code ?? e?.errno ?? '');
   // client-node refuses plain HTTP itself, before any request (kubernetes-client/javascript src/config.ts createAgent).
   if (/HTTP protocol is not allowed when skipTLSVerify/.test(e?.message ?? '')) {
-    return new UserError(`context ${w.context} names the server ${w.server}, plain HTTP, which the Kubernetes client refuses unless the cluster entry sets insecure-skip-tls-verify: true`,
-      'use the https:// address of the API server, or set insecure-skip-tls-verify: true for a throwaway local cluster', { cause: err });
+    return new UserError(
+      `context ${w.context} names the server ${w.server}, plain HTTP, which the Kubernetes client refuses unless the cluster entry sets insecure-skip-tls-verify: true`,
+      'use the https:// address of the API server, or set insecure-skip-tls-verify: true for a throwaway local cluster',
+      { cause: err },
+    );
   }
   if (TLS.test(code) || /SSL routines|certificate|TLS handshake/i.test(e?.message ?? '')) {
-    return new InfraError(`TLS with ${who} failed: ${tlsReason(e?.message ?? code)}`,
-      `the server does not speak TLS as context ${w.context} expects: check its server URL (https, host, port) and certificate-authority-data; \`kubectl --context ${w.context} get --raw /version\` shows the same error`, { cause: err });
+    return new InfraError(
+      `TLS with ${who} failed: ${tlsReason(e?.message ?? code)}`,
+      `the server does not speak TLS as context ${w.context} expects: check its server URL (https, host, port) and certificate-authority-data; \`kubectl --context ${w.context} get --raw /version\` shows the same error`,
+      { cause: err },
+    );
   }
   if (UNREACHABLE.has(code) || /socket hang up/.test(e?.message ?? '')) {
-    return new InfraError(`${who} does not answer: ${code || 'socket hang up'}`, `check that ${w.server} is up and reachable from here: \`kubectl --context ${w.context} get --raw /version\``, { cause: err });
+    return new InfraError(
+      `${who} does not answer: ${code || 'socket hang up'}`,
+      `check that ${w.server} is up and reachable from here: \`kubectl --context ${w.context} get --raw /version\``,
+      { cause: err },
+    );
   }
   return undefined;
 }

@@ -42,11 +42,14 @@ export class KubeCluster implements Cluster {
   nextChange(apiVersion: string, kind: string, namespace?: string): Wake {
     let inner: Wake | undefined;
     let cancelled = false;
-    const changed = this.watchPath(apiVersion, kind, namespace).then((path) => {
-      if (cancelled || !path) return NEVER;
-      inner = this.feed.next(path);
-      return inner.changed;
-    }, () => NEVER);
+    const changed = this.watchPath(apiVersion, kind, namespace).then(
+      (path) => {
+        if (cancelled || !path) return NEVER;
+        inner = this.feed.next(path);
+        return inner.changed;
+      },
+      () => NEVER,
+    );
     return { changed, cancel: () => ((cancelled = true), inner?.cancel()) };
   }
 
@@ -86,44 +89,85 @@ export class KubeCluster implements Cluster {
   }
 
   async apply(obj: KubeObject): Promise<KubeObject> {
-    const res = await this.call(() => this.objects.patch(obj as k8s.KubernetesObject, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply));
+    const res = await this.call(() =>
+      this.objects.patch(obj as k8s.KubernetesObject, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply),
+    );
     return res as KubeObject;
   }
 
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     return this.call(
-      async () => (await this.objects.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } })) as KubeObject,
+      async () =>
+        (await this.objects.read({
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          metadata: { name: ref.name, namespace: ref.namespace },
+        })) as KubeObject,
       () => undefined,
     );
   }
 
   async list(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<KubeObject[]> {
-    return this.call(async () => {
-      const res = await this.objects.list(apiVersion, kind, opts.namespace, undefined, undefined, undefined, undefined, opts.labelSelector);
-      return res.items.map((i) => ({ apiVersion, kind, ...i }) as KubeObject);
-    }, () => []); // 404: the kind is not installed (e.g. no VirtualService CRD)
+    return this.call(
+      async () => {
+        const res = await this.objects.list(
+          apiVersion,
+          kind,
+          opts.namespace,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          opts.labelSelector,
+        );
+        return res.items.map((i) => ({ apiVersion, kind, ...i }) as KubeObject);
+      },
+      () => [],
+    ); // 404: the kind is not installed (e.g. no VirtualService CRD)
   }
 
   async delete(ref: ObjectRef, opts: { gracePeriodSeconds?: number } = {}): Promise<boolean> {
-    return this.call(async () => {
-      await this.objects.delete(
-        { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } }, undefined, undefined, opts.gracePeriodSeconds, undefined, 'Background',
-      );
-      return true;
-    }, () => false);
+    return this.call(
+      async () => {
+        await this.objects.delete(
+          { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } },
+          undefined,
+          undefined,
+          opts.gracePeriodSeconds,
+          undefined,
+          'Background',
+        );
+        return true;
+      },
+      () => false,
+    );
   }
 
   async setLabels(ref: ObjectRef, labels: Record<string, string | null>): Promise<void> {
-    await this.call(() => this.objects.patch(
-      { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace, labels: labels as Record<string, string> } },
-      undefined, undefined, FIELD_MANAGER, undefined, k8s.PatchStrategy.MergePatch,
-    ));
+    await this.call(() =>
+      this.objects.patch(
+        {
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          metadata: { name: ref.name, namespace: ref.namespace, labels: labels as Record<string, string> },
+        },
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        undefined,
+        k8s.PatchStrategy.MergePatch,
+      ),
+    );
   }
 
   async scale(ref: ObjectRef, replicas: number): Promise<void> {
     await this.objects.patch(
       { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace }, spec: { replicas } },
-      undefined, undefined, FIELD_MANAGER, undefined, k8s.PatchStrategy.MergePatch,
+      undefined,
+      undefined,
+      FIELD_MANAGER,
+      undefined,
+      k8s.PatchStrategy.MergePatch,
     );
   }
 
@@ -132,6 +176,8 @@ export class KubeCluster implements Cluster {
   }
 
   async logs(pod: PodRef, tailLines: number): Promise<string> {
-    return this.call(() => this.core.readNamespacedPodLog({ name: pod.name, namespace: pod.namespace, container: pod.container, tailLines }));
+    return this.call(() =>
+      this.core.readNamespacedPodLog({ name: pod.name, namespace: pod.namespace, container: pod.container, tailLines }),
+    );
   }
 }

@@ -19,16 +19,22 @@ export function execInPod(kc: k8s.KubeConfig, pod: PodRef, command: string[], ti
       ws?.close();
       resolve({ stdout, stderr: `${stderr}\nexec deadline of ${timeoutMs}ms passed`, exitCode: 124 });
     }, timeoutMs);
-    exec.exec(pod.namespace, pod.name, pod.container ?? '', command, out, err, null, false, (status) => {
-      clearTimeout(timer);
-      // exit code: status Success, or Failure with details.causes[ExitCode] ("command terminated with exit code N")
-      const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
-      // Without an exit code the exec itself failed (no such container, kubelet unreachable): say why.
-      const why = status.status !== 'Success' && !cause && status.message ? `${stderr}${stderr ? '\n' : ''}exec failed: ${status.message}` : stderr;
-      resolve({ stdout, stderr: why, exitCode: status.status === 'Success' ? 0 : Number(cause?.message ?? 1) });
-    }).then((w) => (ws = w), (e) => {
-      clearTimeout(timer);
-      reject(clusterError(e, where));
-    });
+    exec
+      .exec(pod.namespace, pod.name, pod.container ?? '', command, out, err, null, false, (status) => {
+        clearTimeout(timer);
+        // exit code: status Success, or Failure with details.causes[ExitCode] ("command terminated with exit code N")
+        const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
+        // Without an exit code the exec itself failed (no such container, kubelet unreachable): say why.
+        const why =
+          status.status !== 'Success' && !cause && status.message ? `${stderr}${stderr ? '\n' : ''}exec failed: ${status.message}` : stderr;
+        resolve({ stdout, stderr: why, exitCode: status.status === 'Success' ? 0 : Number(cause?.message ?? 1) });
+      })
+      .then(
+        (w) => (ws = w),
+        (e) => {
+          clearTimeout(timer);
+          reject(clusterError(e, where));
+        },
+      );
   });
 }

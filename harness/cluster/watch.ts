@@ -17,7 +17,10 @@ interface Feed {
 export class ChangeFeed {
   private readonly feeds = new Map<string, Feed>();
 
-  constructor(private readonly open: Open, private readonly idleMs = 10_000) {}
+  constructor(
+    private readonly open: Open,
+    private readonly idleMs = 10_000,
+  ) {}
 
   next(path: string): Wake {
     const feed = this.feeds.get(path) ?? this.start(path);

@@ -6,5 +6,10 @@ export async function podsOfDeployment(cluster: Cluster, namespace: string, depl
   const dep = await cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: deployment });
   const sel = dep?.spec?.selector?.matchLabels as Record<string, string> | undefined;
   if (!sel) return undefined;
-  return cluster.list('v1', 'Pod', { namespace, labelSelector: Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',') });
+  return cluster.list('v1', 'Pod', {
+    namespace,
+    labelSelector: Object.entries(sel)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(','),
+  });
 }

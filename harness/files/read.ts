@@ -116,8 +116,11 @@ export function bundleEntry(dir: string, rel: string): { kind: EntryKind; why?: 
       if (last) return { kind: 'directory' };
       continue;
     }
-    if (!last) return { kind: 'unsafe', why: `${parts.slice(0, i + 1).join('/')} is not a directory (${describe(st)}; a bundle holds no links)` };
-    return st.isFile() ? { kind: 'file' } : { kind: 'unsafe', why: `not a regular file (${describe(st)}; a bundle holds no links, FIFOs or devices)` };
+    if (!last)
+      return { kind: 'unsafe', why: `${parts.slice(0, i + 1).join('/')} is not a directory (${describe(st)}; a bundle holds no links)` };
+    return st.isFile()
+      ? { kind: 'file' }
+      : { kind: 'unsafe', why: `not a regular file (${describe(st)}; a bundle holds no links, FIFOs or devices)` };
   }
   return { kind: 'directory' };
 }

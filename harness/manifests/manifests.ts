@@ -71,9 +71,11 @@ export async function applyAll(cluster: Cluster, objs: KubeObject[]): Promise<Ku
   const stored: KubeObject[] = new Array<KubeObject>(objs.length);
   const wave = objs.map((o) => WAVES.findIndex((inWave) => inWave(o)));
   for (let w = 0; w < WAVES.length; w++) {
-    await Promise.all(objs.map(async (o, i) => {
-      if (wave[i] === w) stored[i] = await cluster.apply(o);
-    }));
+    await Promise.all(
+      objs.map(async (o, i) => {
+        if (wave[i] === w) stored[i] = await cluster.apply(o);
+      }),
+    );
   }
   return stored;
 }

@@ -30,7 +30,10 @@ export interface MeshHints {
 }
 
 export const DEFAULT_MESH: MeshFacts = {
-  istioNamespace: DEFAULT_ISTIO_NAMESPACE, trustDomain: DEFAULT_TRUST_DOMAIN, trustDomainAliases: [], dnsDomain: DEFAULT_DNS_DOMAIN,
+  istioNamespace: DEFAULT_ISTIO_NAMESPACE,
+  trustDomain: DEFAULT_TRUST_DOMAIN,
+  trustDomainAliases: [],
+  dnsDomain: DEFAULT_DNS_DOMAIN,
 };
 
 /** The revision a label value names: istio's charts label an unrevisioned istiod "default". */
@@ -44,12 +47,15 @@ function revisionOf(value: string | undefined): string | undefined {
  * With several, the revision must choose.
  */
 export async function findIstiod(cluster: Cluster, hints: MeshHints): Promise<KubeObject | undefined> {
-  const inNs = async (namespace?: string) => cluster.list('apps/v1', 'Deployment', { ...(namespace ? { namespace } : {}), labelSelector: 'app=istiod' });
+  const inNs = async (namespace?: string) =>
+    cluster.list('apps/v1', 'Deployment', { ...(namespace ? { namespace } : {}), labelSelector: 'app=istiod' });
   let found = await inNs(hints.istioNamespace ?? DEFAULT_ISTIO_NAMESPACE);
   if (found.length === 0 && !hints.istioNamespace) found = await inNs();
   if (hints.revision) found = found.filter((d) => revisionOf(d.metadata.labels?.[REV_LABEL]) === hints.revision);
   if (found.length > 1) {
-    const names = found.map((d) => `${d.metadata.namespace}/${d.metadata.name} (${d.metadata.labels?.[REV_LABEL] ?? 'no revision'})`).join(', ');
+    const names = found
+      .map((d) => `${d.metadata.namespace}/${d.metadata.name} (${d.metadata.labels?.[REV_LABEL] ?? 'no revision'})`)
+      .join(', ');
     throw new UserError(`several istiod control planes run: ${names}`, 'say which one the run uses with --istio-namespace and --revision');
   }
   return found[0];
@@ -77,10 +83,17 @@ export async function readMesh(cluster: Cluster, hints: MeshHints = {}): Promise
   const istiod = await findIstiod(cluster, hints);
   const istioNamespace = istiod?.metadata.namespace ?? hints.istioNamespace ?? DEFAULT_ISTIO_NAMESPACE;
   const revision = hints.revision ?? revisionOf(istiod?.metadata.labels?.[REV_LABEL]);
-  const cm = await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: istioNamespace, name: revision ? `istio-${revision}` : 'istio' });
+  const cm = await cluster.get({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    namespace: istioNamespace,
+    name: revision ? `istio-${revision}` : 'istio',
+  });
   const args: string[] = istiod?.spec?.template?.spec?.containers?.[0]?.args ?? [];
   return {
-    istioNamespace, ...(revision ? { revision } : {}), ...trustOf((cm?.data as Record<string, string> | undefined)?.mesh),
+    istioNamespace,
+    ...(revision ? { revision } : {}),
+    ...trustOf((cm?.data as Record<string, string> | undefined)?.mesh),
     dnsDomain: domainArg(args) ?? DEFAULT_DNS_DOMAIN,
   };
 }

@@ -26,35 +26,79 @@ export const RESOURCES: Record<string, Resource> = {
   Namespace: { group: '', resource: 'namespaces', verbs: OWN, why: 'the run makes, labels and deletes its own namespaces' },
   ServiceAccount: { group: '', resource: 'serviceaccounts', verbs: OWN, why: 'workload fixtures' },
   Service: { group: '', resource: 'services', verbs: OWN, why: 'workload fixtures; scenarios label them (istio.io/use-waypoint)' },
-  ConfigMap: { group: '', resource: 'configmaps', verbs: READ, why: 'the mesh config and injector values istiod uses (trust domain, waypoint seccomp)' },
-  Pod: { group: '', resource: 'pods', verbs: [...READ, 'patch', 'delete'], why: 'readiness, enrollment, pod IPs, diagnostics; scenarios label pods' },
+  ConfigMap: {
+    group: '',
+    resource: 'configmaps',
+    verbs: READ,
+    why: 'the mesh config and injector values istiod uses (trust domain, waypoint seccomp)',
+  },
+  Pod: {
+    group: '',
+    resource: 'pods',
+    verbs: [...READ, 'patch', 'delete'],
+    why: 'readiness, enrollment, pod IPs, diagnostics; scenarios label pods',
+  },
   Event: { group: '', resource: 'events', verbs: ['list'], why: 'diagnostics of a failed scenario or setup' },
-  Node: { group: '', resource: 'nodes', verbs: ['list'], why: 'scenarios at once, chosen from the nodes\' CPUs' },
-  Deployment: { group: 'apps', resource: 'deployments', verbs: OWN, why: 'workload fixtures; scenarios scale them; istiod\'s read for its version, revision and --domain' },
+  Node: { group: '', resource: 'nodes', verbs: ['list'], why: "scenarios at once, chosen from the nodes' CPUs" },
+  Deployment: {
+    group: 'apps',
+    resource: 'deployments',
+    verbs: OWN,
+    why: "workload fixtures; scenarios scale them; istiod's read for its version, revision and --domain",
+  },
   Gateway: { group: 'gateway.networking.k8s.io', resource: 'gateways', verbs: OWN, why: 'waypoints and ingress gateways of the scenarios' },
   HTTPRoute: { group: 'gateway.networking.k8s.io', resource: 'httproutes', verbs: OWN, why: 'routing fixtures' },
   GRPCRoute: { group: 'gateway.networking.k8s.io', resource: 'grpcroutes', verbs: OWN, why: 'routing fixtures' },
-  GatewayClass: { group: 'gateway.networking.k8s.io', resource: 'gatewayclasses', verbs: READ, why: 'the pre-run gate: the class exists and is Accepted' },
+  GatewayClass: {
+    group: 'gateway.networking.k8s.io',
+    resource: 'gatewayclasses',
+    verbs: READ,
+    why: 'the pre-run gate: the class exists and is Accepted',
+  },
   AuthorizationPolicy: { group: 'security.istio.io', resource: 'authorizationpolicies', verbs: OWN, why: 'authorization fixtures' },
   VirtualService: { group: 'networking.istio.io', resource: 'virtualservices', verbs: OWN, why: 'routing fixtures (Istio APIs)' },
   DestinationRule: { group: 'networking.istio.io', resource: 'destinationrules', verbs: OWN, why: 'routing fixtures (Istio APIs)' },
-  ServiceEntry: { group: 'networking.istio.io', resource: 'serviceentries', verbs: OWN, why: 'enrollment fixtures: ServiceEntries bound to a waypoint (egress)' },
-  WorkloadEntry: { group: 'networking.istio.io', resource: 'workloadentries', verbs: OWN, why: 'enrollment fixtures: WorkloadEntries bound to a waypoint (status only)' },
-  CustomResourceDefinition: { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', verbs: ['get'], why: 'the Gateway API version and channel, from its CRD' },
+  ServiceEntry: {
+    group: 'networking.istio.io',
+    resource: 'serviceentries',
+    verbs: OWN,
+    why: 'enrollment fixtures: ServiceEntries bound to a waypoint (egress)',
+  },
+  WorkloadEntry: {
+    group: 'networking.istio.io',
+    resource: 'workloadentries',
+    verbs: OWN,
+    why: 'enrollment fixtures: WorkloadEntries bound to a waypoint (status only)',
+  },
+  CustomResourceDefinition: {
+    group: 'apiextensions.k8s.io',
+    resource: 'customresourcedefinitions',
+    verbs: ['get'],
+    why: 'the Gateway API version and channel, from its CRD',
+  },
 };
 
 /** Subresources: exec to send requests from the clients, logs for evidence and diagnostics, port-forward for istioctl's dumps. */
 export const SUBRESOURCES: Resource[] = [
   // A websocket exec is a GET upgraded; the API server authorizes it as create (and as get before Kubernetes 1.31's change).
   { group: '', resource: 'pods/exec', verbs: ['create', 'get'], why: 'the clients send the scenario traffic with curl' },
-  { group: '', resource: 'pods/log', verbs: ['get'], why: 'the echo backend\'s request log (retries), diagnostics' },
-  { group: '', resource: 'pods/portforward', verbs: ['create', 'get'], why: 'istioctl ztunnel-config, proxy-status and waypoint list in diagnostics' },
+  { group: '', resource: 'pods/log', verbs: ['get'], why: "the echo backend's request log (retries), diagnostics" },
+  {
+    group: '',
+    resource: 'pods/portforward',
+    verbs: ['create', 'get'],
+    why: 'istioctl ztunnel-config, proxy-status and waypoint list in diagnostics',
+  },
 ];
 
 export const RUNNER = { name: 'waypoint-conformance-runner', namespace: 'waypoint-conformance' } as const;
 
 export function clusterRole(): KubeObject {
-  const rules = [...Object.values(RESOURCES), ...SUBRESOURCES].map((r) => ({ apiGroups: [r.group], resources: [r.resource], verbs: r.verbs }));
+  const rules = [...Object.values(RESOURCES), ...SUBRESOURCES].map((r) => ({
+    apiGroups: [r.group],
+    resources: [r.resource],
+    verbs: r.verbs,
+  }));
   return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: RUNNER.name }, rules };
 }
 
@@ -70,14 +114,19 @@ export function rbacManifest(): string {
     `# What a run needs on an existing cluster with Istio ambient and the Gateway API installed:`,
     `#   npm run e2e -- --cluster existing --skip-install --kubeconfig <a kubeconfig for ${RUNNER.namespace}/${RUNNER.name}>`,
     `# (installing Istio or the Gateway API CRDs needs cluster-admin). Why each rule:`,
-    ...[...Object.entries(RESOURCES).map(([kind, r]) => `#   ${r.resource} (${kind}): ${r.verbs.join(', ')}: ${r.why}`), ...SUBRESOURCES.map((r) => `#   ${r.resource}: ${r.verbs.join(', ')}: ${r.why}`)],
+    ...[
+      ...Object.entries(RESOURCES).map(([kind, r]) => `#   ${r.resource} (${kind}): ${r.verbs.join(', ')}: ${r.why}`),
+      ...SUBRESOURCES.map((r) => `#   ${r.resource}: ${r.verbs.join(', ')}: ${r.why}`),
+    ],
   ];
   const docs: KubeObject[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: RUNNER.namespace } },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: RUNNER.name, namespace: RUNNER.namespace } },
     clusterRole(),
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: RUNNER.name },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: RUNNER.name },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: RUNNER.name },
       subjects: [{ kind: 'ServiceAccount', name: RUNNER.name, namespace: RUNNER.namespace }],
     },

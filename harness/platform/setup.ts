@@ -12,7 +12,12 @@ import type { Tool } from './tools/tools.ts';
 export type Step = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
 /** Checked before any download or change: the kubeconfig and its context, or Docker for kind. */
-export async function bringUp(o: SetupOptions & { kindTool?: Tool }, step: Step, log: (line: string) => void, teardown: Teardown): Promise<ClusterAccess> {
+export async function bringUp(
+  o: SetupOptions & { kindTool?: Tool },
+  step: Step,
+  log: (line: string) => void,
+  teardown: Teardown,
+): Promise<ClusterAccess> {
   if (o.cluster === 'existing') return step('kubeconfig and context', async () => useExisting(o, teardown));
   await step('Docker reachable, with the resources kind needs', kindPreflight);
   return bringUpKind(o, { teardown, step, log });

@@ -21,7 +21,11 @@ export function defineScenario(s: Omit<Scenario, 'namespaces'> & { namespaces?: 
 }
 
 export const ingress = (gateway: string, path: string, port = 80): Destination => ({
-  kind: 'ingress', ns: 'app', gateway, port, path,
+  kind: 'ingress',
+  ns: 'app',
+  gateway,
+  port,
+  path,
 });
 
 /** The client of workload set `client` in the scenario namespace of this role (declare it in `workloads`). */
@@ -58,14 +62,23 @@ export const direct = (from: Client, to: Destination, extra: TrafficExtra = {}) 
   traffic(from, to, 'allowed', { via: 'direct', ...extra });
 
 export function split(
-  from: Client, to: Destination, weights: Record<string, number>, backend: BackendMarker,
+  from: Client,
+  to: Destination,
+  weights: Record<string, number>,
+  backend: BackendMarker,
   extra: RequestOptions & { feature?: SplitExpectation['feature'] } = {},
 ): SplitExpectation {
   return { type: 'split', from, to, weights, backend, ...extra };
 }
 
 /** Each of `backends` answers `to`, and no other; the shares are the implementation's (harness/checks/spread.ts). */
-export function spread(from: Client, to: Destination, backends: string[], backend: BackendMarker, extra: RequestOptions = {}): SpreadExpectation {
+export function spread(
+  from: Client,
+  to: Destination,
+  backends: string[],
+  backend: BackendMarker,
+  extra: RequestOptions = {},
+): SpreadExpectation {
   return { type: 'spread', from, to, backends, backend, ...extra };
 }
 
@@ -75,7 +88,10 @@ export function gone(objects: GoneExpectation['objects']): GoneExpectation {
 
 /** The backend (a Deployment in the app namespace) must see each request `perRequest` times. */
 export function attempts(
-  from: Client, to: Destination, backend: string, expect: { status: number; perRequest: number },
+  from: Client,
+  to: Destination,
+  backend: string,
+  expect: { status: number; perRequest: number },
   extra: RequestOptions & { feature?: AttemptsExpectation['feature'] } = {},
 ): AttemptsExpectation {
   return { type: 'attempts', from, to, backend: { ns: to.ns, deployment: backend }, ...expect, ...extra };
@@ -93,7 +109,13 @@ export function response(from: Client, to: Destination, status: number, extra: R
 }
 
 /** A redirect answered by the proxy itself: this status and these parts of Location. */
-export function redirect(from: Client, to: Destination, status: number, location: LocationParts, extra: ResponseExtra = {}): ResponseExpectation {
+export function redirect(
+  from: Client,
+  to: Destination,
+  status: number,
+  location: LocationParts,
+  extra: ResponseExtra = {},
+): ResponseExpectation {
   return response(from, to, status, { location, ...extra });
 }
 

@@ -4,8 +4,14 @@ import type { ConformanceReport } from './apis/v1alpha1.ts';
 
 function tally(report: ConformanceReport): string {
   const n = countOutcomes(report.scenarios);
-  const words: [string, number][] = [['failed', n.failed], [n.error === 1 ? 'error' : 'errors', n.error], ['not run', n['not-run']]];
-  return [`${n.passed} passed`, ...words.filter(([, k]) => k > 0).map(([w, k]) => `${k} ${w}`), `${n['not-supported']} not supported`].join(', ');
+  const words: [string, number][] = [
+    ['failed', n.failed],
+    [n.error === 1 ? 'error' : 'errors', n.error],
+    ['not run', n['not-run']],
+  ];
+  return [`${n.passed} passed`, ...words.filter(([, k]) => k > 0).map(([w, k]) => `${k} ${w}`), `${n['not-supported']} not supported`].join(
+    ', ',
+  );
 }
 
 function stopped(setup: NonNullable<ConformanceReport['setup']>): string {
@@ -17,12 +23,23 @@ function stopped(setup: NonNullable<ConformanceReport['setup']>): string {
  * certification, or a conformant certification. Only for a bundle whose signer was checked.
  */
 export function resultOf(report: ConformanceReport): { conformant: boolean; text: string } {
-  if (report.setup) return { conformant: false, text: `not conformant: a record of ${report.setup.outcome === 'interrupted' ? 'an interrupted' : 'a failed'} run (${stopped(report.setup)})` };
+  if (report.setup)
+    return {
+      conformant: false,
+      text: `not conformant: a record of ${report.setup.outcome === 'interrupted' ? 'an interrupted' : 'a failed'} run (${stopped(report.setup)})`,
+    };
   const n = countOutcomes(report.scenarios);
-  const bad = ([['failed', n.failed], [n.error === 1 ? 'error' : 'errors', n.error], ['not run', n['not-run']]] as const).filter(([, k]) => k > 0);
+  const bad = (
+    [
+      ['failed', n.failed],
+      [n.error === 1 ? 'error' : 'errors', n.error],
+      ['not run', n['not-run']],
+    ] as const
+  ).filter(([, k]) => k > 0);
   if (bad.length > 0) return { conformant: false, text: `not conformant: ${bad.map(([w, k]) => `${k} ${w}`).join(', ')}` };
   const counts = `${n.passed} passed, ${n['not-supported']} not supported`;
-  if (report.mode === 'selftest') return { conformant: false, text: `a self-test of the suite on its model of ambient, not a result of any implementation: ${counts}` };
+  if (report.mode === 'selftest')
+    return { conformant: false, text: `a self-test of the suite on its model of ambient, not a result of any implementation: ${counts}` };
   if (report.mode !== 'certification') return { conformant: false, text: `not a certification (mode ${report.mode}): ${counts}` };
   return { conformant: true, text: `conformant (profiles ${(report.claimedProfiles ?? []).join(', ')}: ${counts})` };
 }
@@ -34,7 +51,11 @@ export function resultOf(report: ConformanceReport): { conformant: boolean; text
 export function claimOf(report: ConformanceReport): string {
   const impl = report.implementation;
   const who = `GatewayClass ${impl.gatewayClassName} (${impl.project} ${impl.version})`;
-  const what = report.mode === 'selftest' ? 'a self-test on the suite\'s model of ambient'
-    : report.mode === 'certification' ? `a certification run of ${who}, profiles ${(report.claimedProfiles ?? []).join(', ')}` : `an e2e run of ${who}`;
+  const what =
+    report.mode === 'selftest'
+      ? "a self-test on the suite's model of ambient"
+      : report.mode === 'certification'
+        ? `a certification run of ${who}, profiles ${(report.claimedProfiles ?? []).join(', ')}`
+        : `an e2e run of ${who}`;
   return report.setup ? `${what}, ${stopped(report.setup)}` : `${what}: ${tally(report)}`;
 }

@@ -26,14 +26,20 @@ export function junitXml(report: ConformanceReport): string {
   suite.property('kubernetesVersion', report.environment.kubernetesVersion);
   if (report.setup) suite.testCase().className('setup').name(report.setup.step).error(report.setup.message, 'SetupFailed');
   for (const s of report.scenarios) {
-    const tc = suite.testCase().className(s.area).name(s.id).time(s.durationMs / 1000);
+    const tc = suite
+      .testCase()
+      .className(s.area)
+      .name(s.id)
+      .time(s.durationMs / 1000);
     if (s.outcome === 'failed') tc.failure(s.reason ?? 'failed');
     if (s.outcome === 'error') tc.error(s.reason ?? 'error', 'HarnessOrClusterError');
     if (s.outcome === 'not-run' || s.outcome === 'not-supported') tc.skipped();
-    tc.standardOutput([
-      ...(s.reason && (s.outcome === 'not-run' || s.outcome === 'not-supported') ? [`${s.outcome}: ${s.reason}`] : []),
-      ...s.checks.map((c) => `[${c.outcome}] (${c.plane}) ${c.step}: ${c.check} — ${c.detail}`),
-    ].join('\n'));
+    tc.standardOutput(
+      [
+        ...(s.reason && (s.outcome === 'not-run' || s.outcome === 'not-supported') ? [`${s.outcome}: ${s.reason}`] : []),
+        ...s.checks.map((c) => `[${c.outcome}] (${c.plane}) ${c.step}: ${c.check} — ${c.detail}`),
+      ].join('\n'),
+    );
   }
   return builder.build();
 }
@@ -49,8 +55,10 @@ export function headline(report: ConformanceReport): string {
   const n = countOutcomes(report.scenarios);
   const broken = report.scenarios.filter((s) => s.outcome === 'failed' || s.outcome === 'error');
   if (broken.length > 0) {
-    return `**${n.failed} failed, ${n.error} errors** of ${report.scenarios.length} scenarios (first: ${broken[0].id}: ${broken[0].reason ?? ''}). ` +
-      'See diagnostics/ for each failure; an error means the harness or the cluster broke, not the implementation.';
+    return (
+      `**${n.failed} failed, ${n.error} errors** of ${report.scenarios.length} scenarios (first: ${broken[0].id}: ${broken[0].reason ?? ''}). ` +
+      'See diagnostics/ for each failure; an error means the harness or the cluster broke, not the implementation.'
+    );
   }
   return `**${n.passed} passed** of ${report.scenarios.length} scenarios (${n['not-run']} not run, ${n['not-supported']} not supported).`;
 }
@@ -72,13 +80,18 @@ export function markdownSummary(report: ConformanceReport): string {
     '',
     '| scenario | outcome | duration | convergence | note |',
     '| --- | --- | --- | --- | --- |',
-    ...report.scenarios.map((s) => `| ${s.id} | ${s.outcome} | ${(s.durationMs / 1000).toFixed(1)}s | ${(s.convergenceMs / 1000).toFixed(1)}s | ${cell(s.reason ?? '')} |`),
+    ...report.scenarios.map(
+      (s) =>
+        `| ${s.id} | ${s.outcome} | ${(s.durationMs / 1000).toFixed(1)}s | ${(s.convergenceMs / 1000).toFixed(1)}s | ${cell(s.reason ?? '')} |`,
+    ),
     '',
     '## Slowest steps',
     '',
     '| time | phase | scenario | step | what |',
     '| --- | --- | --- | --- | --- |',
-    ...slowestLaps(report.scenarios, 10).map((l) => `| ${(l.ms / 1000).toFixed(1)}s | ${l.phase} | ${l.id} | ${cell(l.step)} | ${cell(l.name)} |`),
+    ...slowestLaps(report.scenarios, 10).map(
+      (l) => `| ${(l.ms / 1000).toFixed(1)}s | ${l.phase} | ${l.id} | ${cell(l.step)} | ${cell(l.name)} |`,
+    ),
     '',
   ];
   return lines.join('\n');
@@ -99,7 +112,10 @@ export async function writeReportBundle(dir: string, input: ReportInput): Promis
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, summary);
   for (const r of input.results.filter((x) => x.diagnostics)) {
     mkdirSync(path.join(dir, 'diagnostics'), { recursive: true });
-    writeFileSync(path.join(dir, diagnosticsFile(r.id)), stringify({ id: r.id, outcome: r.outcome, reason: r.reason, checks: r.checks, ...r.diagnostics }));
+    writeFileSync(
+      path.join(dir, diagnosticsFile(r.id)),
+      stringify({ id: r.id, outcome: r.outcome, reason: r.reason, checks: r.checks, ...r.diagnostics }),
+    );
   }
   return report;
 }

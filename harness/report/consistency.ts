@@ -22,9 +22,11 @@ export function checkReportItself(report: ConformanceReport): string[] {
   for (const p of report.profiles) {
     const counts = countOutcomes(report.scenarios.filter((s) => s.profile === p.name));
     for (const o of OUTCOMES) {
-      if (p.summary[o] !== counts[o]) problems.push(`report.yaml: profile ${p.name} counts ${p.summary[o]} ${o}, its scenarios ${counts[o]}`);
+      if (p.summary[o] !== counts[o])
+        problems.push(`report.yaml: profile ${p.name} counts ${p.summary[o]} ${o}, its scenarios ${counts[o]}`);
     }
-    if (p.result !== profileResult(counts)) problems.push(`report.yaml: profile ${p.name} result is ${p.result}, its scenarios make it ${profileResult(counts)}`);
+    if (p.result !== profileResult(counts))
+      problems.push(`report.yaml: profile ${p.name} result is ${p.result}, its scenarios make it ${profileResult(counts)}`);
   }
   for (const s of report.scenarios) problems.push(...checkOutcome(s));
   problems.push(...checkText(report), ...checkModelIsSelftest(report));
@@ -55,17 +57,21 @@ export function ranOnModel(report: ConformanceReport): boolean {
 
 function checkModelIsSelftest(report: ConformanceReport): string[] {
   if (!ranOnModel(report) || report.mode === 'selftest') return [];
-  return [`report.yaml: mode ${report.mode}, but its environment is the self-test's model of ambient (istioVersion ${report.environment.istioVersion}): a self-test relabelled`];
+  return [
+    `report.yaml: mode ${report.mode}, but its environment is the self-test's model of ambient (istioVersion ${report.environment.istioVersion}): a self-test relabelled`,
+  ];
 }
 
 function checkOutcome(s: ReportScenario): string[] {
   const has = (o: Outcome) => s.checks.some((c) => c.outcome === o);
   const problems: string[] = [];
   if (s.outcome === 'passed' && !has('passed')) problems.push(`report.yaml: ${s.id} is passed, but no check of it passed`);
-  if ((has('failed') || has('error')) && s.outcome !== 'failed' && s.outcome !== 'error') problems.push(`report.yaml: ${s.id} is ${s.outcome}, but a check of it failed or broke`);
+  if ((has('failed') || has('error')) && s.outcome !== 'failed' && s.outcome !== 'error')
+    problems.push(`report.yaml: ${s.id} is ${s.outcome}, but a check of it failed or broke`);
   // The runner collects diagnostics for every scenario it stops; a failure without them was edited.
   if (s.outcome === 'failed' && !s.diagnostics) problems.push(`report.yaml: ${s.id} failed but names no diagnostics file`);
-  if (s.diagnostics && s.outcome !== 'failed' && s.outcome !== 'error') problems.push(`report.yaml: ${s.id} is ${s.outcome} but has diagnostics, which only a stopped scenario has`);
+  if (s.diagnostics && s.outcome !== 'failed' && s.outcome !== 'error')
+    problems.push(`report.yaml: ${s.id} is ${s.outcome} but has diagnostics, which only a stopped scenario has`);
   return problems;
 }
 
@@ -75,7 +81,9 @@ function checkOutcome(s: ReportScenario): string[] {
  */
 export function checkAgainstCatalogue(report: ConformanceReport, catalogue: Scenario[]): string[] {
   if (report.environment.suiteVersion !== SUITE_VERSION) {
-    return [`report.yaml: written by suite ${report.environment.suiteVersion}, this is suite ${SUITE_VERSION}: verify with the suite version that wrote it (its catalogue differs)`];
+    return [
+      `report.yaml: written by suite ${report.environment.suiteVersion}, this is suite ${SUITE_VERSION}: verify with the suite version that wrote it (its catalogue differs)`,
+    ];
   }
   const problems: string[] = [];
   const byId = new Map(catalogue.map((s) => [s.id, s]));
@@ -89,7 +97,8 @@ export function checkAgainstCatalogue(report: ConformanceReport, catalogue: Scen
       continue;
     }
     for (const key of ['area', 'profile', 'features', 'source'] as const) {
-      if (JSON.stringify(s[key]) !== JSON.stringify(known[key])) problems.push(`report.yaml: ${s.id} has ${key} ${JSON.stringify(s[key])}, the catalogue ${JSON.stringify(known[key])}`);
+      if (JSON.stringify(s[key]) !== JSON.stringify(known[key]))
+        problems.push(`report.yaml: ${s.id} has ${key} ${JSON.stringify(s[key])}, the catalogue ${JSON.stringify(known[key])}`);
     }
   }
   return [...problems, ...checkClaims(report, catalogue, seen)];
@@ -99,22 +108,29 @@ function checkClaims(report: ConformanceReport, catalogue: Scenario[], present: 
   const certifies = report.mode === 'certification';
   const hasClaims = report.claimedProfiles !== undefined || report.claimedFeatures !== undefined;
   if (!certifies) {
-    return hasClaims ? [`report.yaml: mode ${report.mode} with claimed profiles or features: only a certification run claims them (was the mode changed?)`] : [];
+    return hasClaims
+      ? [`report.yaml: mode ${report.mode} with claimed profiles or features: only a certification run claims them (was the mode changed?)`]
+      : [];
   }
-  if (!report.claimedProfiles || !report.claimedFeatures) return ['report.yaml: a certification report needs claimedProfiles and claimedFeatures'];
+  if (!report.claimedProfiles || !report.claimedFeatures)
+    return ['report.yaml: a certification report needs claimedProfiles and claimedFeatures'];
   const problems: string[] = [];
   const profiles = new Set<string>(report.claimedProfiles);
   if (!profiles.has('core')) problems.push('report.yaml: a certification claims the core profile');
-  if (!report.planes.includes('data')) problems.push('report.yaml: a certification checks both planes; this run checked only the control plane (--checks control-plane)');
+  if (!report.planes.includes('data'))
+    problems.push('report.yaml: a certification checks both planes; this run checked only the control plane (--checks control-plane)');
   for (const s of catalogue.filter((c) => profiles.has(c.profile) && !present.has(c.id))) {
     problems.push(`report.yaml: ${s.id} (${s.profile}) is missing: a certification holds every scenario of its claimed profiles`);
   }
-  for (const s of report.scenarios.filter((x) => !profiles.has(x.profile))) problems.push(`report.yaml: ${s.id} is ${s.profile}, a profile this certification does not claim`);
+  for (const s of report.scenarios.filter((x) => !profiles.has(x.profile)))
+    problems.push(`report.yaml: ${s.id} is ${s.profile}, a profile this certification does not claim`);
   const claimed = new Set<string>(report.claimedFeatures);
   for (const s of report.scenarios) {
-    if (s.profile === 'core' && s.outcome === 'not-supported') problems.push(`report.yaml: core scenario ${s.id} not supported in a certification report`);
+    if (s.profile === 'core' && s.outcome === 'not-supported')
+      problems.push(`report.yaml: core scenario ${s.id} not supported in a certification report`);
     const coveredByClaim = s.features.every((f) => claimed.has(f));
-    if (coveredByClaim && s.outcome === 'not-supported') problems.push(`report.yaml: ${s.id} not supported although its features are all claimed`);
+    if (coveredByClaim && s.outcome === 'not-supported')
+      problems.push(`report.yaml: ${s.id} not supported although its features are all claimed`);
     if (!coveredByClaim && s.outcome !== 'not-supported') problems.push(`report.yaml: ${s.id} ran although it needs unclaimed features`);
   }
   return problems;
@@ -126,20 +142,31 @@ export function checkSummary(report: ConformanceReport, summary: string): string
   const got = summary.split('\n');
   const problems: string[] = [];
   for (let i = 0; i < Math.max(want.length, got.length) && problems.length < 3; i++) {
-    if (want[i] !== got[i]) problems.push(`summary.md: line ${i + 1} is "${got[i] ?? '(missing)'}", report.yaml gives "${want[i] ?? '(nothing)'}"`);
+    if (want[i] !== got[i])
+      problems.push(`summary.md: line ${i + 1} is "${got[i] ?? '(missing)'}", report.yaml gives "${want[i] ?? '(nothing)'}"`);
   }
   return problems;
 }
 
 /** The line the run printed to run.log when the scenario finished. */
 export function runLogLine(s: ReportScenario): string {
-  return resultLine({ id: s.id, outcome: s.outcome, durationMs: s.durationMs, convergenceMs: s.convergenceMs, reason: s.reason, checks: [], timings: [] });
+  return resultLine({
+    id: s.id,
+    outcome: s.outcome,
+    durationMs: s.durationMs,
+    convergenceMs: s.convergenceMs,
+    reason: s.reason,
+    checks: [],
+    timings: [],
+  });
 }
 
 /** run.log holds the line each scenario printed as it finished (none when the run's setup failed). */
 export function checkRunLog(report: ConformanceReport, log: string): string[] {
   if (report.setup) return [];
   const missing = report.scenarios.filter((s) => !log.includes(`${runLogLine(s)}\n`));
-  return missing.slice(0, 3).map((s) => `run.log: no line "${runLogLine(s)}" for ${s.id} as report.yaml records it`)
+  return missing
+    .slice(0, 3)
+    .map((s) => `run.log: no line "${runLogLine(s)}" for ${s.id} as report.yaml records it`)
     .concat(missing.length > 3 ? [`run.log: ${missing.length - 3} more scenarios without their line`] : []);
 }

@@ -20,7 +20,10 @@ ${r.claimedFeatures ? html`<tr><th>claimed features</th><td>${r.claimedFeatures.
 
 export function files(r: Report): Html {
   const list: [string, string][] = [
-    ['report.yaml', 'the report this page shows'], ['junit.xml', 'JUnit XML'], ['summary.md', 'Markdown summary'], ['run.log', 'the run\'s log'],
+    ['report.yaml', 'the report this page shows'],
+    ['junit.xml', 'JUnit XML'],
+    ['summary.md', 'Markdown summary'],
+    ['run.log', "the run's log"],
     ...(gatewayApiReportFor(r) ? [[GATEWAY_API_REPORT_FILE, 'Gateway API ConformanceReport'] as [string, string]] : []),
     ...r.scenarios.filter((s) => s.diagnostics).map((s) => [s.diagnostics!, `diagnostics of ${s.id}`] as [string, string]),
     [EVIDENCE_FILE, 'sha256 of every file of the bundle, this page included'],

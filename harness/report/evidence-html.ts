@@ -39,7 +39,9 @@ export function splitPlot(trace: SplitTrace, requests?: number): Html {
   const step = Math.max(1, Math.ceil(n / 600));
   const line = (f: (i: number) => number) => {
     const idx = [...Array(n).keys()].filter((i) => i % step === 0 || i === n - 1);
-    return ['0', ...idx.map((i) => i + 1)].map((k) => `${x(Number(k)).toFixed(1)},${y(k === '0' ? 0 : f(Number(k) - 1)).toFixed(1)}`).join(' ');
+    return ['0', ...idx.map((i) => i + 1)]
+      .map((k) => `${x(Number(k)).toFixed(1)},${y(k === '0' ? 0 : f(Number(k) - 1)).toFixed(1)}`)
+      .join(' ');
   };
   const colours = ['#1a73e8', '#0f9d58', '#f29900', '#a142f4'];
   const legend = [
@@ -56,7 +58,13 @@ ${t.tested.map((r, k) => html`<polyline fill="none" stroke="${colours[k % colour
 ${legend}
 <text x="${pad.l}" y="${H - 8}" class="lbl">request 1</text><text x="${W - pad.r}" y="${H - 8}" text-anchor="end" class="lbl">request ${n}</text>
 <text x="6" y="${y(0) + 4}" class="lbl">0</text>
-</svg><figcaption>Sequential test over ${n} decided requests: <strong>${t.state.decision}</strong>, ${t.state.reason}. Red: log ΣL<sub>i</sub> against the failure bound log(m/α); thin lines: each ratio's log L<sub>i</sub>, accepted at log B. Counts: ${Object.entries(t.state.counts).map(([b, c]) => `${b} ${c} (${((100 * c) / n).toFixed(1)}%, configured ${((100 * (t.state.expectedShares[b] ?? 0))).toFixed(1)}%)`).join(', ')}.${requests !== undefined && requests > n ? ` The check's other ${requests - n} of its ${requests} requests came first: the warm-up that waits until the configuration is in effect, not part of the test.` : ''}</figcaption></figure>`;
+</svg><figcaption>Sequential test over ${n} decided requests: <strong>${t.state.decision}</strong>, ${t.state.reason}. Red: log ΣL<sub>i</sub> against the failure bound log(m/α); thin lines: each ratio's log L<sub>i</sub>, accepted at log B. Counts: ${Object.entries(
+    t.state.counts,
+  )
+    .map(([b, c]) => `${b} ${c} (${((100 * c) / n).toFixed(1)}%, configured ${(100 * (t.state.expectedShares[b] ?? 0)).toFixed(1)}%)`)
+    .join(
+      ', ',
+    )}.${requests !== undefined && requests > n ? ` The check's other ${requests - n} of its ${requests} requests came first: the warm-up that waits until the configuration is in effect, not part of the test.` : ''}</figcaption></figure>`;
 }
 
 /** A check's evidence: expected beside seen, the verdicts, a condition, the split test. */

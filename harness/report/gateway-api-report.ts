@@ -18,10 +18,7 @@ import type { GatewayApiReport, ProfileReport, Status, TestResult } from './apis
 import type { GatewayApiConformance } from './apis/v1alpha1.ts';
 import { sorted, UPSTREAM_RULES, type ReportView, type Rules } from './gateway-api-rules.ts';
 import type { Feature } from '../scenario/types.ts';
-import {
-  GATEWAY_API_MESH_TESTS,
-  type GatewayApiProfileDef, type GatewayApiTest,
-} from './gateway-api-tests.ts';
+import { GATEWAY_API_MESH_TESTS, type GatewayApiProfileDef, type GatewayApiTest } from './gateway-api-tests.ts';
 
 export const GATEWAY_API_REPORT_FILE = 'gateway-api-conformance-report.yaml';
 const gatewayApiReportProblems = schemaProblems(readSchema(new URL('gateway-api-report.schema.json', import.meta.url)));
@@ -45,15 +42,33 @@ function statusOf(entries: [string, TestResult][], rules: Rules): Status {
   const statistics = { Failed: named('FAILED').length, Passed: named('SUCCEEDED').length, Skipped: named('SKIPPED').length };
   const failedTests = named('FAILED');
   const skippedTests = named('SKIPPED');
-  return { ...(failedTests.length ? { failedTests } : {}), result: rules.result(statistics), ...(skippedTests.length ? { skippedTests } : {}), statistics };
+  return {
+    ...(failedTests.length ? { failedTests } : {}),
+    result: rules.result(statistics),
+    ...(skippedTests.length ? { skippedTests } : {}),
+    statistics,
+  };
 }
 
-function profileReport(p: GatewayApiProfileDef, results: Map<GatewayApiTest, TestResult>, supported: Set<Feature>, rules: Rules): ProfileReport | undefined {
+function profileReport(
+  p: GatewayApiProfileDef,
+  results: Map<GatewayApiTest, TestResult>,
+  supported: Set<Feature>,
+  rules: Rules,
+): ProfileReport | undefined {
   // reports.go: tests are added in ShortName order (suite.go Report sorts them).
-  const mine = [...results].filter(([t, r]) => rules.counts(r) && rules.profilesOf(t, [p]).length > 0).sort(([a], [b]) => (a.name < b.name ? -1 : 1));
+  const mine = [...results]
+    .filter(([t, r]) => rules.counts(r) && rules.profilesOf(t, [p]).length > 0)
+    .sort(([a], [b]) => (a.name < b.name ? -1 : 1));
   if (mine.length === 0) return undefined;
-  const core = statusOf(mine.filter(([t]) => !rules.isExtended(p, t)).map(([t, r]) => [t.name, r]), rules);
-  const ext = statusOf(mine.filter(([t]) => rules.isExtended(p, t)).map(([t, r]) => [t.name, r]), rules);
+  const core = statusOf(
+    mine.filter(([t]) => !rules.isExtended(p, t)).map(([t, r]) => [t.name, r]),
+    rules,
+  );
+  const ext = statusOf(
+    mine.filter(([t]) => rules.isExtended(p, t)).map(([t, r]) => [t.name, r]),
+    rules,
+  );
   const extended = rules.hasLevel(ext.statistics) ? { ...ext, ...rules.extendedFeatures(p, supported) } : undefined;
   const body = { core, ...(extended ? { extended } : {}), name: p.name };
   return { ...body, summary: rules.summary(body) };

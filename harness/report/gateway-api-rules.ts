@@ -7,10 +7,7 @@ import { GATEWAY_API_VERSION } from '../versions/versions.ts';
 import type { ExtendedStatus, ProfileReport, Result, Statistics, Status, TestResult } from './apis/gateway-api-v1.ts';
 import type { Feature } from '../scenario/types.ts';
 import type { Outcome } from '../runner/results.ts';
-import {
-  GATEWAY_API_MESH_FEATURES, GATEWAY_API_PROFILES,
-  type GatewayApiProfileDef, type GatewayApiTest,
-} from './gateway-api-tests.ts';
+import { GATEWAY_API_MESH_FEATURES, GATEWAY_API_PROFILES, type GatewayApiProfileDef, type GatewayApiTest } from './gateway-api-tests.ts';
 
 /** The parts of the suite's report the rules read. */
 export interface ReportView {
@@ -20,7 +17,12 @@ export interface ReportView {
   environment: { gatewayApi: { version: string; channel: string } };
   claimedFeatures?: readonly string[];
   setup?: unknown;
-  scenarios: readonly { id: string; outcome: Outcome | string; unsupportedFeatures?: readonly string[]; checks: readonly { unsupportedFeatures?: readonly string[] }[] }[];
+  scenarios: readonly {
+    id: string;
+    outcome: Outcome | string;
+    unsupportedFeatures?: readonly string[];
+    checks: readonly { unsupportedFeatures?: readonly string[] }[];
+  }[];
 }
 
 export interface Rules {
@@ -67,7 +69,9 @@ export const UPSTREAM_RULES: Rules = {
       const claims = new Set(r.claimedFeatures);
       return new Set(GATEWAY_API_MESH_FEATURES.filter((f) => claims.has(f)));
     }
-    const found = new Set(r.scenarios.flatMap((s) => [...(s.unsupportedFeatures ?? []), ...s.checks.flatMap((c) => c.unsupportedFeatures ?? [])]));
+    const found = new Set(
+      r.scenarios.flatMap((s) => [...(s.unsupportedFeatures ?? []), ...s.checks.flatMap((c) => c.unsupportedFeatures ?? [])]),
+    );
     return new Set(GATEWAY_API_MESH_FEATURES.filter((f) => !found.has(f)));
   },
   enabled: (supported) => GATEWAY_API_PROFILES.filter((p) => p.core.every((f) => supported.has(f))),
@@ -84,7 +88,12 @@ export const UPSTREAM_RULES: Rules = {
   hasLevel: (s) => s.Passed + s.Failed + s.Skipped > 0,
   result: (s) => (s.Failed > 0 ? 'failure' : s.Skipped > 0 ? 'partial' : 'success'),
   summary(p) {
-    const words = (s: Status) => ({ success: 'succeeded', partial: `partially succeeded with ${s.statistics.Skipped} test skips`, failure: `failed with ${s.statistics.Failed} test failures` })[s.result];
+    const words = (s: Status) =>
+      ({
+        success: 'succeeded',
+        partial: `partially succeeded with ${s.statistics.Skipped} test skips`,
+        failure: `failed with ${s.statistics.Failed} test failures`,
+      })[s.result];
     return `Core tests ${words(p.core)}${p.extended ? `. Extended tests ${words(p.extended)}` : ''}.`;
   },
   extendedFeatures(p, supported) {
@@ -106,7 +115,8 @@ export const UPSTREAM_RULES: Rules = {
     const { version, channel } = r.environment.gatewayApi;
     if (isUnknown(version) || isUnknown(channel)) return 'the installed Gateway API CRDs carry no bundle-version and channel annotations';
     if (version !== GATEWAY_API_VERSION) return `the installed Gateway API CRDs are ${version}, the tests are ${GATEWAY_API_VERSION}'s`;
-    if (enabled.length === 0) return `no conformance profile is enabled: the core features of ${GATEWAY_API_PROFILES.map((p) => `${p.name} (${p.core.join(', ')})`).join(' and ')} are not supported`;
+    if (enabled.length === 0)
+      return `no conformance profile is enabled: the core features of ${GATEWAY_API_PROFILES.map((p) => `${p.name} (${p.core.join(', ')})`).join(' and ')} are not supported`;
     return undefined;
   },
 };

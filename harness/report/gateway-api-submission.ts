@@ -25,15 +25,25 @@ export interface SubmissionLayout {
 /** The submission cannot be laid out (a usage error: exit 2 with its fix). */
 export class SubmissionError extends UserError {}
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '');
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 
 export function submissionLayout(doc: GatewayApiReport): SubmissionLayout {
   const m = /^v(\d+)\.(\d+)\./.exec(doc.gatewayAPIVersion);
-  if (!m) throw new SubmissionError(`gatewayAPIVersion "${doc.gatewayAPIVersion}" names no Gateway API release`, 'submit a report of a run against released Gateway API CRDs');
+  if (!m)
+    throw new SubmissionError(
+      `gatewayAPIVersion "${doc.gatewayAPIVersion}" names no Gateway API release`,
+      'submit a report of a run against released Gateway API CRDs',
+    );
   const { version } = doc.implementation;
   if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(version)) {
-    throw new SubmissionError(`implementation.version "${version}" cannot be part of a report's file name (<channel>-<version>-<mode>-report.yaml)`,
-      'set version in the implementation file to the release you tested (a semver, a tag or a commit; no spaces), and run again');
+    throw new SubmissionError(
+      `implementation.version "${version}" cannot be part of a report's file name (<channel>-<version>-<mode>-report.yaml)`,
+      'set version in the implementation file to the release you tested (a semver, a tag or a commit; no spaces), and run again',
+    );
   }
   return {
     versionDir: `v${m[1]}.${m[2]}`,
@@ -60,7 +70,7 @@ function reproduce(report: ConformanceReport): string[] {
     '',
     `Istio ${env.istioVersion ?? 'not recorded'}, Kubernetes ${env.kubernetesVersion}, Gateway API ${env.gatewayApi.version} (${env.gatewayApi.channel}) CRDs. ` +
       `The mesh dataplane under test is the waypoint of Istio ambient, GatewayClass \`${report.implementation.gatewayClassName}\`: every route's parentRef is a Service bound to a waypoint.`,
-    'Each test was measured by a scenario of the suite; the run\'s bundle (report.yaml, report.html, evidence.json) holds each scenario\'s checks and their evidence, ' +
+    "Each test was measured by a scenario of the suite; the run's bundle (report.yaml, report.html, evidence.json) holds each scenario's checks and their evidence, " +
       'and `npm run report:verify -- DIR` checks it.',
     '',
   ];
@@ -73,7 +83,11 @@ export function readmeWith(existing: string | undefined, doc: GatewayApiReport, 
     if (existing.includes(`(./${fileName})`)) return existing;
     const lines = existing.split('\n');
     const sep = lines.findIndex((l) => /^\|\s*-{3,}/.test(l));
-    if (sep < 0) throw new SubmissionError('the README.md already there has no table of contents', 'add the table of contents upstream asks for (conformance/reports/README.md), or remove the README and run again');
+    if (sep < 0)
+      throw new SubmissionError(
+        'the README.md already there has no table of contents',
+        'add the table of contents upstream asks for (conformance/reports/README.md), or remove the README and run again',
+      );
     let end = sep + 1;
     while (end < lines.length && lines[end].startsWith('|')) end++;
     lines.splice(end, 0, row);

@@ -27,8 +27,15 @@ export interface GatewayApiTest {
 
 /** pkg/features/mesh.go MeshExtendedFeatures. */
 export const MESH_EXTENDED_FEATURES: Feature[] = [
-  'MeshClusterIPMatching', 'MeshConsumerRoute', 'MeshHTTPRouteRewritePath', 'MeshHTTPRouteSchemeRedirect', 'MeshHTTPRouteRedirectPort',
-  'MeshHTTPRouteRedirectPath', 'MeshHTTPRouteBackendRequestHeaderModification', 'MeshHTTPRouteQueryParamMatching', 'MeshHTTPRouteNamedRouteRule',
+  'MeshClusterIPMatching',
+  'MeshConsumerRoute',
+  'MeshHTTPRouteRewritePath',
+  'MeshHTTPRouteSchemeRedirect',
+  'MeshHTTPRouteRedirectPort',
+  'MeshHTTPRouteRedirectPath',
+  'MeshHTTPRouteBackendRequestHeaderModification',
+  'MeshHTTPRouteQueryParamMatching',
+  'MeshHTTPRouteNamedRouteRule',
 ];
 
 /** conformance/utils/suite/profiles.go: MeshGRPCConformanceProfile, MeshHTTPConformanceProfile. */
@@ -37,14 +44,22 @@ export const GATEWAY_API_PROFILES: GatewayApiProfileDef[] = [
   { name: 'MESH-HTTP', core: ['Mesh', 'HTTPRoute'], extended: MESH_EXTENDED_FEATURES },
 ];
 
-const http = (name: string, scenario: string, extra: Feature[] = [], provisional = false): GatewayApiTest =>
-  ({ name, features: ['Mesh', 'HTTPRoute', ...extra], scenario, ...(provisional ? { provisional: true as const } : {}) });
+const http = (name: string, scenario: string, extra: Feature[] = [], provisional = false): GatewayApiTest => ({
+  name,
+  features: ['Mesh', 'HTTPRoute', ...extra],
+  scenario,
+  ...(provisional ? { provisional: true as const } : {}),
+});
 
 export const GATEWAY_API_MESH_TESTS: GatewayApiTest[] = [
   { name: 'MeshBasic', features: ['Mesh'], scenario: 'mesh/basic' },
   http('MeshHTTPRouteSimpleSameNamespace', 'mesh/simple-same-namespace'),
   http('MeshFrontend', 'mesh/frontend', ['HTTPRouteResponseHeaderModification']),
-  { name: 'MeshFrontendHostname', features: ['Mesh', 'MeshClusterIPMatching', 'HTTPRoute', 'HTTPRouteResponseHeaderModification'], scenario: 'mesh/frontend-hostname' },
+  {
+    name: 'MeshFrontendHostname',
+    features: ['Mesh', 'MeshClusterIPMatching', 'HTTPRoute', 'HTTPRouteResponseHeaderModification'],
+    scenario: 'mesh/frontend-hostname',
+  },
   http('MeshPorts', 'mesh/ports', ['HTTPRouteParentRefPort', 'HTTPRouteResponseHeaderModification']),
   http('MeshTrafficSplit', 'mesh/traffic-split'),
   http('MeshHTTPRouteWeight', 'mesh/httproute-weight'),
@@ -52,7 +67,9 @@ export const GATEWAY_API_MESH_TESTS: GatewayApiTest[] = [
   http('MeshHTTPRouteQueryParamMatching', 'mesh/query-param-matching', ['MeshHTTPRouteQueryParamMatching']),
   http('MeshHTTPRouteNamedRule', 'mesh/named-rule', ['MeshHTTPRouteNamedRouteRule'], true),
   http('MeshHTTPRouteRequestHeaderModifier', 'mesh/request-header-modifier'),
-  http('MeshHTTPRouteBackendRequestHeaderModifier', 'mesh/backend-request-header-modifier', ['MeshHTTPRouteBackendRequestHeaderModification']),
+  http('MeshHTTPRouteBackendRequestHeaderModifier', 'mesh/backend-request-header-modifier', [
+    'MeshHTTPRouteBackendRequestHeaderModification',
+  ]),
   http('MeshHTTPRouteRedirectHostAndStatus', 'mesh/redirect-host-and-status'),
   http('MeshHTTPRoute303Redirect', 'mesh/redirect-303', ['HTTPRoute303RedirectStatusCode'], true),
   http('MeshHTTPRoute307Redirect', 'mesh/redirect-307', ['HTTPRoute307RedirectStatusCode'], true),
@@ -61,11 +78,15 @@ export const GATEWAY_API_MESH_TESTS: GatewayApiTest[] = [
   http('MeshHTTPRouteRedirectPort', 'mesh/redirect-port', ['MeshHTTPRouteRedirectPort']),
   http('MeshHTTPRouteSchemeRedirect', 'mesh/redirect-scheme', ['MeshHTTPRouteSchemeRedirect']),
   http('MeshHTTPRouteRewritePath', 'mesh/rewrite-path', ['MeshHTTPRouteRewritePath']),
-  { name: 'MeshConsumerRoute', features: ['Mesh', 'MeshConsumerRoute', 'HTTPRoute', 'HTTPRouteResponseHeaderModification'], scenario: 'mesh/consumer-route' },
+  {
+    name: 'MeshConsumerRoute',
+    features: ['Mesh', 'MeshConsumerRoute', 'HTTPRoute', 'HTTPRouteResponseHeaderModification'],
+    scenario: 'mesh/consumer-route',
+  },
   { name: 'MeshGRPCRouteWeight', features: ['Mesh', 'GRPCRoute'], scenario: 'mesh/grpcroute-weight' },
 ];
 
 /** Every Gateway API feature the mesh profiles or tests name: what the report's supported features range over. */
-export const GATEWAY_API_MESH_FEATURES: Feature[] = [...new Set([
-  ...GATEWAY_API_PROFILES.flatMap((p) => [...p.core, ...p.extended]), ...GATEWAY_API_MESH_TESTS.flatMap((t) => t.features),
-])].sort();
+export const GATEWAY_API_MESH_FEATURES: Feature[] = [
+  ...new Set([...GATEWAY_API_PROFILES.flatMap((p) => [...p.core, ...p.extended]), ...GATEWAY_API_MESH_TESTS.flatMap((t) => t.features)]),
+].sort();

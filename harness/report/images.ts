@@ -12,9 +12,11 @@ const IMAGE_LINE = /^\s*(?:-\s*)?image:\s*(\S+)\s*$/gm;
 
 export function suiteImages(images: Images, kindNodeImage?: string): string[] {
   const vars = imageVars(images);
-  const fromFixtures = readdirSync(path.join(FIXTURES_DIR, 'workloads')).filter((f) => f.endsWith('.yaml')).flatMap((f) => {
-    const rel = `workloads/${f}`;
-    return [...readFixture(rel).matchAll(IMAGE_LINE)].map((m) => substitute(m[1], vars, rel));
-  });
+  const fromFixtures = readdirSync(path.join(FIXTURES_DIR, 'workloads'))
+    .filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) => {
+      const rel = `workloads/${f}`;
+      return [...readFixture(rel).matchAll(IMAGE_LINE)].map((m) => substitute(m[1], vars, rel));
+    });
   return [...new Set([...fromFixtures, images.curl, ...(kindNodeImage ? [kindNodeImage] : [])])].sort();
 }

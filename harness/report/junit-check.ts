@@ -3,7 +3,13 @@ import { XMLParser } from 'fast-xml-parser';
 import { type Outcome } from '../runner/results.ts';
 import type { ConformanceReport } from './apis/v1alpha1.ts';
 
-interface JunitCase { classname: string; name: string; failure?: unknown; error?: unknown; skipped?: unknown }
+interface JunitCase {
+  classname: string;
+  name: string;
+  failure?: unknown;
+  error?: unknown;
+  skipped?: unknown;
+}
 
 /** The outcome as JUnit can tell it: not-run and not-supported are both skipped. */
 function junitKind(o: Outcome): string {
@@ -20,16 +26,27 @@ function caseKind(c: JunitCase): string {
 export function checkJunit(report: ConformanceReport, xml: string): string[] {
   let doc;
   try {
-    doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name) }).parse(xml);
+    doc = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
+    }).parse(xml);
   } catch (err) {
     return [`junit.xml: not XML (${(err as Error).message})`];
   }
-  const suites = (doc?.testsuites?.testsuite ?? []) as { properties?: { property?: { name: string; value: string }[] }; testcase?: JunitCase[] }[];
+  const suites = (doc?.testsuites?.testsuite ?? []) as {
+    properties?: { property?: { name: string; value: string }[] };
+    testcase?: JunitCase[];
+  }[];
   if (suites.length !== 1) return [`junit.xml: ${suites.length} test suites, expected 1`];
   const problems: string[] = [];
   const props = new Map((suites[0].properties?.property ?? []).map((p) => [p.name, String(p.value)]));
   const env = report.environment;
-  const want: Record<string, string> = { suiteVersion: env.suiteVersion, istioVersion: env.istioVersion ?? 'none', kubernetesVersion: env.kubernetesVersion };
+  const want: Record<string, string> = {
+    suiteVersion: env.suiteVersion,
+    istioVersion: env.istioVersion ?? 'none',
+    kubernetesVersion: env.kubernetesVersion,
+  };
   for (const [k, v] of Object.entries(want)) if (props.get(k) !== v) problems.push(`junit.xml: ${k} is ${props.get(k)}, report.yaml ${v}`);
   const cases = suites[0].testcase ?? [];
   const setupCases = cases.filter((c) => c.classname === 'setup');

@@ -39,7 +39,11 @@ export interface Matrix {
 }
 
 const WORDS: Record<Outcome, string> = {
-  passed: 'passed', failed: 'failed', 'not-run': 'not run', 'not-supported': 'not supported', error: 'error',
+  passed: 'passed',
+  failed: 'failed',
+  'not-run': 'not run',
+  'not-supported': 'not supported',
+  error: 'error',
 };
 const ABSENT = '—';
 
@@ -52,7 +56,10 @@ function columnLabel(r: ConformanceReport): string {
 /** One bundle's column, after report:verify's checks against the catalogue of this suite version. */
 export function readColumn(dir: string, catalogue: Scenario[]): MatrixColumn {
   if (!existsSync(path.join(dir, 'report.yaml'))) {
-    throw new UserError(`${dir} holds no report.yaml`, 'pass report bundle directories, as written by npm run e2e or npm run selftest -- --report-dir DIR');
+    throw new UserError(
+      `${dir} holds no report.yaml`,
+      'pass report bundle directories, as written by npm run e2e or npm run selftest -- --report-dir DIR',
+    );
   }
   let check: ReturnType<typeof verifyBundle>;
   try {
@@ -62,9 +69,12 @@ export function readColumn(dir: string, catalogue: Scenario[]): MatrixColumn {
     throw err;
   }
   const { problems, report, signed } = check;
-  if (problems.length > 0 || !report) throw new UserError(`${dir} is not a valid report bundle: ${problems.join('; ')}`, `see npm run report:verify -- ${dir}`);
+  if (problems.length > 0 || !report)
+    throw new UserError(`${dir} is not a valid report bundle: ${problems.join('; ')}`, `see npm run report:verify -- ${dir}`);
   return {
-    label: columnLabel(report), dir, signed,
+    label: columnLabel(report),
+    dir,
+    signed,
     outcomes: new Map(report.scenarios.map((s) => [s.id, s.outcome as Outcome])),
     reasons: new Map(report.scenarios.flatMap((s) => (s.reason ? [[s.id, s.reason] as const] : []))),
   };
@@ -72,7 +82,9 @@ export function readColumn(dir: string, catalogue: Scenario[]): MatrixColumn {
 
 /** Columns whose labels collide get their directory's name, so every column stays distinguishable. */
 function distinctLabels(columns: MatrixColumn[]): MatrixColumn[] {
-  return columns.map((c) => (columns.filter((o) => o.label === c.label).length > 1 ? { ...c, label: `${c.label} [${path.basename(path.resolve(c.dir))}]` } : c));
+  return columns.map((c) =>
+    columns.filter((o) => o.label === c.label).length > 1 ? { ...c, label: `${c.label} [${path.basename(path.resolve(c.dir))}]` } : c,
+  );
 }
 
 export function buildMatrix(columns: MatrixColumn[]): Matrix {
@@ -91,7 +103,9 @@ const cell = (o: Outcome | undefined) => (o ? WORDS[o] : ABSENT);
 
 function counts(m: Matrix, i: number): string {
   return OUTCOMES.map((o) => [o, m.rows.filter((r) => r.cells[i] === o).length] as const)
-    .filter(([, n]) => n > 0).map(([o, n]) => `${n} ${WORDS[o]}`).join(', ');
+    .filter(([, n]) => n > 0)
+    .map(([o, n]) => `${n} ${WORDS[o]}`)
+    .join(', ');
 }
 
 export function matrixMarkdown(m: Matrix): string {
@@ -128,7 +142,10 @@ td a{text-decoration:none;color:inherit;font-weight:600}td.absent{color:#999}th 
  * where a row differs each cell that did not pass says why (the scenario's reason in its report).
  */
 export function matrixHtml(m: Matrix, pageDir = '.'): string {
-  const head = m.columns.map((c) => html`<th title="${c.dir}"><a href="${pageLink(pageDir, c.dir)}">${c.label}</a><br><small>${c.signed ? 'signed' : 'unsigned'}</small></th>`);
+  const head = m.columns.map(
+    (c) =>
+      html`<th title="${c.dir}"><a href="${pageLink(pageDir, c.dir)}">${c.label}</a><br><small>${c.signed ? 'signed' : 'unsigned'}</small></th>`,
+  );
   const cellOf = (r: MatrixRow, i: number) => {
     const o = r.cells[i];
     if (!o) return html`<td class="absent">${ABSENT}</td>`;
@@ -138,8 +155,12 @@ export function matrixHtml(m: Matrix, pageDir = '.'): string {
   const body = html`<main><h1>Waypoint conformance matrix</h1>
 <p>${m.columns.length} bundles, ${m.rows.length} scenarios, ${m.rows.filter((r) => r.differs).length} with differing outcomes (listed first). Each cell opens the scenario in its bundle's report; where outcomes differ, a cell that did not pass says why.</p>
 <table><thead><tr><th>scenario</th>${head}</tr></thead><tbody>
-${m.rows.map((r) => html`<tr${r.differs ? html` class="differs"` : ''} data-scenario="${r.id}"><th scope="row">${r.id}</th>${r.cells.map((_, i) => cellOf(r, i))}</tr>
-`)}
+${m.rows.map(
+  (
+    r,
+  ) => html`<tr${r.differs ? html` class="differs"` : ''} data-scenario="${r.id}"><th scope="row">${r.id}</th>${r.cells.map((_, i) => cellOf(r, i))}</tr>
+`,
+)}
 </tbody></table>
 <ul>${m.columns.map((c, i) => html`<li>${c.label}: ${counts(m, i)}</li>`)}</ul></main>`;
   return page('Waypoint conformance matrix', STYLE, body);

@@ -74,10 +74,15 @@ function reportOf(input: ReportInput, date: Date): ConformanceReport {
     const rs = input.results.filter((r) => byId.get(r.id)?.profile === profile);
     const summary = countOutcomes(rs);
     const features = new Set(rs.flatMap((r) => byId.get(r.id)!.features));
-    const unsupported = new Set(rs.flatMap((r) => [...(r.unsupportedFeatures ?? []), ...r.checks.flatMap((c) => c.unsupportedFeatures ?? [])]));
+    const unsupported = new Set(
+      rs.flatMap((r) => [...(r.unsupportedFeatures ?? []), ...r.checks.flatMap((c) => c.unsupportedFeatures ?? [])]),
+    );
     return {
-      name: profile, result: profileResult(summary), summary,
-      supportedFeatures: [...features].filter((f) => !unsupported.has(f)).sort(), unsupportedFeatures: [...unsupported].sort(),
+      name: profile,
+      result: profileResult(summary),
+      summary,
+      supportedFeatures: [...features].filter((f) => !unsupported.has(f)).sort(),
+      unsupportedFeatures: [...unsupported].sort(),
     };
   });
   const report: Omit<ConformanceReport, 'gatewayApiConformance'> = {
@@ -87,7 +92,11 @@ function reportOf(input: ReportInput, date: Date): ConformanceReport {
     mode: input.mode,
     planes: [...input.planes].sort(),
     implementation: input.implementation,
-    environment: { ...input.environment, suiteVersion: SUITE_VERSION, images: suiteImages(input.images ?? IMAGES, input.environment.kindNodeImage) },
+    environment: {
+      ...input.environment,
+      suiteVersion: SUITE_VERSION,
+      images: suiteImages(input.images ?? IMAGES, input.environment.kindNodeImage),
+    },
     ...(input.claimedFeatures ? { claimedFeatures: [...input.claimedFeatures].sort() } : {}),
     ...(input.claimedProfiles ? { claimedProfiles: input.claimedProfiles } : {}),
     ...(input.setup ? { setup: setupRecord(input.setup) } : {}),
@@ -106,7 +115,12 @@ function reportOf(input: ReportInput, date: Date): ConformanceReport {
       ...(r.unsupportedFeatures ? { unsupportedFeatures: r.unsupportedFeatures } : {}),
       ...(r.diagnostics ? { diagnostics: diagnosticsFile(r.id) } : {}),
       checks: r.checks.map((c) => ({
-        step: c.step, check: c.check, plane: c.plane, outcome: c.outcome, requests: c.requests, detail: c.detail,
+        step: c.step,
+        check: c.check,
+        plane: c.plane,
+        outcome: c.outcome,
+        requests: c.requests,
+        detail: c.detail,
         ...(c.unsupportedFeatures ? { unsupportedFeatures: c.unsupportedFeatures } : {}),
         ...(c.evidence ? { evidence: c.evidence } : {}),
       })),
@@ -115,4 +129,3 @@ function reportOf(input: ReportInput, date: Date): ConformanceReport {
   };
   return { ...report, gatewayApiConformance: gatewayApiConformanceOf(report) };
 }
-

@@ -12,7 +12,10 @@ export interface SlowLap extends Lap {
 }
 
 export function slowestLaps(results: Pick<ScenarioResult, 'id' | 'timings'>[], n: number): SlowLap[] {
-  return results.flatMap((r) => r.timings.map((l) => ({ ...l, id: r.id }))).sort((a, b) => b.ms - a.ms).slice(0, n);
+  return results
+    .flatMap((r) => r.timings.map((l) => ({ ...l, id: r.id })))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, n);
 }
 
 export function phaseTotals(results: Pick<ScenarioResult, 'timings'>[]): Record<string, number> {

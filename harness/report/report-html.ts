@@ -35,10 +35,12 @@ export function sourceLink(source: string): Html {
 }
 
 function headline(r: Report): string {
-  if (r.setup) return `Setup failed at "${r.setup.step}": ${r.setup.message}. No scenario ran: this report records a failed run, not conformance.`;
+  if (r.setup)
+    return `Setup failed at "${r.setup.step}": ${r.setup.message}. No scenario ran: this report records a failed run, not conformance.`;
   const n = countOutcomes(r.scenarios);
   const broken = n.failed + n.error;
-  if (broken > 0) return `${n.failed} failed, ${n.error} errors of ${r.scenarios.length} scenarios. Each failed scenario below says why; an error means the harness or the cluster broke.`;
+  if (broken > 0)
+    return `${n.failed} failed, ${n.error} errors of ${r.scenarios.length} scenarios. Each failed scenario below says why; an error means the harness or the cluster broke.`;
   return `${n.passed} passed of ${r.scenarios.length} scenarios (${n['not-run']} not run, ${n['not-supported']} not supported).`;
 }
 
@@ -49,7 +51,10 @@ function facts(r: Report): Html {
     ['date', r.date],
     ['planes checked', r.planes.join(', ')],
     ['GatewayClass', `${r.implementation.gatewayClassName}${e.gatewayClass ? ` (controller ${e.gatewayClass.controllerName})` : ''}`],
-    ['versions', `suite ${e.suiteVersion} · Istio ${e.istioVersion ?? 'none'} · Kubernetes ${e.kubernetesVersion} · Gateway API ${e.gatewayApi.version} (${e.gatewayApi.channel})`],
+    [
+      'versions',
+      `suite ${e.suiteVersion} · Istio ${e.istioVersion ?? 'none'} · Kubernetes ${e.kubernetesVersion} · Gateway API ${e.gatewayApi.version} (${e.gatewayApi.channel})`,
+    ],
   ];
   return html`<table class="facts">${rows.map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}</table>`;
 }
@@ -75,8 +80,10 @@ function status(s: Status | undefined): Html {
 function gatewayApi(r: Report): Html {
   const g = r.gatewayApiConformance;
   const doc: GatewayApiReport | undefined = gatewayApiReportFor(r);
-  const tests = g ? html`<table><tr><th>Gateway API test</th><th>result</th><th>scenario</th></tr>
-${g.tests.map((t) => html`<tr><td>${t.name}</td><td>${badge(t.result, t.result)}</td><td><a href="#${scenarioAnchor(t.scenario)}">${t.scenario}</a></td></tr>`)}</table>` : '';
+  const tests = g
+    ? html`<table><tr><th>Gateway API test</th><th>result</th><th>scenario</th></tr>
+${g.tests.map((t) => html`<tr><td>${t.name}</td><td>${badge(t.result, t.result)}</td><td><a href="#${scenarioAnchor(t.scenario)}">${t.scenario}</a></td></tr>`)}</table>`
+    : '';
   const body = doc
     ? html`<p>Gateway API's own ConformanceReport (<a href="${GATEWAY_API_REPORT_FILE}">${GATEWAY_API_REPORT_FILE}</a>), built by Gateway API ${g?.version}'s rules; <code>npm run report:gateway-api -- DIR</code> lays it out for submission.</p>
 <table><tr><th>profile</th><th>core</th><th></th><th>extended</th><th></th><th>summary</th></tr>
@@ -163,5 +170,7 @@ ${timeline(r)}${environment(r)}${files(r)}</main>`;
 /** report:verify: the page is the one report.yaml gives (rendered again with this suite version). */
 export function checkReportHtml(r: Report, text: string, catalogue: readonly Pick<Scenario, 'id' | 'description'>[]): string[] {
   if (text === reportHtml(r, catalogue)) return [];
-  return [`${REPORT_HTML_FILE}: differs from the page report.yaml gives (changed after writing, or written by another suite version than this one)`];
+  return [
+    `${REPORT_HTML_FILE}: differs from the page report.yaml gives (changed after writing, or written by another suite version than this one)`,
+  ];
 }

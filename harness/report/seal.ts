@@ -27,7 +27,9 @@ export function listFiles(dir: string): string[] {
 
 /** The files a manifest must list: all but itself and the signature over it. */
 export function evidenceFiles(dir: string): string[] {
-  return listFiles(dir).filter((f) => f !== EVIDENCE_FILE && f !== SIGNATURE_FILE).sort();
+  return listFiles(dir)
+    .filter((f) => f !== EVIDENCE_FILE && f !== SIGNATURE_FILE)
+    .sort();
 }
 
 /**

@@ -90,7 +90,8 @@ export interface SignaturePolicy {
 }
 
 function readBundle(dir: string) {
-  if (bundleEntry(dir, SIGNATURE_FILE).kind === 'missing') throw new SignatureError(`unsigned: no ${SIGNATURE_FILE} (sign with npm run report:sign)`);
+  if (bundleEntry(dir, SIGNATURE_FILE).kind === 'missing')
+    throw new SignatureError(`unsigned: no ${SIGNATURE_FILE} (sign with npm run report:sign)`);
   try {
     return bundleFromJSON(JSON.parse(readBundleFile(dir, SIGNATURE_FILE, 1024 * 1024).toString('utf8')));
   } catch (err) {
@@ -107,7 +108,13 @@ export function readTrustedRoot(file: string): TrustedRoot {
   }
 }
 
-const EMPTY_ROOT = TrustedRoot.fromJSON({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] });
+const EMPTY_ROOT = TrustedRoot.fromJSON({
+  mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+  tlogs: [],
+  certificateAuthorities: [],
+  ctlogs: [],
+  timestampAuthorities: [],
+});
 
 /** Verifies evidence.sigstore.json over evidence.json against the policy; says who signed, when, from which run. */
 export async function verifySignature(dir: string, policy: SignaturePolicy): Promise<SignedBy> {
@@ -117,7 +124,8 @@ export async function verifySignature(dir: string, policy: SignaturePolicy): Pro
     if (policy.publicKeyPem) {
       const key = createPublicKey(policy.publicKeyPem);
       const hint = keyFingerprint(key);
-      if (entity.key.$case !== 'public-key') throw new SignatureError('signed keyless (certificate), not with a key pair: verify with --identity');
+      if (entity.key.$case !== 'public-key')
+        throw new SignatureError('signed keyless (certificate), not with a key pair: verify with --identity');
       const material = toTrustMaterial(EMPTY_ROOT, (h) => {
         if (h !== hint) throw new SignatureError(`signed with key sha256:${h}, not the key given (sha256:${hint})`);
         return { publicKey: key, validFor: () => true };
@@ -128,8 +136,16 @@ export async function verifySignature(dir: string, policy: SignaturePolicy): Pro
     if (!policy.identity) throw new SignatureError('no signer to expect: pass --identity (keyless) or --key (key pair)');
     if (entity.key.$case !== 'certificate') throw new SignatureError('signed with a key pair, not keyless: verify with --key');
     const issuer = policy.issuer ?? GITHUB_ACTIONS_ISSUER;
-    const signer = new Verifier(toTrustMaterial(policy.trustedRoot ?? await getTrustedRoot())).verify(entity, { subjectAlternativeName: policy.identity, extensions: { issuer } });
-    return describeKeyless(entity.key.certificate, signer.identity?.subjectAlternativeName ?? policy.identity, issuer, bundle.verificationMaterial.tlogEntries[0]?.integratedTime);
+    const signer = new Verifier(toTrustMaterial(policy.trustedRoot ?? (await getTrustedRoot()))).verify(entity, {
+      subjectAlternativeName: policy.identity,
+      extensions: { issuer },
+    });
+    return describeKeyless(
+      entity.key.certificate,
+      signer.identity?.subjectAlternativeName ?? policy.identity,
+      issuer,
+      bundle.verificationMaterial.tlogEntries[0]?.integratedTime,
+    );
   } catch (err) {
     if (err instanceof SignatureError) throw err;
     throw new SignatureError(`bad signature: ${(err as Error).message}`);

@@ -30,19 +30,33 @@ export interface BundleCheck {
 
 function readManifest(dir: string): EvidenceManifest {
   const read = parseBundleFile(dir, EVIDENCE_FILE, 'JSON');
-  if ('notParsed' in read) throw new BundleReadError(`${EVIDENCE_FILE} is not JSON (${read.notParsed}); reseal the bundle or ask the submitter for an intact one`);
+  if ('notParsed' in read)
+    throw new BundleReadError(`${EVIDENCE_FILE} is not JSON (${read.notParsed}); reseal the bundle or ask the submitter for an intact one`);
   const m = read.value as EvidenceManifest;
   const hashes = Object.values(m?.files ?? { bad: 0 });
-  if (m?.apiVersion !== REPORT_API_VERSION || m.kind !== EVIDENCE_KIND || typeof m.files !== 'object' || !hashes.every((h) => /^[0-9a-f]{64}$/.test(String(h)))) {
-    throw new BundleReadError(`${EVIDENCE_FILE} is not an ${EVIDENCE_KIND} of ${REPORT_API_VERSION} (apiVersion, kind and files of sha256 hex)`);
+  if (
+    m?.apiVersion !== REPORT_API_VERSION ||
+    m.kind !== EVIDENCE_KIND ||
+    typeof m.files !== 'object' ||
+    !hashes.every((h) => /^[0-9a-f]{64}$/.test(String(h)))
+  ) {
+    throw new BundleReadError(
+      `${EVIDENCE_FILE} is not an ${EVIDENCE_KIND} of ${REPORT_API_VERSION} (apiVersion, kind and files of sha256 hex)`,
+    );
   }
   return m;
 }
 
 /** A manifest key is a relative path inside the bundle, in normal form: no '..', '.', '\\' or leading '/'. */
 export function insideBundle(key: string): boolean {
-  return key.length > 0 && !key.includes('\\') && !path.posix.isAbsolute(key) && !/^[a-zA-Z]:/.test(key) &&
-    path.posix.normalize(key) === key && key.split('/').every((seg) => seg !== '..' && seg !== '.' && seg !== '');
+  return (
+    key.length > 0 &&
+    !key.includes('\\') &&
+    !path.posix.isAbsolute(key) &&
+    !/^[a-zA-Z]:/.test(key) &&
+    path.posix.normalize(key) === key &&
+    key.split('/').every((seg) => seg !== '..' && seg !== '.' && seg !== '')
+  );
 }
 
 function evidenceProblem(dir: string, file: string, digest: string): string | undefined {
@@ -65,7 +79,8 @@ function checkEvidence(dir: string, manifest: EvidenceManifest): string[] {
     const problem = evidenceProblem(dir, file, digest);
     if (problem) problems.push(problem);
   }
-  for (const file of evidenceFiles(dir)) if (!Object.hasOwn(manifest.files, file)) problems.push(`${file}: not listed in ${EVIDENCE_FILE} (added after sealing)`);
+  for (const file of evidenceFiles(dir))
+    if (!Object.hasOwn(manifest.files, file)) problems.push(`${file}: not listed in ${EVIDENCE_FILE} (added after sealing)`);
   for (const file of REQUIRED) if (!Object.hasOwn(manifest.files, file)) problems.push(`${file}: missing from the bundle`);
   return problems;
 }
@@ -81,13 +96,19 @@ function checkContents(report: ConformanceReport, manifest: EvidenceManifest): s
   const named = new Set(report.scenarios.flatMap((s) => (s.diagnostics ? [s.diagnostics] : [])));
   const n = countOutcomes(report.scenarios);
   const failedRun = report.setup !== undefined || n.failed > 0 || n.error > 0;
-  const problems = [...named].filter((f) => !Object.hasOwn(manifest.files, f)).map((f) => `${f}: named in report.yaml but not in the bundle`);
+  const problems = [...named]
+    .filter((f) => !Object.hasOwn(manifest.files, f))
+    .map((f) => `${f}: named in report.yaml but not in the bundle`);
   for (const f of Object.keys(manifest.files)) {
     if (REQUIRED.includes(f) || named.has(f)) continue;
     if (f.startsWith('kind-logs/') && failedRun) continue;
     if (f === SETUP_DIAGNOSTICS && report.setup !== undefined) continue;
     if (f === GATEWAY_API_REPORT_FILE && gatewayApiReportFor(report)) continue;
-    problems.push(f.startsWith('diagnostics/') ? `${f}: no scenario in report.yaml names it` : `${f}: not a file a report bundle holds${f.startsWith('kind-logs/') ? ' (kind logs belong to failed runs)' : ''}`);
+    problems.push(
+      f.startsWith('diagnostics/')
+        ? `${f}: no scenario in report.yaml names it`
+        : `${f}: not a file a report bundle holds${f.startsWith('kind-logs/') ? ' (kind logs belong to failed runs)' : ''}`,
+    );
   }
   return problems;
 }
@@ -99,7 +120,9 @@ function checkDiagnostics(dir: string, report: ConformanceReport): string[] {
     const read = parseBundleFile(dir, s.diagnostics, 'YAML');
     if ('notParsed' in read) return [`${s.diagnostics}: not YAML (${read.notParsed.split('\n')[0]})`];
     const d = read.value as { id?: string; outcome?: string } | null;
-    return d?.id === s.id && d.outcome === s.outcome ? [] : [`${s.diagnostics}: records ${d?.id} ${d?.outcome}, report.yaml ${s.id} ${s.outcome}`];
+    return d?.id === s.id && d.outcome === s.outcome
+      ? []
+      : [`${s.diagnostics}: records ${d?.id} ${d?.outcome}, report.yaml ${s.id} ${s.outcome}`];
   });
 }
 
@@ -117,7 +140,9 @@ function checkGatewayApiReport(dir: string, report: ConformanceReport): string[]
   const got = read.value;
   const invalid = validateGatewayApiReport(got);
   if (invalid.length > 0) return invalid;
-  return isDeepStrictEqual(got, parse(stringify(want))) ? [] : [`${GATEWAY_API_REPORT_FILE}: differs from the report report.yaml gives (results, statistics or claims changed)`];
+  return isDeepStrictEqual(got, parse(stringify(want)))
+    ? []
+    : [`${GATEWAY_API_REPORT_FILE}: differs from the report report.yaml gives (results, statistics or claims changed)`];
 }
 
 function readReport(dir: string): ConformanceReport {
@@ -144,14 +169,25 @@ function checkBundle(dir: string, catalogue: Scenario[], signed: boolean, proble
   const manifest = readManifest(dir);
   problems.push(...checkEvidence(dir, manifest));
   if (!isThere(dir, 'report.yaml')) return { problems, signed };
-  if (!isFile(dir, 'report.yaml')) return { problems: [...new Set([...problems, `report.yaml: ${bundleEntry(dir, 'report.yaml').why}`])], signed };
+  if (!isFile(dir, 'report.yaml'))
+    return { problems: [...new Set([...problems, `report.yaml: ${bundleEntry(dir, 'report.yaml').why}`])], signed };
   const report = readReport(dir);
   const invalid = reportProblems(report);
   if (invalid.length > 0) return { problems: [...problems, ...invalid.map((p) => `report.yaml: ${p}`)], signed };
-  problems.push(...checkContents(report, manifest), ...checkDiagnostics(dir, report), ...checkReportItself(report), ...checkAgainstCatalogue(report, catalogue));
+  problems.push(
+    ...checkContents(report, manifest),
+    ...checkDiagnostics(dir, report),
+    ...checkReportItself(report),
+    ...checkAgainstCatalogue(report, catalogue),
+  );
   problems.push(...checkGatewayApiReport(dir, report));
   const checkHtml = (r: ConformanceReport, text: string) => checkReportHtml(r, text, catalogue);
-  for (const [file, check] of [['junit.xml', checkJunit], ['summary.md', checkSummary], ['run.log', checkRunLog], [REPORT_HTML_FILE, checkHtml]] as const) {
+  for (const [file, check] of [
+    ['junit.xml', checkJunit],
+    ['summary.md', checkSummary],
+    ['run.log', checkRunLog],
+    [REPORT_HTML_FILE, checkHtml],
+  ] as const) {
     if (isFile(dir, file)) problems.push(...check(report, readText(dir, file)));
   }
   return { problems, report, signed };

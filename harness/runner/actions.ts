@@ -10,7 +10,11 @@ import type { ScenarioScope } from './scope.ts';
 
 export function actionName(a: Action): string {
   if (a.do === 'scale') return `scale ${a.deployment} to ${a.replicas}`;
-  if (a.do === 'label') return `label ${a.target.kind} ${'name' in a.target ? a.target.name : 'deployment' in a.target ? a.target.deployment : ''} ${JSON.stringify(a.labels)}`.replace(/\s+/g, ' ');
+  if (a.do === 'label')
+    return `label ${a.target.kind} ${'name' in a.target ? a.target.name : 'deployment' in a.target ? a.target.deployment : ''} ${JSON.stringify(a.labels)}`.replace(
+      /\s+/g,
+      ' ',
+    );
   return `${a.do} ${a.fixture}`;
 }
 
@@ -24,7 +28,7 @@ export function inNamespace(o: KubeObject, ns: string): KubeObject {
 
 /** Applies the objects, keeping what was applied for diagnostics. */
 export async function applyAll(scope: ScenarioScope, objs: KubeObject[]): Promise<void> {
-  scope.evidence.applied.push(...await applyObjects(scope.env.cluster, objs));
+  scope.evidence.applied.push(...(await applyObjects(scope.env.cluster, objs)));
 }
 
 export async function perform(scope: ScenarioScope, a: Action): Promise<void> {
@@ -36,7 +40,10 @@ export async function perform(scope: ScenarioScope, a: Action): Promise<void> {
       for (const o of fixtureObjects(scope, a.fixture).reverse()) await cluster.delete(refOf(o));
       return;
     case 'scale':
-      return cluster.scale({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: scope.namespaces[a.ns], name: a.deployment }, a.replicas);
+      return cluster.scale(
+        { apiVersion: 'apps/v1', kind: 'Deployment', namespace: scope.namespaces[a.ns], name: a.deployment },
+        a.replicas,
+      );
     case 'label': {
       const labels = Object.fromEntries(
         Object.entries(a.labels).map(([k, v]) => [k, v === null ? null : substitute(v, scope.vars, `label ${k}`)]),
@@ -52,8 +59,12 @@ async function labelRefs(scope: ScenarioScope, t: LabelTarget): Promise<ObjectRe
   const { cluster, timing } = scope.env;
   if (t.kind === 'namespace') return [{ apiVersion: 'v1', kind: 'Namespace', name: ns }];
   if (t.kind === 'service') return [{ apiVersion: 'v1', kind: 'Service', namespace: ns, name: t.name }];
-  return waitFor(`pods of ${t.deployment} in ${ns}`, async () => {
-    const pods = await podsOfDeployment(cluster, ns, t.deployment);
-    return pods && pods.length > 0 ? pods.map(refOf) : undefined;
-  }, timing);
+  return waitFor(
+    `pods of ${t.deployment} in ${ns}`,
+    async () => {
+      const pods = await podsOfDeployment(cluster, ns, t.deployment);
+      return pods && pods.length > 0 ? pods.map(refOf) : undefined;
+    },
+    timing,
+  );
 }

@@ -45,11 +45,20 @@ export async function namespacesLeft(env: RunEnv, names: string[]): Promise<stri
   const { cluster, timing, runId } = env;
   let left = names;
   try {
-    await waitFor(`namespaces ${names.join(', ')} deleted`, async () => {
-      const present = new Set((await cluster.list('v1', 'Namespace', { labelSelector: `${RUN_LABEL}=${runId}` })).map((n) => n.metadata.name));
-      left = names.filter((n) => present.has(n));
-      return left.length === 0 ? true : undefined;
-    }, timing, () => `still present: ${left.join(', ')}`, timing.readyTimeoutMs, changesOf(cluster, 'v1', 'Namespace'));
+    await waitFor(
+      `namespaces ${names.join(', ')} deleted`,
+      async () => {
+        const present = new Set(
+          (await cluster.list('v1', 'Namespace', { labelSelector: `${RUN_LABEL}=${runId}` })).map((n) => n.metadata.name),
+        );
+        left = names.filter((n) => present.has(n));
+        return left.length === 0 ? true : undefined;
+      },
+      timing,
+      () => `still present: ${left.join(', ')}`,
+      timing.readyTimeoutMs,
+      changesOf(cluster, 'v1', 'Namespace'),
+    );
   } catch (err) {
     if (!(err instanceof WaitTimeout)) throw err;
   }

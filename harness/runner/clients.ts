@@ -17,12 +17,22 @@ import { fixtureVars, namespaceLabels } from './scope.ts';
 export async function deployClients(env: RunEnv, scenarios: Scenario[]): Promise<SharedClient[]> {
   const { cluster, runId, clientNamespace, timing } = env;
   const clients = sharedClientsUsed(env, scenarios);
-  await cluster.apply(markOwned({
-    apiVersion: 'v1', kind: 'Namespace', metadata: { name: clientNamespace, labels: namespaceLabels(env) },
-  }, runId));
+  await cluster.apply(
+    markOwned(
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: clientNamespace, labels: namespaceLabels(env) },
+      },
+      runId,
+    ),
+  );
   const files = [...new Set(clients.map(clientFile))];
   const objects = files.flatMap((f) => loadFixture(`workloads/${f}`, fixtureVars(env, { app: clientNamespace } as never), runId));
-  await applyAll(cluster, objects.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: clientNamespace } })));
+  await applyAll(
+    cluster,
+    objects.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: clientNamespace } })),
+  );
   await waitDeploymentsAvailable(cluster, clientNamespace, timing);
   for (const app of clients.filter((c) => c !== 'sidecar-sleep')) await waitPodsEnrolled(cluster, clientNamespace, `app=${app}`, timing);
   return clients;

@@ -43,20 +43,32 @@ export async function collectDiagnostics(scope: ScenarioScope): Promise<Diagnost
       for (const o of items) d.status![`${kind} ${ns}/${o.metadata.name}`] = { labels: o.metadata.labels, status: o.status };
     }
     const events = await cluster.list('v1', 'Event', { namespace: ns }).catch(() => []);
-    d.events!.push(...events.slice(-50).map((e) => `${ns} ${String(e.reason)} ${String((e.involvedObject as { name?: string })?.name)}: ${String(e.message)}`));
-    const waypoints = await cluster.list('v1', 'Pod', { namespace: ns, labelSelector: 'gateway.networking.k8s.io/gateway-name' }).catch(() => []);
+    d.events!.push(
+      ...events
+        .slice(-50)
+        .map((e) => `${ns} ${String(e.reason)} ${String((e.involvedObject as { name?: string })?.name)}: ${String(e.message)}`),
+    );
+    const waypoints = await cluster
+      .list('v1', 'Pod', { namespace: ns, labelSelector: 'gateway.networking.k8s.io/gateway-name' })
+      .catch(() => []);
     for (const p of waypoints) {
-      d.logs![`${ns}/${p.metadata.name}`] = clip(await cluster.logs({ namespace: ns, name: p.metadata.name }, LOG_LINES).catch((e) => String(e)));
+      d.logs![`${ns}/${p.metadata.name}`] = clip(
+        await cluster.logs({ namespace: ns, name: p.metadata.name }, LOG_LINES).catch((e) => String(e)),
+      );
     }
   }
   // Wherever ztunnel runs: istio-system for istioctl, a namespace of its own on some platforms.
   const ztunnels = await cluster.list('v1', 'Pod', { labelSelector: 'app=ztunnel' }).catch(() => []);
   for (const p of ztunnels) {
     const ns = p.metadata.namespace!;
-    d.logs![`${ns}/${p.metadata.name}`] = clip(await cluster.logs({ namespace: ns, name: p.metadata.name }, LOG_LINES).catch((e) => String(e)));
+    d.logs![`${ns}/${p.metadata.name}`] = clip(
+      await cluster.logs({ namespace: ns, name: p.metadata.name }, LOG_LINES).catch((e) => String(e)),
+    );
   }
   for (const dumper of scope.env.dumpers) {
-    const out = await dumper.dump(Object.values(scope.namespaces)).catch((e): Record<string, string> => ({ [dumper.name]: `failed: ${(e as Error).message}` }));
+    const out = await dumper
+      .dump(Object.values(scope.namespaces))
+      .catch((e): Record<string, string> => ({ [dumper.name]: `failed: ${(e as Error).message}` }));
     d.dumps = { ...d.dumps, ...Object.fromEntries(Object.entries(out).map(([k, v]) => [k, clip(v)])) };
   }
   return d;

@@ -19,7 +19,10 @@ export interface PlanScope {
 
 export class UnknownScenarioError extends Error {
   /** The pattern is no regular expression (rather than one that matches nothing). */
-  constructor(message: string, readonly invalid = false) {
+  constructor(
+    message: string,
+    readonly invalid = false,
+  ) {
     super(message);
   }
 }
@@ -31,10 +34,16 @@ export function select(catalogue: Scenario[], opts: { grep?: string }): Scenario
   try {
     re = new RegExp(opts.grep);
   } catch (err) {
-    throw new UnknownScenarioError(`--grep ${JSON.stringify(opts.grep)} is not a valid regular expression: ${(err as Error).message}`, true);
+    throw new UnknownScenarioError(
+      `--grep ${JSON.stringify(opts.grep)} is not a valid regular expression: ${(err as Error).message}`,
+      true,
+    );
   }
   const chosen = catalogue.filter((s) => re.test(s.id));
-  if (chosen.length === 0) throw new UnknownScenarioError(`--grep ${JSON.stringify(opts.grep)} matches no scenario (areas: ${AREAS.join(', ')}). List them with: npm run e2e -- --list`);
+  if (chosen.length === 0)
+    throw new UnknownScenarioError(
+      `--grep ${JSON.stringify(opts.grep)} matches no scenario (areas: ${AREAS.join(', ')}). List them with: npm run e2e -- --list`,
+    );
   return chosen;
 }
 
@@ -50,25 +59,49 @@ export function unsupportedFeatures(s: Scenario, supported: ReadonlySet<Feature>
 
 /** Every check of the steps in the state `outcome`, for scenarios and steps that do not run. */
 export function unrun(steps: Step[], outcome: 'not-run' | 'not-supported', detail: string, unsupported?: Feature[]): CheckResult[] {
-  return steps.flatMap((st) => st.expect.map((e) => ({
-    ...checkRow(st.name, e), outcome, detail, requests: 0,
-    ...(unsupported ? { unsupportedFeatures: unsupported } : {}),
-  })));
+  return steps.flatMap((st) =>
+    st.expect.map((e) => ({
+      ...checkRow(st.name, e),
+      outcome,
+      detail,
+      requests: 0,
+      ...(unsupported ? { unsupportedFeatures: unsupported } : {}),
+    })),
+  );
 }
 
 /** Every scenario as not run, with the reason (the run's setup failed, or it was interrupted). */
 export function notRunAll(scenarios: Scenario[], reason: string): ScenarioResult[] {
-  return scenarios.map((s) => ({ id: s.id, outcome: 'not-run', durationMs: 0, convergenceMs: 0, reason, checks: unrun(s.steps, 'not-run', reason), timings: [] }));
+  return scenarios.map((s) => ({
+    id: s.id,
+    outcome: 'not-run',
+    durationMs: 0,
+    convergenceMs: 0,
+    reason,
+    checks: unrun(s.steps, 'not-run', reason),
+    timings: [],
+  }));
 }
 
 /** The check's result when this run does not make it (a feature not claimed, a plane not checked); undefined when it does. */
 export function notMade(run: PlanScope, step: string, e: Expectation): CheckResult | undefined {
   const row = checkRow(step, e);
   if (e.feature && !run.supported.has(e.feature)) {
-    return { ...row, outcome: 'not-supported', detail: `needs ${e.feature}, which the implementation does not claim`, requests: 0, unsupportedFeatures: [e.feature] };
+    return {
+      ...row,
+      outcome: 'not-supported',
+      detail: `needs ${e.feature}, which the implementation does not claim`,
+      requests: 0,
+      unsupportedFeatures: [e.feature],
+    };
   }
   if (!run.planes.has(row.plane)) {
-    return { ...row, outcome: 'not-run', detail: `${row.plane}-plane check, and this run checks only the ${[...run.planes].join(' and ')} plane`, requests: 0 };
+    return {
+      ...row,
+      outcome: 'not-run',
+      detail: `${row.plane}-plane check, and this run checks only the ${[...run.planes].join(' and ')} plane`,
+      requests: 0,
+    };
   }
   return undefined;
 }
@@ -92,13 +125,25 @@ export function planScenario(run: PlanScope, s: Scenario): ScenarioPlan {
   const missing = unsupportedFeatures(s, run.supported);
   if (missing.length > 0) {
     const reason = `unsupported features: ${missing.join(', ')}`;
-    return { result: { id: s.id, outcome: 'not-supported', durationMs: 0, convergenceMs: 0, reason, unsupportedFeatures: missing, checks: unrun(s.steps, 'not-supported', reason, missing), timings: [] } };
+    return {
+      result: {
+        id: s.id,
+        outcome: 'not-supported',
+        durationMs: 0,
+        convergenceMs: 0,
+        reason,
+        unsupportedFeatures: missing,
+        checks: unrun(s.steps, 'not-supported', reason, missing),
+        timings: [],
+      },
+    };
   }
   // Steps after the last check this run makes would be set up for nothing: their checks are
   // reported with the reason they do not run, and a scenario with no such check is not set up at all.
   const live = liveSteps(run, s.steps);
   const skipped = s.steps.slice(live).flatMap((st) => st.expect.map((e) => notMade(run, st.name, e)!));
-  if (live === 0) return { result: { id: s.id, ...scenarioOutcome(skipped), durationMs: 0, convergenceMs: 0, checks: skipped, timings: [] } };
+  if (live === 0)
+    return { result: { id: s.id, ...scenarioOutcome(skipped), durationMs: 0, convergenceMs: 0, checks: skipped, timings: [] } };
   return { live, skipped };
 }
 

@@ -26,7 +26,12 @@ export async function runInParallel(
 /** Every namespace a scenario deleted is gone by the end of the run; a scenario whose are not ends in error. */
 async function verifyCleanup(env: RunEnv, results: Map<string, ScenarioResult>): Promise<void> {
   const pending = env.cleanup.splice(0);
-  const left = new Set(await namespacesLeft(env, pending.flatMap((p) => p.namespaces)));
+  const left = new Set(
+    await namespacesLeft(
+      env,
+      pending.flatMap((p) => p.namespaces),
+    ),
+  );
   for (const p of pending) {
     const r = results.get(p.id);
     const mine = p.namespaces.filter((n) => left.has(n));

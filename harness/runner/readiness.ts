@@ -5,11 +5,18 @@ import { anyChange, changesOf } from '../cluster/watch.ts';
 
 export async function waitDeploymentsAvailable(cluster: Cluster, namespace: string, timing: Timing): Promise<void> {
   let pending: string[] = [];
-  await waitFor(`Deployments in ${namespace} available`, async () => {
-    const deps = await cluster.list('apps/v1', 'Deployment', { namespace });
-    pending = deps.filter((d) => !isAvailable(d)).map((d) => d.metadata.name);
-    return pending.length === 0 ? true : undefined;
-  }, timing, () => `not available: ${pending.join(', ')}`, timing.readyTimeoutMs, changesOf(cluster, 'apps/v1', 'Deployment', namespace));
+  await waitFor(
+    `Deployments in ${namespace} available`,
+    async () => {
+      const deps = await cluster.list('apps/v1', 'Deployment', { namespace });
+      pending = deps.filter((d) => !isAvailable(d)).map((d) => d.metadata.name);
+      return pending.length === 0 ? true : undefined;
+    },
+    timing,
+    () => `not available: ${pending.join(', ')}`,
+    timing.readyTimeoutMs,
+    changesOf(cluster, 'apps/v1', 'Deployment', namespace),
+  );
 }
 
 function isAvailable(d: KubeObject): boolean {
@@ -31,23 +38,37 @@ const GATEWAY_NAME = 'gateway.networking.k8s.io/gateway-name';
  */
 export async function waitWaypointsReady(cluster: Cluster, namespace: string, gatewayClass: string, timing: Timing): Promise<void> {
   let pending: string[] = [];
-  await waitFor(`waypoints in ${namespace} Programmed, with their pods`, async () => {
-    const gws = (await cluster.list('gateway.networking.k8s.io/v1', 'Gateway', { namespace })).filter((g) => g.spec?.gatewayClassName === gatewayClass);
-    const deployments = gws.length ? await cluster.list('apps/v1', 'Deployment', { namespace }) : [];
-    const pods = gws.length ? await cluster.list('v1', 'Pod', { namespace }) : [];
-    pending = gws.flatMap((g) => {
-      // Scaled to zero by the scenario: ready once its pods are gone, whatever istiod then says of it.
-      const down = scaledToZero(g.metadata.name, deployments);
-      if (down) return down.some((d) => (d.status?.availableReplicas ?? 0) > 0) ? [`${g.metadata.name} (scaled to zero, pods still available)`] : [];
-      const programmed = conditionOf(g, 'Programmed');
-      if (programmed?.status !== 'True' && !(g.status?.addresses?.length > 0)) return [`${g.metadata.name} (${JSON.stringify(programmed ?? 'no Programmed condition')})`];
-      const why = waypointPodsMissing(g.metadata.name, deployments, pods);
-      return why ? [`${g.metadata.name} (${why})`] : [];
-    });
-    return pending.length === 0 ? true : undefined;
-  }, timing, () => `not ready: ${pending.join(', ')}`, timing.readyTimeoutMs, anyChange(
-    changesOf(cluster, 'gateway.networking.k8s.io/v1', 'Gateway', namespace), changesOf(cluster, 'apps/v1', 'Deployment', namespace),
-  ));
+  await waitFor(
+    `waypoints in ${namespace} Programmed, with their pods`,
+    async () => {
+      const gws = (await cluster.list('gateway.networking.k8s.io/v1', 'Gateway', { namespace })).filter(
+        (g) => g.spec?.gatewayClassName === gatewayClass,
+      );
+      const deployments = gws.length ? await cluster.list('apps/v1', 'Deployment', { namespace }) : [];
+      const pods = gws.length ? await cluster.list('v1', 'Pod', { namespace }) : [];
+      pending = gws.flatMap((g) => {
+        // Scaled to zero by the scenario: ready once its pods are gone, whatever istiod then says of it.
+        const down = scaledToZero(g.metadata.name, deployments);
+        if (down)
+          return down.some((d) => (d.status?.availableReplicas ?? 0) > 0)
+            ? [`${g.metadata.name} (scaled to zero, pods still available)`]
+            : [];
+        const programmed = conditionOf(g, 'Programmed');
+        if (programmed?.status !== 'True' && !(g.status?.addresses?.length > 0))
+          return [`${g.metadata.name} (${JSON.stringify(programmed ?? 'no Programmed condition')})`];
+        const why = waypointPodsMissing(g.metadata.name, deployments, pods);
+        return why ? [`${g.metadata.name} (${why})`] : [];
+      });
+      return pending.length === 0 ? true : undefined;
+    },
+    timing,
+    () => `not ready: ${pending.join(', ')}`,
+    timing.readyTimeoutMs,
+    anyChange(
+      changesOf(cluster, 'gateway.networking.k8s.io/v1', 'Gateway', namespace),
+      changesOf(cluster, 'apps/v1', 'Deployment', namespace),
+    ),
+  );
 }
 
 /** The waypoint's Deployments when every one is scaled to zero, else undefined. */
@@ -66,7 +87,9 @@ export function waypointPodsMissing(gateway: string, deployments: KubeObject[], 
   const own = deployments.filter((d) => d.metadata.labels?.[GATEWAY_NAME] === gateway);
   if (own.length > 0) {
     const short = own.filter((d) => !isAvailable(d));
-    return short.length ? `Deployment ${short.map((d) => `${d.metadata.name} has ${d.status?.availableReplicas ?? 0}/${d.spec?.replicas ?? 1} available`).join(', ')}` : undefined;
+    return short.length
+      ? `Deployment ${short.map((d) => `${d.metadata.name} has ${d.status?.availableReplicas ?? 0}/${d.spec?.replicas ?? 1} available`).join(', ')}`
+      : undefined;
   }
   const ready = pods.filter((p) => p.metadata.labels?.[GATEWAY_NAME] === gateway && conditionOf(p, 'Ready')?.status === 'True');
   return ready.length ? undefined : `no Deployment or Ready pod labelled ${GATEWAY_NAME}=${gateway}`;
@@ -75,11 +98,18 @@ export function waypointPodsMissing(gateway: string, deployments: KubeObject[], 
 /** Ambient enrollment as istio-cni reports it on each pod (istio.io docs ambient/usage/add-workloads). */
 export async function waitPodsEnrolled(cluster: Cluster, namespace: string, labelSelector: string, timing: Timing): Promise<void> {
   let pending: string[] = [];
-  await waitFor(`pods ${labelSelector} in ${namespace} enrolled in ambient`, async () => {
-    const pods = await cluster.list('v1', 'Pod', { namespace, labelSelector });
-    pending = pods.filter((p) => p.metadata.annotations?.['ambient.istio.io/redirection'] !== 'enabled').map((p) => p.metadata.name);
-    return pods.length > 0 && pending.length === 0 ? true : undefined;
-  }, timing, () => `without ambient.istio.io/redirection=enabled: ${pending.join(', ') || 'no pods yet'}`, timing.readyTimeoutMs, changesOf(cluster, 'v1', 'Pod', namespace));
+  await waitFor(
+    `pods ${labelSelector} in ${namespace} enrolled in ambient`,
+    async () => {
+      const pods = await cluster.list('v1', 'Pod', { namespace, labelSelector });
+      pending = pods.filter((p) => p.metadata.annotations?.['ambient.istio.io/redirection'] !== 'enabled').map((p) => p.metadata.name);
+      return pods.length > 0 && pending.length === 0 ? true : undefined;
+    },
+    timing,
+    () => `without ambient.istio.io/redirection=enabled: ${pending.join(', ') || 'no pods yet'}`,
+    timing.readyTimeoutMs,
+    changesOf(cluster, 'v1', 'Pod', namespace),
+  );
 }
 
 /** The waypoint a Service's labels (or else its namespace's) ask for, as "<ns>/<name>"; undefined when none. */
@@ -101,19 +131,28 @@ export function requestedWaypoint(svc: KubeObject, namespace: KubeObject | undef
  */
 export async function waitWaypointBoundReported(cluster: Cluster, namespace: string, timing: Timing): Promise<void> {
   let pending: string[] = [];
-  await waitFor(`Services in ${namespace} report istio.io/WaypointBound`, async () => {
-    const ns = await cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
-    const services = await cluster.list('v1', 'Service', { namespace });
-    pending = [];
-    for (const svc of services) {
-      const want = requestedWaypoint(svc, ns);
-      if (!want) continue;
-      const cond = conditionOf(svc, 'istio.io/WaypointBound');
-      if (!namesWaypoint(cond?.message, want)) pending.push(`${svc.metadata.name} (wants ${want}; ${cond ? `says "${cond.message}"` : 'no condition'})`);
-    }
-    return pending.length === 0 ? true : undefined;
-  }, timing, () => `not reported: ${pending.join(', ')} (an istiod with AMBIENT_ENABLE_STATUS=false writes none: ` +
-    'leave WaypointBoundStatus out of --features)', timing.readyTimeoutMs, changesOf(cluster, 'v1', 'Service', namespace));
+  await waitFor(
+    `Services in ${namespace} report istio.io/WaypointBound`,
+    async () => {
+      const ns = await cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
+      const services = await cluster.list('v1', 'Service', { namespace });
+      pending = [];
+      for (const svc of services) {
+        const want = requestedWaypoint(svc, ns);
+        if (!want) continue;
+        const cond = conditionOf(svc, 'istio.io/WaypointBound');
+        if (!namesWaypoint(cond?.message, want))
+          pending.push(`${svc.metadata.name} (wants ${want}; ${cond ? `says "${cond.message}"` : 'no condition'})`);
+      }
+      return pending.length === 0 ? true : undefined;
+    },
+    timing,
+    () =>
+      `not reported: ${pending.join(', ')} (an istiod with AMBIENT_ENABLE_STATUS=false writes none: ` +
+      'leave WaypointBoundStatus out of --features)',
+    timing.readyTimeoutMs,
+    changesOf(cluster, 'v1', 'Service', namespace),
+  );
 }
 
 /** "ns/waypoint" appears in the message as a whole name (not as the start of "ns/waypoint-2"). */

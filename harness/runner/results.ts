@@ -69,7 +69,10 @@ export function countOutcomes(results: { outcome: Outcome }[]): Record<Outcome, 
 }
 
 /** A scenario passed when a check passed and nothing failed or broke; when nothing ran, it says why. */
-export function scenarioOutcome(checks: CheckResult[], stop?: { outcome: 'failed' | 'error'; reason: string }): { outcome: Outcome; reason?: string } {
+export function scenarioOutcome(
+  checks: CheckResult[],
+  stop?: { outcome: 'failed' | 'error'; reason: string },
+): { outcome: Outcome; reason?: string } {
   if (stop) return stop;
   if (checks.some((c) => c.outcome === 'passed')) return { outcome: 'passed' };
   if (checks.length > 0 && checks.every((c) => c.outcome === 'not-supported')) {

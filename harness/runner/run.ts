@@ -70,7 +70,10 @@ export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
  * A control-plane-only run sends no traffic, so it deploys no clients.
  */
 export async function runWithClients(
-  env: RunEnv, scenarios: Scenario[], parallel: number, onResult: (r: ScenarioResult) => void = () => {},
+  env: RunEnv,
+  scenarios: Scenario[],
+  parallel: number,
+  onResult: (r: ScenarioResult) => void = () => {},
 ): Promise<RunResult> {
   const watch = new Stopwatch(clockOf(env.timing));
   const { laps } = watch;

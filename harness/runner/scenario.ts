@@ -35,13 +35,24 @@ export async function runScenario(env: RunEnv, s: Scenario): Promise<ScenarioRes
   let diagnostics: Diagnostics | undefined;
   if (stop) {
     env.log(`  ✗ ${s.id}: ${stop.reason}`);
-    diagnostics = await scope.stopwatch.time('teardown', 'diagnostics', 'collect diagnostics', () => collectDiagnostics(scope))
+    diagnostics = await scope.stopwatch
+      .time('teardown', 'diagnostics', 'collect diagnostics', () => collectDiagnostics(scope))
       .catch((e) => ({ error: `diagnostics failed: ${(e as Error).message}` }) as Diagnostics);
   }
-  const leftover = await scope.stopwatch.time('teardown', 'cleanup', 'delete namespaces', () => deleteNamespaces(scope, s))
+  const leftover = await scope.stopwatch
+    .time('teardown', 'cleanup', 'delete namespaces', () => deleteNamespaces(scope, s))
     .catch((e) => stopFor('teardown failed', e, 'cleanup').reason);
   if (leftover && !stop) stop = { outcome: 'error', reason: leftover };
   const convergenceMs = Math.max(0, ...checks.map((c) => c.convergedMs ?? 0));
   const end = scenarioOutcome(checks, stop);
-  return { id: s.id, ...end, durationMs: clock.now() - start, startedMs: start, convergenceMs, checks, timings: scope.stopwatch.laps, ...(diagnostics ? { diagnostics } : {}) };
+  return {
+    id: s.id,
+    ...end,
+    durationMs: clock.now() - start,
+    startedMs: start,
+    convergenceMs,
+    checks,
+    timings: scope.stopwatch.laps,
+    ...(diagnostics ? { diagnostics } : {}),
+  };
 }

@@ -42,7 +42,11 @@ export function newScope(env: RunEnv, s: Scenario): ScenarioScope {
   const suffix = randomBytes(3).toString('hex');
   const namespaces = Object.fromEntries(s.namespaces.map((r) => [r, namespaceName(s.id, r, suffix)])) as Record<NsRole, string>;
   return {
-    env, namespaces, traffic: new TrafficEngine(env.cluster, env.outside), evidence: new Evidence(), vars: fixtureVars(env, namespaces),
+    env,
+    namespaces,
+    traffic: new TrafficEngine(env.cluster, env.outside),
+    evidence: new Evidence(),
+    vars: fixtureVars(env, namespaces),
     stopwatch: new Stopwatch(clockOf(env.timing)),
   };
 }
@@ -51,9 +55,19 @@ export function newScope(env: RunEnv, s: Scenario): ScenarioScope {
 export function checkContext(scope: ScenarioScope): CheckContext {
   const { env } = scope;
   return {
-    cluster: env.cluster, traffic: scope.traffic, clientAt: (c) => clientLocation(c, env.clientNamespace, scope.namespaces), timing: env.timing,
-    namespaces: scope.namespaces, vars: scope.vars, runId: env.runId, revision: env.mesh.revision,
-    batchSize: env.batchSize, maxTimeSec: env.maxTimeSec, splitConfig: env.splitConfig, signals: env.signals, keep: (b) => scope.evidence.keep(b),
+    cluster: env.cluster,
+    traffic: scope.traffic,
+    clientAt: (c) => clientLocation(c, env.clientNamespace, scope.namespaces),
+    timing: env.timing,
+    namespaces: scope.namespaces,
+    vars: scope.vars,
+    runId: env.runId,
+    revision: env.mesh.revision,
+    batchSize: env.batchSize,
+    maxTimeSec: env.maxTimeSec,
+    splitConfig: env.splitConfig,
+    signals: env.signals,
+    keep: (b) => scope.evidence.keep(b),
   };
 }
 
@@ -64,7 +78,8 @@ export function checkContext(scope: ScenarioScope): CheckContext {
  */
 export function namespaceLabels(env: RunEnv): Record<string, string> {
   return {
-    'istio.io/dataplane-mode': 'ambient', [ENFORCE_LABEL]: env.podSecurity,
+    'istio.io/dataplane-mode': 'ambient',
+    [ENFORCE_LABEL]: env.podSecurity,
     ...(env.mesh.revision ? { [REV_LABEL]: env.mesh.revision } : {}),
   };
 }

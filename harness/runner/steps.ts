@@ -38,10 +38,23 @@ async function runCheck(scope: ScenarioScope, step: string, e: Expectation): Pro
   const row = checkRow(step, e);
   try {
     const m = await checkKind(e).run(checkContext(scope), e);
-    return { ...row, outcome: 'passed', detail: m.detail, requests: m.requests, ...(m.convergedMs !== undefined ? { convergedMs: m.convergedMs } : {}), ...(m.evidence ? { evidence: m.evidence } : {}) };
+    return {
+      ...row,
+      outcome: 'passed',
+      detail: m.detail,
+      requests: m.requests,
+      ...(m.convergedMs !== undefined ? { convergedMs: m.convergedMs } : {}),
+      ...(m.evidence ? { evidence: m.evidence } : {}),
+    };
   } catch (err) {
     const outcome = outcomeOf(err, 'check');
     const seen = err as { message: string; requests?: number; evidence?: CheckResult['evidence'] };
-    return { ...row, outcome, detail: seen.message, requests: outcome === 'failed' ? seen.requests ?? 0 : 0, ...(outcome === 'failed' && seen.evidence ? { evidence: seen.evidence } : {}) };
+    return {
+      ...row,
+      outcome,
+      detail: seen.message,
+      requests: outcome === 'failed' ? (seen.requests ?? 0) : 0,
+      ...(outcome === 'failed' && seen.evidence ? { evidence: seen.evidence } : {}),
+    };
   }
 }

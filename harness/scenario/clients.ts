@@ -8,6 +8,9 @@ export function clientLocation(client: Client, clientNamespace: string, namespac
   if (at < 0) return { namespace: clientNamespace, app: client };
   const role = client.slice(at + 1) as NsRole;
   const namespace = namespaces[role];
-  if (!namespace) throw new Error(`client "${client}" runs in the scenario's "${role}" namespace, which the scenario does not declare (add "${role}" to its namespaces and "client" to its ${role} workloads)`);
+  if (!namespace)
+    throw new Error(
+      `client "${client}" runs in the scenario's "${role}" namespace, which the scenario does not declare (add "${role}" to its namespaces and "client" to its ${role} workloads)`,
+    );
   return { namespace, app: client.slice(0, at) };
 }

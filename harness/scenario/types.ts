@@ -8,7 +8,16 @@ import type { Feature } from './features.ts';
 export type { Feature } from './features.ts';
 
 export const AREAS = [
-  'enrollment', 'routing', 'authorization', 'resilience', 'observability', 'ingress', 'interop', 'cleanup', 'mesh', 'status-truth',
+  'enrollment',
+  'routing',
+  'authorization',
+  'resilience',
+  'observability',
+  'ingress',
+  'interop',
+  'cleanup',
+  'mesh',
+  'status-truth',
 ] as const;
 export type Area = (typeof AREAS)[number];
 
@@ -43,9 +52,7 @@ export type Destination =
   | { kind: 'host'; ns: NsRole; host: string; port: number; path: string };
 
 export type LabelTarget =
-  | { kind: 'namespace'; ns: NsRole }
-  | { kind: 'service'; ns: NsRole; name: string }
-  | { kind: 'pods'; ns: NsRole; deployment: string };
+  { kind: 'namespace'; ns: NsRole } | { kind: 'service'; ns: NsRole; name: string } | { kind: 'pods'; ns: NsRole; deployment: string };
 
 export type Action =
   | { do: 'apply'; fixture: string }
@@ -60,9 +67,6 @@ export interface RequestOptions {
   /** grpc: a unary gRPC call to the destination's path (harness/traffic/grpc.ts). */
   protocol?: 'http' | 'grpc';
 }
-
-
-
 
 export interface BackendMarker {
   pattern: string; // ERE grepped in the body; its first match

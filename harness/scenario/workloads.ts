@@ -22,7 +22,11 @@ export function workloadFiles(set: WorkloadSet): readonly string[] {
 }
 
 /** The fixture each shared client comes from. */
-const CLIENT_FILES: Record<SharedClient, string> = { sleep: 'clients.yaml', notsleep: 'clients.yaml', 'sidecar-sleep': 'sidecar-client.yaml' };
+const CLIENT_FILES: Record<SharedClient, string> = {
+  sleep: 'clients.yaml',
+  notsleep: 'clients.yaml',
+  'sidecar-sleep': 'sidecar-client.yaml',
+};
 
 export function clientFile(client: SharedClient): string {
   return CLIENT_FILES[client];

@@ -37,8 +37,20 @@ export interface MonteCarloResult {
 }
 
 const WEIGHTS = { v1: 90, v2: 10 };
-const CORRECT: Truth = [['v1', 90], ['v2', 10]];
-const ALTERNATIVES: Truth[] = [[['v1', 80], ['v2', 20]], [['v1', 100], ['v2', 0]]];
+const CORRECT: Truth = [
+  ['v1', 90],
+  ['v2', 10],
+];
+const ALTERNATIVES: Truth[] = [
+  [
+    ['v1', 80],
+    ['v2', 20],
+  ],
+  [
+    ['v1', 100],
+    ['v2', 0],
+  ],
+];
 const PLANS: { name: string; size: (t: SplitTest) => number }[] = [
   { name: 'fixed 10', size: () => 10 },
   { name: 'planned 1', size: (t) => t.nextBatchSize(1) },

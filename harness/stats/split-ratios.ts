@@ -97,5 +97,7 @@ export function fmt(x: number): string {
 }
 
 export function describeShares(shares: Record<string, number>): string {
-  return Object.entries(shares).map(([b, p]) => `${b}=${pct(p)}`).join(', ');
+  return Object.entries(shares)
+    .map(([b, p]) => `${b}=${pct(p)}`)
+    .join(', ');
 }

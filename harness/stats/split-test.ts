@@ -30,8 +30,27 @@
  * start of a 90/10 test). Near the end it shrinks to 1, so callers send max(it, floor), with the floor
  * about round-trip cost / per-request cost: see `nextBatchSize`.
  */
-import { checkConfig, DEFAULT_SPLIT_CONFIG, type SplitDecision, type SplitSnapshot, type SplitState, type SplitTestConfig, type SplitTrace } from './split-config.ts';
-import { describeShares, fmt, logSumExp, pct, ratiosFor, sharesOf, stepsDownTo, testedBackends, truncationMiss, type Ratio } from './split-ratios.ts';
+import {
+  checkConfig,
+  DEFAULT_SPLIT_CONFIG,
+  type SplitDecision,
+  type SplitSnapshot,
+  type SplitState,
+  type SplitTestConfig,
+  type SplitTrace,
+} from './split-config.ts';
+import {
+  describeShares,
+  fmt,
+  logSumExp,
+  pct,
+  ratiosFor,
+  sharesOf,
+  stepsDownTo,
+  testedBackends,
+  truncationMiss,
+  type Ratio,
+} from './split-ratios.ts';
 
 export class SplitTest {
   private readonly ratios: Ratio[];
@@ -113,7 +132,11 @@ export class SplitTest {
   }
 
   snapshot(): SplitSnapshot {
-    return { llr: this.ratios.map((r) => r.llr), accepted: this.ratios.map((r) => r.accepted), logSum: logSumExp(this.ratios.map((r) => r.llr)) };
+    return {
+      llr: this.ratios.map((r) => r.llr),
+      accepted: this.ratios.map((r) => r.accepted),
+      logSum: logSumExp(this.ratios.map((r) => r.llr)),
+    };
   }
 
   /** The fewest further requests after which this test could pass; 0 once it has decided. */

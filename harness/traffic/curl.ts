@@ -70,7 +70,9 @@ const GRPC_STATUS_LINE = '[Gg][Rr][Pp][Cc]-[Ss][Tt][Aa][Tt][Uu][Ss]: ?[0-9]*';
 
 /** A line printing the first match of an ERE in a file (the body: as one line), base64 (no spaces or newlines in the record). */
 function firstMatchField(field: string, pattern: string, file: string, joinLines: boolean): string {
-  const grep = joinLines ? `tr -d '\\r\\n' 2>/dev/null < ${file} | grep -o -E ${quote([pattern])}` : `grep -o -E ${quote([pattern])} ${file} 2>/dev/null`;
+  const grep = joinLines
+    ? `tr -d '\\r\\n' 2>/dev/null < ${file} | grep -o -E ${quote([pattern])}`
+    : `grep -o -E ${quote([pattern])} ${file} 2>/dev/null`;
   return `  printf ' ${field}=%s' "$(${grep} | head -n 1 | tr -d '\\r\\n' | base64 | tr -d '\\n')"`;
 }
 
@@ -93,8 +95,10 @@ export function batchScript(spec: RequestSpec, count: number): string {
     `  printf '${LINE_PREFIX} seq=%s rc=%s code=%s time=%s err=%s' "$n" "$rc" "\${w%% *}" "\${w##* }" "$(head -c 300 "$e" | base64 | tr -d '\\n')"`,
     ...(grpc ? [firstMatchField('grpc', GRPC_STATUS_LINE, h, false)] : []),
   ];
-  for (const m of spec.markers) lines.push(m.in === 'body' ? firstMatchField(`m.${m.name}`, m.pattern, b, true) : firstMatchField(`m.${m.name}`, m.pattern, h, false));
-  if (spec.capture) lines.push(`  printf ' head=%s body=%s' "$(base64 < ${h} 2>/dev/null | tr -d '\\n')" "$(base64 < ${b} 2>/dev/null | tr -d '\\n')"`);
+  for (const m of spec.markers)
+    lines.push(m.in === 'body' ? firstMatchField(`m.${m.name}`, m.pattern, b, true) : firstMatchField(`m.${m.name}`, m.pattern, h, false));
+  if (spec.capture)
+    lines.push(`  printf ' head=%s body=%s' "$(base64 < ${h} 2>/dev/null | tr -d '\\n')" "$(base64 < ${b} 2>/dev/null | tr -d '\\n')"`);
   lines.push("  printf '\\n'", '  rm -f "$b" "$h" "$e"', 'done');
   return lines.join('\n');
 }

@@ -58,9 +58,14 @@ export class TrafficEngine {
     const lines: string[] = [];
     for (let seq = 1; seq <= count; seq++) {
       const res = await this.outside({
-        url: spec.url, method: spec.method ?? 'GET', headers: spec.headers ?? {}, timeoutMs: spec.maxTimeSec * 1000,
+        url: spec.url,
+        method: spec.method ?? 'GET',
+        headers: spec.headers ?? {},
+        timeoutMs: spec.maxTimeSec * 1000,
       });
-      const headerText = Object.entries(res.headers).map(([k, v]) => `${k}: ${v}`).join('\n');
+      const headerText = Object.entries(res.headers)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n');
       const markers = Object.fromEntries(
         spec.markers.map((m: Marker) => [m.name, firstMatch(m.pattern, m.in === 'body' ? res.body : headerText)]),
       );
@@ -68,7 +73,16 @@ export class TrafficEngine {
       records.push(rec);
       lines.push(JSON.stringify(rec));
     }
-    return { records, raw: { where: 'outside the cluster', command: `${spec.method ?? 'GET'} ${spec.url} x${count}`, stdout: lines.join('\n'), stderr: '', exitCode: 0 } };
+    return {
+      records,
+      raw: {
+        where: 'outside the cluster',
+        command: `${spec.method ?? 'GET'} ${spec.url} x${count}`,
+        stdout: lines.join('\n'),
+        stderr: '',
+        exitCode: 0,
+      },
+    };
   }
 }
 

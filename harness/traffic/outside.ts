@@ -63,7 +63,8 @@ export class ContainerClient {
   constructor(
     private readonly image: string,
     private readonly network = 'kind',
-    private readonly run: (script: string) => Promise<string> = async (script) => (await (await this.container()).exec(['sh', '-c', script])).output,
+    private readonly run: (script: string) => Promise<string> = async (script) =>
+      (await (await this.container()).exec(['sh', '-c', script])).output,
   ) {}
 
   private container(): Promise<StartedTestContainer> {
@@ -72,11 +73,20 @@ export class ContainerClient {
   }
 
   async request(req: OutsideRequest): Promise<OutsideResponse> {
-    const script = batchScript({ url: req.url, method: req.method, headers: req.headers, maxTimeSec: Math.ceil(req.timeoutMs / 1000), markers: [], capture: true }, 1);
+    const script = batchScript(
+      { url: req.url, method: req.method, headers: req.headers, maxTimeSec: Math.ceil(req.timeoutMs / 1000), markers: [], capture: true },
+      1,
+    );
     const output = await this.run(script);
     const [r] = parseBatch(output);
     if (!r) return { exitCode: 1, httpCode: 0, timeSec: 0, headers: {}, body: output };
-    return { exitCode: r.exitCode, httpCode: r.httpCode, timeSec: r.timeSec, headers: headersOf(r.captured?.head ?? ''), body: (r.captured?.body ?? '').replace(/[\r\n]/g, '') };
+    return {
+      exitCode: r.exitCode,
+      httpCode: r.httpCode,
+      timeSec: r.timeSec,
+      headers: headersOf(r.captured?.head ?? ''),
+      body: (r.captured?.body ?? '').replace(/[\r\n]/g, ''),
+    };
   }
 
   async stop(): Promise<void> {

@@ -8,7 +8,9 @@ import type { Marker } from './curl.ts';
 
 /** ERE for a header name in any letter case: "X-Set" -> "[Xx]-[Ss][Ee][Tt]". */
 export function anyCase(name: string): string {
-  return [...name].map((c) => (/[a-z]/i.test(c) ? `[${c.toUpperCase()}${c.toLowerCase()}]` : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+  return [...name]
+    .map((c) => (/[a-z]/i.test(c) ? `[${c.toUpperCase()}${c.toLowerCase()}]` : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
 }
 
 export function responseHeaderMarker(markerName: string, header: string): Marker {

@@ -21,15 +21,7 @@
  */
 import type { Marker, RequestRecord } from './curl.ts';
 
-export type Verdict =
-  | 'allowed'
-  | 'denied-l7'
-  | 'denied-l4'
-  | 'unavailable'
-  | 'fault-abort'
-  | 'gateway-timeout'
-  | 'timeout'
-  | 'other';
+export type Verdict = 'allowed' | 'denied-l7' | 'denied-l4' | 'unavailable' | 'fault-abort' | 'gateway-timeout' | 'timeout' | 'other';
 
 /** One answer of the waypoint itself: its status and an ERE matched against the body. */
 export interface BodySignal {
@@ -53,12 +45,22 @@ export interface WaypointSignals {
 
 export const ENVOY_SIGNALS: WaypointSignals = {
   name: 'istio-envoy',
-  deniedL7: { status: 403, body: 'RBAC: access denied', source: 'istio/istio.io content/en/docs/ambient/getting-started/enforce-auth-policies/snips.sh' },
-  gatewayTimeout: { status: 504, body: 'upstream request timeout', source: 'istio/istio.io content/en/docs/tasks/traffic-management/request-timeouts/index.md' },
+  deniedL7: {
+    status: 403,
+    body: 'RBAC: access denied',
+    source: 'istio/istio.io content/en/docs/ambient/getting-started/enforce-auth-policies/snips.sh',
+  },
+  gatewayTimeout: {
+    status: 504,
+    body: 'upstream request timeout',
+    source: 'istio/istio.io content/en/docs/tasks/traffic-management/request-timeouts/index.md',
+  },
   faultAbort: { body: 'fault filter abort', source: 'istio/istio.io content/en/docs/tasks/traffic-management/fault-injection/index.md' },
   l7Header: { name: 'x-request-id', source: 'istio/istio tests/integration/ambient/baseline_test.go' },
   metrics: {
-    container: 'istio-proxy', command: ['pilot-agent', 'request', 'GET', 'stats/prometheus'], requestsTotal: 'istio_requests_total',
+    container: 'istio-proxy',
+    command: ['pilot-agent', 'request', 'GET', 'stats/prometheus'],
+    requestsTotal: 'istio_requests_total',
     source: 'istio/istio.io content/en/docs/ambient/usage/egress-gateway/index.md',
   },
 };
@@ -103,7 +105,10 @@ export function grpcSucceeded(r: RequestRecord): boolean {
 }
 
 export function describeRecord(r: RequestRecord): string {
-  const m = Object.entries(r.markers).filter(([, v]) => v).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+  const m = Object.entries(r.markers)
+    .filter(([, v]) => v)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(' ');
   const err = r.stderr ? ` stderr=${JSON.stringify(r.stderr.trim())}` : '';
   const grpc = r.grpcStatus === undefined ? '' : ` grpc-status=${r.grpcStatus || 'none'}`;
   return `#${r.seq} curl-exit=${r.exitCode} http=${r.httpCode}${grpc} time=${r.timeSec}s ${m}${err}`.trim();

@@ -23,7 +23,11 @@ export const IMAGES: Images = {
 };
 
 const IMAGE_KEYS: Record<string, keyof Images> = {
-  curl: 'curl', echo: 'echo', 'grpc-echo': 'grpcEcho', 'bookinfo-hub': 'bookinfoHub', 'bookinfo-tag': 'bookinfoTag',
+  curl: 'curl',
+  echo: 'echo',
+  'grpc-echo': 'grpcEcho',
+  'bookinfo-hub': 'bookinfoHub',
+  'bookinfo-tag': 'bookinfoTag',
 };
 
 /** The images with --image key=ref overrides applied; a bad key or an empty reference throws, naming the keys. */
@@ -33,7 +37,8 @@ export function imagesWith(overrides: string[] = [], base: Images = IMAGES): Ima
     const at = pair.indexOf('=');
     const key = IMAGE_KEYS[pair.slice(0, at)];
     const ref = pair.slice(at + 1).trim();
-    if (at < 0 || !key || !ref) throw new Error(`--image ${pair}: expected KEY=REFERENCE with KEY one of ${Object.keys(IMAGE_KEYS).join(', ')}`);
+    if (at < 0 || !key || !ref)
+      throw new Error(`--image ${pair}: expected KEY=REFERENCE with KEY one of ${Object.keys(IMAGE_KEYS).join(', ')}`);
     out[key] = ref;
   }
   return out;
@@ -42,6 +47,10 @@ export function imagesWith(overrides: string[] = [], base: Images = IMAGES): Ima
 /** The fixture variables the images fill. */
 export function imageVars(images: Images): Record<string, string> {
   return {
-    CURL_IMAGE: images.curl, ECHO_IMAGE: images.echo, GRPC_ECHO_IMAGE: images.grpcEcho, BOOKINFO_HUB: images.bookinfoHub, BOOKINFO_TAG: images.bookinfoTag,
+    CURL_IMAGE: images.curl,
+    ECHO_IMAGE: images.echo,
+    GRPC_ECHO_IMAGE: images.grpcEcho,
+    BOOKINFO_HUB: images.bookinfoHub,
+    BOOKINFO_TAG: images.bookinfoTag,
   };
 }

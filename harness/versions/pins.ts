@@ -77,12 +77,16 @@ export const GATEWAY_API_EXPERIMENTAL_CRDS: Record<string, [file: string, sha256
  * have no pin yet: npm run pins fills them from istio-<v>-<platform>.tar.gz.sha256.
  */
 export const RELEASE_ASSET_SHA256: Record<string, string> = {
-  '/istio/istio/releases/download/1.28.3/istio-1.28.3-linux-amd64.tar.gz': '48d8bbe5879b121d47a553d5fbe55c19d53cfaecaa0634c86366da72ced38ac2',
-  '/istio/istio/releases/download/1.28.3/istio-1.28.3-linux-arm64.tar.gz': '6e364e372d99886631e6f841c314d13abd549a7c5be1f89417c13f0dd6fbc4a1',
+  '/istio/istio/releases/download/1.28.3/istio-1.28.3-linux-amd64.tar.gz':
+    '48d8bbe5879b121d47a553d5fbe55c19d53cfaecaa0634c86366da72ced38ac2',
+  '/istio/istio/releases/download/1.28.3/istio-1.28.3-linux-arm64.tar.gz':
+    '6e364e372d99886631e6f841c314d13abd549a7c5be1f89417c13f0dd6fbc4a1',
   '/istio/istio/releases/download/1.28.3/istio-1.28.3-osx-amd64.tar.gz': '028a6d8d0c054c87ceefc47e8269a71136f26e9221339e471b73da5dde1d6929',
   '/istio/istio/releases/download/1.28.3/istio-1.28.3-osx-arm64.tar.gz': '748da8498069348065611a7b38132e3f43cd4851b8b8f35c59531f38de944410',
-  '/istio/istio/releases/download/1.30.4/istio-1.30.4-linux-amd64.tar.gz': '7a317e5c85098d139ee1975b995bc8e872e218f14a90afa19ff9630151500245',
-  '/istio/istio/releases/download/1.30.4/istio-1.30.4-linux-arm64.tar.gz': 'bfefa75607dc57e0f87fd6dd6e08a94fba9a59a144049c565cc0aefb9502d1a0',
+  '/istio/istio/releases/download/1.30.4/istio-1.30.4-linux-amd64.tar.gz':
+    '7a317e5c85098d139ee1975b995bc8e872e218f14a90afa19ff9630151500245',
+  '/istio/istio/releases/download/1.30.4/istio-1.30.4-linux-arm64.tar.gz':
+    'bfefa75607dc57e0f87fd6dd6e08a94fba9a59a144049c565cc0aefb9502d1a0',
   '/istio/istio/releases/download/1.30.4/istio-1.30.4-osx-amd64.tar.gz': '5a7bd9a0b66c63fbb9b56902f554fae127bbd8e8c4cb5b61ec76894685a2847c',
   '/istio/istio/releases/download/1.30.4/istio-1.30.4-osx-arm64.tar.gz': '87fff73da374933f6931df6be7148c392f12060ed54abf03065b8e5506a30c3b',
   '/kubernetes-sigs/kind/releases/download/v0.30.0/kind-darwin-amd64': '4f0b6e3b88bdc66d922c08469f05ef507d4903dd236e6319199bb9c868eed274',

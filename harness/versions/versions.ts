@@ -136,7 +136,10 @@ export function kindBinaryUrl(os = 'linux', arch = 'amd64'): string {
 }
 
 export function metallbManifest(): PinnedFile {
-  return { url: `https://raw.githubusercontent.com/metallb/metallb/${METALLB.version}/config/manifests/metallb-native.yaml`, sha256: METALLB_MANIFEST_SHA256 };
+  return {
+    url: `https://raw.githubusercontent.com/metallb/metallb/${METALLB.version}/config/manifests/metallb-native.yaml`,
+    sha256: METALLB_MANIFEST_SHA256,
+  };
 }
 
 /**
@@ -144,7 +147,11 @@ export function metallbManifest(): PinnedFile {
  * istiod runs with PILOT_ENABLE_AGENTGATEWAY=true (istio pilot/pkg/features, istio.io docs
  * ambient/usage/agentgateway; 1.29-1.30 have only the istio-agentgateway ingress class).
  */
-export const AGENTGATEWAY_WAYPOINT = { gatewayClass: 'istio-agentgateway-waypoint', sinceMinor: '1.31', set: ['values.pilot.env.PILOT_ENABLE_AGENTGATEWAY=true'] } as const;
+export const AGENTGATEWAY_WAYPOINT = {
+  gatewayClass: 'istio-agentgateway-waypoint',
+  sinceMinor: '1.31',
+  set: ['values.pilot.env.PILOT_ENABLE_AGENTGATEWAY=true'],
+} as const;
 
 export function istioSettingsFor(gatewayClass: string, istioVersion: string): string[] {
   if (gatewayClass !== AGENTGATEWAY_WAYPOINT.gatewayClass) return [];

@@ -14,11 +14,23 @@ export const REPORT_SCHEMA = path.join(REPO, 'harness/report/report.schema.json'
 
 export function reportSchema(): object {
   const schema = createGenerator({
-    path: REPORT_TYPES, tsconfig: path.join(REPO, 'tsconfig.json'), type: 'ConformanceReport',
-    additionalProperties: false, skipTypeCheck: true, expose: 'export', topRef: true, jsDoc: 'extended', sortProps: false,
+    path: REPORT_TYPES,
+    tsconfig: path.join(REPO, 'tsconfig.json'),
+    type: 'ConformanceReport',
+    additionalProperties: false,
+    skipTypeCheck: true,
+    expose: 'export',
+    topRef: true,
+    jsDoc: 'extended',
+    sortProps: false,
   }).createSchema('ConformanceReport');
   const { $schema, ...rest } = schema;
-  return { $schema, $id: `https://waypoint-conformance.dev/schemas/report-${REPORT_API_VERSION.split('/')[1]}.json`, title: 'Waypoint conformance report', ...rest };
+  return {
+    $schema,
+    $id: `https://waypoint-conformance.dev/schemas/report-${REPORT_API_VERSION.split('/')[1]}.json`,
+    title: 'Waypoint conformance report',
+    ...rest,
+  };
 }
 
 /** The schema file's text: JSON, two-space indented, one trailing newline. */

@@ -36,14 +36,20 @@ async function podIn(deployment: string): Promise<KubeObject> {
 /** curl's exit code, HTTP status and body for a URL fetched from a client pod. */
 async function curl(from: string, url: string) {
   const pod = await podIn(from);
-  const r = await cluster.exec({ namespace: NS, name: pod.metadata.name, container: from }, ['sh', '-c', `curl -sS -m 5 -w '\\n%{http_code}' '${url}'; echo " $?"`], 20_000);
+  const r = await cluster.exec(
+    { namespace: NS, name: pod.metadata.name, container: from },
+    ['sh', '-c', `curl -sS -m 5 -w '\\n%{http_code}' '${url}'; echo " $?"`],
+    20_000,
+  );
   const lines = r.stdout.trimEnd().split('\n');
   const [code, exit] = (lines.pop() ?? '').trim().split(/\s+/);
   return { exitCode: Number(exit), httpCode: Number(code), body: lines.join('\n'), stderr: r.stderr };
 }
 
 async function ztunnelLog(): Promise<string> {
-  const pods = (await cluster.list('v1', 'Pod', { namespace: 'istio-system', labelSelector: 'app=ztunnel' })).filter((p) => p.spec.nodeName === NODE.name);
+  const pods = (await cluster.list('v1', 'Pod', { namespace: 'istio-system', labelSelector: 'app=ztunnel' })).filter(
+    (p) => p.spec.nodeName === NODE.name,
+  );
   return cluster.logs({ namespace: 'istio-system', name: pods[0].metadata.name }, 2000);
 }
 
@@ -58,10 +64,15 @@ describe('real node: the ambient data plane (ztunnel, waypoints) from --mesh-ima
     }
     if (!existsSync(KUBECONFIG)) throw new Error(`no kubeconfig at ${KUBECONFIG}`);
     cluster = new KubeCluster(loadKubeConfig(KUBECONFIG, undefined));
-    await cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { 'istio.io/dataplane-mode': 'ambient', [ENFORCE_LABEL]: 'restricted' } } });
+    await cluster.apply({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: NS, labels: { 'istio.io/dataplane-mode': 'ambient', [ENFORCE_LABEL]: 'restricted' } },
+    });
     const vars = { CURL_IMAGE: DEBIAN_IMAGE, ECHO_IMAGE: ECHO_STANDIN_IMAGE };
-    const objs = [...loadFixture('workloads/clients.yaml', vars, RUN), ...loadFixture('workloads/echo-v1.yaml', vars, RUN)]
-      .map((o): KubeObject => ({ ...o, metadata: { ...o.metadata, namespace: NS } }));
+    const objs = [...loadFixture('workloads/clients.yaml', vars, RUN), ...loadFixture('workloads/echo-v1.yaml', vars, RUN)].map(
+      (o): KubeObject => ({ ...o, metadata: { ...o.metadata, namespace: NS } }),
+    );
     for (const o of objs) await cluster.apply(o);
     await waitDeploymentsAvailable(cluster, NS, CLUSTER_TIMING);
   });
@@ -76,21 +87,38 @@ describe('real node: the ambient data plane (ztunnel, waypoints) from --mesh-ima
     const r = await curl('sleep', 'http://echo-v1:8080/hbone');
     expect([r.exitCode, r.httpCode], r.stderr).to.deep.equal([0, 200]);
     const echoIp = (await podIn('echo-v1')).status.podIP;
-    const inbound = (await ztunnelLog()).split('\n').filter((l) => l.includes('direction="inbound"') && l.includes(`dst.addr=${echoIp}:15008`)
-      && l.includes(`src.identity="spiffe://cluster.local/ns/${NS}/sa/sleep"`) && l.includes(`dst.identity="spiffe://cluster.local/ns/${NS}/sa/echo"`));
+    const inbound = (await ztunnelLog())
+      .split('\n')
+      .filter(
+        (l) =>
+          l.includes('direction="inbound"') &&
+          l.includes(`dst.addr=${echoIp}:15008`) &&
+          l.includes(`src.identity="spiffe://cluster.local/ns/${NS}/sa/sleep"`) &&
+          l.includes(`dst.identity="spiffe://cluster.local/ns/${NS}/sa/echo"`),
+      );
     expect(inbound.length, 'ztunnel logs the HBONE connection to echo-v1 on 15008 with both identities').to.be.above(0);
   });
 
   it('enforces an L4 AuthorizationPolicy at the destination: only notsleep may reach echo-v1', async () => {
     await cluster.apply({
-      apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'only-notsleep', namespace: NS },
-      spec: { selector: { matchLabels: { app: 'echo', version: 'v1' } }, action: 'ALLOW', rules: [{ from: [{ source: { principals: [`cluster.local/ns/${NS}/sa/notsleep`] } }] }] },
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'only-notsleep', namespace: NS },
+      spec: {
+        selector: { matchLabels: { app: 'echo', version: 'v1' } },
+        action: 'ALLOW',
+        rules: [{ from: [{ source: { principals: [`cluster.local/ns/${NS}/sa/notsleep`] } }] }],
+      },
     });
-    await converge('sleep denied, notsleep allowed', async () => {
-      const [denied, allowed] = [await curl('sleep', 'http://echo-v1:8080/'), await curl('notsleep', 'http://echo-v1:8080/')];
-      const ok = denied.exitCode !== 0 && allowed.exitCode === 0 && allowed.httpCode === 200;
-      return { ok, detail: `sleep: exit ${denied.exitCode}, notsleep: exit ${allowed.exitCode} HTTP ${allowed.httpCode}` };
-    }, CLUSTER_TIMING);
+    await converge(
+      'sleep denied, notsleep allowed',
+      async () => {
+        const [denied, allowed] = [await curl('sleep', 'http://echo-v1:8080/'), await curl('notsleep', 'http://echo-v1:8080/')];
+        const ok = denied.exitCode !== 0 && allowed.exitCode === 0 && allowed.httpCode === 200;
+        return { ok, detail: `sleep: exit ${denied.exitCode}, notsleep: exit ${allowed.exitCode} HTTP ${allowed.httpCode}` };
+      },
+      CLUSTER_TIMING,
+    );
     await cluster.delete({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', name: 'only-notsleep', namespace: NS });
   });
 
@@ -99,24 +127,41 @@ describe('real node: the ambient data plane (ztunnel, waypoints) from --mesh-ima
       console.log('    (skipped: no agentgateway image among --mesh-images)');
       this.skip();
     }
-    for (const o of loadFixture('common/waypoint.yaml', { APP_NS: NS, WAYPOINT_CLASS: 'istio-agentgateway-waypoint' }, RUN)) await cluster.apply(o);
-    await converge('waypoint pod Ready on the real node', async () => {
-      const pods = (await cluster.list('v1', 'Pod', { namespace: NS, labelSelector: 'gateway.networking.k8s.io/gateway-name=waypoint' }));
-      const ok = pods.length === 1 && pods[0].spec.nodeName === NODE.name && conditionOf(pods[0], 'Ready')?.status === 'True';
-      return { ok, detail: JSON.stringify(pods.map((p) => [p.spec.nodeName, p.status.phase, conditionOf(p, 'Ready')?.status])) };
-    }, CLUSTER_TIMING, { consecutive: 1, timeoutMs: CLUSTER_TIMING.readyTimeoutMs });
+    for (const o of loadFixture('common/waypoint.yaml', { APP_NS: NS, WAYPOINT_CLASS: 'istio-agentgateway-waypoint' }, RUN))
+      await cluster.apply(o);
+    await converge(
+      'waypoint pod Ready on the real node',
+      async () => {
+        const pods = await cluster.list('v1', 'Pod', { namespace: NS, labelSelector: 'gateway.networking.k8s.io/gateway-name=waypoint' });
+        const ok = pods.length === 1 && pods[0].spec.nodeName === NODE.name && conditionOf(pods[0], 'Ready')?.status === 'True';
+        return { ok, detail: JSON.stringify(pods.map((p) => [p.spec.nodeName, p.status.phase, conditionOf(p, 'Ready')?.status])) };
+      },
+      CLUSTER_TIMING,
+      { consecutive: 1, timeoutMs: CLUSTER_TIMING.readyTimeoutMs },
+    );
     await cluster.setLabels({ apiVersion: 'v1', kind: 'Service', namespace: NS, name: 'echo-v1' }, { 'istio.io/use-waypoint': 'waypoint' });
     await cluster.apply({
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'echo-v1-header', namespace: NS },
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'echo-v1-header', namespace: NS },
       spec: {
         parentRefs: [{ group: '', kind: 'Service', name: 'echo-v1', port: 8080 }],
-        rules: [{ filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { add: [{ name: 'X-Wpt-Waypoint', value: RUN }] } }], backendRefs: [{ name: 'echo-v1', port: 8080 }] }],
+        rules: [
+          {
+            filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { add: [{ name: 'X-Wpt-Waypoint', value: RUN }] } }],
+            backendRefs: [{ name: 'echo-v1', port: 8080 }],
+          },
+        ],
       },
     });
-    await converge('the route\'s header reaches echo-v1 through the waypoint', async () => {
-      const r = await curl('sleep', 'http://echo-v1:8080/route');
-      const headers = r.exitCode === 0 ? ((JSON.parse(r.body) as { headers?: Record<string, string> }).headers ?? {}) : {};
-      return { ok: headers['x-wpt-waypoint'] === RUN, detail: `exit ${r.exitCode} HTTP ${r.httpCode} ${r.body.slice(0, 300)}` };
-    }, CLUSTER_TIMING);
+    await converge(
+      "the route's header reaches echo-v1 through the waypoint",
+      async () => {
+        const r = await curl('sleep', 'http://echo-v1:8080/route');
+        const headers = r.exitCode === 0 ? ((JSON.parse(r.body) as { headers?: Record<string, string> }).headers ?? {}) : {};
+        return { ok: headers['x-wpt-waypoint'] === RUN, detail: `exit ${r.exitCode} HTTP ${r.httpCode} ${r.body.slice(0, 300)}` };
+      },
+      CLUSTER_TIMING,
+    );
   });
 });

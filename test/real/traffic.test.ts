@@ -73,8 +73,12 @@ describe('real node: the traffic engine against real pods', function () {
     // Pod Security restricted enforced, as every namespace of a run is (README "Running on your own cluster").
     await cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { [ENFORCE_LABEL]: 'restricted' } } });
     const vars = { CURL_IMAGE: DEBIAN_IMAGE, ECHO_IMAGE: ECHO_STANDIN_IMAGE };
-    const objs = [...loadFixture('workloads/clients.yaml', vars, RUN), ...loadFixture('workloads/echo-v1.yaml', vars, RUN), ...loadFixture('workloads/echo-v2.yaml', vars, RUN), ...loadFixture('workloads/echo-v3.yaml', vars, RUN)]
-      .map(inNamespace);
+    const objs = [
+      ...loadFixture('workloads/clients.yaml', vars, RUN),
+      ...loadFixture('workloads/echo-v1.yaml', vars, RUN),
+      ...loadFixture('workloads/echo-v2.yaml', vars, RUN),
+      ...loadFixture('workloads/echo-v3.yaml', vars, RUN),
+    ].map(inNamespace);
     for (const o of objs) await cluster.apply(o);
     engine = new TrafficEngine(cluster, fromHost);
     // The suite's own readiness wait; the first test checks what it claimed.
@@ -86,17 +90,23 @@ describe('real node: the traffic engine against real pods', function () {
     cluster?.close();
   });
 
-  it('readiness: the suite\'s wait returned once the real Deployments were available with Ready pods on the node', async () => {
+  it("readiness: the suite's wait returned once the real Deployments were available with Ready pods on the node", async () => {
     for (const [name, replicas] of Object.entries({ sleep: 1, notsleep: 1, ...REPLICAS })) {
       const pods = (await podsOfDeployment(cluster, NS, name)) ?? [];
-      expect(pods.filter((p) => conditionOf(p, 'Ready')?.status === 'True' && p.spec.nodeName === NODE.name), name).to.have.length(replicas);
+      expect(
+        pods.filter((p) => conditionOf(p, 'Ready')?.status === 'True' && p.spec.nodeName === NODE.name),
+        name,
+      ).to.have.length(replicas);
     }
   });
 
-  it('an allowed request: real curl in the client pod through the echo Service\'s ClusterIP', async () => {
+  it("an allowed request: real curl in the client pod through the echo Service's ClusterIP", async () => {
     const batch = await engine.fromPod({ namespace: NS, app: 'sleep' }, spec(`http://${await clusterIP('echo')}:8080/`), 5);
     expect(batch.records.map(classify)).to.deep.equal(Array(5).fill('allowed'));
-    expect(batch.records.every((r) => r.httpCode === 200 && /^echo-v[12]$/.test(backendOf(r))), JSON.stringify(batch.records)).to.equal(true);
+    expect(
+      batch.records.every((r) => r.httpCode === 200 && /^echo-v[12]$/.test(backendOf(r))),
+      JSON.stringify(batch.records),
+    ).to.equal(true);
   });
 
   it('connection refused on a closed port: curl exit 7, not classified as any mesh verdict', async () => {
@@ -106,7 +116,7 @@ describe('real node: the traffic engine against real pods', function () {
     expect(batch.records.map(classify)).to.deep.equal(['other', 'other', 'other']);
   });
 
-  it('a timeout when the route drops the packets (the node\'s network guard): curl exit 28, classified timeout', async () => {
+  it("a timeout when the route drops the packets (the node's network guard): curl exit 28, classified timeout", async () => {
     const batch = await engine.fromPod({ namespace: NS, app: 'sleep' }, spec(`http://${DROPPED_IP}:8080/`, { maxTimeSec: 2 }), 2);
     expect(batch.records.map((r) => r.exitCode)).to.deep.equal([CURL_EXIT.timeout, CURL_EXIT.timeout]);
     expect(batch.records.map(classify)).to.deep.equal(['timeout', 'timeout']);
@@ -121,10 +131,24 @@ describe('real node: the traffic engine against real pods', function () {
 
   it('a real 503 is unavailable; a real 403 without the RBAC body is not an L7 deny', async () => {
     const url = `http://${await clusterIP('echo-v2')}:8080/`;
-    const unavailable = await engine.fromPod({ namespace: NS, app: 'sleep' }, spec(url, { headers: { 'x-set-response-status-code': '503' } }), 2);
-    expect(unavailable.records.map((r) => [r.httpCode, classify(r)])).to.deep.equal([[503, 'unavailable'], [503, 'unavailable']]);
-    const forbidden = await engine.fromPod({ namespace: NS, app: 'sleep' }, spec(url, { headers: { 'x-set-response-status-code': '403' } }), 2);
-    expect(forbidden.records.map((r) => [r.httpCode, classify(r)])).to.deep.equal([[403, 'other'], [403, 'other']]);
+    const unavailable = await engine.fromPod(
+      { namespace: NS, app: 'sleep' },
+      spec(url, { headers: { 'x-set-response-status-code': '503' } }),
+      2,
+    );
+    expect(unavailable.records.map((r) => [r.httpCode, classify(r)])).to.deep.equal([
+      [503, 'unavailable'],
+      [503, 'unavailable'],
+    ]);
+    const forbidden = await engine.fromPod(
+      { namespace: NS, app: 'sleep' },
+      spec(url, { headers: { 'x-set-response-status-code': '403' } }),
+      2,
+    );
+    expect(forbidden.records.map((r) => [r.httpCode, classify(r)])).to.deep.equal([
+      [403, 'other'],
+      [403, 'other'],
+    ]);
   });
 
   it('counts requests at the backend from its real log (kubectl logs)', async () => {
@@ -132,8 +156,9 @@ describe('real node: the traffic engine against real pods', function () {
     const ids = Array.from({ length: 4 }, (_, i) => `wpt-${RUN}-${i}`);
     for (const id of ids) await engine.fromPod({ namespace: NS, app: 'notsleep' }, spec(url, { headers: { 'x-request-id': id } }), 1);
     const pod = await podOf('echo-v2');
-    const logged = parseRequestLog(await cluster.logs({ namespace: NS, name: pod.metadata.name, container: 'echo' }, 1000))
-      .filter((r) => r.requestId?.startsWith(`wpt-${RUN}-`));
+    const logged = parseRequestLog(await cluster.logs({ namespace: NS, name: pod.metadata.name, container: 'echo' }, 1000)).filter((r) =>
+      r.requestId?.startsWith(`wpt-${RUN}-`),
+    );
     expect(judgeAttempts(logged, ids.length, 1)).to.include({ ok: true });
     expect(judgeAttempts(logged, ids.length, 2).ok, 'a retry count of 2 must be refused').to.equal(false);
   });
@@ -158,9 +183,14 @@ describe('real node: the traffic engine against real pods', function () {
 
   it('many concurrent exec streams lose nothing', async () => {
     const url = `http://${await clusterIP('echo')}:8080/`;
-    const batches = await Promise.all(Array.from({ length: 8 }, (_, i) => engine.fromPod({ namespace: NS, app: i % 2 ? 'sleep' : 'notsleep' }, spec(url), 10)));
+    const batches = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => engine.fromPod({ namespace: NS, app: i % 2 ? 'sleep' : 'notsleep' }, spec(url), 10)),
+    );
     for (const b of batches) {
-      expect(b.records.map((r) => r.seq), b.raw.stderr).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(
+        b.records.map((r) => r.seq),
+        b.raw.stderr,
+      ).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       expect(b.records.map(classify)).to.deep.equal(Array(10).fill('allowed'));
     }
   });

@@ -36,9 +36,17 @@ describe('self-test against the ambient model', function () {
     const weaken = (e: Expectation): Expectation =>
       e.type === 'traffic' && e.verdict === 'denied-l4' ? { ...e, verdict: ['denied-l4', 'denied-l7'] } : e;
     const weakened: Scenario[] = CATALOGUE.map((s) => ({ ...s, steps: s.steps.map((st) => ({ ...st, expect: st.expect.map(weaken) })) }));
-    const honest = await selfTest(CATALOGUE.filter((s) => s.area === 'authorization'), 5, ['l4-deny-as-403']);
+    const honest = await selfTest(
+      CATALOGUE.filter((s) => s.area === 'authorization'),
+      5,
+      ['l4-deny-as-403'],
+    );
     expect(honest.mutants[0].killedBy).to.have.length.above(0);
-    const weak = await selfTest(weakened.filter((s) => s.area === 'authorization'), 5, ['l4-deny-as-403']);
+    const weak = await selfTest(
+      weakened.filter((s) => s.area === 'authorization'),
+      5,
+      ['l4-deny-as-403'],
+    );
     expect(weak.faithful.failed).to.equal(0);
     expect(weak.mutants[0].killedBy).to.deep.equal([]);
   });
@@ -81,7 +89,10 @@ describe('self-test against the ambient model', function () {
     for (const r of await runOnModel(subset, 2)) {
       const phases = new Set(r.timings.map((l) => l.phase));
       expect([...phases], r.id).to.include.members(['apply', 'wait', 'check', 'cleanup']);
-      expect(r.timings.some((l) => l.phase === 'wait' && /^Deployments Available in /.test(l.name)), r.id).to.equal(true);
+      expect(
+        r.timings.some((l) => l.phase === 'wait' && /^Deployments Available in /.test(l.name)),
+        r.id,
+      ).to.equal(true);
       const steps = new Set(r.timings.map((l) => l.step));
       for (const st of CATALOGUE.find((s) => s.id === r.id)!.steps) expect(steps, `${r.id}: ${st.name}`).to.include(st.name);
       // Setup applies and readiness waits overlap, so laps may sum to more than the scenario; none is longer.
@@ -96,18 +107,41 @@ describe('self-test against the ambient model', function () {
       }
     }
     const cluster = new StuckNamespaces({ seed: 4 });
-    const env = makeEnv(cluster, { timing: { ...MODEL_TIMING, clock: cluster.clock }, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', outside: cluster.outside, log: () => {} });
-    const run = await runWithClients(env, CATALOGUE.filter((s) => s.id === 'routing/path-match' || s.id === 'routing/header-match'), 2);
+    const env = makeEnv(cluster, {
+      timing: { ...MODEL_TIMING, clock: cluster.clock },
+      supported: ISTIO_FEATURES,
+      gatewayClass: 'istio-waypoint',
+      outside: cluster.outside,
+      log: () => {},
+    });
+    const run = await runWithClients(
+      env,
+      CATALOGUE.filter((s) => s.id === 'routing/path-match' || s.id === 'routing/header-match'),
+      2,
+    );
     const byId = Object.fromEntries(run.results.map((r) => [r.id, r]));
     expect(byId['routing/header-match'].outcome).to.equal('passed');
     expect(byId['routing/path-match'].outcome).to.equal('error');
-    expect(byId['routing/path-match'].reason).to.match(/leftovers after teardown: namespaces wpt-routing-path-match-app-[0-9a-f]+ still present/);
+    expect(byId['routing/path-match'].reason).to.match(
+      /leftovers after teardown: namespaces wpt-routing-path-match-app-[0-9a-f]+ still present/,
+    );
   });
 
   it('a control-plane-only run deploys no clients and reports every traffic check as not run, never passed', async () => {
     const cluster = new ModelCluster({ seed: 9 });
-    const env = makeEnv(cluster, { timing: { ...MODEL_TIMING, clock: cluster.clock }, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', outside: cluster.outside, log: () => {}, planes: new Set(['control']) });
-    const run = await runWithClients(env, CATALOGUE.filter((s) => s.area === 'authorization'), 4);
+    const env = makeEnv(cluster, {
+      timing: { ...MODEL_TIMING, clock: cluster.clock },
+      supported: ISTIO_FEATURES,
+      gatewayClass: 'istio-waypoint',
+      outside: cluster.outside,
+      log: () => {},
+      planes: new Set(['control']),
+    });
+    const run = await runWithClients(
+      env,
+      CATALOGUE.filter((s) => s.area === 'authorization'),
+      4,
+    );
     const checks = run.results.flatMap((r) => r.checks);
     expect(checks.filter((c) => c.plane === 'data' && c.outcome !== 'not-run')).to.deep.equal([]);
     expect(checks.filter((c) => c.plane === 'control' && c.outcome === 'passed')).to.have.length.above(10);
@@ -119,10 +153,21 @@ describe('self-test against the ambient model', function () {
     const created: string[] = [];
     const apply = cluster.apply.bind(cluster);
     cluster.apply = async (o) => (o.kind === 'Namespace' && created.push(o.metadata.name), apply(o));
-    const env = makeEnv(cluster, { timing: { ...MODEL_TIMING, clock: cluster.clock }, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', outside: cluster.outside, log: () => {}, planes: new Set(['control']) });
+    const env = makeEnv(cluster, {
+      timing: { ...MODEL_TIMING, clock: cluster.clock },
+      supported: ISTIO_FEATURES,
+      gatewayClass: 'istio-waypoint',
+      outside: cluster.outside,
+      log: () => {},
+      planes: new Set(['control']),
+    });
     // fault-abort has only traffic checks; l7-policy-removed's second step (policy removed, traffic again) has only traffic checks.
     const ids = ['resilience/fault-abort', 'authorization/l7-policy-removed'];
-    const run = await runWithClients(env, CATALOGUE.filter((s) => ids.includes(s.id)), 2);
+    const run = await runWithClients(
+      env,
+      CATALOGUE.filter((s) => ids.includes(s.id)),
+      2,
+    );
     const [abort, removed] = ids.map((id) => run.results.find((r) => r.id === id)!);
     expect(abort.outcome).to.equal('not-run');
     expect(abort.reason).to.equal('data-plane check, and this run checks only the control plane');
@@ -133,16 +178,19 @@ describe('self-test against the ambient model', function () {
     const [first, second] = CATALOGUE.find((s) => s.id === 'authorization/l7-policy-removed')!.steps.map((st) => st.name);
     expect(removed.timings.some((l) => l.step === first)).to.equal(true);
     expect(removed.timings.filter((l) => l.step === second)).to.deep.equal([]);
-    expect(removed.checks.filter((c) => c.step === second).map((c) => c.outcome)).to.satisfy((o: string[]) => o.length > 0 && o.every((x) => x === 'not-run'));
+    expect(removed.checks.filter((c) => c.step === second).map((c) => c.outcome)).to.satisfy(
+      (o: string[]) => o.length > 0 && o.every((x) => x === 'not-run'),
+    );
   });
 
   it('is deterministic: the same seed gives the same outcomes, virtual durations and request counts', async () => {
     const subset = CATALOGUE.filter((s) => s.area === 'routing' || s.area === 'cleanup');
-    const fingerprint = async () => (await runOnModel(subset, 11)).map((r) => [r.id, r.outcome, r.durationMs, r.checks.map((c) => c.requests)]);
+    const fingerprint = async () =>
+      (await runOnModel(subset, 11)).map((r) => [r.id, r.outcome, r.durationMs, r.checks.map((c) => c.requests)]);
     expect(await fingerprint()).to.deep.equal(await fingerprint());
   });
 
-  it('a failed scenario\'s diagnostics hold the dumpers\' output for its namespaces', async () => {
+  it("a failed scenario's diagnostics hold the dumpers' output for its namespaces", async () => {
     const asked: string[][] = [];
     const dumper = { name: 'recorder', dump: async (ns: string[]) => (asked.push(ns), { 'recorder view': `namespaces ${ns.join(',')}` }) };
     const abort = CATALOGUE.filter((s) => s.id === 'resilience/fault-abort');

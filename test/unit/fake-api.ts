@@ -18,10 +18,11 @@ export interface Fake {
 }
 
 function closer(server: net.Server, sockets: Set<net.Socket>): () => Promise<void> {
-  return () => new Promise<void>((resolve) => {
-    for (const s of sockets) s.destroy();
-    server.close(() => resolve());
-  });
+  return () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    });
 }
 
 /** An HTTP server on 127.0.0.1 answering every request with handler. */
@@ -58,11 +59,17 @@ export function status(code: number, reason: string, message: string): string {
 
 export function kubeconfig(dir: string, server: string, name = 'kubeconfig'): string {
   const file = path.join(dir, name);
-  writeFileSync(file, [
-    'apiVersion: v1', 'kind: Config', 'current-context: x',
-    `clusters: [{name: c, cluster: {server: "${server}", insecure-skip-tls-verify: true}}]`,
-    'users: [{name: u, user: {token: t}}]', 'contexts: [{name: x, context: {cluster: c, user: u}}]',
-  ].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: x',
+      `clusters: [{name: c, cluster: {server: "${server}", insecure-skip-tls-verify: true}}]`,
+      'users: [{name: u, user: {token: t}}]',
+      'contexts: [{name: x, context: {cluster: c, user: u}}]',
+    ].join('\n'),
+  );
   return file;
 }
 
@@ -79,7 +86,11 @@ export const STACK = /^\s+at .+(\(.+:\d+:\d+\)|:\d+:\d+)$/m;
 
 /** An entry point (scripts/NAME.ts) as a real process, bounded. */
 export function command(name: string, args: string[], o: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
-  return execa(process.execPath, ['--import', 'tsx', `scripts/${name}.ts`, ...args], { reject: false, env: o.env ?? {}, timeout: o.timeoutMs ?? 90_000 });
+  return execa(process.execPath, ['--import', 'tsx', `scripts/${name}.ts`, ...args], {
+    reject: false,
+    env: o.env ?? {},
+    timeout: o.timeoutMs ?? 90_000,
+  });
 }
 
 /** Runs the jobs at most `size` at a time (each starts a Node process; the machine may have 2 cores). */

@@ -85,22 +85,42 @@ const PROOF: [number, string, string][] = [
   [21, 'cluster/cluster-answers', "name: '403 on a later request (listing CRDs)'"],
   [22, 'cluster/cluster-answers', "name: 'TLS garbage (a server that is no TLS server)'"],
   [23, 'cluster/cluster-answers', "name: '500 with a body that is no Status'"],
-  [24, 'cli/interrupts', "it('e2e: SIGINT while waiting for the cluster → exit 130, a sealed record that report:verify accepts as interrupted'"],
+  [
+    24,
+    'cli/interrupts',
+    "it('e2e: SIGINT while waiting for the cluster → exit 130, a sealed record that report:verify accepts as interrupted'",
+  ],
   [25, 'cli/interrupts', "it('selftest --report-dir: SIGINT mid-run → exit 130, a sealed record instead of an unsealed run.log'"],
   [26, 'report/hostile-bundles', "name: 'a diagnostics entry that is a symlink to a FIFO outside the bundle'"],
   [27, 'report/hostile-bundles', "name: 'report.yaml as a FIFO'"],
   [28, 'report/hostile-bundles', "name: 'report.yaml as a symlink to /dev/zero'"],
   [29, 'report/hostile-bundles', "name: 'evidence.json as a symlink to /dev/zero'"],
   [30, 'report/hostile-bundles', "it('report:sign refuses to sign (1), report:matrix (2) and report:gateway-api (1) refuse the bundle"],
-  [31, 'cluster/hostile-servers', "it('each hostile answer: no raw control byte and no header in stdout, stderr or any file of the bundle; the bundle verifies'"],
-  [32, 'cluster/hostile-servers', "expect(text, `${c.name}: ${where}`).not.to.include(HEADER)"],
+  [
+    31,
+    'cluster/hostile-servers',
+    "it('each hostile answer: no raw control byte and no header in stdout, stderr or any file of the bundle; the bundle verifies'",
+  ],
+  [32, 'cluster/hostile-servers', 'expect(text, `${c.name}: ${where}`).not.to.include(HEADER)'],
   [33, 'platform/tools-checked', "it('the run logs the version the forced kind answered, never the pinned one'"],
-  [34, 'platform/tools-checked', "it('e2e --skip-install with an istioctl that is no istioctl: exit 2 before the cluster is asked anything (it was silently ignored)'"],
+  [
+    34,
+    'platform/tools-checked',
+    "it('e2e --skip-install with an istioctl that is no istioctl: exit 2 before the cluster is asked anything (it was silently ignored)'",
+  ],
   [35, 'workflows', "it('exactly one job holds id-token: write, and it only downloads, verifies and signs'"],
   [35, 'workflows', "it('the e2e job, which runs the suite and downloaded tools, cannot sign'"],
-  [36, 'report/unsigned-claims', "it('a self-test bundle relabelled certification (claims added) or e2e is inconsistent: its environment is the model'"],
+  [
+    36,
+    'report/unsigned-claims',
+    "it('a self-test bundle relabelled certification (claims added) or e2e is inconsistent: its environment is the model'",
+  ],
   [37, 'report/unsigned-claims', "for (const edit of [certify, (r: ConformanceReport) => (r.mode = 'e2e')])"],
-  [38, 'report/unsigned-claims', "it('report:verify on unsigned bundles: what each claims and that nothing binds it, never \"conformant\" or \"certified\"'"],
+  [
+    38,
+    'report/unsigned-claims',
+    'it(\'report:verify on unsigned bundles: what each claims and that nothing binds it, never "conformant" or "certified"\'',
+  ],
   [38, 'report/unsigned-claims', "['GatewayClass', (r) => (r.implementation.gatewayClassName = 'vendor-waypoint')]"],
 ];
 
@@ -117,7 +137,9 @@ describe('issue 28: every case it names has its test (the table above)', () => {
   });
 
   it('and the comment table names the same files for each case', () => {
-    const table = readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => /^ \* \| \d+ /.test(l));
+    const table = readFileSync(new URL(import.meta.url), 'utf8')
+      .split('\n')
+      .filter((l) => /^ \* \| \d+ /.test(l));
     expect(table).to.have.length(38);
     for (const [n, file] of PROOF) {
       const row = table.find((l) => l.startsWith(` * | ${n} `));

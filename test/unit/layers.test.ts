@@ -17,14 +17,18 @@ const PATH_TOKEN = new RegExp(`^(?:${ROOTS.join('|')})(?:/\\S*)?$`);
 export function layersOf(readme: string): string[][] {
   const block = /## Architecture\n+```\n([\s\S]*?)```/.exec(readme)?.[1];
   if (!block) throw new Error('README.md has no code block under "## Architecture"');
-  return block.trim().split('\n').map((line) => {
-    const paths: string[] = [];
-    for (const token of line.trim().split(/\s+/)) {
-      if (!PATH_TOKEN.test(token)) break;
-      paths.push(token.replace(/\/$/, ''));
-    }
-    return paths;
-  }).reverse();
+  return block
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const paths: string[] = [];
+      for (const token of line.trim().split(/\s+/)) {
+        if (!PATH_TOKEN.test(token)) break;
+        paths.push(token.replace(/\/$/, ''));
+      }
+      return paths;
+    })
+    .reverse();
 }
 
 export function layerOf(layers: string[][], rel: string): number {
@@ -43,7 +47,9 @@ export function layerOf(layers: string[][], rel: string): number {
 
 function importsOf(rel: string): string[] {
   const text = readFileSync(rel, 'utf8');
-  return [...text.matchAll(/^(?:import|export)(?:[^'"]*from)?\s*'(\.[^']+)'/gm)].map((m) => path.relative('.', path.resolve(path.dirname(rel), m[1])));
+  return [...text.matchAll(/^(?:import|export)(?:[^'"]*from)?\s*'(\.[^']+)'/gm)].map((m) =>
+    path.relative('.', path.resolve(path.dirname(rel), m[1])),
+  );
 }
 
 /** Imports that go up a layer, or to a module that belongs to none (test code, a stray file). */
@@ -92,14 +98,21 @@ export function cycles(graph: Map<string, string[]>): string[][] {
 
 describe('layers (the README Architecture drawing)', () => {
   const layers = layersOf(readFileSync('README.md', 'utf8'));
-  const modules = ROOTS.flatMap((root) => listFiles(root).map((f) => path.join(root, f)))
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+  const modules = ROOTS.flatMap((root) => listFiles(root).map((f) => path.join(root, f))).filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
+  );
   const graph = new Map(modules.map((m) => [m, importsOf(m)]));
 
   it('the drawing names only what exists, each once', () => {
     const all = layers.flat();
-    expect(all.filter((p) => !existsSync(p)), 'paths in the drawing that do not exist').to.deep.equal([]);
-    expect(all.filter((p, i) => all.indexOf(p) !== i), 'paths drawn twice').to.deep.equal([]);
+    expect(
+      all.filter((p) => !existsSync(p)),
+      'paths in the drawing that do not exist',
+    ).to.deep.equal([]);
+    expect(
+      all.filter((p, i) => all.indexOf(p) !== i),
+      'paths drawn twice',
+    ).to.deep.equal([]);
     expect(layers.length).to.be.greaterThan(5);
   });
 
@@ -117,13 +130,18 @@ describe('layers (the README Architecture drawing)', () => {
   });
 
   it('scripts use test equipment only through its public entry (equipment/<name>/index.ts)', () => {
-    const reaching = [...graph].flatMap(([from, targets]) => targets.filter((t) => from.startsWith('scripts/') && t.startsWith('equipment/')).map((t) => `${from} → ${t}`));
+    const reaching = [...graph].flatMap(([from, targets]) =>
+      targets.filter((t) => from.startsWith('scripts/') && t.startsWith('equipment/')).map((t) => `${from} → ${t}`),
+    );
     expect(reaching.length).to.be.greaterThan(0);
     expect(reaching.filter((r) => !/ → equipment\/[^/]+\/index\.ts$/.test(r))).to.deep.equal([]);
   });
 
   it('no module of harness/ is over 200 lines', () => {
-    const long = modules.filter((m) => m.startsWith('harness/')).map((m) => [m, readFileSync(m, 'utf8').split('\n').length - 1] as const).filter(([, n]) => n > 200);
+    const long = modules
+      .filter((m) => m.startsWith('harness/'))
+      .map((m) => [m, readFileSync(m, 'utf8').split('\n').length - 1] as const)
+      .filter(([, n]) => n > 200);
     expect(long).to.deep.equal([]);
   });
 
@@ -132,7 +150,10 @@ describe('layers (the README Architecture drawing)', () => {
       ['harness/checks/x.ts', ['harness/runner/y.ts']],
       ['harness/runner/y.ts', ['test/unit/z.ts', 'harness/checks/x.ts']],
     ]);
-    expect(violations(layers, fake)).to.deep.equal(['harness/checks/x.ts → harness/runner/y.ts', 'harness/runner/y.ts → test/unit/z.ts (not in any layer)']);
+    expect(violations(layers, fake)).to.deep.equal([
+      'harness/checks/x.ts → harness/runner/y.ts',
+      'harness/runner/y.ts → test/unit/z.ts (not in any layer)',
+    ]);
     expect(cycles(fake)).to.deep.equal([['harness/checks/x.ts', 'harness/runner/y.ts']]);
     expect(layerOf(layers, 'harness/versions/versions.ts')).to.equal(0);
     expect(layerOf(layers, 'scripts/e2e.ts')).to.equal(layers.length - 1);

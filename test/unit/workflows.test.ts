@@ -7,9 +7,21 @@ import { ISTIO } from '../../harness/versions/versions.ts';
 const files = readdirSync('.github/workflows').filter((f) => f.endsWith('.yml'));
 const text = (f: string) => readFileSync(`.github/workflows/${f}`, 'utf8');
 
-interface Step { uses?: string; run?: string; with?: Record<string, string> }
-interface Job { permissions?: Record<string, string>; steps?: Step[]; strategy?: { matrix?: { istio?: string[] } }; needs?: string | string[] }
-interface Workflow { permissions?: Record<string, string>; jobs: Record<string, Job> }
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, string>;
+}
+interface Job {
+  permissions?: Record<string, string>;
+  steps?: Step[];
+  strategy?: { matrix?: { istio?: string[] } };
+  needs?: string | string[];
+}
+interface Workflow {
+  permissions?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
 const workflow = (f: string) => parse(text(f)) as Workflow;
 const steps = (wf: Workflow) => Object.values(wf.jobs).flatMap((j) => j.steps ?? []);
 
@@ -31,7 +43,9 @@ describe('GitHub workflows pass the action validator', () => {
 
 describe('workflow hardening', () => {
   it('the untrusted-input pattern finds an interpolated input (the nightly before its fix)', () => {
-    expect(UNTRUSTED.test("npm run e2e -- ${{ github.event.inputs.grep && format('--grep {0}', github.event.inputs.grep) || '' }}")).to.equal(true);
+    expect(
+      UNTRUSTED.test("npm run e2e -- ${{ github.event.inputs.grep && format('--grep {0}', github.event.inputs.grep) || '' }}"),
+    ).to.equal(true);
     expect(UNTRUSTED.test('npm run e2e -- --grep ${{ inputs.grep }}')).to.equal(true);
     expect(UNTRUSTED.test('npm run e2e -- --istio-version "$ISTIO_VERSION"')).to.equal(false);
   });
@@ -40,7 +54,9 @@ describe('workflow hardening', () => {
       for (const s of steps(workflow(f))) if (s.run) expect(s.run, `${f}: ${s.run}`).not.to.match(UNTRUSTED);
     });
     it(`${f}: every action pinned by commit SHA, its version in a comment`, () => {
-      const uses = text(f).split('\n').filter((l) => /^\s*-?\s*uses:/.test(l));
+      const uses = text(f)
+        .split('\n')
+        .filter((l) => /^\s*-?\s*uses:/.test(l));
       expect(uses).to.have.length.above(0);
       for (const l of uses) expect(l, l).to.match(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
     });
@@ -92,7 +108,11 @@ describe('signing apart from the run (nightly)', () => {
       permissions: { contents: 'read', 'id-token': 'write' },
       steps: [{ run: 'npm ci' }, { run: 'npm run e2e -- --istio-version 1.31.1' }, { run: 'npm run report:sign -- reports/x' }],
     };
-    expect(signingJobProblems(before)).to.include.members(['"npm ci" runs install scripts', '"npm run e2e -- --istio-version 1.31.1" runs more than verifying and signing', 'signs no downloaded artifact']);
+    expect(signingJobProblems(before)).to.include.members([
+      '"npm ci" runs install scripts',
+      '"npm run e2e -- --istio-version 1.31.1" runs more than verifying and signing',
+      'signs no downloaded artifact',
+    ]);
   });
 });
 

@@ -29,14 +29,18 @@ export async function findLeftovers(cluster: Cluster, exceptRun?: string): Promi
   return owned
     .filter((n) => exceptRun === undefined || n.metadata.labels?.[RUN_LABEL] !== exceptRun)
     .map((n: KubeObject) => ({
-      name: n.metadata.name, run: n.metadata.labels?.[RUN_LABEL] ?? '(no run label)', created: isoTime(n.metadata.creationTimestamp),
+      name: n.metadata.name,
+      run: n.metadata.labels?.[RUN_LABEL] ?? '(no run label)',
+      created: isoTime(n.metadata.creationTimestamp),
       terminating: Boolean(n.metadata.deletionTimestamp),
     }))
     .sort((a, b) => (a.created ?? '').localeCompare(b.created ?? '') || a.name.localeCompare(b.name));
 }
 
 export function leftoverLines(left: Leftover[]): string[] {
-  return left.map((l) => `namespace ${l.name} (run ${l.run}${l.created ? `, created ${l.created}` : ''}${l.terminating ? ', already terminating' : ''})`);
+  return left.map(
+    (l) => `namespace ${l.name} (run ${l.run}${l.created ? `, created ${l.created}` : ''}${l.terminating ? ', already terminating' : ''})`,
+  );
 }
 
 /** Deletes them and waits until they are gone; returns the names still present at the deadline. */
@@ -44,11 +48,18 @@ export async function removeLeftovers(cluster: Cluster, left: Leftover[], timing
   for (const l of left) await cluster.delete({ apiVersion: 'v1', kind: 'Namespace', name: l.name });
   let still = left.map((l) => l.name);
   try {
-    await waitFor(`the leftover namespaces deleted`, async () => {
-      const present = new Set((await cluster.list('v1', 'Namespace', { labelSelector: OWNED })).map((n) => n.metadata.name));
-      still = still.filter((n) => present.has(n));
-      return still.length === 0 ? true : undefined;
-    }, timing, () => `still present: ${still.join(', ')}`, timing.readyTimeoutMs, changesOf(cluster, 'v1', 'Namespace'));
+    await waitFor(
+      `the leftover namespaces deleted`,
+      async () => {
+        const present = new Set((await cluster.list('v1', 'Namespace', { labelSelector: OWNED })).map((n) => n.metadata.name));
+        still = still.filter((n) => present.has(n));
+        return still.length === 0 ? true : undefined;
+      },
+      timing,
+      () => `still present: ${still.join(', ')}`,
+      timing.readyTimeoutMs,
+      changesOf(cluster, 'v1', 'Namespace'),
+    );
   } catch (err) {
     if (!(err instanceof WaitTimeout)) throw err;
   }

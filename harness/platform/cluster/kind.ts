@@ -25,7 +25,10 @@ const SHORT_TIMEOUT_MS = 2 * 60_000;
 
 export async function clusterExists(kind: string, name: string, signal?: AbortSignal): Promise<boolean> {
   const { stdout } = await execa(kind, ['get', 'clusters'], { timeout: SHORT_TIMEOUT_MS, cancelSignal: signal });
-  return stdout.split('\n').map((l) => l.trim()).includes(name);
+  return stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .includes(name);
 }
 
 export async function createCluster(kind: string, name: string, configPath: string, signal?: AbortSignal, attempts = 3): Promise<void> {

@@ -17,7 +17,8 @@ export interface LoadedKubeconfig {
   file: string;
 }
 
-const FIX = 'pass --kubeconfig FILE (and --context NAME) naming a cluster you can reach: `kubectl --kubeconfig FILE --context NAME get nodes` should work';
+const FIX =
+  'pass --kubeconfig FILE (and --context NAME) naming a cluster you can reach: `kubectl --kubeconfig FILE --context NAME get nodes` should work';
 
 /** The files the kubeconfig is read from: --kubeconfig, else $KUBECONFIG's list, else ~/.kube/config. */
 export function kubeconfigFiles(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env, home = os.homedir()): string[] {
@@ -40,7 +41,13 @@ function checkFile(file: string, origin: string): void {
 }
 
 /** Loads the user's kubeconfig for --cluster existing; every problem is a UserError naming the file. */
-export function loadUserKubeconfig(explicit: string | undefined, context: string | undefined, teardown: Teardown, env = process.env, home = os.homedir()): LoadedKubeconfig {
+export function loadUserKubeconfig(
+  explicit: string | undefined,
+  context: string | undefined,
+  teardown: Teardown,
+  env = process.env,
+  home = os.homedir(),
+): LoadedKubeconfig {
   const files = kubeconfigFiles(explicit, env, home);
   const origin = explicit ? '--kubeconfig' : env.KUBECONFIG ? '$KUBECONFIG' : 'the default, as neither --kubeconfig nor $KUBECONFIG is set';
   const present = files.filter((f) => existsSync(f));
@@ -55,9 +62,13 @@ export function loadUserKubeconfig(explicit: string | undefined, context: string
   const names = kc.getContexts().map((c) => c.name);
   if (names.length === 0) throw new UserError(`the kubeconfig ${present.join(', ')} (${origin}) has no contexts`, FIX);
   if (!kc.getCurrentContext() || !names.includes(kc.getCurrentContext())) {
-    throw new UserError(`the kubeconfig ${present.join(', ')} sets no current context (it has: ${names.join(', ')})`, 'pass --context with one of those');
+    throw new UserError(
+      `the kubeconfig ${present.join(', ')} sets no current context (it has: ${names.join(', ')})`,
+      'pass --context with one of those',
+    );
   }
-  if (!kc.getCurrentCluster()) throw new UserError(`context ${kc.getCurrentContext()} of ${present.join(', ')} names a cluster the file does not have`, FIX);
+  if (!kc.getCurrentCluster())
+    throw new UserError(`context ${kc.getCurrentContext()} of ${present.join(', ')} names a cluster the file does not have`, FIX);
   const file = present.length === 1 ? present[0] : writePrivateKubeconfig(kc.exportConfig(), teardown);
   return { kc, file };
 }

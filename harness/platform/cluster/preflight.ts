@@ -9,7 +9,10 @@ export async function dockerResources(): Promise<{ cpus: number; memory: number 
   const r = await execa('docker', ['info', '--format', '{{.NCPU}} {{.MemTotal}}'], { reject: false, timeout: 20_000 });
   if (r.failed || r.exitCode !== 0) {
     const why = (r.stderr || r.message || '').split('\n').find((l) => l.trim()) ?? 'no answer';
-    throw new UserError(`Docker is not reachable: ${why.trim()}`, 'start the Docker daemon (or Docker Desktop) and check with `docker info`; or use --cluster existing --context <name>');
+    throw new UserError(
+      `Docker is not reachable: ${why.trim()}`,
+      'start the Docker daemon (or Docker Desktop) and check with `docker info`; or use --cluster existing --context <name>',
+    );
   }
   const [cpus, memory] = r.stdout.trim().split(/\s+/).map(Number);
   return { cpus, memory };

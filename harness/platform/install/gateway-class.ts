@@ -41,7 +41,11 @@ function judge(gc: KubeObject, want: string | undefined): { ok: true } | { ok: f
   }
   const accepted = conditionOf(gc, 'Accepted');
   if (accepted?.status !== 'True') {
-    return { ok: false, fatal: false, why: `is not Accepted (${accepted ? `${accepted.status}/${accepted.reason}: ${accepted.message}` : 'no Accepted condition yet'})` };
+    return {
+      ok: false,
+      fatal: false,
+      why: `is not Accepted (${accepted ? `${accepted.status}/${accepted.reason}: ${accepted.message}` : 'no Accepted condition yet'})`,
+    };
   }
   return { ok: true };
 }
@@ -50,7 +54,13 @@ function judge(gc: KubeObject, want: string | undefined): { ok: true } | { ok: f
  * Waits (bounded by timeoutMs; istiod writes its classes shortly after it starts) for the class to
  * exist and be Accepted by the expected controller; a wrong controller fails at once.
  */
-export async function checkGatewayClass(cluster: Cluster, name: string, want: string | undefined, timing: Timing, timeoutMs = 60_000): Promise<GatewayClassInfo> {
+export async function checkGatewayClass(
+  cluster: Cluster,
+  name: string,
+  want: string | undefined,
+  timing: Timing,
+  timeoutMs = 60_000,
+): Promise<GatewayClassInfo> {
   let last = 'does not exist';
   const fix = `pass --gateway-class with a class of your waypoint implementation (present: %CLASSES%), or an --implementation file naming it and its controllerName`;
   const fail = async (why: string) => {
@@ -58,15 +68,21 @@ export async function checkGatewayClass(cluster: Cluster, name: string, want: st
     return new UserError(`GatewayClass ${name} ${why}`, fix.replace('%CLASSES%', describeClasses(classes)));
   };
   try {
-    return await waitFor(`GatewayClass ${name} Accepted`, async () => {
-      const gc = await cluster.get(REF(name));
-      if (!gc) return undefined;
-      const verdict = judge(gc, want);
-      if (verdict.ok) return { name, controllerName: String(gc.spec?.controllerName) };
-      last = verdict.why;
-      if (verdict.fatal) throw await fail(verdict.why);
-      return undefined;
-    }, timing, () => last, timeoutMs);
+    return await waitFor(
+      `GatewayClass ${name} Accepted`,
+      async () => {
+        const gc = await cluster.get(REF(name));
+        if (!gc) return undefined;
+        const verdict = judge(gc, want);
+        if (verdict.ok) return { name, controllerName: String(gc.spec?.controllerName) };
+        last = verdict.why;
+        if (verdict.fatal) throw await fail(verdict.why);
+        return undefined;
+      },
+      timing,
+      () => last,
+      timeoutMs,
+    );
   } catch (err) {
     if (err instanceof WaitTimeout) throw await fail(`${last} (waited ${Math.round(err.elapsedMs / 1000)}s)`);
     throw err;

@@ -44,15 +44,20 @@ export interface Installed {
 const ISTIOCTL_TIMEOUT_MS = 10 * 60_000;
 
 async function deleteAll(cluster: Cluster, objs: KubeObject[]): Promise<void> {
-  for (const o of objs) await cluster.delete({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace });
+  for (const o of objs)
+    await cluster.delete({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace });
 }
 
 /** namespace undefined: wherever they run (ztunnel and istio-cni may have namespaces of their own). */
 async function waitPodsReady(c: InstallContext, namespace: string | undefined, labelSelector: string, what: string): Promise<void> {
-  await waitFor(what, async () => {
-    const pods = await c.cluster.list('v1', 'Pod', { ...(namespace ? { namespace } : {}), labelSelector });
-    return pods.length > 0 && pods.every((p) => conditionOf(p, 'Ready')?.status === 'True') ? true : undefined;
-  }, c.timing);
+  await waitFor(
+    what,
+    async () => {
+      const pods = await c.cluster.list('v1', 'Pod', { ...(namespace ? { namespace } : {}), labelSelector });
+      return pods.length > 0 && pods.every((p) => conditionOf(p, 'Ready')?.status === 'True') ? true : undefined;
+    },
+    c.timing,
+  );
 }
 
 export async function installMetallb(c: InstallContext): Promise<void> {
@@ -65,9 +70,14 @@ export async function installMetallb(c: InstallContext): Promise<void> {
   c.teardown.add('delete MetalLB', () => deleteAll(c.cluster, [...objs].reverse()));
   await applyAll(c.cluster, objs);
   await waitPodsReady(c, 'metallb-system', 'app=metallb', 'MetalLB pods Ready');
-  const inspect = JSON.parse((await execa('docker', ['network', 'inspect', 'kind'], { timeout: 60_000, cancelSignal: c.teardown.signal })).stdout);
+  const inspect = JSON.parse(
+    (await execa('docker', ['network', 'inspect', 'kind'], { timeout: 60_000, cancelSignal: c.teardown.signal })).stdout,
+  );
   const range = poolRange(ipv4Subnet(inspect));
-  await applyAll(c.cluster, poolObjects(range, {}).map((o) => markOwned(o, c.runId)));
+  await applyAll(
+    c.cluster,
+    poolObjects(range, {}).map((o) => markOwned(o, c.runId)),
+  );
   c.log(`MetalLB pool ${range}`);
 }
 
@@ -82,10 +92,18 @@ export async function installGatewayApi(c: InstallContext): Promise<void> {
   c.teardown.add('delete the Gateway API CRDs', () => deleteAll(c.cluster, crds));
   await applyAll(c.cluster, crds);
   for (const crd of crds.filter((o) => o.kind === 'CustomResourceDefinition')) {
-    await waitFor(`CRD ${crd.metadata.name} Established`, async () => {
-      const got = await c.cluster.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crd.metadata.name });
-      return conditionOf(got, 'Established')?.status === 'True' ? true : undefined;
-    }, c.timing);
+    await waitFor(
+      `CRD ${crd.metadata.name} Established`,
+      async () => {
+        const got = await c.cluster.get({
+          apiVersion: 'apiextensions.k8s.io/v1',
+          kind: 'CustomResourceDefinition',
+          name: crd.metadata.name,
+        });
+        return conditionOf(got, 'Established')?.status === 'True' ? true : undefined;
+      },
+      c.timing,
+    );
   }
 }
 
@@ -101,9 +119,25 @@ export async function installIstio(c: InstallContext, istioctl: () => Promise<To
       await c.cluster.delete({ apiVersion: 'v1', kind: 'Namespace', name: 'istio-system' });
     });
     const extra = (c.istioSettings ?? []).flatMap((v) => ['--set', v]);
-    await execa(bin, ['install', ...base, '--set', 'profile=ambient', '--set', 'meshConfig.accessLogFile=/dev/stdout', '--set', WAYPOINT_SECCOMP_SETTING, ...extra, '--skip-confirmation'], {
-      timeout: ISTIOCTL_TIMEOUT_MS, cancelSignal: c.teardown.signal,
-    });
+    await execa(
+      bin,
+      [
+        'install',
+        ...base,
+        '--set',
+        'profile=ambient',
+        '--set',
+        'meshConfig.accessLogFile=/dev/stdout',
+        '--set',
+        WAYPOINT_SECCOMP_SETTING,
+        ...extra,
+        '--skip-confirmation',
+      ],
+      {
+        timeout: ISTIOCTL_TIMEOUT_MS,
+        cancelSignal: c.teardown.signal,
+      },
+    );
   }
   await checkIstioReady(c);
 }
@@ -111,10 +145,13 @@ export async function installIstio(c: InstallContext, istioctl: () => Promise<To
 /** --skip-install: what the suite needs must already be there. */
 export async function checkInstalled(c: InstallContext): Promise<void> {
   if (!(await installedIstio(c.cluster, c.mesh))) {
-    throw new UserError(`--skip-install: no istiod found (looked in ${c.mesh?.istioNamespace ?? `${DEFAULT_ISTIO_NAMESPACE}, then every namespace`}${c.mesh?.revision ? `, revision ${c.mesh.revision}` : ''})`,
-      'drop --skip-install to let the suite install it, or name where istiod runs with --istio-namespace and --revision');
+    throw new UserError(
+      `--skip-install: no istiod found (looked in ${c.mesh?.istioNamespace ?? `${DEFAULT_ISTIO_NAMESPACE}, then every namespace`}${c.mesh?.revision ? `, revision ${c.mesh.revision}` : ''})`,
+      'drop --skip-install to let the suite install it, or name where istiod runs with --istio-namespace and --revision',
+    );
   }
-  if (!(await installedGatewayApi(c.cluster))) throw new UserError('--skip-install: the Gateway API CRDs are not installed', 'drop --skip-install, or install them first');
+  if (!(await installedGatewayApi(c.cluster)))
+    throw new UserError('--skip-install: the Gateway API CRDs are not installed', 'drop --skip-install, or install them first');
   await checkIstioReady(c);
 }
 

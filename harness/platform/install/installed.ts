@@ -2,7 +2,11 @@
 import type { Cluster } from '../../cluster/types.ts';
 import { findIstiod, type MeshHints } from '../../mesh/mesh.ts';
 
-export const GATEWAY_CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'gateways.gateway.networking.k8s.io' };
+export const GATEWAY_CRD = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  name: 'gateways.gateway.networking.k8s.io',
+};
 
 export interface GatewayApiInstalled {
   version: string;
@@ -31,5 +35,8 @@ export async function installedGatewayApi(cluster: Cluster): Promise<GatewayApiI
   const crd = await cluster.get(GATEWAY_CRD);
   if (!crd) return undefined;
   const a = crd.metadata.annotations ?? {};
-  return { version: a['gateway.networking.k8s.io/bundle-version'] ?? 'unknown', channel: a['gateway.networking.k8s.io/channel'] ?? 'unknown' };
+  return {
+    version: a['gateway.networking.k8s.io/bundle-version'] ?? 'unknown',
+    channel: a['gateway.networking.k8s.io/channel'] ?? 'unknown',
+  };
 }

@@ -30,7 +30,7 @@ export function poolRange(subnet: string, size = 20, skipFromEnd = 5): string {
   const prefix = Number(bits);
   if (prefix > 28) throw new Error(`subnet ${subnet} is too small for a LoadBalancer pool`);
   const hostBits = 32 - prefix;
-  const network = (toInt(ip) >>> hostBits) << hostBits >>> 0;
+  const network = ((toInt(ip) >>> hostBits) << hostBits) >>> 0;
   const broadcast = network + 2 ** hostBits - 1;
   const last = broadcast - skipFromEnd;
   return `${toIp(last - size + 1)}-${toIp(last)}`;
@@ -38,7 +38,17 @@ export function poolRange(subnet: string, size = 20, skipFromEnd = 5): string {
 
 export function poolObjects(range: string, labels: Record<string, string>): KubeObject[] {
   return [
-    { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'wpt-pool', namespace: 'metallb-system', labels }, spec: { addresses: [range] } },
-    { apiVersion: 'metallb.io/v1beta1', kind: 'L2Advertisement', metadata: { name: 'wpt-l2', namespace: 'metallb-system', labels }, spec: { ipAddressPools: ['wpt-pool'] } },
+    {
+      apiVersion: 'metallb.io/v1beta1',
+      kind: 'IPAddressPool',
+      metadata: { name: 'wpt-pool', namespace: 'metallb-system', labels },
+      spec: { addresses: [range] },
+    },
+    {
+      apiVersion: 'metallb.io/v1beta1',
+      kind: 'L2Advertisement',
+      metadata: { name: 'wpt-l2', namespace: 'metallb-system', labels },
+      spec: { ipAddressPools: ['wpt-pool'] },
+    },
   ];
 }

@@ -14,7 +14,8 @@ import { DirError, makeDirs, probeWritable } from '../../files/dirs.ts';
 
 export class DownloadError extends InfraError {}
 
-const CACHE_FIX = 'unset WPT_CACHE_DIR for the default (~/.cache/waypoint-conformance), or set it to an absolute path of a directory you can write to';
+const CACHE_FIX =
+  'unset WPT_CACHE_DIR for the default (~/.cache/waypoint-conformance), or set it to an absolute path of a directory you can write to';
 
 /** $WPT_CACHE_DIR, else $XDG_CACHE_HOME/waypoint-conformance (absolute only, as XDG says), else ~/.cache/waypoint-conformance. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -52,7 +53,13 @@ export const DOWNLOAD_DEADLINE_MS = 20 * 60_000;
 /** The most a download may hold: the Istio archive is about 40 MB. */
 export const MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024;
 
-async function fetchBytes(url: string, timeoutMs: number, cachePath: string, redirects = 5, deadline = AbortSignal.timeout(DOWNLOAD_DEADLINE_MS)): Promise<Buffer> {
+async function fetchBytes(
+  url: string,
+  timeoutMs: number,
+  cachePath: string,
+  redirects = 5,
+  deadline = AbortSignal.timeout(DOWNLOAD_DEADLINE_MS),
+): Promise<Buffer> {
   let res;
   try {
     res = await request(url, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: deadline });
@@ -65,7 +72,10 @@ async function fetchBytes(url: string, timeoutMs: number, cachePath: string, red
   }
   if (res.statusCode !== 200) {
     await res.body.dump();
-    throw new DownloadError(`cannot download ${url}: HTTP ${res.statusCode}`, 'is the pinned version published? Check the version you asked for');
+    throw new DownloadError(
+      `cannot download ${url}: HTTP ${res.statusCode}`,
+      'is the pinned version published? Check the version you asked for',
+    );
   }
   const parts: Buffer[] = [];
   let size = 0;
@@ -74,7 +84,10 @@ async function fetchBytes(url: string, timeoutMs: number, cachePath: string, red
       size += (chunk as Buffer).length;
       if (size > MAX_DOWNLOAD_BYTES) {
         res.body.destroy();
-        throw new DownloadError(`cannot download ${url}: more than ${MAX_DOWNLOAD_BYTES} bytes, far more than any file the suite downloads`, 'check the network or proxy: something answers in place of the release host');
+        throw new DownloadError(
+          `cannot download ${url}: more than ${MAX_DOWNLOAD_BYTES} bytes, far more than any file the suite downloads`,
+          'check the network or proxy: something answers in place of the release host',
+        );
       }
       parts.push(chunk as Buffer);
     }
@@ -130,7 +143,9 @@ export async function fetchVerified(a: Artifact, timeoutMs = 120_000, dir = cach
   const data = await fetchBytes(a.url, timeoutMs, file);
   const actual = sha256Hex(data);
   if (actual !== expected) {
-    throw new DownloadError(`checksum mismatch for ${a.url}: expected ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was used.`);
+    throw new DownloadError(
+      `checksum mismatch for ${a.url}: expected ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was used.`,
+    );
   }
   store(file, data);
   return file;

@@ -8,11 +8,7 @@ import { execa } from 'execa';
 import type { Dumper } from '../../runner/env.ts';
 
 export function istioctlCommands(namespaces: string[]): string[][] {
-  return [
-    ['ztunnel-config', 'all'],
-    ['proxy-status'],
-    ...namespaces.map((ns) => ['waypoint', 'list', '-n', ns]),
-  ];
+  return [['ztunnel-config', 'all'], ['proxy-status'], ...namespaces.map((ns) => ['waypoint', 'list', '-n', ns])];
 }
 
 export function istioctlDumper(istioctl: string, kubeconfig: string, context: string, timeoutMs = 30_000): Dumper {
@@ -21,7 +17,11 @@ export function istioctlDumper(istioctl: string, kubeconfig: string, context: st
     async dump(namespaces) {
       const out: Record<string, string> = {};
       for (const args of istioctlCommands(namespaces)) {
-        const r = await execa(istioctl, [...args, '--kubeconfig', kubeconfig, '--context', context], { reject: false, all: true, timeout: timeoutMs });
+        const r = await execa(istioctl, [...args, '--kubeconfig', kubeconfig, '--context', context], {
+          reject: false,
+          all: true,
+          timeout: timeoutMs,
+        });
         const status = r.failed ? `\n(${r.shortMessage})` : '';
         out[`istioctl ${args.join(' ')}`] = `${r.all ?? ''}${status}`;
       }

@@ -75,9 +75,13 @@ async function forcedVersion(flag: string, file: string, args: string[], parse: 
   const bin = forced(flag, file);
   const command = `${flag.slice(2)} ${args.join(' ')}`;
   const r = await runBounded(bin, args, VERSION_DEADLINE_MS);
-  if (r.timedOut) throw new UserError(`${flag} ${file}: \`${command}\` did not answer within ${VERSION_DEADLINE_MS / 1000}s`, forcedFix(flag));
+  if (r.timedOut)
+    throw new UserError(`${flag} ${file}: \`${command}\` did not answer within ${VERSION_DEADLINE_MS / 1000}s`, forcedFix(flag));
   if (r.exitCode !== 0) {
-    throw new UserError(`${flag} ${file}: \`${command}\` failed (${r.exitCode === undefined ? r.shortMessage : `exit ${r.exitCode}`}): ${shown(String(r.stderr || r.stdout))}`, forcedFix(flag));
+    throw new UserError(
+      `${flag} ${file}: \`${command}\` failed (${r.exitCode === undefined ? r.shortMessage : `exit ${r.exitCode}`}): ${shown(String(r.stderr || r.stdout))}`,
+      forcedFix(flag),
+    );
   }
   const version = parse(String(r.stdout));
   if (!version) throw new UserError(`${flag} ${file}: \`${command}\` printed no version (${shown(String(r.stdout))})`, forcedFix(flag));
@@ -85,7 +89,8 @@ async function forcedVersion(flag: string, file: string, args: string[], parse: 
 }
 
 export const forcedKind = (file: string) => forcedVersion('--kind', file, ['version'], parseKindVersion);
-export const forcedIstioctl = (file: string) => forcedVersion('--istioctl', file, ['version', '--remote=false', '-o', 'json'], parseIstioctlVersion);
+export const forcedIstioctl = (file: string) =>
+  forcedVersion('--istioctl', file, ['version', '--remote=false', '-o', 'json'], parseIstioctlVersion);
 
 /** The tools forced on the command line, each run once before the run touches anything. */
 export interface ForcedTools {
@@ -97,11 +102,19 @@ export interface ForcedTools {
  * --kind and --istioctl, checked first. An istioctl that installs must be of the Istio version the
  * run installs: istioctl installs its own version, whatever --istio-version says.
  */
-export async function checkForcedTools(o: { kind?: string; istioctl?: string; istioVersion: string; skipInstall: boolean }): Promise<ForcedTools> {
+export async function checkForcedTools(o: {
+  kind?: string;
+  istioctl?: string;
+  istioVersion: string;
+  skipInstall: boolean;
+}): Promise<ForcedTools> {
   const kind = o.kind ? await forcedKind(o.kind) : undefined;
   const istioctl = o.istioctl ? await forcedIstioctl(o.istioctl) : undefined;
   if (istioctl && !o.skipInstall && istioctl.version !== o.istioVersion) {
-    throw new UserError(`--istioctl ${o.istioctl} is istioctl ${istioctl.version}, and this run installs Istio ${o.istioVersion} with it`, `pass --istio-version ${istioctl.version}, or an istioctl ${o.istioVersion}`);
+    throw new UserError(
+      `--istioctl ${o.istioctl} is istioctl ${istioctl.version}, and this run installs Istio ${o.istioVersion} with it`,
+      `pass --istio-version ${istioctl.version}, or an istioctl ${o.istioVersion}`,
+    );
   }
   return { kind, istioctl };
 }

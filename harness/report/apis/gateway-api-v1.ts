@@ -9,10 +9,27 @@ import type { GatewayApiProfile } from '../gateway-api-tests.ts';
 export type TestResult = 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'NOT_SUPPORTED';
 export type Result = 'success' | 'partial' | 'failure';
 
-export interface Statistics { Failed: number; Passed: number; Skipped: number }
-export interface Status { failedTests?: string[]; result: Result; skippedTests?: string[]; statistics: Statistics }
-export interface ExtendedStatus extends Status { supportedFeatures?: string[]; unsupportedFeatures?: string[] }
-export interface ProfileReport { core: Status; extended?: ExtendedStatus; name: GatewayApiProfile; summary: string }
+export interface Statistics {
+  Failed: number;
+  Passed: number;
+  Skipped: number;
+}
+export interface Status {
+  failedTests?: string[];
+  result: Result;
+  skippedTests?: string[];
+  statistics: Statistics;
+}
+export interface ExtendedStatus extends Status {
+  supportedFeatures?: string[];
+  unsupportedFeatures?: string[];
+}
+export interface ProfileReport {
+  core: Status;
+  extended?: ExtendedStatus;
+  name: GatewayApiProfile;
+  summary: string;
+}
 
 export interface GatewayApiReport {
   apiVersion: 'gateway.networking.k8s.io/v1';

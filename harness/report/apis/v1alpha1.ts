@@ -148,7 +148,11 @@ export interface CheckReport {
 }
 
 /** One Gateway API mesh test: the scenario that measures it and its result in upstream's words. */
-export interface TestRecord { name: string; scenario: string; result: TestResult }
+export interface TestRecord {
+  name: string;
+  scenario: string;
+  result: TestResult;
+}
 
 /** report.yaml's gatewayApiConformance: what the Gateway API report is computed from. */
 export interface GatewayApiConformance {

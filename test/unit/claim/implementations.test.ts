@@ -14,15 +14,32 @@ import { judgeAgainstClaim, runOnModel } from '../../../equipment/selftest/selft
 
 const ENVOY = 'implementations/istio-envoy-waypoint.yaml';
 const AGW = 'implementations/istio-agentgateway-waypoint.yaml';
-const rec = (o: Partial<RequestRecord>): RequestRecord => ({ seq: 1, exitCode: 0, httpCode: 200, timeSec: 0.01, stderr: '', markers: {}, ...o });
+const rec = (o: Partial<RequestRecord>): RequestRecord => ({
+  seq: 1,
+  exitCode: 0,
+  httpCode: 200,
+  timeSec: 0.01,
+  stderr: '',
+  markers: {},
+  ...o,
+});
 
 describe('implementation files', () => {
   it('both shipped files load, cite a source for every feature and name only catalogue scenarios', () => {
     for (const file of [ENVOY, AGW]) {
       const c = loadImplementation(file);
       expect(c.signals, file).to.not.equal(undefined);
-      expect([...c.features].filter((f) => !c.featureSources[f]), file).to.deep.equal([]);
-      expect(unknownFindings(c, CATALOGUE.map((s) => s.id)), file).to.deep.equal([]);
+      expect(
+        [...c.features].filter((f) => !c.featureSources[f]),
+        file,
+      ).to.deep.equal([]);
+      expect(
+        unknownFindings(
+          c,
+          CATALOGUE.map((s) => s.id),
+        ),
+        file,
+      ).to.deep.equal([]);
     }
     const agw = loadImplementation(AGW);
     expect(runOptionsFrom(agw).gatewayClass).to.equal('istio-agentgateway-waypoint');
@@ -39,7 +56,10 @@ describe('implementation files', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wpt-impl-'));
     try {
       const file = path.join(dir, 'bad.yaml');
-      writeFileSync(file, 'organization: o\nproject: p\nversion: "1"\nurl: u\ncontact: [c]\ngatewayClassName: g\nprofiles: [core]\nfeatures: [Waypoint]\nsignals: {name: x, deniedL7: {status: 403}}\n');
+      writeFileSync(
+        file,
+        'organization: o\nproject: p\nversion: "1"\nurl: u\ncontact: [c]\ngatewayClassName: g\nprofiles: [core]\nfeatures: [Waypoint]\nsignals: {name: x, deniedL7: {status: 403}}\n',
+      );
       expect(() => loadImplementation(file)).to.throw(/signals.*(gatewayTimeout|deniedL7)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -78,24 +98,51 @@ describe('the catalogue judged against a claim', function () {
     const subset = CATALOGUE.filter((s) => s.area === 'status-truth' || s.area === 'authorization' || named.has(s.id));
     const verdicts = judgeAgainstClaim(subset, await runOnModel(subset, 3, { implementation: claim }), claim);
     expect(verdicts.filter((v) => !v.ok).map((v) => `${v.id}: ${v.outcome} (${v.reason})`)).to.deep.equal([]);
-    expect(verdicts.filter((v) => v.expected === 'failed').map((v) => v.id).sort()).to.deep.equal(claim.expectedFindings.map((f) => f.scenario).sort());
+    expect(
+      verdicts
+        .filter((v) => v.expected === 'failed')
+        .map((v) => v.id)
+        .sort(),
+    ).to.deep.equal(claim.expectedFindings.map((f) => f.scenario).sort());
     const bound = verdicts.find((v) => v.id === 'status-truth/bound-policy-enforced')!;
-    expect(bound.reason).to.match(/status contradicts traffic/).and.to.match(/bound to /).and.to.match(/verdict allowed/);
+    expect(bound.reason)
+      .to.match(/status contradicts traffic/)
+      .and.to.match(/bound to /)
+      .and.to.match(/verdict allowed/);
     // The same run judged against a claim that predicts too much, or too little, is wrong about it.
     const results = await runOnModel(subset, 3, { implementation: claim });
-    const tooMuch = { ...claim, expectedFindings: [...claim.expectedFindings, { scenario: 'authorization/l4-ztunnel', reason: 'r', source: 's' }] };
-    expect(judgeAgainstClaim(subset, results, tooMuch).filter((v) => !v.ok).map((v) => v.id)).to.deep.equal(['authorization/l4-ztunnel']);
+    const tooMuch = {
+      ...claim,
+      expectedFindings: [...claim.expectedFindings, { scenario: 'authorization/l4-ztunnel', reason: 'r', source: 's' }],
+    };
+    expect(
+      judgeAgainstClaim(subset, results, tooMuch)
+        .filter((v) => !v.ok)
+        .map((v) => v.id),
+    ).to.deep.equal(['authorization/l4-ztunnel']);
     const tooLittle = { ...claim, expectedFindings: [] };
-    expect(judgeAgainstClaim(subset, results, tooLittle).filter((v) => !v.ok).map((v) => v.id).sort()).to.deep.equal(claim.expectedFindings.map((f) => f.scenario).sort());
+    expect(
+      judgeAgainstClaim(subset, results, tooLittle)
+        .filter((v) => !v.ok)
+        .map((v) => v.id)
+        .sort(),
+    ).to.deep.equal(claim.expectedFindings.map((f) => f.scenario).sort());
   });
 
-  it('neither waypoint claims consumer routes (Istio\'s ambient conformance drops MeshConsumerRoute): the scenario is not supported, never run', async () => {
+  it("neither waypoint claims consumer routes (Istio's ambient conformance drops MeshConsumerRoute): the scenario is not supported, never run", async () => {
     const subset = CATALOGUE.filter((s) => s.id === 'mesh/consumer-route');
     for (const file of [ENVOY, AGW]) {
       const claim = loadImplementation(file);
       const [r] = await runOnModel(subset, 6, { implementation: claim });
-      expect([r.outcome, r.unsupportedFeatures, r.checks.every((c) => c.requests === 0)], file).to.deep.equal(['not-supported', ['MeshConsumerRoute'], true]);
-      expect(judgeAgainstClaim(subset, [r], claim).every((v) => v.ok), file).to.equal(true);
+      expect([r.outcome, r.unsupportedFeatures, r.checks.every((c) => c.requests === 0)], file).to.deep.equal([
+        'not-supported',
+        ['MeshConsumerRoute'],
+        true,
+      ]);
+      expect(
+        judgeAgainstClaim(subset, [r], claim).every((v) => v.ok),
+        file,
+      ).to.equal(true);
     }
   });
 

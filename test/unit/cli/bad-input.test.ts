@@ -20,7 +20,10 @@ describe('first contact: bad input', () => {
     userError(() => parseE2eArgs(['--features', 'Bogus']), /unknown feature\(s\): Bogus/);
     userError(() => parseE2eArgs(['--report-dir', '--plan']), /--report-dir needs a value, got the flag --plan/);
     userError(() => parseE2eArgs(['--parallel', '99999999999999999999']), /--parallel takes an integer from 1 to 64/);
-    userError(() => parseE2eArgs(['--istio-version', '1.31.999']), /not a release this suite knows: the newest 1\.31 release pinned is 1\.31\.1/);
+    userError(
+      () => parseE2eArgs(['--istio-version', '1.31.999']),
+      /not a release this suite knows: the newest 1\.31 release pinned is 1\.31\.1/,
+    );
     userError(() => parseE2eArgs(['--implementation', 'f.yaml', '--features', 'Waypoint']), /names the features already/);
     userError(() => parseE2eArgs(['--implementation', 'f.yaml', '--gateway-class', 'x']), /names the GatewayClass already/);
     userError(() => selectScenarios(CATALOGUE, 'no-such-thing'), /matches no scenario/);
@@ -31,7 +34,7 @@ describe('first contact: bad input', () => {
     writeFileSync(file, '');
     userError(() => prepareReportDir(path.join(file, 'report')), /cannot write there \(ENOTDIR\)/);
   });
-  it('a --report-dir that holds an earlier run\'s files: refused, nothing deleted', () => {
+  it("a --report-dir that holds an earlier run's files: refused, nothing deleted", () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'report.yaml'), 'old: true\n');
     userError(() => prepareReportDir(dir), /is not empty/);
@@ -48,13 +51,16 @@ describe('first contact: bad input', () => {
   });
   it('--implementation without --certify selects the GatewayClass and the features, and keeps --grep (it was silently ignored)', () => {
     const file = path.join(tmp(), 'impl.yaml');
-    writeFileSync(file, 'organization: o\nproject: p\nversion: "1"\nurl: u\ngatewayClassName: vendor-waypoint\ncontact: []\nprofiles: [core]\nfeatures: [Waypoint]\n');
+    writeFileSync(
+      file,
+      'organization: o\nproject: p\nversion: "1"\nurl: u\ngatewayClassName: vendor-waypoint\ncontact: []\nprofiles: [core]\nfeatures: [Waypoint]\n',
+    );
     const sel = decide(parseE2eArgs(['--implementation', file, '--grep', '^routing/']), CATALOGUE);
     expect(sel.gatewayClass).to.equal('vendor-waypoint');
     expect([...sel.supported]).to.deep.equal(['Waypoint']);
     expect(sel.scenarios.map((s) => s.area)).to.satisfy((a: string[]) => a.length > 0 && a.every((x) => x === 'routing'));
   });
-  it('without --implementation or --features, Istio\'s classes run with their bundled file\'s features and signals; other classes with every feature', () => {
+  it("without --implementation or --features, Istio's classes run with their bundled file's features and signals; other classes with every feature", () => {
     const envoy = decide(parseE2eArgs([]), CATALOGUE);
     expect(envoy.featuresFrom).to.match(/^implementations\/istio-envoy-waypoint\.yaml /);
     expect([...envoy.supported]).to.deep.equal([...loadImplementation('implementations/istio-envoy-waypoint.yaml').features]);
@@ -75,7 +81,10 @@ describe('first contact: bad input', () => {
     writeFileSync(empty, '\n');
     userError(() => loadUserKubeconfig(path.join(dir, 'nope'), undefined, t), /does not exist/);
     userError(() => loadUserKubeconfig(empty, undefined, t), /is empty/);
-    userError(() => loadUserKubeconfig(undefined, undefined, t, {}, dir), /\.kube\/config \(the default, as neither --kubeconfig nor \$KUBECONFIG is set\) does not exist/);
+    userError(
+      () => loadUserKubeconfig(undefined, undefined, t, {}, dir),
+      /\.kube\/config \(the default, as neither --kubeconfig nor \$KUBECONFIG is set\) does not exist/,
+    );
     writeFileSync(empty, 'apiVersion: v1\nkind: Config\n');
     userError(() => loadUserKubeconfig(empty, undefined, t), /has no contexts/);
     userError(() => loadUserKubeconfig(kubeconfig('https://127.0.0.1:1'), 'other', t), /no context named "other"/);

@@ -17,7 +17,8 @@ const tmp = tempDirs('wpt-ed-');
 
 /** Every script package.json runs from scripts/. */
 const SCRIPTS = Object.values(JSON.parse(readFileSync('package.json', 'utf8')).scripts as Record<string, string>)
-  .map((s) => /scripts\/([\w-]+)\.ts/.exec(s)?.[1]).filter((s): s is string => Boolean(s));
+  .map((s) => /scripts\/([\w-]+)\.ts/.exec(s)?.[1])
+  .filter((s): s is string => Boolean(s));
 
 interface Case {
   name: string;
@@ -37,18 +38,31 @@ describe('one error discipline for every command (issue 28)', function () {
   });
   after(() => silent.close());
 
-  it('the README\'s exit-code table: the codes of EXIT, for every command package.json runs', () => {
+  it("the README's exit-code table: the codes of EXIT, for every command package.json runs", () => {
     const readme = readFileSync('README.md', 'utf8');
     const section = readme.slice(readme.indexOf('## Exit codes'), readme.indexOf('## Offline runs'));
     expect([...section.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]))).to.deep.equal(Object.values(EXIT));
     const scripts = JSON.parse(readFileSync('package.json', 'utf8')).scripts as Record<string, string>;
-    const commands = Object.entries(scripts).filter(([, v]) => /scripts\/[\w-]+\.ts/.test(v)).map(([k]) => k).sort();
+    const commands = Object.entries(scripts)
+      .filter(([, v]) => /scripts\/[\w-]+\.ts/.test(v))
+      .map(([k]) => k)
+      .sort();
     const named = [...section.split('\n\n')[1].matchAll(/`([a-z][\w:-]*)`/g)].map((m) => m[1]).sort();
     expect(named).to.deep.equal(commands);
   });
 
   it('every script imports require-node first and exits through runMain', () => {
-    expect(SCRIPTS).to.include.members(['e2e', 'selftest', 'bench', 'controlplane', 'report-verify', 'report-sign', 'report-matrix', 'stats-check', 'pin-upstream']);
+    expect(SCRIPTS).to.include.members([
+      'e2e',
+      'selftest',
+      'bench',
+      'controlplane',
+      'report-verify',
+      'report-sign',
+      'report-matrix',
+      'stats-check',
+      'pin-upstream',
+    ]);
     for (const s of SCRIPTS) {
       const text = readFileSync(`scripts/${s}.ts`, 'utf8');
       expect(text, s).to.match(/^(?:\/\*[\s\S]*?\*\/\n)?import '\.\.\/harness\/cli\/require-node\.ts';/);
@@ -67,23 +81,126 @@ describe('one error discipline for every command (issue 28)', function () {
     return dir;
   };
   const CASES: Case[] = [
-    { name: 'bench with a missing kubeconfig', run: (d) => command('bench', ['--kubeconfig', path.join(d, 'nope')]), code: EXIT.usage, error: /the kubeconfig .*nope \(--kubeconfig\) does not exist/, fix: /pass --kubeconfig FILE/ },
-    { name: 'bench against a refused API', run: (d) => command('bench', ['--kubeconfig', kubeconfig(d, 'https://127.0.0.1:1')]), code: EXIT.infrastructure, error: /the cluster \(context x, https:\/\/127\.0\.0\.1:1\) does not answer: ECONNREFUSED/, fix: /reachable/ },
-    { name: 'bench against a silent API', run: (d) => command('bench', ['--kubeconfig', kubeconfig(d, `https://${silent.url}`), '--connect-timeout', '3']), code: EXIT.infrastructure, error: /answering \/version: no answer within 3s/, fix: /raise --connect-timeout/, withinMs: 90_000 }, // was: killed after 120 s; the rest is starting Node on a busy machine
-    { name: 'bench --target 0', run: () => command('bench', ['--target', '0']), code: EXIT.usage, error: /--target takes a number of seconds above 0/, fix: /npm run bench -- --help/ },
-    { name: 'controlplane bogus', run: () => command('controlplane', ['bogus']), code: EXIT.usage, error: /unknown command 'bogus'/, fix: /one of: up, down, status/ },
-    { name: 'controlplane without a command', run: () => command('controlplane', []), code: EXIT.usage, error: /controlplane needs a command/, fix: /one of: up, down, status/ },
-    { name: 'report:sign --key with a garbage file', run: (d) => command('report-sign', [d, '--key', path.join(keys(), 'garbage.pem')]), code: EXIT.usage, error: /--key .*garbage\.pem is not a PEM private key/, fix: /openssl ecparam/ },
-    { name: 'report:sign --key with a public key', run: (d) => command('report-sign', [d, '--key', path.join(keys(), 'pub.pem')]), code: EXIT.usage, error: /--key .*pub\.pem is a public key; signing needs the private key/, fix: /report:verify --key/ },
-    { name: 'report:sign --key that is a directory', run: (d) => command('report-sign', [d, '--key', d]), code: EXIT.usage, error: /--key .*: cannot read it/, fix: /private key/ },
-    { name: 'report:verify --key with a private key file that is garbage', run: (d) => command('report-verify', [d, '--key', path.join(keys(), 'garbage.pem')]), code: EXIT.usage, error: /--key .*garbage\.pem: not a PEM public key/, fix: /openssl ec -in/ },
-    { name: 'e2e --grep "("', run: () => command('e2e', ['--grep', '(', '--list']), code: EXIT.usage, error: /--grep "\(" is not a regular expression/, fix: /backslash before \( \)/ },
-    { name: 'selftest --grep "("', run: () => command('selftest', ['--grep', '(']), code: EXIT.usage, error: /--grep "\(" is not a valid regular expression/, fix: /backslash before \( \)/ },
-    { name: 'selftest --mutant bogus', run: () => command('selftest', ['--mutant', 'bogus']), code: EXIT.usage, error: /unknown mutant\(s\): bogus/, fix: /known mutants: /},
-    { name: 'stats:check --runs x', run: () => command('stats-check', ['--runs', 'x']), code: EXIT.usage, error: /--runs must be an integer >= 10000, got "x"/, fix: /npm run stats:check -- --help/ },
-    { name: 'report:matrix without bundles', run: () => command('report-matrix', []), code: EXIT.usage, error: /missing required argument 'bundles'/, fix: /npm run report:matrix -- --help/ },
-    { name: 'report:verify of no directory', run: (d) => command('report-verify', [path.join(d, 'nope')]), code: EXIT.usage, error: /no such directory: .*nope/, fix: /bundle's directory/ },
-    { name: 'pins with an argument', run: () => command('pin-upstream', ['--bogus']), code: EXIT.usage, error: /npm run pins takes no arguments, got: --bogus/, fix: /after changing a version/ },
+    {
+      name: 'bench with a missing kubeconfig',
+      run: (d) => command('bench', ['--kubeconfig', path.join(d, 'nope')]),
+      code: EXIT.usage,
+      error: /the kubeconfig .*nope \(--kubeconfig\) does not exist/,
+      fix: /pass --kubeconfig FILE/,
+    },
+    {
+      name: 'bench against a refused API',
+      run: (d) => command('bench', ['--kubeconfig', kubeconfig(d, 'https://127.0.0.1:1')]),
+      code: EXIT.infrastructure,
+      error: /the cluster \(context x, https:\/\/127\.0\.0\.1:1\) does not answer: ECONNREFUSED/,
+      fix: /reachable/,
+    },
+    {
+      name: 'bench against a silent API',
+      run: (d) => command('bench', ['--kubeconfig', kubeconfig(d, `https://${silent.url}`), '--connect-timeout', '3']),
+      code: EXIT.infrastructure,
+      error: /answering \/version: no answer within 3s/,
+      fix: /raise --connect-timeout/,
+      withinMs: 90_000,
+    }, // was: killed after 120 s; the rest is starting Node on a busy machine
+    {
+      name: 'bench --target 0',
+      run: () => command('bench', ['--target', '0']),
+      code: EXIT.usage,
+      error: /--target takes a number of seconds above 0/,
+      fix: /npm run bench -- --help/,
+    },
+    {
+      name: 'controlplane bogus',
+      run: () => command('controlplane', ['bogus']),
+      code: EXIT.usage,
+      error: /unknown command 'bogus'/,
+      fix: /one of: up, down, status/,
+    },
+    {
+      name: 'controlplane without a command',
+      run: () => command('controlplane', []),
+      code: EXIT.usage,
+      error: /controlplane needs a command/,
+      fix: /one of: up, down, status/,
+    },
+    {
+      name: 'report:sign --key with a garbage file',
+      run: (d) => command('report-sign', [d, '--key', path.join(keys(), 'garbage.pem')]),
+      code: EXIT.usage,
+      error: /--key .*garbage\.pem is not a PEM private key/,
+      fix: /openssl ecparam/,
+    },
+    {
+      name: 'report:sign --key with a public key',
+      run: (d) => command('report-sign', [d, '--key', path.join(keys(), 'pub.pem')]),
+      code: EXIT.usage,
+      error: /--key .*pub\.pem is a public key; signing needs the private key/,
+      fix: /report:verify --key/,
+    },
+    {
+      name: 'report:sign --key that is a directory',
+      run: (d) => command('report-sign', [d, '--key', d]),
+      code: EXIT.usage,
+      error: /--key .*: cannot read it/,
+      fix: /private key/,
+    },
+    {
+      name: 'report:verify --key with a private key file that is garbage',
+      run: (d) => command('report-verify', [d, '--key', path.join(keys(), 'garbage.pem')]),
+      code: EXIT.usage,
+      error: /--key .*garbage\.pem: not a PEM public key/,
+      fix: /openssl ec -in/,
+    },
+    {
+      name: 'e2e --grep "("',
+      run: () => command('e2e', ['--grep', '(', '--list']),
+      code: EXIT.usage,
+      error: /--grep "\(" is not a regular expression/,
+      fix: /backslash before \( \)/,
+    },
+    {
+      name: 'selftest --grep "("',
+      run: () => command('selftest', ['--grep', '(']),
+      code: EXIT.usage,
+      error: /--grep "\(" is not a valid regular expression/,
+      fix: /backslash before \( \)/,
+    },
+    {
+      name: 'selftest --mutant bogus',
+      run: () => command('selftest', ['--mutant', 'bogus']),
+      code: EXIT.usage,
+      error: /unknown mutant\(s\): bogus/,
+      fix: /known mutants: /,
+    },
+    {
+      name: 'stats:check --runs x',
+      run: () => command('stats-check', ['--runs', 'x']),
+      code: EXIT.usage,
+      error: /--runs must be an integer >= 10000, got "x"/,
+      fix: /npm run stats:check -- --help/,
+    },
+    {
+      name: 'report:matrix without bundles',
+      run: () => command('report-matrix', []),
+      code: EXIT.usage,
+      error: /missing required argument 'bundles'/,
+      fix: /npm run report:matrix -- --help/,
+    },
+    {
+      name: 'report:verify of no directory',
+      run: (d) => command('report-verify', [path.join(d, 'nope')]),
+      code: EXIT.usage,
+      error: /no such directory: .*nope/,
+      fix: /bundle's directory/,
+    },
+    {
+      name: 'pins with an argument',
+      run: () => command('pin-upstream', ['--bogus']),
+      code: EXIT.usage,
+      error: /npm run pins takes no arguments, got: --bogus/,
+      fix: /after changing a version/,
+    },
   ];
 
   it('each bad input or broken cluster: its exit code, `error:` then `fix:`, no stack trace, within its deadline', async () => {
@@ -97,15 +214,23 @@ describe('one error discipline for every command (issue 28)', function () {
       expect(r.timedOut, what).to.equal(false);
       expect(r.exitCode, what).to.equal(c.code);
       const [first, fix] = r.stderr.split('\n');
-      expect(first, what).to.match(/^error: /).and.match(c.error);
-      expect(fix, what).to.match(/^ {2}fix: /).and.match(c.fix);
+      expect(first, what)
+        .to.match(/^error: /)
+        .and.match(c.error);
+      expect(fix, what)
+        .to.match(/^ {2}fix: /)
+        .and.match(c.fix);
       expect(r.stderr, what).not.to.match(STACK);
       if (c.withinMs) expect(ms, what).to.be.below(c.withinMs);
     }
   });
 
   it('every command: an unknown option is exit 2 naming it (and --help, exit 0, for the ones with subcommands or a wrapper)', async () => {
-    const jobs = [...SCRIPTS.filter((s) => s !== 'pin-upstream').map((s) => ({ s, help: false })), { s: 'e2e', help: true }, { s: 'controlplane', help: true }]; // pins takes nothing: above
+    const jobs = [
+      ...SCRIPTS.filter((s) => s !== 'pin-upstream').map((s) => ({ s, help: false })),
+      { s: 'e2e', help: true },
+      { s: 'controlplane', help: true },
+    ]; // pins takes nothing: above
     const runs = await pooled(jobs, async (j) => ({ ...j, r: await command(j.s, [j.help ? '--help' : '--bogus-option']) }));
     for (const { s, help, r } of runs) {
       if (help) expect(r.exitCode, `${s} --help: ${r.stderr}`).to.equal(EXIT.ok);
@@ -147,7 +272,9 @@ describe('one error discipline for every command (issue 28)', function () {
     it('mocha (npm test) refuses it with the fix before any test file loads (was: an undici stack trace)', async () => {
       const r = await execa('npx', ['mocha'], { reject: false, env: { NODE_OPTIONS: fakeNode20 }, timeout: 120_000 });
       expect(r.exitCode, r.stdout + r.stderr).to.equal(EXIT.usage);
-      expect(r.stderr).to.match(/^error: Node\.js 20\.20\.2 is too old: this suite needs Node\.js 22 or newer/m).and.match(/fix: `nvm install`/);
+      expect(r.stderr)
+        .to.match(/^error: Node\.js 20\.20\.2 is too old: this suite needs Node\.js 22 or newer/m)
+        .and.match(/fix: `nvm install`/);
       expect(r.stdout + r.stderr).not.to.match(STACK);
       expect(JSON.parse(readFileSync('.mocharc.real.json', 'utf8')).require).to.deep.equal(['./harness/cli/require-node.ts']);
     });

@@ -37,7 +37,16 @@ describe('first contact: exit codes of npm run e2e (real processes, loopback onl
       e2e(['--grep', 'no-such-scenario', '--list']),
       e2e(['--cluster', 'existing', '--kubeconfig', empty, '--report-dir', tmp()]),
       e2e(['--cluster', 'existing', '--kubeconfig', kubeconfig('https://127.0.0.1:1'), '--report-dir', path.join(tmp(), 'r')]),
-      e2e(['--cluster', 'existing', '--kubeconfig', kubeconfig(`https://127.0.0.1:${hangingPort}`), '--report-dir', tmp(), '--connect-timeout', '2']),
+      e2e([
+        '--cluster',
+        'existing',
+        '--kubeconfig',
+        kubeconfig(`https://127.0.0.1:${hangingPort}`),
+        '--report-dir',
+        tmp(),
+        '--connect-timeout',
+        '2',
+      ]),
     ]);
     for (const r of [flag, grep, emptyKc, unreachable, silent]) expect(r.stderr, r.stderr).not.to.match(STACK);
     expect(flag.exitCode).to.equal(EXIT.usage);
@@ -54,7 +63,24 @@ describe('first contact: exit codes of npm run e2e (real processes, loopback onl
 
   it('SIGTERM sent to npm alone reaches the e2e process: it tears down and exits 130, leaving no orphan', async () => {
     const dir = path.join(tmp(), 'r');
-    const npm = execa('npm', ['run', '--silent', 'e2e', '--', '--cluster', 'existing', '--kubeconfig', kubeconfig(`https://127.0.0.1:${hangingPort}`), '--report-dir', dir, '--connect-timeout', '60'], { reject: false });
+    const npm = execa(
+      'npm',
+      [
+        'run',
+        '--silent',
+        'e2e',
+        '--',
+        '--cluster',
+        'existing',
+        '--kubeconfig',
+        kubeconfig(`https://127.0.0.1:${hangingPort}`),
+        '--report-dir',
+        dir,
+        '--connect-timeout',
+        '60',
+      ],
+      { reject: false },
+    );
     const started = Date.now();
     while (!(existsSync(path.join(dir, 'run.log')) && readFileSync(path.join(dir, 'run.log'), 'utf8').includes('kubeconfig and context'))) {
       if (Date.now() - started > 60_000) expect.fail('the run never started');
@@ -70,7 +96,9 @@ describe('first contact: exit codes of npm run e2e (real processes, loopback onl
   });
 
   it('Node.js older than 22 is refused with the fix, before any other module loads', () => {
-    expect(nodeVersionProblem('20.20.2')).to.match(/Node\.js 20\.20\.2 is too old/).and.match(/nvm install/);
+    expect(nodeVersionProblem('20.20.2'))
+      .to.match(/Node\.js 20\.20\.2 is too old/)
+      .and.match(/nvm install/);
     expect(nodeVersionProblem('22.0.0')).to.equal(undefined);
     expect(readFileSync('.nvmrc', 'utf8').trim()).to.equal('24');
     expect(readFileSync('scripts/e2e.ts', 'utf8')).to.match(/^(?:\/\*[\s\S]*?\*\/\n)?import '\.\.\/harness\/cli\/require-node\.ts';/);

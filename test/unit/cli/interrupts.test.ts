@@ -47,17 +47,34 @@ describe('interrupted runs leave a sealed record (issue 28)', function () {
 
   it('e2e: SIGINT while waiting for the cluster → exit 130, a sealed record that report:verify accepts as interrupted', async () => {
     const dir = path.join(tmp(), 'report');
-    const child = command('e2e', ['--cluster', 'existing', '--kubeconfig', kubeconfig(tmp(), `https://${silent.url}`), '--report-dir', dir, '--connect-timeout', '120'], { env: { WPT_CACHE_DIR: tmp() } });
+    const child = command(
+      'e2e',
+      [
+        '--cluster',
+        'existing',
+        '--kubeconfig',
+        kubeconfig(tmp(), `https://${silent.url}`),
+        '--report-dir',
+        dir,
+        '--connect-timeout',
+        '120',
+      ],
+      { env: { WPT_CACHE_DIR: tmp() } },
+    );
     await waitForLog(dir, /kubeconfig and context/, child);
     child.kill('SIGINT');
     const r = await child;
     expect(r.exitCode, r.stderr).to.equal(EXIT.interrupted);
-    expect(r.stderr).to.match(/^error: interrupted by SIGINT at "cluster answers \(context x, https:\/\/127\.0\.0\.1:\d+\)": what this run created was torn down\n {2}fix: the report in .* records the interruption/);
+    expect(r.stderr).to.match(
+      /^error: interrupted by SIGINT at "cluster answers \(context x, https:\/\/127\.0\.0\.1:\d+\)": what this run created was torn down\n {2}fix: the report in .* records the interruption/,
+    );
     expect(r.stderr).not.to.match(STACK);
     expectInterruptedRecord(dir, 'SIGINT', /^cluster answers/);
     const verify = await command('report-verify', [dir]);
     expect(verify.exitCode, verify.stderr).to.equal(0);
-    expect(verify.stdout).to.match(/consistent, unsigned: it claims an e2e run of GatewayClass istio-waypoint .*, interrupted at "cluster answers/);
+    expect(verify.stdout).to.match(
+      /consistent, unsigned: it claims an e2e run of GatewayClass istio-waypoint .*, interrupted at "cluster answers/,
+    );
   });
 
   it('selftest --report-dir: SIGINT mid-run → exit 130, a sealed record instead of an unsealed run.log', async () => {
@@ -81,11 +98,24 @@ describe('interrupted runs leave a sealed record (issue 28)', function () {
     expect(r.stderr).to.match(/^error: interrupted by SIGTERM\n {2}fix: run again/);
   });
 
-  it('SIGINT while a forced tool is checked (before the report directory exists): exit 130, the tool\'s processes killed, nothing left', async () => {
+  it("SIGINT while a forced tool is checked (before the report directory exists): exit 130, the tool's processes killed, nothing left", async () => {
     const d = tmp();
     const pidFile = path.join(d, 'pid');
     const istioctl = script(d, 'istioctl', [`sleep 300 & echo $! > ${pidFile}`, 'wait']);
-    const child = command('e2e', ['--cluster', 'existing', '--kubeconfig', kubeconfig(d, `https://${silent.url}`), '--istioctl', istioctl, '--report-dir', path.join(d, 'report')], { env: { WPT_CACHE_DIR: d } });
+    const child = command(
+      'e2e',
+      [
+        '--cluster',
+        'existing',
+        '--kubeconfig',
+        kubeconfig(d, `https://${silent.url}`),
+        '--istioctl',
+        istioctl,
+        '--report-dir',
+        path.join(d, 'report'),
+      ],
+      { env: { WPT_CACHE_DIR: d } },
+    );
     const started = Date.now();
     while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8').trim() === '') {
       if (Date.now() - started > 60_000 || child.exitCode !== null) expect.fail('the tool never started');
@@ -108,7 +138,7 @@ describe('interrupted runs leave a sealed record (issue 28)', function () {
     expect(existsSync(path.join(d, 'report'))).to.equal(false);
   });
 
-  it('bench: SIGTERM while waiting for the cluster → exit 130 with the discipline\'s two lines (was: killed, exit 143, nothing said)', async () => {
+  it("bench: SIGTERM while waiting for the cluster → exit 130 with the discipline's two lines (was: killed, exit 143, nothing said)", async () => {
     const before = silent.seen.length; // the silent server is shared: wait for bench's own connection
     const child = command('bench', ['--kubeconfig', kubeconfig(tmp(), `https://${silent.url}`), '--connect-timeout', '120']);
     for (const t0 = Date.now(); silent.seen.length === before;) {
@@ -118,13 +148,32 @@ describe('interrupted runs leave a sealed record (issue 28)', function () {
     child.kill('SIGTERM');
     const r = await child;
     expect(r.exitCode, r.stderr).to.equal(EXIT.interrupted);
-    expect(r.stderr).to.match(/^error: interrupted by SIGTERM\n {2}fix: namespaces a scenario had made may remain: `npm run e2e -- --cleanup --cluster existing`/);
+    expect(r.stderr).to.match(
+      /^error: interrupted by SIGTERM\n {2}fix: namespaces a scenario had made may remain: `npm run e2e -- --cleanup --cluster existing`/,
+    );
     expect(r.stderr).not.to.match(STACK);
   });
 
   it('the npm wrapper passes SIGINT on as well: the same record', async () => {
     const dir = path.join(tmp(), 'report');
-    const npm = execa('npm', ['run', '--silent', 'e2e', '--', '--cluster', 'existing', '--kubeconfig', kubeconfig(tmp(), `https://${silent.url}`), '--report-dir', dir, '--connect-timeout', '120'], { reject: false, env: { WPT_CACHE_DIR: tmp() } });
+    const npm = execa(
+      'npm',
+      [
+        'run',
+        '--silent',
+        'e2e',
+        '--',
+        '--cluster',
+        'existing',
+        '--kubeconfig',
+        kubeconfig(tmp(), `https://${silent.url}`),
+        '--report-dir',
+        dir,
+        '--connect-timeout',
+        '120',
+      ],
+      { reject: false, env: { WPT_CACHE_DIR: tmp() } },
+    );
     await waitForLog(dir, /kubeconfig and context/, npm);
     npm.kill('SIGINT');
     const r = await npm;

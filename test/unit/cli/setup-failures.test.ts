@@ -20,7 +20,16 @@ describe('first contact: setup failures are reported', function () {
   this.timeout(120_000);
   it('an unreachable cluster: exit 3 with report.yaml, junit.xml naming the step and summary.md saying what broke; report:verify accepts it', async () => {
     const dir = path.join(tmp(), 'report');
-    const r = await e2e(['--cluster', 'existing', '--kubeconfig', kubeconfig('https://127.0.0.1:1'), '--report-dir', dir, '--grep', '^routing/']);
+    const r = await e2e([
+      '--cluster',
+      'existing',
+      '--kubeconfig',
+      kubeconfig('https://127.0.0.1:1'),
+      '--report-dir',
+      dir,
+      '--grep',
+      '^routing/',
+    ]);
     expect(r.exitCode, r.stderr).to.equal(EXIT.infrastructure);
     const report = parseYaml(readFileSync(path.join(dir, 'report.yaml'), 'utf8'));
     expect(report.setup).to.deep.include({ outcome: 'error', step: 'cluster answers (context x, https://127.0.0.1:1)' });
@@ -28,7 +37,9 @@ describe('first contact: setup failures are reported', function () {
     const junit = readFileSync(path.join(dir, 'junit.xml'), 'utf8');
     expect(junit.match(/<error /g)).to.have.length(1);
     expect(junit).to.include('name="cluster answers (context x, https://127.0.0.1:1)"');
-    expect(readFileSync(path.join(dir, 'summary.md'), 'utf8').split('\n')[0]).to.match(/^\*\*Setup failed\*\* at "cluster answers.*ECONNREFUSED.* — fix: check that/);
+    expect(readFileSync(path.join(dir, 'summary.md'), 'utf8').split('\n')[0]).to.match(
+      /^\*\*Setup failed\*\* at "cluster answers.*ECONNREFUSED.* — fix: check that/,
+    );
     expect(verifyBundle(dir, CATALOGUE).problems).to.deep.equal([]);
   });
   it('a cluster that answers /version and then fails every request: exit 3, the state of the install namespaces in diagnostics/setup.yaml, run.log sealed with the teardown', async () => {
@@ -42,7 +53,17 @@ describe('first contact: setup failures are reported', function () {
     try {
       const dir = path.join(tmp(), 'report');
       const server = `http://127.0.0.1:${(broken.address() as AddressInfo).port}`;
-      const r = await e2e(['--cluster', 'existing', '--kubeconfig', kubeconfig(server), '--report-dir', dir, '--skip-install', '--grep', '^routing/']);
+      const r = await e2e([
+        '--cluster',
+        'existing',
+        '--kubeconfig',
+        kubeconfig(server),
+        '--report-dir',
+        dir,
+        '--skip-install',
+        '--grep',
+        '^routing/',
+      ]);
       expect(r.exitCode, r.stderr).to.equal(EXIT.infrastructure);
       expect(r.stderr).not.to.match(STACK);
       const report = parseYaml(readFileSync(path.join(dir, 'report.yaml'), 'utf8'));
@@ -63,7 +84,10 @@ describe('first contact: setup failures are reported', function () {
     const bad = await execa('node', ['--import', 'tsx', 'scripts/report-verify.ts', dir], { reject: false });
     expect(bad.exitCode).to.equal(EXIT.usage);
     expect(bad.stderr).to.include('evidence.json is not JSON').and.not.match(STACK);
-    writeFileSync(path.join(dir, 'evidence.json'), JSON.stringify({ apiVersion: 'waypoint-conformance.dev/v1alpha1', kind: 'EvidenceManifest', files: {} }));
+    writeFileSync(
+      path.join(dir, 'evidence.json'),
+      JSON.stringify({ apiVersion: 'waypoint-conformance.dev/v1alpha1', kind: 'EvidenceManifest', files: {} }),
+    );
     writeFileSync(path.join(dir, 'report.yaml'), 'a: [unclosed');
     expect(() => verifyBundle(dir, CATALOGUE)).to.throw(BundleReadError, /report\.yaml is not YAML/);
   });

@@ -28,29 +28,42 @@ function withHeader(res: import('node:http').ServerResponse, code: number, type:
   res.writeHead(code, { 'content-type': type, 'x-evil': HEADER, 'set-cookie': `session=${HEADER}` });
 }
 
-interface Case { name: string; server: () => Promise<Fake>; escaped: string }
+interface Case {
+  name: string;
+  server: () => Promise<Fake>;
+  escaped: string;
+}
 
 const CASES: Case[] = [
   {
     name: '403 whose Status message holds escape sequences, NUL and a bidi override',
-    server: () => fakeApi((_q, res) => { withHeader(res, 403, 'application/json'); res.end(status(403, 'Forbidden', EVIL)); }),
+    server: () =>
+      fakeApi((_q, res) => {
+        withHeader(res, 403, 'application/json');
+        res.end(status(403, 'Forbidden', EVIL));
+      }),
     escaped: '\\x1b]0;pwned\\x07\\x1b[2J\\x00\\u{202e}txt.exe',
   },
   {
     name: '500 whose body is raw bytes (NUL, ESC, invalid UTF-8)',
-    server: () => fakeApi((_q, res) => { withHeader(res, 500, 'text/plain'); res.end(Buffer.concat([Buffer.from('boom \u0000\u001b[31m'), Buffer.from([0xff, 0xfe]), Buffer.from(HEADER)])); }),
+    server: () =>
+      fakeApi((_q, res) => {
+        withHeader(res, 500, 'text/plain');
+        res.end(Buffer.concat([Buffer.from('boom \u0000\u001b[31m'), Buffer.from([0xff, 0xfe]), Buffer.from(HEADER)]));
+      }),
     escaped: '500 (no Kubernetes Status in the answer)',
   },
   {
     name: 'a /version whose gitVersion holds an escape sequence, then 401',
-    server: () => fakeApi((q, res) => {
-      if (q.url === '/version') {
-        withHeader(res, 200, 'application/json');
-        return res.end(JSON.stringify({ major: '1', minor: '34', gitVersion: `v1.34.0${EVIL}` }));
-      }
-      withHeader(res, 401, 'application/json');
-      res.end(status(401, 'Unauthorized', EVIL));
-    }),
+    server: () =>
+      fakeApi((q, res) => {
+        if (q.url === '/version') {
+          withHeader(res, 200, 'application/json');
+          return res.end(JSON.stringify({ major: '1', minor: '34', gitVersion: `v1.34.0${EVIL}` }));
+        }
+        withHeader(res, 401, 'application/json');
+        res.end(status(401, 'Unauthorized', EVIL));
+      }),
     escaped: 'v1.34.0evil \\x1b]0;pwned\\x07\\x1b[2J\\x00\\u{202e}txt.exe',
   },
 ];
@@ -71,7 +84,23 @@ describe('hostile servers reach neither the terminal nor the report (issue 28)',
       const server = await c.server();
       try {
         const dir = path.join(tmp(), 'report');
-        const r = await command('e2e', ['--cluster', 'existing', '--skip-install', '--kubeconfig', kubeconfig(tmp(), server.url), '--report-dir', dir, '--connect-timeout', '10', '--grep', '^routing/'], { env: { WPT_CACHE_DIR: tmp() } });
+        const r = await command(
+          'e2e',
+          [
+            '--cluster',
+            'existing',
+            '--skip-install',
+            '--kubeconfig',
+            kubeconfig(tmp(), server.url),
+            '--report-dir',
+            dir,
+            '--connect-timeout',
+            '10',
+            '--grep',
+            '^routing/',
+          ],
+          { env: { WPT_CACHE_DIR: tmp() } },
+        );
         return { c, r, dir };
       } finally {
         await server.close();
@@ -80,7 +109,10 @@ describe('hostile servers reach neither the terminal nor the report (issue 28)',
     for (const { c, r, dir } of runs) {
       const what = `${c.name}: exit ${r.exitCode}\n${r.stderr}`;
       expect(r.exitCode, what).to.be.oneOf([2, 3]);
-      for (const [where, text] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) {
+      for (const [where, text] of [
+        ['stdout', r.stdout],
+        ['stderr', r.stderr],
+      ] as const) {
         expect(RAW_CONTROL.test(text), `${c.name}: a raw control character in ${where}: ${JSON.stringify(text)}`).to.equal(false);
         expect(text, `${c.name}: ${where}`).not.to.include(HEADER);
       }
@@ -99,6 +131,8 @@ describe('hostile servers reach neither the terminal nor the report (issue 28)',
   it('report:verify rejects a report.yaml with raw control characters (the suite never writes one)', async () => {
     const dir = await modelBundle('passed');
     forge(dir, (r) => (r.implementation.project = 'acme\u001b[2J'), { regenerate: true });
-    expect(verifyBundle(dir, CATALOGUE).problems).to.include('report.yaml: /implementation/project holds control characters, which the suite never writes');
+    expect(verifyBundle(dir, CATALOGUE).problems).to.include(
+      'report.yaml: /implementation/project holds control characters, which the suite never writes',
+    );
   });
 });

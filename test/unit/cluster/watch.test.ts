@@ -12,7 +12,15 @@ function fakeApiServer(onWatch: () => void) {
   const server = http.createServer((req, res) => {
     if (req.url === '/apis/apps/v1') {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ kind: 'APIResourceList', groupVersion: 'apps/v1', resources: [{ name: 'deployments', namespaced: true, kind: 'Deployment', verbs: ['get', 'list', 'watch'], singularName: 'deployment' }] }));
+      res.end(
+        JSON.stringify({
+          kind: 'APIResourceList',
+          groupVersion: 'apps/v1',
+          resources: [
+            { name: 'deployments', namespaced: true, kind: 'Deployment', verbs: ['get', 'list', 'watch'], singularName: 'deployment' },
+          ],
+        }),
+      );
       return;
     }
     if (req.url?.startsWith('/apis/apps/v1/namespaces/demo/deployments') && req.url.includes('watch=true')) {
@@ -20,7 +28,9 @@ function fakeApiServer(onWatch: () => void) {
       watches.push(res);
       setTimeout(() => {
         onWatch();
-        res.write(`${JSON.stringify({ type: 'MODIFIED', object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'echo', namespace: 'demo' } } })}\n`);
+        res.write(
+          `${JSON.stringify({ type: 'MODIFIED', object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'echo', namespace: 'demo' } } })}\n`,
+        );
       }, 200);
       return;
     }
@@ -38,13 +48,22 @@ describe('watch-driven waits', () => {
     const kc = new k8s.KubeConfig();
     kc.loadFromOptions({
       clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
-      users: [{ name: 'u' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x',
+      users: [{ name: 'u' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
     });
     const cluster = new KubeCluster(kc);
     try {
       const timing = { intervalMs: 30_000, maxIntervalMs: 30_000, readyTimeoutMs: 60_000, convergeTimeoutMs: 60_000, consecutive: 1 };
       const started = Date.now();
-      await waitFor('the Deployment changed', async () => (changed ? true : undefined), timing, undefined, undefined, changesOf(cluster, 'apps/v1', 'Deployment', 'demo'));
+      await waitFor(
+        'the Deployment changed',
+        async () => (changed ? true : undefined),
+        timing,
+        undefined,
+        undefined,
+        changesOf(cluster, 'apps/v1', 'Deployment', 'demo'),
+      );
       expect(Date.now() - started).to.be.below(5_000);
     } finally {
       cluster.close();

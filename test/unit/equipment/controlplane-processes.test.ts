@@ -4,7 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { isRunning, pidDir, records, restartDaemon, startDaemon, stopDaemon, waitExited } from '../../../equipment/host/processes.ts';
 import { Backoff, exitedKwokComponents } from '../../../equipment/controlplane/supervisor.ts';
-import { APISERVER_CERT_SANS, kwokControllerArgs, kwokctlConfiguration, simulatedNodeParams } from '../../../equipment/controlplane/controlplane.ts';
+import {
+  APISERVER_CERT_SANS,
+  kwokControllerArgs,
+  kwokctlConfiguration,
+  simulatedNodeParams,
+} from '../../../equipment/controlplane/controlplane.ts';
 
 describe('controlplane: processes started by up (PID files)', () => {
   let state: string;
@@ -78,15 +83,20 @@ describe('controlplane: the supervisor', () => {
 });
 
 describe('controlplane: what kwokctl is told', () => {
-  it('has kwok manage only the simulated nodes, which kwokctl\'s node template annotates, never a real node', () => {
+  it("has kwok manage only the simulated nodes, which kwokctl's node template annotates, never a real node", () => {
     expect(kwokControllerArgs()).to.deep.equal([
-      '--extra-args', 'kwok-controller=manage-all-nodes=false', '--extra-args', 'kwok-controller=manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+      '--extra-args',
+      'kwok-controller=manage-all-nodes=false',
+      '--extra-args',
+      'kwok-controller=manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
     ]);
   });
 
   it('gives the API server a certificate for the kubernetes Service IP and names', () => {
     expect(APISERVER_CERT_SANS).to.include.members(['10.0.0.1', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local']);
-    expect(kwokctlConfiguration()).to.match(/kind: KwokctlConfiguration/).and.match(/kubeApiserverCertSANs:\n\s+- 10\.0\.0\.1/);
+    expect(kwokctlConfiguration())
+      .to.match(/kind: KwokctlConfiguration/)
+      .and.match(/kubeApiserverCertSANs:\n\s+- 10\.0\.0\.1/);
   });
 
   it('addresses the simulated nodes and pods outside the Service range and off TEST-NET-1', () => {

@@ -7,12 +7,25 @@ import { sha256Hex } from '../../../harness/digest.ts';
 import { cachePathFor, fetchVerified } from '../../../harness/platform/tools/download.ts';
 import { redirectionPatch, shouldBeEnrolled } from '../../../equipment/controlplane/cni-rules.ts';
 
-import { goVersionAtLeast, istioLdflags, kubernetesLdflags, pseudoVersionRevision, stagingReplaces, wrapperGoMod } from '../../../equipment/host/gobuild.ts';
+import {
+  goVersionAtLeast,
+  istioLdflags,
+  kubernetesLdflags,
+  pseudoVersionRevision,
+  stagingReplaces,
+  wrapperGoMod,
+} from '../../../equipment/host/gobuild.ts';
 import { addHosts, removeHosts, withEntries, withoutEntries } from '../../../equipment/host/hosts.ts';
 import { configMapFiles, istiodProcess, readinessUrl } from '../../../equipment/controlplane/istiod.ts';
 import { KUBERNETES } from '../../../equipment/host/pins.ts';
 import { rewriteWebhooks, webhookHosts } from '../../../equipment/controlplane/webhooks.ts';
-import { istiodSelector, meshSettings, parseNamespace, parseRevision, parseTrustDomain } from '../../../equipment/controlplane/mesh-options.ts';
+import {
+  istiodSelector,
+  meshSettings,
+  parseNamespace,
+  parseRevision,
+  parseTrustDomain,
+} from '../../../equipment/controlplane/mesh-options.ts';
 import { snapshotDifferences } from '../../../equipment/controlplane/snapshot.ts';
 import { up } from '../../../equipment/controlplane/controlplane.ts';
 import { UserError } from '../../../harness/errors.ts';
@@ -51,7 +64,10 @@ describe('controlplane: building from the Go module proxy', () => {
   });
 
   it('adds no replaces for other modules', () => {
-    const gomod = wrapperGoMod({ module: 'sigs.k8s.io/kwok', version: 'v0.8.0' }, 'module sigs.k8s.io/kwok\n\ngo 1.26.0\n\nreplace foo => ./foo\n');
+    const gomod = wrapperGoMod(
+      { module: 'sigs.k8s.io/kwok', version: 'v0.8.0' },
+      'module sigs.k8s.io/kwok\n\ngo 1.26.0\n\nreplace foo => ./foo\n',
+    );
     expect(gomod).to.not.contain('replace');
     expect(gomod).to.contain('require sigs.k8s.io/kwok v0.8.0');
   });
@@ -100,10 +116,19 @@ describe('controlplane: building from the Go module proxy', () => {
   });
 });
 
-function webhookConfig(kind: string, hooks: { name: string; service?: { name: string; namespace: string; path?: string; port?: number }; url?: string }[]): KubeObject {
+function webhookConfig(
+  kind: string,
+  hooks: { name: string; service?: { name: string; namespace: string; path?: string; port?: number }; url?: string }[],
+): KubeObject {
   return {
-    apiVersion: 'admissionregistration.k8s.io/v1', kind, metadata: { name: 'cfg' },
-    webhooks: hooks.map((h) => ({ name: h.name, clientConfig: { ...(h.service ? { service: h.service } : { url: h.url }), caBundle: 'Q0E=' }, failurePolicy: 'Ignore' })),
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind,
+    metadata: { name: 'cfg' },
+    webhooks: hooks.map((h) => ({
+      name: h.name,
+      clientConfig: { ...(h.service ? { service: h.service } : { url: h.url }), caBundle: 'Q0E=' },
+      failurePolicy: 'Ignore',
+    })),
   };
 }
 
@@ -123,13 +148,16 @@ describe('controlplane: webhooks point at the local istiod', () => {
 
   it('keeps per-revision services and injection paths', () => {
     const cfg = webhookConfig('MutatingWebhookConfiguration', [
-      { name: 'rev.namespace.sidecar-injector.istio.io', service: { name: 'istiod-canary', namespace: 'istio-system', path: '/inject/cluster/Kubernetes/net/' } },
+      {
+        name: 'rev.namespace.sidecar-injector.istio.io',
+        service: { name: 'istiod-canary', namespace: 'istio-system', path: '/inject/cluster/Kubernetes/net/' },
+      },
     ]);
     const hooks = rewriteWebhooks(cfg)!.webhooks as { clientConfig: { url: string } }[];
     expect(hooks[0].clientConfig.url).to.equal('https://istiod-canary.istio-system.svc:15017/inject/cluster/Kubernetes/net/');
   });
 
-  it('in another Istio namespace, rewrites that namespace\'s istiod (a revision\'s Service) and leaves istio-system\'s alone', () => {
+  it("in another Istio namespace, rewrites that namespace's istiod (a revision's Service) and leaves istio-system's alone", () => {
     const cfg = webhookConfig('ValidatingWebhookConfiguration', [
       { name: 'rev.validation.istio.io', service: { name: 'istiod-canary', namespace: 'istio-cp', path: '/validate' } },
       { name: 'old.validation.istio.io', service: { name: 'istiod', namespace: 'istio-system', path: '/validate' } },
@@ -137,22 +165,36 @@ describe('controlplane: webhooks point at the local istiod', () => {
     const out = rewriteWebhooks(cfg, 'istio-cp')!;
     const hooks = out.webhooks as { clientConfig: Record<string, unknown> }[];
     expect(hooks[0].clientConfig).to.deep.equal({ url: 'https://istiod-canary.istio-cp.svc:15017/validate', caBundle: 'Q0E=' });
-    expect(hooks[1].clientConfig).to.deep.equal({ service: { name: 'istiod', namespace: 'istio-system', path: '/validate' }, caBundle: 'Q0E=' });
+    expect(hooks[1].clientConfig).to.deep.equal({
+      service: { name: 'istiod', namespace: 'istio-system', path: '/validate' },
+      caBundle: 'Q0E=',
+    });
     expect(webhookHosts([out])).to.deep.equal(['istiod-canary.istio-cp.svc']);
-    expect(rewriteWebhooks(webhookConfig('ValidatingWebhookConfiguration', [{ name: 'x', service: { name: 'istiod-canary', namespace: 'istio-cp' } }]))).to.equal(undefined);
+    expect(
+      rewriteWebhooks(
+        webhookConfig('ValidatingWebhookConfiguration', [{ name: 'x', service: { name: 'istiod-canary', namespace: 'istio-cp' } }]),
+      ),
+    ).to.equal(undefined);
   });
 
   it('leaves configurations without an istiod reference alone', () => {
-    expect(rewriteWebhooks(webhookConfig('ValidatingWebhookConfiguration', [{ name: 'a', url: 'https://a.example/validate' }]))).to.equal(undefined);
+    expect(rewriteWebhooks(webhookConfig('ValidatingWebhookConfiguration', [{ name: 'a', url: 'https://a.example/validate' }]))).to.equal(
+      undefined,
+    );
   });
 });
 
 describe('controlplane: the mesh up installs (--trust-domain, --revision, --istio-namespace)', () => {
-  it('turns each into an istioctl install setting, and Istio\'s defaults into none', () => {
+  it("turns each into an istioctl install setting, and Istio's defaults into none", () => {
     expect(meshSettings({})).to.deep.equal([]);
     expect(meshSettings({ trustDomain: 'cluster.local', istioNamespace: 'istio-system' })).to.deep.equal([]);
     expect(meshSettings({ trustDomain: 'wpt.example', revision: 'canary', istioNamespace: 'istio-cp' })).to.deep.equal([
-      '--set', 'meshConfig.trustDomain=wpt.example', '--set', 'revision=canary', '--set', 'values.global.istioNamespace=istio-cp',
+      '--set',
+      'meshConfig.trustDomain=wpt.example',
+      '--set',
+      'revision=canary',
+      '--set',
+      'values.global.istioNamespace=istio-cp',
     ]);
     expect(istiodSelector({})).to.equal('app=istiod');
     expect(istiodSelector({ revision: 'canary' })).to.equal('app=istiod,istio.io/rev=canary');
@@ -160,8 +202,15 @@ describe('controlplane: the mesh up installs (--trust-domain, --revision, --isti
 
   it('refuses --revision and --istio-namespace with --real-node before it builds or changes anything', async () => {
     for (const mesh of [{ revision: 'canary' }, { istioNamespace: 'istio-cp' }]) {
-      const err = await up(() => {}, () => Promise.reject(new Error('a step ran')), { realNode: true, mesh }).catch((e: unknown) => e);
-      expect(err, JSON.stringify(mesh)).to.be.instanceOf(UserError).with.property('fix').that.matches(/drop --revision and --istio-namespace/);
+      const err = await up(
+        () => {},
+        () => Promise.reject(new Error('a step ran')),
+        { realNode: true, mesh },
+      ).catch((e: unknown) => e);
+      expect(err, JSON.stringify(mesh))
+        .to.be.instanceOf(UserError)
+        .with.property('fix')
+        .that.matches(/drop --revision and --istio-namespace/);
     }
   });
 
@@ -169,9 +218,20 @@ describe('controlplane: the mesh up installs (--trust-domain, --revision, --isti
     expect(parseTrustDomain('corp.example')).to.equal('corp.example');
     expect(parseRevision('1-31-canary')).to.equal('1-31-canary');
     expect(parseNamespace('istio-cp')).to.equal('istio-cp');
-    for (const [parser, bad] of [[parseTrustDomain, 'Corp.example'], [parseTrustDomain, 'a..b'], [parseTrustDomain, 'spiffe://x'], [parseRevision, 'default'],
-      [parseRevision, 'Canary'], [parseRevision, 'a'.repeat(57)], [parseNamespace, '-x'], [parseNamespace, 'istio.cp']] as const) {
-      expect(() => parser(bad), bad).to.throw(UserError).with.property('fix').that.matches(/\S/);
+    for (const [parser, bad] of [
+      [parseTrustDomain, 'Corp.example'],
+      [parseTrustDomain, 'a..b'],
+      [parseTrustDomain, 'spiffe://x'],
+      [parseRevision, 'default'],
+      [parseRevision, 'Canary'],
+      [parseRevision, 'a'.repeat(57)],
+      [parseNamespace, '-x'],
+      [parseNamespace, 'istio.cp'],
+    ] as const) {
+      expect(() => parser(bad), bad)
+        .to.throw(UserError)
+        .with.property('fix')
+        .that.matches(/\S/);
     }
   });
 });
@@ -204,10 +264,17 @@ describe('controlplane: hosts file entry', () => {
   });
 });
 
-function pod(namespace: string, labels: Record<string, string> = {}, extra: { annotations?: Record<string, string>; hostNetwork?: boolean; podIP?: string; phase?: string } = {}): KubeObject {
+function pod(
+  namespace: string,
+  labels: Record<string, string> = {},
+  extra: { annotations?: Record<string, string>; hostNetwork?: boolean; podIP?: string; phase?: string } = {},
+): KubeObject {
   return {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace, labels, annotations: extra.annotations },
-    spec: { hostNetwork: extra.hostNetwork }, status: { podIP: extra.podIP ?? '10.0.0.5', phase: extra.phase ?? 'Running' },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace, labels, annotations: extra.annotations },
+    spec: { hostNetwork: extra.hostNetwork },
+    status: { podIP: extra.podIP ?? '10.0.0.5', phase: extra.phase ?? 'Running' },
   };
 }
 
@@ -250,30 +317,34 @@ describe('controlplane: istio-cni stand-in rules (istio-cni default enablement s
 // Shaped like the istiod Deployment istioctl install --set profile=ambient creates
 // (istio manifests/charts/istio-control/istio-discovery/templates/deployment.yaml).
 const ISTIOD: KubeObject = {
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istiod', namespace: 'istio-system' },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'istiod', namespace: 'istio-system' },
   spec: {
     template: {
       spec: {
         serviceAccountName: 'istiod',
-        containers: [{
-          name: 'discovery',
-          args: ['discovery', '--monitoringAddr=:15014', '--domain', 'cluster.local', '--keepaliveMaxServerConnectionAge', '30m'],
-          env: [
-            { name: 'REVISION', value: 'default' },
-            { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-            { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-            { name: 'SERVICE_ACCOUNT', valueFrom: { fieldRef: { fieldPath: 'spec.serviceAccountName' } } },
-            { name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory' } } },
-            { name: 'PILOT_ENABLE_AGENTGATEWAY', value: 'true' },
-          ],
-          readinessProbe: { httpGet: { path: '/ready', port: 8080 } },
-          volumeMounts: [
-            { name: 'local-certs', mountPath: '/var/run/secrets/istio-dns' },
-            { name: 'config-volume', mountPath: '/etc/istio/config' },
-            { name: 'inject', mountPath: '/var/lib/istio/inject' },
-            { name: 'istio-csr-ca-configmap', mountPath: '/var/run/secrets/istiod/ca' },
-          ],
-        }],
+        containers: [
+          {
+            name: 'discovery',
+            args: ['discovery', '--monitoringAddr=:15014', '--domain', 'cluster.local', '--keepaliveMaxServerConnectionAge', '30m'],
+            env: [
+              { name: 'REVISION', value: 'default' },
+              { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+              { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+              { name: 'SERVICE_ACCOUNT', valueFrom: { fieldRef: { fieldPath: 'spec.serviceAccountName' } } },
+              { name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory' } } },
+              { name: 'PILOT_ENABLE_AGENTGATEWAY', value: 'true' },
+            ],
+            readinessProbe: { httpGet: { path: '/ready', port: 8080 } },
+            volumeMounts: [
+              { name: 'local-certs', mountPath: '/var/run/secrets/istio-dns' },
+              { name: 'config-volume', mountPath: '/etc/istio/config' },
+              { name: 'inject', mountPath: '/var/lib/istio/inject' },
+              { name: 'istio-csr-ca-configmap', mountPath: '/var/run/secrets/istiod/ca' },
+            ],
+          },
+        ],
         volumes: [
           { name: 'local-certs', emptyDir: { medium: 'Memory' } },
           { name: 'config-volume', configMap: { name: 'istio' } },
@@ -288,15 +359,40 @@ const ISTIOD: KubeObject = {
 describe('controlplane: istiod as a local process', () => {
   it('takes args and env from the Deployment, answering the downward API for itself', () => {
     const p = istiodProcess(ISTIOD, '/state/kubeconfig');
-    expect(p.args).to.deep.equal(['discovery', '--monitoringAddr=:15014', '--domain', 'cluster.local', '--keepaliveMaxServerConnectionAge', '30m', '--kubeconfig', '/state/kubeconfig']);
-    expect(p.env).to.deep.equal({ REVISION: 'default', POD_NAME: 'istiod-local', POD_NAMESPACE: 'istio-system', SERVICE_ACCOUNT: 'istiod', PILOT_ENABLE_AGENTGATEWAY: 'true' });
+    expect(p.args).to.deep.equal([
+      'discovery',
+      '--monitoringAddr=:15014',
+      '--domain',
+      'cluster.local',
+      '--keepaliveMaxServerConnectionAge',
+      '30m',
+      '--kubeconfig',
+      '/state/kubeconfig',
+    ]);
+    expect(p.env).to.deep.equal({
+      REVISION: 'default',
+      POD_NAME: 'istiod-local',
+      POD_NAMESPACE: 'istio-system',
+      SERVICE_ACCOUNT: 'istiod',
+      PILOT_ENABLE_AGENTGATEWAY: 'true',
+    });
     expect(p.skipped).to.deep.equal(['GOMEMLIMIT']);
   });
 
   it('writes the mounted ConfigMaps as the relative files pilot-discovery reads; optional missing ones are skipped', () => {
     const cms: KubeObject[] = [
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio' }, data: { mesh: 'defaultConfig: {}', meshNetworks: 'networks: {}' } },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio-sidecar-injector' }, data: { config: 'policy: enabled', values: '{}' } },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'istio' },
+        data: { mesh: 'defaultConfig: {}', meshNetworks: 'networks: {}' },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'istio-sidecar-injector' },
+        data: { config: 'policy: enabled', values: '{}' },
+      },
     ];
     expect(configMapFiles(ISTIOD, cms)).to.deep.equal({
       'etc/istio/config/mesh': 'defaultConfig: {}',
@@ -312,9 +408,17 @@ describe('controlplane: istiod as a local process', () => {
 describe('controlplane: the cluster as it was (snapshots)', () => {
   const snap = (entries: [string, string][]) => new Map(entries);
   it('names what was added, removed, or made again / changed; nothing when equal', () => {
-    const before = snap([['v1 Namespace a', 'uid 1 generation -'], ['apps/v1 Deployment a/x', 'uid 2 generation 1'], ['v1 ConfigMap a/y', 'uid 3 generation -']]);
+    const before = snap([
+      ['v1 Namespace a', 'uid 1 generation -'],
+      ['apps/v1 Deployment a/x', 'uid 2 generation 1'],
+      ['v1 ConfigMap a/y', 'uid 3 generation -'],
+    ]);
     expect(snapshotDifferences(before, new Map(before))).to.deep.equal([]);
-    const after = snap([['v1 Namespace a', 'uid 1 generation -'], ['apps/v1 Deployment a/x', 'uid 2 generation 2'], ['v1 Namespace wpt-left', 'uid 9 generation -']]);
+    const after = snap([
+      ['v1 Namespace a', 'uid 1 generation -'],
+      ['apps/v1 Deployment a/x', 'uid 2 generation 2'],
+      ['v1 Namespace wpt-left', 'uid 9 generation -'],
+    ]);
     expect(snapshotDifferences(before, after)).to.deep.equal([
       'added: v1 Namespace wpt-left',
       'changed: apps/v1 Deployment a/x (uid 2 generation 1 → uid 2 generation 2)',

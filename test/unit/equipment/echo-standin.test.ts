@@ -19,11 +19,13 @@ interface Answer {
 function get(port: number, path: string, headers: Record<string, string | string[]> = {}): Promise<Answer> {
   const start = performance.now();
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path, headers: { host: `echo-v1.app.svc.cluster.local:${port}`, ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, ms: performance.now() - start }));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path, headers: { host: `echo-v1.app.svc.cluster.local:${port}`, ...headers } }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, ms: performance.now() - start }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -34,11 +36,13 @@ describe('echo stand-in of the real node, against the echo image as the model re
   let stdout = '';
 
   before(async () => {
-    child = spawn('python3', ['equipment/real-node/echo-standin.py'], { env: { ...process.env, HTTP_PORT: '0', BIND: '127.0.0.1', LOG_WITHOUT_NEWLINE: 'true', LOG_IGNORE_PATH: '/healthz' } });
+    child = spawn('python3', ['equipment/real-node/echo-standin.py'], {
+      env: { ...process.env, HTTP_PORT: '0', BIND: '127.0.0.1', LOG_WITHOUT_NEWLINE: 'true', LOG_IGNORE_PATH: '/healthz' },
+    });
     child.stdout!.on('data', (d) => (stdout += d));
     let err = '';
     while (!port) {
-      const [chunk] = await once(child.stderr!, 'data') as [Buffer];
+      const [chunk] = (await once(child.stderr!, 'data')) as [Buffer];
       err += chunk;
       port = Number(/Listening on ports (\d+)/.exec(err)?.[1] ?? 0);
     }
@@ -50,11 +54,31 @@ describe('echo stand-in of the real node, against the echo image as the model re
     expect(a.status).to.equal(200);
     const got = JSON.parse(a.text) as Record<string, unknown>;
     expect(a.text).to.equal(JSON.stringify(got, null, 2));
-    const want = JSON.parse(echoReply(os.hostname(), {
-      method: 'GET', path: '/some/path?x=1&y=two', host: `echo-v1.app.svc.cluster.local:${port}`, headers: {}, peer: '127.0.0.1',
-    }).body) as Record<string, unknown>;
+    const want = JSON.parse(
+      echoReply(os.hostname(), {
+        method: 'GET',
+        path: '/some/path?x=1&y=two',
+        host: `echo-v1.app.svc.cluster.local:${port}`,
+        headers: {},
+        peer: '127.0.0.1',
+      }).body,
+    ) as Record<string, unknown>;
     expect(Object.keys(got)).to.deep.equal(Object.keys(want));
-    for (const k of ['path', 'method', 'body', 'fresh', 'hostname', 'ip', 'ips', 'protocol', 'query', 'subdomains', 'xhr', 'os', 'connection']) {
+    for (const k of [
+      'path',
+      'method',
+      'body',
+      'fresh',
+      'hostname',
+      'ip',
+      'ips',
+      'protocol',
+      'query',
+      'subdomains',
+      'xhr',
+      'os',
+      'connection',
+    ]) {
       expect(got[k], k).to.deep.equal(want[k]);
     }
     expect(got.hostname).to.equal('echo-v1.app.svc.cluster.local');
@@ -84,7 +108,10 @@ describe('echo stand-in of the real node, against the echo image as the model re
     await get(port, '/after');
     // The image logs after it answers: wait (bounded) for the last request's line.
     for (let i = 0; i < 100 && !stdout.includes('"/after"'); i++) await once(child.stdout!, 'data');
-    const logged = stdout.trim().split('\n').map((l) => JSON.parse(l) as { path: string; headers: Record<string, string> });
+    const logged = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { path: string; headers: Record<string, string> });
     expect(logged.map((l) => l.path)).to.deep.equal(['/logged', '/after']);
     expect(logged[0].headers['x-request-id']).to.equal('r-1');
   });

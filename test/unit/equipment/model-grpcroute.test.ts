@@ -3,11 +3,18 @@ import { expect } from 'chai';
 import type { KubeObject } from '../../../harness/cluster/types.ts';
 import { routeRequest } from '../../../equipment/model/routes.ts';
 
-const svc: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'grpc-echo', namespace: 'a' }, spec: { ports: [{ port: 7070 }] } };
+const svc: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'grpc-echo', namespace: 'a' },
+  spec: { ports: [{ port: 7070 }] },
+};
 
 function grpcRoute(rules: unknown[]): KubeObject {
   return {
-    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name: 'r', namespace: 'a' },
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'GRPCRoute',
+    metadata: { name: 'r', namespace: 'a' },
     spec: { parentRefs: [{ group: '', kind: 'Service', name: 'grpc-echo', port: 7070 }], rules },
   };
 }
@@ -34,7 +41,15 @@ describe('model: GRPCRoute on a Service parent', () => {
   });
 
   it('applies to its parent port only, and passes the weights to the picker unless the mutant ignores them', () => {
-    const weighted = grpcRoute([{ backendRefs: [{ name: 'v1', weight: 70 }, { name: 'v2', weight: 30 }, { name: 'v3', weight: 0 }] }]);
+    const weighted = grpcRoute([
+      {
+        backendRefs: [
+          { name: 'v1', weight: 70 },
+          { name: 'v2', weight: 30 },
+          { name: 'v3', weight: 0 },
+        ],
+      },
+    ]);
     expect(routeRequest([weighted], svc, 8080, 'clients', call('/proto.EchoTestService/Echo'), new Set(), first)).to.equal(undefined);
     const seen: number[][] = [];
     const pick = (entries: readonly (readonly [number, number])[]) => {
@@ -43,6 +58,9 @@ describe('model: GRPCRoute on a Service parent', () => {
     };
     routeRequest([weighted], svc, 7070, 'clients', call('/proto.EchoTestService/Echo'), new Set(), pick);
     routeRequest([weighted], svc, 7070, 'clients', call('/proto.EchoTestService/Echo'), new Set(['grpc-route-weights-ignored']), pick);
-    expect(seen).to.deep.equal([[70, 30, 0], [1, 1, 1]]);
+    expect(seen).to.deep.equal([
+      [70, 30, 0],
+      [1, 1, 1],
+    ]);
   });
 });

@@ -3,11 +3,25 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { UserError } from '../../../harness/errors.ts';
-import { hostDifferences, linkNames, mountPoints, nftChainList, normaliseIptablesSave, type HostSnapshot } from '../../../equipment/controlplane/hoststate.ts';
+import {
+  hostDifferences,
+  linkNames,
+  mountPoints,
+  nftChainList,
+  normaliseIptablesSave,
+  type HostSnapshot,
+} from '../../../equipment/controlplane/hoststate.ts';
 import { corefile, dnsServiceObjects, DNS_SERVICE_IP } from '../../../equipment/real-node/dns.ts';
 import { parseIptablesSave, removableTable, removalScript, removedChains } from '../../../equipment/real-node/hostrules.ts';
 import { archiveImageName } from '../../../equipment/real-node/images.ts';
-import { componentOf, injectedImage, istiodEndpointSlice, normalisedRef, readMeshImages, requireArchive } from '../../../equipment/real-node/mesh.ts';
+import {
+  componentOf,
+  injectedImage,
+  istiodEndpointSlice,
+  normalisedRef,
+  readMeshImages,
+  requireArchive,
+} from '../../../equipment/real-node/mesh.ts';
 import { chainsIstioCni, isSharedMount, ownCniResult } from '../../../equipment/real-node/node.ts';
 import { tempDirs } from '../tmp.ts';
 
@@ -28,7 +42,12 @@ COMMIT
 describe('real node: host rules down removes (iptables, nftables)', () => {
   it('removes the chains istio-cni and kubelet added since up, and the jumps to them, and nothing else', () => {
     const before = parseIptablesSave('*nat\n:POSTROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n-A POSTROUTING -j DOCKER\nCOMMIT\n');
-    const now = parseIptablesSave(ISTIO_CNI_LEGACY.replace(':ISTIO_POSTRT', ':DOCKER - [0:0]\n:MINE - [0:0]\n:ISTIO_POSTRT').replace('-A POSTROUTING -j ISTIO_POSTRT', '-A POSTROUTING -j DOCKER\n-A POSTROUTING -j MINE\n-A POSTROUTING -j ISTIO_POSTRT'));
+    const now = parseIptablesSave(
+      ISTIO_CNI_LEGACY.replace(':ISTIO_POSTRT', ':DOCKER - [0:0]\n:MINE - [0:0]\n:ISTIO_POSTRT').replace(
+        '-A POSTROUTING -j ISTIO_POSTRT',
+        '-A POSTROUTING -j DOCKER\n-A POSTROUTING -j MINE\n-A POSTROUTING -j ISTIO_POSTRT',
+      ),
+    );
     const script = removalScript(before, now);
     expect(script).to.equal('*nat\n-D POSTROUTING -j ISTIO_POSTRT\n-F ISTIO_POSTRT\n-X ISTIO_POSTRT\nCOMMIT\n');
     expect(removedChains(script)).to.deep.equal(['nat/ISTIO_POSTRT']);
@@ -36,46 +55,96 @@ describe('real node: host rules down removes (iptables, nftables)', () => {
   });
 
   it('keeps a jump whose target only starts like an owned chain', () => {
-    const now = parseIptablesSave('*filter\n:OUTPUT ACCEPT [0:0]\n:KUBE-FIREWALL - [0:0]\n-A OUTPUT -j KUBE-FIREWALL-OTHER\n-A OUTPUT -j KUBE-FIREWALL\nCOMMIT\n');
+    const now = parseIptablesSave(
+      '*filter\n:OUTPUT ACCEPT [0:0]\n:KUBE-FIREWALL - [0:0]\n-A OUTPUT -j KUBE-FIREWALL-OTHER\n-A OUTPUT -j KUBE-FIREWALL\nCOMMIT\n',
+    );
     expect(removalScript([], now)).to.equal('*filter\n-D OUTPUT -j KUBE-FIREWALL\n-F KUBE-FIREWALL\n-X KUBE-FIREWALL\nCOMMIT\n');
   });
 
-  it('removes a new nftables table holding only kubelet\'s and istio-cni\'s chains, or one of istio-cni\'s own tables', () => {
-    const kubelet = 'table ip filter {\n\tchain KUBE-FIREWALL {\n\t\tdrop\n\t}\n\tchain OUTPUT {\n\t\ttype filter hook output priority filter; policy accept;\n\t\tcounter packets 1 bytes 2 jump KUBE-FIREWALL\n\t}\n}';
+  it("removes a new nftables table holding only kubelet's and istio-cni's chains, or one of istio-cni's own tables", () => {
+    const kubelet =
+      'table ip filter {\n\tchain KUBE-FIREWALL {\n\t\tdrop\n\t}\n\tchain OUTPUT {\n\t\ttype filter hook output priority filter; policy accept;\n\t\tcounter packets 1 bytes 2 jump KUBE-FIREWALL\n\t}\n}';
     expect(removableTable(kubelet)).to.equal(true);
     expect(removableTable(kubelet.replace('jump KUBE-FIREWALL', 'jump DOCKER-USER'))).to.equal(false);
-    expect(removableTable('table ip nat {\n\tchain POSTROUTING {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\tcounter jump ISTIO_POSTRT\n\t}\n\tchain ISTIO_POSTRT {\n\t\tsnat to 169.254.7.127\n\t}\n}')).to.equal(true);
+    expect(
+      removableTable(
+        'table ip nat {\n\tchain POSTROUTING {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\tcounter jump ISTIO_POSTRT\n\t}\n\tchain ISTIO_POSTRT {\n\t\tsnat to 169.254.7.127\n\t}\n}',
+      ),
+    ).to.equal(true);
     expect(removableTable('table inet istio-ambient-nat {\n\tchain istio-output {\n\t\taccept\n\t}\n}')).to.equal(true);
   });
 });
 
 describe('controlplane: the host as up found it (pure parts)', () => {
   const snap = (over: Partial<HostSnapshot> = {}): HostSnapshot => ({
-    links: ['eth0', 'lo'], routes: [], nftChains: [], iptablesLegacy: [], ipsets: [], mounts: ['/'], netns: [], cniState: [],
-    hosts: '127.0.0.1 localhost\n', sysctls: { 'net.ipv4.ip_forward': '0' }, processes: [], ...over,
+    links: ['eth0', 'lo'],
+    routes: [],
+    nftChains: [],
+    iptablesLegacy: [],
+    ipsets: [],
+    mounts: ['/'],
+    netns: [],
+    cniState: [],
+    hosts: '127.0.0.1 localhost\n',
+    sysctls: { 'net.ipv4.ip_forward': '0' },
+    processes: [],
+    ...over,
   });
 
   it('reads interface names, nft chains and mount points', () => {
-    expect(linkNames('1: lo: <LOOPBACK,UP> mtu 65536\n7: veth1a2b@if2: <BROADCAST> mtu 1500\n3: wptbr0: <BROADCAST>')).to.deep.equal(['lo', 'veth1a2b', 'wptbr0']);
-    expect(nftChainList('table ip filter {\n\tchain OUTPUT {\n\t\ttype filter hook output priority filter; policy accept;\n\t}\n\tchain KUBE-FIREWALL {\n\t}\n}\ntable inet wpt_node_guard {\n\tchain forward {\n\t}\n}\n'))
-      .to.deep.equal(['table inet wpt_node_guard', 'table inet wpt_node_guard: chain forward', 'table ip filter', 'table ip filter: chain KUBE-FIREWALL', 'table ip filter: chain OUTPUT']);
-    expect(mountPoints('22 1 0:21 / /proc rw - proc proc rw\n45 27 254:0 /run/netns /run/netns rw shared:1 - ext4 /dev/vda rw\n')).to.deep.equal(['/proc', '/run/netns']);
+    expect(linkNames('1: lo: <LOOPBACK,UP> mtu 65536\n7: veth1a2b@if2: <BROADCAST> mtu 1500\n3: wptbr0: <BROADCAST>')).to.deep.equal([
+      'lo',
+      'veth1a2b',
+      'wptbr0',
+    ]);
+    expect(
+      nftChainList(
+        'table ip filter {\n\tchain OUTPUT {\n\t\ttype filter hook output priority filter; policy accept;\n\t}\n\tchain KUBE-FIREWALL {\n\t}\n}\ntable inet wpt_node_guard {\n\tchain forward {\n\t}\n}\n',
+      ),
+    ).to.deep.equal([
+      'table inet wpt_node_guard',
+      'table inet wpt_node_guard: chain forward',
+      'table ip filter',
+      'table ip filter: chain KUBE-FIREWALL',
+      'table ip filter: chain OUTPUT',
+    ]);
+    expect(
+      mountPoints('22 1 0:21 / /proc rw - proc proc rw\n45 27 254:0 /run/netns /run/netns rw shared:1 - ext4 /dev/vda rw\n'),
+    ).to.deep.equal(['/proc', '/run/netns']);
   });
 
   it('counts an iptables table with only built-in chains at ACCEPT as absent, without counters', () => {
     expect(normaliseIptablesSave('*nat\n:PREROUTING ACCEPT [3:180]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n')).to.deep.equal([]);
     expect(normaliseIptablesSave(ISTIO_CNI_LEGACY)).to.deep.equal([
-      '*nat', ':PREROUTING ACCEPT', ':INPUT ACCEPT', ':OUTPUT ACCEPT', ':POSTROUTING ACCEPT', ':ISTIO_POSTRT -', '-A POSTROUTING -j ISTIO_POSTRT',
-      '-A ISTIO_POSTRT -p tcp -m owner --socket-exists -m set --match-set istio-inpod-probes-v4 dst -j SNAT --to-source 169.254.7.127', 'COMMIT',
+      '*nat',
+      ':PREROUTING ACCEPT',
+      ':INPUT ACCEPT',
+      ':OUTPUT ACCEPT',
+      ':POSTROUTING ACCEPT',
+      ':ISTIO_POSTRT -',
+      '-A POSTROUTING -j ISTIO_POSTRT',
+      '-A ISTIO_POSTRT -p tcp -m owner --socket-exists -m set --match-set istio-inpod-probes-v4 dst -j SNAT --to-source 169.254.7.127',
+      'COMMIT',
     ]);
     expect(normaliseIptablesSave('*filter\n:FORWARD DROP [0:0]\nCOMMIT\n')).to.deep.equal(['*filter', ':FORWARD DROP', 'COMMIT']);
   });
 
   it('says what differs: added and removed items, the hosts file, changed sysctls; nothing when equal', () => {
     expect(hostDifferences(snap(), snap())).to.deep.equal([]);
-    const after = snap({ links: ['eth0', 'lo', 'wptbr0'], netns: [], mounts: [], hosts: 'x', sysctls: { 'net.ipv4.ip_forward': '1' }, processes: ['/usr/bin/containerd --config /s/node/containerd.toml'] });
+    const after = snap({
+      links: ['eth0', 'lo', 'wptbr0'],
+      netns: [],
+      mounts: [],
+      hosts: 'x',
+      sysctls: { 'net.ipv4.ip_forward': '1' },
+      processes: ['/usr/bin/containerd --config /s/node/containerd.toml'],
+    });
     expect(hostDifferences(snap(), after)).to.deep.equal([
-      'links: + wptbr0', 'mounts: - /', 'processes: + /usr/bin/containerd --config /s/node/containerd.toml', 'hosts: the hosts file changed', 'sysctls: ~ net.ipv4.ip_forward 0 -> 1',
+      'links: + wptbr0',
+      'mounts: - /',
+      'processes: + /usr/bin/containerd --config /s/node/containerd.toml',
+      'hosts: the hosts file changed',
+      'sysctls: ~ net.ipv4.ip_forward 0 -> 1',
     ]);
     // A section the machine cannot report (no ipset binary) is not compared.
     expect(hostDifferences(snap({ ipsets: undefined }), snap({ ipsets: ['istio-inpod-probes-v4'] }))).to.deep.equal([]);
@@ -84,13 +153,14 @@ describe('controlplane: the host as up found it (pure parts)', () => {
 
 describe('real node: mounts, CNI, DNS (pure parts)', () => {
   it('tells a shared mount from a private one, and a path that is no mount point', () => {
-    const info = '45 27 254:0 /run/netns /run/netns rw,relatime shared:1 - ext4 /dev/vda rw\n46 27 254:0 /x /x rw,relatime - ext4 /dev/vda rw\n';
+    const info =
+      '45 27 254:0 /run/netns /run/netns rw,relatime shared:1 - ext4 /dev/vda rw\n46 27 254:0 /x /x rw,relatime - ext4 /dev/vda rw\n';
     expect(isSharedMount(info, '/run/netns')).to.equal(true);
     expect(isSharedMount(info, '/x')).to.equal(false);
     expect(isSharedMount(info, '/var/run/netns')).to.equal(undefined);
   });
 
-  it('sees istio-cni chained into the node\'s network, and which cached CNI results are the node\'s', () => {
+  it("sees istio-cni chained into the node's network, and which cached CNI results are the node's", () => {
     expect(chainsIstioCni(JSON.stringify({ plugins: [{ type: 'bridge' }, { type: 'loopback' }] }))).to.equal(false);
     expect(chainsIstioCni(JSON.stringify({ plugins: [{ type: 'bridge' }, { type: 'loopback' }, { type: 'istio-cni' }] }))).to.equal(true);
     expect(ownCniResult('wpt-pods-abc-eth0', [])).to.equal(true);
@@ -102,7 +172,10 @@ describe('real node: mounts, CNI, DNS (pure parts)', () => {
   it('serves the cluster domain on the bridge address only and answers every other name NXDOMAIN, forwarding nothing', () => {
     const c = corefile('10.244.0.1', '/s/kubeconfig');
     expect(c.match(/bind 10\.244\.0\.1/g)).to.have.length(2);
-    expect(c).to.contain('kubernetes cluster.local in-addr.arpa ip6.arpa').and.contain('kubeconfig /s/kubeconfig').and.contain('rcode NXDOMAIN');
+    expect(c)
+      .to.contain('kubernetes cluster.local in-addr.arpa ip6.arpa')
+      .and.contain('kubeconfig /s/kubeconfig')
+      .and.contain('rcode NXDOMAIN');
     expect(c).to.not.match(/forward|proxy/);
     const [svc, slice] = dnsServiceObjects('10.244.0.1');
     expect(svc.spec.clusterIP).to.equal(DNS_SERVICE_IP);
@@ -112,7 +185,7 @@ describe('real node: mounts, CNI, DNS (pure parts)', () => {
   });
 });
 
-describe('real node: data-plane images and Istio\'s references (pure parts)', () => {
+describe("real node: data-plane images and Istio's references (pure parts)", () => {
   const dirs = tempDirs('wpt-mesh-');
 
   it('knows an image by the last path component of its name', () => {
@@ -122,9 +195,15 @@ describe('real node: data-plane images and Istio\'s references (pure parts)', ()
   });
 
   it('computes the image istiod gives a proxy from the injector values, and normalises references as containerd looks them up', () => {
-    expect(injectedImage({ global: { hub: 'istio', tag: '1.31-dev', variant: 'distroless' } }, 'agentgateway')).to.equal('istio/agentgateway:1.31-dev-distroless');
-    expect(injectedImage({ global: { hub: 'istio', tag: '1.31-dev-debug', variant: 'distroless' } }, 'proxyv2')).to.equal('istio/proxyv2:1.31-dev-distroless');
-    expect(injectedImage({ global: { hub: 'gcr.io/x', tag: '1.30.1', variant: 'default' } }, 'proxyv2')).to.equal('gcr.io/x/proxyv2:1.30.1');
+    expect(injectedImage({ global: { hub: 'istio', tag: '1.31-dev', variant: 'distroless' } }, 'agentgateway')).to.equal(
+      'istio/agentgateway:1.31-dev-distroless',
+    );
+    expect(injectedImage({ global: { hub: 'istio', tag: '1.31-dev-debug', variant: 'distroless' } }, 'proxyv2')).to.equal(
+      'istio/proxyv2:1.31-dev-distroless',
+    );
+    expect(injectedImage({ global: { hub: 'gcr.io/x', tag: '1.30.1', variant: 'default' } }, 'proxyv2')).to.equal(
+      'gcr.io/x/proxyv2:1.30.1',
+    );
     expect(normalisedRef('istio/ztunnel:1.31-dev-distroless')).to.equal('docker.io/istio/ztunnel:1.31-dev-distroless');
     expect(normalisedRef('busybox')).to.equal('docker.io/library/busybox:latest');
     expect(normalisedRef('localhost/wpt/ztunnel:1')).to.equal('localhost/wpt/ztunnel:1');
@@ -132,33 +211,68 @@ describe('real node: data-plane images and Istio\'s references (pure parts)', ()
   });
 
   it('reads the image name of an OCI layout archive, and refuses a directory without archives or an archive without a name', async () => {
-    expect(archiveImageName({ manifests: [{ annotations: { 'io.containerd.image.name': 'localhost/wpt/ztunnel:1', 'org.opencontainers.image.ref.name': '1' } }] })).to.equal('localhost/wpt/ztunnel:1');
+    expect(
+      archiveImageName({
+        manifests: [{ annotations: { 'io.containerd.image.name': 'localhost/wpt/ztunnel:1', 'org.opencontainers.image.ref.name': '1' } }],
+      }),
+    ).to.equal('localhost/wpt/ztunnel:1');
     expect(archiveImageName({ manifests: [{ annotations: { 'org.opencontainers.image.ref.name': 'v1' } }] })).to.equal(undefined);
     const dir = dirs();
-    await readMeshImages(dir).then(() => expect.fail('accepted an empty directory'), (e: Error) => expect(e).to.be.instanceOf(UserError).and.have.property('message').that.matches(/no \*\.oci\.tar/));
-    await readMeshImages(path.join(dir, 'nope')).then(() => expect.fail('accepted a missing directory'), (e: Error) => expect(e.message).to.match(/no such directory/));
+    await readMeshImages(dir).then(
+      () => expect.fail('accepted an empty directory'),
+      (e: Error) =>
+        expect(e)
+          .to.be.instanceOf(UserError)
+          .and.have.property('message')
+          .that.matches(/no \*\.oci\.tar/),
+    );
+    await readMeshImages(path.join(dir, 'nope')).then(
+      () => expect.fail('accepted a missing directory'),
+      (e: Error) => expect(e.message).to.match(/no such directory/),
+    );
     const pack = async (name: string, index: object) => {
       const src = dirs();
       writeFileSync(path.join(src, 'index.json'), JSON.stringify(index));
       writeFileSync(path.join(src, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
       await execa('tar', ['-C', src, '-cf', path.join(dir, name), '.']);
     };
-    await pack('ztunnel.oci.tar', { schemaVersion: 2, manifests: [{ annotations: { 'io.containerd.image.name': 'localhost/wpt/ztunnel:62d82653' } }] });
+    await pack('ztunnel.oci.tar', {
+      schemaVersion: 2,
+      manifests: [{ annotations: { 'io.containerd.image.name': 'localhost/wpt/ztunnel:62d82653' } }],
+    });
     const found = await readMeshImages(dir);
-    expect(found.map((a) => [path.basename(a.file), a.image, a.component])).to.deep.equal([['ztunnel.oci.tar', 'localhost/wpt/ztunnel:62d82653', 'ztunnel']]);
-    expect(() => requireArchive(found, 'agentgateway', dir, 'waypoints')).to.throw(UserError).with.property('fix').that.contains(path.join(dir, 'agentgateway.oci.tar'));
+    expect(found.map((a) => [path.basename(a.file), a.image, a.component])).to.deep.equal([
+      ['ztunnel.oci.tar', 'localhost/wpt/ztunnel:62d82653', 'ztunnel'],
+    ]);
+    expect(() => requireArchive(found, 'agentgateway', dir, 'waypoints'))
+      .to.throw(UserError)
+      .with.property('fix')
+      .that.contains(path.join(dir, 'agentgateway.oci.tar'));
     await pack('nameless.oci.tar', { schemaVersion: 2, manifests: [{ annotations: { 'org.opencontainers.image.ref.name': 'v1' } }] });
-    await readMeshImages(dir).then(() => expect.fail('accepted a nameless archive'), (e: Error) => expect(e.message).to.match(/nameless\.oci\.tar: its index\.json names no image/));
+    await readMeshImages(dir).then(
+      () => expect.fail('accepted a nameless archive'),
+      (e: Error) => expect(e.message).to.match(/nameless\.oci\.tar: its index\.json names no image/),
+    );
   });
 
-  it('points the istiod Service at the local istiod on each port\'s target port', () => {
+  it("points the istiod Service at the local istiod on each port's target port", () => {
     const svc = {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'istiod', namespace: 'istio-system' },
-      spec: { ports: [{ name: 'grpc-xds', port: 15010, targetPort: 15010 }, { name: 'https-webhook', port: 443, targetPort: 15017 }] },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'istiod', namespace: 'istio-system' },
+      spec: {
+        ports: [
+          { name: 'grpc-xds', port: 15010, targetPort: 15010 },
+          { name: 'https-webhook', port: 443, targetPort: 15017 },
+        ],
+      },
     };
     const slice = istiodEndpointSlice(svc, '10.244.0.1');
     expect(slice.metadata.labels?.['kubernetes.io/service-name']).to.equal('istiod');
-    expect(slice.ports).to.deep.equal([{ name: 'grpc-xds', port: 15010, protocol: 'TCP' }, { name: 'https-webhook', port: 15017, protocol: 'TCP' }]);
+    expect(slice.ports).to.deep.equal([
+      { name: 'grpc-xds', port: 15010, protocol: 'TCP' },
+      { name: 'https-webhook', port: 15017, protocol: 'TCP' },
+    ]);
     expect((slice.endpoints as { addresses: string[] }[])[0].addresses).to.deep.equal(['10.244.0.1']);
   });
 });

@@ -22,7 +22,9 @@ describe('real node: teardown and network safety (pure parts)', () => {
   it('recognises a table holding only kubelet chains, and refuses one with anything else', () => {
     expect(onlyOwnedChains(KUBELET_FILTER)).to.equal(true);
     expect(onlyOwnedChains(KUBELET_FILTER.replace('jump KUBE-FIREWALL', 'jump DOCKER-USER'))).to.equal(false);
-    expect(onlyOwnedChains(KUBELET_FILTER.replace('chain KUBE-KUBELET-CANARY {', 'chain DOCKER {\n\t\taccept\n\t}\n\tchain X {'))).to.equal(false);
+    expect(onlyOwnedChains(KUBELET_FILTER.replace('chain KUBE-KUBELET-CANARY {', 'chain DOCKER {\n\t\taccept\n\t}\n\tchain X {'))).to.equal(
+      false,
+    );
   });
 
   it('lists nft tables and mounts under the node directories, deepest first', () => {
@@ -46,8 +48,10 @@ describe('real node: teardown and network safety (pure parts)', () => {
     expect(rules).to.match(/hook forward priority -200/);
   });
 
-  it('keeps pod networking on the bridge: no masquerade, gateway on the node address, IPAM state in the node\'s directory', () => {
-    const c = cniConfig('/state/node/cni/ipam') as { plugins: { type: string; ipMasq?: boolean; ipam?: { dataDir: string; ranges: { gateway: string }[][] } }[] };
+  it("keeps pod networking on the bridge: no masquerade, gateway on the node address, IPAM state in the node's directory", () => {
+    const c = cniConfig('/state/node/cni/ipam') as {
+      plugins: { type: string; ipMasq?: boolean; ipam?: { dataDir: string; ranges: { gateway: string }[][] } }[];
+    };
     const bridge = c.plugins.find((p) => p.type === 'bridge')!;
     expect(bridge.ipMasq).to.equal(false);
     expect(bridge.ipam!.dataDir).to.equal('/state/node/cni/ipam');
@@ -57,9 +61,13 @@ describe('real node: teardown and network safety (pure parts)', () => {
 });
 
 describe('real node: images (pure parts)', () => {
-  it('takes debootstrap\'s mirror from the apt sources, deb822 or one-line, never the security archive', () => {
+  it("takes debootstrap's mirror from the apt sources, deb822 or one-line, never the security archive", () => {
     expect(aptMirror(['Types: deb\nURIs: http://mirror.example/debian\nSuites: bookworm\n'])).to.equal('http://mirror.example/debian');
-    expect(aptMirror(['deb http://security.example/debian-security bookworm-security main\ndeb [arch=amd64] http://m.example/debian bookworm main\n'])).to.equal('http://m.example/debian');
+    expect(
+      aptMirror([
+        'deb http://security.example/debian-security bookworm-security main\ndeb [arch=amd64] http://m.example/debian bookworm main\n',
+      ]),
+    ).to.equal('http://m.example/debian');
     expect(() => aptMirror([''])).to.throw(/no Debian mirror/);
   });
 

@@ -34,7 +34,13 @@ function cells(line: string): string[] {
   return inner.split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|'));
 }
 
-const list = (cell: string, sep: RegExp): string[] => (cell === '—' ? [] : cell.split(sep).map((x) => x.trim()).filter(Boolean));
+const list = (cell: string, sep: RegExp): string[] =>
+  cell === '—'
+    ? []
+    : cell
+        .split(sep)
+        .map((x) => x.trim())
+        .filter(Boolean);
 
 /** The rows of the table under "## Rows"; throws naming the line when a row is malformed. */
 export function parseTrace(text: string): TraceRow[] {
@@ -53,11 +59,19 @@ export function parseTrace(text: string): TraceRow[] {
       i++; // the separator line
       continue;
     }
-    if (c.length !== COLUMNS.length) throw new Error(`${DOC}:${i + 1}: ${c.length} cells, want ${COLUMNS.length} (escape a pipe in a cell as \\|)`);
+    if (c.length !== COLUMNS.length)
+      throw new Error(`${DOC}:${i + 1}: ${c.length} cells, want ${COLUMNS.length} (escape a pipe in a cell as \\|)`);
     const [id, kind, scope, what, upstream, model, scenarios, reason] = c;
     rows.push({
-      line: i + 1, id, kind, scope, what, reason,
-      upstream: list(upstream, /;\s+/), model: list(model, /;\s+(?=equipment\/model\/)/), scenarios: list(scenarios, /,\s*/),
+      line: i + 1,
+      id,
+      kind,
+      scope,
+      what,
+      reason,
+      upstream: list(upstream, /;\s+/),
+      model: list(model, /;\s+(?=equipment\/model\/)/),
+      scenarios: list(scenarios, /,\s*/),
     });
   }
   return rows;
@@ -95,8 +109,13 @@ function moduleCache(): string {
 /** Where an upstream reference's path lives: the istio module, or the gateway-api modules. */
 function moduleRoot(ref: string): { root: string; rel: string } {
   const cache = moduleCache();
-  if (ref.startsWith('gateway-api-conformance/')) return { root: path.join(cache, 'sigs.k8s.io', 'gateway-api', `conformance@${GATEWAY_API}`), rel: ref.slice('gateway-api-conformance/'.length) };
-  if (ref.startsWith('gateway-api/')) return { root: path.join(cache, 'sigs.k8s.io', `gateway-api@${GATEWAY_API}`), rel: ref.slice('gateway-api/'.length) };
+  if (ref.startsWith('gateway-api-conformance/'))
+    return {
+      root: path.join(cache, 'sigs.k8s.io', 'gateway-api', `conformance@${GATEWAY_API}`),
+      rel: ref.slice('gateway-api-conformance/'.length),
+    };
+  if (ref.startsWith('gateway-api/'))
+    return { root: path.join(cache, 'sigs.k8s.io', `gateway-api@${GATEWAY_API}`), rel: ref.slice('gateway-api/'.length) };
   return { root: path.join(cache, 'istio.io', `istio@${ISTIO_SOURCE.version}`), rel: ref };
 }
 
@@ -148,7 +167,10 @@ describe('docs/upstream-trace.md', () => {
   it('has a well-formed row for well over 60 inputs and outputs, ids unique, kinds known', () => {
     expect(rows.length).to.be.above(60);
     const ids = rows.map((r) => r.id);
-    expect(ids.filter((id, i) => ids.indexOf(id) !== i), 'duplicate ids').to.deep.equal([]);
+    expect(
+      ids.filter((id, i) => ids.indexOf(id) !== i),
+      'duplicate ids',
+    ).to.deep.equal([]);
     for (const r of rows) {
       expect(r.id, at(r)).to.match(/^[a-z0-9]+(-[a-z0-9*]+)*$/);
       expect(KINDS.has(r.kind), `${at(r)}: kind "${r.kind}"`).to.equal(true);
@@ -157,8 +179,22 @@ describe('docs/upstream-trace.md', () => {
   });
 
   it('covers every scope and output object the issue names', () => {
-    const scopes = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => r.scope).join(' ');
-    for (const s of ['Service', 'Pod', 'Namespace', 'ServiceEntry', 'WorkloadEntry', 'Gateway', 'GatewayClass', 'root namespace', 'mesh config']) {
+    const scopes = (kind: string) =>
+      rows
+        .filter((r) => r.kind === kind)
+        .map((r) => r.scope)
+        .join(' ');
+    for (const s of [
+      'Service',
+      'Pod',
+      'Namespace',
+      'ServiceEntry',
+      'WorkloadEntry',
+      'Gateway',
+      'GatewayClass',
+      'root namespace',
+      'mesh config',
+    ]) {
       expect(scopes('input'), `an input read at ${s}`).to.include(s);
     }
     for (const s of ['Service', 'ServiceEntry', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'AuthorizationPolicy', 'root namespace']) {
@@ -175,7 +211,9 @@ describe('docs/upstream-trace.md', () => {
     const table = (row: string) => parseTrace(`## Rows\n\n| ${COLUMNS.join(' | ')} |\n|${COLUMNS.map(() => '----').join('|')}|\n${row}\n`);
     const [bare] = table('| in-x | input | Service | some label read somewhere | pilot/pkg/x.go:Fn | — | enrollment/namespace-scope | — |');
     expect(rowProblems(bare)).to.deep.equal([`${DOC}:5 (in-x): no model code and no "not covered" reason`]);
-    const [noScenario] = table('| in-x | input | Service | some label read somewhere | pilot/pkg/x.go:Fn | equipment/model/binding.ts:1 `x` | — | — |');
+    const [noScenario] = table(
+      '| in-x | input | Service | some label read somewhere | pilot/pkg/x.go:Fn | equipment/model/binding.ts:1 `x` | — | — |',
+    );
     expect(rowProblems(noScenario)).to.deep.equal([`${DOC}:5 (in-x): no scenario and no "not covered" reason`]);
     const [reasoned] = table('| in-x | input | Service | some label read somewhere | pilot/pkg/x.go:Fn | — | — | Not modelled: why |');
     expect(rowProblems(reasoned)).to.deep.equal([]);
@@ -201,7 +239,8 @@ describe('docs/upstream-trace.md', () => {
     const unit = readFileSync('test/unit/equipment/model-fidelity.test.ts', 'utf8');
     for (const r of rows) {
       for (const s of r.scenarios) expect(ids.has(s), `${at(r)}: no scenario "${s}"`).to.equal(true);
-      for (const m of r.reason.matchAll(/Unit test(?: test\/unit\/equipment\/model-fidelity\.test\.ts)? \(([^)]+)\)/g)) expect(unit, `${at(r)}: no unit test "${m[1]}"`).to.include(m[1]);
+      for (const m of r.reason.matchAll(/Unit test(?: test\/unit\/equipment\/model-fidelity\.test\.ts)? \(([^)]+)\)/g))
+        expect(unit, `${at(r)}: no unit test "${m[1]}"`).to.include(m[1]);
     }
   });
 
@@ -209,8 +248,17 @@ describe('docs/upstream-trace.md', () => {
     const scopes = parseScopes(readFileSync(DOC, 'utf8'));
     const ids = new Set(rows.map((r) => r.id));
     const catalogue = new Set(CATALOGUE.map((s) => s.id));
-    for (const l of ['istio.io/use-waypoint', 'istio.io/use-waypoint-namespace', 'istio.io/ingress-use-waypoint', 'istio.io/waypoint-for', 'istio.io/dataplane-mode']) {
-      expect(scopes.some((s) => s.label === `\`${l}\``), l).to.equal(true);
+    for (const l of [
+      'istio.io/use-waypoint',
+      'istio.io/use-waypoint-namespace',
+      'istio.io/ingress-use-waypoint',
+      'istio.io/waypoint-for',
+      'istio.io/dataplane-mode',
+    ]) {
+      expect(
+        scopes.some((s) => s.label === `\`${l}\``),
+        l,
+      ).to.equal(true);
     }
     for (const s of scopes) {
       const at = `${DOC}:${s.line} (${s.label} at ${s.scope})`;
@@ -225,7 +273,9 @@ describe('docs/upstream-trace.md', () => {
     const istio = moduleRoot('x').root;
     if (!existsSync(istio)) {
       // The Go module cache is test equipment, not a requirement of npm test: say how to get it.
-      console.log(`      ${istio} is absent: GOFLAGS=-mod=mod go mod download istio.io/istio@${ISTIO_SOURCE.version} sigs.k8s.io/gateway-api@${GATEWAY_API} sigs.k8s.io/gateway-api/conformance@${GATEWAY_API}`);
+      console.log(
+        `      ${istio} is absent: GOFLAGS=-mod=mod go mod download istio.io/istio@${ISTIO_SOURCE.version} sigs.k8s.io/gateway-api@${GATEWAY_API} sigs.k8s.io/gateway-api/conformance@${GATEWAY_API}`,
+      );
       this.skip();
     }
     const missing: string[] = [];

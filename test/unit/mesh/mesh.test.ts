@@ -18,16 +18,29 @@ import { FIXTURES_DIR } from '../../../harness/manifests/manifests.ts';
 import { plan } from '../../../harness/platform/plan.ts';
 import { IMAGES } from '../../../harness/versions/images.ts';
 
-const CORP: ModelOptions['mesh'] = { trustDomain: 'corp.example', trustDomainAliases: ['old.example'], dnsDomain: 'corp.internal', istioNamespace: 'istio-prod', revision: 'canary' };
+const CORP: ModelOptions['mesh'] = {
+  trustDomain: 'corp.example',
+  trustDomainAliases: ['old.example'],
+  dnsDomain: 'corp.internal',
+  istioNamespace: 'istio-prod',
+  revision: 'canary',
+};
 
 /** The scenarios whose fixtures name a principal. */
-const PRINCIPAL_SCENARIOS = CATALOGUE.filter((s) => s.manifests.some((m) => readFixture(m).includes('/ns/')) ||
-  s.steps.some((st) => st.actions.some((a) => 'fixture' in a && readFixture(a.fixture).includes('/ns/'))));
+const PRINCIPAL_SCENARIOS = CATALOGUE.filter(
+  (s) =>
+    s.manifests.some((m) => readFixture(m).includes('/ns/')) ||
+    s.steps.some((st) => st.actions.some((a) => 'fixture' in a && readFixture(a.fixture).includes('/ns/'))),
+);
 
 async function runOn(mesh: ModelOptions['mesh'], read: (m: MeshFacts) => MeshFacts, seed: number) {
   const cluster = new ModelCluster({ seed, mesh });
   const env = makeEnv(cluster, {
-    timing: { ...MODEL_TIMING, clock: cluster.clock }, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', outside: cluster.outside, log: () => {},
+    timing: { ...MODEL_TIMING, clock: cluster.clock },
+    supported: ISTIO_FEATURES,
+    gatewayClass: 'istio-waypoint',
+    outside: cluster.outside,
+    log: () => {},
     mesh: read(await readMesh(cluster)),
   });
   return (await runWithClients(env, PRINCIPAL_SCENARIOS, 8)).results;
@@ -36,33 +49,59 @@ async function runOn(mesh: ModelOptions['mesh'], read: (m: MeshFacts) => MeshFac
 describe('the mesh as it runs', function () {
   this.timeout(240_000);
 
-  it('is read from istiod: namespace, revision, the revision\'s mesh ConfigMap, --domain', async () => {
+  it("is read from istiod: namespace, revision, the revision's mesh ConfigMap, --domain", async () => {
     expect(await readMesh(new ModelCluster({ seed: 1 }))).to.deep.equal(DEFAULT_MESH);
     expect(await readMesh(new ModelCluster({ seed: 1, mesh: CORP }))).to.deep.equal({
-      istioNamespace: 'istio-prod', revision: 'canary', trustDomain: 'corp.example', trustDomainAliases: ['old.example'], dnsDomain: 'corp.internal',
+      istioNamespace: 'istio-prod',
+      revision: 'canary',
+      trustDomain: 'corp.example',
+      trustDomainAliases: ['old.example'],
+      dnsDomain: 'corp.internal',
     });
     // Told a revision that does not run: defaults for what cannot be read, the revision as told.
-    expect(await readMesh(new ModelCluster({ seed: 1, mesh: CORP }), { revision: 'stable' }))
-      .to.deep.equal({ ...DEFAULT_MESH, istioNamespace: 'istio-system', revision: 'stable' });
+    expect(await readMesh(new ModelCluster({ seed: 1, mesh: CORP }), { revision: 'stable' })).to.deep.equal({
+      ...DEFAULT_MESH,
+      istioNamespace: 'istio-system',
+      revision: 'stable',
+    });
   });
 
   it('refuses to guess between two control planes', async () => {
     const cluster = new ModelCluster({ seed: 1 });
     await cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-two' } });
-    await cluster.apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'istiod-b', namespace: 'istio-system', labels: { app: 'istiod', 'istio.io/rev': 'b' } },
-      spec: { replicas: 0, template: { metadata: { labels: { app: 'istiod' } }, spec: { containers: [] } } } });
+    await cluster.apply({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'istiod-b', namespace: 'istio-system', labels: { app: 'istiod', 'istio.io/rev': 'b' } },
+      spec: { replicas: 0, template: { metadata: { labels: { app: 'istiod' } }, spec: { containers: [] } } },
+    });
     const err = await readMesh(cluster).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(UserError);
-    expect((err as Error).message).to.match(/several istiod control planes run: istio-system\/istiod \(default\), istio-system\/istiod-b \(b\)/);
+    expect((err as Error).message).to.match(
+      /several istiod control planes run: istio-system\/istiod \(default\), istio-system\/istiod-b \(b\)/,
+    );
     expect((await readMesh(cluster, { revision: 'b' })).revision).to.equal('b');
   });
 
   it('--plan says what it reads of the mesh, and what a restricted run needs of the waypoints', () => {
-    const base = { cluster: 'existing' as const, istioVersion: '1.31.1', reuseCluster: false, keepCluster: false, skipInstall: true, gatewayClass: 'istio-waypoint', reportDir: 'r', images: IMAGES };
+    const base = {
+      cluster: 'existing' as const,
+      istioVersion: '1.31.1',
+      reuseCluster: false,
+      keepCluster: false,
+      skipInstall: true,
+      gatewayClass: 'istio-waypoint',
+      reportDir: 'r',
+      images: IMAGES,
+    };
     const told = plan({ ...base, istioNamespace: 'istio-prod', revision: 'canary' }, []).join('\n');
-    expect(told).to.match(/mesh: read istiod \(app=istiod in istio-prod; revision canary \(--revision\)\), the trust domain and aliases from ConfigMap istio-canary/);
+    expect(told).to.match(
+      /mesh: read istiod \(app=istiod in istio-prod; revision canary \(--revision\)\), the trust domain and aliases from ConfigMap istio-canary/,
+    );
     expect(told).to.match(/Pod Security: every namespace the run makes enforces restricted/);
-    expect(plan({ ...base, podSecurity: 'baseline' }, []).join('\n')).to.match(/mesh: read istiod \(app=istiod in istio-system, else any namespace; revision from its istio.io\/rev label\)[^]*enforces baseline/);
+    expect(plan({ ...base, podSecurity: 'baseline' }, []).join('\n')).to.match(
+      /mesh: read istiod \(app=istiod in istio-system, else any namespace; revision from its istio.io\/rev label\)[^]*enforces baseline/,
+    );
   });
 
   it('on a revisioned mesh labels Istio configuration with the revision (its webhook validates nothing else), and nothing else', () => {
@@ -71,12 +110,16 @@ describe('the mesh as it runs', function () {
       expect(forRevision(obj(group), 'canary').metadata.labels, group).to.deep.equal({ a: 'b', 'istio.io/rev': 'canary' });
       expect(forRevision(obj(group), undefined)).to.deep.equal(obj(group));
     }
-    for (const other of ['v1', 'apps/v1', 'gateway.networking.k8s.io/v1']) expect(forRevision(obj(other), 'canary'), other).to.deep.equal(obj(other));
+    for (const other of ['v1', 'apps/v1', 'gateway.networking.k8s.io/v1'])
+      expect(forRevision(obj(other), 'canary'), other).to.deep.equal(obj(other));
   });
 
-  it('parses the mesh config and istiod\'s arguments as istio writes them', () => {
+  it("parses the mesh config and istiod's arguments as istio writes them", () => {
     expect(trustOf(undefined)).to.deep.equal({ trustDomain: 'cluster.local', trustDomainAliases: [] });
-    expect(trustOf('accessLogFile: /dev/stdout\ntrustDomain: "td1"\ntrustDomainAliases:\n- td2\n')).to.deep.equal({ trustDomain: 'td1', trustDomainAliases: ['td2'] });
+    expect(trustOf('accessLogFile: /dev/stdout\ntrustDomain: "td1"\ntrustDomainAliases:\n- td2\n')).to.deep.equal({
+      trustDomain: 'td1',
+      trustDomainAliases: ['td2'],
+    });
     expect(domainArg(['discovery', '--domain', 'x.y'])).to.equal('x.y');
     expect(domainArg(['discovery', '--domain=x.z'])).to.equal('x.z');
     expect(domainArg(['discovery'])).to.equal(undefined);
@@ -84,12 +127,14 @@ describe('the mesh as it runs', function () {
 
   it('no fixture names a trust domain: every principal is ${TRUST_DOMAIN}/ns/...', () => {
     const files = readdirSync(FIXTURES_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'));
-    const principals = files.flatMap((f) => [...readFixture(f).matchAll(/([^\s[,'"]+)\/ns\/[^/\s]+\/sa\//g)].map((m) => `${path.basename(f)}: ${m[1]}`));
+    const principals = files.flatMap((f) =>
+      [...readFixture(f).matchAll(/([^\s[,'"]+)\/ns\/[^/\s]+\/sa\//g)].map((m) => `${path.basename(f)}: ${m[1]}`),
+    );
     expect(principals.length).to.be.at.least(10);
     expect(principals.filter((p) => !p.endsWith(': ${TRUST_DOMAIN}'))).to.deep.equal([]);
   });
 
-  it('the model\'s waypoint reads cluster.local and aliases as the local trust domain, as istiod configures Envoy', () => {
+  it("the model's waypoint reads cluster.local and aliases as the local trust domain, as istiod configures Envoy", () => {
     const trust = { trustDomain: 'td1', trustDomainAliases: ['td2'] };
     expect(expandPrincipal('cluster.local/ns/a/sa/b', trust)).to.deep.equal(['td1/ns/a/sa/b', 'td2/ns/a/sa/b']);
     expect(expandPrincipal('td2/ns/a/sa/b', trust)).to.deep.equal(['td1/ns/a/sa/b', 'td2/ns/a/sa/b']);
@@ -109,7 +154,7 @@ describe('the mesh as it runs', function () {
     expect(failed).to.include.members(['authorization/l4-ztunnel', 'authorization/l4-must-allow-waypoint']);
   });
 
-  it('on a revisioned mesh the run\'s namespaces carry the revision, and its istiod deploys their waypoints; unlabelled, they never come up', async () => {
+  it("on a revisioned mesh the run's namespaces carry the revision, and its istiod deploys their waypoints; unlabelled, they never come up", async () => {
     const labelled = await runOn(CORP, (m) => m, 24);
     expect(labelled.filter((r) => r.outcome !== 'passed').map((r) => r.id)).to.deep.equal([]);
     const unlabelled = await runOn(CORP, (m) => ({ ...m, revision: undefined }), 25);

@@ -18,7 +18,7 @@ describe('Istio development versions', () => {
     expect(() => checkIstioVersion('1.25-dev')).to.throw(/not supported/);
   });
 
-  it('reads the installed version from istiod\'s image tag, releases and development builds alike', () => {
+  it("reads the installed version from istiod's image tag, releases and development builds alike", () => {
     expect(istioVersionOfImage('docker.io/istio/pilot:1.31.1-distroless')).to.equal('1.31.1');
     expect(istioVersionOfImage('docker.io/istio/pilot:1.30.4')).to.equal('1.30.4');
     expect(istioVersionOfImage('docker.io/istio/pilot:1.31-dev')).to.equal('1.31-dev');
@@ -37,10 +37,16 @@ describe('what the install needs for a waypoint class', () => {
   });
   it('e2e refuses agentgateway with an older Istio before touching anything (exit 2)', async () => {
     const { execa } = await import('execa');
-    const r = await execa('node', ['--import', 'tsx', 'scripts/e2e.ts', '--plan', '--gateway-class', 'istio-agentgateway-waypoint', '--istio-version', '1.30.4'], { reject: false });
+    const r = await execa(
+      'node',
+      ['--import', 'tsx', 'scripts/e2e.ts', '--plan', '--gateway-class', 'istio-agentgateway-waypoint', '--istio-version', '1.30.4'],
+      { reject: false },
+    );
     expect(r.exitCode).to.equal(2);
     expect(r.stderr).to.match(/needs Istio 1.31 or later/);
-    const ok = await execa('node', ['--import', 'tsx', 'scripts/e2e.ts', '--plan', '--gateway-class', 'istio-agentgateway-waypoint'], { reject: false });
+    const ok = await execa('node', ['--import', 'tsx', 'scripts/e2e.ts', '--plan', '--gateway-class', 'istio-agentgateway-waypoint'], {
+      reject: false,
+    });
     expect(ok.stdout).to.include('--set values.pilot.env.PILOT_ENABLE_AGENTGATEWAY=true');
   });
 });

@@ -8,17 +8,26 @@ import { checkGatewayClass, expectedController } from '../../../harness/platform
 import type { Cluster } from '../../../harness/cluster/types.ts';
 import { CLUSTER_TIMING } from '../../../harness/wait.ts';
 
-
 describe('the GatewayClass gate', () => {
   const timing = { ...CLUSTER_TIMING, intervalMs: 5, maxIntervalMs: 10 };
   const gc = (name: string, controllerName: string, accepted?: string) => ({
-    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name }, spec: { controllerName },
-    status: accepted ? { conditions: [{ type: 'Accepted', status: accepted, reason: accepted === 'True' ? 'Accepted' : 'InvalidParameters', message: 'm' }] } : undefined,
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'GatewayClass',
+    metadata: { name },
+    spec: { controllerName },
+    status: accepted
+      ? {
+          conditions: [
+            { type: 'Accepted', status: accepted, reason: accepted === 'True' ? 'Accepted' : 'InvalidParameters', message: 'm' },
+          ],
+        }
+      : undefined,
   });
-  const clusterWith = (...classes: ReturnType<typeof gc>[]) => ({
-    get: async (ref: { name: string }) => classes.find((c) => c.metadata.name === ref.name),
-    list: async () => classes,
-  }) as unknown as Cluster;
+  const clusterWith = (...classes: ReturnType<typeof gc>[]) =>
+    ({
+      get: async (ref: { name: string }) => classes.find((c) => c.metadata.name === ref.name),
+      list: async () => classes,
+    }) as unknown as Cluster;
   it('knows the controllers istiod registers for its waypoint classes', () => {
     expect(expectedController('istio-waypoint')).to.equal('istio.io/mesh-controller');
     expect(expectedController('istio-agentgateway-waypoint')).to.equal('istio.io/agentgateway-waypoint-controller');
@@ -27,7 +36,10 @@ describe('the GatewayClass gate', () => {
   });
   it('passes an Accepted class of the expected controller, and returns what the report records', async () => {
     const c = clusterWith(gc('istio-waypoint', 'istio.io/mesh-controller', 'True'));
-    expect(await checkGatewayClass(c, 'istio-waypoint', 'istio.io/mesh-controller', timing)).to.deep.equal({ name: 'istio-waypoint', controllerName: 'istio.io/mesh-controller' });
+    expect(await checkGatewayClass(c, 'istio-waypoint', 'istio.io/mesh-controller', timing)).to.deep.equal({
+      name: 'istio-waypoint',
+      controllerName: 'istio.io/mesh-controller',
+    });
   });
   it('one configuration error for a missing class (listing those present), a wrong controller, or a class never Accepted', async () => {
     const c = clusterWith(gc('istio-waypoint', 'istio.io/mesh-controller', 'True'), gc('other', 'example.com/x', 'False'));

@@ -23,22 +23,30 @@ describe('first contact: nothing leaks', function () {
     const dir = tmp();
     const calls = path.join(dir, 'calls');
     const kind = path.join(dir, 'kind');
-    writeFileSync(kind, [
-      '#!/bin/sh',
-      `echo "$*" >> ${calls}`,
-      'case "$1" in',
-      '  version) echo "kind v0.30.0 go1.24.6 linux/amd64" ;;',
-      '  get) ;;',
-      '  create) exec sleep 60 ;;',
-      'esac',
-    ].join('\n'));
+    writeFileSync(
+      kind,
+      [
+        '#!/bin/sh',
+        `echo "$*" >> ${calls}`,
+        'case "$1" in',
+        '  version) echo "kind v0.30.0 go1.24.6 linux/amd64" ;;',
+        '  get) ;;',
+        '  create) exec sleep 60 ;;',
+        'esac',
+      ].join('\n'),
+    );
     chmodSync(kind, 0o755);
     const t = new Teardown();
     const signals = new EventEmitter();
     const tornDown = new Promise<void>((resolve) => t.onSignals(() => {}, resolve, signals));
-    const up = bringUpKind({ reuseCluster: false, keepCluster: false, kind }, {
-      teardown: t, step: (_n, f) => f(), log: () => {},
-    }).catch((e) => e);
+    const up = bringUpKind(
+      { reuseCluster: false, keepCluster: false, kind },
+      {
+        teardown: t,
+        step: (_n, f) => f(),
+        log: () => {},
+      },
+    ).catch((e) => e);
     const started = Date.now();
     while (!readFileSync(calls, { flag: 'a+' }).toString().includes('create cluster')) {
       if (Date.now() - started > 20_000) expect.fail('kind create never started');
@@ -59,7 +67,17 @@ describe('first contact: nothing leaks', function () {
     chmodSync(istioctl, 0o755);
     const t = new Teardown();
     const cluster = { get: async () => undefined, list: async () => [], delete: async () => true } as unknown as Cluster;
-    const c = { cluster, kubeconfig: 'kc', context: 'x', istioVersion: '1.31.1', kindNetwork: false, teardown: t, timing: CLUSTER_TIMING, runId: 'r', log: () => {} } as InstallContext;
+    const c = {
+      cluster,
+      kubeconfig: 'kc',
+      context: 'x',
+      istioVersion: '1.31.1',
+      kindNetwork: false,
+      teardown: t,
+      timing: CLUSTER_TIMING,
+      runId: 'r',
+      log: () => {},
+    } as InstallContext;
     const err = await installIstio(c, async () => ({ path: istioctl, version: '1.31.1', origin: 'forced' })).catch((e) => e);
     expect(err).to.be.instanceOf(Error);
     expect(await t.runAll()).to.deep.equal([]);
@@ -69,8 +87,24 @@ describe('first contact: nothing leaks', function () {
     // It runs three test files in a child mocha: minutes on a loaded 2-core machine. What it checks is what they leave.
     this.timeout(240_000);
     const dir = tmp();
-    const r = await execa('npx', ['mocha', '--no-config', '--node-option', 'import=tsx', '--timeout', '200000', '--grep', 'npm run selftest', '--invert',
-      'test/unit/platform/platform.test.ts', 'test/unit/platform/istioctl-dumps.test.ts', 'test/unit/report/report.test.ts'], { reject: false, env: { TMPDIR: dir } });
+    const r = await execa(
+      'npx',
+      [
+        'mocha',
+        '--no-config',
+        '--node-option',
+        'import=tsx',
+        '--timeout',
+        '200000',
+        '--grep',
+        'npm run selftest',
+        '--invert',
+        'test/unit/platform/platform.test.ts',
+        'test/unit/platform/istioctl-dumps.test.ts',
+        'test/unit/report/report.test.ts',
+      ],
+      { reject: false, env: { TMPDIR: dir } },
+    );
     expect(r.exitCode, r.stdout).to.equal(0);
     expect(r.stdout).to.match(/\d+ passing/);
     expect(readdirSync(dir).filter((f) => f.startsWith('wpt-'))).to.deep.equal([]); // node's and tsx's own caches aside

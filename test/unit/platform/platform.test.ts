@@ -28,7 +28,10 @@ describe('download and verify (local HTTP server)', () => {
       if (req.url === '/kind') res.end(body);
       else if (req.url === '/kind.sha256sum') res.end(`${digest}  kind\n`);
       else if (req.url === '/bad.sha256sum') res.end(`${'0'.repeat(64)}  kind\n`);
-      else { res.statusCode = 404; res.end(); }
+      else {
+        res.statusCode = 404;
+        res.end();
+      }
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -51,13 +54,22 @@ describe('download and verify (local HTTP server)', () => {
     }
   });
   it('names the URL when the server is unreachable or the file is missing', async () => {
-    await fetchVerified({ url: 'http://127.0.0.1:1/kind', sha256: digest }, 2000, dir()).then(() => expect.fail(), (e) => expect((e as Error).message).to.match(/cannot download http:\/\/127.0.0.1:1\/kind/));
-    await fetchVerified({ url: `${base}/nope`, sha256: digest }, 2000, dir()).then(() => expect.fail(), (e) => expect((e as Error).message).to.match(/HTTP 404/));
+    await fetchVerified({ url: 'http://127.0.0.1:1/kind', sha256: digest }, 2000, dir()).then(
+      () => expect.fail(),
+      (e) => expect((e as Error).message).to.match(/cannot download http:\/\/127.0.0.1:1\/kind/),
+    );
+    await fetchVerified({ url: `${base}/nope`, sha256: digest }, 2000, dir()).then(
+      () => expect.fail(),
+      (e) => expect((e as Error).message).to.match(/HTTP 404/),
+    );
   });
   it('accepts a pinned digest, and refuses an artifact with nothing to verify against', async () => {
     const f = await fetchVerified({ url: `${base}/kind`, sha256: digest }, 5000, dir());
     expect(readFileSync(f).equals(body)).to.equal(true);
-    await fetchVerified({ url: `${base}/kind` }, 5000, dir()).then(() => expect.fail(), (e) => expect((e as Error).message).to.match(/no checksum to verify against/));
+    await fetchVerified({ url: `${base}/kind` }, 5000, dir()).then(
+      () => expect.fail(),
+      (e) => expect((e as Error).message).to.match(/no checksum to verify against/),
+    );
   });
 });
 
@@ -68,7 +80,12 @@ describe('kind, MetalLB and versions', () => {
     expect(createArgs('wpt', '/tmp/k.yaml')).to.include.members(['--image', KIND.nodeImage, '--wait', '180s']);
   });
   it('takes the MetalLB pool from the IPv4 subnet of a docker network inspect document', () => {
-    const inspect = [{ Name: 'kind', IPAM: { Driver: 'default', Config: [{ Subnet: 'fc00:f853:ccd:e793::/64' }, { Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }] } }];
+    const inspect = [
+      {
+        Name: 'kind',
+        IPAM: { Driver: 'default', Config: [{ Subnet: 'fc00:f853:ccd:e793::/64' }, { Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }] },
+      },
+    ];
     const subnet = ipv4Subnet(inspect);
     expect(subnet).to.equal('172.18.0.0/16');
     expect(poolRange(subnet)).to.equal('172.18.255.231-172.18.255.250');
@@ -90,9 +107,14 @@ describe('kind, MetalLB and versions', () => {
     for (const minor of ISTIO.supportedMinors) {
       const gw = gatewayApiFor(`${minor}.0`);
       const names = gw.files.map((f) => path.basename(f.url));
-      expect(names, `Gateway API ${gw.version}`).to.include.members(['gateway.networking.k8s.io_gateways.yaml', 'gateway.networking.k8s.io_httproutes.yaml']);
+      expect(names, `Gateway API ${gw.version}`).to.include.members([
+        'gateway.networking.k8s.io_gateways.yaml',
+        'gateway.networking.k8s.io_httproutes.yaml',
+      ]);
       for (const f of gw.files) {
-        expect(f.url).to.match(new RegExp(`^https://raw.githubusercontent.com/kubernetes-sigs/gateway-api/${gw.version}/config/crd/experimental/`));
+        expect(f.url).to.match(
+          new RegExp(`^https://raw.githubusercontent.com/kubernetes-sigs/gateway-api/${gw.version}/config/crd/experimental/`),
+        );
         expect(f.sha256).to.match(/^[0-9a-f]{64}$/);
       }
     }
@@ -100,8 +122,29 @@ describe('kind, MetalLB and versions', () => {
     expect(metallbManifest().sha256).to.match(/^[0-9a-f]{64}$/);
   });
   it('plans every step in order with versions, touching nothing', () => {
-    const p = plan({ cluster: 'kind', istioVersion: '1.30.5', reuseCluster: false, keepCluster: false, skipInstall: false, gatewayClass: 'istio-waypoint', reportDir: 'r', images: IMAGES }, CATALOGUE).join('\n');
-    for (const s of ['kind v0.30.0', 'MetalLB v0.15.2', 'Gateway API CRDs v1.5.1', 'Istio 1.30.5 ambient', 'sleep and notsleep', 'bookinfo', 'teardown']) expect(p).to.include(s);
+    const p = plan(
+      {
+        cluster: 'kind',
+        istioVersion: '1.30.5',
+        reuseCluster: false,
+        keepCluster: false,
+        skipInstall: false,
+        gatewayClass: 'istio-waypoint',
+        reportDir: 'r',
+        images: IMAGES,
+      },
+      CATALOGUE,
+    ).join('\n');
+    for (const s of [
+      'kind v0.30.0',
+      'MetalLB v0.15.2',
+      'Gateway API CRDs v1.5.1',
+      'Istio 1.30.5 ambient',
+      'sleep and notsleep',
+      'bookinfo',
+      'teardown',
+    ])
+      expect(p).to.include(s);
     expect(p.indexOf('MetalLB')).to.be.lessThan(p.indexOf('Gateway API')).and.lessThan(p.indexOf('Istio 1.30.5 ambient'));
   });
 });
@@ -127,7 +170,18 @@ describe('command line', () => {
     bad(['--grep', '('], /not a regular expression/);
   });
   it('parses a full command line', () => {
-    const o = parseE2eArgs(['--cluster', 'existing', '--context', 'c', '--parallel', '4', '--timeout-overrides', 'consecutive=5,convergeTimeoutMs=9000', '--grep', '^routing/']);
+    const o = parseE2eArgs([
+      '--cluster',
+      'existing',
+      '--context',
+      'c',
+      '--parallel',
+      '4',
+      '--timeout-overrides',
+      'consecutive=5,convergeTimeoutMs=9000',
+      '--grep',
+      '^routing/',
+    ]);
     expect(o).to.deep.include({ cluster: 'existing', context: 'c', parallel: 4, grep: '^routing/' });
     expect(o.timing).to.deep.include({ consecutive: 5, convergeTimeoutMs: 9000 });
   });
@@ -137,9 +191,15 @@ describe('teardown', () => {
   it('runs undo steps newest first, and keeps going after a failing one', async () => {
     const order: string[] = [];
     const t = new Teardown();
-    t.add('cluster', async () => { order.push('cluster'); });
-    t.add('istio', async () => { throw new Error('boom'); });
-    t.add('namespaces', async () => { order.push('namespaces'); });
+    t.add('cluster', async () => {
+      order.push('cluster');
+    });
+    t.add('istio', async () => {
+      throw new Error('boom');
+    });
+    t.add('namespaces', async () => {
+      order.push('namespaces');
+    });
     const failures = await t.runAll();
     expect(order).to.deep.equal(['namespaces', 'cluster']);
     expect(failures).to.deep.equal(['istio: boom']);
@@ -148,9 +208,17 @@ describe('teardown', () => {
   it('on SIGINT tears down, then calls back (where the entry point exits 130)', async () => {
     const t = new Teardown();
     const done: string[] = [];
-    t.add('kind cluster', async () => { done.push('kind cluster'); });
+    t.add('kind cluster', async () => {
+      done.push('kind cluster');
+    });
     const fake = new EventEmitter();
-    const doneWhenCalledBack = new Promise<string[]>((resolve) => t.onSignals(() => {}, () => resolve([...done]), fake));
+    const doneWhenCalledBack = new Promise<string[]>((resolve) =>
+      t.onSignals(
+        () => {},
+        () => resolve([...done]),
+        fake,
+      ),
+    );
     fake.emit('SIGINT');
     expect(await doneWhenCalledBack).to.deep.equal(['kind cluster']);
     expect(t.received).to.equal('SIGINT');

@@ -84,7 +84,14 @@ async function recordedRun(seed: number, mutants: ModelOptions['mutants'] = []):
   const timing = { ...MODEL_TIMING, clock: cluster.clock };
   // The model's classes carry no status: the gate's reads are what is recorded here.
   await checkGatewayClass(cluster, 'istio-waypoint', undefined, timing, 1).catch(() => undefined);
-  const env = makeEnv(cluster, { timing, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', outside: cluster.outside, log: () => {}, mesh });
+  const env = makeEnv(cluster, {
+    timing,
+    supported: ISTIO_FEATURES,
+    gatewayClass: 'istio-waypoint',
+    outside: cluster.outside,
+    log: () => {},
+    mesh,
+  });
   await runWithClients(env, mutants.length ? CATALOGUE.filter((s) => s.area === 'routing') : CATALOGUE, 8);
   return cluster.calls;
 }
@@ -92,7 +99,7 @@ async function recordedRun(seed: number, mutants: ModelOptions['mutants'] = []):
 describe('--print-rbac', function () {
   this.timeout(600_000);
 
-  it('allows every call a whole catalogue run makes, and a failed scenario\'s diagnostics', async () => {
+  it("allows every call a whole catalogue run makes, and a failed scenario's diagnostics", async () => {
     const calls = await recordedRun(41);
     expect(calls.size).to.be.at.least(25);
     expect(calls).to.include.keys('Pod create exec', 'Namespace delete', 'Deployment patch');
@@ -113,7 +120,13 @@ describe('--print-rbac', function () {
 
   it('lets the run apply and delete every kind any fixture names', () => {
     const files = readdirSync(FIXTURES_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'));
-    const kinds = new Set(files.flatMap((f) => parseAllDocuments(readFixture(f)).map((d) => (d.toJS() as KubeObject | null)?.kind).filter((k): k is string => Boolean(k))));
+    const kinds = new Set(
+      files.flatMap((f) =>
+        parseAllDocuments(readFixture(f))
+          .map((d) => (d.toJS() as KubeObject | null)?.kind)
+          .filter((k): k is string => Boolean(k)),
+      ),
+    );
     expect(kinds.size).to.be.at.least(8);
     const missing = [...kinds].filter((k) => !(['create', 'patch', 'delete', 'get'] as Verb[]).every((v) => allowed(k, v)));
     expect(missing).to.deep.equal([]);
@@ -123,7 +136,9 @@ describe('--print-rbac', function () {
     const text = rbacManifest();
     const docs = text.split(/^---$/m).map((d) => parse(d) as KubeObject);
     expect(docs.map((d) => d.kind)).to.deep.equal(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding']);
-    expect(docs[3].subjects).to.deep.equal([{ kind: 'ServiceAccount', name: docs[1].metadata.name, namespace: docs[1].metadata.namespace }]);
+    expect(docs[3].subjects).to.deep.equal([
+      { kind: 'ServiceAccount', name: docs[1].metadata.name, namespace: docs[1].metadata.namespace },
+    ]);
     for (const r of Object.values(RESOURCES)) expect(text).to.contain(`#   ${r.resource} (`);
   });
 });

@@ -16,7 +16,10 @@ import { tempDirs } from '../tmp.ts';
 const tmp = tempDirs('wpt-tools-');
 
 async function refusal(p: Promise<unknown>): Promise<UserError> {
-  const err = await p.then(() => undefined, (e) => e);
+  const err = await p.then(
+    () => undefined,
+    (e) => e,
+  );
   expect(err, 'accepted').to.be.instanceOf(UserError);
   return err as UserError;
 }
@@ -34,7 +37,9 @@ describe('forced tools are checked before use (issue 28)', function () {
     ];
     for (const [i, [lines, message]] of cases.entries()) {
       const err = await refusal(forcedKind(script(d, `kind${i}`, lines)));
-      expect(err.message).to.match(/^--kind /).and.match(message);
+      expect(err.message)
+        .to.match(/^--kind /)
+        .and.match(message);
       expect(err.fix).to.match(/pass --kind with the path of the binary, or drop it/);
     }
   });
@@ -64,12 +69,22 @@ describe('forced tools are checked before use (issue 28)', function () {
 
   it('the run logs the version the forced kind answered, never the pinned one', async () => {
     const d = tmp();
-    const kind = script(d, 'kind', ['case "$1" in', '  version) echo "kind v0.29.0 go1.24.6 linux/amd64" ;;', '  get) echo wpt ;;', 'esac']);
+    const kind = script(d, 'kind', [
+      'case "$1" in',
+      '  version) echo "kind v0.29.0 go1.24.6 linux/amd64" ;;',
+      '  get) echo wpt ;;',
+      'esac',
+    ]);
     const steps: string[] = [];
     const lines: string[] = [];
-    const err = await bringUpKind({ reuseCluster: false, keepCluster: false, kind }, {
-      teardown: new Teardown(), step: (name, fn) => (steps.push(name), fn()), log: (l) => lines.push(l),
-    }).catch((e) => e);
+    const err = await bringUpKind(
+      { reuseCluster: false, keepCluster: false, kind },
+      {
+        teardown: new Teardown(),
+        step: (name, fn) => (steps.push(name), fn()),
+        log: (l) => lines.push(l),
+      },
+    ).catch((e) => e);
     expect(err).to.be.instanceOf(UserError); // the cluster "exists": the run stops there
     expect(steps).to.deep.equal([`kind (--kind ${kind})`]);
     expect(lines).to.deep.equal([`kind: ${kind} (forced, v0.29.0; the suite pins v0.30.0)`]);
@@ -77,8 +92,24 @@ describe('forced tools are checked before use (issue 28)', function () {
 
   it('e2e --skip-install with an istioctl that is no istioctl: exit 2 before the cluster is asked anything (it was silently ignored)', async () => {
     const d = tmp();
-    const r = await command('e2e', ['--cluster', 'existing', '--kubeconfig', `${d}/none`, '--skip-install', '--istioctl', script(d, 'istioctl', ['echo "Usage: something else"']), '--report-dir', `${d}/report`], { env: { WPT_CACHE_DIR: d } });
+    const r = await command(
+      'e2e',
+      [
+        '--cluster',
+        'existing',
+        '--kubeconfig',
+        `${d}/none`,
+        '--skip-install',
+        '--istioctl',
+        script(d, 'istioctl', ['echo "Usage: something else"']),
+        '--report-dir',
+        `${d}/report`,
+      ],
+      { env: { WPT_CACHE_DIR: d } },
+    );
     expect(r.exitCode, r.stderr).to.equal(EXIT.usage);
-    expect(r.stderr).to.match(/^error: --istioctl .*printed no version \("Usage: something else"\)/).and.not.match(STACK);
+    expect(r.stderr)
+      .to.match(/^error: --istioctl .*printed no version \("Usage: something else"\)/)
+      .and.not.match(STACK);
   });
 });

@@ -19,7 +19,14 @@ export const MESH = CATALOGUE.filter((s) => s.area === 'mesh');
 export function results(outcomes: Record<string, Outcome> = {}): ScenarioResult[] {
   return MESH.map((s) => {
     const outcome = outcomes[s.id] ?? 'passed';
-    const check = (plane: Plane) => ({ step: 'one', check: `${plane} check`, plane, outcome, detail: 'measured', requests: plane === 'data' ? 1 : 0 });
+    const check = (plane: Plane) => ({
+      step: 'one',
+      check: `${plane} check`,
+      plane,
+      outcome,
+      detail: 'measured',
+      requests: plane === 'data' ? 1 : 0,
+    });
     const reason = outcome === 'passed' ? {} : { reason: `${outcome}: one` };
     return { id: s.id, outcome, durationMs: 1, convergenceMs: 0, checks: [check('control'), check('data')], timings: [], ...reason };
   });
@@ -30,12 +37,23 @@ export function unsupported(features: Feature[], outcomes: Record<string, Outcom
   return results(outcomes).map((r) => {
     const missing = MESH.find((s) => s.id === r.id)!.features.filter((f) => features.includes(f));
     if (missing.length === 0) return r;
-    return { ...r, outcome: 'not-supported', reason: `unsupported features: ${missing.join(', ')}`, unsupportedFeatures: missing,
-      checks: r.checks.map((c) => ({ ...c, outcome: 'not-supported' as const, requests: 0 })) };
+    return {
+      ...r,
+      outcome: 'not-supported',
+      reason: `unsupported features: ${missing.join(', ')}`,
+      unsupportedFeatures: missing,
+      checks: r.checks.map((c) => ({ ...c, outcome: 'not-supported' as const, requests: 0 })),
+    };
   });
 }
 
-export interface BundleOpts { planes?: Plane[]; claimed?: Feature[]; gatewayApi?: { version: string; channel: string }; contact?: readonly string[]; meshUnsupported?: boolean }
+export interface BundleOpts {
+  planes?: Plane[];
+  claimed?: Feature[];
+  gatewayApi?: { version: string; channel: string };
+  contact?: readonly string[];
+  meshUnsupported?: boolean;
+}
 
 /** Call inside describe(): a maker of bundles, all removed after the suite. */
 export function bundleMaker(): (rs: ScenarioResult[], o?: BundleOpts) => Promise<string> {
@@ -45,10 +63,26 @@ export function bundleMaker(): (rs: ScenarioResult[], o?: BundleOpts) => Promise
     const dir = mkdtempSync(path.join(os.tmpdir(), 'wpt-gwapi-'));
     dirs.push(dir);
     await writeReportBundle(dir, {
-      results: rs, scenarios: CATALOGUE, mode: o.claimed ? 'certification' : 'e2e', planes: o.planes ?? ['control', 'data'],
-      implementation: { organization: 'example', project: 'mesh', version: '1.0.0', url: 'https://example.org', contact: [...(o.contact ?? ['@example/maintainers'])], gatewayClassName: 'istio-waypoint' },
-      environment: { kubernetesVersion: 'v1.34.0', istioVersion: '1.30.5', gatewayApi: o.gatewayApi ?? { version: 'v1.6.0', channel: 'experimental' }, commandLine: 'npm run e2e' },
-      claimedFeatures: o.claimed, ...(o.claimed ? { claimedProfiles: ['core' as const] } : {}),
+      results: rs,
+      scenarios: CATALOGUE,
+      mode: o.claimed ? 'certification' : 'e2e',
+      planes: o.planes ?? ['control', 'data'],
+      implementation: {
+        organization: 'example',
+        project: 'mesh',
+        version: '1.0.0',
+        url: 'https://example.org',
+        contact: [...(o.contact ?? ['@example/maintainers'])],
+        gatewayClassName: 'istio-waypoint',
+      },
+      environment: {
+        kubernetesVersion: 'v1.34.0',
+        istioVersion: '1.30.5',
+        gatewayApi: o.gatewayApi ?? { version: 'v1.6.0', channel: 'experimental' },
+        commandLine: 'npm run e2e',
+      },
+      claimedFeatures: o.claimed,
+      ...(o.claimed ? { claimedProfiles: ['core' as const] } : {}),
     });
     // As a run leaves it: the run log with each scenario's line, then the seal over every file.
     writeFileSync(path.join(dir, 'run.log'), rs.map((r) => `${new Date().toISOString()} ${resultLine(r)}\n`).join(''));

@@ -55,10 +55,38 @@ describe('hostile bundles (issue 28)', function () {
         return new RegExp(`${d}: not a regular file \\(a symbolic link`);
       },
     },
-    { name: 'report.yaml as a FIFO', make: async (dir) => (rmSync(path.join(dir, 'report.yaml')), await mkfifo(path.join(dir, 'report.yaml')), /report\.yaml: not a regular file \(a FIFO/) },
-    { name: 'report.yaml as a symlink to /dev/zero', make: async (dir) => (rmSync(path.join(dir, 'report.yaml')), symlinkSync('/dev/zero', path.join(dir, 'report.yaml')), /report\.yaml: not a regular file \(a symbolic link/) },
-    { name: 'evidence.json as a symlink to /dev/zero', make: async (dir) => (rmSync(path.join(dir, 'evidence.json')), symlinkSync('/dev/zero', path.join(dir, 'evidence.json')), /evidence\.json: not a regular file \(a symbolic link/) },
-    { name: 'evidence.json as a FIFO', make: async (dir) => (rmSync(path.join(dir, 'evidence.json')), await mkfifo(path.join(dir, 'evidence.json')), /evidence\.json: not a regular file \(a FIFO/) },
+    {
+      name: 'report.yaml as a FIFO',
+      make: async (dir) => (
+        rmSync(path.join(dir, 'report.yaml')),
+        await mkfifo(path.join(dir, 'report.yaml')),
+        /report\.yaml: not a regular file \(a FIFO/
+      ),
+    },
+    {
+      name: 'report.yaml as a symlink to /dev/zero',
+      make: async (dir) => (
+        rmSync(path.join(dir, 'report.yaml')),
+        symlinkSync('/dev/zero', path.join(dir, 'report.yaml')),
+        /report\.yaml: not a regular file \(a symbolic link/
+      ),
+    },
+    {
+      name: 'evidence.json as a symlink to /dev/zero',
+      make: async (dir) => (
+        rmSync(path.join(dir, 'evidence.json')),
+        symlinkSync('/dev/zero', path.join(dir, 'evidence.json')),
+        /evidence\.json: not a regular file \(a symbolic link/
+      ),
+    },
+    {
+      name: 'evidence.json as a FIFO',
+      make: async (dir) => (
+        rmSync(path.join(dir, 'evidence.json')),
+        await mkfifo(path.join(dir, 'evidence.json')),
+        /evidence\.json: not a regular file \(a FIFO/
+      ),
+    },
     {
       name: 'the diagnostics directory as a symlink to a copy outside the bundle',
       make: async (dir) => {
@@ -68,15 +96,25 @@ describe('hostile bundles (issue 28)', function () {
         return /diagnostics\/[^:]+: not a regular file|diagnostics: not a regular file|diagnostics is not a directory \(a symbolic link/;
       },
     },
-    { name: 'report.yaml of 65 MiB (sparse)', make: async (dir) => (truncateSync(path.join(dir, 'report.yaml'), 65 * 1024 * 1024), /report\.yaml: 68157440 bytes, more than the 67108864 bytes such a file may hold/) },
+    {
+      name: 'report.yaml of 65 MiB (sparse)',
+      make: async (dir) => (
+        truncateSync(path.join(dir, 'report.yaml'), 65 * 1024 * 1024),
+        /report\.yaml: 68157440 bytes, more than the 67108864 bytes such a file may hold/
+      ),
+    },
   ];
 
   it('each: report:verify exits 1 naming the problem, without hanging or running out of memory', async () => {
-    const runs = await pooled(CASES, async (c) => {
-      const dir = copyBundle(failed);
-      const problem = await c.make(dir);
-      return { c, problem, verify: await command('report-verify', [dir], { timeoutMs: 120_000 }) };
-    }, 3);
+    const runs = await pooled(
+      CASES,
+      async (c) => {
+        const dir = copyBundle(failed);
+        const problem = await c.make(dir);
+        return { c, problem, verify: await command('report-verify', [dir], { timeoutMs: 120_000 }) };
+      },
+      3,
+    );
     for (const { c, verify, problem } of runs) {
       const what = `${c.name}:\n${verify.stderr}`;
       expect(verify.timedOut, what).to.equal(false);
@@ -89,25 +127,35 @@ describe('hostile bundles (issue 28)', function () {
   it('report:sign refuses to sign (1), report:matrix (2) and report:gateway-api (1) refuse the bundle: the FIFO and /dev/zero cases, read the same way', async () => {
     const hanging = CASES.filter((c) => /FIFO|dev\/zero/.test(c.name));
     expect(hanging).to.have.length(5);
-    const runs = await pooled(hanging, async (c) => {
-      const dir = copyBundle(failed);
-      const problem = await c.make(dir);
-      const [sign, matrix, gatewayApi] = await Promise.all([
-        command('report-sign', [dir, '--key', keyFile], { timeoutMs: 120_000 }),
-        command('report-matrix', [dir], { timeoutMs: 120_000 }),
-        command('report-gateway-api', [dir, '--out', tempDir()], { timeoutMs: 120_000 }),
-      ]);
-      return { c, problem, sign, matrix, gatewayApi };
-    }, 2);
+    const runs = await pooled(
+      hanging,
+      async (c) => {
+        const dir = copyBundle(failed);
+        const problem = await c.make(dir);
+        const [sign, matrix, gatewayApi] = await Promise.all([
+          command('report-sign', [dir, '--key', keyFile], { timeoutMs: 120_000 }),
+          command('report-matrix', [dir], { timeoutMs: 120_000 }),
+          command('report-gateway-api', [dir, '--out', tempDir()], { timeoutMs: 120_000 }),
+        ]);
+        return { c, problem, sign, matrix, gatewayApi };
+      },
+      2,
+    );
     for (const { c, sign, matrix, gatewayApi, problem } of runs) {
       const what = `${c.name}:\n${sign.stderr}\n${matrix.stderr}\n${gatewayApi.stderr}`;
       for (const r of [sign, matrix, gatewayApi]) expect(r.timedOut, what).to.equal(false);
       expect(sign.exitCode, what).to.equal(1);
-      expect(sign.stderr, what).to.match(problem).and.match(/not signed: the bundle is inconsistent/);
+      expect(sign.stderr, what)
+        .to.match(problem)
+        .and.match(/not signed: the bundle is inconsistent/);
       expect(matrix.exitCode, what).to.equal(EXIT.usage);
-      expect(matrix.stderr, what).to.match(/is not a valid report bundle: /).and.match(problem);
+      expect(matrix.stderr, what)
+        .to.match(/is not a valid report bundle: /)
+        .and.match(problem);
       expect(gatewayApi.exitCode, what).to.equal(EXIT.scenarioFailed);
-      expect(gatewayApi.stderr, what).to.match(problem).and.match(/inconsistent \(npm run report:verify/);
+      expect(gatewayApi.stderr, what)
+        .to.match(problem)
+        .and.match(/inconsistent \(npm run report:verify/);
     }
   });
 
@@ -117,7 +165,9 @@ describe('hostile bundles (issue 28)', function () {
     const r = await command('report-verify', [dir, '--key', pubFile], { timeoutMs: 60_000 });
     expect(r.timedOut).to.equal(false);
     expect(r.exitCode, r.stderr).to.equal(1);
-    expect(r.stderr).to.match(/✗ signature: evidence\.sigstore\.json is not a Sigstore bundle: evidence\.sigstore\.json: not a regular file \(a FIFO/);
+    expect(r.stderr).to.match(
+      /✗ signature: evidence\.sigstore\.json is not a Sigstore bundle: evidence\.sigstore\.json: not a regular file \(a FIFO/,
+    );
   });
 
   it('an honest bundle still signs and verifies through the same reads', async () => {
@@ -137,13 +187,34 @@ describe('hostile bundles (issue 28)', function () {
     const replace = (file: string) => (rmSync(file), file);
     const servers: net.Server[] = [];
     const cases: { name: string; make: (dir: string) => Promise<boolean>; problem: RegExp }[] = [
-      { name: 'report.yaml a FIFO', make: async (d) => (await mkfifo(replace(path.join(d, 'report.yaml'))), true), problem: /^report\.yaml: not a regular file \(a FIFO/ },
-      { name: 'evidence.json a FIFO', make: async (d) => (await mkfifo(replace(path.join(d, 'evidence.json'))), true), problem: /^evidence\.json: not a regular file \(a FIFO/ },
-      { name: 'report.html a FIFO', make: async (d) => (await mkfifo(replace(path.join(d, 'report.html'))), true), problem: /^report\.html: not a regular file \(a FIFO/ },
-      { name: 'junit.xml a symlink to /dev/zero', make: async (d) => (symlinkSync('/dev/zero', replace(path.join(d, 'junit.xml'))), true), problem: /^junit\.xml: not a regular file \(a symbolic link/ },
-      { name: 'a sealed diagnostics file a FIFO', make: async (d) => (await mkfifo(replace(diag(d))), true), problem: /^diagnostics\/.*: not a regular file \(a FIFO/ },
       {
-        name: 'a sealed diagnostics file a Unix socket with a listener', problem: /^diagnostics\/.*: not a regular file \(a socket/,
+        name: 'report.yaml a FIFO',
+        make: async (d) => (await mkfifo(replace(path.join(d, 'report.yaml'))), true),
+        problem: /^report\.yaml: not a regular file \(a FIFO/,
+      },
+      {
+        name: 'evidence.json a FIFO',
+        make: async (d) => (await mkfifo(replace(path.join(d, 'evidence.json'))), true),
+        problem: /^evidence\.json: not a regular file \(a FIFO/,
+      },
+      {
+        name: 'report.html a FIFO',
+        make: async (d) => (await mkfifo(replace(path.join(d, 'report.html'))), true),
+        problem: /^report\.html: not a regular file \(a FIFO/,
+      },
+      {
+        name: 'junit.xml a symlink to /dev/zero',
+        make: async (d) => (symlinkSync('/dev/zero', replace(path.join(d, 'junit.xml'))), true),
+        problem: /^junit\.xml: not a regular file \(a symbolic link/,
+      },
+      {
+        name: 'a sealed diagnostics file a FIFO',
+        make: async (d) => (await mkfifo(replace(diag(d))), true),
+        problem: /^diagnostics\/.*: not a regular file \(a FIFO/,
+      },
+      {
+        name: 'a sealed diagnostics file a Unix socket with a listener',
+        problem: /^diagnostics\/.*: not a regular file \(a socket/,
         make: async (d) => {
           const server = net.createServer((s) => s.on('error', () => {}));
           servers.push(server);
@@ -152,9 +223,21 @@ describe('hostile bundles (issue 28)', function () {
         },
       },
       // A device node itself (not a link to one): mknod needs root; without it the case is left out.
-      { name: 'a sealed diagnostics file the device /dev/zero is (mknod c 1 5)', make: async (d) => (await execa('mknod', [replace(diag(d)), 'c', '1', '5'], { reject: false })).exitCode === 0, problem: /^diagnostics\/.*: not a regular file \(a device/ },
-      { name: 'report.yaml of 65 MiB (sparse: refused by its size, unread)', make: async (d) => (truncateSync(path.join(d, 'report.yaml'), 65 * 1024 * 1024), true), problem: /^report\.yaml: 68157440 bytes, more than/ },
-      { name: 'a diagnostics file of 600 MiB (sparse: refused by its size, unhashed)', make: async (d) => (truncateSync(diag(d), 600 * 1024 * 1024), true), problem: /^diagnostics\/.*: 629145600 bytes, more than the 536870912 bytes/ },
+      {
+        name: 'a sealed diagnostics file the device /dev/zero is (mknod c 1 5)',
+        make: async (d) => (await execa('mknod', [replace(diag(d)), 'c', '1', '5'], { reject: false })).exitCode === 0,
+        problem: /^diagnostics\/.*: not a regular file \(a device/,
+      },
+      {
+        name: 'report.yaml of 65 MiB (sparse: refused by its size, unread)',
+        make: async (d) => (truncateSync(path.join(d, 'report.yaml'), 65 * 1024 * 1024), true),
+        problem: /^report\.yaml: 68157440 bytes, more than/,
+      },
+      {
+        name: 'a diagnostics file of 600 MiB (sparse: refused by its size, unhashed)',
+        make: async (d) => (truncateSync(diag(d), 600 * 1024 * 1024), true),
+        problem: /^diagnostics\/.*: 629145600 bytes, more than the 536870912 bytes/,
+      },
     ];
     const made: { name: string; dir: string; problem: RegExp }[] = [];
     for (const c of cases) {
@@ -165,17 +248,32 @@ describe('hostile bundles (issue 28)', function () {
     // (the schema, the page renderer), so the times below are of the hostile inputs, not of warming up.
     const honest = copyBundle(failed);
     try {
-      const child = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
+      const child = await execa(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          `
         import { verifyBundle } from './harness/report/verify.ts';
         import { CATALOGUE } from './suites/index.ts';
         for (const dir of ${JSON.stringify([honest, ...made.map((m) => m.dir)])}) {
           const started = performance.now();
           const { problems } = verifyBundle(dir, CATALOGUE);
           console.log(JSON.stringify({ dir, ms: performance.now() - started, problems }));
-        }`], { reject: false, timeout: 60_000 });
+        }`,
+        ],
+        { reject: false, timeout: 60_000 },
+      );
       expect(child.timedOut, `the verifier hung: ${child.stdout}`).to.equal(false);
       expect(child.exitCode, child.stderr).to.equal(0);
-      const seen = new Map(child.stdout.split('\n').map((l) => JSON.parse(l) as { dir: string; ms: number; problems: string[] }).map((r) => [r.dir, r]));
+      const seen = new Map(
+        child.stdout
+          .split('\n')
+          .map((l) => JSON.parse(l) as { dir: string; ms: number; problems: string[] })
+          .map((r) => [r.dir, r]),
+      );
       expect(made.length).to.be.at.least(cases.length - 1);
       expect(seen.get(honest)!.problems).to.deep.equal([]);
       // An honest bundle takes a second or more on a busy machine (the page is rendered again); a hostile
@@ -183,7 +281,10 @@ describe('hostile bundles (issue 28)', function () {
       const bound = 2 * seen.get(honest)!.ms + 1000;
       for (const m of made) {
         const r = seen.get(m.dir)!;
-        expect(r.problems.some((p) => m.problem.test(p)), `${m.name}: ${r.problems.join('; ')}`).to.equal(true);
+        expect(
+          r.problems.some((p) => m.problem.test(p)),
+          `${m.name}: ${r.problems.join('; ')}`,
+        ).to.equal(true);
         expect(r.ms, `${m.name}: verified in ${r.ms} ms`).to.be.below(bound);
       }
     } finally {

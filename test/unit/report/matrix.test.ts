@@ -17,7 +17,9 @@ describe('conformance matrix', function () {
   this.timeout(120_000);
   let dir: string;
   const bundles: string[] = [];
-  const subset = CATALOGUE.filter((s) => s.area === 'status-truth' || s.id === 'authorization/l7-service-target' || s.id === 'authorization/l4-ztunnel');
+  const subset = CATALOGUE.filter(
+    (s) => s.area === 'status-truth' || s.id === 'authorization/l7-service-target' || s.id === 'authorization/l4-ztunnel',
+  );
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'wpt-matrix-'));
@@ -27,9 +29,18 @@ describe('conformance matrix', function () {
       const log = new Progress(out, false);
       const results = await runOnModel(subset, 7, { implementation: claim, onResult: (r) => log.line(resultLine(r)) });
       await writeReportBundle(out, {
-        results, scenarios: subset, implementation: claim.implementation,
-        environment: { kubernetesVersion: 'v1.34.0', istioVersion: 'model', gatewayApi: { version: 'model', channel: 'experimental' }, commandLine: 'test' },
-        mode: 'selftest', planes: ['control', 'data'], claimedFeatures: undefined,
+        results,
+        scenarios: subset,
+        implementation: claim.implementation,
+        environment: {
+          kubernetesVersion: 'v1.34.0',
+          istioVersion: 'model',
+          gatewayApi: { version: 'model', channel: 'experimental' },
+          commandLine: 'test',
+        },
+        mode: 'selftest',
+        planes: ['control', 'data'],
+        claimedFeatures: undefined,
       });
       sealBundle(out);
       bundles.push(out);
@@ -52,10 +63,14 @@ describe('conformance matrix', function () {
     expect(md).to.include('| **status-truth/bound-policy-enforced** | passed | failed |');
     expect(md).to.include('| **authorization/l7-service-target** | passed | not supported |');
     const page = matrixHtml(m, dir);
-    expect(page).to.include('<td class="failed"><a href="istio-agentgateway-waypoint/report.html#s-status-truth%2Fbound-policy-enforced">failed</a><div class="why">');
+    expect(page).to.include(
+      '<td class="failed"><a href="istio-agentgateway-waypoint/report.html#s-status-truth%2Fbound-policy-enforced">failed</a><div class="why">',
+    );
     // A differing cell says why, as the bundle's report does; a passing one does not.
     expect(page).to.match(/bound-policy-enforced">failed<\/a><div class="why">bind a policy that admits only sleep/);
-    expect(page).to.include('<td class="passed"><a href="istio-envoy-waypoint/report.html#s-status-truth%2Fbound-policy-enforced">passed</a></td>');
+    expect(page).to.include(
+      '<td class="passed"><a href="istio-envoy-waypoint/report.html#s-status-truth%2Fbound-policy-enforced">passed</a></td>',
+    );
   });
 
   it('the command prints the table, writes the page, and refuses a directory that is no bundle', async () => {
@@ -66,6 +81,8 @@ describe('conformance matrix', function () {
     expect(readFileSync(page, 'utf8')).to.include('<table>');
     const bad = await execa('npx', ['tsx', 'scripts/report-matrix.ts', dir], { reject: false });
     expect(bad.exitCode).to.equal(2);
-    expect(bad.stderr).to.match(/holds no report\.yaml/).and.to.not.match(/\n\s+at /);
+    expect(bad.stderr)
+      .to.match(/holds no report\.yaml/)
+      .and.to.not.match(/\n\s+at /);
   });
 });

@@ -28,7 +28,8 @@ export type RunKind = 'passed' | 'failed' | 'setup';
 /** The clients' Deployment never applies: the run's own setup fails before any scenario. */
 class ClientsFail extends ModelCluster {
   override async apply(obj: KubeObject): Promise<KubeObject> {
-    if (obj.kind === 'Deployment' && obj.metadata.namespace?.startsWith('wpt-clients-')) throw new Error('admission webhook denied the request');
+    if (obj.kind === 'Deployment' && obj.metadata.namespace?.startsWith('wpt-clients-'))
+      throw new Error('admission webhook denied the request');
     return super.apply(obj);
   }
 }
@@ -52,13 +53,34 @@ export async function modelBundle(kind: RunKind, mode: 'e2e' | 'certification' =
   const opts = { seed: 7, mutants: kind === 'failed' ? ['weights-ignored' as const] : undefined };
   const cluster = kind === 'setup' ? new ClientsFail(opts) : new ModelCluster(opts);
   const env = makeEnv(cluster, {
-    timing: { ...MODEL_TIMING, clock: cluster.clock }, outside: cluster.outside, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', log: progress.line,
+    timing: { ...MODEL_TIMING, clock: cluster.clock },
+    outside: cluster.outside,
+    supported: ISTIO_FEATURES,
+    gatewayClass: 'istio-waypoint',
+    log: progress.line,
   });
   const { results, setup } = await runWithClients(env, CATALOGUE, 8, (r) => progress.line(resultLine(r)));
   await writeReportBundle(dir, {
-    results, scenarios: CATALOGUE, setup, mode, planes: ['control', 'data'],
-    implementation: { organization: 'acme', project: 'acme-waypoint', version: '2.3.0', url: 'https://acme.example', contact: ['@acme/mesh'], gatewayClassName: 'istio-waypoint' },
-    environment: { kubernetesVersion: 'v1.34.0', istioVersion: '1.31.1', gatewayApi: { version: 'v1.6.0', channel: 'experimental' }, mesh: env.mesh, commandLine: 'npm run e2e' },
+    results,
+    scenarios: CATALOGUE,
+    setup,
+    mode,
+    planes: ['control', 'data'],
+    implementation: {
+      organization: 'acme',
+      project: 'acme-waypoint',
+      version: '2.3.0',
+      url: 'https://acme.example',
+      contact: ['@acme/mesh'],
+      gatewayClassName: 'istio-waypoint',
+    },
+    environment: {
+      kubernetesVersion: 'v1.34.0',
+      istioVersion: '1.31.1',
+      gatewayApi: { version: 'v1.6.0', channel: 'experimental' },
+      mesh: env.mesh,
+      commandLine: 'npm run e2e',
+    },
     claimedFeatures: mode === 'certification' ? [...ISTIO_FEATURES] : undefined,
     claimedProfiles: mode === 'certification' ? ['core', 'extended'] : undefined,
   });
@@ -120,4 +142,3 @@ export function forge(dir: string, edit: (r: ConformanceReport) => void, o: { re
   }
   reseal(dir);
 }
-

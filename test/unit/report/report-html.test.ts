@@ -35,7 +35,9 @@ describe('report.html', function () {
     const edited = copyBundle(failed);
     writeFileSync(path.join(edited, REPORT_HTML_FILE), page.replace('data-outcome="failed"', 'data-outcome="passed"'));
     reseal(edited);
-    expect(problemsOf(edited)).to.deep.equal([`${REPORT_HTML_FILE}: differs from the page report.yaml gives (changed after writing, or written by another suite version than this one)`]);
+    expect(problemsOf(edited)).to.deep.equal([
+      `${REPORT_HTML_FILE}: differs from the page report.yaml gives (changed after writing, or written by another suite version than this one)`,
+    ]);
     const removed = copyBundle(failed);
     rmSync(path.join(removed, REPORT_HTML_FILE));
     reseal(removed);
@@ -49,7 +51,9 @@ describe('report.html', function () {
     expect(s).to.match(/<th>seen<\/th><td><code>reviews-v1=\d+ reviews-v2=\d+ reviews-v3=0<\/code>/);
     expect(s).to.include('<svg').and.include('<polyline').and.include('fail: log ΣL');
     // The page links the scenario's upstream sources and its diagnostics file, which is in the bundle.
-    expect(s).to.include('href="https://github.com/istio/istio.io/blob/HEAD/content/en/docs/ambient/getting-started/manage-traffic/index.md"');
+    expect(s).to.include(
+      'href="https://github.com/istio/istio.io/blob/HEAD/content/en/docs/ambient/getting-started/manage-traffic/index.md"',
+    );
     const diag = /href="(diagnostics\/[^"]+)"/.exec(s)![1];
     expect(existsSync(path.join(failed, diag))).to.equal(true);
     // A passing scenario is there too, closed.
@@ -57,7 +61,9 @@ describe('report.html', function () {
   });
 
   it('replays every split check from its recorded trace to the verdict the check reached', () => {
-    const checks = readReport(failed).scenarios.flatMap((s) => s.checks).filter((c) => c.evidence?.split);
+    const checks = readReport(failed)
+      .scenarios.flatMap((s) => s.checks)
+      .filter((c) => c.evidence?.split);
     expect(checks.length).to.be.above(5);
     for (const c of checks) {
       const t = splitTrajectory(c.evidence!.split as SplitTrace);
@@ -69,7 +75,9 @@ describe('report.html', function () {
   it('records verdict counts and status conditions seen beside expected', () => {
     const s = section(page, 'mesh/basic');
     expect(s).to.match(/<small>\d+ requests by verdict:<\/small><div class="bar"><span class="seg v-allowed"/);
-    expect(section(page, 'mesh/simple-same-namespace')).to.match(/<table class="condition"><tr><th>HTTPRoute [^<]+<\/th><th>expected<\/th><th>seen<\/th><\/tr>\s*<tr><th>type<\/th><td>Accepted<\/td><td>Accepted<\/td>/);
+    expect(section(page, 'mesh/simple-same-namespace')).to.match(
+      /<table class="condition"><tr><th>HTTPRoute [^<]+<\/th><th>expected<\/th><th>seen<\/th><\/tr>\s*<tr><th>type<\/th><td>Accepted<\/td><td>Accepted<\/td>/,
+    );
   });
 
   it('links only to files of the bundle, its own sections, and upstream sources on GitHub; loads nothing', () => {
@@ -92,19 +100,36 @@ describe('report.html', function () {
   });
 
   it('links an upstream source at the tag it names, else at HEAD, and leaves other text as text', () => {
-    expect(sourceLink('kubernetes-sigs/gateway-api conformance/tests/mesh/mesh-basic.go (v1.6.0)').text)
-      .to.equal('<a href="https://github.com/kubernetes-sigs/gateway-api/blob/v1.6.0/conformance/tests/mesh/mesh-basic.go">kubernetes-sigs/gateway-api conformance/tests/mesh/mesh-basic.go</a> (v1.6.0)');
-    expect(sourceLink('istio/istio pilot/pkg/a.go; istio/istio.io content/b/index.md (x)').text).to.match(/blob\/HEAD\/pilot\/pkg\/a\.go.*; <a href="https:\/\/github.com\/istio\/istio.io\/blob\/HEAD\/content\/b\/index.md">/);
+    expect(sourceLink('kubernetes-sigs/gateway-api conformance/tests/mesh/mesh-basic.go (v1.6.0)').text).to.equal(
+      '<a href="https://github.com/kubernetes-sigs/gateway-api/blob/v1.6.0/conformance/tests/mesh/mesh-basic.go">kubernetes-sigs/gateway-api conformance/tests/mesh/mesh-basic.go</a> (v1.6.0)',
+    );
+    expect(sourceLink('istio/istio pilot/pkg/a.go; istio/istio.io content/b/index.md (x)').text).to.match(
+      /blob\/HEAD\/pilot\/pkg\/a\.go.*; <a href="https:\/\/github.com\/istio\/istio.io\/blob\/HEAD\/content\/b\/index.md">/,
+    );
     expect(sourceLink('Gateway API GEP-1426').text).to.equal('Gateway API GEP-1426');
   });
 
   it('a run whose setup failed still gets a page that says so', () => {
     const r = buildReport({
-      results: [], scenarios: [], mode: 'e2e', planes: ['control', 'data'], claimedFeatures: undefined, setup: { step: 'install Istio', message: 'istioctl failed' },
-      implementation: { organization: 'o', project: 'p', version: '1', url: 'https://example.org', contact: [], gatewayClassName: 'istio-waypoint' },
+      results: [],
+      scenarios: [],
+      mode: 'e2e',
+      planes: ['control', 'data'],
+      claimedFeatures: undefined,
+      setup: { step: 'install Istio', message: 'istioctl failed' },
+      implementation: {
+        organization: 'o',
+        project: 'p',
+        version: '1',
+        url: 'https://example.org',
+        contact: [],
+        gatewayClassName: 'istio-waypoint',
+      },
       environment: { kubernetesVersion: 'v1.34.0', gatewayApi: { version: 'unknown', channel: 'unknown' }, commandLine: 'npm run e2e' },
     });
     const out = reportHtml(JSON.parse(JSON.stringify(r)), CATALOGUE);
-    expect(out).to.include('Setup failed at &quot;install Istio&quot;: istioctl failed.').and.include('No scenario ran, so there is no timeline.');
+    expect(out)
+      .to.include('Setup failed at &quot;install Istio&quot;: istioctl failed.')
+      .and.include('No scenario ran, so there is no timeline.');
   });
 });

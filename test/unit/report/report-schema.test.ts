@@ -20,7 +20,7 @@ describe('report.schema.json', function () {
     expect(readFileSync(REPORT_SCHEMA, 'utf8')).to.equal(generated);
   });
 
-  it('carries each field\'s doc comment and annotations, and closes every object', () => {
+  it("carries each field's doc comment and annotations, and closes every object", () => {
     const schema = JSON.parse(generated);
     const defs = schema.definitions;
     expect(defs.ConformanceReport.additionalProperties).to.equal(false);
@@ -31,14 +31,31 @@ describe('report.schema.json', function () {
 
   it('refuses what the types do not allow', () => {
     const problems = schemaProblems(JSON.parse(generated));
-    const report = JSON.parse(JSON.stringify(buildReport({
-      results: [], scenarios: [], mode: 'e2e', claimedFeatures: undefined, planes: ['control', 'data'],
-      implementation: { organization: 'o', project: 'p', version: '1', url: 'https://example.org', contact: [], gatewayClassName: 'istio-waypoint' },
-      environment: { kubernetesVersion: 'v1.36.0', gatewayApi: { version: 'v1.6.0', channel: 'standard' }, commandLine: 'npm run e2e' },
-    })));
+    const report = JSON.parse(
+      JSON.stringify(
+        buildReport({
+          results: [],
+          scenarios: [],
+          mode: 'e2e',
+          claimedFeatures: undefined,
+          planes: ['control', 'data'],
+          implementation: {
+            organization: 'o',
+            project: 'p',
+            version: '1',
+            url: 'https://example.org',
+            contact: [],
+            gatewayClassName: 'istio-waypoint',
+          },
+          environment: { kubernetesVersion: 'v1.36.0', gatewayApi: { version: 'v1.6.0', channel: 'standard' }, commandLine: 'npm run e2e' },
+        }),
+      ),
+    );
     expect(problems(report)).to.deep.equal([]);
     expect(problems({ ...report, extra: 1 })).to.deep.include('/ must NOT have additional properties');
-    expect(problems({ ...report, setup: { outcome: 'error', step: '', message: 'x' } })).to.deep.include('/setup/step must NOT have fewer than 1 characters');
+    expect(problems({ ...report, setup: { outcome: 'error', step: '', message: 'x' } })).to.deep.include(
+      '/setup/step must NOT have fewer than 1 characters',
+    );
     expect(problems({ ...report, planes: [] }).join(' ')).to.match(/\/planes must NOT have fewer than 1 items/);
   });
 });

@@ -28,7 +28,10 @@ async function failure(p: Promise<unknown>): Promise<string> {
 
 function pemPair() {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return { priv: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), pub: publicKey.export({ format: 'pem', type: 'spki' }).toString() };
+  return {
+    priv: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    pub: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+  };
 }
 
 /** An unsigned JWT with GitHub Actions' claims: the mock Fulcio reads the claims, it does not check the token. */
@@ -37,7 +40,11 @@ function githubToken(sub: string): string {
   return `${b64({ alg: 'none' })}.${b64({ iss: GITHUB_ACTIONS_ISSUER, sub, aud: 'sigstore', repository: 'acme/waypoint', run_id: '4242', run_attempt: '1' })}.sig`;
 }
 
-interface MockSigstore { url: string; trustedRoot: string; server: Server }
+interface MockSigstore {
+  url: string;
+  trustedRoot: string;
+  server: Server;
+}
 
 /** Mock Fulcio (with its CT log) and Rekor on one loopback server, and the trusted root naming their keys. */
 async function mockSigstore(dir: string): Promise<MockSigstore> {
@@ -64,13 +71,37 @@ async function mockSigstore(dir: string): Promise<MockSigstore> {
   const b64 = (b: ArrayBufferView) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
   const start = '2020-01-01T00:00:00Z';
   const trustedRoot = path.join(dir, 'trusted-root.json');
-  writeFileSync(trustedRoot, JSON.stringify({
-    mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-    certificateAuthorities: [{ subject: { organization: 'mock', commonName: 'mock' }, uri: url, certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] }, validFor: { start } }],
-    tlogs: [{ baseUrl: url, hashAlgorithm: 'SHA2_256', publicKey: { rawBytes: b64(der(tlogKeys.publicKey)), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start } }, logId: { keyId: b64(createHash('sha256').update(der(tlogKeys.publicKey)).digest()) } }],
-    ctlogs: [{ baseUrl: url, hashAlgorithm: 'SHA2_256', publicKey: { rawBytes: b64(der(ctKeys.publicKey)), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start } }, logId: { keyId: b64(ctlog.logID) } }],
-    timestampAuthorities: [],
-  }));
+  writeFileSync(
+    trustedRoot,
+    JSON.stringify({
+      mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+      certificateAuthorities: [
+        {
+          subject: { organization: 'mock', commonName: 'mock' },
+          uri: url,
+          certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] },
+          validFor: { start },
+        },
+      ],
+      tlogs: [
+        {
+          baseUrl: url,
+          hashAlgorithm: 'SHA2_256',
+          publicKey: { rawBytes: b64(der(tlogKeys.publicKey)), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start } },
+          logId: { keyId: b64(createHash('sha256').update(der(tlogKeys.publicKey)).digest()) },
+        },
+      ],
+      ctlogs: [
+        {
+          baseUrl: url,
+          hashAlgorithm: 'SHA2_256',
+          publicKey: { rawBytes: b64(der(ctKeys.publicKey)), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start } },
+          logId: { keyId: b64(ctlog.logID) },
+        },
+      ],
+      timestampAuthorities: [],
+    }),
+  );
   return { url, trustedRoot, server };
 }
 
@@ -97,7 +128,9 @@ describe('signed report bundles', function () {
       expect(by.signer).to.match(/^key sha256:[0-9a-f]{64}$/);
       expect(by.time).to.equal(undefined);
       const other = pemPair();
-      expect(await failure(verifySignature(dir, { publicKeyPem: other.pub }))).to.match(/signed with key sha256:[0-9a-f]{64}, not the key given/);
+      expect(await failure(verifySignature(dir, { publicKeyPem: other.pub }))).to.match(
+        /signed with key sha256:[0-9a-f]{64}, not the key given/,
+      );
     });
 
     it('fails once a byte of the manifest changes, and after a forger relabels the vendor and reseals', async () => {
@@ -107,20 +140,28 @@ describe('signed report bundles', function () {
       expect(await failure(verifySignature(dir, { publicKeyPem: key.pub }))).to.match(/bad signature: signature verification failed/);
       const relabelled = copyBundle(honest);
       await signWithKey(relabelled, key.priv);
-      forge(relabelled, (r) => {
-        r.implementation.organization = 'other';
-      }, { regenerate: true });
+      forge(
+        relabelled,
+        (r) => {
+          r.implementation.organization = 'other';
+        },
+        { regenerate: true },
+      );
       expect(await failure(verifySignature(relabelled, { publicKeyPem: key.pub }))).to.match(/bad signature/);
     });
 
     it('fails after mode certification is changed to e2e and the bundle resealed', async () => {
       const dir = copyBundle(honest);
       await signWithKey(dir, key.priv);
-      forge(dir, (r) => {
-        r.mode = 'e2e';
-        delete r.claimedFeatures;
-        delete r.claimedProfiles;
-      }, { regenerate: true });
+      forge(
+        dir,
+        (r) => {
+          r.mode = 'e2e';
+          delete r.claimedFeatures;
+          delete r.claimedProfiles;
+        },
+        { regenerate: true },
+      );
       expect(await failure(verifySignature(dir, { publicKeyPem: key.pub }))).to.match(/bad signature/);
     });
   });
@@ -130,10 +171,29 @@ describe('signed report bundles', function () {
       const dir = copyBundle(honest);
       await signKeyless(dir, { fulcioURL: sigstore.url, rekorURL: sigstore.url, identityToken: githubToken(WORKFLOW) });
       const by = await verifySignature(dir, { identity: WORKFLOW, trustedRoot: readTrustedRoot(sigstore.trustedRoot) });
-      expect(by).to.deep.include({ signer: WORKFLOW, issuer: GITHUB_ACTIONS_ISSUER, workflowRun: 'https://github.com/acme/waypoint/actions/runs/4242/attempts/1' });
+      expect(by).to.deep.include({
+        signer: WORKFLOW,
+        issuer: GITHUB_ACTIONS_ISSUER,
+        workflowRun: 'https://github.com/acme/waypoint/actions/runs/4242/attempts/1',
+      });
       expect(Date.now() - Date.parse(by.time!)).to.be.within(0, 600_000);
-      expect(await failure(verifySignature(dir, { identity: 'https://github.com/evil/fork/.github/workflows/nightly.yml@refs/heads/main', trustedRoot: readTrustedRoot(sigstore.trustedRoot) }))).to.match(/bad signature: .*(subject|identity|SAN)/i);
-      expect(await failure(verifySignature(dir, { identity: WORKFLOW, issuer: 'https://accounts.example.com', trustedRoot: readTrustedRoot(sigstore.trustedRoot) }))).to.match(/bad signature/);
+      expect(
+        await failure(
+          verifySignature(dir, {
+            identity: 'https://github.com/evil/fork/.github/workflows/nightly.yml@refs/heads/main',
+            trustedRoot: readTrustedRoot(sigstore.trustedRoot),
+          }),
+        ),
+      ).to.match(/bad signature: .*(subject|identity|SAN)/i);
+      expect(
+        await failure(
+          verifySignature(dir, {
+            identity: WORKFLOW,
+            issuer: 'https://accounts.example.com',
+            trustedRoot: readTrustedRoot(sigstore.trustedRoot),
+          }),
+        ),
+      ).to.match(/bad signature/);
       expect(await failure(verifySignature(dir, { publicKeyPem: pemPair().pub }))).to.match(/signed keyless/);
     });
 
@@ -142,17 +202,25 @@ describe('signed report bundles', function () {
       await signKeyless(dir, { fulcioURL: sigstore.url, rekorURL: sigstore.url, identityToken: githubToken(WORKFLOW) });
       appendFileSync(path.join(dir, 'run.log'), 'x');
       forge(dir, () => undefined, { regenerate: false });
-      expect(await failure(verifySignature(dir, { identity: WORKFLOW, trustedRoot: readTrustedRoot(sigstore.trustedRoot) }))).to.match(/bad signature/);
+      expect(await failure(verifySignature(dir, { identity: WORKFLOW, trustedRoot: readTrustedRoot(sigstore.trustedRoot) }))).to.match(
+        /bad signature/,
+      );
     });
   });
 
   describe('npm run report:sign and report:verify', () => {
-    const run = (script: string, ...args: string[]) => execa(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], { reject: false, env: { SIGSTORE_ID_TOKEN: '', ACTIONS_ID_TOKEN_REQUEST_URL: '' } });
+    const run = (script: string, ...args: string[]) =>
+      execa(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
+        reject: false,
+        env: { SIGSTORE_ID_TOKEN: '', ACTIONS_ID_TOKEN_REQUEST_URL: '' },
+      });
 
     it('an unsigned bundle verifies as "consistent, unsigned" with what it claims, never conformant or certified', async () => {
       const r = await run('report-verify', honest);
       expect(r.exitCode, r.stderr).to.equal(0);
-      expect(r.stdout).to.match(/: consistent, unsigned: it claims a certification run of GatewayClass istio-waypoint \(.*\), profiles core, extended: \d+ passed, \d+ not supported; nothing binds this claim to a run/);
+      expect(r.stdout).to.match(
+        /: consistent, unsigned: it claims a certification run of GatewayClass istio-waypoint \(.*\), profiles core, extended: \d+ passed, \d+ not supported; nothing binds this claim to a run/,
+      );
       expect(r.stdout).not.to.match(/conformant|certified/);
     });
 
@@ -167,12 +235,16 @@ describe('signed report bundles', function () {
       expect(signed.exitCode, signed.stderr).to.equal(0);
       const good = await run('report-verify', dir, '--key', path.join(keys, 'key.pub'));
       expect(good.exitCode, good.stderr).to.equal(0);
-      expect(good.stdout).to.match(/: consistent, signed by key sha256:[0-9a-f]{64} \(no trusted time: key pair\), conformant \(.*\), certified$/);
+      expect(good.stdout).to.match(
+        /: consistent, signed by key sha256:[0-9a-f]{64} \(no trusted time: key pair\), conformant \(.*\), certified$/,
+      );
       const bad = await run('report-verify', dir, '--key', path.join(keys, 'other.pub'));
       expect(bad.exitCode).to.equal(1);
       expect(bad.stderr).to.match(/✗ signature: signed with key sha256:\w+, not the key given/);
       const unchecked = await run('report-verify', dir);
-      expect(unchecked.stdout).to.match(/consistent, signed \(signature not checked: pass --identity or --key\): it claims a certification run/);
+      expect(unchecked.stdout).to.match(
+        /consistent, signed \(signature not checked: pass --identity or --key\): it claims a certification run/,
+      );
       expect(unchecked.stdout).not.to.match(/conformant|certified/);
     });
 
@@ -181,8 +253,19 @@ describe('signed report bundles', function () {
       await signKeyless(dir, { fulcioURL: sigstore.url, rekorURL: sigstore.url, identityToken: githubToken(WORKFLOW) });
       const good = await run('report-verify', dir, '--identity', WORKFLOW, '--trusted-root', sigstore.trustedRoot);
       expect(good.exitCode, good.stderr).to.equal(0);
-      expect(good.stdout).to.match(new RegExp(`: consistent, signed by ${WORKFLOW.replace(/[.]/g, '\\.')} via ${GITHUB_ACTIONS_ISSUER.replace(/[.]/g, '\\.')} at 20\\d\\d-[^ ]+ \\(transparency log\\), workflow run https://github\\.com/acme/waypoint/actions/runs/4242/attempts/1, conformant .*, certified$`));
-      const bad = await run('report-verify', dir, '--identity', 'https://github.com/evil/fork/.github/workflows/x.yml@refs/heads/main', '--trusted-root', sigstore.trustedRoot);
+      expect(good.stdout).to.match(
+        new RegExp(
+          `: consistent, signed by ${WORKFLOW.replace(/[.]/g, '\\.')} via ${GITHUB_ACTIONS_ISSUER.replace(/[.]/g, '\\.')} at 20\\d\\d-[^ ]+ \\(transparency log\\), workflow run https://github\\.com/acme/waypoint/actions/runs/4242/attempts/1, conformant .*, certified$`,
+        ),
+      );
+      const bad = await run(
+        'report-verify',
+        dir,
+        '--identity',
+        'https://github.com/evil/fork/.github/workflows/x.yml@refs/heads/main',
+        '--trusted-root',
+        sigstore.trustedRoot,
+      );
       expect(bad.exitCode).to.equal(1);
       expect(bad.stdout).to.match(/consistent, signature rejected: not certified$/);
       const noRoot = await run('report-verify', dir, '--identity', WORKFLOW, '--trusted-root', path.join(tempDir(), 'missing.json'));
@@ -193,7 +276,9 @@ describe('signed report bundles', function () {
     it('keyless signing without an OIDC identity is a usage error naming the fix', async () => {
       const r = await run('report-sign', copyBundle(honest));
       expect(r.exitCode).to.equal(2);
-      expect(r.stderr).to.match(/^error: keyless signing needs an OIDC identity: .*id-token: write.*\n {2}fix: offline, pass --key PRIVATE.pem/);
+      expect(r.stderr).to.match(
+        /^error: keyless signing needs an OIDC identity: .*id-token: write.*\n {2}fix: offline, pass --key PRIVATE.pem/,
+      );
     });
 
     it('refuses to sign an inconsistent bundle', async () => {

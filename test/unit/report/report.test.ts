@@ -42,7 +42,10 @@ describe('report bundles of real runs on the model', function () {
   it('a run whose setup failed verifies as a record of a failed run, never conformant', () => {
     expect(problems(bundles.setup)).to.deep.equal([]);
     expect(readReport(bundles.setup).setup?.step).to.equal('deploy the clients sleep, notsleep, sidecar-sleep');
-    expect(resultOf(readReport(bundles.setup))).to.deep.equal({ conformant: false, text: 'not conformant: a record of a failed run (setup failed at "deploy the clients sleep, notsleep, sidecar-sleep")' });
+    expect(resultOf(readReport(bundles.setup))).to.deep.equal({
+      conformant: false,
+      text: 'not conformant: a record of a failed run (setup failed at "deploy the clients sleep, notsleep, sidecar-sleep")',
+    });
   });
 
   it('a complete passing certification verifies as conformant', () => {
@@ -51,7 +54,10 @@ describe('report bundles of real runs on the model', function () {
   });
 
   describe('forgeries, each rejected with what is wrong', () => {
-    const failedIds = (dir: string) => readReport(dir).scenarios.filter((s) => s.outcome === 'failed').map((s) => s.id);
+    const failedIds = (dir: string) =>
+      readReport(dir)
+        .scenarios.filter((s) => s.outcome === 'failed')
+        .map((s) => s.id);
 
     it('an edit after sealing, to any file, names the file', () => {
       for (const file of ['report.yaml', 'junit.xml', 'summary.md', 'run.log']) {
@@ -65,33 +71,49 @@ describe('report bundles of real runs on the model', function () {
       const dir = copyBundle(bundles.failed);
       const ids = failedIds(dir);
       expect(ids.length).to.be.above(0);
-      forge(dir, (r) => {
-        for (const s of r.scenarios) if (s.outcome === 'failed') s.outcome = 'passed';
-      }, { regenerate: true });
+      forge(
+        dir,
+        (r) => {
+          for (const s of r.scenarios) if (s.outcome === 'failed') s.outcome = 'passed';
+        },
+        { regenerate: true },
+      );
       const text = problemText(dir);
       expect(text).to.include(`${ids[0]} is passed, but a check of it failed or broke`);
-      expect(text).to.match(new RegExp(`diagnostics/${ids[0].replace('/', '__')}.yaml: records ${ids[0]} failed, report.yaml ${ids[0]} passed`));
+      expect(text).to.match(
+        new RegExp(`diagnostics/${ids[0].replace('/', '__')}.yaml: records ${ids[0]} failed, report.yaml ${ids[0]} passed`),
+      );
     });
 
     it('failed (core) scenarios deleted from a certification so core shows success', () => {
       const dir = copyBundle(bundles.certFailed);
       const ids = failedIds(dir);
-      forge(dir, (r) => {
-        r.scenarios = r.scenarios.filter((s) => s.outcome !== 'failed');
-      }, { regenerate: true });
+      forge(
+        dir,
+        (r) => {
+          r.scenarios = r.scenarios.filter((s) => s.outcome !== 'failed');
+        },
+        { regenerate: true },
+      );
       for (const id of ids) rmSync(path.join(dir, 'diagnostics', `${id.replace('/', '__')}.yaml`));
       reseal(dir);
       expect(readReport(dir).profiles.every((p) => p.result !== 'failure')).to.equal(true);
       const text = problemText(dir);
-      expect(text).to.include(`${ids[0]} (${readReport(bundles.certFailed).scenarios.find((s) => s.id === ids[0])!.profile}) is missing: a certification holds every scenario of its claimed profiles`);
+      expect(text).to.include(
+        `${ids[0]} (${readReport(bundles.certFailed).scenarios.find((s) => s.id === ids[0])!.profile}) is missing: a certification holds every scenario of its claimed profiles`,
+      );
     });
 
     it('only report.yaml flipped and rehashed: junit.xml still fails it, profile totals still count it', () => {
       const dir = copyBundle(bundles.failed);
       const [id] = failedIds(dir);
-      forge(dir, (r) => {
-        r.scenarios.find((s) => s.id === id)!.outcome = 'passed';
-      }, { regenerate: false });
+      forge(
+        dir,
+        (r) => {
+          r.scenarios.find((s) => s.id === id)!.outcome = 'passed';
+        },
+        { regenerate: false },
+      );
       const text = problemText(dir);
       expect(text).to.include(`junit.xml: ${id} is failed, report.yaml says passed`);
       expect(text).to.match(/report.yaml: profile \w+ counts \d+ failed, its scenarios \d+/);
@@ -120,35 +142,53 @@ describe('report bundles of real runs on the model', function () {
       rmSync(path.join(dir, file));
       reseal(dir);
       expect(problemText(dir)).to.include(`${file}: named in report.yaml but not in the bundle`);
-      forge(dir, (r) => {
-        delete r.scenarios.find((s) => s.id === id)!.diagnostics;
-      }, { regenerate: true });
+      forge(
+        dir,
+        (r) => {
+          delete r.scenarios.find((s) => s.id === id)!.diagnostics;
+        },
+        { regenerate: true },
+      );
       expect(problemText(dir)).to.include(`report.yaml: ${id} failed but names no diagnostics file`);
     });
 
     it('the vendor relabelled in report.yaml only', () => {
       const dir = copyBundle(bundles.certified);
-      forge(dir, (r) => {
-        r.implementation.organization = 'other';
-        r.implementation.project = 'other-waypoint';
-      }, { regenerate: false });
+      forge(
+        dir,
+        (r) => {
+          r.implementation.organization = 'other';
+          r.implementation.project = 'other-waypoint';
+        },
+        { regenerate: false },
+      );
       expect(problemText(dir)).to.match(/summary.md: line 3 is "# Waypoint conformance: acme-waypoint 2.3.0"/);
     });
 
     it('mode certification changed to e2e, everything regenerated', () => {
       const dir = copyBundle(bundles.certFailed);
-      forge(dir, (r) => {
-        r.mode = 'e2e';
-      }, { regenerate: true });
-      expect(problemText(dir)).to.include('report.yaml: mode e2e with claimed profiles or features: only a certification run claims them (was the mode changed?)');
+      forge(
+        dir,
+        (r) => {
+          r.mode = 'e2e';
+        },
+        { regenerate: true },
+      );
+      expect(problemText(dir)).to.include(
+        'report.yaml: mode e2e with claimed profiles or features: only a certification run claims them (was the mode changed?)',
+      );
     });
 
     it('a scenario relabelled from core to extended', () => {
       const dir = copyBundle(bundles.failed);
       const s = readReport(dir).scenarios.find((x) => x.profile === 'core')!;
-      forge(dir, (r) => {
-        r.scenarios.find((x) => x.id === s.id)!.profile = 'extended';
-      }, { regenerate: true });
+      forge(
+        dir,
+        (r) => {
+          r.scenarios.find((x) => x.id === s.id)!.profile = 'extended';
+        },
+        { regenerate: true },
+      );
       expect(problemText(dir)).to.include(`report.yaml: ${s.id} has profile "extended", the catalogue "core"`);
     });
 
@@ -184,9 +224,13 @@ describe('report bundles of real runs on the model', function () {
       const dir = copyBundle(bundles.failed);
       const [id] = failedIds(dir);
       const log = readFileSync(path.join(dir, 'run.log'));
-      forge(dir, (r) => {
-        r.scenarios.find((s) => s.id === id)!.outcome = 'passed';
-      }, { regenerate: true });
+      forge(
+        dir,
+        (r) => {
+          r.scenarios.find((s) => s.id === id)!.outcome = 'passed';
+        },
+        { regenerate: true },
+      );
       writeFileSync(path.join(dir, 'run.log'), log);
       reseal(dir);
       expect(problemText(dir)).to.match(new RegExp(`run.log: no line "✓ ${id} \\([\\d.]+s\\)" for ${id} as report.yaml records it`));
@@ -219,29 +263,40 @@ describe('report bundles of real runs on the model', function () {
 
     it('a certification that ran scenarios needing unclaimed features', () => {
       const dir = copyBundle(bundles.certified);
-      forge(dir, (r) => {
-        r.claimedFeatures = ['Waypoint'];
-      }, { regenerate: true });
+      forge(
+        dir,
+        (r) => {
+          r.claimedFeatures = ['Waypoint'];
+        },
+        { regenerate: true },
+      );
       expect(problemText(dir)).to.match(/ran although it needs unclaimed features/);
     });
 
     it('a report that breaks the schema, rehashed', () => {
       const dir = copyBundle(bundles.passed);
-      forge(dir, (r) => {
-        delete (r.implementation as Partial<typeof r.implementation>).gatewayClassName;
-      }, { regenerate: false });
+      forge(
+        dir,
+        (r) => {
+          delete (r.implementation as Partial<typeof r.implementation>).gatewayClassName;
+        },
+        { regenerate: false },
+      );
       expect(problemText(dir)).to.match(/report.yaml: \/implementation must have required property 'gatewayClassName'/);
     });
   });
 
   describe('npm run report:verify', function () {
     this.timeout(60_000);
-    const verify = (...args: string[]) => execa(process.execPath, ['--import', 'tsx', 'scripts/report-verify.ts', ...args], { reject: false });
+    const verify = (...args: string[]) =>
+      execa(process.execPath, ['--import', 'tsx', 'scripts/report-verify.ts', ...args], { reject: false });
 
     it('says consistent and unsigned for an honest failed run, and what it claims (exit 0)', async () => {
       const r = await verify(bundles.failed);
       expect(r.exitCode, r.stderr).to.equal(0);
-      expect(r.stdout).to.match(/: consistent, unsigned: it claims an e2e run of GatewayClass istio-waypoint \(acme-waypoint 2\.3\.0\): \d+ passed, \d+ failed, .*; nothing binds this claim/);
+      expect(r.stdout).to.match(
+        /: consistent, unsigned: it claims an e2e run of GatewayClass istio-waypoint \(acme-waypoint 2\.3\.0\): \d+ passed, \d+ failed, .*; nothing binds this claim/,
+      );
     });
 
     it('names each problem of a forgery and exits 1', async () => {
@@ -262,7 +317,9 @@ describe('report bundles of real runs on the model', function () {
       expect(malformed.stderr).to.not.match(/\n\s+at /);
       const missing = await verify(path.join(tempDir(), 'nope'));
       expect(missing.exitCode).to.equal(2);
-      expect(missing.stderr).to.match(/^error: no such directory: .*nope\n  fix: pass the report bundle's directory; see npm run report:verify -- --help/);
+      expect(missing.stderr).to.match(
+        /^error: no such directory: .*nope\n  fix: pass the report bundle's directory; see npm run report:verify -- --help/,
+      );
       const flag = await verify(bundles.passed, '--frobnicate');
       expect(flag.exitCode).to.equal(2);
       expect(flag.stderr).to.match(/unknown option '--frobnicate'/);
@@ -273,7 +330,9 @@ describe('report bundles of real runs on the model', function () {
     it('seals its bundle after the last run.log line: report:verify accepts it, and rejects an edit', async () => {
       const dir = tempDir();
       await execa(process.execPath, ['--import', 'tsx', 'scripts/selftest.ts', '--report-dir', dir, '--mutant', 'fault-ignored']);
-      expect(readFileSync(path.join(dir, 'run.log'), 'utf8')).to.include('mutant fault-ignored (resilience): caught by resilience/fault-abort');
+      expect(readFileSync(path.join(dir, 'run.log'), 'utf8')).to.include(
+        'mutant fault-ignored (resilience): caught by resilience/fault-abort',
+      );
       expect(problems(dir)).to.deep.equal([]);
       appendFileSync(path.join(dir, 'run.log'), 'edited\n');
       expect(problemText(dir)).to.include('run.log: sha256 differs');

@@ -54,7 +54,10 @@ describe('unsigned means unproven (issue 28)', function () {
     await writeSelftestBundle(selftest, { scenarios: CATALOGUE, results, commandLine: 'npm run selftest -- --report-dir x' });
     certified = await modelBundle('passed', 'certification');
     const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    key = { priv: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), pub: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+    key = {
+      priv: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      pub: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    };
   });
   after(removeTempDirs);
 
@@ -64,7 +67,9 @@ describe('unsigned means unproven (issue 28)', function () {
       const dir = copyBundle(selftest);
       forge(dir, edit, { regenerate: true });
       const { problems } = verifyBundle(dir, CATALOGUE);
-      expect(problems.join('\n')).to.match(/report\.yaml: mode (certification|e2e), but its environment is the self-test's model of ambient \(istioVersion model\): a self-test relabelled/);
+      expect(problems.join('\n')).to.match(
+        /report\.yaml: mode (certification|e2e), but its environment is the self-test's model of ambient \(istioVersion model\): a self-test relabelled/,
+      );
     }
   });
 
@@ -72,17 +77,30 @@ describe('unsigned means unproven (issue 28)', function () {
     const relabelled = copyBundle(certified);
     forge(relabelled, (r) => (r.implementation.gatewayClassName = 'vendor-waypoint'), { regenerate: true });
     const disguised = copyBundle(selftest); // a forger who also rewrites the environment: nothing but a signature can tell
-    forge(disguised, (r) => {
-      certify(r);
-      r.environment.istioVersion = '1.31.1';
-      r.environment.gatewayApi.version = 'v1.6.0';
-      r.implementation.version = '1.31.1';
-    }, { regenerate: true });
+    forge(
+      disguised,
+      (r) => {
+        certify(r);
+        r.environment.istioVersion = '1.31.1';
+        r.environment.gatewayApi.version = 'v1.6.0';
+        r.implementation.version = '1.31.1';
+      },
+      { regenerate: true },
+    );
     const cases: [string, RegExp][] = [
-      [selftest, /: consistent, unsigned: it claims a self-test on the suite's model of ambient: \d+ passed, 0 not supported; nothing binds this claim to a run/],
-      [certified, /: consistent, unsigned: it claims a certification run of GatewayClass istio-waypoint \(acme-waypoint 2\.3\.0\), profiles core, extended: \d+ passed, \d+ not supported; nothing binds/],
+      [
+        selftest,
+        /: consistent, unsigned: it claims a self-test on the suite's model of ambient: \d+ passed, 0 not supported; nothing binds this claim to a run/,
+      ],
+      [
+        certified,
+        /: consistent, unsigned: it claims a certification run of GatewayClass istio-waypoint \(acme-waypoint 2\.3\.0\), profiles core, extended: \d+ passed, \d+ not supported; nothing binds/,
+      ],
       [relabelled, /: consistent, unsigned: it claims a certification run of GatewayClass vendor-waypoint /],
-      [disguised, /: consistent, unsigned: it claims a certification run of GatewayClass istio-waypoint \(ambient model \(self-test\) 1\.31\.1\)/],
+      [
+        disguised,
+        /: consistent, unsigned: it claims a certification run of GatewayClass istio-waypoint \(ambient model \(self-test\) 1\.31\.1\)/,
+      ],
     ];
     const runs = await pooled(cases, async ([dir, want]) => ({ want, r: await command('report-verify', [dir]) }));
     for (const { want, r } of runs) {
@@ -93,22 +111,31 @@ describe('unsigned means unproven (issue 28)', function () {
 
   it('the claim is worded to judge nothing; a verified verdict calls a self-test what it is', () => {
     for (const dir of [selftest, certified]) expect(claimOf(readReport(dir))).not.to.match(NEVER);
-    expect(resultOf(readReport(selftest))).to.deep.equal({ conformant: false, text: `a self-test of the suite on its model of ambient, not a result of any implementation: ${CATALOGUE.length} passed, 0 not supported` });
+    expect(resultOf(readReport(selftest))).to.deep.equal({
+      conformant: false,
+      text: `a self-test of the suite on its model of ambient, not a result of any implementation: ${CATALOGUE.length} passed, 0 not supported`,
+    });
     expect(resultOf(readReport(certified)).conformant).to.equal(true);
   });
 
   describe('changing mode, class or implementation breaks a signature', () => {
     const edits: [string, (r: ConformanceReport) => void][] = [
-      ['mode', (r) => {
-        r.mode = 'e2e';
-        delete r.claimedProfiles;
-        delete r.claimedFeatures;
-      }],
+      [
+        'mode',
+        (r) => {
+          r.mode = 'e2e';
+          delete r.claimedProfiles;
+          delete r.claimedFeatures;
+        },
+      ],
       ['GatewayClass', (r) => (r.implementation.gatewayClassName = 'vendor-waypoint')],
-      ['implementation', (r) => {
-        r.implementation.project = 'other-waypoint';
-        r.implementation.organization = 'other';
-      }],
+      [
+        'implementation',
+        (r) => {
+          r.implementation.project = 'other-waypoint';
+          r.implementation.organization = 'other';
+        },
+      ],
     ];
     for (const [what, edit] of edits) {
       it(`${what}: the edit resealed is consistent, and the signature over it is rejected`, async () => {

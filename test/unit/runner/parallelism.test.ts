@@ -2,7 +2,11 @@ import { expect } from 'chai';
 import { chooseParallelism, cores } from '../../../harness/runner/parallelism.ts';
 
 const node = (cpu: string, ready = 'True', unschedulable = false) => ({
-  apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' }, spec: { unschedulable }, status: { allocatable: { cpu }, conditions: [{ type: 'Ready', status: ready }] },
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name: 'n' },
+  spec: { unschedulable },
+  status: { allocatable: { cpu }, conditions: [{ type: 'Ready', status: ready }] },
 });
 
 describe('default parallelism', () => {

@@ -16,7 +16,16 @@ import { ModelCluster } from '../../../equipment/model/model-cluster.ts';
 import { MODEL_TIMING } from '../../../equipment/model/timing.ts';
 import { imageVars, IMAGES } from '../../../harness/versions/images.ts';
 
-const VARS = { ...imageVars(IMAGES), APP_NS: 'a', INFRA_NS: 'i', CONSUMER_NS: 'c', CLIENT_NS: 'c', WAYPOINT_CLASS: 'w', TRUST_DOMAIN: 't', DNS_DOMAIN: 'd' };
+const VARS = {
+  ...imageVars(IMAGES),
+  APP_NS: 'a',
+  INFRA_NS: 'i',
+  CONSUMER_NS: 'c',
+  CLIENT_NS: 'c',
+  WAYPOINT_CLASS: 'w',
+  TRUST_DOMAIN: 't',
+  DNS_DOMAIN: 'd',
+};
 
 const RESTRICTED_POD = {
   securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
@@ -25,7 +34,11 @@ const RESTRICTED_POD = {
 
 function workloads() {
   const files = readdirSync(path.join(FIXTURES_DIR, 'workloads')).filter((f) => f.endsWith('.yaml'));
-  return files.flatMap((f) => loadFixture(`workloads/${f}`, VARS, 'r').filter((o) => podSpecOf(o)).map((o) => ({ name: `${f} ${o.kind}/${o.metadata.name}`, spec: podSpecOf(o) })));
+  return files.flatMap((f) =>
+    loadFixture(`workloads/${f}`, VARS, 'r')
+      .filter((o) => podSpecOf(o))
+      .map((o) => ({ name: `${f} ${o.kind}/${o.metadata.name}`, spec: podSpecOf(o) })),
+  );
 }
 
 describe('Pod Security restricted', () => {
@@ -34,14 +47,20 @@ describe('Pod Security restricted', () => {
     expect(pods.length).to.be.at.least(15);
     expect(pods.flatMap((p) => podSecurityViolations(p.spec, 'restricted').map((v) => `${p.name}: ${v}`))).to.deep.equal([]);
     // A numeric user: the kubelet checks runAsNonRoot against it, whatever the image declares (or, a stand-in, does not).
-    const unnumbered = pods.flatMap((p) => (p.spec.containers as { name: string; securityContext?: { runAsUser?: number } }[])
-      .filter((c) => !((c.securityContext?.runAsUser ?? p.spec.securityContext?.runAsUser) > 0)).map((c) => `${p.name} ${c.name}`));
+    const unnumbered = pods.flatMap((p) =>
+      (p.spec.containers as { name: string; securityContext?: { runAsUser?: number } }[])
+        .filter((c) => !((c.securityContext?.runAsUser ?? p.spec.securityContext?.runAsUser) > 0))
+        .map((c) => `${p.name} ${c.name}`),
+    );
     expect(unnumbered).to.deep.equal([]);
   });
 
   it('admits the minimal restricted pod and refuses each thing the standard names', () => {
     expect(podSecurityViolations(RESTRICTED_POD, 'restricted')).to.deep.equal([]);
-    const c = (sc: object) => ({ ...RESTRICTED_POD, containers: [{ name: 'c', securityContext: { ...RESTRICTED_POD.containers[0].securityContext, ...sc } }] });
+    const c = (sc: object) => ({
+      ...RESTRICTED_POD,
+      containers: [{ name: 'c', securityContext: { ...RESTRICTED_POD.containers[0].securityContext, ...sc } }],
+    });
     const cases: [object, RegExp][] = [
       [{ containers: [{ name: 'c' }] }, /allowPrivilegeEscalation is not false/],
       [c({ allowPrivilegeEscalation: true }), /allowPrivilegeEscalation/],
@@ -60,7 +79,9 @@ describe('Pod Security restricted', () => {
 
   it('baseline admits what only restricted refuses', () => {
     expect(podSecurityViolations({ containers: [{ name: 'c' }] }, 'baseline')).to.deep.equal([]);
-    expect(podSecurityViolations({ containers: [{ name: 'c', securityContext: { privileged: true } }] }, 'baseline')).to.deep.equal(['container c is privileged']);
+    expect(podSecurityViolations({ containers: [{ name: 'c', securityContext: { privileged: true } }] }, 'baseline')).to.deep.equal([
+      'container c is privileged',
+    ]);
   });
 });
 
@@ -70,8 +91,18 @@ describe('Pod Security restricted on the model', function () {
 
   async function run(waypointSeccomp: string | null | undefined, podSecurity: PodSecurityLevel) {
     const cluster = new ModelCluster({ seed: 31, waypointSeccomp });
-    const env = makeEnv(cluster, { timing: { ...MODEL_TIMING, clock: cluster.clock }, supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint', outside: cluster.outside, log: () => {}, podSecurity });
-    const admitted = await checkWaypointsAdmitted(cluster, await readMesh(cluster), podSecurity).then(() => 'admitted', (e: Error) => e.message);
+    const env = makeEnv(cluster, {
+      timing: { ...MODEL_TIMING, clock: cluster.clock },
+      supported: ISTIO_FEATURES,
+      gatewayClass: 'istio-waypoint',
+      outside: cluster.outside,
+      log: () => {},
+      podSecurity,
+    });
+    const admitted = await checkWaypointsAdmitted(cluster, await readMesh(cluster), podSecurity).then(
+      () => 'admitted',
+      (e: Error) => e.message,
+    );
     return { admitted, results: (await runWithClients(env, scenarios, 1)).results };
   }
 
@@ -94,8 +125,12 @@ describe('Pod Security restricted on the model', function () {
   it('the model refuses a pod that breaks the level its namespace enforces', async () => {
     const cluster = new ModelCluster({ seed: 32 });
     await cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'r', labels: { [ENFORCE_LABEL]: 'restricted' } } });
-    const dep = (name: string, spec: object) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'r' },
-      spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec } } });
+    const dep = (name: string, spec: object) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'r' },
+      spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec } },
+    });
     await cluster.apply(dep('plain', { containers: [{ name: 'c', image: 'x' }] }));
     await cluster.apply(dep('restricted', RESTRICTED_POD));
     await cluster.clock.sleep(1000);

@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import type { Cluster, KubeObject } from '../../../harness/cluster/types.ts';
-import { requestedWaypoint, waitWaypointBoundReported, waitWaypointsReady, waypointPodsMissing } from '../../../harness/runner/readiness.ts';
+import {
+  requestedWaypoint,
+  waitWaypointBoundReported,
+  waitWaypointsReady,
+  waypointPodsMissing,
+} from '../../../harness/runner/readiness.ts';
 import { WaitTimeout, type Timing } from '../../../harness/wait.ts';
 
 const T: Timing = { intervalMs: 1, maxIntervalMs: 2, readyTimeoutMs: 150, convergeTimeoutMs: 150, consecutive: 1 };
@@ -29,9 +34,13 @@ function fakeCluster(namespace: KubeObject, services: KubeObject[], evolve: (pol
 describe('waiting for istio.io/WaypointBound', () => {
   it('reads the waypoint from the Service, else its namespace; none and gateway Services ask for nothing', () => {
     expect(requestedWaypoint(service('a', { 'istio.io/use-waypoint': 'wp' }), ns())).to.equal('app/wp');
-    expect(requestedWaypoint(service('a'), ns({ 'istio.io/use-waypoint': 'wp', 'istio.io/use-waypoint-namespace': 'infra' }))).to.equal('infra/wp');
+    expect(requestedWaypoint(service('a'), ns({ 'istio.io/use-waypoint': 'wp', 'istio.io/use-waypoint-namespace': 'infra' }))).to.equal(
+      'infra/wp',
+    );
     expect(requestedWaypoint(service('a', { 'istio.io/use-waypoint': 'none' }), ns({ 'istio.io/use-waypoint': 'wp' }))).to.equal(undefined);
-    expect(requestedWaypoint(service('wp', { 'gateway.istio.io/managed': 'istio.io-mesh-controller' }), ns({ 'istio.io/use-waypoint': 'wp' }))).to.equal(undefined);
+    expect(
+      requestedWaypoint(service('wp', { 'gateway.istio.io/managed': 'istio.io-mesh-controller' }), ns({ 'istio.io/use-waypoint': 'wp' })),
+    ).to.equal(undefined);
     expect(requestedWaypoint(service('a'), ns())).to.equal(undefined);
   });
 
@@ -64,14 +73,23 @@ describe('waiting for istio.io/WaypointBound', () => {
 describe('waiting for waypoints to be ready', () => {
   const gwLabel = (name: string) => ({ 'gateway.networking.k8s.io/gateway-name': name });
   const deployment = (name: string, replicas: number, available: number): KubeObject => ({
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'app', labels: gwLabel(name) }, spec: { replicas },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'app', labels: gwLabel(name) },
+    spec: { replicas },
     status: { availableReplicas: available, conditions: [{ type: 'Available', status: available >= replicas ? 'True' : 'False' }] },
   });
   const pod = (gw: string, ready: boolean): KubeObject => ({
-    apiVersion: 'v1', kind: 'Pod', metadata: { name: `${gw}-abc`, namespace: 'app', labels: gwLabel(gw) }, status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `${gw}-abc`, namespace: 'app', labels: gwLabel(gw) },
+    status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
   });
   const gateway = (name: string, programmed: string): KubeObject => ({
-    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name, namespace: 'app' }, spec: { gatewayClassName: 'istio-waypoint' },
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name, namespace: 'app' },
+    spec: { gatewayClassName: 'istio-waypoint' },
     status: { conditions: [{ type: 'Programmed', status: programmed }] },
   });
 
@@ -79,13 +97,19 @@ describe('waiting for waypoints to be ready', () => {
     expect(waypointPodsMissing('waypoint', [deployment('waypoint', 1, 0)], [])).to.equal('Deployment waypoint has 0/1 available');
     expect(waypointPodsMissing('waypoint', [deployment('waypoint', 1, 1)], [])).to.equal(undefined);
     expect(waypointPodsMissing('waypoint', [deployment('waypoint', 0, 0)], [])).to.equal(undefined);
-    expect(waypointPodsMissing('waypoint', [deployment('other', 1, 1)], [])).to.match(/no Deployment or Ready pod labelled gateway.networking.k8s.io\/gateway-name=waypoint/);
+    expect(waypointPodsMissing('waypoint', [deployment('other', 1, 1)], [])).to.match(
+      /no Deployment or Ready pod labelled gateway.networking.k8s.io\/gateway-name=waypoint/,
+    );
     expect(waypointPodsMissing('waypoint', [], [pod('waypoint', false)])).to.match(/no Deployment or Ready pod/);
     expect(waypointPodsMissing('waypoint', [], [pod('waypoint', true)])).to.equal(undefined);
   });
 
   it('waits past Programmed=True until the pods are there, and times out naming what is missing', async () => {
-    const objects: Record<string, KubeObject[]> = { Gateway: [gateway('waypoint', 'True')], Deployment: [deployment('waypoint', 1, 0)], Pod: [] };
+    const objects: Record<string, KubeObject[]> = {
+      Gateway: [gateway('waypoint', 'True')],
+      Deployment: [deployment('waypoint', 1, 0)],
+      Pod: [],
+    };
     let lists = 0;
     let podsComeAt = 6;
     const cluster = {
@@ -99,27 +123,46 @@ describe('waiting for waypoints to be ready', () => {
     expect(lists).to.be.greaterThan(6);
     objects.Deployment = [deployment('waypoint', 1, 0)];
     podsComeAt = Infinity;
-    const err = await waitWaypointsReady(cluster, 'app', 'istio-waypoint', T).then(() => undefined, (e: unknown) => e);
+    const err = await waitWaypointsReady(cluster, 'app', 'istio-waypoint', T).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).to.be.instanceOf(WaitTimeout);
     expect((err as Error).message).to.include('waypoint (Deployment waypoint has 0/1 available)');
   });
 
   it('a waypoint its scenario scaled to zero is ready once its pods are gone, Programmed or not', async () => {
-    const objects: Record<string, KubeObject[]> = { Gateway: [gateway('waypoint', 'False')], Deployment: [deployment('waypoint', 0, 1)], Pod: [] };
+    const objects: Record<string, KubeObject[]> = {
+      Gateway: [gateway('waypoint', 'False')],
+      Deployment: [deployment('waypoint', 0, 1)],
+      Pod: [],
+    };
     const cluster = { list: async (_: string, kind: string) => objects[kind] ?? [] } as unknown as Cluster;
-    const err = await waitWaypointsReady(cluster, 'app', 'istio-waypoint', T).then(() => undefined, (e: unknown) => e);
+    const err = await waitWaypointsReady(cluster, 'app', 'istio-waypoint', T).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as Error).message).to.include('waypoint (scaled to zero, pods still available)');
     objects.Deployment = [deployment('waypoint', 0, 0)];
     await waitWaypointsReady(cluster, 'app', 'istio-waypoint', T);
   });
 
   it('a waypoint whose Programmed went stale False after it had addresses is ready when its pods are (istiod recomputes on config changes only)', async () => {
-    const stale = { ...gateway('waypoint', 'False'), status: { addresses: [{ type: 'IPAddress', value: '10.0.0.9' }], conditions: [{ type: 'Programmed', status: 'False', reason: 'AddressNotAssigned' }] } };
+    const stale = {
+      ...gateway('waypoint', 'False'),
+      status: {
+        addresses: [{ type: 'IPAddress', value: '10.0.0.9' }],
+        conditions: [{ type: 'Programmed', status: 'False', reason: 'AddressNotAssigned' }],
+      },
+    };
     const objects: Record<string, KubeObject[]> = { Gateway: [stale], Deployment: [deployment('waypoint', 1, 1)], Pod: [] };
     const cluster = { list: async (_: string, kind: string) => objects[kind] ?? [] } as unknown as Cluster;
     await waitWaypointsReady(cluster, 'app', 'istio-waypoint', T);
     objects.Gateway = [gateway('waypoint', 'False')];
-    const err = await waitWaypointsReady(cluster, 'app', 'istio-waypoint', T).then(() => undefined, (e: unknown) => e);
+    const err = await waitWaypointsReady(cluster, 'app', 'istio-waypoint', T).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as Error).message).to.include('"status":"False"');
   });
 });

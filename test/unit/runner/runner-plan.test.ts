@@ -14,12 +14,15 @@ import type { Feature } from '../../../harness/scenario/types.ts';
 import { WaitTimeout } from '../../../harness/wait.ts';
 
 const scenario = defineScenario({
-  id: 'routing/plan-test', area: 'routing', description: 'plan test', profile: 'core', features: [], source: ['x'],
-  workloads: { app: ['echo-v1'] }, manifests: [],
-  steps: [
-    step('waypoint', [], [programmed('waypoint', 'True')]),
-    step('traffic', [], [viaWaypoint('sleep', svc('echo'))]),
-  ],
+  id: 'routing/plan-test',
+  area: 'routing',
+  description: 'plan test',
+  profile: 'core',
+  features: [],
+  source: ['x'],
+  workloads: { app: ['echo-v1'] },
+  manifests: [],
+  steps: [step('waypoint', [], [programmed('waypoint', 'True')]), step('traffic', [], [viaWaypoint('sleep', svc('echo'))])],
 });
 
 describe('runner plan', () => {
@@ -50,7 +53,7 @@ describe('runner plan', () => {
 
 describe('outcomeOf', () => {
   const timeout = new WaitTimeout('x', 1, 1, 'y');
-  it('a check\'s verdict is a failure wherever it is thrown; a deadline only while waiting for readiness', () => {
+  it("a check's verdict is a failure wherever it is thrown; a deadline only while waiting for readiness", () => {
     expect(outcomeOf(new CheckFailed('no', 3), 'check')).to.equal('failed');
     expect(outcomeOf(timeout, 'readiness')).to.equal('failed');
     expect(outcomeOf(timeout, 'check')).to.equal('error');

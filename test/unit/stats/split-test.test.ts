@@ -21,8 +21,14 @@ function decideOnRepeats(weights: Record<string, number>, backend: string) {
 }
 
 const SPLITS: Record<string, number>[] = [
-  { v1: 90, v2: 10 }, { v1: 90, v2: 10, v3: 0 }, { v1: 50, v2: 50 }, { v1: 99, v2: 1 }, { v1: 1, v2: 1, v3: 1 },
-  { v1: 45, v2: 45, v3: 10 }, { v1: 70, v2: 20, v3: 10 }, Object.fromEntries([...Array(10).keys()].map((i) => [`v${i}`, 1])),
+  { v1: 90, v2: 10 },
+  { v1: 90, v2: 10, v3: 0 },
+  { v1: 50, v2: 50 },
+  { v1: 99, v2: 1 },
+  { v1: 1, v2: 1, v3: 1 },
+  { v1: 45, v2: 45, v3: 10 },
+  { v1: 70, v2: 20, v3: 10 },
+  Object.fromEntries([...Array(10).keys()].map((i) => [`v${i}`, 1])),
 ];
 
 describe('sequential split test', () => {
@@ -46,17 +52,62 @@ describe('sequential split test', () => {
   });
 
   it('passes a correct 90/10 split and a correct even split', () => {
-    const s = runUntilDecision({ v1: 90, v2: 10, v3: 0 }, [['v1', 90], ['v2', 10]], 7);
+    const s = runUntilDecision(
+      { v1: 90, v2: 10, v3: 0 },
+      [
+        ['v1', 90],
+        ['v2', 10],
+      ],
+      7,
+    );
     expect(s.decision).to.equal('pass');
     expect(s.requests).to.be.lessThan(600);
-    expect(runUntilDecision({ a: 1, b: 1, c: 1 }, [['a', 1], ['b', 1], ['c', 1]], 7).decision).to.equal('pass');
+    expect(
+      runUntilDecision(
+        { a: 1, b: 1, c: 1 },
+        [
+          ['a', 1],
+          ['b', 1],
+          ['c', 1],
+        ],
+        7,
+      ).decision,
+    ).to.equal('pass');
   });
 
   it('fails splits that are off by 10 points in either direction', () => {
     for (const seed of [1, 2, 3]) {
-      expect(runUntilDecision({ v1: 90, v2: 10 }, [['v1', 80], ['v2', 20]], seed).decision).to.equal('fail');
-      expect(runUntilDecision({ v1: 90, v2: 10 }, [['v1', 100], ['v2', 0]], seed).decision).to.equal('fail');
-      expect(runUntilDecision({ a: 1, b: 1, c: 1 }, [['a', 43.3], ['b', 23.3], ['c', 33.3]], seed).decision).to.equal('fail');
+      expect(
+        runUntilDecision(
+          { v1: 90, v2: 10 },
+          [
+            ['v1', 80],
+            ['v2', 20],
+          ],
+          seed,
+        ).decision,
+      ).to.equal('fail');
+      expect(
+        runUntilDecision(
+          { v1: 90, v2: 10 },
+          [
+            ['v1', 100],
+            ['v2', 0],
+          ],
+          seed,
+        ).decision,
+      ).to.equal('fail');
+      expect(
+        runUntilDecision(
+          { a: 1, b: 1, c: 1 },
+          [
+            ['a', 43.3],
+            ['b', 23.3],
+            ['c', 33.3],
+          ],
+          seed,
+        ).decision,
+      ).to.equal('fail');
     }
   });
 
@@ -93,7 +144,12 @@ describe('sequential split test', () => {
         const promise = t.minRequestsToPass();
         let d = 'continue';
         for (let i = 1; i <= promise && d === 'continue'; i++) {
-          d = t.observe(rng.weighted([['v1', 90], ['v2', 10]]));
+          d = t.observe(
+            rng.weighted([
+              ['v1', 90],
+              ['v2', 10],
+            ]),
+          );
           if (i < promise) expect(d).to.not.equal('pass');
         }
         if (d !== 'continue') break;

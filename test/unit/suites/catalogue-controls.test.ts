@@ -29,10 +29,12 @@ function answers(e: Expectation, step: number): Answer[] {
 }
 
 function l4Denials(s: Scenario): Answer[] {
-  return s.steps.flatMap((st, step) => st.expect.flatMap((e) => {
-    const t = e.type === 'status-truth' ? e.shows : e;
-    return t.type === 'traffic' && t.verdict === 'denied-l4' ? [{ step, from: t.from, to: t.to }] : [];
-  }));
+  return s.steps.flatMap((st, step) =>
+    st.expect.flatMap((e) => {
+      const t = e.type === 'status-truth' ? e.shows : e;
+      return t.type === 'traffic' && t.verdict === 'denied-l4' ? [{ step, from: t.from, to: t.to }] : [];
+    }),
+  );
 }
 
 const sameDestination = (a: Destination, b: Destination) => JSON.stringify(a) === JSON.stringify(b);
@@ -40,22 +42,27 @@ const sameDestination = (a: Destination, b: Destination) => JSON.stringify(a) ==
 /** The denial's controls in the scenario. */
 export function controlsOf(s: Scenario, d: Answer): Answer[] {
   const answered = s.steps.flatMap((st, step) => st.expect.flatMap((e) => answers(e, step)));
-  return answered.filter((a) => sameDestination(a.to, d.to) &&
-    ((a.step === d.step && a.from !== d.from) || (a.step !== d.step && a.from === d.from)));
+  return answered.filter(
+    (a) => sameDestination(a.to, d.to) && ((a.step === d.step && a.from !== d.from) || (a.step !== d.step && a.from === d.from)),
+  );
 }
 
 describe('catalogue: L4 denials have controls', () => {
   it('every denied-l4 check has the same destination answering beside it (another client, same step; or the same client, another step)', () => {
     const denials = CATALOGUE.flatMap((s) => l4Denials(s).map((d) => ({ s, d })));
     expect(denials.length).to.be.at.least(8);
-    const bare = denials.filter(({ s, d }) => controlsOf(s, d).length === 0)
+    const bare = denials
+      .filter(({ s, d }) => controlsOf(s, d).length === 0)
       .map(({ s, d }) => `${s.id} step "${s.steps[d.step].name}": ${d.from} → ${JSON.stringify(d.to)}`);
     expect(bare).to.deep.equal([]);
   });
 
   it('finds no control for a denial whose destination never answers', () => {
     const s = CATALOGUE.find((x) => x.id === 'authorization/l4-ztunnel')!;
-    const lone: Scenario = { ...s, steps: s.steps.map((st) => ({ ...st, expect: st.expect.filter((e) => e.type === 'traffic' && e.verdict === 'denied-l4') })) };
+    const lone: Scenario = {
+      ...s,
+      steps: s.steps.map((st) => ({ ...st, expect: st.expect.filter((e) => e.type === 'traffic' && e.verdict === 'denied-l4') })),
+    };
     expect(l4Denials(lone).map((d) => controlsOf(lone, d).length)).to.deep.equal([0, 0]);
   });
 });

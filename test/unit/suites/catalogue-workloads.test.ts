@@ -45,7 +45,9 @@ describe('catalogue workloads', () => {
       const named = versionsNamed(s);
       const lightest = sets.find((c) => named.every((v) => c.versions.includes(v)))!;
       const deployed = versionsDeployed(s);
-      return JSON.stringify(deployed) === JSON.stringify(lightest.versions) ? [] : [`${s.id}: names ${named.join(',')}, deploys ${deployed.join(',')}, lightest set ${lightest.set}`];
+      return JSON.stringify(deployed) === JSON.stringify(lightest.versions)
+        ? []
+        : [`${s.id}: names ${named.join(',')}, deploys ${deployed.join(',')}, lightest set ${lightest.set}`];
     });
     expect(wrong).to.deep.equal([]);
   });

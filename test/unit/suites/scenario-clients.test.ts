@@ -34,38 +34,67 @@ function podLister(pods: KubeObject[]) {
   return { cluster, asked };
 }
 
-const pod = (namespace: string, app: string, phase = 'Running'): KubeObject =>
-  ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `${app}-abc-1`, namespace, labels: { app } }, status: { phase } });
+const pod = (namespace: string, app: string, phase = 'Running'): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: `${app}-abc-1`, namespace, labels: { app } },
+  status: { phase },
+});
 
-const unusedOutside = async () => { throw new Error('no outside traffic in this test'); };
+const unusedOutside = async () => {
+  throw new Error('no outside traffic in this test');
+};
 
 /** The fixture variables of a scenario with the app and consumer namespaces; fixtureVars reads only names and images from the env. */
-const varsWith = (images = IMAGES) => fixtureVars(
-  makeEnv({} as Cluster, { timing: {} as never, supported: new Set(), gatewayClass: 'istio-waypoint', outside: unusedOutside, log: () => {}, images }),
-  NAMESPACES as Record<NsRole, string>,
-);
+const varsWith = (images = IMAGES) =>
+  fixtureVars(
+    makeEnv({} as Cluster, {
+      timing: {} as never,
+      supported: new Set(),
+      gatewayClass: 'istio-waypoint',
+      outside: unusedOutside,
+      log: () => {},
+      images,
+    }),
+    NAMESPACES as Record<NsRole, string>,
+  );
 
 describe('scenario clients (client@<role>)', () => {
-  it('a shared client runs in the run\'s client namespace, client@<role> in the scenario\'s namespace of that role', () => {
+  it("a shared client runs in the run's client namespace, client@<role> in the scenario's namespace of that role", () => {
     expect(clientLocation('sleep', 'wpt-clients-r', NAMESPACES)).to.deep.equal({ namespace: 'wpt-clients-r', app: 'sleep' });
-    expect(clientLocation(clientIn('consumer'), 'wpt-clients-r', NAMESPACES)).to.deep.equal({ namespace: 'wpt-x-consumer-1', app: 'client' });
+    expect(clientLocation(clientIn('consumer'), 'wpt-clients-r', NAMESPACES)).to.deep.equal({
+      namespace: 'wpt-x-consumer-1',
+      app: 'client',
+    });
     expect(clientLocation(clientIn('app'), 'wpt-clients-r', NAMESPACES)).to.deep.equal({ namespace: 'wpt-x-app-1', app: 'client' });
   });
 
   it('a client in a namespace role the scenario does not declare is an error that says how to declare it', () => {
-    expect(() => clientLocation(clientIn('infra'), 'wpt-clients-r', NAMESPACES))
-      .to.throw(/client@infra.*"infra" namespace.*add "infra" to its namespaces and "client" to its infra workloads/);
+    expect(() => clientLocation(clientIn('infra'), 'wpt-clients-r', NAMESPACES)).to.throw(
+      /client@infra.*"infra" namespace.*add "infra" to its namespaces and "client" to its infra workloads/,
+    );
   });
 
   it('the traffic engine execs in the running client pod of the role\'s namespace, container "client"', async () => {
-    const { cluster, asked } = podLister([pod('wpt-clients-r', 'client'), pod(NAMESPACES.consumer, 'client', 'Pending'), { ...pod(NAMESPACES.consumer, 'client'), metadata: { ...pod(NAMESPACES.consumer, 'client').metadata, name: 'client-abc-2' } }]);
+    const { cluster, asked } = podLister([
+      pod('wpt-clients-r', 'client'),
+      pod(NAMESPACES.consumer, 'client', 'Pending'),
+      { ...pod(NAMESPACES.consumer, 'client'), metadata: { ...pod(NAMESPACES.consumer, 'client').metadata, name: 'client-abc-2' } },
+    ]);
     const engine = new TrafficEngine(cluster, unusedOutside);
     const at = (c: Client) => clientLocation(c, 'wpt-clients-r', NAMESPACES);
-    expect(await engine.clientPod(at(clientIn('consumer')))).to.deep.equal({ namespace: NAMESPACES.consumer, name: 'client-abc-2', container: 'client' });
+    expect(await engine.clientPod(at(clientIn('consumer')))).to.deep.equal({
+      namespace: NAMESPACES.consumer,
+      name: 'client-abc-2',
+      container: 'client',
+    });
     expect(asked).to.deep.equal([{ namespace: NAMESPACES.consumer, labelSelector: 'app=client' }]);
     await engine.clientPod(at(clientIn('consumer')));
     expect(asked, 'cached').to.have.length(1);
-    const err = await engine.clientPod(at('sleep')).then(() => undefined, (e: Error) => e);
+    const err = await engine.clientPod(at('sleep')).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.message).to.equal('no running pod for client "sleep" in namespace wpt-clients-r (found 0)');
     expect(asked.at(-1)).to.deep.equal({ namespace: 'wpt-clients-r', labelSelector: 'app=sleep' });
   });
@@ -86,22 +115,48 @@ describe('scenario clients (client@<role>)', () => {
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['ServiceAccount/client', 'Deployment/client']);
     expect(dep.spec.template.metadata.labels).to.deep.equal({ app: 'client' });
     expect(dep.spec.template.spec.serviceAccountName).to.equal('client');
-    expect(dep.spec.template.spec.containers.map((c: { name: string; image: string }) => [c.name, c.image])).to.deep.equal([['client', 'mirror.example/curl:8.16.0']]);
+    expect(dep.spec.template.spec.containers.map((c: { name: string; image: string }) => [c.name, c.image])).to.deep.equal([
+      ['client', 'mirror.example/curl:8.16.0'],
+    ]);
   });
 
   it('--plan names the scenarios that deploy a client of their own, with its image', () => {
-    const o = { cluster: 'kind' as const, istioVersion: '1.30.5', reuseCluster: false, keepCluster: false, skipInstall: false, gatewayClass: 'istio-waypoint', reportDir: 'r', images: IMAGES };
-    expect(plan(o, CATALOGUE).join('\n')).to.include(`client (own ServiceAccount, ${IMAGES.curl}) in the namespaces of mesh/consumer-route`);
-    expect(plan(o, CATALOGUE.filter((s) => s.id === 'mesh/basic')).join('\n')).to.not.include('client (own ServiceAccount');
+    const o = {
+      cluster: 'kind' as const,
+      istioVersion: '1.30.5',
+      reuseCluster: false,
+      keepCluster: false,
+      skipInstall: false,
+      gatewayClass: 'istio-waypoint',
+      reportDir: 'r',
+      images: IMAGES,
+    };
+    expect(plan(o, CATALOGUE).join('\n')).to.include(
+      `client (own ServiceAccount, ${IMAGES.curl}) in the namespaces of mesh/consumer-route`,
+    );
+    expect(
+      plan(
+        o,
+        CATALOGUE.filter((s) => s.id === 'mesh/basic'),
+      ).join('\n'),
+    ).to.not.include('client (own ServiceAccount');
   });
 
   it('every scenario declares the namespace and the client workload of each client@<role> it calls from', () => {
-    const missing = CATALOGUE.flatMap((s) => clientsOf(s).filter((c) => c.includes('@')).flatMap((c) => {
-      const role = c.split('@')[1] as NsRole;
-      return s.namespaces.includes(role) && s.workloads[role]?.includes('client') ? [] : [`${s.id}: ${c}`];
-    }));
+    const missing = CATALOGUE.flatMap((s) =>
+      clientsOf(s)
+        .filter((c) => c.includes('@'))
+        .flatMap((c) => {
+          const role = c.split('@')[1] as NsRole;
+          return s.namespaces.includes(role) && s.workloads[role]?.includes('client') ? [] : [`${s.id}: ${c}`];
+        }),
+    );
     expect(missing).to.deep.equal([]);
-    expect(clientsOf(CATALOGUE.find((s) => s.id === 'mesh/consumer-route')!)).to.include.members(['client@consumer', 'client@app', 'sleep']);
+    expect(clientsOf(CATALOGUE.find((s) => s.id === 'mesh/consumer-route')!)).to.include.members([
+      'client@consumer',
+      'client@app',
+      'sleep',
+    ]);
   });
 });
 
@@ -116,7 +171,14 @@ function clientsOf(s: Scenario): Client[] {
 
 describe('shared clients deployed by need', () => {
   const env = (supported: string[], planes: ('control' | 'data')[] = ['control', 'data']) =>
-    makeEnv({} as Cluster, { timing: {} as never, supported: new Set(supported as never), gatewayClass: 'istio-waypoint', outside: unusedOutside, log: () => {}, planes: new Set(planes) });
+    makeEnv({} as Cluster, {
+      timing: {} as never,
+      supported: new Set(supported as never),
+      gatewayClass: 'istio-waypoint',
+      outside: unusedOutside,
+      log: () => {},
+      planes: new Set(planes),
+    });
   const interop = CATALOGUE.filter((s) => s.area === 'interop');
   const authz = CATALOGUE.filter((s) => s.area === 'authorization');
 
@@ -124,13 +186,19 @@ describe('shared clients deployed by need', () => {
     expect(interop.length).to.be.at.least(1);
     expect(sharedClientsUsed(env([...ISTIO_FEATURES]), [...authz, ...interop])).to.deep.equal(['sleep', 'notsleep', 'sidecar-sleep']);
     expect(sharedClientsUsed(env([...ISTIO_FEATURES]), authz)).to.deep.equal(['sleep', 'notsleep']);
-    expect(sharedClientsUsed(env([...ISTIO_FEATURES].filter((f) => f !== 'SidecarInterop')), [...authz, ...interop])).to.deep.equal(['sleep', 'notsleep']);
+    expect(sharedClientsUsed(env([...ISTIO_FEATURES].filter((f) => f !== 'SidecarInterop')), [...authz, ...interop])).to.deep.equal([
+      'sleep',
+      'notsleep',
+    ]);
     expect(sharedClientsUsed(env([...ISTIO_FEATURES], ['control']), [...authz, ...interop])).to.deep.equal([]);
   });
 
   it('the sidecar client lives in its own fixture, apart from sleep and notsleep', () => {
     const vars = { CURL_IMAGE: 'curl:1', APP_NS: 'a', INFRA_NS: '', CONSUMER_NS: '', CLIENT_NS: 'c', WAYPOINT_CLASS: 'w' };
-    const names = (f: string) => loadFixture(f, vars as never, 'r').filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
+    const names = (f: string) =>
+      loadFixture(f, vars as never, 'r')
+        .filter((o) => o.kind === 'Deployment')
+        .map((o) => o.metadata.name);
     expect(names('workloads/clients.yaml')).to.deep.equal(['sleep', 'notsleep']);
     expect(names('workloads/sidecar-client.yaml')).to.deep.equal(['sidecar-sleep']);
   });

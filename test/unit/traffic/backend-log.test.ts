@@ -6,15 +6,31 @@ function line(path: string, requestId?: string): string {
   const headers: Record<string, string> = { host: 'echo.app.svc.cluster.local:8080', 'user-agent': 'curl/8.16.0', accept: '*/*' };
   if (requestId) headers['x-request-id'] = requestId;
   return JSON.stringify({
-    path, headers, method: 'GET', body: '', cookies: {}, fresh: false, hostname: 'echo.app.svc.cluster.local', ip: '::ffff:10.244.1.7',
-    ips: [], protocol: 'http', query: {}, subdomains: [], xhr: false, os: { hostname: 'echo-v1-6d5f7c9b8-x2k4q' }, connection: {},
+    path,
+    headers,
+    method: 'GET',
+    body: '',
+    cookies: {},
+    fresh: false,
+    hostname: 'echo.app.svc.cluster.local',
+    ip: '::ffff:10.244.1.7',
+    ips: [],
+    protocol: 'http',
+    query: {},
+    subdomains: [],
+    xhr: false,
+    os: { hostname: 'echo-v1-6d5f7c9b8-x2k4q' },
+    connection: {},
   });
 }
 
 describe('echo request log', () => {
   it('reads one record per JSON line and skips the banner and partial lines', () => {
     const text = ['Listening on ports 8080 and 8443', line('/a', 'id-1'), '"x-request-id": "cut', line('/b'), ''].join('\n');
-    expect(parseRequestLog(text)).to.deep.equal([{ path: '/a', requestId: 'id-1' }, { path: '/b', requestId: undefined }]);
+    expect(parseRequestLog(text)).to.deep.equal([
+      { path: '/a', requestId: 'id-1' },
+      { path: '/b', requestId: undefined },
+    ]);
   });
 
   it('reads nothing from the indented multi-line format (LOG_WITHOUT_NEWLINE unset)', () => {
@@ -32,7 +48,17 @@ describe('echo request log', () => {
 
   it('fails when a request is missing, doubled once, or went around the L7 proxy', () => {
     expect(judgeAttempts([{ path: '/x', requestId: 'r1' }], 2, 1).ok).to.equal(false);
-    expect(judgeAttempts([{ path: '/x', requestId: 'r1' }, { path: '/x', requestId: 'r1' }, { path: '/x', requestId: 'r2' }], 2, 1).ok).to.equal(false);
+    expect(
+      judgeAttempts(
+        [
+          { path: '/x', requestId: 'r1' },
+          { path: '/x', requestId: 'r1' },
+          { path: '/x', requestId: 'r2' },
+        ],
+        2,
+        1,
+      ).ok,
+    ).to.equal(false);
     const direct = judgeAttempts([{ path: '/x' }, { path: '/x' }], 2, 1);
     expect(direct.ok).to.equal(false);
     expect(direct.detail).to.include('did not pass an L7 proxy');

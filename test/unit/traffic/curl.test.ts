@@ -36,7 +36,12 @@ describe('curl batch script and parser (real sh + curl)', () => {
       } else {
         // The echo image's shape: two-space JSON, the request's Host as "hostname" before the pod's.
         res.writeHead(200, { 'content-type': 'application/json', 'x-served-by': 'echo-v2' });
-        const echo = { path: '/x', headers: { 'x-wpt-via': req.headers['x-wpt-via'] ?? null, 'x-request-id': 'abc' }, hostname: 'echo-v1', os: { hostname: 'echo-v2-5d9f-abcde' } };
+        const echo = {
+          path: '/x',
+          headers: { 'x-wpt-via': req.headers['x-wpt-via'] ?? null, 'x-request-id': 'abc' },
+          hostname: 'echo-v1',
+          os: { hostname: 'echo-v2-5d9f-abcde' },
+        };
         res.end(JSON.stringify(echo, null, 2));
       }
     });
@@ -59,9 +64,14 @@ describe('curl batch script and parser (real sh + curl)', () => {
     const { stdout } = await execa('sh', ['-c', batchScript(spec, n)], { reject: false });
     return parseBatch(stdout);
   };
-  const markers = [...VERDICT_MARKERS, { name: 'backend', pattern: ECHO_BACKEND.pattern, in: 'body' as const }, ECHO_POD_MARKER,
+  const markers = [
+    ...VERDICT_MARKERS,
+    { name: 'backend', pattern: ECHO_BACKEND.pattern, in: 'body' as const },
+    ECHO_POD_MARKER,
     { name: 'firsthostname', pattern: '"hostname": ?"[^"]*"', in: 'body' as const },
-    { name: 'via', pattern: '"x-wpt-via": ?"[^"]*"', in: 'body' as const }, { name: 'served', pattern: 'x-served-by: [a-z0-9-]+', in: 'headers' as const }];
+    { name: 'via', pattern: '"x-wpt-via": ?"[^"]*"', in: 'body' as const },
+    { name: 'served', pattern: 'x-served-by: [a-z0-9-]+', in: 'headers' as const },
+  ];
 
   it('reads one record per request with status, time, markers and headers', async () => {
     const recs = await run({ url: `http://127.0.0.1:${port}/x?q='1'`, headers: { 'x-wpt-via': "it's here" }, maxTimeSec: 5, markers }, 3);
@@ -111,6 +121,8 @@ describe('curl batch script and parser (real sh + curl)', () => {
 
   it('rejects a batch size that is not a positive integer and marker names the parser cannot read', () => {
     expect(() => batchScript({ url: 'http://x', maxTimeSec: 1, markers: [] }, 0)).to.throw(/positive integer/);
-    expect(() => batchScript({ url: 'http://x', maxTimeSec: 1, markers: [{ name: 'Bad Name', pattern: 'x', in: 'body' }] }, 1)).to.throw(/marker name/);
+    expect(() => batchScript({ url: 'http://x', maxTimeSec: 1, markers: [{ name: 'Bad Name', pattern: 'x', in: 'body' }] }, 1)).to.throw(
+      /marker name/,
+    );
   });
 });

@@ -15,9 +15,18 @@ import { parseScript } from '../../../equipment/model/curl-emulator.ts';
 import { startGrpcStandin, type GrpcStandin } from '../../../equipment/real-node/grpc-standin.ts';
 
 const HOST = 'grpc-echo-v2-7f9c-x2k4q';
-const markers = [...VERDICT_MARKERS, { name: 'backend', pattern: 'Hostname=grpc-echo-v[0-9]-', in: 'body' as const },
-  { name: 'echoed', pattern: 'Echo=[a-z]*', in: 'body' as const }];
-const grpcSpec = (url: string, extra: Partial<RequestSpec> = {}): RequestSpec => ({ url, maxTimeSec: 5, markers, protocol: 'grpc', ...extra });
+const markers = [
+  ...VERDICT_MARKERS,
+  { name: 'backend', pattern: 'Hostname=grpc-echo-v[0-9]-', in: 'body' as const },
+  { name: 'echoed', pattern: 'Echo=[a-z]*', in: 'body' as const },
+];
+const grpcSpec = (url: string, extra: Partial<RequestSpec> = {}): RequestSpec => ({
+  url,
+  maxTimeSec: 5,
+  markers,
+  protocol: 'grpc',
+  ...extra,
+});
 
 async function run(spec: RequestSpec, n: number) {
   const res = await execa('sh', ['-c', batchScript(spec, n)], { reject: false });
@@ -48,12 +57,19 @@ describe('gRPC frame and script (pure)', () => {
 
   it('builds a POST over HTTP/2 with the gRPC headers, and refuses another method', () => {
     const args = curlArgs(grpcSpec(`http://grpc-echo:7070${ECHO_GRPC_METHOD}`, { headers: { 'x-a': 'b' } }));
-    expect(args).to.include.members(['--http2-prior-knowledge', 'content-type: application/grpc', 'te: trailers', '--data-binary', '@-', 'x-a: b']);
+    expect(args).to.include.members([
+      '--http2-prior-knowledge',
+      'content-type: application/grpc',
+      'te: trailers',
+      '--data-binary',
+      '@-',
+      'x-a: b',
+    ]);
     expect(args[args.indexOf('-X') + 1]).to.equal('POST');
     expect(() => curlArgs(grpcSpec('http://x/', { method: 'GET' }))).to.throw(/POST, not GET/);
   });
 
-  it('is read back by the model\'s curl emulator: the frame, the grpc field and the text conversion', () => {
+  it("is read back by the model's curl emulator: the frame, the grpc field and the text conversion", () => {
     const parsed = parseScript(batchScript(grpcSpec(`http://grpc-echo:7070${ECHO_GRPC_METHOD}`), 2));
     expect(parsed.call.body?.equals(grpcFrame(GRPC_MESSAGE))).to.equal(true);
     expect(parsed.bodyAsText).to.equal(true);
@@ -107,8 +123,9 @@ describe('gRPC calls with the batch script (real sh + curl, real gRPC server)', 
     // grpc-js answers an unknown method trailers-only before reading the request, then resets the
     // stream: about one call in ten, curl is still sending and exits 92 (HTTP/2 stream error).
     const m = missing.records[0];
-    expect(m.exitCode === 0 ? { exitCode: 0, httpCode: m.httpCode, grpcStatus: m.grpcStatus } : { exitCode: m.exitCode })
-      .to.deep.equal(m.exitCode === 0 ? { exitCode: 0, httpCode: 200, grpcStatus: '12' } : { exitCode: 92 });
+    expect(m.exitCode === 0 ? { exitCode: 0, httpCode: m.httpCode, grpcStatus: m.grpcStatus } : { exitCode: m.exitCode }).to.deep.equal(
+      m.exitCode === 0 ? { exitCode: 0, httpCode: 200, grpcStatus: '12' } : { exitCode: 92 },
+    );
     for (const r of [failed.records[0], m]) {
       expect(classify(r)).to.equal('other');
       expect(grpcSucceeded(r)).to.equal(false);
@@ -123,7 +140,7 @@ describe('gRPC calls with the batch script (real sh + curl, real gRPC server)', 
     expect(grpcSucceeded(r)).to.equal(false);
   });
 
-  it('does not count an HTTP/1.1 server: curl\'s HTTP/2 preface fails', async () => {
+  it("does not count an HTTP/1.1 server: curl's HTTP/2 preface fails", async () => {
     const [r] = (await run(grpcSpec(`http://127.0.0.1:${ports.h1}${ECHO_GRPC_METHOD}`), 1)).records;
     expect(r.exitCode).to.not.equal(0);
     expect(classify(r)).to.not.equal('allowed');

@@ -23,7 +23,9 @@ describe('outside client (undici) in curl terms', () => {
       try {
         const r = await fromHost({ url: srv.url, method: 'GET', headers: {}, timeoutMs: 5000 });
         expect(r.exitCode).to.equal(exit);
-        expect(classify({ seq: 1, exitCode: r.exitCode, httpCode: r.httpCode, timeSec: r.timeSec, stderr: '', markers: {} })).to.equal('denied-l4');
+        expect(classify({ seq: 1, exitCode: r.exitCode, httpCode: r.httpCode, timeSec: r.timeSec, stderr: '', markers: {} })).to.equal(
+          'denied-l4',
+        );
       } finally {
         srv.close();
       }

@@ -5,7 +5,15 @@ import { mismatch } from '../../../harness/checks/traffic.ts';
 import { traffic } from '../../../harness/record/builders.ts';
 import { svc } from '../../../suites/vocabulary.ts';
 
-const rec = (o: Partial<RequestRecord>): RequestRecord => ({ seq: 1, exitCode: 0, httpCode: 200, timeSec: 0.01, stderr: '', markers: {}, ...o });
+const rec = (o: Partial<RequestRecord>): RequestRecord => ({
+  seq: 1,
+  exitCode: 0,
+  httpCode: 200,
+  timeSec: 0.01,
+  stderr: '',
+  markers: {},
+  ...o,
+});
 
 describe('verdict classification', () => {
   const cases: [Partial<RequestRecord>, string][] = [
@@ -26,7 +34,7 @@ describe('verdict classification', () => {
     it(`${JSON.stringify(r)} is ${want}`, () => expect(classify(rec(r))).to.equal(want));
   }
 
-  it('a deny expectation accepts only its own layer\'s signal', () => {
+  it("a deny expectation accepts only its own layer's signal", () => {
     const l4 = traffic('notsleep', svc('echo'), 'denied-l4');
     expect(mismatch(l4, rec({ exitCode: 56, httpCode: 0 }))).to.equal(undefined);
     expect(mismatch(l4, rec({ httpCode: 403, markers: { rbac: 'RBAC: access denied' } }))).to.match(/verdict denied-l7/);
