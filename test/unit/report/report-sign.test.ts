@@ -106,7 +106,8 @@ async function mockSigstore(dir: string): Promise<MockSigstore> {
 }
 
 describe('signed report bundles', function () {
-  this.timeout(60_000);
+  // Each case starts several tsx processes; on a fresh checkout each compiles the harness cold.
+  this.timeout(240_000);
   let honest: string;
   let sigstore: MockSigstore;
   before(async () => {

@@ -287,7 +287,8 @@ describe('report bundles of real runs on the model', function () {
   });
 
   describe('npm run report:verify', function () {
-    this.timeout(60_000);
+    // Each case starts tsx processes; on a fresh checkout each compiles the harness cold.
+    this.timeout(240_000);
     const verify = (...args: string[]) =>
       execa(process.execPath, ['--import', 'tsx', 'scripts/report-verify.ts', ...args], { reject: false });
 
