@@ -20,12 +20,11 @@ export const EXIT = {
 
 export abstract class ExpectedError extends Error {
   abstract readonly exitCode: number;
-  constructor(
-    message: string,
-    readonly fix?: string,
-    options?: ErrorOptions,
-  ) {
+  readonly fix?: string;
+
+  constructor(message: string, fix?: string, options?: ErrorOptions) {
     super(message, options);
+    this.fix = fix;
   }
 }
 

@@ -49,13 +49,17 @@ export interface Converged {
 }
 
 export class WaitTimeout extends Error {
-  constructor(
-    readonly what: string,
-    readonly elapsedMs: number,
-    readonly attempts: number,
-    readonly lastDetail: string,
-  ) {
+  readonly what: string;
+  readonly elapsedMs: number;
+  readonly attempts: number;
+  readonly lastDetail: string;
+
+  constructor(what: string, elapsedMs: number, attempts: number, lastDetail: string) {
     super(`${what}: not reached within ${(elapsedMs / 1000).toFixed(1)}s after ${attempts} attempts; last: ${lastDetail}`);
+    this.what = what;
+    this.elapsedMs = elapsedMs;
+    this.attempts = attempts;
+    this.lastDetail = lastDetail;
   }
 }
 

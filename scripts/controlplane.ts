@@ -2,7 +2,6 @@
  * npm run controlplane -- up|down|status: a real control plane on this machine, for developing
  * the suite (test equipment; see equipment/controlplane/controlplane.ts and the README).
  */
-import '../harness/cli/require-node.ts';
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';

@@ -1,7 +1,6 @@
 /**
  * npm run e2e: the suite on a cluster (harness/cli/e2e.ts). Exit codes: harness/errors.ts EXIT (README "Exit codes").
  */
-import '../harness/cli/require-node.ts';
 import { parseE2eArgs } from '../harness/cli/args.ts';
 import { runMain } from '../harness/cli/main.ts';
 import { runE2e } from '../harness/cli/e2e.ts';

@@ -12,7 +12,6 @@
  *
  *   npm run pins            # after changing a version in versions.ts
  */
-import '../harness/cli/require-node.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

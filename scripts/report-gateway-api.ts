@@ -7,7 +7,6 @@
  * needs Go). Exit 0 written (and agreeing), 1 the bundle is inconsistent, holds no report, or the check
  * found a difference, 2 usage error (bad flags, unreadable bundle, self-test bundle, Go missing for --check).
  */
-import '../harness/cli/require-node.ts';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -72,7 +71,9 @@ async function main(): Promise<number> {
   }
   const written = writeSubmission(bundle, report, opts.out);
   console.log(`wrote ${written.report}\n      ${written.readme}`);
-  const partial = written.doc.profiles.filter((p) => p.core.result !== 'success' || (p.extended && p.extended.result !== 'success'));
+  const partial = (written.doc.profiles ?? []).filter(
+    (p) => p.core.result !== 'success' || (p.extended && p.extended.result !== 'success'),
+  );
   for (const p of partial)
     console.log(`note: ${p.name}: ${p.summary} (upstream lists partial reports apart from successful ones; a failure is not accepted)`);
   if (!/^v?\d+\.\d+\.\d+/.test(written.doc.implementation.version)) {

@@ -4,7 +4,6 @@
  * not run / error), differences first; prints it as Markdown and optionally writes a static HTML page
  * whose cells link to each bundle's report.html and, where outcomes differ, say why.
  */
-import '../harness/cli/require-node.ts';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';

@@ -1,23 +1,26 @@
 /**
- * npm run schema: writes harness/report/report.schema.json from the report's types (maintainers,
- * after changing harness/report/apis/v1alpha1.ts; test/unit/report/report-schema.test.ts fails until they do).
+ * npm run schema: writes the bundle's JSON Schemas (report.schema.json, gateway-api-report.schema.json)
+ * from their types in harness/report/apis/ (maintainers, after changing a type there;
+ * test/unit/report/report-schema.test.ts fails until they do).
  */
-import '../harness/cli/require-node.ts';
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
 import { EXIT } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
-import { REPORT_SCHEMA, reportSchemaText } from './schema/report-schema.ts';
+import { SCHEMAS, schemaText } from './schema/report-schema.ts';
 
 const program = new Command('schema')
-  .description('Write harness/report/report.schema.json from the report types (harness/report/apis/v1alpha1.ts)')
+  .description("Write the bundle's JSON Schemas from their types (harness/report/apis/)")
   .option('--debug', 'print stack traces with errors')
   .exitOverride()
   .configureOutput({ writeErr: () => {} });
 
 await runMain('npm run schema -- --help', () => {
   program.parse(process.argv);
-  writeFileSync(REPORT_SCHEMA, reportSchemaText());
-  console.log(`wrote ${REPORT_SCHEMA}`);
+  for (const s of SCHEMAS) {
+    writeFileSync(s.file, schemaText(s));
+    console.log(`wrote ${path.relative(process.cwd(), s.file)}`);
+  }
   return EXIT.ok;
 });

@@ -4,7 +4,6 @@
  * GitHub Actions OIDC identity (a workflow with `permissions: id-token: write`), or with a local
  * key pair offline. Writes evidence.sigstore.json into the bundle.
  */
-import '../harness/cli/require-node.ts';
 import { createPrivateKey } from 'node:crypto';
 import { EXIT, InfraError, UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';

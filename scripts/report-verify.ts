@@ -6,7 +6,6 @@
  * Exit 0 consistent (and the signature valid when one was asked for), 1 inconsistent, forged or a bad
  * signature, 2 usage error (bad flags, unreadable or malformed files).
  */
-import '../harness/cli/require-node.ts';
 import { createPublicKey } from 'node:crypto';
 import { EXIT, UserError } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';

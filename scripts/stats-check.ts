@@ -1,5 +1,4 @@
 /** npm run stats:check [-- --json] [--runs N] [--seed N]: Monte Carlo check of the split test (90/10). */
-import '../harness/cli/require-node.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { monteCarlo90_10 } from '../harness/stats/monte-carlo.ts';
 import { runMain } from '../harness/cli/main.ts';

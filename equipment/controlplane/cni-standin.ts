@@ -3,7 +3,7 @@
  * watches pods and namespaces and keeps each pod's redirection annotation as cni-rules.ts says.
  * Its limits are stated in cni-rules.ts.
  *
- *   node --import tsx equipment/controlplane/cni-standin.ts <kubeconfig> [istio-namespace]
+ *   node equipment/controlplane/cni-standin.ts <kubeconfig> [istio-namespace]
  */
 import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '../../harness/cluster/types.ts';

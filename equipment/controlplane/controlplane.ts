@@ -246,18 +246,15 @@ function processMarkers(): string[] {
 function startSupervisor(): void {
   const script = path.join(REPO, 'equipment/controlplane/supervisor.ts');
   const p = paths();
-  startDaemon(
-    stateDir(),
-    SUPERVISOR,
-    process.execPath,
-    ['--import', 'tsx', script, stateDir(), binaryPath(BINARIES.kwokctl), p.kwokWorkdir, CLUSTER_NAME],
-    { cwd: REPO, env: { ...process.env } as Record<string, string> },
-  );
+  startDaemon(stateDir(), SUPERVISOR, process.execPath, [script, stateDir(), binaryPath(BINARIES.kwokctl), p.kwokWorkdir, CLUSTER_NAME], {
+    cwd: REPO,
+    env: { ...process.env } as Record<string, string>,
+  });
 }
 
 function startCniStandin(istioNamespace: string): void {
   const script = path.join(REPO, 'equipment/controlplane/cni-standin.ts');
-  startDaemon(stateDir(), 'cni-standin', process.execPath, ['--import', 'tsx', script, paths().kubeconfig, istioNamespace], {
+  startDaemon(stateDir(), 'cni-standin', process.execPath, [script, paths().kubeconfig, istioNamespace], {
     cwd: REPO,
     env: { ...process.env } as Record<string, string>,
   });

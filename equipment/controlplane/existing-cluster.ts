@@ -3,7 +3,7 @@
  * Run against `npm run controlplane -- up --trust-domain D --revision R --istio-namespace NS`, with
  * KUBECONFIG the admin kubeconfig up printed:
  *
- *   node --import tsx equipment/controlplane/existing-cluster.ts --trust-domain D --revision R --istio-namespace NS [--report-dir DIR]
+ *   node equipment/controlplane/existing-cluster.ts --trust-domain D --revision R --istio-namespace NS [--report-dir DIR]
  *
  * 1. least privilege: what `npm run e2e -- --print-rbac` prints is applied and a kubeconfig for its
  *    ServiceAccount alone is made; the API server allows what a run does and refuses what
@@ -16,7 +16,6 @@
  * Each step says what it proved and how long it took; the first that fails stops the script with
  * what it saw (exit 1).
  */
-import '../../harness/cli/require-node.ts';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -61,7 +60,7 @@ interface Run {
 
 /** npm run e2e -- ARGS as its own process group (so a SIGKILL reaches all of it), each output line prefixed (unless quiet). */
 function e2e(label: string, args: string[], kubeconfig?: string, quiet = false): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/e2e.ts', ...args], {
+  const child = spawn(process.execPath, ['scripts/e2e.ts', ...args], {
     cwd: REPO,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -127,7 +126,7 @@ function checkReport(label: string, dir: string, want: MeshFacts): string {
 }
 
 async function verifyBundle(dir: string): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/report-verify.ts', dir], { cwd: REPO, stdio: 'inherit' });
+  const child = spawn(process.execPath, ['scripts/report-verify.ts', dir], { cwd: REPO, stdio: 'inherit' });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0) fail(`npm run report:verify ${dir} exited ${code}`);
 }
@@ -267,4 +266,4 @@ async function main(argv: string[]): Promise<number> {
   return EXIT.ok;
 }
 
-await runMain('node --import tsx equipment/controlplane/existing-cluster.ts --help', () => main(process.argv.slice(2)));
+await runMain('node equipment/controlplane/existing-cluster.ts --help', () => main(process.argv.slice(2)));

@@ -7,7 +7,7 @@
  * exits by design (a real cluster's kubelet restarts it as a static pod); nothing else would here.
  * Repeated exits back off (1 s doubling to 30 s) so a broken process cannot spin.
  *
- *   node --import tsx equipment/controlplane/supervisor.ts <state dir> <kwokctl> <kwok workdir> <cluster name>
+ *   node equipment/controlplane/supervisor.ts <state dir> <kwokctl> <kwok workdir> <cluster name>
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';

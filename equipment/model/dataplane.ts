@@ -86,15 +86,22 @@ export interface DataplaneMemory {
 type RetryPolicy = WaypointFlavour['defaultRetry'];
 
 export class Dataplane {
-  constructor(
-    private readonly objs: Objects,
-    private readonly rng: Rng,
-    private readonly mut: ReadonlySet<MutantName>,
-    private readonly metrics: Metrics,
-    /** Kept across requests: for the waypoint-outlives-label and unenroll-ignored mutants, and each pod's log. */
-    private readonly memory: DataplaneMemory,
-    private readonly mesh: ModelMesh = KIND_MESH,
-  ) {}
+  private readonly objs: Objects;
+  private readonly rng: Rng;
+  private readonly mut: ReadonlySet<MutantName>;
+  private readonly metrics: Metrics;
+  /** Kept across requests: for the waypoint-outlives-label and unenroll-ignored mutants, and each pod's log. */
+  private readonly memory: DataplaneMemory;
+  private readonly mesh: ModelMesh;
+
+  constructor(objs: Objects, rng: Rng, mut: ReadonlySet<MutantName>, metrics: Metrics, memory: DataplaneMemory, mesh: ModelMesh = KIND_MESH) {
+    this.objs = objs;
+    this.rng = rng;
+    this.mut = mut;
+    this.metrics = metrics;
+    this.memory = memory;
+    this.mesh = mesh;
+  }
 
   private readyPods(ns: string, selector: Record<string, string> | undefined): KubeObject[] {
     return [...this.objs.values()].filter((o) =>

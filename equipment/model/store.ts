@@ -25,10 +25,13 @@ export class Store {
   private snapshots: Snapshot[] = [{ seq: 0, at: 0, objects: new Map() }];
   private seq = 0;
 
-  constructor(
-    private readonly rng: Rng,
-    private readonly maxDelayMs: number,
-  ) {}
+  private readonly rng: Rng;
+  private readonly maxDelayMs: number;
+
+  constructor(rng: Rng, maxDelayMs: number) {
+    this.rng = rng;
+    this.maxDelayMs = maxDelayMs;
+  }
 
   get(ref: ObjectRef): KubeObject | undefined {
     return this.objects.get(keyOf({ kind: ref.kind, namespace: ref.namespace, name: ref.name }));

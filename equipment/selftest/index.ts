@@ -1,7 +1,8 @@
 /** The self-test's public entry: the catalogue on the model of ambient and its mutants (scripts/selftest.ts). */
+export { SELFTEST_HELP, selftestMain } from './command.ts';
 export {
   judgeAgainstClaim,
-  runOnModel,
+  runModel,
   SELFTEST_PARALLEL,
   selfTest,
   survivors,

@@ -29,7 +29,7 @@ export interface MutantOutcome {
 
 export interface SelfTestReport {
   seed: number;
-  faithful: { passed: number; failed: number; results: ScenarioResult[] };
+  faithful: { passed: number; failed: number; results: ScenarioResult[]; images: string[] };
   mutants: MutantOutcome[];
   /** The faithful run's connections ztunnel closed without a response, by curl exit code (52, 56). */
   l4Closes: Record<number, number>;
@@ -57,7 +57,7 @@ export async function runModel(
   scenarios: Scenario[],
   seed: number,
   o: ModelRunOptions = {},
-): Promise<{ results: ScenarioResult[]; l4Closes: Record<number, number> }> {
+): Promise<{ results: ScenarioResult[]; images: string[]; l4Closes: Record<number, number> }> {
   const cluster = new ModelCluster({ seed, mutants: o.mutants, mesh: o.mesh });
   const configured = o.implementation ? runOptionsFrom(o.implementation) : { supported: ISTIO_FEATURES, gatewayClass: 'istio-waypoint' };
   const env = makeEnv(cluster, {
@@ -70,7 +70,7 @@ export async function runModel(
   });
   const run = await runWithClients(env, scenarios, SELFTEST_PARALLEL, o.onResult);
   if (run.setup) throw new Error(`self-test setup failed: ${run.setup.step}: ${run.setup.message}`);
-  return { results: run.results, l4Closes: cluster.l4Closes() };
+  return { results: run.results, images: [...env.deployed], l4Closes: cluster.l4Closes() };
 }
 
 /**
@@ -93,11 +93,12 @@ export async function selfTest(
   onlyMutants?: MutantName[],
   log?: (line: string) => void,
 ): Promise<SelfTestReport> {
-  const { results, l4Closes } = await runModel(catalogue, seed, { log, onResult: log && ((r) => log(resultLine(r))) });
+  const { results, images, l4Closes } = await runModel(catalogue, seed, { log, onResult: log && ((r) => log(resultLine(r))) });
   const faithful = {
     passed: results.filter((r) => r.outcome === 'passed').length,
     failed: results.filter((r) => r.outcome !== 'passed').length,
     results,
+    images,
   };
   const names = onlyMutants ?? (Object.keys(MUTANTS) as MutantName[]);
   const mutants = await Promise.all(
@@ -161,11 +162,20 @@ const MODEL_IMPLEMENTATION: Implementation = {
  */
 export async function writeSelftestBundle(
   dir: string,
-  o: { scenarios: Scenario[]; results: ScenarioResult[]; claim?: ImplementationClaim; setup?: SetupFailure; commandLine: string },
+  o: {
+    scenarios: Scenario[];
+    results: ScenarioResult[];
+    /** The images of the workloads the model applied. */
+    images: string[];
+    claim?: ImplementationClaim;
+    setup?: SetupFailure;
+    commandLine: string;
+  },
 ): Promise<void> {
   await writeReportBundle(dir, {
     results: o.results,
     scenarios: o.scenarios,
+    images: o.images,
     setup: o.setup,
     implementation: o.claim ? { ...o.claim.implementation, version: `${o.claim.implementation.version} (model)` } : MODEL_IMPLEMENTATION,
     environment: {

@@ -72,12 +72,13 @@ export interface CheckKind<E extends ExpectationBase> {
 }
 
 export class CheckFailed extends Error {
-  constructor(
-    message: string,
-    readonly requests: number,
-    readonly evidence?: CheckEvidence,
-  ) {
+  readonly requests: number;
+  readonly evidence?: CheckEvidence;
+
+  constructor(message: string, requests: number, evidence?: CheckEvidence) {
     super(message);
+    this.requests = requests;
+    this.evidence = evidence;
   }
 }
 

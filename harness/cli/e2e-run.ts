@@ -2,7 +2,6 @@
  * One e2e run on a cluster: bring it up, check it answers, install, gate, run the scenarios, and
  * decide what the report says; on SIGINT/SIGTERM, a sealed record of the interrupted run.
  */
-import './require-node.ts';
 import { type E2eOptions } from './args.ts';
 import { EXIT, Interrupted } from '../errors.ts';
 import { exitWith } from './main.ts';
@@ -66,19 +65,23 @@ export async function setUp(r: Run): Promise<RunEnv> {
   );
   const outsideContainer = new ContainerClient(o.images.curl);
   teardown.add('stop the outside client', () => outsideContainer.stop());
-  const outside =
-    o.cluster === 'kind' && !hostRoutesToKind() ? (q: Parameters<typeof fromHost>[0]) => outsideContainer.request(q) : fromHost;
   const env = makeEnv(cluster, {
     timing: o.timing,
     supported: sel.supported,
     gatewayClass: sel.gatewayClass,
     signals: sel.signals,
-    outside,
+    outside: fromHost,
     log: progress.line,
     planes: new Set(o.planes),
     images: o.images,
     podSecurity: o.podSecurity,
   });
+  // Where the host cannot reach kind's network, a curl container there sends the outside requests.
+  if (o.cluster === 'kind' && !hostRoutesToKind())
+    env.outside = (q) => {
+      env.deployed.add(o.images.curl);
+      return outsideContainer.request(q);
+    };
   const ictx: InstallContext = {
     cluster,
     kubeconfig: access.kubeconfig,
@@ -132,7 +135,7 @@ export async function runScenarios(r: Run, env: RunEnv): Promise<{ exitCode: num
     `${n.passed} passed, ${n.failed} failed, ${n.error} errors, ${n['not-run']} not run, ${n['not-supported']} not supported`,
   );
   if (r.o.profile) for (const l of profileLines(result.results, parallel, result.laps)) r.progress.line(l);
-  return { exitCode, writeReport: () => report(r.o, r.sel, r.facts, result, [...env.planes]) };
+  return { exitCode, writeReport: () => report(r.o, r.sel, r.facts, result, [...env.planes], [...env.deployed]) };
 }
 
 /**

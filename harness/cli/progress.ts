@@ -12,11 +12,10 @@ export class Progress {
   failedStep: string | undefined;
   /** The steps running now, for the report of an interrupted run. */
   readonly running = new Set<string>();
+  private readonly echo: boolean;
   /** echo: also print each line (the e2e run); the self-test prints its own summary. */
-  constructor(
-    dir: string,
-    private readonly echo = true,
-  ) {
+  constructor(dir: string, echo = true) {
+    this.echo = echo;
     mkdirSync(dir, { recursive: true });
     this.logFile = path.join(dir, 'run.log');
   }

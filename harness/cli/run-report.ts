@@ -26,13 +26,14 @@ export async function report(
   facts: Facts,
   run: RunResult,
   planes: readonly Plane[] = PLANES,
+  images: string[] = [],
 ): Promise<void> {
   await writeReportBundle(o.reportDir, {
     results: run.results,
     scenarios: sel.scenarios,
     setup: run.setup,
     planes: [...planes],
-    images: o.images,
+    images,
     implementation: sel.claim?.implementation ?? {
       organization: 'istio',
       project: 'istio',

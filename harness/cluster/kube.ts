@@ -29,7 +29,10 @@ export class KubeCluster implements Cluster {
 
   private readonly where: ClusterWhere;
 
-  constructor(private readonly kc: k8s.KubeConfig) {
+  private readonly kc: k8s.KubeConfig;
+
+  constructor(kc: k8s.KubeConfig) {
+    this.kc = kc;
     this.description = `context ${kc.getCurrentContext()}`;
     this.where = { context: kc.getCurrentContext(), server: kc.getCurrentCluster()?.server ?? 'unknown server' };
     this.objects = k8s.KubernetesObjectApi.makeApiClient(kc);

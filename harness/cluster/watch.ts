@@ -17,10 +17,13 @@ interface Feed {
 export class ChangeFeed {
   private readonly feeds = new Map<string, Feed>();
 
-  constructor(
-    private readonly open: Open,
-    private readonly idleMs = 10_000,
-  ) {}
+  private readonly open: Open;
+  private readonly idleMs: number;
+
+  constructor(open: Open, idleMs = 10_000) {
+    this.open = open;
+    this.idleMs = idleMs;
+  }
 
   next(path: string): Wake {
     const feed = this.feeds.get(path) ?? this.start(path);

@@ -9,8 +9,11 @@ import path from 'node:path';
 
 /** Why a directory cannot be used: an errno code (ENOTDIR, EACCES, EROFS, …) or a sentence. */
 export class DirError extends Error {
-  constructor(readonly why: string) {
+  readonly why: string;
+
+  constructor(why: string) {
     super(why);
+    this.why = why;
   }
 }
 

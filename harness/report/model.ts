@@ -3,11 +3,9 @@ import { REPORT_API_VERSION, REPORT_KIND, type ConformanceReport, type Environme
 import type { Feature, Profile } from '../scenario/types.ts';
 import type { Scenario } from '../record/record.ts';
 import { countOutcomes, type Outcome, type ScenarioResult, type SetupFailure } from '../runner/results.ts';
-import { IMAGES, type Images } from '../versions/images.ts';
 import { SUITE_VERSION } from '../versions/versions.ts';
 import type { Plane } from '../checks/check.ts';
 import type { Implementation } from '../claim/implementation.ts';
-import { suiteImages } from './images.ts';
 import { gatewayApiConformanceOf } from './gateway-api-report.ts';
 import { safeLine, safeText } from '../text.ts';
 
@@ -25,8 +23,8 @@ export interface ReportInput {
   claimedProfiles?: Profile[];
   /** The run's own setup failed (install, clients): the report records the step, never conformance. */
   setup?: SetupFailure;
-  /** The images the run deployed (default: the pinned ones). */
-  images?: Images;
+  /** The images of the workloads the run applied (and the outside client's, when it started one); the kind node's is added. */
+  images: string[];
   /** The planes whose checks ran; a control-plane-only report is no certification. */
   planes: Plane[];
 }
@@ -95,7 +93,7 @@ function reportOf(input: ReportInput, date: Date): ConformanceReport {
     environment: {
       ...input.environment,
       suiteVersion: SUITE_VERSION,
-      images: suiteImages(input.images ?? IMAGES, input.environment.kindNodeImage),
+      images: [...new Set([...input.images, ...(input.environment.kindNodeImage ? [input.environment.kindNodeImage] : [])])].sort(),
     },
     ...(input.claimedFeatures ? { claimedFeatures: [...input.claimedFeatures].sort() } : {}),
     ...(input.claimedProfiles ? { claimedProfiles: input.claimedProfiles } : {}),

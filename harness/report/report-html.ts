@@ -87,7 +87,7 @@ ${g.tests.map((t) => html`<tr><td>${t.name}</td><td>${badge(t.result, t.result)}
   const body = doc
     ? html`<p>Gateway API's own ConformanceReport (<a href="${GATEWAY_API_REPORT_FILE}">${GATEWAY_API_REPORT_FILE}</a>), built by Gateway API ${g?.version}'s rules; <code>npm run report:gateway-api -- DIR</code> lays it out for submission.</p>
 <table><tr><th>profile</th><th>core</th><th></th><th>extended</th><th></th><th>summary</th></tr>
-${doc.profiles.map((p) => html`<tr><td>${p.name}</td>${status(p.core)}${status(p.extended)}<td>${p.summary}${p.extended?.supportedFeatures ? html`<br><small>supported: ${p.extended.supportedFeatures.join(', ')}</small>` : ''}${p.extended?.unsupportedFeatures ? html`<br><small>unsupported: ${p.extended.unsupportedFeatures.join(', ')}</small>` : ''}</td></tr>`)}
+${(doc.profiles ?? []).map((p) => html`<tr><td>${p.name}</td>${status(p.core)}${status(p.extended)}<td>${p.summary}${p.extended?.supportedFeatures ? html`<br><small>supported: ${p.extended.supportedFeatures.join(', ')}</small>` : ''}${p.extended?.unsupportedFeatures ? html`<br><small>unsupported: ${p.extended.unsupportedFeatures.join(', ')}</small>` : ''}</td></tr>`)}
 </table>${doc.succeededProvisionalTests ? html`<p>Provisional tests that succeeded: ${doc.succeededProvisionalTests.join(', ')}.</p>` : ''}`
     : html`<p>No Gateway API ConformanceReport in this bundle: ${g?.withheld ?? 'report.yaml gives none'}.</p>`;
   return html`<section id="gateway-api"><h2>Gateway API conformance</h2>${body}<details><summary>Per-test results (${g?.tests.length ?? 0} mesh tests)</summary>${tests}</details></section>`;

@@ -3,6 +3,7 @@ import type { KubeObject, ObjectRef } from '../cluster/types.ts';
 import { refOf } from '../cluster/types.ts';
 import { podsOfDeployment } from '../cluster/workloads.ts';
 import { applyAll as applyObjects, loadFixture, substitute } from '../manifests/manifests.ts';
+import { podImages } from '../manifests/images.ts';
 import { forRevision } from '../mesh/mesh.ts';
 import type { Action, LabelTarget } from '../scenario/types.ts';
 import { waitFor } from '../wait.ts';
@@ -26,9 +27,10 @@ export function inNamespace(o: KubeObject, ns: string): KubeObject {
   return { ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? ns } };
 }
 
-/** Applies the objects, keeping what was applied for diagnostics. */
+/** Applies the objects, keeping what was applied for diagnostics and the images it runs for the report. */
 export async function applyAll(scope: ScenarioScope, objs: KubeObject[]): Promise<void> {
   scope.evidence.applied.push(...(await applyObjects(scope.env.cluster, objs)));
+  for (const image of objs.flatMap(podImages)) scope.env.deployed.add(image);
 }
 
 export async function perform(scope: ScenarioScope, a: Action): Promise<void> {

@@ -1,5 +1,6 @@
 /** The run's shared client namespace: deployed before the scenarios, removed after them. */
 import { applyAll, loadFixture, markOwned } from '../manifests/manifests.ts';
+import { podImages } from '../manifests/images.ts';
 import type { Scenario } from '../record/record.ts';
 import type { SharedClient } from '../scenario/types.ts';
 import { clientFile } from '../scenario/workloads.ts';
@@ -33,6 +34,7 @@ export async function deployClients(env: RunEnv, scenarios: Scenario[]): Promise
     cluster,
     objects.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: clientNamespace } })),
   );
+  for (const image of objects.flatMap(podImages)) env.deployed.add(image);
   await waitDeploymentsAvailable(cluster, clientNamespace, timing);
   for (const app of clients.filter((c) => c !== 'sidecar-sleep')) await waitPodsEnrolled(cluster, clientNamespace, `app=${app}`, timing);
   return clients;

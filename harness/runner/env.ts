@@ -36,6 +36,8 @@ export interface RunEnv {
   deferCleanup: boolean;
   /** The images the run deploys (the pinned ones, or --image overrides). */
   images: Images;
+  /** The images of the workloads the run applied (clients, workloads, scenario fixtures): the report lists them. */
+  deployed: Set<string>;
   /** The mesh as read from the cluster: trust domain, DNS domain, Istio's namespace and revision. */
   mesh: MeshFacts;
   /** The Pod Security level every namespace of the run enforces (--pod-security). */

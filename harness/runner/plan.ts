@@ -19,11 +19,11 @@ export interface PlanScope {
 
 export class UnknownScenarioError extends Error {
   /** The pattern is no regular expression (rather than one that matches nothing). */
-  constructor(
-    message: string,
-    readonly invalid = false,
-  ) {
+  readonly invalid: boolean;
+
+  constructor(message: string, invalid = false) {
     super(message);
+    this.invalid = invalid;
   }
 }
 

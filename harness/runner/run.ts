@@ -60,6 +60,7 @@ export function makeEnv(cluster: Cluster, o: RunOptions): RunEnv {
     cleanup: [],
     deferCleanup: o.deferCleanup ?? true,
     images: o.images ?? IMAGES,
+    deployed: new Set(),
     mesh: o.mesh ?? DEFAULT_MESH,
     podSecurity: o.podSecurity ?? 'restricted',
   };

@@ -20,7 +20,11 @@ export interface Lap {
 export class Stopwatch {
   readonly laps: Lap[] = [];
 
-  constructor(private readonly clock: Clock) {}
+  private readonly clock: Clock;
+
+  constructor(clock: Clock) {
+    this.clock = clock;
+  }
 
   async time<T>(step: string, phase: Phase, name: string, work: () => Promise<T>): Promise<T> {
     const start = this.clock.now();

@@ -5,7 +5,9 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 
 export class Rng {
   private readonly gen;
-  constructor(readonly seed: number) {
+  readonly seed: number;
+  constructor(seed: number) {
+    this.seed = seed;
     this.gen = xoroshiro128plus(seed);
   }
   /** Uniform in [0, 1). */

@@ -64,10 +64,10 @@ export class SplitTest {
   private failure: string | undefined;
   private readonly observed: string[] = [];
 
-  constructor(
-    weights: Record<string, number>,
-    readonly config: SplitTestConfig = DEFAULT_SPLIT_CONFIG,
-  ) {
+  readonly config: SplitTestConfig;
+
+  constructor(weights: Record<string, number>, config: SplitTestConfig = DEFAULT_SPLIT_CONFIG) {
+    this.config = config;
     checkConfig(config);
     this.shares = sharesOf(weights);
     for (const b of Object.keys(this.shares)) this.counts[b] = 0;

@@ -22,10 +22,13 @@ export interface ClientAt {
 export class TrafficEngine {
   private readonly pods = new Map<string, PodRef>();
 
-  constructor(
-    private readonly cluster: Cluster,
-    private readonly outside: OutsideClient,
-  ) {}
+  private readonly cluster: Cluster;
+  private readonly outside: OutsideClient;
+
+  constructor(cluster: Cluster, outside: OutsideClient) {
+    this.cluster = cluster;
+    this.outside = outside;
+  }
 
   async clientPod({ namespace, app }: ClientAt): Promise<PodRef> {
     const key = `${namespace}/${app}`;

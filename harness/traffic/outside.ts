@@ -60,12 +60,19 @@ export class ContainerClient {
    * image: the curl image the run deploys (its --image curl=). run: how a script is run in the
    * container (a test runs it on this host instead).
    */
+  private readonly image: string;
+  private readonly network: string;
+  private readonly run: (script: string) => Promise<string>;
+
   constructor(
-    private readonly image: string,
-    private readonly network = 'kind',
-    private readonly run: (script: string) => Promise<string> = async (script) =>
-      (await (await this.container()).exec(['sh', '-c', script])).output,
-  ) {}
+    image: string,
+    network = 'kind',
+    run: (script: string) => Promise<string> = async (script) => (await (await this.container()).exec(['sh', '-c', script])).output,
+  ) {
+    this.image = image;
+    this.network = network;
+    this.run = run;
+  }
 
   private container(): Promise<StartedTestContainer> {
     this.started ??= new GenericContainer(this.image).withNetworkMode(this.network).withCommand(['sleep', 'infinity']).start();

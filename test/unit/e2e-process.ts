@@ -28,7 +28,7 @@ export function kubeconfig(server: string): string {
 }
 
 export function e2e(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return execa('node', ['--import', 'tsx', 'scripts/e2e.ts', ...args], { reject: false, env, timeout: 90_000 });
+  return execa('node', ['scripts/e2e.ts', ...args], { reject: false, env, timeout: 90_000 });
 }
 
 export const STACK = /^\s+at .+\(.+:\d+:\d+\)$/m;

@@ -86,7 +86,7 @@ export const STACK = /^\s+at .+(\(.+:\d+:\d+\)|:\d+:\d+)$/m;
 
 /** An entry point (scripts/NAME.ts) as a real process, bounded. */
 export function command(name: string, args: string[], o: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
-  return execa(process.execPath, ['--import', 'tsx', `scripts/${name}.ts`, ...args], {
+  return execa(process.execPath, [`scripts/${name}.ts`, ...args], {
     reject: false,
     env: o.env ?? {},
     timeout: o.timeoutMs ?? 90_000,

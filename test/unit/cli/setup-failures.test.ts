@@ -81,7 +81,7 @@ describe('first contact: setup failures are reported', function () {
   it('report:verify: a malformed evidence.json or report.yaml is a usage error (exit 2) naming the file, without a stack trace', async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'evidence.json'), '{ not json');
-    const bad = await execa('node', ['--import', 'tsx', 'scripts/report-verify.ts', dir], { reject: false });
+    const bad = await execa('node', ['scripts/report-verify.ts', dir], { reject: false });
     expect(bad.exitCode).to.equal(EXIT.usage);
     expect(bad.stderr).to.include('evidence.json is not JSON').and.not.match(STACK);
     writeFileSync(

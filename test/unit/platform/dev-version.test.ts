@@ -39,12 +39,12 @@ describe('what the install needs for a waypoint class', () => {
     const { execa } = await import('execa');
     const r = await execa(
       'node',
-      ['--import', 'tsx', 'scripts/e2e.ts', '--plan', '--gateway-class', 'istio-agentgateway-waypoint', '--istio-version', '1.30.4'],
+      ['scripts/e2e.ts', '--plan', '--gateway-class', 'istio-agentgateway-waypoint', '--istio-version', '1.30.4'],
       { reject: false },
     );
     expect(r.exitCode).to.equal(2);
     expect(r.stderr).to.match(/needs Istio 1.31 or later/);
-    const ok = await execa('node', ['--import', 'tsx', 'scripts/e2e.ts', '--plan', '--gateway-class', 'istio-agentgateway-waypoint'], {
+    const ok = await execa('node', ['scripts/e2e.ts', '--plan', '--gateway-class', 'istio-agentgateway-waypoint'], {
       reject: false,
     });
     expect(ok.stdout).to.include('--set values.pilot.env.PILOT_ENABLE_AGENTGATEWAY=true');

@@ -92,8 +92,6 @@ describe('first contact: nothing leaks', function () {
       [
         'mocha',
         '--no-config',
-        '--node-option',
-        'import=tsx',
         '--timeout',
         '200000',
         '--grep',
@@ -107,7 +105,7 @@ describe('first contact: nothing leaks', function () {
     );
     expect(r.exitCode, r.stdout).to.equal(0);
     expect(r.stdout).to.match(/\d+ passing/);
-    expect(readdirSync(dir).filter((f) => f.startsWith('wpt-'))).to.deep.equal([]); // node's and tsx's own caches aside
+    expect(readdirSync(dir).filter((f) => f.startsWith('wpt-'))).to.deep.equal([]); // node's own caches aside
   });
   it('the kubeconfig with credentials is private and removed at teardown', async () => {
     const t = new Teardown();

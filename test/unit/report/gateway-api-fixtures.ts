@@ -65,6 +65,7 @@ export function bundleMaker(): (rs: ScenarioResult[], o?: BundleOpts) => Promise
     await writeReportBundle(dir, {
       results: rs,
       scenarios: CATALOGUE,
+      images: [],
       mode: o.claimed ? 'certification' : 'e2e',
       planes: o.planes ?? ['control', 'data'],
       implementation: {

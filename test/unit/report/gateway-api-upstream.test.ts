@@ -25,7 +25,7 @@ import { script } from '../fake-api.ts';
 import { InfraError } from '../../../harness/errors.ts';
 import type { Feature } from '../../../harness/scenario/types.ts';
 
-const NODE = [process.execPath, '--import', 'tsx'];
+const NODE = [process.execPath];
 const ENVOY_UNCLAIMED: Feature[] = ['MeshConsumerRoute'];
 const AGENTGATEWAY_UNCLAIMED: Feature[] = [
   'MeshClusterIPMatching',

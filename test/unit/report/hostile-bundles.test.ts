@@ -251,8 +251,6 @@ describe('hostile bundles (issue 28)', function () {
       const child = await execa(
         process.execPath,
         [
-          '--import',
-          'tsx',
           '--input-type=module',
           '-e',
           `

@@ -11,7 +11,7 @@ import { Progress } from '../../../harness/cli/progress.ts';
 import { resultLine } from '../../../harness/runner/results.ts';
 import { buildMatrix, matrixHtml, matrixMarkdown, readColumn } from '../../../harness/report/matrix.ts';
 import { CATALOGUE } from '../../../suites/index.ts';
-import { runOnModel } from '../../../equipment/selftest/selftest.ts';
+import { runModel } from '../../../equipment/selftest/selftest.ts';
 
 describe('conformance matrix', function () {
   this.timeout(120_000);
@@ -27,9 +27,10 @@ describe('conformance matrix', function () {
       const claim = loadImplementation(file);
       const out = path.join(dir, path.basename(file, '.yaml'));
       const log = new Progress(out, false);
-      const results = await runOnModel(subset, 7, { implementation: claim, onResult: (r) => log.line(resultLine(r)) });
+      const { results, images } = await runModel(subset, 7, { implementation: claim, onResult: (r) => log.line(resultLine(r)) });
       await writeReportBundle(out, {
         results,
+        images,
         scenarios: subset,
         implementation: claim.implementation,
         environment: {
@@ -75,11 +76,11 @@ describe('conformance matrix', function () {
 
   it('the command prints the table, writes the page, and refuses a directory that is no bundle', async () => {
     const page = path.join(dir, 'matrix.html');
-    const ok = await execa('npx', ['tsx', 'scripts/report-matrix.ts', ...bundles, '--html', page], { reject: false });
+    const ok = await execa(process.execPath, ['scripts/report-matrix.ts', ...bundles, '--html', page], { reject: false });
     expect(ok.exitCode, ok.stderr).to.equal(0);
     expect(ok.stdout).to.match(/^\| scenario \| istio-waypoint · model \| istio-agentgateway-waypoint · model \|$/m);
     expect(readFileSync(page, 'utf8')).to.include('<table>');
-    const bad = await execa('npx', ['tsx', 'scripts/report-matrix.ts', dir], { reject: false });
+    const bad = await execa(process.execPath, ['scripts/report-matrix.ts', dir], { reject: false });
     expect(bad.exitCode).to.equal(2);
     expect(bad.stderr)
       .to.match(/holds no report\.yaml/)

@@ -176,7 +176,7 @@ describe('report.html and the matrix page in headless Chromium', function () {
   it("the matrix page links each cell to its scenario in the bundle's page, and says why a differing cell did not pass", async () => {
     const out = tempDir('wpt-matrix-page-');
     const file = path.join(out, 'matrix.html');
-    const r = await execa(process.execPath, ['--import', 'tsx', 'scripts/report-matrix.ts', passed, failed, '--html', file], {
+    const r = await execa(process.execPath, ['scripts/report-matrix.ts', passed, failed, '--html', file], {
       cwd: REPO,
       reject: false,
       all: true,

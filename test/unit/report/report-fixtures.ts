@@ -64,6 +64,7 @@ export async function modelBundle(kind: RunKind, mode: 'e2e' | 'certification' =
     results,
     scenarios: CATALOGUE,
     setup,
+    images: [...env.deployed],
     mode,
     planes: ['control', 'data'],
     implementation: {

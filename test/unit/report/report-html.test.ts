@@ -113,6 +113,7 @@ describe('report.html', function () {
     const r = buildReport({
       results: [],
       scenarios: [],
+      images: [],
       mode: 'e2e',
       planes: ['control', 'data'],
       claimedFeatures: undefined,

@@ -287,10 +287,8 @@ describe('report bundles of real runs on the model', function () {
   });
 
   describe('npm run report:verify', function () {
-    // Each case starts tsx processes; on a fresh checkout each compiles the harness cold.
-    this.timeout(240_000);
-    const verify = (...args: string[]) =>
-      execa(process.execPath, ['--import', 'tsx', 'scripts/report-verify.ts', ...args], { reject: false });
+    this.timeout(60_000);
+    const verify = (...args: string[]) => execa(process.execPath, ['scripts/report-verify.ts', ...args], { reject: false });
 
     it('says consistent and unsigned for an honest failed run, and what it claims (exit 0)', async () => {
       const r = await verify(bundles.failed);
@@ -330,7 +328,7 @@ describe('report bundles of real runs on the model', function () {
     this.timeout(120_000);
     it('seals its bundle after the last run.log line: report:verify accepts it, and rejects an edit', async () => {
       const dir = tempDir();
-      await execa(process.execPath, ['--import', 'tsx', 'scripts/selftest.ts', '--report-dir', dir, '--mutant', 'fault-ignored']);
+      await execa(process.execPath, ['scripts/selftest.ts', '--report-dir', dir, '--mutant', 'fault-ignored']);
       expect(readFileSync(path.join(dir, 'run.log'), 'utf8')).to.include(
         'mutant fault-ignored (resilience): caught by resilience/fault-abort',
       );
@@ -339,7 +337,7 @@ describe('report bundles of real runs on the model', function () {
       expect(problemText(dir)).to.include('run.log: sha256 differs');
     });
     it('--grep runs the matching scenarios, mutants only when named; a pattern matching nothing exits 2', async () => {
-      const run = (...args: string[]) => execa(process.execPath, ['--import', 'tsx', 'scripts/selftest.ts', ...args], { reject: false });
+      const run = (...args: string[]) => execa(process.execPath, ['scripts/selftest.ts', ...args], { reject: false });
       const some = await run('--grep', '^mesh/grpc', '--json');
       expect(some.exitCode).to.equal(0);
       expect(JSON.parse(some.stdout)).to.deep.include({ faithful: { passed: 1, failed: 0 }, mutants: [] });

@@ -21,7 +21,7 @@ import { claimOf, resultOf } from '../../../harness/report/bundle-verdict.ts';
 import { verifyBundle } from '../../../harness/report/verify.ts';
 import type { ConformanceReport } from '../../../harness/report/apis/v1alpha1.ts';
 import { CATALOGUE } from '../../../suites/index.ts';
-import { runOnModel, writeSelftestBundle } from '../../../equipment/selftest/selftest.ts';
+import { runModel, writeSelftestBundle } from '../../../equipment/selftest/selftest.ts';
 import { command, pooled } from '../fake-api.ts';
 import { copyBundle, forge as forgeReports, modelBundle, readReport, removeTempDirs, reseal, tempDir } from './report-fixtures.ts';
 
@@ -50,8 +50,8 @@ describe('unsigned means unproven (issue 28)', function () {
   before(async () => {
     selftest = tempDir();
     const log = new Progress(selftest, false); // as npm run selftest -- --report-dir writes it
-    const results = await runOnModel(CATALOGUE, 1, { log: log.line, onResult: (r) => log.line(resultLine(r)) });
-    await writeSelftestBundle(selftest, { scenarios: CATALOGUE, results, commandLine: 'npm run selftest -- --report-dir x' });
+    const { results, images } = await runModel(CATALOGUE, 1, { log: log.line, onResult: (r) => log.line(resultLine(r)) });
+    await writeSelftestBundle(selftest, { scenarios: CATALOGUE, results, images, commandLine: 'npm run selftest -- --report-dir x' });
     certified = await modelBundle('passed', 'certification');
     const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     key = {

@@ -18,7 +18,7 @@ describe('stats:check figures (Monte Carlo, 10,000 runs per hypothesis)', functi
   });
 
   it('refuses fewer than 10,000 runs, naming the option', async () => {
-    const res = await execa('npx', ['tsx', 'scripts/stats-check.ts', '--runs', '5'], { reject: false });
+    const res = await execa(process.execPath, ['scripts/stats-check.ts', '--runs', '5'], { reject: false });
     expect(res.exitCode).to.equal(2);
     expect(res.stderr).to.match(/--runs must be an integer >= 10000, got "5"/);
     expect(res.stderr).to.not.match(/at .*\.ts:\d+/);
