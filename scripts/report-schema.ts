@@ -3,24 +3,7 @@
  * from their types in harness/report/apis/ (maintainers, after changing a type there;
  * test/unit/report/report-schema.test.ts fails until they do).
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { Command } from 'commander';
-import { EXIT } from '../harness/errors.ts';
 import { runMain } from '../harness/cli/main.ts';
-import { SCHEMAS, schemaText } from './schema/report-schema.ts';
+import { HELP, main } from '../harness/cli/schema.ts';
 
-const program = new Command('schema')
-  .description("Write the bundle's JSON Schemas from their types (harness/report/apis/)")
-  .option('--debug', 'print stack traces with errors')
-  .exitOverride()
-  .configureOutput({ writeErr: () => {} });
-
-await runMain('npm run schema -- --help', () => {
-  program.parse(process.argv);
-  for (const s of SCHEMAS) {
-    writeFileSync(s.file, schemaText(s));
-    console.log(`wrote ${path.relative(process.cwd(), s.file)}`);
-  }
-  return EXIT.ok;
-});
+await runMain(HELP, main);

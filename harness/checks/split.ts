@@ -3,8 +3,9 @@
  * warm-up that waits for the configuration to be in effect.
  */
 import type { BackendMarker, Client, Destination, ExpectationBase, RequestOptions } from '../scenario/types.ts';
-import type { RequestRecord, RequestSpec } from '../traffic/curl.ts';
-import { classifyWith, describeRecord, grpcSucceeded } from '../traffic/verdict.ts';
+import type { RequestSpec } from '../traffic/curl.ts';
+import { describeRecord } from '../traffic/verdict.ts';
+import { answeredBy, backendOf, Coverage } from './backends.ts';
 import { SplitTest } from '../stats/split-test.ts';
 import { converge, type Converged, type Observation } from '../wait.ts';
 import { CheckFailed, failOnTimeout, type CheckContext, type CheckEvidence, type CheckKind, type Measured } from './check.ts';
@@ -20,12 +21,6 @@ export interface SplitExpectation extends ExpectationBase, RequestOptions {
   backend: BackendMarker;
 }
 
-/** A gRPC call that did not end with grpc-status 0 was served by nobody, whatever its body named. */
-function backendOf(r: RequestRecord, normalize: RegExp): string | undefined {
-  if (!grpcSucceeded(r)) return undefined;
-  return normalize.exec(r.markers.backend ?? '')?.[0];
-}
-
 interface SplitRun {
   ctx: CheckContext;
   e: SplitExpectation;
@@ -38,19 +33,12 @@ interface SplitRun {
 /** The new configuration is in effect once no zero-weight backend answers and every weighted backend has. */
 async function warmUp(run: SplitRun): Promise<Converged> {
   const { ctx, e } = run;
-  const positive = Object.keys(e.weights).filter((b) => e.weights[b] > 0);
-  let seen = new Set<string>();
+  const coverage = new Coverage(Object.keys(e.weights).filter((b) => e.weights[b] > 0));
   const warm = async (): Promise<Observation> => {
     const batch = await send(ctx, e.from, e.to, run.spec, run.batchSize);
     run.requests += batch.records.length;
-    const names = batch.records.map((r) => backendOf(r, run.normalize) ?? `unidentified(${classifyWith(r, ctx.signals)})`);
-    const leaked = names.filter((n) => !positive.includes(n));
-    if (leaked.length > 0) {
-      seen = new Set();
-      return { ok: false, detail: `answered by ${[...new Set(leaked)].join(', ')}` };
-    }
-    names.forEach((n) => seen.add(n));
-    const missing = positive.filter((b) => !seen.has(b));
+    const { others, missing } = coverage.add(batch.records.map((r) => answeredBy(r, run.normalize, ctx.signals)));
+    if (others.length > 0) return { ok: false, detail: `answered by ${others.join(', ')}` };
     return missing.length === 0
       ? { ok: true, detail: 'all weighted backends answered' }
       : { ok: false, detail: `not yet answered: ${missing.join(', ')}` };

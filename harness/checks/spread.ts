@@ -8,8 +8,7 @@
  * what every implementation owes: each backend answers, nothing else does.
  */
 import type { BackendMarker, Client, Destination, ExpectationBase, RequestOptions } from '../scenario/types.ts';
-import type { RequestRecord } from '../traffic/curl.ts';
-import { classifyWith, grpcSucceeded } from '../traffic/verdict.ts';
+import { answeredBy, Coverage } from './backends.ts';
 import { converge, type Observation } from '../wait.ts';
 import { failOnTimeout, type CheckKind, type Measured } from './check.ts';
 import { destName, resolveUrl, send, specFor } from './requests.ts';
@@ -37,25 +36,18 @@ export const spreadCheck: CheckKind<SpreadExpectation> = {
   async run(ctx, e): Promise<Measured> {
     const spec = specFor(ctx, await resolveUrl(ctx, e.to), e, [{ name: 'backend', pattern: e.backend.pattern, in: 'body' }]);
     const normalize = new RegExp(e.backend.normalize);
-    const nameOf = (r: RequestRecord) =>
-      (grpcSucceeded(r) ? normalize.exec(r.markers.backend ?? '')?.[0] : undefined) ?? `unidentified(${classifyWith(r, ctx.signals)})`;
     const counts: Record<string, number> = {};
     let requests = 0;
-    let seen = new Set<string>();
+    const coverage = new Coverage(e.backends);
     // Converged: every backend answered since the last request another one answered, and the last
     // batches (timing.consecutive of them) had no other.
     const observe = async (): Promise<Observation> => {
       const batch = await send(ctx, e.from, e.to, spec, Math.max(ctx.batchSize, 10));
       requests += batch.records.length;
-      const names = batch.records.map(nameOf);
+      const names = batch.records.map((r) => answeredBy(r, normalize, ctx.signals));
       names.forEach((n) => (counts[n] = (counts[n] ?? 0) + 1));
-      const others = [...new Set(names.filter((n) => !e.backends.includes(n)))];
-      if (others.length > 0) {
-        seen = new Set();
-        return { ok: false, detail: `answered by ${others.join(', ')}` };
-      }
-      names.forEach((n) => seen.add(n));
-      const missing = e.backends.filter((b) => !seen.has(b));
+      const { others, missing } = coverage.add(names);
+      if (others.length > 0) return { ok: false, detail: `answered by ${others.join(', ')}` };
       if (missing.length === 0) return { ok: true, detail: 'every backend answered' };
       return {
         ok: false,

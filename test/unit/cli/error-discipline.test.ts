@@ -69,8 +69,20 @@ describe('one error discipline for every command (issue 28)', function () {
     for (const s of SCRIPTS) {
       const text = readFileSync(`scripts/${s}.ts`, 'utf8');
       expect(text, s).to.match(/^await runMain\(/m);
-      // Only an interruption exits on its own (from the signal handler, after its record is sealed).
-      expect(text, `${s} sets its own exit code`).not.to.match(/process\.exitCode\s*=|process\.exit\((?!EXIT\.interrupted\))/);
+      // Thin: the command's body lives in harness/ or in its equipment; the script only runs it.
+      const code = text
+        .replace(/^\/\*\*[\s\S]*?\*\/\n/, '')
+        .split('\n')
+        .filter((l) => l.trim() && !l.startsWith('//'));
+      expect(code.length, `${s}: ${code.length} lines of code`).to.be.at.most(5);
+      // Only an interruption exits on its own (from the signal handler, after its record is sealed): in the script and its body.
+      const body = [...text.matchAll(/from '(\.\.\/[^']+)'/g)].map((m) => m[1]).find((p) => !p.endsWith('/cli/main.ts'));
+      expect(body, `${s}: the module holding its body`).to.be.a('string');
+      for (const [file, t] of [
+        [`scripts/${s}.ts`, text],
+        [body, readFileSync(path.join('scripts', body!), 'utf8')],
+      ])
+        expect(t, `${file} sets its own exit code`).not.to.match(/process\.exitCode\s*=|process\.exit\((?!EXIT\.interrupted\))/);
     }
   });
 

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SCHEMAS, schemaText } from '../../../scripts/schema/report-schema.ts';
+import { SCHEMAS, schemaText } from '../../../harness/report/apis/generate.ts';
 import { schemaProblems } from '../../../harness/schema.ts';
 import { buildReport } from '../../../harness/report/model.ts';
 

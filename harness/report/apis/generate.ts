@@ -6,9 +6,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGenerator } from 'ts-json-schema-generator';
-import { REPORT_API_VERSION } from '../../harness/report/apis/v1alpha1.ts';
+import { REPORT_API_VERSION } from './v1alpha1.ts';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export interface GeneratedSchema {
   /** The committed schema file. */
