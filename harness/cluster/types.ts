@@ -12,8 +12,9 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   uid?: string;
   generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
+  /** RFC 3339 in the API; @kubernetes/client-node deserialises it into a Date. */
+  creationTimestamp?: string | Date;
+  deletionTimestamp?: string | Date;
   ownerReferences?: unknown[];
 }
 

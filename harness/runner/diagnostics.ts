@@ -16,12 +16,17 @@ export interface Diagnostics {
   dumps?: Record<string, string>;
 }
 
-const STATUS_KINDS: [string, string][] = [
+/** Every kind a scenario applies whose status (or labels) says how istiod took it. */
+export const STATUS_KINDS: [string, string][] = [
   ['gateway.networking.k8s.io/v1', 'Gateway'],
   ['v1', 'Service'],
   ['gateway.networking.k8s.io/v1', 'HTTPRoute'],
+  ['gateway.networking.k8s.io/v1', 'GRPCRoute'],
   ['security.istio.io/v1', 'AuthorizationPolicy'],
   ['networking.istio.io/v1', 'VirtualService'],
+  ['networking.istio.io/v1', 'DestinationRule'],
+  ['networking.istio.io/v1', 'ServiceEntry'],
+  ['networking.istio.io/v1', 'WorkloadEntry'],
 ];
 
 function clip(s: string): string {
