@@ -26,7 +26,7 @@ import { stringify } from 'yaml';
 import { UserError } from '../../harness/errors.ts';
 import { KubeCluster } from '../../harness/cluster/kube.ts';
 import { loadKubeConfig } from '../../harness/cluster/kubeconfig.ts';
-import { conditionOf } from '../../harness/cluster/types.ts';
+import { conditionOf, type KubeObject } from '../../harness/cluster/types.ts';
 import { CLUSTER_TIMING, waitFor } from '../../harness/wait.ts';
 import { binaryPath, ensureBinary } from '../host/gobuild.ts';
 import { addHosts } from '../host/hosts.ts';
@@ -399,6 +399,12 @@ async function nodeImages(
   return images;
 }
 
+/** The taints the node lifecycle controller sets while a node is not Ready or not heard from. */
+export function lifecycleTaints(node: KubeObject | undefined): { key: string; effect: string }[] {
+  const taints: { key: string; effect: string }[] = node?.spec?.taints ?? [];
+  return taints.filter((t) => t.key === 'node.kubernetes.io/not-ready' || t.key === 'node.kubernetes.io/unreachable');
+}
+
 /** Pods of a DaemonSet on the real node, Ready. */
 async function daemonPodReady(cluster: KubeCluster, selector: string): Promise<true | undefined> {
   const pods = await cluster.list('v1', 'Pod', { namespace: 'istio-system', labelSelector: selector });
@@ -440,11 +446,14 @@ export async function upNode(state: string, kubeconfig: string, log: Log, opts: 
   await startContainerd(state, p, images);
   await fitIstio(kc, cluster, p, !!opts.mesh, log);
   startKubelet(state, p, bin, kubeconfig);
+  // Ready is not enough: the node lifecycle controller may have tainted the node not-ready (NoExecute)
+  // before kubelet's first Ready status, and lifts the taint only on its next pass; until then pods
+  // without a toleration are neither scheduled there nor safe from eviction.
   await waitFor(
-    `node ${NODE.name} Ready`,
+    `node ${NODE.name} Ready, without not-ready or unreachable taints`,
     async () => {
       const node = await cluster.get({ apiVersion: 'v1', kind: 'Node', name: NODE.name });
-      return conditionOf(node, 'Ready')?.status === 'True' ? true : undefined;
+      return conditionOf(node, 'Ready')?.status === 'True' && lifecycleTaints(node).length === 0 ? true : undefined;
     },
     CLUSTER_TIMING,
   );

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { aptMirror, imageDocuments } from '../../../equipment/real-node/images.ts';
 import { onlyOwnedChains } from '../../../equipment/real-node/hostrules.ts';
-import { cniConfig, guardRuleset, mountsUnder, NODE, nftTables } from '../../../equipment/real-node/node.ts';
+import { cniConfig, guardRuleset, lifecycleTaints, mountsUnder, NODE, nftTables } from '../../../equipment/real-node/node.ts';
 
 // What kubelet 1.36 left in `nft list table ip filter` on this machine (iptables-nft).
 const KUBELET_FILTER = `table ip filter {
@@ -81,5 +81,22 @@ describe('real node: images (pure parts)', () => {
     const parsed = JSON.parse(config!.toString()) as { rootfs: { diff_ids: string[] }; config: { Entrypoint: string[] } };
     expect(parsed.rootfs.diff_ids).to.deep.equal(['sha256:aa']);
     expect(parsed.config.Entrypoint).to.deep.equal(['/pause']);
+  });
+});
+
+describe('the real node is ready for pods', () => {
+  // Measured in .ci/run: right after up, the node was Ready while still carrying the not-ready NoExecute
+  // taint the node lifecycle controller had set before kubelet's first status.
+  it('only once the lifecycle taints are gone, whatever other taints the node has', () => {
+    const node = (taints: { key: string; effect: string }[]) => ({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'n' },
+      spec: { taints },
+    });
+    expect(lifecycleTaints(node([{ key: 'node.kubernetes.io/not-ready', effect: 'NoExecute' }]))).to.have.length(1);
+    expect(lifecycleTaints(node([{ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' }]))).to.have.length(1);
+    expect(lifecycleTaints(node([{ key: 'example.com/gpu', effect: 'NoSchedule' }]))).to.deep.equal([]);
+    expect(lifecycleTaints({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' } })).to.deep.equal([]);
   });
 });
