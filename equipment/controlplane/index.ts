@@ -1,4 +1,2 @@
-/** The real control plane's public entry: up, down, status (scripts/controlplane.ts). */
+/** The real control plane's public entry (scripts/controlplane.ts): the command, up, down, status. */
 export { HELP, main } from './command.ts';
-export { down, stateDir, status, up } from './controlplane.ts';
-export { parseNamespace, parseRevision, parseTrustDomain } from './mesh-options.ts';

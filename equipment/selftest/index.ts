@@ -1,13 +1,2 @@
-/** The self-test's public entry: the catalogue on the model of ambient and its mutants (scripts/selftest.ts). */
+/** The self-test's public entry (scripts/selftest.ts): the command that runs the catalogue on the model of ambient and its mutants. */
 export { SELFTEST_HELP, selftestMain } from './command.ts';
-export {
-  judgeAgainstClaim,
-  runModel,
-  SELFTEST_PARALLEL,
-  selfTest,
-  survivors,
-  unseenClose,
-  writeSelftestBundle,
-  type ClaimVerdict,
-} from './selftest.ts';
-export { MUTANTS, type MutantName } from '../model/mutations.ts';

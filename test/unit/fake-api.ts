@@ -8,6 +8,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { expect } from 'chai';
 import { execa } from 'execa';
 
 export interface Fake {
@@ -82,6 +83,22 @@ export function script(dir: string, name: string, lines: string[]): string {
 }
 
 /** A stack trace line, which no command prints without --debug. */
+/**
+ * The error discipline as a user sees it: the first line of stderr is `error:` and matches `error`,
+ * the second `  fix:` and matches `fix`, and no stack trace. Returns those two lines.
+ */
+export function expectErrorAndFix(stderr: string, error: RegExp, fix: RegExp, what: string): [string, string] {
+  const [first, second] = stderr.split('\n');
+  expect(first, what)
+    .to.match(/^error: /)
+    .and.match(error);
+  expect(second, what)
+    .to.match(/^ {2}fix: /)
+    .and.match(fix);
+  expect(stderr, what).not.to.match(STACK);
+  return [first, second];
+}
+
 export const STACK = /^\s+at .+(\(.+:\d+:\d+\)|:\d+:\d+)$/m;
 
 /** An entry point (scripts/NAME.ts) as a real process, bounded. */
@@ -91,6 +108,32 @@ export function command(name: string, args: string[], o: { env?: NodeJS.ProcessE
     env: o.env ?? {},
     timeout: o.timeoutMs ?? 90_000,
   });
+}
+
+/**
+ * npm run e2e against the API server at `url` as an existing cluster (nothing installed, the routing
+ * scenarios, a 10 s connect timeout), its report in a fresh directory: the process and that directory.
+ */
+export async function e2eAgainst(url: string, tmp: () => string) {
+  const dir = path.join(tmp(), 'report');
+  const r = await command(
+    'e2e',
+    [
+      '--cluster',
+      'existing',
+      '--skip-install',
+      '--kubeconfig',
+      kubeconfig(tmp(), url),
+      '--report-dir',
+      dir,
+      '--connect-timeout',
+      '10',
+      '--grep',
+      '^routing/',
+    ],
+    { env: { WPT_CACHE_DIR: tmp() } },
+  );
+  return { r, dir };
 }
 
 /** Runs the jobs at most `size` at a time (each starts a Node process; the machine may have 2 cores). */

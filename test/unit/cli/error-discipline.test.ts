@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { EXIT } from '../../../harness/errors.ts';
-import { command, kubeconfig, pooled, rawServer, STACK, type Fake } from '../fake-api.ts';
+import { command, expectErrorAndFix, kubeconfig, pooled, rawServer, STACK, type Fake } from '../fake-api.ts';
 import { tempDirs } from '../tmp.ts';
 
 const tmp = tempDirs('wpt-ed-');
@@ -227,14 +227,7 @@ describe('one error discipline for every command (issue 28)', function () {
       const what = `${c.name}: exit ${r.exitCode}\n${r.stderr}`;
       expect(r.timedOut, what).to.equal(false);
       expect(r.exitCode, what).to.equal(c.code);
-      const [first, fix] = r.stderr.split('\n');
-      expect(first, what)
-        .to.match(/^error: /)
-        .and.match(c.error);
-      expect(fix, what)
-        .to.match(/^ {2}fix: /)
-        .and.match(c.fix);
-      expect(r.stderr, what).not.to.match(STACK);
+      expectErrorAndFix(r.stderr, c.error, c.fix, what);
       if (c.withinMs) expect(ms, what).to.be.below(c.withinMs);
     }
   });

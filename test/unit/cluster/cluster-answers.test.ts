@@ -11,7 +11,7 @@ import { EXIT, InfraError, UserError } from '../../../harness/errors.ts';
 import { canI, ClusterAccessError, ClusterApiError, clusterError } from '../../../harness/cluster/api-errors.ts';
 import { verifyBundle } from '../../../harness/report/verify.ts';
 import { CATALOGUE } from '../../../suites/index.ts';
-import { command, fakeApi, kubeconfig, pooled, rawServer, status, STACK, type Fake } from '../fake-api.ts';
+import { e2eAgainst, expectErrorAndFix, fakeApi, pooled, rawServer, status, type Fake } from '../fake-api.ts';
 import { tempDirs } from '../tmp.ts';
 
 const tmp = tempDirs('wpt-ca-');
@@ -110,26 +110,8 @@ describe('what the cluster said, named (issue 28)', function () {
     const runs = await pooled(CASES, async (c) => {
       const server = await c.server();
       try {
-        const dir = path.join(tmp(), 'report');
         const url = c.scheme === 'https' ? `https://${server.url.replace(/^http:\/\//, '')}` : server.url;
-        const r = await command(
-          'e2e',
-          [
-            '--cluster',
-            'existing',
-            '--skip-install',
-            '--kubeconfig',
-            kubeconfig(tmp(), url),
-            '--report-dir',
-            dir,
-            '--connect-timeout',
-            '10',
-            '--grep',
-            '^routing/',
-          ],
-          { env: { WPT_CACHE_DIR: tmp() } },
-        );
-        return { c, r, dir };
+        return { c, ...(await e2eAgainst(url, tmp)) };
       } finally {
         await server.close();
       }
@@ -137,15 +119,8 @@ describe('what the cluster said, named (issue 28)', function () {
     for (const { c, r, dir } of runs) {
       const what = `${c.name}: exit ${r.exitCode}\n${r.stderr}`;
       expect(r.exitCode, what).to.equal(c.code);
-      const [first, fix] = r.stderr.split('\n');
-      expect(first, what)
-        .to.match(/^error: /)
-        .and.match(c.error)
-        .and.not.match(/does not answer|raise --connect-timeout/);
-      expect(fix, what)
-        .to.match(/^ {2}fix: /)
-        .and.match(c.fix);
-      expect(r.stderr, what).not.to.match(STACK);
+      const [first, fix] = expectErrorAndFix(r.stderr, c.error, c.fix, what);
+      expect(first, what).not.to.match(/does not answer|raise --connect-timeout/);
       const headline = readFileSync(path.join(dir, 'summary.md'), 'utf8').split('\n')[0];
       expect(headline, what)
         .to.match(/^\*\*Setup failed\*\* at "/)

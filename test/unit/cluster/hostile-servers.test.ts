@@ -13,7 +13,7 @@ import { safeLine, safeText } from '../../../harness/text.ts';
 import { listFiles } from '../../../harness/report/bundle.ts';
 import { verifyBundle } from '../../../harness/report/verify.ts';
 import { CATALOGUE } from '../../../suites/index.ts';
-import { command, fakeApi, kubeconfig, pooled, status, type Fake } from '../fake-api.ts';
+import { e2eAgainst, fakeApi, pooled, status, type Fake } from '../fake-api.ts';
 import { forge, modelBundle, removeTempDirs } from '../report/report-fixtures.ts';
 import { tempDirs } from '../tmp.ts';
 
@@ -83,25 +83,7 @@ describe('hostile servers reach neither the terminal nor the report (issue 28)',
     const runs = await pooled(CASES, async (c) => {
       const server = await c.server();
       try {
-        const dir = path.join(tmp(), 'report');
-        const r = await command(
-          'e2e',
-          [
-            '--cluster',
-            'existing',
-            '--skip-install',
-            '--kubeconfig',
-            kubeconfig(tmp(), server.url),
-            '--report-dir',
-            dir,
-            '--connect-timeout',
-            '10',
-            '--grep',
-            '^routing/',
-          ],
-          { env: { WPT_CACHE_DIR: tmp() } },
-        );
-        return { c, r, dir };
+        return { c, ...(await e2eAgainst(server.url, tmp)) };
       } finally {
         await server.close();
       }

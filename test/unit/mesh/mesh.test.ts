@@ -12,9 +12,8 @@ import { DEFAULT_MESH, domainArg, forRevision, readMesh, trustOf, type MeshFacts
 import { expandPrincipal } from '../../../equipment/model/policy.ts';
 import { UserError } from '../../../harness/errors.ts';
 import { readFixture } from '../../../harness/manifests/manifests.ts';
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { FIXTURES_DIR } from '../../../harness/manifests/manifests.ts';
+import { fixtureFiles } from '../fixture-files.ts';
 import { plan } from '../../../harness/platform/plan.ts';
 import { IMAGES } from '../../../harness/versions/images.ts';
 
@@ -126,8 +125,7 @@ describe('the mesh as it runs', function () {
   });
 
   it('no fixture names a trust domain: every principal is ${TRUST_DOMAIN}/ns/...', () => {
-    const files = readdirSync(FIXTURES_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'));
-    const principals = files.flatMap((f) =>
+    const principals = fixtureFiles().flatMap((f) =>
       [...readFixture(f).matchAll(/([^\s[,'"]+)\/ns\/[^/\s]+\/sa\//g)].map((m) => `${path.basename(f)}: ${m[1]}`),
     );
     expect(principals.length).to.be.at.least(10);

@@ -5,10 +5,9 @@
  * names can be applied and deleted under it.
  */
 import { expect } from 'chai';
-import { readdirSync } from 'node:fs';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import type { KubeObject, ListOptions, ObjectRef, PodRef } from '../../../harness/cluster/types.ts';
-import { FIXTURES_DIR, readFixture } from '../../../harness/manifests/manifests.ts';
+import { fixtureKinds } from '../fixture-files.ts';
 import { allowed, clusterRole, rbacManifest, RESOURCES, type Verb } from '../../../harness/platform/rbac.ts';
 import { checkWaypointsAdmitted, readMesh } from '../../../harness/mesh/mesh.ts';
 import { readInstalled } from '../../../harness/platform/install/install.ts';
@@ -119,14 +118,7 @@ describe('--print-rbac', function () {
   });
 
   it('lets the run apply and delete every kind any fixture names', () => {
-    const files = readdirSync(FIXTURES_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'));
-    const kinds = new Set(
-      files.flatMap((f) =>
-        parseAllDocuments(readFixture(f))
-          .map((d) => (d.toJS() as KubeObject | null)?.kind)
-          .filter((k): k is string => Boolean(k)),
-      ),
-    );
+    const kinds = fixtureKinds();
     expect(kinds.size).to.be.at.least(8);
     const missing = [...kinds].filter((k) => !(['create', 'patch', 'delete', 'get'] as Verb[]).every((v) => allowed(k, v)));
     expect(missing).to.deep.equal([]);

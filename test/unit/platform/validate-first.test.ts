@@ -11,7 +11,7 @@ import path from 'node:path';
 import { EXIT } from '../../../harness/errors.ts';
 import { cacheDir } from '../../../harness/platform/tools/download.ts';
 import { makeDirs } from '../../../harness/files/dirs.ts';
-import { command, fakeApi, kubeconfig, pooled, script, STACK, type Fake } from '../fake-api.ts';
+import { command, expectErrorAndFix, fakeApi, kubeconfig, pooled, script, type Fake } from '../fake-api.ts';
 import { tempDirs } from '../tmp.ts';
 
 const tmp = tempDirs('wpt-vf-');
@@ -149,14 +149,7 @@ describe('validate before touching the cluster (issue 28)', function () {
       const what = `${c.name}: ${r.stderr}`;
       expect(r.timedOut, what).to.equal(false);
       expect(r.exitCode, what).to.equal(EXIT.usage);
-      const [first, fix] = r.stderr.split('\n');
-      expect(first, what)
-        .to.match(/^error: /)
-        .and.match(c.error);
-      expect(fix, what)
-        .to.match(/^ {2}fix: /)
-        .and.match(c.fix);
-      expect(r.stderr, what).not.to.match(STACK);
+      expectErrorAndFix(r.stderr, c.error, c.fix, what);
       expect(r.stderr + r.stdout, what).not.to.match(/[\u0000\u001b]/);
       expect(existsSync(path.join(dir, 'report')), `${c.name}: a report directory was left`).to.equal(false);
     }

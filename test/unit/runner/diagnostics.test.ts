@@ -1,26 +1,12 @@
 /** A failed scenario's diagnostics show how istiod took every kind of object the catalogue applies. */
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { collectDiagnostics, STATUS_KINDS } from '../../../harness/runner/diagnostics.ts';
 import type { ScenarioScope } from '../../../harness/runner/scope.ts';
 import { ModelCluster } from '../../../equipment/model/model-cluster.ts';
+import { fixtureKinds } from '../fixture-files.ts';
 
 /** Kinds whose state is only their spec: the applied objects in the diagnostics show them. */
 const SPEC_ONLY = new Set(['Deployment', 'ServiceAccount', 'Namespace']);
-
-function fixtureKinds(dir = 'fixtures'): Set<string> {
-  const kinds = new Set<string>();
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!e.isFile() || !e.name.endsWith('.yaml')) continue;
-    for (const doc of parseAllDocuments(readFileSync(path.join(e.parentPath, e.name), 'utf8'))) {
-      const kind = (doc.toJS() as { kind?: string } | null)?.kind;
-      if (kind) kinds.add(kind);
-    }
-  }
-  return kinds;
-}
 
 describe('diagnostics of a failed scenario', () => {
   it('list the status of every kind the fixtures apply that has one', () => {
